@@ -1,0 +1,31 @@
+# nasd — see README.md. Every target runs from a fresh clone on a machine with Swift 6.
+SWIFT ?= swift
+CONFIG ?= debug
+BIN = .build/$(CONFIG)/nasd
+
+.PHONY: build release test demo bench lint clean
+
+build:
+	$(SWIFT) build -c $(CONFIG)
+
+release:
+	$(SWIFT) build -c release
+
+# The whole suite. End-to-end tests run the built binary, so build it first.
+test: build
+	NASD_BIN=$(abspath $(BIN)) NASD_SHARED=$(abspath ../shared) $(SWIFT) test --parallel --num-workers 2
+
+# The main job on the embedded default configuration.
+demo: build
+	$(BIN) run configs/demo.yaml --workers 3 --state-dir runs
+
+bench: release
+	NASD_BIN=$(abspath .build/release/nasd) bash bench/run
+
+lint:
+	@if $(SWIFT) format --version >/dev/null 2>&1; then \
+		$(SWIFT) format lint --recursive --strict Sources Tests; \
+	else echo "swift format is not available; skipping lint"; fi
+
+clean:
+	rm -rf .build

@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// nasd: a neural-architecture-search orchestration daemon.
+///
+/// Layering (see docs/architecture.md): the pure core (`NASCore`, `NASNumerics`, `NASSearch`,
+/// `NASConfig`, `NASProtocol`) never touches files, sockets, clocks or global randomness;
+/// `NASSystem` and `NASStore` own every system call and every `sqlite3_*` call; `NASDaemon` and
+/// `NASWorker` compose them; `nasd` is a thin executable.
+let package = Package(
+    name: "nasd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "nasd", targets: ["nasd"])
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "NASCore"),
+        .target(name: "NASNumerics"),
+        .target(name: "NASSearch", dependencies: ["NASCore", "NASNumerics"]),
+        .target(name: "NASConfig", dependencies: ["NASCore"]),
+        .target(name: "NASProtocol", dependencies: ["NASCore"]),
+        .target(name: "NASSystem"),
+        .target(name: "NASStore", dependencies: ["CSQLite", "NASCore"]),
+        .target(name: "NASWorker", dependencies: ["NASCore", "NASProtocol", "NASSystem"]),
+        .target(
+            name: "NASDaemon",
+            dependencies: ["NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker"]
+        ),
+        .executableTarget(
+            name: "nasd",
+            dependencies: ["NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker", "NASDaemon"]
+        ),
+        .testTarget(name: "NASCoreTests", dependencies: ["NASCore"]),
+        .testTarget(name: "NASSearchTests", dependencies: ["NASSearch", "NASCore"]),
+        .testTarget(name: "NASConfigTests", dependencies: ["NASConfig", "NASCore"]),
+        .testTarget(name: "NASProtocolTests", dependencies: ["NASProtocol", "NASCore"]),
+        .testTarget(name: "NASSystemTests", dependencies: ["NASSystem"]),
+        .testTarget(name: "NASStoreTests", dependencies: ["NASStore", "NASCore"]),
+        .testTarget(name: "NASWorkerTests", dependencies: ["NASWorker", "NASCore", "NASProtocol", "NASSystem"]),
+        .testTarget(name: "NASDaemonTests", dependencies: ["NASDaemon", "NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["NASSystem"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

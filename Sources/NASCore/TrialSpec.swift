@@ -1,0 +1,54 @@
+/// Everything a trainer needs to train one candidate: the contract between the daemon, the worker
+/// and every trainer, built-in or external (documented in docs/trainer-protocol.md).
+public struct TrialSpec: Hashable, Sendable, Codable {
+    /// The trial's identifier, unique within its run.
+    public var trialID: String
+    /// The run the trial belongs to.
+    public var runName: String
+    /// The network to train.
+    public var architecture: Architecture
+    /// Training hyperparameters (initial learning rate, weight decay, ...), by name.
+    public var hyperparameters: [String: Double]
+    /// The per-trial seed: the same seed and architecture give the same training run.
+    public var seed: UInt64
+    /// The number of epochs to train to.
+    public var epochBudget: Int
+    /// The epoch to start from (0 for a fresh trial; > 0 when resuming from a checkpoint or
+    /// continuing a Hyperband promotion).
+    public var startEpoch: Int
+    /// Where the trainer may save and find its checkpoints.
+    public var checkpointDirectory: String
+    /// The input shape `[C,H,W]`.
+    public var input: TensorShape
+
+    public init(
+        trialID: String, runName: String, architecture: Architecture, hyperparameters: [String: Double],
+        seed: UInt64, epochBudget: Int, startEpoch: Int, checkpointDirectory: String, input: TensorShape = .cifar
+    ) {
+        self.trialID = trialID
+        self.runName = runName
+        self.architecture = architecture
+        self.hyperparameters = hyperparameters
+        self.seed = seed
+        self.epochBudget = epochBudget
+        self.startEpoch = startEpoch
+        self.checkpointDirectory = checkpointDirectory
+        self.input = input
+    }
+}
+
+/// One epoch's report from a trainer.
+public struct EpochRecord: Hashable, Sendable, Codable {
+    /// The epoch index, starting at 1.
+    public var epoch: Int
+    /// Validation accuracy in [0, 1].
+    public var validationAccuracy: Double
+    /// Further metrics by name (training loss, learning rate, ...).
+    public var metrics: [String: Double]
+
+    public init(epoch: Int, validationAccuracy: Double, metrics: [String: Double] = [:]) {
+        self.epoch = epoch
+        self.validationAccuracy = validationAccuracy
+        self.metrics = metrics
+    }
+}

@@ -1,0 +1,70 @@
+import NASCore
+
+/// A network a strategy wants trained, with its hyperparameters and epoch budget.
+public struct Candidate: Hashable, Sendable, Codable {
+    /// The strategy's own number for this proposal, unique within the run and increasing; outcomes
+    /// and "continue" proposals refer to it, so a strategy never needs the daemon's trial ids.
+    public var proposalID: Int
+    /// The network to train.
+    public var architecture: Architecture
+    /// Training hyperparameters passed to the trainer.
+    public var hyperparameters: [String: Double]
+    /// The number of epochs to train to.
+    public var budget: Int
+
+    public init(proposalID: Int, architecture: Architecture, hyperparameters: [String: Double], budget: Int) {
+        self.proposalID = proposalID
+        self.architecture = architecture
+        self.hyperparameters = hyperparameters
+        self.budget = budget
+    }
+}
+
+/// What a strategy answers when asked for work.
+public enum Proposal: Hashable, Sendable {
+    /// Train a new candidate.
+    case train(Candidate)
+    /// Continue an earlier proposal's trial to a larger budget (a Hyperband promotion).
+    case continueTraining(proposalID: Int, budget: Int)
+    /// Nothing to propose until results arrive (e.g. a Hyperband rung waiting to fill).
+    case waitForResults
+    /// The strategy has reached its natural end (an ε schedule run out, the last bracket done).
+    case exhausted
+}
+
+/// How a proposal's trial ended.
+public enum TrialOutcome: Hashable, Sendable, Codable {
+    /// Trained to its budget: the whole validation-accuracy curve.
+    case completed(curve: [Double])
+    /// Stopped by a pruner: the curve so far and the predicted final accuracy with its σ.
+    case stoppedEarly(curve: [Double], predicted: Double, sigma: Double)
+    /// Rejected before training by a pre-dispatch gate, with the predicted accuracy.
+    case vetoed(predicted: Double)
+    /// Failed (the trainer crashed, timed out, or ran out of attempts).
+    case failed(reason: String)
+
+    /// The accuracy a strategy should learn from: the final value of a completed curve, the
+    /// prediction of a stopped or vetoed trial (Baker et al. 2018: an early-stopped model's reward is
+    /// ŷ_T), nil for a failure.
+    public var reward: Double? {
+        switch self {
+        case .completed(let curve): return curve.last
+        case .stoppedEarly(_, let predicted, _): return predicted
+        case .vetoed(let predicted): return predicted
+        case .failed: return nil
+        }
+    }
+}
+
+/// An outcome for one of the strategy's proposals.
+public struct Observation: Hashable, Sendable, Codable {
+    public var proposalID: Int
+    public var candidate: Candidate
+    public var outcome: TrialOutcome
+
+    public init(proposalID: Int, candidate: Candidate, outcome: TrialOutcome) {
+        self.proposalID = proposalID
+        self.candidate = candidate
+        self.outcome = outcome
+    }
+}

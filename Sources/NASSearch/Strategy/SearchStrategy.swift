@@ -1,0 +1,64 @@
+import Foundation
+
+/// A search strategy: proposes candidates, learns from their outcomes, and survives restarts.
+///
+/// Strategies are pure and deterministic: all randomness comes from a `SeededGenerator` they own
+/// and save in `snapshot()`. The daemon saves the snapshot in the same transaction as the state
+/// change that follows a `propose()` or `observe(_:)`, so after a crash the restored strategy
+/// proposes exactly what the uninterrupted one would have.
+public protocol SearchStrategy: Sendable {
+    /// The strategy's kind, as written in configurations (`random`, `metaqnn`, ...).
+    var kind: String { get }
+
+    /// A short human-readable phase for status views (`ε=0.9, 12/100 models`, `bracket s=3 rung 1`).
+    var phase: String { get }
+
+    /// The next piece of work, or why there is none.
+    mutating func propose() throws(StrategyError) -> Proposal
+
+    /// Learns from the outcome of one of this strategy's proposals.
+    mutating func observe(_ observation: Observation)
+
+    /// The strategy's whole state as bytes.
+    func snapshot() throws(StrategyError) -> Data
+
+    /// Replaces the state with one produced by `snapshot()`.
+    mutating func restore(from snapshot: Data) throws(StrategyError)
+}
+
+/// Why a strategy could not propose, snapshot or restore.
+public enum StrategyError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The search space could not produce a legal candidate (e.g. every sample exceeded the limits).
+    case spaceExhausted(String)
+    /// A snapshot could not be encoded or decoded.
+    case snapshot(String)
+
+    public var description: String {
+        switch self {
+        case .spaceExhausted(let why): return "search space exhausted: \(why)"
+        case .snapshot(let why): return "strategy snapshot: \(why)"
+        }
+    }
+}
+
+extension SearchStrategy {
+    /// Encodes a Codable strategy state as a snapshot.
+    static func encodeSnapshot<State: Encodable>(_ state: State) throws(StrategyError) -> Data {
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return try encoder.encode(state)
+        } catch {
+            throw .snapshot("cannot encode \(State.self): \(error)")
+        }
+    }
+
+    /// Decodes a snapshot made by `encodeSnapshot(_:)`.
+    static func decodeSnapshot<State: Decodable>(_ type: State.Type, from data: Data) throws(StrategyError) -> State {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw .snapshot("cannot decode \(State.self): \(error)")
+        }
+    }
+}

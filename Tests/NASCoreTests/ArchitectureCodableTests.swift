@@ -91,6 +91,17 @@ final class ArchitectureCodableTests: XCTestCase {
             ArchitectureDecodingError(layerIndex: 0, field: "classes", problem: .notAnInteger))
     }
 
+    func testDecode_plainLayerList_namesTheLayerIndexToo() throws {
+        let json = #"[{"type": "bn"}, {"type": "relu"}, {"type": "fc", "units": "many"}]"#
+        XCTAssertThrowsError(try JSONDecoder().decode([Layer].self, from: Data(json.utf8))) { error in
+            XCTAssertEqual(
+                error as? ArchitectureDecodingError,
+                ArchitectureDecodingError(layerIndex: 2, field: "units", problem: .notAnInteger))
+        }
+        let layers = try JSONDecoder().decode([Layer].self, from: Data(#"[{"type": "gap", "classes": 10}]"#.utf8))
+        XCTAssertEqual(layers, [.classifierHead(classes: 10)])
+    }
+
     func testDecodingError_description_readsAsLayerFieldAndProblem() {
         let error = ArchitectureDecodingError(layerIndex: 3, field: "kernel", problem: .notAnInteger)
         XCTAssertEqual(error.description, #"layer 3, field "kernel": expected an integer"#)

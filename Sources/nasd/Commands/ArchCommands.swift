@@ -41,7 +41,7 @@ enum ArchCommands {
         var table = TextTable(columns: ["#", "layer", "input", "output", "params", "MACs"])
         for layer in analysis.layers {
             table.add([
-                "\(layer.index)", Architecture(layers: [layer.layer]).notation.dropFirst().dropLast().description,
+                "\(layer.index)", layer.layer.notation,
                 layer.input.description, layer.output.description, layer.parameters.formatted(),
                 layer.macs.formatted(),
             ])
@@ -134,7 +134,7 @@ private struct ArchitectureInfo: Encodable {
         macs = analysis.macs
         layers = analysis.layers.map {
             LayerInfo(
-                index: $0.index, layer: String(Architecture(layers: [$0.layer]).notation.dropFirst().dropLast()),
+                index: $0.index, layer: $0.layer.notation,
                 input: $0.input, output: $0.output, parameters: $0.parameters, macs: $0.macs)
         }
     }
@@ -142,6 +142,7 @@ private struct ArchitectureInfo: Encodable {
 
 extension NotationError: InvalidInputError {}
 extension ArchitectureError: InvalidInputError {}
+extension ConstraintViolation: InvalidInputError {}
 
 /// Prints a value as pretty, key-sorted JSON.
 func printJSON<Value: Encodable>(_ value: Value) throws {

@@ -30,7 +30,7 @@ extension BlockSpace {
         /// The max pooling `P(f,l)` that ends every stage (our choice: 2×2, stride 2).
         public var stagePooling: MetaQNNSpace.Pooling = .init(kernel: 2, stride: 2)
         /// Parameter and MAC limits; a network over either is never proposed by `sample`.
-        public var constraints: ArchitectureConstraints = .none
+        public var constraints: ArchitectureConstraints = .unlimited
         /// How many networks `sample` draws under `constraints` before it gives up.
         public var maxSamplingAttempts: Int = 1000
 

@@ -36,20 +36,11 @@ enum ConstrainedSampling {
             }
             smallestParameters = min(smallestParameters, analysis.parameters)
             smallestMACs = min(smallestMACs, analysis.macs)
-            if constraints.admits(parameters: analysis.parameters, macs: analysis.macs) {
+            if constraints.admits(analysis) {
                 return candidate
             }
         }
         throw .noArchitectureWithinConstraints(
             space: space, attempts: attempts, smallestParameters: smallestParameters, smallestMACs: smallestMACs)
-    }
-}
-
-extension ArchitectureConstraints {
-    /// Whether counts of `parameters` and `macs` are within both limits (an absent limit admits all).
-    func admits(parameters: Int, macs: Int) -> Bool {
-        if let limit = maxParameters, parameters > limit { return false }
-        if let limit = maxMACs, macs > limit { return false }
-        return true
     }
 }

@@ -57,7 +57,7 @@ extension MetaQNNSpace {
         /// Whether the `GAP(n)` classifier head is offered (the original: yes).
         public var allowsClassifierHead: Bool = true
         /// Parameter and MAC limits; a network over either is never proposed by `sample`.
-        public var constraints: ArchitectureConstraints = .none
+        public var constraints: ArchitectureConstraints = .unlimited
         /// How many networks `sample` draws under `constraints` before it gives up.
         public var maxSamplingAttempts: Int = 1000
 

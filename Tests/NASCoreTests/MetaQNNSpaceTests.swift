@@ -264,4 +264,64 @@ final class MetaQNNSpaceTests: XCTestCase {
         XCTAssertEqual(states.last?.isTerminal, true)
         XCTAssertEqual(states.last?.layerDepth, 6)
     }
+
+    // MARK: - Shape inference, constraints, and the original run's networks
+
+    func testSample_everyNetworkPassesShapeInference() throws {
+        let space = try MetaQNNSpace(configuration: .cifar10)
+        var generator = SplitMix64(seed: 31)
+        for _ in 0..<2000 {
+            let architecture = try space.sample(using: &generator)
+            XCTAssertNoThrow(try architecture.analyze(input: .cifar), architecture.notation)
+        }
+    }
+
+    func testSample_underConstraints_neverProposesANetworkOverTheLimit() throws {
+        var configuration = MetaQNNSpace.Configuration.cifar10
+        configuration.constraints = ArchitectureConstraints(maxParameters: 1_000_000, maxMACs: 200_000_000)
+        let space = try MetaQNNSpace(configuration: configuration)
+        var generator = SplitMix64(seed: 77)
+        for _ in 0..<500 {
+            let analysis = try space.sample(using: &generator).analyze(input: .cifar)
+            XCTAssertLessThanOrEqual(analysis.parameters, 1_000_000)
+            XCTAssertLessThanOrEqual(analysis.macs, 200_000_000)
+        }
+    }
+
+    func testSample_impossibleConstraints_throwTypedErrorAfterBoundedAttempts() throws {
+        var configuration = MetaQNNSpace.Configuration.cifar10
+        configuration.constraints = ArchitectureConstraints(maxParameters: 100)
+        configuration.maxSamplingAttempts = 25
+        let space = try MetaQNNSpace(configuration: configuration)
+        var generator = SplitMix64(seed: 1)
+        XCTAssertThrowsError(try space.sample(using: &generator)) { error in
+            guard case .noArchitectureWithinConstraints(let name, let attempts, let smallest, _)? =
+                error as? SpaceSamplingError
+            else { return XCTFail("unexpected \(error)") }
+            XCTAssertEqual(name, "metaqnn")
+            XCTAssertEqual(attempts, 25)
+            XCTAssertGreaterThan(smallest, 100)
+        }
+    }
+
+    func testTrajectory_everyNetworkOfTheOriginalSVHNRun_isInTheSVHNSpace() throws {
+        let url = try TestEnvironment.sharedFile("metaqnn-replay/replay_database.csv")
+        let rows = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst()
+        let space = try MetaQNNSpace(configuration: .svhn)
+        var checked = 0
+        for row in rows {
+            // net is the first column (quoted when it has commas, e.g. not `[SM(10)]`);
+            // accuracy_best_val follows it.
+            let line = row.replacingOccurrences(of: "\"", with: "")
+            guard let close = line.range(of: "],") else { continue }
+            let net = String(line[..<line.index(after: close.lowerBound)])
+            let rest = line[close.upperBound...].split(separator: ",")
+            guard let accuracy = rest.first.flatMap({ Double($0) }), accuracy <= 1 else { continue }
+            let architecture = try Architecture(notation: net)
+            let states = try space.trajectory(of: architecture)
+            XCTAssertEqual(space.architecture(of: states).canonicalNotation, architecture.canonicalNotation)
+            checked += 1
+        }
+        XCTAssertEqual(checked, 1910)
+    }
 }

@@ -36,7 +36,8 @@ public struct Block: Hashable, Sendable {
 
     /// The filters of a convolution with `ratio` applied to `inputChannels` channels.
     public static func filters(inputChannels: Int, channelRatio ratio: Double) -> Int {
-        max(1, Int((Double(inputChannels) * ratio).rounded()))
+        // Round half up without libm (NASCore links no math library): the product is positive.
+        max(1, Int(Double(inputChannels) * ratio + 0.5))
     }
 
     /// The block's layers for an input with `inputChannels` channels, and its output channels.

@@ -9,4 +9,6 @@ public enum SpaceSamplingError: Error, Hashable, Sendable {
     /// The space produced a network that shape inference rejects; this is a bug in the space or
     /// in its configuration (for example an input smaller than the pooling skeleton allows).
     case impossibleArchitecture(space: String, notation: String, error: ArchitectureError)
+    /// None of `attempts` random graphs gave a cell within the cell space's limits.
+    case noValidCell(attempts: Int)
 }

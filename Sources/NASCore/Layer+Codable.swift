@@ -33,9 +33,19 @@ extension Layer: Codable {
     /// classifier head); `softmax` classes; `dropout` optional index and count, together (absent:
     /// `D(1,1)`, rate 0.5); `bn`, `relu`, `sigmoid`, `tanh` none. Other fields are ignored.
     ///
-    /// - Throws: `ArchitectureDecodingError` naming the field (and, inside `Architecture`, the
-    ///   layer index).
+    /// - Throws: `ArchitectureDecodingError` naming the field and, inside a list of layers, the
+    ///   layer index.
     public init(from decoder: any Decoder) throws {
+        do {
+            self = try Self.decodeLayer(from: decoder)
+        } catch var error as ArchitectureDecodingError {
+            // Inside any list of layers (`[Layer]` as well as `Architecture`), name the index.
+            error.layerIndex = error.layerIndex ?? decoder.codingPath.last?.intValue
+            throw error
+        }
+    }
+
+    private static func decodeLayer(from decoder: any Decoder) throws -> Layer {
         let container: KeyedDecodingContainer<CodingKeys>
         do {
             container = try decoder.container(keyedBy: CodingKeys.self)
@@ -46,27 +56,27 @@ extension Layer: Codable {
         let type = try fields.string(.type)
         switch type {
         case "conv":
-            self = .convolution(
+            return .convolution(
                 filters: try fields.integer(.filters), kernel: try fields.integer(.kernel),
                 stride: try fields.integer(.stride))
-        case "maxpool": self = .maxPool(kernel: try fields.integer(.kernel), stride: try fields.integer(.stride))
-        case "avgpool": self = .avgPool(kernel: try fields.integer(.kernel), stride: try fields.integer(.stride))
-        case "fc": self = .fullyConnected(units: try fields.integer(.units))
+        case "maxpool": return .maxPool(kernel: try fields.integer(.kernel), stride: try fields.integer(.stride))
+        case "avgpool": return .avgPool(kernel: try fields.integer(.kernel), stride: try fields.integer(.stride))
+        case "fc": return .fullyConnected(units: try fields.integer(.units))
         case "gap":
             if let classes = try fields.optionalInteger(.classes) {
-                self = .classifierHead(classes: classes)
+                return .classifierHead(classes: classes)
             } else {
-                self = .globalAveragePool
+                return .globalAveragePool
             }
-        case "softmax": self = .softmax(classes: try fields.integer(.classes))
-        case "bn": self = .batchNorm
-        case "relu": self = .relu
-        case "sigmoid": self = .sigmoid
-        case "tanh": self = .tanh
+        case "softmax": return .softmax(classes: try fields.integer(.classes))
+        case "bn": return .batchNorm
+        case "relu": return .relu
+        case "sigmoid": return .sigmoid
+        case "tanh": return .tanh
         case "dropout":
             switch (try fields.optionalInteger(.index), try fields.optionalInteger(.count)) {
-            case (let index?, let count?): self = .dropout(index: index, count: count)
-            case (nil, nil): self = .dropout(index: 1, count: 1)
+            case (let index?, let count?): return .dropout(index: index, count: count)
+            case (nil, nil): return .dropout(index: 1, count: 1)
             case (_?, nil):
                 throw ArchitectureDecodingError(layerIndex: nil, field: "count", problem: .givenWithout("index"))
             case (nil, _?):

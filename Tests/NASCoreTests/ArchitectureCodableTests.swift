@@ -54,13 +54,17 @@ final class ArchitectureCodableTests: XCTestCase {
         XCTAssertEqual(
             json,
             #"{"layers":[{"filters":64,"kernel":3,"stride":1,"type":"conv"},{"type":"gap"},"#
-                + #"{"classes":10,"type":"gap"},{"count":3,"index":2,"type":"dropout"},{"classes":10,"type":"softmax"}]}"#)
+                + #"{"classes":10,"type":"gap"},{"count":3,"index":2,"type":"dropout"},"#
+                + #"{"classes":10,"type":"softmax"}]}"#
+        )
     }
 
     func testDecode_errors_nameLayerIndexAndField() {
-        assertDecodingError(#"{"layer": []}"#, ArchitectureDecodingError(layerIndex: nil, field: "layers", problem: .missing))
         assertDecodingError(
-            #"{"layers": {"type": "bn"}}"#, ArchitectureDecodingError(layerIndex: nil, field: "layers", problem: .notAList))
+            #"{"layer": []}"#, ArchitectureDecodingError(layerIndex: nil, field: "layers", problem: .missing))
+        assertDecodingError(
+            #"{"layers": {"type": "bn"}}"#,
+            ArchitectureDecodingError(layerIndex: nil, field: "layers", problem: .notAList))
         assertDecodingError(
             #"{"layers": [{"type": "bn"}, {"type": "conv", "filters": 8, "kernel": 3}]}"#,
             ArchitectureDecodingError(layerIndex: 1, field: "stride", problem: .missing))
@@ -71,17 +75,31 @@ final class ArchitectureCodableTests: XCTestCase {
             #"{"layers": [{"type": "relu"}, {"type": "pool"}]}"#,
             ArchitectureDecodingError(layerIndex: 1, field: "type", problem: .unknownType("pool")))
         assertDecodingError(
-            #"{"layers": [{"type": 3}]}"#, ArchitectureDecodingError(layerIndex: 0, field: "type", problem: .notAString))
+            #"{"layers": [{"type": 3}]}"#, ArchitectureDecodingError(layerIndex: 0, field: "type", problem: .notAString)
+        )
         assertDecodingError(
-            #"{"layers": [{"filters": 3}]}"#, ArchitectureDecodingError(layerIndex: 0, field: "type", problem: .missing))
+            #"{"layers": [{"filters": 3}]}"#, ArchitectureDecodingError(layerIndex: 0, field: "type", problem: .missing)
+        )
         assertDecodingError(
-            #"{"layers": [{"type": "bn"}, "BN"]}"#, ArchitectureDecodingError(layerIndex: 1, field: "", problem: .notAnObject))
+            #"{"layers": [{"type": "bn"}, "BN"]}"#,
+            ArchitectureDecodingError(layerIndex: 1, field: "", problem: .notAnObject))
         assertDecodingError(
             #"{"layers": [{"type": "dropout", "index": 1}]}"#,
             ArchitectureDecodingError(layerIndex: 0, field: "count", problem: .givenWithout("index")))
         assertDecodingError(
             #"{"layers": [{"type": "gap", "classes": "ten"}]}"#,
             ArchitectureDecodingError(layerIndex: 0, field: "classes", problem: .notAnInteger))
+    }
+
+    func testDecode_plainLayerList_namesTheLayerIndexToo() throws {
+        let json = #"[{"type": "bn"}, {"type": "relu"}, {"type": "fc", "units": "many"}]"#
+        XCTAssertThrowsError(try JSONDecoder().decode([Layer].self, from: Data(json.utf8))) { error in
+            XCTAssertEqual(
+                error as? ArchitectureDecodingError,
+                ArchitectureDecodingError(layerIndex: 2, field: "units", problem: .notAnInteger))
+        }
+        let layers = try JSONDecoder().decode([Layer].self, from: Data(#"[{"type": "gap", "classes": 10}]"#.utf8))
+        XCTAssertEqual(layers, [.classifierHead(classes: 10)])
     }
 
     func testDecodingError_description_readsAsLayerFieldAndProblem() {

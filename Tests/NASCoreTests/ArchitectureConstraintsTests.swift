@@ -41,7 +41,8 @@ final class ArchitectureConstraintsTests: XCTestCase {
         XCTAssertThrowsError(try constraints.check(Architecture(notation: "[C(8,3,1)]"), input: .cifar)) {
             XCTAssertEqual($0 as? ArchitectureError, .noClassifier)
         }
-        let small = try constraints.check(Architecture(notation: "[SM(2)]"), input: TensorShape(channels: 1, height: 2, width: 2))
+        let small = try constraints.check(
+            Architecture(notation: "[SM(2)]"), input: TensorShape(channels: 1, height: 2, width: 2))
         XCTAssertEqual(small.macs, 8)
     }
 

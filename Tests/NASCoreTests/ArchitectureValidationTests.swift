@@ -18,8 +18,10 @@ final class ArchitectureValidationTests: XCTestCase {
     }
 
     func testValidate_poolLargerThanItsInput_isRejectedAtThePool() throws {
-        try assertImpossible("[C(8,3,1), P(5,3), P(5,3), P(5,3), SM(10)]", layer: 3, mentions: "larger than its 2×2 input")
-        try assertImpossible("[P(3,1), SM(10)]", input: TensorShape(channels: 1, height: 2, width: 8), layer: 0,
+        try assertImpossible(
+            "[C(8,3,1), P(5,3), P(5,3), P(5,3), SM(10)]", layer: 3, mentions: "larger than its 2×2 input")
+        try assertImpossible(
+            "[P(3,1), SM(10)]", input: TensorShape(channels: 1, height: 2, width: 8), layer: 0,
             mentions: "larger")
     }
 
@@ -58,13 +60,16 @@ final class ArchitectureValidationTests: XCTestCase {
     }
 
     func testValidate_nonPositiveInputShape_isRejected() throws {
-        try assertImpossible("[SM(10)]", input: TensorShape(channels: 3, height: 0, width: 32), layer: 0,
+        try assertImpossible(
+            "[SM(10)]", input: TensorShape(channels: 3, height: 0, width: 32), layer: 0,
             mentions: "input shape [3,0,32]")
     }
 
     func testValidate_countsThatOverflowInt_areRejectedNotTrapped() throws {
         let huge = Int.max / 2
-        let architecture = Architecture(layers: [.fullyConnected(units: huge), .fullyConnected(units: huge), .softmax(classes: 2)])
+        let architecture = Architecture(layers: [
+            .fullyConnected(units: huge), .fullyConnected(units: huge), .softmax(classes: 2),
+        ])
         XCTAssertThrowsError(try architecture.validate()) { error in
             guard case .impossible(let layerIndex, let reason) = error as? ArchitectureError else {
                 return XCTFail("unexpected \(error)")

@@ -173,8 +173,9 @@ final class BlockSpaceTests: XCTestCase {
         let space = try BlockSpace(configuration: configuration)
         var generator = SplitMix64(seed: 9)
         XCTAssertThrowsError(try space.sample(using: &generator)) { error in
-            guard case .noArchitectureWithinConstraints(let name, let attempts, let smallest, _)? =
-                error as? SpaceSamplingError
+            guard
+                case .noArchitectureWithinConstraints(let name, let attempts, let smallest, _)? =
+                    error as? SpaceSamplingError
             else { return XCTFail("unexpected \(error)") }
             XCTAssertEqual(name, "block")
             XCTAssertEqual(attempts, 50)

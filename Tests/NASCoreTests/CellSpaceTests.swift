@@ -98,7 +98,8 @@ final class CellSpaceTests: XCTestCase {
         let swapped = try Cell(operations: [.input, .conv1x1, .conv3x3, .output], matrix: matrix)
         let other = try Cell(operations: [.input, .conv3x3, .conv3x3, .output], matrix: matrix)
         let chained = try Cell(
-            operations: [.input, .conv3x3, .conv1x1, .output], matrix: [[0, 1, 1, 0], [0, 0, 1, 1], [0, 0, 0, 1], [0, 0, 0, 0]])
+            operations: [.input, .conv3x3, .conv1x1, .output],
+            matrix: [[0, 1, 1, 0], [0, 0, 1, 1], [0, 0, 0, 1], [0, 0, 0, 0]])
         XCTAssertEqual(try a.canonicalHash(), try swapped.canonicalHash())
         XCTAssertNotEqual(try a.canonicalHash(), try other.canonicalHash())
         XCTAssertNotEqual(try a.canonicalHash(), try chained.canonicalHash())
@@ -135,14 +136,17 @@ final class CellSpaceTests: XCTestCase {
         XCTAssertThrowsError(try Cell(operations: [.input, .output], matrix: [[0, 1, 0], [0, 0, 1], [0, 0, 0]])) {
             XCTAssertEqual($0 as? CellError, .operationCountMismatch(operations: 2, vertices: 3))
         }
-        XCTAssertThrowsError(try Cell(operations: [.input, .output, .output], matrix: [[0, 1, 1], [0, 0, 1], [0, 0, 0]])) {
+        XCTAssertThrowsError(
+            try Cell(operations: [.input, .output, .output], matrix: [[0, 1, 1], [0, 0, 1], [0, 0, 0]])
+        ) {
             XCTAssertEqual($0 as? CellError, .misplacedEndpoint(index: 1, operation: .output))
         }
     }
 
     func testPruned_unreachableOutput_throws() throws {
         let cut = try Cell(
-            operations: [.input, .conv3x3, .conv1x1, .output], matrix: [[0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1], [0, 0, 0, 0]])
+            operations: [.input, .conv3x3, .conv1x1, .output],
+            matrix: [[0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1], [0, 0, 0, 0]])
         XCTAssertThrowsError(try cut.pruned()) { XCTAssertEqual($0 as? CellError, .outputUnreachable) }
         XCTAssertThrowsError(try cut.canonicalHash()) { XCTAssertEqual($0 as? CellError, .outputUnreachable) }
     }
@@ -221,9 +225,10 @@ final class CellSpaceTests: XCTestCase {
         }
         XCTAssertEqual(order.first, 0)
         XCTAssertEqual(order.last, n - 1)
-        guard let relabelled = try? Cell(
-            operations: order.map { cell.operations[$0] },
-            adjacency: order.map { row in order.map { cell.adjacency[row][$0] } })
+        guard
+            let relabelled = try? Cell(
+                operations: order.map { cell.operations[$0] },
+                adjacency: order.map { row in order.map { cell.adjacency[row][$0] } })
         else {
             XCTFail("relabelling broke the cell")
             return cell

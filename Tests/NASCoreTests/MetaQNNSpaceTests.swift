@@ -53,7 +53,8 @@ final class MetaQNNSpaceTests: XCTestCase {
         for (index, layer) in layers.enumerated() {
             let context = "layer \(index) of \(notation)"
             if previous == "FC" {
-                XCTAssertTrue(["FC", "SM"].contains(kind(of: layer)), "FC → FC or SM: \(context)", file: file, line: line)
+                XCTAssertTrue(
+                    ["FC", "SM"].contains(kind(of: layer)), "FC → FC or SM: \(context)", file: file, line: line)
             }
             switch layer {
             case .convolution(let filters, let kernel, let stride):
@@ -72,7 +73,8 @@ final class MetaQNNSpaceTests: XCTestCase {
             case .fullyConnected(let units):
                 XCTAssertTrue(c.fullyConnectedSizes.contains(units), context, file: file, line: line)
                 if previous == "FC" {
-                    XCTAssertLessThanOrEqual(units, lastUnits, "FC widths never grow: \(context)", file: file, line: line)
+                    XCTAssertLessThanOrEqual(
+                        units, lastUnits, "FC widths never grow: \(context)", file: file, line: line)
                 } else {
                     XCTAssertTrue(["start", "C", "P"].contains(previous), context, file: file, line: line)
                     XCTAssertLessThan(size, 8, "FC only below size 8: \(context)", file: file, line: line)
@@ -295,8 +297,9 @@ final class MetaQNNSpaceTests: XCTestCase {
         let space = try MetaQNNSpace(configuration: configuration)
         var generator = SplitMix64(seed: 1)
         XCTAssertThrowsError(try space.sample(using: &generator)) { error in
-            guard case .noArchitectureWithinConstraints(let name, let attempts, let smallest, _)? =
-                error as? SpaceSamplingError
+            guard
+                case .noArchitectureWithinConstraints(let name, let attempts, let smallest, _)? =
+                    error as? SpaceSamplingError
             else { return XCTFail("unexpected \(error)") }
             XCTAssertEqual(name, "metaqnn")
             XCTAssertEqual(attempts, 25)

@@ -36,11 +36,13 @@ public struct BlockSpace: Sendable {
         var convolutions = 0
         var current = BlockLayerKind.convolution
 
-        func appendConvolution(into elements: inout [Block.Element], using generator: inout some RandomNumberGenerator) {
+        func appendConvolution(into elements: inout [Block.Element], using generator: inout some RandomNumberGenerator)
+        {
             let kernel = c.kernelSizes[Int.random(in: 0..<c.kernelSizes.count, using: &generator)]
             let ratio = c.channelRatios[Int.random(in: 0..<c.channelRatios.count, using: &generator)]
             elements.append(.convolution(kernel: kernel, channelRatio: ratio))
-            if elements.count < c.maxBlockLayers && Double.random(in: 0..<1, using: &generator) < c.batchNormProbability {
+            if elements.count < c.maxBlockLayers && Double.random(in: 0..<1, using: &generator) < c.batchNormProbability
+            {
                 elements.append(.batchNorm)
             }
         }

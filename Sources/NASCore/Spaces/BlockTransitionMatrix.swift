@@ -40,12 +40,14 @@ public struct BlockTransitionMatrix: Hashable, Sendable {
             }
             for value in row where !(0...1).contains(value) {
                 throw SpaceConfigurationError(
-                    space: "block", parameter: "transitions[\(index)]", problem: .outOfRange(value: value, range: 0...1))
+                    space: "block", parameter: "transitions[\(index)]", problem: .outOfRange(value: value, range: 0...1)
+                )
             }
             let sum = row.reduce(0, +)
             guard abs(sum - 1) <= 1e-9 else {
                 throw SpaceConfigurationError(
-                    space: "block", parameter: "transitions[\(index)]", problem: .notADistribution(row: index, sum: sum))
+                    space: "block", parameter: "transitions[\(index)]", problem: .notADistribution(row: index, sum: sum)
+                )
             }
         }
         self.rows = rows

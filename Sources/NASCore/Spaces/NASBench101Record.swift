@@ -48,12 +48,12 @@ public struct NASBench101Record: Hashable, Sendable {
         ]
         let lengths: [(String, Int?)] = [
             ("operations", columns.operations.count), ("adjacency", columns.adjacency.count),
-            ("trainable_parameters", columns.trainable_parameters.count),
+            ("trainable_parameters", columns.trainableParameters.count),
             ("4_final_validation_accuracy", columns.accuracy4.count),
             ("12_final_validation_accuracy", columns.accuracy12.count),
             ("36_final_validation_accuracy", columns.accuracy36.count),
             ("108_final_validation_accuracy", columns.accuracy108.count),
-            ("final_training_time", columns.final_training_time?.count),
+            ("final_training_time", columns.finalTrainingTime?.count),
         ]
         for (field, length) in lengths {
             if let length, length != count { throw .lengthMismatch(field: field, count: length, expected: count) }
@@ -78,11 +78,13 @@ public struct NASBench101Record: Hashable, Sendable {
             }
             if let row = matrix.firstIndex(where: { $0.count != labels.count }) {
                 throw .invalidCell(
-                    entry: index, error: .adjacencyNotSquare(vertices: labels.count, row: row, count: matrix[row].count))
+                    entry: index, error: .adjacencyNotSquare(vertices: labels.count, row: row, count: matrix[row].count)
+                )
             }
             let cell: Cell
             do throws(CellError) {
-                cell = try Cell(operations: operations, adjacency: kept.map { row in kept.map { matrix[row][$0] != 0 } })
+                cell = try Cell(
+                    operations: operations, adjacency: kept.map { row in kept.map { matrix[row][$0] != 0 } })
             } catch {
                 throw .invalidCell(entry: index, error: error)
             }
@@ -90,8 +92,8 @@ public struct NASBench101Record: Hashable, Sendable {
             for (budget, column) in zip(epochBudgets, accuracyColumns) { accuracy[budget] = column[index] }
             records.append(
                 NASBench101Record(
-                    key: columns.key[index], cell: cell, trainableParameters: columns.trainable_parameters[index],
-                    validationAccuracy: accuracy, trainingTime: columns.final_training_time?[index]))
+                    key: columns.key[index], cell: cell, trainableParameters: columns.trainableParameters[index],
+                    validationAccuracy: accuracy, trainingTime: columns.finalTrainingTime?[index]))
         }
         return records
     }
@@ -101,15 +103,17 @@ public struct NASBench101Record: Hashable, Sendable {
         var key: [String]
         var operations: [[Int]]
         var adjacency: [[[Double]]]
-        var trainable_parameters: [Int]
+        var trainableParameters: [Int]
         var accuracy4: [Double]
         var accuracy12: [Double]
         var accuracy36: [Double]
         var accuracy108: [Double]
-        var final_training_time: [Double]?
+        var finalTrainingTime: [Double]?
 
         enum CodingKeys: String, CodingKey {
-            case key, operations, adjacency, trainable_parameters, final_training_time
+            case key, operations, adjacency
+            case trainableParameters = "trainable_parameters"
+            case finalTrainingTime = "final_training_time"
             case accuracy4 = "4_final_validation_accuracy"
             case accuracy12 = "12_final_validation_accuracy"
             case accuracy36 = "36_final_validation_accuracy"

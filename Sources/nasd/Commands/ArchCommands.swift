@@ -3,7 +3,7 @@ import NASCore
 
 /// `nasd arch parse|info|sample`.
 enum ArchCommands {
-    static var all: [CommandSpec] { [parse, info] }
+    static var all: [CommandSpec] { [parse, info, sample] }
 
     static let inputOption = OptionSpec.value("input", "C,H,W", "Input shape (default 3,32,32).")
     static let jsonOption = OptionSpec.flag("json", "Print JSON instead of text.")
@@ -49,6 +49,51 @@ enum ArchCommands {
         writeStandardOutput(architecture.notation)
         writeStandardOutput(table.render())
         writeStandardOutput("parameters: \(analysis.parameters.formatted())   MACs: \(analysis.macs.formatted())")
+        return ExitStatus.success
+    }
+
+    static let sample = CommandSpec(
+        ["arch", "sample"], summary: "Sample networks from a search space with a seed.",
+        options: [
+            .value("space", "SPACE", "metaqnn (CIFAR-10 rules, default), metaqnn-svhn, metaqnn-mnist, blocks or cell."),
+            .value("seed", "N", "Seed (default 0); the same seed gives the same networks."),
+            .value("count", "N", "How many to sample (default 1)."), jsonOption,
+        ],
+        discussion: "Sequential networks are printed in bracket notation; NAS-Bench-101 cells as their canonical form."
+    ) { arguments in
+        let seedText = arguments.value("seed") ?? "0"
+        guard let seed = UInt64(seedText) else {
+            throw UsageError(command: arguments.command, message: "--seed expects a non-negative integer; found '\(seedText)'")
+        }
+        let count = try arguments.integer("count", default: 1, range: 1...1_000_000)
+        var generator = SeededGenerator(seed: seed)
+        let space = arguments.value("space") ?? "metaqnn"
+        var samples: [SampledNetwork] = []
+        for _ in 0..<count {
+            switch space {
+            case "metaqnn", "metaqnn-svhn", "metaqnn-mnist":
+                let configuration: MetaQNNSpace.Configuration =
+                    space == "metaqnn-svhn" ? .svhn : space == "metaqnn-mnist" ? .mnist : .cifar10
+                let architecture = try MetaQNNSpace(configuration: configuration).sample(using: &generator)
+                samples.append(try SampledNetwork(architecture, input: configuration.inputShape))
+            case "blocks":
+                let blocks = try BlockSpace(configuration: BlockSpace.Configuration())
+                let architecture = try blocks.sample(using: &generator)
+                samples.append(try SampledNetwork(architecture, input: blocks.configuration.input))
+            case "cell":
+                let cell = try CellSpace().sample(using: &generator)
+                samples.append(SampledNetwork(notation: try cell.canonicalNotation(), hash: try cell.canonicalHash()))
+            default:
+                throw UsageError(
+                    command: arguments.command,
+                    message: "--space expects metaqnn, metaqnn-svhn, metaqnn-mnist, blocks or cell; found '\(space)'")
+            }
+        }
+        if arguments.has("json") {
+            try printJSON(samples)
+        } else {
+            for sample in samples { writeStandardOutput(sample.notation) }
+        }
         return ExitStatus.success
     }
 
@@ -149,4 +194,25 @@ func printJSON<Value: Encodable>(_ value: Value) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     writeStandardOutput(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// One network printed by `nasd arch sample`.
+private struct SampledNetwork: Encodable {
+    var notation: String
+    var hash: String
+    var parameters: Int?
+    var macs: Int?
+
+    init(notation: String, hash: String) {
+        self.notation = notation
+        self.hash = hash
+    }
+
+    init(_ architecture: Architecture, input: TensorShape) throws {
+        let analysis = try architecture.analyze(input: input)
+        notation = architecture.notation
+        hash = architecture.canonicalHash
+        parameters = analysis.parameters
+        macs = analysis.macs
+    }
 }

@@ -16,6 +16,8 @@ public final class StoreExecutor: @unchecked Sendable {
     private let queue: DispatchQueue
     private var store: RunStore?
     private let interruptHandle: InterruptHandle
+    /// The request whose work is running on the queue (read by SQLite's progress handler).
+    private let activeRequest = ActiveRequestSlot()
 
     /// Takes ownership of an open store.
     ///
@@ -25,6 +27,8 @@ public final class StoreExecutor: @unchecked Sendable {
     public init(_ store: sending RunStore, label: String = "nasd.store") {
         self.queue = DispatchQueue(label: label, qos: .userInitiated)
         self.interruptHandle = store.database.interruptHandle
+        let activeRequest = self.activeRequest
+        store.database.setInterruptCheck { activeRequest.request?.isCancelledNow ?? false }
         self.store = store
     }
 
@@ -67,7 +71,11 @@ public final class StoreExecutor: @unchecked Sendable {
                         with: Result {
                             guard let store = self.store else { throw RunStoreError.closed }
                             guard request.begin() else { throw CancellationError() }
-                            defer { request.end() }
+                            self.activeRequest.request = request
+                            defer {
+                                self.activeRequest.request = nil
+                                request.end()
+                            }
                             return try body(store)
                         })
                 }
@@ -88,6 +96,14 @@ public final class StoreExecutor: @unchecked Sendable {
             }
         }
     }
+}
+
+/// The request running on an executor's queue.
+///
+/// `@unchecked Sendable`: `request` is written and read only on the executor's queue (the progress
+/// handler that reads it runs inside `sqlite3_step`, on that queue).
+private final class ActiveRequestSlot: @unchecked Sendable {
+    var request: PendingRequest?
 }
 
 /// One call's cancellation state, shared between the calling task and the executor's queue.
@@ -111,6 +127,13 @@ private final class PendingRequest: @unchecked Sendable {
         if isCancelled { return false }
         isRunning = true
         return true
+    }
+
+    /// Whether the calling task has been cancelled (asked by SQLite's progress handler).
+    var isCancelledNow: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return isCancelled
     }
 
     func end() {

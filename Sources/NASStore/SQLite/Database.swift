@@ -91,6 +91,8 @@ public final class Database {
     private var statementCache: [String: Statement] = [:]
     /// How many `inTransaction` calls are open on the stack (0 = none).
     private var transactionDepth = 0
+    /// Keeps the installed interrupt check alive while SQLite holds a pointer to it.
+    private var interruptCheck: InterruptCheck?
 
     /// Opens (or creates) the database at `path`, applies the configuration and checks integrity.
     ///
@@ -120,6 +122,7 @@ public final class Database {
 
     deinit {
         interruptHandle.invalidate()
+        sqlite3_progress_handler(handle, 0, nil, nil)
         // Finalize cached statements first; sqlite3_close_v2 defers the close until any statement
         // still held elsewhere is finalized, so the order is never unsafe.
         statementCache.removeAll()
@@ -291,11 +294,42 @@ public final class Database {
 
     // MARK: Cancellation
 
+    /// Installs a check that SQLite calls every `instructions` virtual-machine steps while a
+    /// statement runs; when it returns `true`, the statement fails with `SQLITE_INTERRUPT`.
+    ///
+    /// Unlike `interrupt()`, whose flag SQLite clears when the next statement starts, the check is
+    /// asked for as long as it is installed, so a cancellation that lands between two statements
+    /// still stops the next one (`sqlite3_progress_handler`). The check runs on the thread that
+    /// steps the statement. Pass `nil` to remove it.
+    public func setInterruptCheck(every instructions: Int32 = 1_000, _ check: (() -> Bool)?) {
+        guard let check else {
+            sqlite3_progress_handler(handle, 0, nil, nil)
+            interruptCheck = nil
+            return
+        }
+        let box = InterruptCheck(check)
+        interruptCheck = box
+        // The box is retained by `interruptCheck` for as long as the handler is installed.
+        sqlite3_progress_handler(handle, instructions, { context in
+            guard let context else { return 0 }
+            return Unmanaged<InterruptCheck>.fromOpaque(context).takeUnretainedValue().check() ? 1 : 0
+        }, Unmanaged.passUnretained(box).toOpaque())
+    }
+
     /// Makes the running statement fail with `SQLITE_INTERRUPT` as soon as possible.
     ///
     /// Safe from any thread; `interruptHandle` is the `Sendable` way to reach it.
     public func interrupt() {
         interruptHandle.interrupt()
+    }
+}
+
+/// The closure behind `Database.setInterruptCheck(every:_:)`, boxed for SQLite's context pointer.
+private final class InterruptCheck {
+    let check: () -> Bool
+
+    init(_ check: @escaping () -> Bool) {
+        self.check = check
     }
 }
 

@@ -57,8 +57,10 @@ final class DatabaseTests: XCTestCase {
             "INSERT INTO v VALUES (?, ?, ?, ?, ?, ?, ?)",
             [Int64.max, 0.1, "héllo \"wörld\"\0tail", bytes, String?.none, "", Data()])
         let row = try database.makeStatement("SELECT i, r, t, b, n, e, z FROM v").firstRow { row in
-            (row.int64(at: 0), row.double(at: 1), row.string(at: 2), row.data(at: 3), row.isNull(at: 4),
-                row.optionalString(at: 5), row.data(at: 6), row.isNull(at: 6))
+            (
+                row.int64(at: 0), row.double(at: 1), row.string(at: 2), row.data(at: 3), row.isNull(at: 4),
+                row.optionalString(at: 5), row.data(at: 6), row.isNull(at: 6)
+            )
         }
         let values = try XCTUnwrap(row)
         XCTAssertEqual(values.0, Int64.max)

@@ -93,7 +93,8 @@ final class RunStoreTests: XCTestCase {
         let b = TrialIdentity.key(canonicalHash: "h", hyperparameters: ["a": 0.1, "b": 2], epochBudget: 20)
         XCTAssertEqual(a, b)
         XCTAssertEqual(a, #"h|{"a":0.1,"b":2.0}|20"#)
-        XCTAssertNotEqual(a, TrialIdentity.key(canonicalHash: "h", hyperparameters: ["a": 0.1, "b": 2], epochBudget: 9))
+        XCTAssertNotEqual(
+            a, TrialIdentity.key(canonicalHash: "h", hyperparameters: ["a": 0.1, "b": 2], epochBudget: 9))
     }
 
     func testInsertTrial_anIdenticalInFlightTrialIsRefusedAndFound() throws {
@@ -138,7 +139,8 @@ final class RunStoreTests: XCTestCase {
         XCTAssertThrowsError(try store.finishTrial(trial.id, outcome: .completed(finalAccuracy: 0.9))) { error in
             XCTAssertEqual(error as? RunStoreError, .illegalTransition(trial: trial.id, from: .queued, to: .completed))
         }
-        XCTAssertThrowsError(try store.finishTrial(trial.id, outcome: .stoppedEarly(predictedAccuracy: 0.5, sigma: 0.1)))
+        XCTAssertThrowsError(
+            try store.finishTrial(trial.id, outcome: .stoppedEarly(predictedAccuracy: 0.5, sigma: 0.1)))
         try store.finishTrial(trial.id, outcome: .vetoed(predictedAccuracy: 0.3, sigma: 0.05))
         XCTAssertThrowsError(try store.dispatchTrial(trial.id, to: "w", leaseDeadline: later)) { error in
             XCTAssertEqual(error as? RunStoreError, .illegalTransition(trial: trial.id, from: .vetoed, to: .running))
@@ -162,7 +164,8 @@ final class RunStoreTests: XCTestCase {
         ]
         for from in TrialState.allCases {
             for to in TrialState.allCases {
-                XCTAssertEqual(from.canTransition(to: to), legal.contains("\(from.rawValue)>\(to.rawValue)"), "\(from)>\(to)")
+                XCTAssertEqual(
+                    from.canTransition(to: to), legal.contains("\(from.rawValue)>\(to.rawValue)"), "\(from)>\(to)")
             }
         }
     }
@@ -262,7 +265,8 @@ final class RunStoreTests: XCTestCase {
         try store.finishTrial(stopped.id, outcome: .stoppedEarly(predictedAccuracy: 0.95, sigma: 0.01))
         try store.insertTrial(StoreFixtures.newTrial(11))
 
-        XCTAssertEqual(try store.bestTrial()?.id, ids[1], "highest final accuracy, earliest on ties; predictions don't count")
+        XCTAssertEqual(
+            try store.bestTrial()?.id, ids[1], "highest final accuracy, earliest on ties; predictions don't count")
         let counts = try store.trialCounts()
         XCTAssertEqual(counts[.completed], 4)
         XCTAssertEqual(counts[.stoppedEarly], 1)
@@ -283,7 +287,9 @@ final class RunStoreTests: XCTestCase {
         let latest = try XCTUnwrap(try store.latestStrategySnapshot())
         XCTAssertEqual(latest.bytes, Data("state 4".utf8))
         XCTAssertEqual(latest.sequence, 5)
-        let kept = try store.database.makeStatement("SELECT count(*) FROM strategy_snapshots").firstRow { $0.int(at: 0) }
+        let kept = try store.database.makeStatement("SELECT count(*) FROM strategy_snapshots").firstRow {
+            $0.int(at: 0)
+        }
         XCTAssertEqual(kept, 2)
     }
 

@@ -52,7 +52,8 @@ extension RunStore {
             try database.execute(
                 "INSERT INTO predictor_models (name, version, bytes, saved_at) VALUES (?, ?, ?, ?)",
                 [name, version, bytes, time])
-            return PredictorModel(name: name, version: version, bytes: bytes, savedAt: Date(timeIntervalSince1970: time))
+            return PredictorModel(
+                name: name, version: version, bytes: bytes, savedAt: Date(timeIntervalSince1970: time))
         }
     }
 

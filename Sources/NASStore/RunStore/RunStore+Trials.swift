@@ -39,7 +39,8 @@ extension RunStore {
                     trial.predictedAccuracy, trial.predictedSigma, now(),
                 ])
             let id = TrialID(rawValue: database.lastInsertedRowID)
-            try appendEvent(kind: "trial.queued", trialID: id, detail: EventDetail.make(["source": .text(trial.source)]))
+            try appendEvent(
+                kind: "trial.queued", trialID: id, detail: EventDetail.make(["source": .text(trial.source)]))
             return try requireTrial(id)
         }
     }

@@ -102,7 +102,9 @@ public final class Database {
     ///   - configuration: Durability and checking settings.
     /// - Throws: `IntegrityCheckError` when the file is damaged or not a database; `DatabaseError`
     ///   when it cannot be opened or WAL mode cannot be enabled.
-    public init(path: String, mode: OpenMode = .createIfMissing, configuration: Configuration = Configuration()) throws {
+    public init(
+        path: String, mode: OpenMode = .createIfMissing, configuration: Configuration = Configuration()
+    ) throws {
         var connection: OpaquePointer?
         var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         if mode == .createIfMissing { flags |= SQLITE_OPEN_CREATE }
@@ -310,10 +312,12 @@ public final class Database {
         let box = InterruptCheck(check)
         interruptCheck = box
         // The box is retained by `interruptCheck` for as long as the handler is installed.
-        sqlite3_progress_handler(handle, instructions, { context in
-            guard let context else { return 0 }
-            return Unmanaged<InterruptCheck>.fromOpaque(context).takeUnretainedValue().check() ? 1 : 0
-        }, Unmanaged.passUnretained(box).toOpaque())
+        sqlite3_progress_handler(
+            handle, instructions,
+            { context in
+                guard let context else { return 0 }
+                return Unmanaged<InterruptCheck>.fromOpaque(context).takeUnretainedValue().check() ? 1 : 0
+            }, Unmanaged.passUnretained(box).toOpaque())
     }
 
     /// Makes the running statement fail with `SQLITE_INTERRUPT` as soon as possible.

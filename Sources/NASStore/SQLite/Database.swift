@@ -22,7 +22,8 @@ public final class Database {
         case normal = "NORMAL"
         /// In WAL mode: fsync the WAL at every commit. A committed transaction survives power loss.
         case full = "FULL"
-        /// Like `full`, and also fsyncs the directory after the WAL is reset.
+        /// Like `full`; its extra directory sync concerns rollback-journal mode, so in WAL mode it
+        /// behaves as `full`.
         case extra = "EXTRA"
     }
 

@@ -37,7 +37,7 @@ public struct TrialRecord: Hashable, Sendable {
     public var startedAt: Date?
     /// When it reached a terminal state.
     public var finishedAt: Date?
-    /// When the last new epoch was recorded (for the no-progress timeout).
+    /// When it was last dispatched or last recorded a new epoch (for the no-progress timeout).
     public var lastProgressAt: Date?
     /// The worker running it, or that last ran it.
     public var workerID: String?

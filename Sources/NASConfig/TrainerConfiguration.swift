@@ -43,7 +43,7 @@ public enum TrainerConfiguration: Hashable, Sendable {
             return
         }
         let map = try MapDecoder(
-            node, path: path, decoder: decoder, allowed: ["command", "builtin", "env", "workdir"])
+            node, path: path, decoder: decoder, allowed: ["command", "env", "workdir"])
         guard hasCommand else {
             throw decoder.error(at: node.position, path, "missing required key 'command' or 'builtin'")
         }

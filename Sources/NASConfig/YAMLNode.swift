@@ -66,13 +66,20 @@ public struct YAMLNode: Hashable, Sendable {
     }
 
     /// The node as an error message names what was found: `'abc'`, `the quoted string "12"`,
-    /// `a map`, `a list`, `an empty value`.
+    /// `[4, 8]` (a short list of scalars), `a list of 3 items`, `a map`, `an empty value`.
     public var foundDescription: String {
         switch value {
-        case .list:
-            return "a list"
-        case .map:
-            return "a map"
+        case .list(let items):
+            if items.isEmpty {
+                return "an empty list"
+            }
+            let scalars = items.filter { !$0.source.isEmpty }
+            if scalars.count == items.count && items.count <= 8 {
+                return "[" + items.map(\.source).joined(separator: ", ") + "]"
+            }
+            return "a list of \(items.count) item\(items.count == 1 ? "" : "s")"
+        case .map(let entries):
+            return entries.isEmpty ? "an empty map" : "a map"
         case .null where source.isEmpty:
             return "an empty value"
         default:

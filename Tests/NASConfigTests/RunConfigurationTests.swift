@@ -411,3 +411,20 @@ final class RunConfigurationTests: XCTestCase {
         XCTAssertEqual(KeySuggestion.closest(to: "nme", among: ["name", "seed"]), "name")
     }
 }
+
+final class RunConfigurationSummaryTests: XCTestCase {
+    func testSummary_namesTheRunAndEverySection() throws {
+        let url = TestEnvironment.packageRoot.appendingPathComponent("configs/demo.yaml")
+        let demo = try RunConfiguration(yaml: String(contentsOf: url, encoding: .utf8), file: "demo.yaml")
+        XCTAssertEqual(
+            demo.summary,
+            [
+                "run demo (seed 42)",
+                "space: metaqnn, input [3,32,32], 10 classes, depth ≤ 8, at most 5000000 parameters",
+                "strategy: random",
+                "training: 12 epochs, hyperparameters learning_rate=0.1, momentum=0.9, weight_decay=0.0001",
+                "trainer: builtin surrogate, epoch delay 0.02 seconds",
+                "end: 60 trials",
+            ])
+    }
+}

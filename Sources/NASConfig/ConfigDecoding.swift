@@ -74,8 +74,9 @@ struct ValueDecoder {
     let file: String
 
     func error(_ node: YAMLNode, _ path: String, expected: String) -> ConfigError {
-        ConfigError(file: file, position: node.position, keyPath: path,
-                    message: "expected \(expected), found \(node.foundDescription)")
+        ConfigError(
+            file: file, position: node.position, keyPath: path,
+            message: "expected \(expected), found \(node.foundDescription)")
     }
 
     func error(at position: SourcePosition, _ path: String, _ message: String, hint: String? = nil) -> ConfigError {

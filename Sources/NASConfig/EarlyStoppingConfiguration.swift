@@ -24,8 +24,10 @@ public struct EarlyStoppingConfiguration: Hashable, Sendable {
     public var minEpochs: Int
 
     /// Creates the section.
-    public init(kind: Kind = .srm, delta: Double = 0, confidence: Double = 0.99, burnIn: Int = 100,
-                compareToNth: Int = 1, minEpochs: Int = 1) {
+    public init(
+        kind: Kind = .srm, delta: Double = 0, confidence: Double = 0.99, burnIn: Int = 100,
+        compareToNth: Int = 1, minEpochs: Int = 1
+    ) {
         self.kind = kind
         self.delta = delta
         self.confidence = confidence

@@ -12,7 +12,8 @@ public struct EndCriteria: Hashable, Sendable {
     public var targetAccuracy: Double?
 
     /// Creates end criteria; all nil means "when the strategy ends".
-    public init(maxTrials: Int? = nil, maxEpochs: Int? = nil, deadline: Deadline? = nil, targetAccuracy: Double? = nil) {
+    public init(maxTrials: Int? = nil, maxEpochs: Int? = nil, deadline: Deadline? = nil, targetAccuracy: Double? = nil)
+    {
         self.maxTrials = maxTrials
         self.maxEpochs = maxEpochs
         self.deadline = deadline

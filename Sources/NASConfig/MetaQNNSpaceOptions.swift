@@ -28,8 +28,10 @@ public struct MetaQNNSpaceOptions: Hashable, Sendable {
     /// Creates the options; every argument defaults to the paper's value.
     public init(
         filters: [Int] = [64, 128, 256, 512], kernels: [Int] = [1, 3, 5], strides: [Int] = [1],
-        pools: [PoolShape] = [PoolShape(kernel: 5, stride: 3), PoolShape(kernel: 3, stride: 2),
-                              PoolShape(kernel: 2, stride: 2)],
+        pools: [PoolShape] = [
+            PoolShape(kernel: 5, stride: 3), PoolShape(kernel: 3, stride: 2),
+            PoolShape(kernel: 2, stride: 2),
+        ],
         fullyConnectedSizes: [Int] = [512, 256, 128], maxDepth: Int = 12, maxConsecutiveFullyConnected: Int = 2,
         sizeBins: [Int] = [8, 4, 1], input: TensorShape = .cifar, classes: Int = 10
     ) {

@@ -143,7 +143,9 @@ extension StrategyConfiguration {
             break
         case .metaQNN(let options):
             members["epsilon_schedule"] = .array(
-                options.epsilonSchedule.map { .object(["epsilon": .number($0.epsilon), "models": .integer($0.models)]) })
+                options.epsilonSchedule.map {
+                    .object(["epsilon": .number($0.epsilon), "models": .integer($0.models)])
+                })
             members["learning_rate"] = .number(options.learningRate)
             members["discount"] = .number(options.discount)
             members["initial_q"] = .number(options.initialQ)

@@ -111,10 +111,12 @@ public struct MetaQNNStrategyOptions: Hashable, Sendable {
                 let step = try MapDecoder(item, path: stepPath, decoder: map.decoder, allowed: ["epsilon", "models"])
                 steps.append(
                     EpsilonStep(
-                        epsilon: try map.decoder.number(try step.required("epsilon"), step.path("epsilon"),
-                                                        .within(0...1)),
-                        models: try map.decoder.integer(try step.required("models"), step.path("models"),
-                                                        .atLeast(1))))
+                        epsilon: try map.decoder.number(
+                            try step.required("epsilon"), step.path("epsilon"),
+                            .within(0...1)),
+                        models: try map.decoder.integer(
+                            try step.required("models"), step.path("models"),
+                            .atLeast(1))))
             }
             epsilonSchedule = steps
         } else {

@@ -28,8 +28,9 @@ public enum TrainerConfiguration: Hashable, Sendable {
         let hasCommand = entries.contains { $0.key == "command" }
         let builtinNode = entries.first { $0.key == "builtin" }
         if hasCommand, let builtinNode {
-            throw decoder.error(at: builtinNode.keyPosition, keyPath(path, "builtin"),
-                                "'command' and 'builtin' cannot both be set")
+            throw decoder.error(
+                at: builtinNode.keyPosition, keyPath(path, "builtin"),
+                "'command' and 'builtin' cannot both be set")
         }
         if let builtinNode {
             let builtin = try decoder.choice(builtinNode.value, keyPath(path, "builtin"), among: Self.builtinNames)

@@ -136,7 +136,8 @@ public struct YAMLParser {
                 }
             } else {
                 if isSequenceEntry(at: index) {
-                    throw error(at: index, "a list cannot start on the same line as its key; put '- ' items on the next lines")
+                    throw error(
+                        at: index, "a list cannot start on the same line as its key; put '- ' items on the next lines")
                 }
                 if looksLikeKey(at: index) {
                     throw error(at: index, "a map cannot start on the same line as its key; put it on the next lines")

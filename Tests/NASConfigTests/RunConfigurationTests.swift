@@ -63,8 +63,12 @@ final class RunConfigurationTests: XCTestCase {
         else { return XCTFail("expected metaqnn space and strategy") }
         XCTAssertEqual(space.filters, [64, 128, 256, 512])
         XCTAssertEqual(space.kernels, [1, 3, 5])
-        XCTAssertEqual(space.pools, [PoolShape(kernel: 5, stride: 3), PoolShape(kernel: 3, stride: 2),
-                                     PoolShape(kernel: 2, stride: 2)])
+        XCTAssertEqual(
+            space.pools,
+            [
+                PoolShape(kernel: 5, stride: 3), PoolShape(kernel: 3, stride: 2),
+                PoolShape(kernel: 2, stride: 2),
+            ])
         XCTAssertEqual(space.fullyConnectedSizes, [512, 256, 128])
         XCTAssertEqual(space.maxConsecutiveFullyConnected, 2)
         XCTAssertEqual(space.sizeBins, [8, 4, 1])
@@ -175,13 +179,17 @@ final class RunConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.end.maxEpochs, 1_000)
         XCTAssertEqual(configuration.end.deadline, .at(Date(timeIntervalSince1970: 1_748_793_600)))
         XCTAssertEqual(configuration.end.targetAccuracy, 0.95)
-        XCTAssertEqual(configuration.trial, TrialLimits(maxAttempts: 5, timeout: .seconds(5_400),
-                                                        noProgressTimeout: .seconds(90)))
+        XCTAssertEqual(
+            configuration.trial,
+            TrialLimits(
+                maxAttempts: 5, timeout: .seconds(5_400),
+                noProgressTimeout: .seconds(90)))
         XCTAssertEqual(configuration.priority, 2.5)
         XCTAssertEqual(
             configuration.earlyStopping,
-            EarlyStoppingConfiguration(kind: .srm, delta: 0.05, confidence: 0.95, burnIn: 50, compareToNth: 3,
-                                       minEpochs: 4))
+            EarlyStoppingConfiguration(
+                kind: .srm, delta: 0.05, confidence: 0.95, burnIn: 50, compareToNth: 3,
+                minEpochs: 4))
         XCTAssertEqual(configuration.prior, PriorConfiguration(kind: .rnas, vetoBelow: 0.25, trainAfter: 40))
     }
 
@@ -236,8 +244,10 @@ final class RunConfigurationTests: XCTestCase {
             """)
         XCTAssertEqual(
             configuration.space.kind,
-            .cell(CellSpaceOptions(maxNodes: 7, maxEdges: 7, operations: [.conv3x3, .maxpool3x3],
-                                   input: TensorShape(channels: 3, height: 16, width: 16))),
+            .cell(
+                CellSpaceOptions(
+                    maxNodes: 7, maxEdges: 7, operations: [.conv3x3, .maxpool3x3],
+                    input: TensorShape(channels: 3, height: 16, width: 16))),
             "an input given only under training is the space's input too")
         XCTAssertEqual(configuration.strategy, .hyperband(HyperbandOptions(maxResource: 81, eta: 3, iterations: 1)))
         XCTAssertTrue(configuration.strategy.hasNaturalEnd)
@@ -248,7 +258,8 @@ final class RunConfigurationTests: XCTestCase {
 
     func testSpaceInput_isTheTrainingInputWhenTrainingLeavesItOut() throws {
         let configuration = try decode(
-            Self.minimal.replacingOccurrences(of: "{kind: metaqnn}\nstrategy", with: "{kind: metaqnn, input: [1, 28, 28]}\nstrategy"))
+            Self.minimal.replacingOccurrences(
+                of: "{kind: metaqnn}\nstrategy", with: "{kind: metaqnn, input: [1, 28, 28]}\nstrategy"))
         XCTAssertEqual(configuration.training.input, TensorShape(channels: 1, height: 28, width: 28))
     }
 
@@ -268,8 +279,9 @@ final class RunConfigurationTests: XCTestCase {
             try decode(Self.minimal + "\nend: {deadline: 2024-02-29 23:59:59.5Z}\n").end.deadline,
             .at(Date(timeIntervalSince1970: 1_709_251_199.5)))
         XCTAssertThrowsError(try decode(Self.minimal + "\nend: {deadline: 2023-02-29T00:00:00Z}\n"))
-        XCTAssertThrowsError(try decode(Self.minimal + "\nend: {deadline: 2023-01-01T00:00:00}\n"),
-                             "a timestamp without a time zone is ambiguous")
+        XCTAssertThrowsError(
+            try decode(Self.minimal + "\nend: {deadline: 2023-01-01T00:00:00}\n"),
+            "a timestamp without a time zone is ambiguous")
         XCTAssertThrowsError(try decode(Self.minimal + "\ntrial: {timeout: 0s}\n"))
         XCTAssertThrowsError(try decode(Self.minimal + "\ntrial: {timeout: 5x}\n"))
     }
@@ -278,8 +290,9 @@ final class RunConfigurationTests: XCTestCase {
         let configuration = try decode(Self.minimal + "\nearly_stopping: {kind: srm}\n")
         XCTAssertEqual(
             configuration.earlyStopping,
-            EarlyStoppingConfiguration(kind: .srm, delta: 0, confidence: 0.99, burnIn: 100, compareToNth: 1,
-                                       minEpochs: 5))
+            EarlyStoppingConfiguration(
+                kind: .srm, delta: 0, confidence: 0.99, burnIn: 100, compareToNth: 1,
+                minEpochs: 5))
     }
 
     func testNullSections_takeTheirDefaults() throws {
@@ -324,18 +337,25 @@ final class RunConfigurationTests: XCTestCase {
             """)
         XCTAssertEqual(flow.searchIdentity, block.searchIdentity)
         XCTAssertEqual(block.searchDifferences(from: flow), [])
-        XCTAssertTrue(flow.searchIdentity.hasPrefix(#"{"seed": 0, "space": {"classes": 10, "fc_sizes": [512, 256, 128], "#),
-                      flow.searchIdentity)
-        XCTAssertTrue(flow.searchIdentity.contains(#""strategy": {"discount": 1.0, "epsilon_schedule": [{"epsilon": 1.0, "models": 1500}, "#))
-        XCTAssertTrue(flow.searchIdentity.hasSuffix(#""training": {"epochs": 20, "hyperparameters": {}, "input": [3, 32, 32]}}"#))
+        XCTAssertTrue(
+            flow.searchIdentity.hasPrefix(#"{"seed": 0, "space": {"classes": 10, "fc_sizes": [512, 256, 128], "#),
+            flow.searchIdentity)
+        XCTAssertTrue(
+            flow.searchIdentity.contains(
+                #""strategy": {"discount": 1.0, "epsilon_schedule": [{"epsilon": 1.0, "models": 1500}, "#))
+        XCTAssertTrue(
+            flow.searchIdentity.hasSuffix(#""training": {"epochs": 20, "hyperparameters": {}, "input": [3, 32, 32]}}"#))
     }
 
     func testSearchDifferences_listEveryChangedKeyPath() throws {
         let old = try decode(Self.minimal)
         let new = try decode(
             Self.minimal
-                .replacingOccurrences(of: "strategy: {kind: metaqnn}",
-                                      with: "strategy: {kind: metaqnn, epsilon_schedule: [{epsilon: 1, models: 10}, {epsilon: 0.5, models: 7}]}")
+                .replacingOccurrences(
+                    of: "strategy: {kind: metaqnn}",
+                    with:
+                        "strategy: {kind: metaqnn, epsilon_schedule: [{epsilon: 1, models: 10}, {epsilon: 0.5, models: 7}]}"
+                )
                 .replacingOccurrences(of: "space: {kind: metaqnn}", with: "space: {kind: metaqnn, filters: [64]}")
                 + "\nseed: 9\nearly_stopping: {kind: srm}\n")
         let expected = [
@@ -352,11 +372,17 @@ final class RunConfigurationTests: XCTestCase {
             "strategy.epsilon_schedule[0].models: 1500 → 10",
         ]
         let differences = new.searchDifferences(from: old)
-        XCTAssertEqual(Set(differences), Set(expected + (2..<10).flatMap { index in
-            let step = MetaQNNStrategyOptions.paperSchedule[index]
-            return ["strategy.epsilon_schedule[\(index)].epsilon: \(step.epsilon) → (absent)",
-                    "strategy.epsilon_schedule[\(index)].models: \(step.models) → (absent)"]
-        }))
+        XCTAssertEqual(
+            Set(differences),
+            Set(
+                expected
+                    + (2..<10).flatMap { index in
+                        let step = MetaQNNStrategyOptions.paperSchedule[index]
+                        return [
+                            "strategy.epsilon_schedule[\(index)].epsilon: \(step.epsilon) → (absent)",
+                            "strategy.epsilon_schedule[\(index)].models: \(step.models) → (absent)",
+                        ]
+                    }))
         XCTAssertEqual(differences, differences.sorted(), "differences are listed in key-path order")
         XCTAssertEqual(
             RunConfiguration.searchIdentityDifferences(from: old.searchIdentity, to: new.searchIdentity), differences)
@@ -391,7 +417,8 @@ final class RunConfigurationTests: XCTestCase {
     func testSearchIdentity_escapesStringsAsJSON() throws {
         var configuration = try decode(Self.minimal)
         configuration.training.hyperparameters = ["a\"b\\c\nd\u{1}": 1]
-        XCTAssertTrue(configuration.searchIdentity.contains(#"{"a\"b\\c\nd\u0001": 1.0}"#), configuration.searchIdentity)
+        XCTAssertTrue(
+            configuration.searchIdentity.contains(#"{"a\"b\\c\nd\u0001": 1.0}"#), configuration.searchIdentity)
         var other = configuration
         other.training.hyperparameters = ["a\"b\\c\nd\u{1}": 2]
         XCTAssertEqual(

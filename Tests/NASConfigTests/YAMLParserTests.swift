@@ -70,8 +70,9 @@ final class YAMLParserTests: XCTestCase {
         XCTAssertEqual(try value("'no \\n escape'"), .string("no \\n escape"))
         XCTAssertEqual(try value(#""a\tb\nc\\d\"e\/f""#), .string("a\tb\nc\\d\"e/f"))
         XCTAssertEqual(try value(#""\x41\u00e9\U0001F600""#), .string("Aé😀"))
-        XCTAssertEqual(try value(#""\0\a\b\v\f\r\e\ \N\_\L\P""#),
-                       .string("\u{0}\u{7}\u{8}\u{B}\u{C}\r\u{1B} \u{85}\u{A0}\u{2028}\u{2029}"))
+        XCTAssertEqual(
+            try value(#""\0\a\b\v\f\r\e\ \N\_\L\P""#),
+            .string("\u{0}\u{7}\u{8}\u{B}\u{C}\r\u{1B} \u{85}\u{A0}\u{2028}\u{2029}"))
         XCTAssertEqual(try value("''"), .string(""))
         XCTAssertEqual(try value("'a # not a comment'"), .string("a # not a comment"))
         XCTAssertEqual(try value("\"x\"   # a comment"), .string("x"))
@@ -212,10 +213,14 @@ final class YAMLParserTests: XCTestCase {
         XCTAssertEqual(root["a"]?.value, .integer(1))
         XCTAssertEqual(root["b"]?.value, .string("x"))
         XCTAssertEqual(root["b"]?.position, SourcePosition(line: 4, column: 4))
-        XCTAssertEqual(try parse("\u{FEFF}a: 1").value, .map([
-            YAMLMapEntry(key: "a", keyPosition: .start, value: YAMLNode(
-                value: .integer(1), position: SourcePosition(line: 1, column: 4), source: "1")),
-        ]))
+        XCTAssertEqual(
+            try parse("\u{FEFF}a: 1").value,
+            .map([
+                YAMLMapEntry(
+                    key: "a", keyPosition: .start,
+                    value: YAMLNode(
+                        value: .integer(1), position: SourcePosition(line: 1, column: 4), source: "1"))
+            ]))
     }
 
     func testQuotedKeys_andKeysWithSpaces() throws {
@@ -245,10 +250,14 @@ final class YAMLParserTests: XCTestCase {
             ("a: &anchor 1\n", "test.yaml:1:4: error: anchors ('&') are not supported"),
             ("a: 1\nb: *anchor\n", "test.yaml:2:4: error: aliases ('*') are not supported"),
             ("a: !!int 1\n", "test.yaml:1:4: error: tags ('!') are not supported"),
-            ("a: |\n  text\n",
-             "test.yaml:1:4: error: block scalars ('|' and '>') are not supported; write the value on one line"),
-            ("a: >-\n  text\n",
-             "test.yaml:1:4: error: block scalars ('|' and '>') are not supported; write the value on one line"),
+            (
+                "a: |\n  text\n",
+                "test.yaml:1:4: error: block scalars ('|' and '>') are not supported; write the value on one line"
+            ),
+            (
+                "a: >-\n  text\n",
+                "test.yaml:1:4: error: block scalars ('|' and '>') are not supported; write the value on one line"
+            ),
             ("a: 1\n---\nb: 2\n", "test.yaml:2:1: error: multiple documents are not supported"),
             ("a: 1\n...\n", "test.yaml:2:1: error: the document end marker '...' is not supported"),
             ("a:\n\tb: 1\n", "test.yaml:2:1: error: tabs are not allowed in indentation; indent with spaces"),
@@ -259,8 +268,10 @@ final class YAMLParserTests: XCTestCase {
             ("[a, b]: 1\n", "test.yaml:1:7: error: complex keys (a list or map as a key) are not supported"),
             ("x: {[a]: 1}\n", "test.yaml:1:5: error: complex keys (a list or map as a key) are not supported"),
             ("%YAML 1.2\n---\na: 1\n", "test.yaml:1:1: error: directives ('%') are not supported"),
-            ("a: 'unterminated\n",
-             "test.yaml:1:4: error: unterminated quoted string (quoted strings must end on the same line)"),
+            (
+                "a: 'unterminated\n",
+                "test.yaml:1:4: error: unterminated quoted string (quoted strings must end on the same line)"
+            ),
             ("a: \"x\\qy\"\n", "test.yaml:1:6: error: unknown escape sequence '\\q'"),
             ("a: \"\\u12\"\n", "test.yaml:1:5: error: '\\u' must be followed by 4 hexadecimal digits"),
             ("a: [1, 2\nb: 3\n", "test.yaml:2:1: error: expected ',' or ']' in the list, found 'b'"),
@@ -269,9 +280,14 @@ final class YAMLParserTests: XCTestCase {
             ("a: [1,, 2]\n", "test.yaml:1:7: error: unexpected ','"),
             ("a: {x 1}\n", "test.yaml:1:5: error: expected ':' after the key 'x 1'"),
             ("a: [x: 1]\n", "test.yaml:1:6: error: 'key: value' pairs inside a list must be written as maps: [{a: 1}]"),
-            ("a: b: c\n", "test.yaml:1:4: error: a map cannot start on the same line as its key; put it on the next lines"),
-            ("a: - 1\n",
-             "test.yaml:1:4: error: a list cannot start on the same line as its key; put '- ' items on the next lines"),
+            (
+                "a: b: c\n",
+                "test.yaml:1:4: error: a map cannot start on the same line as its key; put it on the next lines"
+            ),
+            (
+                "a: - 1\n",
+                "test.yaml:1:4: error: a list cannot start on the same line as its key; put '- ' items on the next lines"
+            ),
             ("a: 1\n  b: 2\n", "test.yaml:2:3: error: unexpected indentation"),
             ("a:\n    b: 1\n  c: 2\n", "test.yaml:3:3: error: unexpected indentation"),
             ("a: plain\n  continued\n", "test.yaml:2:3: error: unexpected indentation"),
@@ -280,8 +296,10 @@ final class YAMLParserTests: XCTestCase {
             ("a: 'x' y\n", "test.yaml:1:8: error: unexpected 'y' after the value"),
             ("a: [1]#c\n", "test.yaml:1:7: error: unexpected '#' after the value"),
             ("a: @x\n", "test.yaml:1:4: error: '@' is reserved and cannot start a plain value; quote the value"),
-            ("--- a: 1\n",
-             "test.yaml:1:5: error: content on the '---' line is not supported; start it on the next line"),
+            (
+                "--- a: 1\n",
+                "test.yaml:1:5: error: content on the '---' line is not supported; start it on the next line"
+            ),
             ("a: 1\nkey without colon\n", "test.yaml:2:1: error: expected a key followed by ':'"),
         ]
         for (text, expected) in cases {

@@ -1,4 +1,6 @@
+import Foundation
 import NASConfig
+import NASTestSupport
 import XCTest
 
 final class YAMLParserTests: XCTestCase {
@@ -305,5 +307,49 @@ final class YAMLParserTests: XCTestCase {
         for (text, expected) in cases {
             XCTAssertEqual(parseError(text), expected, "for \(text.debugDescription)")
         }
+    }
+}
+
+final class YAMLParserRobustnessTests: XCTestCase {
+    /// SplitMix64, so the mutations are the same on every run.
+    private struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    func testMutatedDocuments_parseOrFailWithAPositionInsideTheText() throws {
+        let url = TestEnvironment.packageRoot.appendingPathComponent("configs/demo.yaml")
+        let original = Array(try String(contentsOf: url, encoding: .utf8).unicodeScalars)
+        let alphabet = Array(" \t\n-:#[]{},'\"&*!|>?%@`\\abc019.".unicodeScalars)
+        var generator = SplitMix64(state: 7)
+        var failures = 0
+        for _ in 0..<3_000 {
+            var text = original
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let position = Int.random(in: 0..<text.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: text.remove(at: position)
+                case 1: text.insert(alphabet.randomElement(using: &generator) ?? " ", at: position)
+                default: text[position] = alphabet.randomElement(using: &generator) ?? " "
+                }
+            }
+            let source = String(String.UnicodeScalarView(text))
+            let lineCount = source.split(separator: "\n", omittingEmptySubsequences: false).count
+            do {
+                _ = try RunConfiguration(yaml: source, file: "fuzz.yaml")
+            } catch {
+                failures += 1
+                XCTAssertTrue((1...lineCount).contains(error.line), error.description)
+                XCTAssertGreaterThanOrEqual(error.column, 1, error.description)
+                XCTAssertFalse(error.message.isEmpty)
+            }
+        }
+        XCTAssertGreaterThan(failures, 100, "mutations should break many documents")
     }
 }

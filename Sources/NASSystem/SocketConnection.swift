@@ -140,11 +140,33 @@ public final class SocketConnection: Sendable {
         try descriptor.read(upToCount: count)
     }
 
-    /// Writes every byte.
+    /// Writes every byte, looping on partial sends and retrying on `EINTR`.
     ///
     /// - Throws: `SystemError` (`EPIPE`, `ECONNRESET`, `EAGAIN` when a send timeout expired).
     public func write(_ bytes: [UInt8]) throws(SystemError) {
-        try descriptor.write(bytes)
+        try descriptor.withRawDescriptor("send") { raw throws(SystemError) in
+            // MSG_NOSIGNAL: a vanished peer is EPIPE, never SIGPIPE, whatever the process's
+            // SIGPIPE disposition.
+            let code: Int32 = bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let sent = send(
+                        raw, buffer.baseAddress.map { $0 + offset }, buffer.count - offset, Int32(MSG_NOSIGNAL))
+                    if sent >= 0 {
+                        offset += sent
+                        continue
+                    }
+                    let code = errno
+                    if code != EINTR {
+                        return code
+                    }
+                }
+                return 0
+            }
+            if code != 0 {
+                throw SystemError(call: "send", code: code, context: peer)
+            }
+        }
     }
 
     /// Limits how long a write may block on a peer that does not read (`SO_SNDTIMEO`).

@@ -176,8 +176,14 @@ public final class Subprocess: Sendable {
         }
     }
 
-    /// Whether any process of the child's group is still alive (zombies included).
-    public var isGroupAlive: Bool { kill(-processID, 0) == 0 }
+    /// Whether any process of the child's group is still running.
+    ///
+    /// Zombies do not count: a killed grandchild reparented to an init that never reaps (as in
+    /// some containers) is dead even though `kill(-pgid, 0)` still finds it.
+    public var isGroupAlive: Bool {
+        guard kill(-processID, 0) == 0 else { return false }
+        return ProcessTable.hasLiveMember(ofGroup: processID)
+    }
 
     /// Sends SIGKILL to the whole process group at once.
     public func killGroup() {
@@ -189,7 +195,8 @@ public final class Subprocess: Sendable {
     ///
     /// - Parameter grace: How long the group has to exit after SIGTERM (a trainer may finish its
     ///   epoch and save a checkpoint).
-    /// - Returns: How the child ended.
+    /// - Returns: How the child ended, once it has been reaped and (within a further second)
+    ///   every killed member of its group has been reaped by its parent.
     public func terminate(grace: Duration) async -> ExitStatus {
         try? signalGroup(SIGTERM)
         let deadline = monotonicNow() + grace
@@ -199,6 +206,13 @@ public final class Subprocess: Sendable {
         if isGroupAlive {
             killGroup()
         }
-        return await waitForExit()
+        let status = await waitForExit()
+        // Killed grandchildren linger as zombies until their new parent (init or a subreaper)
+        // reaps them; give it a moment so that callers see an empty group.
+        let reapDeadline = monotonicNow() + .seconds(1)
+        while isGroupAlive && monotonicNow() < reapDeadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return status
     }
 }

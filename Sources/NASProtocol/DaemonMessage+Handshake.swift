@@ -52,8 +52,10 @@ extension DaemonMessage {
         public var workerProtocolVersion: Int?
 
         /// Creates a refusal.
-        public init(code: Code, message: String, daemonProtocolVersion: Int = ProtocolVersion.current,
-                    workerProtocolVersion: Int? = nil) {
+        public init(
+            code: Code, message: String, daemonProtocolVersion: Int = ProtocolVersion.current,
+            workerProtocolVersion: Int? = nil
+        ) {
             self.code = code
             self.message = message
             self.daemonProtocolVersion = daemonProtocolVersion

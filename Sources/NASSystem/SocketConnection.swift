@@ -55,7 +55,8 @@ public final class SocketConnection: Sendable {
         _ address: SocketAddress.Resolved, endpoint: SocketEndpoint, timeout: Duration
     ) throws -> SocketConnection {
         let raw = socket(
-            address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+            address.family,
+            Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
                 | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard raw >= 0 else {
             throw SystemError.fromErrno("socket", context: endpoint.description)
@@ -84,8 +85,11 @@ public final class SocketConnection: Sendable {
         let deadline = monotonicNow() + timeout
         while true {
             let remaining = deadline - monotonicNow()
-            let milliseconds = max(0, Int32(clamping: remaining.components.seconds * 1000
-                + remaining.components.attoseconds / 1_000_000_000_000_000))
+            let milliseconds = max(
+                0,
+                Int32(
+                    clamping: remaining.components.seconds * 1000
+                        + remaining.components.attoseconds / 1_000_000_000_000_000))
             var poller = pollfd(fd: raw, events: Int16(POLLOUT), revents: 0)
             let ready = poll(&poller, 1, milliseconds)
             if ready < 0 {
@@ -94,7 +98,8 @@ public final class SocketConnection: Sendable {
                 throw SystemError(call: "poll", code: code, context: endpoint.description)
             }
             if ready == 0 {
-                let seconds = Double(timeout.components.seconds)
+                let seconds =
+                    Double(timeout.components.seconds)
                     + Double(timeout.components.attoseconds) / 1e18
                 throw SocketAddressError.connectTimedOut(endpoint: endpoint.description, seconds: seconds)
             }

@@ -72,7 +72,11 @@ struct SpawnRequest {
         _ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> Result
     ) -> Result {
         let pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]
-        defer { pointers.forEach { free($0) } }
+        defer {
+            for pointer in pointers {
+                free(pointer)
+            }
+        }
         return body(pointers)
     }
 }

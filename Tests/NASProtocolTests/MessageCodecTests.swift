@@ -81,7 +81,8 @@ final class MessageCodecTests: XCTestCase {
         XCTAssertEqual(error, .missingField(frame: 3, messageType: "epochProgress", field: "record"))
         XCTAssertEqual(error?.description, "frame 3 (epochProgress): missing field 'record'")
 
-        let nested = #"{"type":"epochProgress","jobID":"j","attempt":1,"trialID":"t","runName":"r","seq":1,"#
+        let nested =
+            #"{"type":"epochProgress","jobID":"j","attempt":1,"trialID":"t","runName":"r","seq":1,"#
             + #""record":{"validationAccuracy":0.5,"metrics":{}}}"#
         XCTAssertEqual(
             decodeError(WorkerMessage.self, nested),
@@ -117,8 +118,9 @@ final class MessageCodecTests: XCTestCase {
 
     func testDecode_workerMessageOnControlSocket_isUnknownType() {
         let hello = #"{"type":"hello"}"#
-        guard case .unknownMessageType(frame: 1, type: "hello", _) = decodeError(
-            ControlRequest.self, hello, frame: 1)
+        guard
+            case .unknownMessageType(frame: 1, type: "hello", _) = decodeError(
+                ControlRequest.self, hello, frame: 1)
         else {
             return XCTFail("hello is not a control request")
         }

@@ -82,7 +82,9 @@ final class SocketTests: XCTestCase {
             if count == clients.count { break }
         }
         XCTAssertEqual(count, 3)
-        clients.forEach { $0.close() }
+        for client in clients {
+            client.close()
+        }
     }
 
     func testUnixListener_createsMode0600_exchangesBytes_andRemovesTheFileOnClose() throws {

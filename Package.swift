@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "NASSearch", dependencies: ["NASCore", "NASNumerics"]),
         .target(name: "NASConfig", dependencies: ["NASCore"]),
         .target(name: "NASProtocol", dependencies: ["NASCore"]),
-        .target(name: "NASSystem"),
+        .target(name: "NASSystem", dependencies: ["NASProtocol"]),
         .target(name: "NASStore", dependencies: ["CSQLite", "NASCore"]),
         .target(name: "NASWorker", dependencies: ["NASCore", "NASProtocol", "NASSystem"]),
         .target(
@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "NASSearchTests", dependencies: ["NASTestSupport", "NASSearch", "NASCore"]),
         .testTarget(name: "NASConfigTests", dependencies: ["NASTestSupport", "NASConfig", "NASCore"]),
         .testTarget(name: "NASProtocolTests", dependencies: ["NASTestSupport", "NASProtocol", "NASCore"]),
-        .testTarget(name: "NASSystemTests", dependencies: ["NASTestSupport", "NASSystem"]),
+        .testTarget(name: "NASSystemTests", dependencies: ["NASTestSupport", "NASSystem", "NASProtocol"]),
         .testTarget(name: "NASStoreTests", dependencies: ["NASTestSupport", "NASStore", "NASCore"]),
         .testTarget(name: "NASWorkerTests", dependencies: ["NASTestSupport", "NASWorker", "NASCore", "NASProtocol", "NASSystem"]),
         .testTarget(name: "NASDaemonTests", dependencies: ["NASTestSupport", "NASDaemon", "NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker"]),

@@ -1,0 +1,8 @@
+#!/bin/sh
+# A fake trainer with a child of its own (a data loader) that ignores SIGTERM. The trainer exits
+# on SIGTERM; the grandchild stays in the process group until SIGKILL. Prints the grandchild's pid.
+sh -c 'trap "" TERM; while :; do sleep 1; done' &
+echo "grandchild $!"
+trap 'exit 0' TERM
+echo ready
+while :; do sleep 1; done

@@ -31,7 +31,7 @@ extension SurrogateBenchmark {
         public init(
             learningRateStepFraction: Double? = 0.5, jumpFraction: Double = 0.15, stepSharpness: Double = 0.7,
             epochNoise: Double = 0.008, runNoise: Double = 0.004, architectureNoise: Double = 0.35,
-            baseQuality: Double = 0.0, baseDivergenceLogit: Double = -3.2, ceiling: Double = 0.96,
+            baseQuality: Double = 0.4, baseDivergenceLogit: Double = -2.6, ceiling: Double = 0.96,
             defaultLearningRate: Double = 0.01, learningRateKey: String = "learning_rate", salt: UInt64 = 0
         ) {
             self.learningRateStepFraction = learningRateStepFraction

@@ -56,7 +56,7 @@ public struct SurrogateBenchmark: Hashable, Sendable {
         quality -= 1.2 * features.sigmoidFraction + 0.4 * features.tanhFraction
         quality += 0.25 * features.batchNormFraction
         quality -= 0.2 * Double(max(0, features.fullyConnectedCount - 1))
-        quality -= 0.35 * rateOffset * rateOffset
+        quality -= 0.15 * rateOffset * rateOffset
         quality += c.architectureNoise * idiosyncrasy
 
         var divergenceLogit = c.baseDivergenceLogit

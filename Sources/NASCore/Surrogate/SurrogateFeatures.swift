@@ -17,7 +17,8 @@ public struct SurrogateFeatures: Hashable, Sendable {
     public var meanLog2Width: Double
     /// `log10` of the parameter count.
     public var log10Parameters: Double
-    /// How far the spatial reductions are from an even schedule, in [0, 1] (docs/surrogate.md).
+    /// How far the spatial reductions are from an even schedule, in [0, 1]; early reductions
+    /// count double (docs/surrogate.md).
     public var poolingPlacementError: Double
     /// The receptive field of the last spatial layer over the input height, capped at 1.
     public var receptiveFieldCoverage: Double
@@ -89,8 +90,10 @@ public struct SurrogateFeatures: Hashable, Sendable {
     }
 
     /// The mean distance, in halvings of the spatial size, between where each convolution works
-    /// and an even schedule that reaches 4×4 at the last convolution; divided by the number of
-    /// halvings of that schedule and capped at 1. No convolutions at all scores 1.
+    /// and an even schedule that reaches 4×4 at the last convolution, counting a reduction that
+    /// comes too early twice (it throws away resolution the later layers needed; one that comes
+    /// too late already costs parameters and MACs); divided by the number of halvings of that
+    /// schedule and capped at 1. No convolutions at all scores 1.
     static func placementError(convolutionInputHeights heights: [Int], inputHeight: Int) -> Double {
         guard !heights.isEmpty else { return 1 }
         let halvings = max(1, log2(Double(inputHeight) / 4))
@@ -98,7 +101,8 @@ public struct SurrogateFeatures: Hashable, Sendable {
         for (index, height) in heights.enumerated() {
             let position = (Double(index) + 0.5) / Double(heights.count)
             let actual = log2(Double(inputHeight) / Double(max(height, 1)))
-            total += abs(actual - position * halvings)
+            let ideal = position * halvings
+            total += 2 * max(0, actual - ideal) + max(0, ideal - actual)
         }
         return min(1, total / Double(heights.count) / halvings)
     }

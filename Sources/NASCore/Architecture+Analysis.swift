@@ -152,7 +152,8 @@ private struct ShapeInference {
         throws(ArchitectureError)
     {
         guard value > 0 else {
-            throw .impossible(layerIndex: index, reason: "\(layer.notation): the \(name) must be positive, not \(value)")
+            throw .impossible(
+                layerIndex: index, reason: "\(layer.notation): the \(name) must be positive, not \(value)")
         }
     }
 

@@ -33,6 +33,10 @@ public enum Layer: Hashable, Sendable {
 }
 
 /// A sequential network: an ordered list of layers ending in a classifier.
+///
+/// Written and read in bracket notation (`notation`, `init(notation:)`) and as JSON
+/// (`Codable`); `analyze(input:)` infers shapes and counts parameters and MACs, and rejects
+/// networks that cannot be built. docs/architecture-model.md describes all of it.
 public struct Architecture: Hashable, Sendable {
     /// The layers, input first.
     public var layers: [Layer]
@@ -45,10 +49,19 @@ public struct Architecture: Hashable, Sendable {
 
 /// The shape of a tensor without its batch dimension: `[C,H,W]`, or `[N,1,1]` once flattened.
 public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
+    /// The number of channels (feature maps), `C`.
     public var channels: Int
+    /// The spatial height, `H`.
     public var height: Int
+    /// The spatial width, `W`.
     public var width: Int
 
+    /// Creates a shape `[channels,height,width]`.
+    ///
+    /// - Parameters:
+    ///   - channels: The number of channels `C`.
+    ///   - height: The spatial height `H`.
+    ///   - width: The spatial width `W`.
     public init(channels: Int, height: Int, width: Int) {
         self.channels = channels
         self.height = height
@@ -58,5 +71,6 @@ public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
     /// CIFAR-sized input, the default everywhere: `[3,32,32]`.
     public static let cifar = TensorShape(channels: 3, height: 32, width: 32)
 
+    /// `[C,H,W]`, as `TensorShape(notation:)` reads it.
     public var description: String { "[\(channels),\(height),\(width)]" }
 }

@@ -120,7 +120,8 @@ struct NotationParser {
         } else if !signature.arguments.isEmpty {
             throw NotationError(
                 offset: argumentsOffset,
-                message: "expected '(' after \(name), as in \(usage(name, signature.arguments)), found \(describeNext())")
+                message:
+                    "expected '(' after \(name), as in \(usage(name, signature.arguments)), found \(describeNext())")
         }
         return Self.makeLayer(name, arguments)
     }
@@ -162,9 +163,11 @@ struct NotationParser {
         var digitCount = 0
         while let character = peek(), character.isASCII, let digit = character.wholeNumberValue {
             let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = shifted.addingReportingOverflow(digit)
+            // Accumulating with the sign lets `Int.min` round-trip too.
+            let (sum, overflow2) =
+                isNegative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
             guard !overflow1, !overflow2 else {
-                throw NotationError(offset: start, message: "the \(argument)\(owner) is too large")
+                throw NotationError(offset: start, message: "the \(argument)\(owner) does not fit in a 64-bit integer")
             }
             value = sum
             digitCount += 1
@@ -174,7 +177,7 @@ struct NotationParser {
             throw NotationError(
                 offset: position, message: "expected the \(argument)\(owner) (an integer), found \(describeNext())")
         }
-        return isNegative ? -value : value
+        return value
     }
 
     private mutating func expect(_ token: Character, alternative: Character? = nil, context: String)

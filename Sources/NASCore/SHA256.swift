@@ -67,7 +67,8 @@ public enum SHA256 {
     private static func compress(_ block: ArraySlice<UInt8>, into state: inout [UInt32], schedule w: inout [UInt32]) {
         var offset = block.startIndex
         for t in 0..<16 {
-            w[t] = UInt32(block[offset]) << 24 | UInt32(block[offset + 1]) << 16
+            w[t] =
+                UInt32(block[offset]) << 24 | UInt32(block[offset + 1]) << 16
                 | UInt32(block[offset + 2]) << 8 | UInt32(block[offset + 3])
             offset += 4
         }

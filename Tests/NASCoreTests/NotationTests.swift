@@ -65,7 +65,7 @@ final class NotationTests: XCTestCase {
         assertNotationError("[SM(10)", offset: 7, mentions: "found the end of the text")
         assertNotationError("[SM(10)] x", offset: 9, mentions: "expected the end of the text")
         assertNotationError("[sm(10)]", offset: 1, mentions: "C, P, AP, FC, GAP, SM, BN, RELU, SIGMOID, TANH, D")
-        assertNotationError("[FC(99999999999999999999)]", offset: 4, mentions: "too large")
+        assertNotationError("[FC(99999999999999999999)]", offset: 4, mentions: "does not fit in a 64-bit integer")
         assertNotationError("", offset: 0, mentions: "found the end of the text")
     }
 

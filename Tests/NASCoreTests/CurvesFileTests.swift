@@ -117,6 +117,7 @@ final class CurvesFileTests: XCTestCase {
             (#"{"cell":{"ops":[-1,-2],"adjacency":[[0,1],[0,2]]},"curve":[0.5]}"#, "cell.adjacency[1][1]"),
             (#"{"cell":{"ops":[-1,true],"adjacency":[[0,1],[0,0]]},"curve":[0.5]}"#, "cell.ops[1]"),
             (#"{"layers":{"type":"conv"},"curve":[0.5]}"#, "layers"),
+            (#"{"layers":[{"type":"conv","filters":64,"kernel":3}],"curve":[0.5]}"#, "layers[0].stride"),
         ]
         for (index, testCase) in cases.enumerated() {
             let text = good + "\n\n" + testCase.line + "\n" + good
@@ -131,7 +132,9 @@ final class CurvesFileTests: XCTestCase {
         let line = #"{"layers":[{"type":"conv","filters":64,"kernel":3,"stride":1},{"type":"warp"}],"curve":[0.5]}"#
         guard let error = parseError(line) else { return }
         XCTAssertEqual(error.line, 1)
-        XCTAssertTrue(error.field?.hasPrefix("layers[1]") ?? false, "\(error)")
+        XCTAssertEqual(error.field, "layers[1].type", "\(error)")
+        guard case .invalidLayer(let layerError) = error.problem else { return XCTFail("\(error.problem)") }
+        XCTAssertEqual(layerError.layerIndex, 1)
     }
 
     func testParse_invalidNotation_carriesTheNotationError() {

@@ -178,6 +178,11 @@ public enum CurvesFile {
             do {
                 let wrapped = try JSONEncoder().encode(CurveJSON.object(["layers": raw]))
                 return try decoder.decode(Architecture.self, from: wrapped)
+            } catch let error as ArchitectureDecodingError {
+                var field = "layers"
+                if let index = error.layerIndex { field += "[\(index)]" }
+                if !error.field.isEmpty, error.field != "layers" { field += "." + error.field }
+                throw fail(field, .invalidLayer(error))
             } catch let DecodingError.dataCorrupted(context) {
                 throw fail(path(context.codingPath), .invalidLayers(context.debugDescription))
             } catch let DecodingError.keyNotFound(key, context) {

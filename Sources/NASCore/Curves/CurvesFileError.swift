@@ -21,6 +21,8 @@ public struct CurvesFileError: Error, Hashable, Sendable, CustomStringConvertibl
         case lengthMismatch(expected: Int, actual: Int)
         /// The `arch` string is not valid bracket notation.
         case invalidNotation(NotationError)
+        /// A layer of the `layers` list is not valid.
+        case invalidLayer(ArchitectureDecodingError)
         /// The `layers` list is not a valid layer list; the decoder's explanation.
         case invalidLayers(String)
         /// A record could not be written; the encoder's explanation.
@@ -60,6 +62,7 @@ public struct CurvesFileError: Error, Hashable, Sendable, CustomStringConvertibl
         case .outOfRange(let expected): return "expected \(expected)"
         case .lengthMismatch(let expected, let actual): return "expected \(expected) entries, found \(actual)"
         case .invalidNotation(let error): return "invalid notation at offset \(error.offset): \(error.message)"
+        case .invalidLayer(let error): return "invalid layer (\(error))"
         case .invalidLayers(let explanation): return "invalid layer list (\(explanation))"
         case .unencodable(let explanation): return "cannot be written (\(explanation))"
         }

@@ -30,7 +30,8 @@ extension EpochRecord: Codable {
     /// - Throws: `EncodingError` for a non-finite value, which JSON cannot hold.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: MetricKey.self)
-        for (name, value) in metrics where name != MetricKey.epoch.stringValue
+        for (name, value) in metrics
+        where name != MetricKey.epoch.stringValue
             && name != MetricKey.validationAccuracy.stringValue
         {
             try container.encode(value, forKey: MetricKey(stringValue: name))

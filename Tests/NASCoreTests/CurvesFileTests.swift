@@ -57,7 +57,8 @@ final class CurvesFileTests: XCTestCase {
     }
 
     func testParse_ignoresUnknownFields_blankLines_andCRLF() throws {
-        let text = "\n{\"arch\":\"[SM(10)]\",\"curve\":[0.1],\"note\":{\"x\":[1,2]},\"seed\":3}\r\n   \n"
+        let text =
+            "\n{\"arch\":\"[SM(10)]\",\"curve\":[0.1],\"note\":{\"x\":[1,2]},\"seed\":3}\r\n   \n"
             + "{\"arch\":\"[C(64,3,1), SM(10)]\",\"curve\":[0.2]}"
         let records = try CurvesFile.parse(text)
         XCTAssertEqual(records.count, 2)
@@ -81,7 +82,9 @@ final class CurvesFileTests: XCTestCase {
     }
 
     func testParse_readsALayerList() throws {
-        let line = #"{"layers":[{"type":"conv","filters":64,"kernel":3,"stride":1},{"type":"softmax","classes":10}],"curve":[0.5]}"#
+        let line =
+            #"{"layers":[{"type":"conv","filters":64,"kernel":3,"stride":1},"#
+            + #"{"type":"softmax","classes":10}],"curve":[0.5]}"#
         let record = try XCTUnwrap(CurvesFile.parse(line).first)
         XCTAssertEqual(record.network, .layers(try Architecture(notation: "[C(64,3,1), SM(10)]")))
         XCTAssertEqual(record.network.architecture?.notation, "[C(64,3,1), SM(10)]")
@@ -153,9 +156,10 @@ final class CurvesFileTests: XCTestCase {
                 network: .layers(try Architecture(notation: "[C(32,5,1), BN, RELU, GAP, SM(10)]")), curve: [0.1, 0.2],
                 epochs: [3, 7], budget: 20, isComplete: false, input: TensorShape(channels: 1, height: 28, width: 28)),
             CurveRecord(
-                network: .cell(RecordedCell(
-                    operations: [.code(-1), .name("conv1x1-bn-relu"), .code(-2)],
-                    adjacency: [[0, 1, 1], [0, 0, 1], [0, 0, 0]])),
+                network: .cell(
+                    RecordedCell(
+                        operations: [.code(-1), .name("conv1x1-bn-relu"), .code(-2)],
+                        adjacency: [[0, 1, 1], [0, 0, 1], [0, 0, 0]])),
                 curve: [0.9]),
         ]
         let text = try CurvesFile.format(records)
@@ -166,7 +170,8 @@ final class CurvesFileTests: XCTestCase {
     }
 
     func testFormatLine_writesTheDocumentedFieldOrder_andOmitsDefaults() throws {
-        let record = CurveRecord(network: .notation(try Architecture(notation: "[C(64,3,1), SM(10)]")), curve: [0.5, 1])
+        let record = CurveRecord(
+            network: .notation(try Architecture(notation: "[C(64,3,1), SM(10)]")), curve: [0.5, 1])
         XCTAssertEqual(
             try CurvesFile.formatLine(record),
             #"{"arch":"[C(64,3,1), SM(10)]","curve":[0.5,1.0],"budget":2,"complete":true,"input":[3,32,32]}"#)

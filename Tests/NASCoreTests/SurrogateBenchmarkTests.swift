@@ -67,7 +67,9 @@ final class SurrogateBenchmarkTests: XCTestCase {
     }
 
     func testChance_followsTheClassifierClasses() throws {
-        let hundredClasses = Architecture(layers: [.convolution(filters: 64, kernel: 3, stride: 1), .softmax(classes: 100)])
+        let hundredClasses = Architecture(layers: [
+            .convolution(filters: 64, kernel: 3, stride: 1), .softmax(classes: 100),
+        ])
         let evaluation = try benchmark.evaluate(hundredClasses)
         XCTAssertEqual(evaluation.chance, 0.01, accuracy: 1e-12)
         XCTAssertEqual(evaluation.features.classes, 100)
@@ -112,10 +114,12 @@ final class SurrogateBenchmarkTests: XCTestCase {
     }
 
     func testLearningRateStep_isAtTheConfiguredFraction_orAbsent() {
-        XCTAssertEqual(SurrogateBenchmark(configuration: .init(learningRateStepFraction: 0.25))
-            .learningRateStepEpoch(budget: 20), 5)
-        XCTAssertNil(SurrogateBenchmark(configuration: .init(learningRateStepFraction: nil))
-            .learningRateStepEpoch(budget: 20))
+        XCTAssertEqual(
+            SurrogateBenchmark(configuration: .init(learningRateStepFraction: 0.25))
+                .learningRateStepEpoch(budget: 20), 5)
+        XCTAssertNil(
+            SurrogateBenchmark(configuration: .init(learningRateStepFraction: nil))
+                .learningRateStepEpoch(budget: 20))
         XCTAssertNil(benchmark.learningRateStepEpoch(budget: 1))
         XCTAssertEqual(benchmark.learningRate(atEpoch: 10, budget: 20, initialRate: 0.1), 0.1)
         XCTAssertEqual(benchmark.learningRate(atEpoch: 11, budget: 20, initialRate: 0.1), 0.01, accuracy: 1e-15)
@@ -168,7 +172,8 @@ final class SurrogateBenchmarkTests: XCTestCase {
         let convolution = Layer.convolution(filters: 128, kernel: 3, stride: 1)
         let spread = Architecture(layers: [
             convolution, convolution, .maxPool(kernel: 2, stride: 2), convolution, convolution,
-            .maxPool(kernel: 2, stride: 2), convolution, convolution, .maxPool(kernel: 2, stride: 2), .softmax(classes: 10),
+            .maxPool(kernel: 2, stride: 2), convolution, convolution, .maxPool(kernel: 2, stride: 2),
+            .softmax(classes: 10),
         ])
         let early = Architecture(layers: [
             convolution, .maxPool(kernel: 2, stride: 2), convolution, .maxPool(kernel: 2, stride: 2), convolution,
@@ -177,22 +182,26 @@ final class SurrogateBenchmarkTests: XCTestCase {
         let withoutIdiosyncrasy = SurrogateBenchmark(configuration: .init(architectureNoise: 0))
         let spreadEvaluation = try withoutIdiosyncrasy.evaluate(spread)
         let earlyEvaluation = try withoutIdiosyncrasy.evaluate(early)
-        XCTAssertLessThan(spreadEvaluation.features.poolingPlacementError, earlyEvaluation.features.poolingPlacementError)
+        XCTAssertLessThan(
+            spreadEvaluation.features.poolingPlacementError, earlyEvaluation.features.poolingPlacementError)
         XCTAssertEqual(spreadEvaluation.features.depth, earlyEvaluation.features.depth)
         XCTAssertGreaterThan(spreadEvaluation.finalAccuracy, earlyEvaluation.finalAccuracy + 0.02)
     }
 
     func testDropout_doesNotChangeTheCurve() throws {
         let withDropout = Architecture(layers: [
-            .convolution(filters: 64, kernel: 3, stride: 1), .dropout(index: 1, count: 2), .maxPool(kernel: 2, stride: 2),
+            .convolution(filters: 64, kernel: 3, stride: 1), .dropout(index: 1, count: 2),
+            .maxPool(kernel: 2, stride: 2),
             .dropout(index: 2, count: 2), .softmax(classes: 10),
         ])
-        let without = Architecture(layers: withDropout.layers.filter {
-            if case .dropout = $0 { return false }
-            return true
-        })
+        let without = Architecture(
+            layers: withDropout.layers.filter {
+                if case .dropout = $0 { return false }
+                return true
+            })
         XCTAssertEqual(
-            try benchmark.curve(for: withDropout, seed: 3, budget: 10), try benchmark.curve(for: without, seed: 3, budget: 10))
+            try benchmark.curve(for: withDropout, seed: 3, budget: 10),
+            try benchmark.curve(for: without, seed: 3, budget: 10))
     }
 
     func testSalt_selectsAnotherSyntheticWorld() throws {

@@ -32,8 +32,10 @@ final class ReplayTrainerTests: XCTestCase {
         let (result, records) = await runTrainer(try trainer(), spec)
         XCTAssertEqual(
             result,
-            .failure(.architectureNotRecorded(
-                notation: "[C(512,5,1), SM(10)]", canonicalNotation: "[C(512,5,1), SM(10)]", curvesFile: "test.jsonl")))
+            .failure(
+                .architectureNotRecorded(
+                    notation: "[C(512,5,1), SM(10)]", canonicalNotation: "[C(512,5,1), SM(10)]",
+                    curvesFile: "test.jsonl")))
         XCTAssertTrue(records.isEmpty)
         if case .failure(let error) = result {
             XCTAssertTrue(error.description.contains("[C(512,5,1), SM(10)]"), error.description)

@@ -6,7 +6,8 @@ final class TrialSpecCodingTests: XCTestCase {
     private let spec = TrialSpec(
         trialID: "t-17", runName: "demo",
         architecture: Architecture(layers: [
-            .convolution(filters: 64, kernel: 3, stride: 1), .maxPool(kernel: 2, stride: 2), .dropout(index: 1, count: 2),
+            .convolution(filters: 64, kernel: 3, stride: 1), .maxPool(kernel: 2, stride: 2),
+            .dropout(index: 1, count: 2),
             .softmax(classes: 10),
         ]),
         hyperparameters: ["learning_rate": 0.01, "weight_decay": 0.0001], seed: 18_446_744_073_709_551_615,

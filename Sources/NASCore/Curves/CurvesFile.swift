@@ -143,7 +143,9 @@ public enum CurvesFile {
             let budget = try readBudget(lastEpoch: epochs.last ?? 0)
             var isComplete = true
             if let complete = value("complete") {
-                guard case .bool(let flag) = complete else { throw fail("complete", .wrongType(expected: "true or false")) }
+                guard case .bool(let flag) = complete else {
+                    throw fail("complete", .wrongType(expected: "true or false"))
+                }
                 isComplete = flag
             }
             return CurveRecord(
@@ -240,7 +242,8 @@ public enum CurvesFile {
                 }
                 guard entries.count == operations.count else {
                     throw fail(
-                        "cell.adjacency[\(rowIndex)]", .lengthMismatch(expected: operations.count, actual: entries.count))
+                        "cell.adjacency[\(rowIndex)]",
+                        .lengthMismatch(expected: operations.count, actual: entries.count))
                 }
                 var values: [Int] = []
                 for (column, entry) in entries.enumerated() {
@@ -274,7 +277,9 @@ public enum CurvesFile {
 
         func readEpochs(count: Int) throws(CurvesFileError) -> [Int] {
             guard let raw = value("epochs") else { return (0..<count).map { $0 + 1 } }
-            guard case .array(let entries) = raw else { throw fail("epochs", .wrongType(expected: "a list of integers")) }
+            guard case .array(let entries) = raw else {
+                throw fail("epochs", .wrongType(expected: "a list of integers"))
+            }
             guard entries.count == count else {
                 throw fail("epochs", .lengthMismatch(expected: count, actual: entries.count))
             }
@@ -354,7 +359,8 @@ public enum CurvesFile {
             let value = try JSONDecoder().decode(CurveJSON.self, from: data)
             guard case .object(let members) = value, let layers = members["layers"] else {
                 throw CurvesFileError(
-                    line: lineNumber, field: "layers", problem: .unencodable("no \"layers\" in the architecture's JSON"))
+                    line: lineNumber, field: "layers", problem: .unencodable("no \"layers\" in the architecture's JSON")
+                )
             }
             return layers
         } catch let error as CurvesFileError {

@@ -41,7 +41,8 @@ public enum TrainerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .launchFailed(let command, let reason):
             return "cannot start trainer \(command.joined(separator: " ")): \(reason)"
         case .processFailed(let status, let tail):
-            return "trainer exited with status \(status)" + (tail.isEmpty ? "" : "; last output:\n" + tail.joined(separator: "\n"))
+            return "trainer exited with status \(status)"
+                + (tail.isEmpty ? "" : "; last output:\n" + tail.joined(separator: "\n"))
         }
     }
 }

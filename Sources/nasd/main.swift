@@ -1,1 +1,5 @@
-print("nasd")
+import Foundation
+
+let tool = CommandLineTool(commands: NASDCommands.all, version: NASDCommands.version)
+let status = await tool.run(CommandLine.arguments)
+exit(status)

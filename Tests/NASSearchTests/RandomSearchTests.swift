@@ -68,7 +68,7 @@ final class SeededGeneratorTests: XCTestCase {
 
     func testSplitMix64_matchesTheReferenceSequence() {
         // Reference values of SplitMix64 seeded with 1234567 (Vigna's splitmix64.c).
-        var generator = SplitMix64(state: 1_234_567)
+        var generator = SplitMix64(seed: 1_234_567)
         XCTAssertEqual(generator.next(), 6_457_827_717_110_365_317)
         XCTAssertEqual(generator.next(), 3_203_168_211_198_807_973)
     }

@@ -9,7 +9,7 @@ public struct SeededGenerator: RandomNumberGenerator, Hashable, Sendable, Codabl
 
     /// Creates a generator whose sequence is a pure function of `seed`.
     public init(seed: UInt64) {
-        var splitMix = SplitMix64(state: seed)
+        var splitMix = SplitMix64(seed: seed)
         state = (0..<4).map { _ in splitMix.next() }
     }
 
@@ -52,22 +52,5 @@ public struct SeededGenerator: RandomNumberGenerator, Hashable, Sendable, Codabl
 
     private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 {
         (x << k) | (x >> (64 - k))
-    }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): expands one seed word into well-mixed state words.
-public struct SplitMix64: RandomNumberGenerator, Hashable, Sendable {
-    public var state: UInt64
-
-    public init(state: UInt64) {
-        self.state = state
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

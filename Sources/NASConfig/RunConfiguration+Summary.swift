@@ -1,0 +1,80 @@
+extension RunConfiguration {
+    /// A few lines describing the run, for `nasd config check` and `nasd status`:
+    ///
+    /// ```
+    /// run demo (seed 42)
+    /// space: metaqnn, input [3,32,32], 10 classes, at most 5000000 parameters
+    /// strategy: random
+    /// training: 12 epochs, hyperparameters learning_rate=0.1, momentum=0.9
+    /// trainer: builtin surrogate, epoch delay 0.02 seconds
+    /// end: 60 trials
+    /// ```
+    public var summary: [String] {
+        var lines = ["run \(name) (seed \(seed))"]
+        var space = "space: \(self.space.kindName), input \(self.space.input)"
+        switch self.space.kind {
+        case .metaQNN(let options):
+            space += ", \(options.classes) classes, depth ≤ \(options.maxDepth)"
+        case .blocks(let options):
+            space += ", \(options.classes) classes, \(options.stages) stages"
+        case .cell(let options):
+            space += ", \(options.classes) classes, ≤ \(options.maxNodes) nodes, ≤ \(options.maxEdges) edges"
+        }
+        if let maxParameters = self.space.limits.maxParameters {
+            space += ", at most \(maxParameters) parameters"
+        }
+        if let maxFLOPs = self.space.limits.maxFLOPs {
+            space += ", at most \(maxFLOPs) FLOPs"
+        }
+        lines.append(space)
+        switch strategy {
+        case .random:
+            lines.append("strategy: random")
+        case .metaQNN(let options):
+            lines.append("strategy: metaqnn, \(options.epsilonSchedule.count) ε steps, \(options.totalModels) models")
+        case .evolution(let options):
+            lines.append(
+                "strategy: evolution, population \(options.population), \(options.cycles) cycles, "
+                    + "predictor \(options.predictor.rawValue)")
+        case .hyperband(let options):
+            lines.append("strategy: hyperband, R = \(options.maxResource), η = \(options.eta)")
+        }
+        var training = "training: \(self.training.epochs) epochs"
+        if !self.training.hyperparameters.isEmpty {
+            let pairs = self.training.hyperparameters.keys.sorted().map { key in
+                "\(key)=\(formatNumber(self.training.hyperparameters[key] ?? 0))"
+            }
+            training += ", hyperparameters " + pairs.joined(separator: ", ")
+        }
+        lines.append(training)
+        switch trainer {
+        case .command(let command):
+            lines.append("trainer: command " + command.arguments.joined(separator: " "))
+        case .surrogate(let delay):
+            lines.append("trainer: builtin surrogate" + (delay == .zero ? "" : ", epoch delay \(delay)"))
+        case .replay(let file):
+            lines.append("trainer: builtin replay of \(file)")
+        }
+        var ends: [String] = []
+        if let maxTrials = end.maxTrials { ends.append("\(maxTrials) trials") }
+        if let maxEpochs = end.maxEpochs { ends.append("\(maxEpochs) epochs") }
+        switch end.deadline {
+        case .after(let duration): ends.append("after \(duration)")
+        case .at(let date): ends.append("at \(date)")
+        case nil: break
+        }
+        if let target = end.targetAccuracy { ends.append("accuracy ≥ \(formatNumber(target))") }
+        lines.append("end: " + (ends.isEmpty ? "when the strategy ends" : ends.joined(separator: ", ")))
+        if let earlyStopping {
+            lines.append(
+                "early stopping: \(earlyStopping.kind.rawValue), Δ = \(formatNumber(earlyStopping.confidence)), "
+                    + "δ = \(formatNumber(earlyStopping.delta)), burn-in \(earlyStopping.burnIn)")
+        }
+        if let prior {
+            lines.append(
+                "prior: \(prior.kind.rawValue), veto below \(formatNumber(prior.vetoBelow)) "
+                    + "after \(prior.trainAfter) trained")
+        }
+        return lines
+    }
+}

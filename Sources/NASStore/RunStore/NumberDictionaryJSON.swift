@@ -1,0 +1,59 @@
+import Foundation
+
+/// The JSON form of a flat `[String: Double]` (hyperparameters, epoch metrics), with sorted keys.
+///
+/// Hand-written because it runs for every epoch report on the hot path, where `JSONEncoder` costs
+/// more than the insert itself, and because sorted keys make the text a stable identity. Doubles are
+/// written in Swift's shortest round-tripping form; non-finite values, which JSON cannot express,
+/// are written as `null` and skipped when read back.
+enum NumberDictionaryJSON {
+    /// Encodes `values` as a JSON object with sorted keys.
+    static func encode(_ values: [String: Double]) -> String {
+        if values.isEmpty { return "{}" }
+        var text = "{"
+        for (offset, key) in values.keys.sorted().enumerated() {
+            if offset > 0 { text += "," }
+            appendQuoted(key, to: &text)
+            text += ":"
+            let value = values[key] ?? .nan
+            text += value.isFinite ? "\(value)" : "null"
+        }
+        text += "}"
+        return text
+    }
+
+    /// Appends `string` as a JSON string literal.
+    static func appendQuoted(_ string: String, to text: inout String) {
+        text += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case _ where scalar.value < 0x20:
+                text += String(format: "\\u%04x", scalar.value)
+            default:
+                text.unicodeScalars.append(scalar)
+            }
+        }
+        text += "\""
+    }
+
+    /// Decodes a JSON object of numbers (and `null`s, skipped).
+    ///
+    /// - Returns: The values, or `nil` when the text is not such an object.
+    static func decode(_ text: String) -> [String: Double]? {
+        guard let data = text.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        var values: [String: Double] = [:]
+        for (key, value) in object {
+            if value is NSNull { continue }
+            guard let number = value as? NSNumber else { return nil }
+            values[key] = number.doubleValue
+        }
+        return values
+    }
+}

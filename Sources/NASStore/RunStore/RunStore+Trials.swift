@@ -1,0 +1,402 @@
+import Foundation
+
+/// Trials: proposal, dispatch under a lease, requeue, outcome, and the read views.
+extension RunStore {
+    /// The `trials` columns in the order `decodeTrial` reads them.
+    static let trialColumns = """
+        id, canonical_notation, proposed_notation, identity_key, hyperparameters, epoch_budget, state, attempts,
+        source, predicted_accuracy, predicted_sigma, final_accuracy, best_accuracy, epochs_done, created_at,
+        started_at, finished_at, last_progress_at, worker_id, failure_reason, reused_from
+        """
+
+    /// The `jobs` columns in the order `decodeJob` reads them.
+    static let jobColumns = """
+        id, trial_id, attempt, worker_id, lease_deadline, state, start_epoch, end_epoch, dispatched_at, ended_at
+        """
+
+    // MARK: Proposing
+
+    /// Stores a candidate as a queued trial.
+    ///
+    /// - Returns: The stored trial, with its new id.
+    /// - Throws: `RunStoreError.duplicateInFlightTrial` when an identical trial is queued or running
+    ///   (join it instead); `DatabaseError` on failure.
+    @discardableResult
+    public func insertTrial(_ trial: NewTrial) throws -> TrialRecord {
+        try inTransaction {
+            if let existing = try findInFlightTrial(identityKey: trial.identityKey) {
+                throw RunStoreError.duplicateInFlightTrial(identityKey: trial.identityKey, existing: existing.id)
+            }
+            try database.execute(
+                """
+                INSERT INTO trials (canonical_notation, proposed_notation, identity_key, hyperparameters,
+                    epoch_budget, state, source, predicted_accuracy, predicted_sigma, created_at)
+                VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)
+                """,
+                [
+                    trial.canonicalNotation, trial.proposedNotation, trial.identityKey,
+                    NumberDictionaryJSON.encode(trial.hyperparameters), trial.epochBudget, trial.source,
+                    trial.predictedAccuracy, trial.predictedSigma, now(),
+                ])
+            let id = TrialID(rawValue: database.lastInsertedRowID)
+            try appendEvent(
+                kind: "trial.queued", trialID: id, detail: EventDetail.make(["source": .text(trial.source)]))
+            return try requireTrial(id)
+        }
+    }
+
+    /// Stores a candidate whose identical twin already finished, reusing the twin's result
+    /// instead of training it again (as MetaQNN does).
+    ///
+    /// The new trial takes the original's state and accuracies and points to it in `reusedFrom`
+    /// (to the trial that was actually trained, when the original was itself a reuse).
+    ///
+    /// - Returns: The stored trial.
+    /// - Throws: `RunStoreError.nothingToReuse` unless the original is completed, stopped early or
+    ///   vetoed; `RunStoreError.unknownTrial`.
+    @discardableResult
+    public func insertReusedTrial(_ trial: NewTrial, reusing originalID: TrialID) throws -> TrialRecord {
+        try inTransaction {
+            let original = try requireTrial(originalID)
+            guard original.state.hasReusableResult else {
+                throw RunStoreError.nothingToReuse(originalID, state: original.state)
+            }
+            let time = now()
+            try database.execute(
+                """
+                INSERT INTO trials (canonical_notation, proposed_notation, identity_key, hyperparameters,
+                    epoch_budget, state, source, predicted_accuracy, predicted_sigma, final_accuracy,
+                    best_accuracy, epochs_done, created_at, finished_at, reused_from)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    trial.canonicalNotation, trial.proposedNotation, trial.identityKey,
+                    NumberDictionaryJSON.encode(trial.hyperparameters), trial.epochBudget, original.state.rawValue,
+                    trial.source, original.predictedAccuracy ?? trial.predictedAccuracy,
+                    original.predictedSigma ?? trial.predictedSigma, original.finalAccuracy, original.bestAccuracy,
+                    original.epochsDone, time, time, (original.reusedFrom ?? original.id).rawValue,
+                ])
+            let id = TrialID(rawValue: database.lastInsertedRowID)
+            try appendEvent(
+                kind: "trial.reused", trialID: id,
+                detail: EventDetail.make(["from": .integer((original.reusedFrom ?? original.id).rawValue)]))
+            return try requireTrial(id)
+        }
+    }
+
+    // MARK: Dispatch and leases
+
+    /// Moves a queued trial to `running` and records the dispatch as a job with a lease.
+    ///
+    /// The trial's `attempts` counts dispatches: this call makes it `attempts + 1`, which is also
+    /// the job's `attempt`.
+    ///
+    /// - Parameters:
+    ///   - trialID: The trial to dispatch.
+    ///   - workerID: The worker (and slot) it goes to.
+    ///   - leaseDeadline: When the lease runs out unless extended.
+    ///   - startEpoch: The epoch training starts from (0 for a fresh start).
+    /// - Returns: The new job.
+    /// - Throws: `RunStoreError.illegalTransition` unless the trial is queued; `unknownTrial`.
+    @discardableResult
+    public func dispatchTrial(
+        _ trialID: TrialID, to workerID: String, leaseDeadline: Date, startEpoch: Int = 0
+    ) throws -> JobRecord {
+        try inTransaction {
+            let trial = try requireTrial(trialID)
+            guard trial.state.canTransition(to: .running) else {
+                throw RunStoreError.illegalTransition(trial: trialID, from: trial.state, to: .running)
+            }
+            let attempt = trial.attempts + 1
+            let time = now()
+            try database.execute(
+                """
+                UPDATE trials SET state = 'running', attempts = ?, worker_id = ?,
+                    started_at = coalesce(started_at, ?), last_progress_at = ?
+                WHERE id = ?
+                """, [attempt, workerID, time, time, trialID.rawValue])
+            try database.execute(
+                """
+                INSERT INTO jobs (trial_id, attempt, worker_id, lease_deadline, state, start_epoch, dispatched_at)
+                VALUES (?, ?, ?, ?, 'running', ?, ?)
+                """,
+                [trialID.rawValue, attempt, workerID, leaseDeadline.timeIntervalSince1970, startEpoch, time])
+            let job = JobRecord(
+                id: JobID(rawValue: database.lastInsertedRowID), trialID: trialID, attempt: attempt,
+                workerID: workerID, leaseDeadline: leaseDeadline, state: .running, startEpoch: startEpoch,
+                endEpoch: nil, dispatchedAt: Date(timeIntervalSince1970: time), endedAt: nil)
+            try appendEvent(
+                kind: "trial.dispatched", trialID: trialID,
+                detail: EventDetail.make([
+                    "job": .integer(job.id.rawValue), "worker": .text(workerID), "attempt": .integer(Int64(attempt)),
+                ]))
+            return job
+        }
+    }
+
+    /// Moves a running job's lease deadline (a heartbeat or progress arrived).
+    ///
+    /// - Throws: `RunStoreError.jobNotRunning` when the job has ended; `unknownJob`.
+    public func extendLease(_ jobID: JobID, until deadline: Date) throws {
+        try database.execute(
+            "UPDATE jobs SET lease_deadline = ? WHERE id = ? AND state = 'running'",
+            [deadline.timeIntervalSince1970, jobID.rawValue])
+        if database.changes == 0 {
+            let job = try requireJob(jobID)
+            throw RunStoreError.jobNotRunning(jobID, state: job.state)
+        }
+    }
+
+    /// Ends a running job without an outcome (lease expired, worker lost, retryable trainer error)
+    /// and puts its trial back in the queue.
+    ///
+    /// Whether the trial has attempts left is the scheduler's decision: past the limit it calls
+    /// `finishTrial(_:outcome:job:)` with `.failed` instead.
+    ///
+    /// - Parameters:
+    ///   - jobID: The running job.
+    ///   - endState: How the job ended (`.expired` or `.failed`).
+    /// - Returns: The requeued trial.
+    /// - Throws: `RunStoreError.jobNotRunning`, `unknownJob`, or `illegalTransition`.
+    @discardableResult
+    public func requeue(job jobID: JobID, endingAs endState: JobState = .expired) throws -> TrialRecord {
+        try inTransaction {
+            let job = try requireJob(jobID)
+            guard job.state == .running else { throw RunStoreError.jobNotRunning(jobID, state: job.state) }
+            let trial = try requireTrial(job.trialID)
+            guard trial.state.canTransition(to: .queued) else {
+                throw RunStoreError.illegalTransition(trial: trial.id, from: trial.state, to: .queued)
+            }
+            try endJob(jobID, as: endState, endEpoch: trial.epochsDone)
+            try database.execute("UPDATE trials SET state = 'queued' WHERE id = ?", [trial.id.rawValue])
+            try appendEvent(
+                kind: "trial.requeued", trialID: trial.id,
+                detail: EventDetail.make([
+                    "job": .integer(jobID.rawValue), "job_state": .text(endState.rawValue),
+                    "attempt": .integer(Int64(job.attempt)),
+                ]))
+            return try requireTrial(trial.id)
+        }
+    }
+
+    // MARK: Outcomes
+
+    /// Ends a trial: completed, stopped early, vetoed, failed or cancelled; ends its running job too.
+    ///
+    /// - Parameters:
+    ///   - trialID: The trial.
+    ///   - outcome: How it ended, with its accuracy or reason.
+    ///   - jobID: The job reporting the outcome, when a worker reports it: the call is refused
+    ///     unless that job is still the trial's running job, so a worker whose lease expired cannot
+    ///     finish a trial that was dispatched again elsewhere.
+    /// - Returns: The updated trial.
+    /// - Throws: `RunStoreError.illegalTransition` (e.g. completing a queued or finished trial),
+    ///   `jobNotRunning`, `unknownTrial`.
+    @discardableResult
+    public func finishTrial(_ trialID: TrialID, outcome: TrialOutcome, job jobID: JobID? = nil) throws -> TrialRecord {
+        try inTransaction {
+            let trial = try requireTrial(trialID)
+            let next = outcome.state
+            guard trial.state.canTransition(to: next) else {
+                throw RunStoreError.illegalTransition(trial: trialID, from: trial.state, to: next)
+            }
+            if let jobID {
+                let job = try requireJob(jobID)
+                guard job.state == .running, job.trialID == trialID else {
+                    throw RunStoreError.jobNotRunning(jobID, state: job.state)
+                }
+            }
+            var finalAccuracy: Double?
+            var predictedAccuracy: Double?
+            var predictedSigma: Double?
+            var reason: String?
+            var detail: [String: DatabaseValue] = [:]
+            switch outcome {
+            case .completed(let accuracy):
+                finalAccuracy = accuracy
+                detail["accuracy"] = .real(accuracy)
+            case .stoppedEarly(let accuracy, let sigma), .vetoed(let accuracy, let sigma):
+                predictedAccuracy = accuracy
+                predictedSigma = sigma
+                detail["predicted"] = .real(accuracy)
+                detail["sigma"] = .real(sigma)
+            case .failed(let text), .cancelled(let text):
+                reason = text
+                detail["reason"] = .text(text)
+            }
+            try database.execute(
+                """
+                UPDATE trials SET state = ?, finished_at = ?, final_accuracy = coalesce(?, final_accuracy),
+                    best_accuracy = CASE WHEN ? IS NULL THEN best_accuracy
+                        ELSE max(coalesce(best_accuracy, ?), ?) END,
+                    predicted_accuracy = coalesce(?, predicted_accuracy),
+                    predicted_sigma = coalesce(?, predicted_sigma), failure_reason = ?
+                WHERE id = ?
+                """,
+                [
+                    next.rawValue, now(), finalAccuracy, finalAccuracy, finalAccuracy, finalAccuracy,
+                    predictedAccuracy, predictedSigma, reason, trialID.rawValue,
+                ])
+            for job in try jobs(of: trialID) where job.state == .running {
+                try endJob(job.id, as: outcome.jobState, endEpoch: trial.epochsDone)
+            }
+            try appendEvent(kind: "trial.\(next.rawValue)", trialID: trialID, detail: EventDetail.make(detail))
+            return try requireTrial(trialID)
+        }
+    }
+
+    private func endJob(_ jobID: JobID, as state: JobState, endEpoch: Int) throws {
+        try database.execute(
+            "UPDATE jobs SET state = ?, ended_at = ?, end_epoch = ? WHERE id = ?",
+            [state.rawValue, now(), endEpoch, jobID.rawValue])
+    }
+
+    // MARK: Reading trials
+
+    /// The trial with this id, or `nil`.
+    public func trial(_ id: TrialID) throws -> TrialRecord? {
+        try database.cachedStatement("SELECT \(Self.trialColumns) FROM trials WHERE id = ?")
+            .firstRow([id.rawValue], decodeTrial)
+    }
+
+    /// Trials in proposal order, optionally only those in `states`.
+    public func trials(in states: Set<TrialState>? = nil) throws -> [TrialRecord] {
+        guard let states else {
+            return try database.cachedStatement("SELECT \(Self.trialColumns) FROM trials ORDER BY id")
+                .rows([], decodeTrial)
+        }
+        if states.isEmpty { return [] }
+        let names = states.map(\.rawValue).sorted()
+        let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        return try database.cachedStatement(
+            "SELECT \(Self.trialColumns) FROM trials WHERE state IN (\(placeholders)) ORDER BY id"
+        ).rows(names, decodeTrial)
+    }
+
+    /// The earliest trial with this identity that finished with a reusable result (completed,
+    /// stopped early or vetoed), preferring one that was trained over one that was itself a reuse.
+    public func findFinishedTrial(identityKey: String) throws -> TrialRecord? {
+        try database.cachedStatement(
+            """
+            SELECT \(Self.trialColumns) FROM trials
+            WHERE identity_key = ? AND state IN ('completed', 'stopped_early', 'vetoed')
+            ORDER BY reused_from IS NOT NULL, id LIMIT 1
+            """
+        ).firstRow([identityKey], decodeTrial)
+    }
+
+    /// The queued or running trial with this identity (at most one exists), if any.
+    public func findInFlightTrial(identityKey: String) throws -> TrialRecord? {
+        try database.cachedStatement(
+            """
+            SELECT \(Self.trialColumns) FROM trials
+            WHERE identity_key = ? AND state IN ('queued', 'running') LIMIT 1
+            """
+        ).firstRow([identityKey], decodeTrial)
+    }
+
+    /// The completed trial with the highest final accuracy (the earliest on ties), if any.
+    public func bestTrial() throws -> TrialRecord? {
+        try database.cachedStatement(
+            """
+            SELECT \(Self.trialColumns) FROM trials
+            WHERE state = 'completed' AND final_accuracy IS NOT NULL
+            ORDER BY final_accuracy DESC, id LIMIT 1
+            """
+        ).firstRow([], decodeTrial)
+    }
+
+    /// The number of trials in each state (every state present, zero when none).
+    public func trialCounts() throws -> [TrialState: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: TrialState.allCases.map { ($0, 0) })
+        let rows = try database.cachedStatement("SELECT state, count(*) FROM trials GROUP BY state")
+            .rows([]) { ($0.string(at: 0), $0.int(at: 1)) }
+        for (name, count) in rows {
+            guard let state = TrialState(rawValue: name) else {
+                throw RunStoreError.corruptValue(table: "trials", column: "state", value: name)
+            }
+            counts[state] = count
+        }
+        return counts
+    }
+
+    func requireTrial(_ id: TrialID) throws -> TrialRecord {
+        guard let trial = try trial(id) else { throw RunStoreError.unknownTrial(id) }
+        return trial
+    }
+
+    func decodeTrial(_ row: Statement) throws -> TrialRecord {
+        let stateText = row.string(at: 6)
+        guard let state = TrialState(rawValue: stateText) else {
+            throw RunStoreError.corruptValue(table: "trials", column: "state", value: stateText)
+        }
+        let hyperparametersText = row.string(at: 4)
+        guard let hyperparameters = NumberDictionaryJSON.decode(hyperparametersText) else {
+            throw RunStoreError.corruptValue(table: "trials", column: "hyperparameters", value: hyperparametersText)
+        }
+        return TrialRecord(
+            id: TrialID(rawValue: row.int64(at: 0)), canonicalNotation: row.string(at: 1),
+            proposedNotation: row.string(at: 2), identityKey: row.string(at: 3), hyperparameters: hyperparameters,
+            epochBudget: row.int(at: 5), state: state, attempts: row.int(at: 7), source: row.string(at: 8),
+            predictedAccuracy: row.optionalDouble(at: 9), predictedSigma: row.optionalDouble(at: 10),
+            finalAccuracy: row.optionalDouble(at: 11), bestAccuracy: row.optionalDouble(at: 12),
+            epochsDone: row.int(at: 13), createdAt: Date(timeIntervalSince1970: row.double(at: 14)),
+            startedAt: row.optionalDouble(at: 15).map(Date.init(timeIntervalSince1970:)),
+            finishedAt: row.optionalDouble(at: 16).map(Date.init(timeIntervalSince1970:)),
+            lastProgressAt: row.optionalDouble(at: 17).map(Date.init(timeIntervalSince1970:)),
+            workerID: row.optionalString(at: 18), failureReason: row.optionalString(at: 19),
+            reusedFrom: row.optionalInt64(at: 20).map(TrialID.init(rawValue:)))
+    }
+
+    // MARK: Reading jobs
+
+    /// The job with this id, or `nil`.
+    public func job(_ id: JobID) throws -> JobRecord? {
+        try database.cachedStatement("SELECT \(Self.jobColumns) FROM jobs WHERE id = ?")
+            .firstRow([id.rawValue], decodeJob)
+    }
+
+    /// Every dispatch attempt of a trial, in order.
+    public func jobs(of trialID: TrialID) throws -> [JobRecord] {
+        try database.cachedStatement("SELECT \(Self.jobColumns) FROM jobs WHERE trial_id = ? ORDER BY id")
+            .rows([trialID.rawValue], decodeJob)
+    }
+
+    /// The jobs still marked running, in dispatch order.
+    ///
+    /// After a crash these are the trials that were on workers: the daemon re-attaches the ones
+    /// whose workers reconnect and `requeue(job:endingAs:)`s the rest when their leases run out.
+    public func runningJobs() throws -> [JobRecord] {
+        try database.cachedStatement("SELECT \(Self.jobColumns) FROM jobs WHERE state = 'running' ORDER BY id")
+            .rows([], decodeJob)
+    }
+
+    /// The running jobs whose lease deadline is before `time`, earliest deadline first.
+    public func expiredJobs(asOf time: Date) throws -> [JobRecord] {
+        try database.cachedStatement(
+            """
+            SELECT \(Self.jobColumns) FROM jobs WHERE state = 'running' AND lease_deadline < ?
+            ORDER BY lease_deadline, id
+            """
+        ).rows([time.timeIntervalSince1970], decodeJob)
+    }
+
+    func requireJob(_ id: JobID) throws -> JobRecord {
+        guard let job = try job(id) else { throw RunStoreError.unknownJob(id) }
+        return job
+    }
+
+    func decodeJob(_ row: Statement) throws -> JobRecord {
+        let stateText = row.string(at: 5)
+        guard let state = JobState(rawValue: stateText) else {
+            throw RunStoreError.corruptValue(table: "jobs", column: "state", value: stateText)
+        }
+        return JobRecord(
+            id: JobID(rawValue: row.int64(at: 0)), trialID: TrialID(rawValue: row.int64(at: 1)),
+            attempt: row.int(at: 2), workerID: row.string(at: 3),
+            leaseDeadline: Date(timeIntervalSince1970: row.double(at: 4)), state: state,
+            startEpoch: row.int(at: 6), endEpoch: row.optionalInt(at: 7),
+            dispatchedAt: Date(timeIntervalSince1970: row.double(at: 8)),
+            endedAt: row.optionalDouble(at: 9).map(Date.init(timeIntervalSince1970:)))
+    }
+}

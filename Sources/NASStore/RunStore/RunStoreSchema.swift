@@ -1,0 +1,98 @@
+/// The run store's schema history (documented in docs/store-schema.md).
+///
+/// Never edit a shipped step: append a new one. A file from a build with more steps is refused.
+enum RunStoreSchema {
+    /// The migrations, version 1 first.
+    static func makeMigrator() throws -> DatabaseMigrator {
+        try DatabaseMigrator(migrations: [
+            Migration(version: 1, name: "initial schema") { database in
+                try database.execute(sql: version1)
+            }
+        ])
+    }
+
+    /// Times are Unix seconds (`REAL`); JSON columns hold objects; states are checked names.
+    static let version1 = """
+        CREATE TABLE run (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL,
+            config_text TEXT NOT NULL,
+            search_identity TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('active', 'paused', 'stopping', 'finished', 'failed')),
+            finish_reason TEXT
+        );
+        CREATE TABLE trials (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            canonical_notation TEXT NOT NULL,
+            proposed_notation TEXT NOT NULL,
+            identity_key TEXT NOT NULL,
+            hyperparameters TEXT NOT NULL DEFAULT '{}',
+            epoch_budget INTEGER NOT NULL CHECK (epoch_budget >= 0),
+            state TEXT NOT NULL CHECK (state IN
+                ('queued', 'running', 'completed', 'stopped_early', 'vetoed', 'failed', 'cancelled')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            source TEXT NOT NULL,
+            predicted_accuracy REAL,
+            predicted_sigma REAL,
+            final_accuracy REAL,
+            best_accuracy REAL,
+            epochs_done INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            started_at REAL,
+            finished_at REAL,
+            last_progress_at REAL,
+            worker_id TEXT,
+            failure_reason TEXT,
+            reused_from INTEGER REFERENCES trials(id)
+        );
+        CREATE INDEX trials_by_identity ON trials(identity_key);
+        CREATE INDEX trials_by_state ON trials(state);
+        CREATE UNIQUE INDEX trials_in_flight_identity ON trials(identity_key)
+            WHERE state IN ('queued', 'running');
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            trial_id INTEGER NOT NULL REFERENCES trials(id),
+            attempt INTEGER NOT NULL,
+            worker_id TEXT NOT NULL,
+            lease_deadline REAL NOT NULL,
+            state TEXT NOT NULL CHECK (state IN
+                ('running', 'completed', 'stopped', 'expired', 'failed', 'cancelled')),
+            start_epoch INTEGER NOT NULL DEFAULT 0,
+            end_epoch INTEGER,
+            dispatched_at REAL NOT NULL,
+            ended_at REAL,
+            UNIQUE (trial_id, attempt)
+        );
+        CREATE INDEX jobs_running ON jobs(lease_deadline) WHERE state = 'running';
+        CREATE TABLE metrics (
+            trial_id INTEGER NOT NULL REFERENCES trials(id),
+            epoch INTEGER NOT NULL CHECK (epoch >= 1),
+            validation_accuracy REAL NOT NULL,
+            metrics TEXT NOT NULL DEFAULT '{}',
+            received_at REAL NOT NULL,
+            PRIMARY KEY (trial_id, epoch)
+        ) WITHOUT ROWID;
+        CREATE TABLE strategy_snapshots (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            bytes BLOB NOT NULL,
+            saved_at REAL NOT NULL
+        );
+        CREATE TABLE predictor_models (
+            name TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            bytes BLOB NOT NULL,
+            saved_at REAL NOT NULL,
+            PRIMARY KEY (name, version)
+        );
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            time REAL NOT NULL,
+            kind TEXT NOT NULL,
+            trial_id INTEGER REFERENCES trials(id),
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX events_by_trial ON events(trial_id) WHERE trial_id IS NOT NULL;
+        """
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// A stored trial: what was proposed, where it is, and what it achieved.
+public struct TrialRecord: Hashable, Sendable {
+    /// The trial's identifier.
+    public var id: TrialID
+    /// The architecture in canonical notation.
+    public var canonicalNotation: String
+    /// The architecture as proposed (with dropout).
+    public var proposedNotation: String
+    /// Canonical hash + hyperparameters + budget.
+    public var identityKey: String
+    /// Training hyperparameters by name.
+    public var hyperparameters: [String: Double]
+    /// The number of epochs to train to.
+    public var epochBudget: Int
+    /// The trial's state.
+    public var state: TrialState
+    /// How many times it has been dispatched.
+    public var attempts: Int
+    /// What proposed it.
+    public var source: String
+    /// The predicted (final) accuracy: the gate's or predictor's estimate before training, or the
+    /// pruner's when it stopped the trial early.
+    public var predictedAccuracy: Double?
+    /// The σ of `predictedAccuracy`.
+    public var predictedSigma: Double?
+    /// The validation accuracy at the budget (completed trials only).
+    public var finalAccuracy: Double?
+    /// The best validation accuracy reported over all epochs.
+    public var bestAccuracy: Double?
+    /// The highest epoch reported.
+    public var epochsDone: Int
+    /// When it was proposed.
+    public var createdAt: Date
+    /// When it was first dispatched.
+    public var startedAt: Date?
+    /// When it reached a terminal state.
+    public var finishedAt: Date?
+    /// When it was last dispatched or last recorded a new epoch (for the no-progress timeout).
+    public var lastProgressAt: Date?
+    /// The worker running it, or that last ran it.
+    public var workerID: String?
+    /// Why it failed or was cancelled.
+    public var failureReason: String?
+    /// The trial whose result this one reuses, when it was not trained itself.
+    public var reusedFrom: TrialID?
+
+    /// Creates a trial record.
+    public init(
+        id: TrialID, canonicalNotation: String, proposedNotation: String, identityKey: String,
+        hyperparameters: [String: Double], epochBudget: Int, state: TrialState, attempts: Int, source: String,
+        predictedAccuracy: Double?, predictedSigma: Double?, finalAccuracy: Double?, bestAccuracy: Double?,
+        epochsDone: Int, createdAt: Date, startedAt: Date?, finishedAt: Date?, lastProgressAt: Date?,
+        workerID: String?, failureReason: String?, reusedFrom: TrialID?
+    ) {
+        self.id = id
+        self.canonicalNotation = canonicalNotation
+        self.proposedNotation = proposedNotation
+        self.identityKey = identityKey
+        self.hyperparameters = hyperparameters
+        self.epochBudget = epochBudget
+        self.state = state
+        self.attempts = attempts
+        self.source = source
+        self.predictedAccuracy = predictedAccuracy
+        self.predictedSigma = predictedSigma
+        self.finalAccuracy = finalAccuracy
+        self.bestAccuracy = bestAccuracy
+        self.epochsDone = epochsDone
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.lastProgressAt = lastProgressAt
+        self.workerID = workerID
+        self.failureReason = failureReason
+        self.reusedFrom = reusedFrom
+    }
+}

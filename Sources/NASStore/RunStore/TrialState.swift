@@ -1,0 +1,53 @@
+/// Where a trial is in its lifecycle (`trials.state`).
+///
+/// ```
+/// queued ──dispatch──▶ running ──▶ completed | stopped_early | failed | cancelled
+///   │  ▲                  │
+///   │  └──── requeue ─────┘   (lease expired, worker lost)
+///   └──▶ vetoed | failed | cancelled
+/// ```
+/// The five outcomes are terminal. `completed`, `stopped_early` and `vetoed` carry a result that
+/// an identical later proposal reuses; `failed` and `cancelled` do not.
+public enum TrialState: String, Hashable, Sendable, CaseIterable, Codable {
+    /// Waiting for a worker slot.
+    case queued
+    /// Dispatched to a worker under a lease.
+    case running
+    /// Trained to its epoch budget.
+    case completed
+    /// Stopped by the pruner with a predicted final accuracy.
+    case stoppedEarly = "stopped_early"
+    /// Rejected before training by the pre-dispatch gate.
+    case vetoed
+    /// Failed: attempts exhausted, a timeout, or a trainer error.
+    case failed
+    /// Cancelled (the run was stopped or deleted).
+    case cancelled
+
+    /// Whether no further transition is possible.
+    public var isTerminal: Bool {
+        switch self {
+        case .queued, .running: return false
+        case .completed, .stoppedEarly, .vetoed, .failed, .cancelled: return true
+        }
+    }
+
+    /// Whether the trial is queued or running (an identical proposal joins it).
+    public var isInFlight: Bool { !isTerminal }
+
+    /// Whether the trial ended with a result that an identical proposal may reuse.
+    public var hasReusableResult: Bool { self == .completed || self == .stoppedEarly || self == .vetoed }
+
+    /// Whether the lifecycle allows moving from this state to `next`.
+    public func canTransition(to next: TrialState) -> Bool {
+        switch (self, next) {
+        case (.queued, .running), (.queued, .vetoed), (.queued, .failed), (.queued, .cancelled):
+            return true
+        case (.running, .queued), (.running, .completed), (.running, .stoppedEarly), (.running, .failed),
+            (.running, .cancelled):
+            return true
+        default:
+            return false
+        }
+    }
+}

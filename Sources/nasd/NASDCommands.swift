@@ -1,0 +1,8 @@
+/// The table of every `nasd` command.
+enum NASDCommands {
+    static let version = "0.1.0"
+
+    static var all: [CommandSpec] {
+        ArchCommands.all
+    }
+}

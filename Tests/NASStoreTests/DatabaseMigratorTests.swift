@@ -1,0 +1,113 @@
+import Foundation
+import NASTestSupport
+import XCTest
+
+@testable import NASStore
+
+final class DatabaseMigratorTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try TestEnvironment.makeTemporaryDirectory(prefix: "store-mig")
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private struct Boom: Error {}
+
+    private func tables(_ database: Database) throws -> [String] {
+        try database.makeStatement("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .rows { $0.string(at: 0) }
+    }
+
+    func testMigrate_fromAnEmptyFileAppliesEveryStepInOrder() throws {
+        let database = try Database(path: directory.appendingPathComponent("a.sqlite").path)
+        let migrator = try DatabaseMigrator(migrations: [
+            Migration(version: 1, name: "a") { try $0.execute(sql: "CREATE TABLE a (x)") },
+            Migration(version: 2, name: "b") { try $0.execute(sql: "CREATE TABLE b (x)") },
+        ])
+        XCTAssertEqual(try migrator.migrate(database), [1, 2])
+        XCTAssertEqual(try database.userVersion(), 2)
+        XCTAssertEqual(try tables(database), ["a", "b"])
+        XCTAssertEqual(try migrator.migrate(database), [], "a second run has nothing to do")
+    }
+
+    func testMigrate_appliesOnlyTheStepsNewerThanTheFile() throws {
+        let path = directory.appendingPathComponent("b.sqlite").path
+        let first = try DatabaseMigrator(migrations: [
+            Migration(version: 1, name: "a") { try $0.execute(sql: "CREATE TABLE a (x)") }
+        ])
+        try first.migrate(try Database(path: path))
+        let second = try DatabaseMigrator(
+            migrations: first.migrations + [
+                Migration(version: 2, name: "b") { try $0.execute(sql: "CREATE TABLE b (x)") }
+            ])
+        let database = try Database(path: path)
+        XCTAssertEqual(try second.migrate(database), [2])
+        XCTAssertEqual(try tables(database), ["a", "b"])
+    }
+
+    func testMigrate_aFailingStepLeavesTheFileAtThePreviousVersion() throws {
+        let database = try Database(path: directory.appendingPathComponent("c.sqlite").path)
+        let migrator = try DatabaseMigrator(migrations: [
+            Migration(version: 1, name: "a") { try $0.execute(sql: "CREATE TABLE a (x)") },
+            Migration(version: 2, name: "broken") { database in
+                try database.execute(sql: "CREATE TABLE b (x)")
+                throw Boom()
+            },
+        ])
+        XCTAssertThrowsError(try migrator.migrate(database)) { XCTAssertTrue($0 is Boom) }
+        XCTAssertEqual(try database.userVersion(), 1)
+        XCTAssertEqual(try tables(database), ["a"], "the failed step's table was rolled back")
+    }
+
+    func testMigrate_refusesAFileFromANewerBuildNamingBothVersions() throws {
+        let path = directory.appendingPathComponent("d.sqlite").path
+        try Database(path: path).setUserVersion(7)
+        let migrator = try DatabaseMigrator(migrations: [
+            Migration(version: 1, name: "a") { try $0.execute(sql: "CREATE TABLE a (x)") }
+        ])
+        XCTAssertThrowsError(try migrator.migrate(try Database(path: path))) { error in
+            XCTAssertEqual(
+                error as? MigrationError, .databaseIsNewer(path: path, databaseVersion: 7, supportedVersion: 1))
+            let message = String(describing: error)
+            XCTAssertTrue(message.contains("version 7"), message)
+            XCTAssertTrue(message.contains("up to 1"), message)
+        }
+    }
+
+    func testInit_rejectsAMigrationListWithAGap() {
+        XCTAssertThrowsError(
+            try DatabaseMigrator(migrations: [
+                Migration(version: 1, name: "a") { _ in },
+                Migration(version: 3, name: "c") { _ in },
+            ])
+        ) { error in
+            guard case .invalidMigrationList = error as? MigrationError else { return XCTFail("unexpected \(error)") }
+        }
+    }
+
+    func testRunStore_refusesAStoreWrittenByANewerBuild() throws {
+        let runDirectory = directory.appendingPathComponent("run")
+        _ = try RunStore(runDirectory: runDirectory)
+        let path = runDirectory.appendingPathComponent(RunStore.fileName).path
+        try Database(path: path).setUserVersion(RunStore.schemaVersion + 1)
+        XCTAssertThrowsError(try RunStore(runDirectory: runDirectory)) { error in
+            XCTAssertEqual(
+                error as? MigrationError,
+                .databaseIsNewer(
+                    path: path, databaseVersion: RunStore.schemaVersion + 1, supportedVersion: RunStore.schemaVersion))
+        }
+    }
+
+    func testRunStore_freshStoreHasTheDocumentedTablesAndVersion() throws {
+        let store = try RunStore(runDirectory: directory.appendingPathComponent("fresh"))
+        XCTAssertEqual(try store.database.userVersion(), RunStore.schemaVersion)
+        XCTAssertEqual(RunStore.schemaVersion, 1)
+        XCTAssertEqual(
+            try tables(store.database).filter { !$0.hasPrefix("sqlite_") },
+            ["events", "jobs", "metrics", "predictor_models", "run", "strategy_snapshots", "trials"])
+    }
+}

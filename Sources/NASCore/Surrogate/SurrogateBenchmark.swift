@@ -32,7 +32,7 @@ public struct SurrogateBenchmark: Hashable, Sendable {
         let analysis = try architecture.analyze(input: input)
         let features = SurrogateFeatures(analysis: analysis)
         let key = networkKey(architecture)
-        var architectureRandom = SplitMix64(state: Self.mix(key, Self.label("architecture")))
+        var architectureRandom = SplitMix64(seed: Self.mix(key, Self.label("architecture")))
         let idiosyncrasy = Self.gaussian(&architectureRandom)
         let divergenceDraw = Self.uniform(&architectureRandom)
 
@@ -128,7 +128,7 @@ public struct SurrogateBenchmark: Hashable, Sendable {
             return Array(repeating: evaluation.chance, count: budget)
         }
         let c = configuration
-        var random = SplitMix64(state: Self.mix(Self.mix(key, Self.label("run")), seed))
+        var random = SplitMix64(seed: Self.mix(Self.mix(key, Self.label("run")), seed))
         let runFinal = min(1, max(evaluation.chance, evaluation.finalAccuracy + c.runNoise * Self.gaussian(&random)))
         let jump = c.jumpFraction * (runFinal - evaluation.chance)
         let step = learningRateStepEpoch(budget: budget)
@@ -168,7 +168,7 @@ public struct SurrogateBenchmark: Hashable, Sendable {
     /// Combines two words into a well-mixed one (one SplitMix64 step over their combination), so
     /// that streams for different keys and seeds are independent.
     static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        var generator = SplitMix64(state: a ^ (b &* 0x9e37_79b9_7f4a_7c15))
+        var generator = SplitMix64(seed: a ^ (b &* 0x9e37_79b9_7f4a_7c15))
         return generator.next()
     }
 

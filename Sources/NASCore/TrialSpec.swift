@@ -1,6 +1,9 @@
 /// Everything a trainer needs to train one candidate: the contract between the daemon, the worker
 /// and every trainer, built-in or external (documented in docs/trainer-protocol.md).
-public struct TrialSpec: Hashable, Sendable, Codable {
+///
+/// Its JSON form (`TrialSpec+Codable.swift`) is the file an external trainer reads: snake-case keys,
+/// and the architecture both as `arch` (bracket notation) and as `layers` (the JSON layer list).
+public struct TrialSpec: Hashable, Sendable {
     /// The trial's identifier, unique within its run.
     public var trialID: String
     /// The run the trial belongs to.
@@ -21,6 +24,7 @@ public struct TrialSpec: Hashable, Sendable, Codable {
     /// The input shape `[C,H,W]`.
     public var input: TensorShape
 
+    /// Creates a spec; `input` defaults to CIFAR's `[3,32,32]`.
     public init(
         trialID: String, runName: String, architecture: Architecture, hyperparameters: [String: Double],
         seed: UInt64, epochBudget: Int, startEpoch: Int, checkpointDirectory: String, input: TensorShape = .cifar
@@ -38,7 +42,10 @@ public struct TrialSpec: Hashable, Sendable, Codable {
 }
 
 /// One epoch's report from a trainer.
-public struct EpochRecord: Hashable, Sendable, Codable {
+///
+/// Its JSON form (`EpochRecord+Codable.swift`) is the payload of the `NASD_EPOCH` line an external
+/// trainer prints: `{"epoch":3,"val_acc":0.71,"train_loss":0.52}`.
+public struct EpochRecord: Hashable, Sendable {
     /// The epoch index, starting at 1.
     public var epoch: Int
     /// Validation accuracy in [0, 1].
@@ -46,9 +53,18 @@ public struct EpochRecord: Hashable, Sendable, Codable {
     /// Further metrics by name (training loss, learning rate, ...).
     public var metrics: [String: Double]
 
+    /// Creates a record.
     public init(epoch: Int, validationAccuracy: Double, metrics: [String: Double] = [:]) {
         self.epoch = epoch
         self.validationAccuracy = validationAccuracy
         self.metrics = metrics
+    }
+}
+
+extension TrialSpec {
+    /// The epochs this trial still has to train: `startEpoch + 1 … epochBudget` (empty when the
+    /// start is at or past the budget).
+    public var remainingEpochs: ClosedRange<Int>? {
+        startEpoch < epochBudget ? (startEpoch + 1)...epochBudget : nil
     }
 }

@@ -1,0 +1,131 @@
+import Foundation
+import NASCore
+import NASTestSupport
+import NASWorker
+import XCTest
+
+final class ReplayTrainerTests: XCTestCase {
+    private let curves = """
+        {"arch":"[C(64,3,1), D(1,2), P(2,2), D(2,2), SM(10)]","curve":[0.2,0.4,0.5,0.55,0.6],"id":"first"}
+        {"arch":"[C(64,3,1), P(2,2), SM(10)]","curve":[0.9,0.9,0.9,0.9,0.9],"id":"duplicate"}
+        {"arch":"[C(128,3,1), SM(10)]","curve":[0.3,0.35,0.4],"budget":8,"complete":false}
+        {"arch":"[C(256,1,1), SM(10)]","curve":[0.5,0.6,0.7,0.8],"epochs":[4,12,36,108]}
+        {"cell":{"ops":[-1,0,-2],"adjacency":[[0,1,0],[0,0,1],[0,0,0]]},"curve":[0.9]}
+        """
+
+    private func trainer() throws -> ReplayTrainer {
+        ReplayTrainer(records: try CurvesFile.parse(curves), source: "test.jsonl")
+    }
+
+    func testTrain_servesTheFirstRecordOfTheCanonicalNetwork() async throws {
+        let replay = try trainer()
+        XCTAssertEqual(replay.networkCount, 3, "duplicates collapse, cells are not indexed")
+        let (result, records) = await runTrainer(replay, try makeSpec("[C(64,3,1), P(2,2), SM(10)]", budget: 5))
+        XCTAssertEqual(try result.get(), TrainingOutcome(ending: .budgetReached, lastEpoch: 5))
+        XCTAssertEqual(records.map(\.validationAccuracy), [0.2, 0.4, 0.5, 0.55, 0.6])
+        XCTAssertEqual(records.map(\.epoch), [1, 2, 3, 4, 5])
+        XCTAssertEqual(replay.record(for: try Architecture(notation: "[C(64,3,1), P(2,2), SM(10)]"))?.id, "first")
+    }
+
+    func testTrain_unknownArchitecture_isAnErrorThatNamesIt() async throws {
+        let spec = try makeSpec("[C(512,5,1), SM(10)]")
+        let (result, records) = await runTrainer(try trainer(), spec)
+        XCTAssertEqual(
+            result,
+            .failure(
+                .architectureNotRecorded(
+                    notation: "[C(512,5,1), SM(10)]", canonicalNotation: "[C(512,5,1), SM(10)]",
+                    curvesFile: "test.jsonl")))
+        XCTAssertTrue(records.isEmpty)
+        if case .failure(let error) = result {
+            XCTAssertTrue(error.description.contains("[C(512,5,1), SM(10)]"), error.description)
+        }
+    }
+
+    func testTrain_resumesFromStartEpoch() async throws {
+        let (result, records) = await runTrainer(
+            try trainer(), try makeSpec("[C(64,3,1), P(2,2), SM(10)]", budget: 5, startEpoch: 3))
+        XCTAssertEqual(try result.get(), TrainingOutcome(ending: .budgetReached, lastEpoch: 5))
+        XCTAssertEqual(records.map(\.epoch), [4, 5])
+        XCTAssertEqual(records.map(\.validationAccuracy), [0.55, 0.6])
+    }
+
+    func testTrain_stopsBetweenEpochs() async throws {
+        let (result, records) = await runTrainer(
+            try trainer(), try makeSpec("[C(64,3,1), P(2,2), SM(10)]", budget: 5), stopAtEpoch: 2)
+        XCTAssertEqual(try result.get(), TrainingOutcome(ending: .stopRequested, lastEpoch: 2))
+        XCTAssertEqual(records.map(\.epoch), [1, 2])
+    }
+
+    func testTrain_curveShorterThanTheBudget_endsTheTrialAtItsEnd() async throws {
+        let (result, records) = await runTrainer(try trainer(), try makeSpec("[C(128,3,1), SM(10)]", budget: 8))
+        XCTAssertEqual(try result.get(), TrainingOutcome(ending: .endedBeforeBudget, lastEpoch: 3))
+        XCTAssertEqual(records.map(\.epoch), [1, 2, 3])
+    }
+
+    func testTrain_resumedPastTheEndOfAShortCurve_endsAtOnce() async throws {
+        let (result, records) = await runTrainer(
+            try trainer(), try makeSpec("[C(128,3,1), SM(10)]", budget: 8, startEpoch: 3))
+        XCTAssertEqual(try result.get(), TrainingOutcome(ending: .endedBeforeBudget, lastEpoch: 3))
+        XCTAssertTrue(records.isEmpty)
+    }
+
+    func testTrain_curveLongerThanTheBudget_isCutAtTheBudget() async throws {
+        let (result, records) = await runTrainer(try trainer(), try makeSpec("[C(64,3,1), P(2,2), SM(10)]", budget: 2))
+        XCTAssertEqual(try result.get(), TrainingOutcome(ending: .budgetReached, lastEpoch: 2))
+        XCTAssertEqual(records.map(\.validationAccuracy), [0.2, 0.4])
+    }
+
+    func testTrain_sparseEpochs_serveTheRecordedIndicesInRange() async throws {
+        let (result, records) = await runTrainer(
+            try trainer(), try makeSpec("[C(256,1,1), SM(10)]", budget: 36, startEpoch: 4))
+        XCTAssertEqual(try result.get(), TrainingOutcome(ending: .budgetReached, lastEpoch: 36))
+        XCTAssertEqual(records.map(\.epoch), [12, 36])
+        XCTAssertEqual(records.map(\.validationAccuracy), [0.6, 0.7])
+    }
+
+    func testTrain_cancellationInterruptsTheEpochDelay() async throws {
+        let replay = ReplayTrainer(records: try CurvesFile.parse(curves), epochDelay: .seconds(600))
+        let spec = try makeSpec("[C(64,3,1), P(2,2), SM(10)]", budget: 5)
+        let task = Task { await runTrainer(replay, spec) }
+        task.cancel()
+        let (result, records) = await task.value
+        XCTAssertTrue(records.isEmpty)
+        XCTAssertEqual(result, .failure(.cancelled(trialID: "t-1", lastEpoch: 0)))
+    }
+
+    func testLoad_readsACurvesFile() async throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("curves.jsonl")
+        try Data(curves.utf8).write(to: url)
+        let replay = try ReplayTrainer(contentsOf: url)
+        XCTAssertEqual(replay.source, url.path)
+        XCTAssertEqual(replay.networkCount, 3)
+    }
+
+    func testLoad_malformedFile_namesThePathLineAndField() throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("bad.jsonl")
+        try Data((curves + "\n{\"arch\":\"[SM(10)]\",\"curve\":[2]}\n").utf8).write(to: url)
+        XCTAssertThrowsError(try ReplayTrainer(contentsOf: url)) { error in
+            guard case TrainerError.curvesFileMalformed(let path, let fileError) = error else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(path, url.path)
+            XCTAssertEqual(fileError.line, 6)
+            XCTAssertEqual(fileError.field, "curve[0]")
+        }
+    }
+
+    func testLoad_missingFile_isUnreadable() throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("absent.jsonl")
+        XCTAssertThrowsError(try ReplayTrainer(contentsOf: url)) { error in
+            guard case TrainerError.curvesFileUnreadable(let path, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, url.path)
+        }
+    }
+}

@@ -12,8 +12,13 @@ release:
 	$(SWIFT) build -c release
 
 # The whole suite. End-to-end tests run the built binary, so build it first.
+# Tests run in parallel processes (--parallel prints no summary, so .ci/test-summary prints the
+# closing "N passed, N failed" line from the xUnit file).
 test: build
-	NASD_BIN=$(abspath $(BIN)) NASD_SHARED=$(abspath ../shared) $(SWIFT) test --parallel --num-workers 2
+	rm -f .build/xunit.xml
+	NASD_BIN=$(abspath $(BIN)) NASD_SHARED=$(abspath ../shared) $(SWIFT) test --parallel --num-workers 2 \
+		--disable-swift-testing --xunit-output .build/xunit.xml; status=$$?; \
+		bash .ci/test-summary .build/xunit.xml && exit $$status
 
 # The main job on the embedded default configuration.
 demo: build

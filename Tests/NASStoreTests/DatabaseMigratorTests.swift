@@ -105,9 +105,9 @@ final class DatabaseMigratorTests: XCTestCase {
     func testRunStore_freshStoreHasTheDocumentedTablesAndVersion() throws {
         let store = try RunStore(runDirectory: directory.appendingPathComponent("fresh"))
         XCTAssertEqual(try store.database.userVersion(), RunStore.schemaVersion)
-        XCTAssertEqual(RunStore.schemaVersion, 1)
+        XCTAssertEqual(RunStore.schemaVersion, 2)
         XCTAssertEqual(
             try tables(store.database).filter { !$0.hasPrefix("sqlite_") },
-            ["events", "jobs", "metrics", "predictor_models", "run", "strategy_snapshots", "trials"])
+            ["events", "jobs", "metrics", "predictor_models", "proposals", "run", "strategy_snapshots", "trials"])
     }
 }

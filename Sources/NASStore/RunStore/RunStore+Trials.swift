@@ -156,10 +156,14 @@ extension RunStore {
     /// - Parameters:
     ///   - jobID: The running job.
     ///   - endState: How the job ended (`.expired` or `.failed`).
+    ///   - refundingAttempt: Whether the attempt should not count against the trial's limit (the
+    ///     daemon itself took the job back, e.g. when its local workers shut down with it).
     /// - Returns: The requeued trial.
     /// - Throws: `RunStoreError.jobNotRunning`, `unknownJob`, or `illegalTransition`.
     @discardableResult
-    public func requeue(job jobID: JobID, endingAs endState: JobState = .expired) throws -> TrialRecord {
+    public func requeue(
+        job jobID: JobID, endingAs endState: JobState = .expired, refundingAttempt: Bool = false
+    ) throws -> TrialRecord {
         try inTransaction {
             let job = try requireJob(jobID)
             guard job.state == .running else { throw RunStoreError.jobNotRunning(jobID, state: job.state) }
@@ -168,7 +172,9 @@ extension RunStore {
                 throw RunStoreError.illegalTransition(trial: trial.id, from: trial.state, to: .queued)
             }
             try endJob(jobID, as: endState, endEpoch: trial.epochsDone)
-            try database.execute("UPDATE trials SET state = 'queued' WHERE id = ?", [trial.id.rawValue])
+            try database.execute(
+                "UPDATE trials SET state = 'queued', attempts = max(0, attempts - ?) WHERE id = ?",
+                [refundingAttempt ? 1 : 0, trial.id.rawValue])
             try appendEvent(
                 kind: "trial.requeued", trialID: trial.id,
                 detail: EventDetail.make([

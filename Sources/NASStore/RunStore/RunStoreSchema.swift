@@ -7,7 +7,10 @@ enum RunStoreSchema {
         try DatabaseMigrator(migrations: [
             Migration(version: 1, name: "initial schema") { database in
                 try database.execute(sql: version1)
-            }
+            },
+            Migration(version: 2, name: "strategy proposals") { database in
+                try database.execute(sql: version2)
+            },
         ])
     }
 
@@ -94,5 +97,19 @@ enum RunStoreSchema {
             detail TEXT NOT NULL DEFAULT '{}'
         );
         CREATE INDEX events_by_trial ON events(trial_id) WHERE trial_id IS NOT NULL;
+        """
+
+    /// Every proposal a strategy made, linked to the trial that answers it (several proposals can
+    /// share one trial: a duplicate joins the trial in flight or reuses a finished one). `observed`
+    /// records that the strategy has been told the outcome, in the same transaction as its snapshot.
+    static let version2 = """
+        CREATE TABLE proposals (
+            proposal_id INTEGER PRIMARY KEY,
+            trial_id INTEGER NOT NULL REFERENCES trials(id),
+            candidate BLOB NOT NULL,
+            observed INTEGER NOT NULL DEFAULT 0 CHECK (observed IN (0, 1))
+        );
+        CREATE INDEX proposals_by_trial ON proposals(trial_id);
+        CREATE INDEX proposals_unobserved ON proposals(trial_id) WHERE observed = 0;
         """
 }

@@ -1,0 +1,128 @@
+import Foundation
+import NASCore
+import NASProtocol
+import NASSearch
+import NASStore
+
+/// Filling free worker slots: asking strategies for work, deduplicating it, and assigning jobs.
+extension DaemonCore {
+    /// How many proposals one run may make in one pass without queueing a trial (all duplicates of
+    /// finished trials, say) before the next run gets its turn.
+    static let proposalsPerPass = 64
+
+    /// Fills every free worker slot, sharing slots between runs by priority.
+    func dispatch(now: Date) {
+        guard !isDraining else { return }
+        var passedOver: Set<String> = []
+        while let connection = workerWithFreeSlot() {
+            let claims = runs.values
+                .filter { $0.wantsSlot && !passedOver.contains($0.name) }
+                .map { FairShare.Claim(run: $0.name, priority: $0.configuration.priority, running: $0.active.count) }
+            guard let name = FairShare.next(among: claims), let run = runs[name] else { return }
+            if run.queue.isEmpty {
+                fillQueue(of: run, now: now)
+                if run.queue.isEmpty { passedOver.insert(name) }
+                continue
+            }
+            let trialID = run.queue.removeFirst()
+            assign(trialID, of: run, to: connection, now: now)
+        }
+    }
+
+    /// The connected worker with the most free slots (lowest connection id on ties).
+    private func workerWithFreeSlot() -> ConnectionID? {
+        workers.values
+            .filter { $0.freeSlots > 0 }
+            .max { ($0.freeSlots, $1.connection) < ($1.freeSlots, $0.connection) }?
+            .connection
+    }
+
+    /// Asks the run's strategy for work until a trial is queued or the strategy has none.
+    func fillQueue(of run: RunRuntime, now: Date) {
+        var proposals = 0
+        while run.queue.isEmpty && run.canPropose && proposals < Self.proposalsPerPass {
+            proposals += 1
+            do {
+                let proposal = try run.strategy.propose()
+                run.strategyChanged = true
+                switch proposal {
+                case .train(let candidate):
+                    try admit(candidate, to: run)
+                case .continueTraining(let proposalID, _):
+                    throw SearchSetup.Unsupported(
+                        keyPath: "strategy", message: "continuing proposal \(proposalID) is not supported by this build")
+                case .waitForResults:
+                    run.isWaitingForResults = true
+                case .exhausted:
+                    run.isStrategyExhausted = true
+                    log("run '\(run.name)': the strategy has no more proposals")
+                }
+            } catch {
+                failRun(run, reason: "the strategy failed: \(error)", now: now)
+            }
+        }
+    }
+
+    /// Turns a candidate into a trial: reuses a finished identical trial, joins one in flight, or
+    /// queues a new one.
+    private func admit(_ candidate: Candidate, to run: RunRuntime) throws {
+        let architecture = candidate.architecture
+        let identityKey = TrialIdentity.key(
+            canonicalHash: architecture.canonicalHash, hyperparameters: candidate.hyperparameters,
+            epochBudget: candidate.budget)
+        let encoded = try JSONEncoder().encode(candidate)
+        let newTrial = NewTrial(
+            canonicalNotation: architecture.canonicalNotation, proposedNotation: architecture.notation,
+            identityKey: identityKey, hyperparameters: candidate.hyperparameters, epochBudget: candidate.budget,
+            source: "\(run.strategy.kind)#\(candidate.proposalID)")
+        try run.store.inTransaction {
+            if let finished = try run.store.findFinishedTrial(identityKey: identityKey),
+                let outcome = try outcome(of: finished, in: run)
+            {
+                let reused = try run.store.insertReusedTrial(newTrial, reusing: finished.id)
+                try run.store.recordProposal(candidate.proposalID, trialID: reused.id, candidate: encoded)
+                try deliverOutcome(outcome, of: reused.id, in: run)
+            } else if let inFlight = try run.store.findInFlightTrial(identityKey: identityKey) {
+                try run.store.recordProposal(candidate.proposalID, trialID: inFlight.id, candidate: encoded)
+            } else {
+                let trial = try run.store.insertTrial(newTrial)
+                try run.store.recordProposal(candidate.proposalID, trialID: trial.id, candidate: encoded)
+                run.queue.append(trial.id)
+                run.countedTrials += 1
+            }
+        }
+    }
+
+    /// Dispatches a queued trial to a worker under a fresh lease.
+    private func assign(_ trialID: TrialID, of run: RunRuntime, to connection: ConnectionID, now: Date) {
+        guard var session = workers[connection] else { return }
+        do {
+            guard let trial = try run.store.trial(trialID) else { return }
+            let architecture = try Architecture(notation: trial.proposedNotation)
+            let deadline = now.addingTimeInterval(options.leaseTimeout)
+            let job = try run.store.dispatchTrial(trialID, to: session.workerID, leaseDeadline: deadline)
+            var seedGenerator = SeededGenerator.derived(from: run.configuration.seed, stream: trial.identityKey)
+            let spec = TrialSpec(
+                trialID: String(trialID.rawValue), runName: run.name, architecture: architecture,
+                hyperparameters: trial.hyperparameters, seed: seedGenerator.next(), epochBudget: trial.epochBudget,
+                startEpoch: 0, checkpointDirectory: run.checkpointDirectory(for: trialID),
+                input: run.configuration.training.input)
+            let active = ActiveJob(
+                jobID: job.id, attempt: job.attempt, workerID: session.workerID, connection: connection,
+                lease: Lease(
+                    jobID: job.id.rawValue, workerID: session.workerID, now: now.timeIntervalSince1970,
+                    duration: options.leaseTimeout),
+                budget: trial.epochBudget)
+            run.active[trialID] = active
+            session.busy.insert(WorkerSession.key(run: run.name, job: active.wireID))
+            workers[connection] = session
+            actions.append(
+                .send(
+                    connection,
+                    .assign(.init(jobID: active.wireID, attempt: job.attempt, spec: spec, trainer: run.trainer))))
+        } catch {
+            log("run '\(run.name)': cannot dispatch trial \(trialID.rawValue): \(error)")
+            failTrial(trialID, in: run, reason: "cannot be dispatched: \(error)")
+        }
+    }
+}

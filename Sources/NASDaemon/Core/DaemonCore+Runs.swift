@@ -1,0 +1,160 @@
+import Foundation
+import NASConfig
+import NASProtocol
+import NASSearch
+import NASStore
+
+/// Creating, resuming, archiving and deleting runs.
+extension DaemonCore {
+    /// The file in a run directory that remembers where the configuration came from, so relative
+    /// paths in it (a replay file, a trainer's working directory) resolve the same after a restart.
+    static let sourceFileName = "submitted-from"
+
+    /// What `submit` did.
+    enum SubmitAction: String, Codable {
+        case created, resumed, updated, restarted, alreadyFinished
+    }
+
+    /// Rebuilds a run from its store: strategy from its latest snapshot, queue, in-flight jobs
+    /// (leased afresh so their workers can re-attach), and outcomes the strategy has not seen.
+    ///
+    /// - Returns: nil for a run that is finished or failed (nothing to do).
+    func loadRun(at directory: URL) throws -> RunRuntime? {
+        let store = try RunStore(runDirectory: directory, mode: .mustExist)
+        guard let record = try store.run(), !record.state.isTerminal else { return nil }
+        let configuration = try RunConfiguration(
+            yaml: record.configurationText, file: directory.appendingPathComponent("run.sqlite").path)
+        let run = try makeRuntime(
+            directory: directory, store: store, configuration: configuration, state: record.state,
+            createdAt: record.createdAt)
+        if let snapshot = try store.latestStrategySnapshot() {
+            try run.strategy.restore(from: snapshot.bytes)
+        }
+        run.queue = try store.trials(in: [.queued]).map(\.id).sorted()
+        let now = clock().timeIntervalSince1970
+        for job in try store.runningJobs() {
+            guard let trial = try store.trial(job.trialID) else { continue }
+            run.active[job.trialID] = ActiveJob(
+                jobID: job.id, attempt: job.attempt, workerID: job.workerID, connection: nil,
+                lease: Lease(jobID: job.id.rawValue, workerID: job.workerID, now: now, duration: options.leaseTimeout),
+                budget: trial.epochBudget)
+        }
+        let trials = try store.trials()
+        run.countedTrials = trials.filter { $0.reusedFrom == nil && $0.state != .cancelled }.count
+        run.epochsSpent = try store.epochsSpent()
+        run.bestAccuracy = try store.bestTrial()?.finalAccuracy
+        try store.inTransaction {
+            for proposal in try store.unobservedProposals() {
+                guard let trial = try store.trial(proposal.trialID), let outcome = try outcome(of: trial, in: run)
+                else { continue }
+                try deliverOutcome(outcome, of: trial.id, in: run)
+            }
+            if run.strategyChanged {
+                _ = try store.saveStrategySnapshot(try run.strategy.snapshot())
+                run.strategyChanged = false
+            }
+        }
+        return run
+    }
+
+    private func makeRuntime(
+        directory: URL, store: RunStore, configuration: RunConfiguration, state: RunState, createdAt: Date
+    ) throws -> RunRuntime {
+        let source = (try? String(contentsOf: directory.appendingPathComponent(Self.sourceFileName), encoding: .utf8))
+            .map { URL(fileURLWithPath: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let baseDirectory = source?.deletingLastPathComponent() ?? directory
+        return RunRuntime(
+            name: configuration.name, directory: directory, store: store, configuration: configuration,
+            strategy: try SearchSetup.makeStrategy(for: configuration),
+            trainer: SearchSetup.trainerDescription(for: configuration.trainer, baseDirectory: baseDirectory),
+            state: state, createdAt: createdAt)
+    }
+
+    /// Adds a run, resumes it, or refuses when a run of that name exists with a different search.
+    func submit(configText: String, fileName: String, restart: Bool, now: Date) throws -> [String: String] {
+        let configuration: RunConfiguration
+        do {
+            configuration = try RunConfiguration(yaml: configText, file: fileName)
+        } catch {
+            throw ControlError(code: .invalidConfig, message: error.description)
+        }
+        // Validate what the configuration needs from this build before touching any state.
+        do {
+            _ = try SearchSetup.makeStrategy(for: configuration)
+        } catch {
+            throw ControlError(code: .invalidConfig, message: "\(fileName): \(error)")
+        }
+        let name = configuration.name
+        let directory = options.stateDirectory.appendingPathComponent(name)
+        if let run = runs[name] {
+            let differences = configuration.searchDifferences(from: run.configuration)
+            guard differences.isEmpty else {
+                throw ControlError(
+                    code: .conflict,
+                    message: "run '\(name)' is in progress with a different search:\n  "
+                        + differences.joined(separator: "\n  ") + "\nstop it before starting it afresh")
+            }
+            _ = try run.store.updateRunConfiguration(configText)
+            run.configuration = configuration
+            return ["run": name, "action": SubmitAction.updated.rawValue]
+        }
+        var action = SubmitAction.created
+        if FileManager.default.fileExists(atPath: directory.appendingPathComponent(RunStore.fileName).path) {
+            let store = try RunStore(runDirectory: directory, mode: .mustExist)
+            guard let record = try store.run() else {
+                throw ControlError(code: .conflict, message: "\(directory.path) holds a store without a run")
+            }
+            let differences = RunConfiguration.searchIdentityDifferences(
+                from: record.searchIdentity, to: configuration.searchIdentity)
+            if restart {
+                try archiveDirectory(directory, name: name, now: now)
+                action = .restarted
+            } else if !differences.isEmpty {
+                throw ControlError(
+                    code: .conflict,
+                    message: "run '\(name)' exists with a different search:\n  "
+                        + differences.joined(separator: "\n  ")
+                        + "\nuse --restart to archive it and start afresh")
+            } else if record.state.isTerminal {
+                return [
+                    "run": name, "action": SubmitAction.alreadyFinished.rawValue,
+                    "reason": record.finishReason ?? record.state.rawValue,
+                ]
+            } else {
+                _ = try store.updateRunConfiguration(configText)
+                action = .resumed
+            }
+        }
+        if action != .resumed {
+            let store = try RunStore(runDirectory: directory)
+            _ = try store.createRun(
+                NewRun(name: name, configurationText: configText, searchIdentity: configuration.searchIdentity))
+        }
+        if fileName.hasPrefix("/") {
+            try fileName.write(
+                to: directory.appendingPathComponent(Self.sourceFileName), atomically: true, encoding: .utf8)
+        }
+        guard let run = try loadRun(at: directory) else {
+            throw ControlError(code: .internalError, message: "run '\(name)' could not be loaded after creation")
+        }
+        runs[name] = run
+        log("run '\(name)' \(action.rawValue)")
+        return ["run": name, "action": action.rawValue]
+    }
+
+    /// Moves a run directory under `<state>/archive/`.
+    @discardableResult
+    func archiveDirectory(_ directory: URL, name: String, now: Date) throws -> URL {
+        let archive = options.stateDirectory.appendingPathComponent("archive")
+        try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
+        let stamp = Int(now.timeIntervalSince1970)
+        var destination = archive.appendingPathComponent("\(name)-\(stamp)")
+        var suffix = 1
+        while FileManager.default.fileExists(atPath: destination.path) {
+            destination = archive.appendingPathComponent("\(name)-\(stamp)-\(suffix)")
+            suffix += 1
+        }
+        try FileManager.default.moveItem(at: directory, to: destination)
+        return destination
+    }
+}

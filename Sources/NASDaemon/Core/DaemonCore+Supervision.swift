@@ -1,0 +1,131 @@
+import Foundation
+import NASConfig
+import NASProtocol
+import NASStore
+
+/// Time-driven supervision: leases, trial timeouts, silent handshakes, run ends and shutdown.
+extension DaemonCore {
+    /// Requeues jobs whose lease ran out and fails trials past their timeouts.
+    func superviseLeases(now: Date) {
+        let seconds = now.timeIntervalSince1970
+        for (connection, since) in handshaking where now.timeIntervalSince(since) > Self.handshakeTimeout {
+            closeConnection(connection, reason: "no 'hello' within \(Int(Self.handshakeTimeout)) s")
+        }
+        for run in runs.values.sorted(by: { $0.name < $1.name }) {
+            let limits = run.configuration.trial
+            for (trialID, job) in run.active.sorted(by: { $0.key < $1.key }) {
+                if let timeout = limits.timeout?.seconds, seconds - job.lease.grantedAt > timeout {
+                    stopOnWorker(job, trial: trialID, of: run, reason: "wall-clock timeout")
+                    failTrial(trialID, in: run, reason: "exceeded its wall-clock timeout of \(Self.format(timeout))")
+                } else if let timeout = limits.noProgressTimeout?.seconds, seconds - job.lease.lastProgress > timeout {
+                    stopOnWorker(job, trial: trialID, of: run, reason: "no progress")
+                    failTrial(trialID, in: run, reason: "made no progress for \(Self.format(timeout))")
+                } else if job.lease.isExpired(at: seconds) {
+                    stopOnWorker(job, trial: trialID, of: run, reason: "lease expired")
+                    retryOrFail(
+                        trialID, in: run,
+                        reason: "lease expired: worker '\(job.workerID)' silent for \(Self.format(options.leaseTimeout))",
+                        jobEnd: .expired, now: now)
+                }
+            }
+        }
+    }
+
+    /// Sends `stopTrial` for a job to its worker, when that worker is connected.
+    func stopOnWorker(_ job: ActiveJob, trial: TrialID, of run: RunRuntime, reason: String) {
+        guard let connection = job.connection, workers[connection] != nil else { return }
+        workers[connection]?.stopping.insert(WorkerSession.key(run: run.name, job: job.wireID))
+        actions.append(
+            .send(
+                connection,
+                .stopTrial(.init(jobID: job.wireID, trialID: String(trial.rawValue), reason: reason, graceSeconds: 30))))
+    }
+
+    /// Ends runs whose end criteria are met or whose strategy has nothing left.
+    func endFinishedRuns(now: Date) {
+        for run in runs.values.sorted(by: { $0.name < $1.name }) where run.state == .active || run.state == .paused {
+            let end = run.configuration.end
+            let idle = run.active.isEmpty && run.queue.isEmpty
+            if let target = end.targetAccuracy, let best = run.bestAccuracy, best >= target {
+                endRun(run, reason: "reached the target accuracy \(target) (best \(best))", now: now)
+            } else if let deadline = deadline(of: run), now >= deadline {
+                endRun(run, reason: "reached its deadline", now: now)
+            } else if let maxEpochs = end.maxEpochs, run.epochsSpent >= maxEpochs {
+                endRun(run, reason: "spent its \(maxEpochs) epochs", now: now)
+            } else if run.isAtTrialLimit && idle {
+                endRun(run, reason: "trained its \(end.maxTrials ?? 0) trials", now: now)
+            } else if run.isStrategyExhausted && idle {
+                endRun(run, reason: "the \(run.strategy.kind) strategy finished", now: now)
+            }
+        }
+    }
+
+    private func deadline(of run: RunRuntime) -> Date? {
+        switch run.configuration.end.deadline {
+        case .none: return nil
+        case .after(let duration): return run.createdAt.addingTimeInterval(duration.seconds)
+        case .at(let date): return date
+        }
+    }
+
+    /// Finishes a run: queued trials are cancelled, running ones stopped and cancelled.
+    func endRun(_ run: RunRuntime, reason: String, now: Date, as state: RunState = .finished) {
+        do {
+            try run.store.inTransaction {
+                for trialID in run.queue {
+                    _ = try run.store.finishTrial(trialID, outcome: .cancelled(reason: "run ended: \(reason)"))
+                }
+                for (trialID, job) in run.active.sorted(by: { $0.key < $1.key }) {
+                    stopOnWorker(job, trial: trialID, of: run, reason: "run ended")
+                    _ = try run.store.finishTrial(
+                        trialID, outcome: .cancelled(reason: "run ended: \(reason)"), job: job.jobID)
+                }
+                _ = try run.store.setRunState(state, finishReason: reason)
+            }
+            run.queue = []
+            run.active = [:]
+            run.state = state
+            log("run '\(run.name)' \(state == .finished ? "finished" : "failed"): \(reason)")
+        } catch {
+            log("run '\(run.name)': cannot end the run (\(reason)): \(error)")
+        }
+    }
+
+    /// Ends a run as failed (its strategy broke, its configuration cannot be run).
+    func failRun(_ run: RunRuntime, reason: String, now: Date) {
+        endRun(run, reason: reason, now: now, as: .failed)
+    }
+
+    /// Stops dispatching, and exits once this batch is durable. With `requeueRunningOnShutdown`
+    /// (the daemon's own local workers go down with it) running jobs go back to the queue without
+    /// using up an attempt; otherwise they stay leased so that their workers, which keep training,
+    /// re-attach when the daemon is back.
+    func beginShutdown(reason: String, now: Date) {
+        guard !isShuttingDown else { return }
+        isShuttingDown = true
+        isDraining = true
+        log("shutting down: \(reason)")
+        if options.requeueRunningOnShutdown {
+            for connection in workers.keys.sorted() {
+                actions.append(.send(connection, .shutdown))
+            }
+            for run in runs.values.sorted(by: { $0.name < $1.name }) {
+                for (trialID, job) in run.active.sorted(by: { $0.key < $1.key }) {
+                    do {
+                        _ = try run.store.requeue(job: job.jobID, endingAs: .cancelled, refundingAttempt: true)
+                        run.active[trialID] = nil
+                        run.queue.insert(trialID, at: 0)
+                    } catch {
+                        log("run '\(run.name)': cannot requeue trial \(trialID.rawValue) at shutdown: \(error)")
+                    }
+                }
+            }
+        }
+        for run in runs.values { run.strategyChanged = true }
+        actions.append(.exit)
+    }
+
+    static func format(_ seconds: Double) -> String {
+        seconds >= 120 ? "\(Int(seconds / 60)) min" : "\(Int(seconds.rounded())) s"
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import NASProtocol
+import NASCore
+import NASSearch
+import NASStore
+
+/// Trial outcomes: epochs, completion, failure and retries, and telling the strategy.
+extension DaemonCore {
+    func recordEpoch(_ record: EpochRecord, of trialID: TrialID, in run: RunRuntime, now: Date) {
+        do {
+            let outcome = try run.store.recordEpochs([EpochReport(trialID: trialID, record: record)])
+            if outcome.first == .recorded {
+                run.epochsSpent += 1
+            }
+            run.active[trialID]?.lease.progressed(now: now.timeIntervalSince1970, duration: options.leaseTimeout)
+        } catch {
+            log("run '\(run.name)': cannot record epoch \(record.epoch) of trial \(trialID.rawValue): \(error)")
+        }
+    }
+
+    func completeTrial(
+        _ trialID: TrialID, in run: RunRuntime, summary: WorkerMessage.TrialSummary, now: Date
+    ) {
+        do {
+            let curve = try run.store.curve(of: trialID)
+            guard let final = curve.last else {
+                return retryOrFail(
+                    trialID, in: run, reason: "the trainer finished without reporting an epoch", jobEnd: .failed, now: now)
+            }
+            let job = run.active[trialID]?.jobID
+            try run.store.inTransaction {
+                _ = try run.store.finishTrial(trialID, outcome: .completed(finalAccuracy: final), job: job)
+                try deliverOutcome(.completed(curve: curve), of: trialID, in: run)
+            }
+            run.active[trialID] = nil
+            run.bestAccuracy = max(run.bestAccuracy ?? final, final)
+        } catch {
+            log("run '\(run.name)': cannot complete trial \(trialID.rawValue): \(error)")
+        }
+    }
+
+    /// Gives a trial whose job ended without a result another attempt, or fails it past the limit.
+    func retryOrFail(_ trialID: TrialID, in run: RunRuntime, reason: String, jobEnd: JobState, now: Date) {
+        guard let job = run.active[trialID] else { return }
+        do {
+            if job.attempt < run.configuration.trial.maxAttempts {
+                try run.store.inTransaction {
+                    _ = try run.store.requeue(job: job.jobID, endingAs: jobEnd)
+                    _ = try run.store.appendEvent(kind: "trial.retry", trialID: trialID, detail: Self.jsonDetail(reason))
+                }
+                run.active[trialID] = nil
+                run.queue.insert(trialID, at: 0)
+                log("run '\(run.name)': trial \(trialID.rawValue) attempt \(job.attempt) ended (\(reason)); requeued")
+            } else {
+                let attempts = run.configuration.trial.maxAttempts
+                failTrial(trialID, in: run, reason: "\(reason) (after \(attempts) attempt\(attempts == 1 ? "" : "s"))")
+            }
+        } catch {
+            log("run '\(run.name)': cannot requeue trial \(trialID.rawValue): \(error)")
+        }
+    }
+
+    /// Fails a trial for good and tells the strategy.
+    func failTrial(_ trialID: TrialID, in run: RunRuntime, reason: String) {
+        do {
+            let job = run.active[trialID]?.jobID
+            try run.store.inTransaction {
+                _ = try run.store.finishTrial(trialID, outcome: .failed(reason: reason), job: job)
+                try deliverOutcome(.failed(reason: reason), of: trialID, in: run)
+            }
+            run.active[trialID] = nil
+            run.queue.removeAll { $0 == trialID }
+            log("run '\(run.name)': trial \(trialID.rawValue) failed: \(reason)")
+        } catch {
+            log("run '\(run.name)': cannot fail trial \(trialID.rawValue): \(error)")
+        }
+    }
+
+    /// Tells the strategy the outcome of every proposal the trial answers that it has not seen.
+    func deliverOutcome(_ outcome: NASSearch.TrialOutcome, of trialID: TrialID, in run: RunRuntime) throws {
+        let proposals = try run.store.proposals(of: trialID).filter { !$0.isObserved }
+        guard !proposals.isEmpty else { return }
+        for proposal in proposals {
+            let candidate = try JSONDecoder().decode(Candidate.self, from: proposal.candidate)
+            run.strategy.observe(Observation(proposalID: proposal.proposalID, candidate: candidate, outcome: outcome))
+        }
+        try run.store.markProposalsObserved(of: trialID)
+        run.strategyChanged = true
+        run.isWaitingForResults = false
+    }
+
+    /// The outcome a finished trial stands for, to deliver to proposals that reuse it.
+    func outcome(of trial: TrialRecord, in run: RunRuntime) throws -> NASSearch.TrialOutcome? {
+        switch trial.state {
+        case .completed:
+            return .completed(curve: try run.store.curve(of: trial.id))
+        case .stoppedEarly:
+            return .stoppedEarly(
+                curve: try run.store.curve(of: trial.id), predicted: trial.predictedAccuracy ?? 0,
+                sigma: trial.predictedSigma ?? 0)
+        case .vetoed:
+            return .vetoed(predicted: trial.predictedAccuracy ?? 0)
+        case .failed:
+            return .failed(reason: trial.failureReason ?? "failed")
+        case .queued, .running, .cancelled:
+            return nil
+        }
+    }
+
+    /// A one-field JSON object for event details.
+    static func jsonDetail(_ reason: String) -> String {
+        let data = (try? JSONEncoder().encode(["reason": reason])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import NASCore
+import NASProtocol
+import NASStore
+
+/// Worker sessions: the handshake, reports, heartbeats and disconnects.
+extension DaemonCore {
+    func handleWorkerMessage(_ message: WorkerMessage, from connection: ConnectionID, now: Date) {
+        if case .hello(let hello) = message {
+            return handshake(hello, on: connection, now: now)
+        }
+        guard workers[connection] != nil else {
+            return closeConnection(connection, reason: "'\(message.messageType)' before 'hello'")
+        }
+        if let seq = message.sequenceNumber {
+            acknowledgements[connection] = max(acknowledgements[connection] ?? 0, seq)
+        }
+        switch message {
+        case .hello:
+            break
+        case .epochProgress(let progress):
+            guard let (run, trialID) = attachedJob(progress.runName, progress.trialID, progress.jobID, connection)
+            else { return stopStaleJob(run: progress.runName, trial: progress.trialID, job: progress.jobID, on: connection) }
+            recordEpoch(progress.record, of: trialID, in: run, now: now)
+        case .complete(let completion):
+            releaseSlot(run: completion.runName, job: completion.jobID, on: connection)
+            guard let (run, trialID) = attachedJob(completion.runName, completion.trialID, completion.jobID, connection)
+            else { return }
+            completeTrial(trialID, in: run, summary: completion.summary, now: now)
+        case .fail(let failure):
+            releaseSlot(run: failure.runName, job: failure.jobID, on: connection)
+            guard let (run, trialID) = attachedJob(failure.runName, failure.trialID, failure.jobID, connection)
+            else { return }
+            appendLog(failure.logTail.map { "[worker] \($0)" }, trial: trialID, in: run)
+            retryOrFail(trialID, in: run, reason: failure.reason, jobEnd: .failed, now: now)
+        case .heartbeat(let heartbeat):
+            for trial in heartbeat.inFlight {
+                if let (run, trialID) = attachedJob(trial.runName, trial.trialID, trial.jobID, connection) {
+                    run.active[trialID]?.lease.renew(now: now.timeIntervalSince1970, duration: options.leaseTimeout)
+                } else {
+                    stopStaleJob(run: trial.runName, trial: trial.trialID, job: trial.jobID, on: connection)
+                }
+            }
+        case .log(let lines):
+            if let run = runs[lines.runName], let trialID = TrialID(lines.trialID) {
+                appendLog(lines.lines, trial: trialID, in: run)
+            }
+        case .ready:
+            break
+        }
+    }
+
+    private func handshake(_ hello: WorkerMessage.Hello, on connection: ConnectionID, now: Date) {
+        handshaking[connection] = nil
+        guard hello.protocolVersion == ProtocolVersion.current else {
+            return refuse(
+                connection,
+                .versionMismatch(
+                    daemon: ProtocolVersion.current, worker: hello.protocolVersion, daemonVersion: options.version,
+                    workerVersion: hello.workerVersion))
+        }
+        guard SharedSecret.matches(hello.token, expected: options.token) else {
+            return refuse(connection, .badToken(workerProtocolVersion: hello.protocolVersion))
+        }
+        guard !isShuttingDown else {
+            return refuse(
+                connection, .init(code: .shuttingDown, message: "the daemon is shutting down", workerProtocolVersion: nil))
+        }
+        guard hello.slots >= 1, !hello.workerID.isEmpty else {
+            return refuse(
+                connection,
+                .init(code: .malformedHello, message: "a worker needs an id and at least one slot", workerProtocolVersion: nil))
+        }
+        if let previous = workers.first(where: { $0.value.workerID == hello.workerID && $0.key != connection })?.key {
+            closeConnection(previous, reason: "worker '\(hello.workerID)' connected again")
+        }
+        var session = WorkerSession(
+            connection: connection, workerID: hello.workerID, hostname: hello.hostname, slots: hello.slots,
+            gpus: hello.gpus, version: hello.workerVersion, connectedAt: now)
+        var reattached: [String] = []
+        for trial in hello.inFlight {
+            guard let run = runs[trial.runName], let trialID = TrialID(trial.trialID),
+                var job = run.active[trialID], job.wireID == trial.jobID, job.workerID == hello.workerID
+            else { continue }
+            job.connection = connection
+            job.lease.renew(now: now.timeIntervalSince1970, duration: options.leaseTimeout)
+            run.active[trialID] = job
+            session.busy.insert(WorkerSession.key(run: run.name, job: job.wireID))
+            reattached.append(trial.jobID)
+        }
+        workers[connection] = session
+        log(
+            "worker '\(hello.workerID)' on \(hello.hostname) joined with \(hello.slots) slot(s)"
+                + (reattached.isEmpty ? "" : ", re-attached \(reattached.count) job(s)"))
+        actions.append(
+            .send(
+                connection,
+                .welcome(
+                    .init(
+                        daemonVersion: options.version, heartbeatInterval: options.heartbeatInterval,
+                        leaseTimeout: options.leaseTimeout, reattachedJobIDs: reattached))))
+    }
+
+    private func refuse(_ connection: ConnectionID, _ refusal: DaemonMessage.Refusal) {
+        actions.append(.send(connection, .refused(refusal)))
+        closeConnection(connection, reason: "refused: \(refusal.message)")
+    }
+
+    /// Closes a connection and forgets its session (its jobs keep their leases: the worker may
+    /// come back and re-attach them before they run out).
+    func closeConnection(_ connection: ConnectionID, reason: String) {
+        actions.append(.close(connection, reason: reason))
+        workerDisconnected(connection, reason: reason)
+    }
+
+    func workerDisconnected(_ connection: ConnectionID, reason: String) {
+        handshaking[connection] = nil
+        guard let session = workers.removeValue(forKey: connection) else { return }
+        log("worker '\(session.workerID)' left: \(reason)")
+        for run in runs.values {
+            for (trialID, job) in run.active where job.connection == connection {
+                run.active[trialID]?.connection = nil
+            }
+        }
+    }
+
+    /// The run and trial of a report, when the reporting connection holds that job's lease.
+    private func attachedJob(
+        _ runName: String, _ trialText: String, _ jobText: String, _ connection: ConnectionID
+    ) -> (RunRuntime, TrialID)? {
+        guard let run = runs[runName], let trialID = TrialID(trialText), let job = run.active[trialID],
+            job.wireID == jobText, let session = workers[connection], job.workerID == session.workerID
+        else { return nil }
+        if job.connection != connection {
+            run.active[trialID]?.connection = connection
+        }
+        return (run, trialID)
+    }
+
+    /// Tells a worker to stop a job the daemon no longer wants from it (once per job).
+    private func stopStaleJob(run: String, trial: String, job: String, on connection: ConnectionID) {
+        let key = WorkerSession.key(run: run, job: job)
+        guard var session = workers[connection], !session.stopping.contains(key) else { return }
+        session.stopping.insert(key)
+        workers[connection] = session
+        actions.append(
+            .send(
+                connection,
+                .stopTrial(.init(jobID: job, trialID: trial, reason: "this job is no longer leased to you", graceSeconds: 30))
+            ))
+    }
+
+    private func releaseSlot(run: String, job: String, on connection: ConnectionID) {
+        let key = WorkerSession.key(run: run, job: job)
+        workers[connection]?.busy.remove(key)
+        workers[connection]?.stopping.remove(key)
+    }
+
+    /// Appends trainer output to the trial's log file in the run directory.
+    func appendLog(_ lines: [String], trial: TrialID, in run: RunRuntime) {
+        guard !lines.isEmpty else { return }
+        let url = run.logURL(for: trial)
+        let text = Data(lines.map { $0 + "\n" }.joined().utf8)
+        do {
+            let fileManager = FileManager.default
+            if !fileManager.fileExists(atPath: url.path) {
+                try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                fileManager.createFile(atPath: url.path, contents: nil)
+            }
+            let handle = try FileHandle(forWritingTo: url)
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: text)
+        } catch {
+            log("cannot write the log of trial \(trial.rawValue) of run '\(run.name)': \(error)")
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import NASProtocol
+
+/// Identifies one worker connection for the lifetime of the daemon process.
+public struct ConnectionID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var rawValue: Int
+
+    public init(_ rawValue: Int) {
+        self.rawValue = rawValue
+    }
+
+    public static func < (lhs: ConnectionID, rhs: ConnectionID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String { "connection \(rawValue)" }
+}
+
+/// Where the answer to one control request goes.
+public struct ControlReply: Sendable {
+    private let deliver: @Sendable (ControlResponse) -> Void
+
+    public init(_ deliver: @escaping @Sendable (ControlResponse) -> Void) {
+        self.deliver = deliver
+    }
+
+    func callAsFunction(_ response: ControlResponse) {
+        deliver(response)
+    }
+}
+
+/// Something that happened outside the daemon core: it is the core's only input.
+public enum DaemonEvent: Sendable {
+    /// A worker connection was accepted.
+    case workerConnected(ConnectionID, peer: String)
+    /// A decoded message arrived on a worker connection.
+    case workerMessage(ConnectionID, WorkerMessage)
+    /// A worker connection ended (closed, reset, or a protocol error — `reason` says which).
+    case workerDisconnected(ConnectionID, reason: String)
+    /// A control request from the control socket.
+    case control(ControlRequest, ControlReply)
+    /// Time passed: check leases, timeouts, deadlines, and dispatch.
+    case tick
+    /// SIGTERM / SIGINT: drain and exit.
+    case shutdownRequested(reason: String)
+}
+
+/// What the core asks the edges to do once a batch of events is durable.
+public enum DaemonAction: Sendable {
+    /// Send a message to a worker.
+    case send(ConnectionID, DaemonMessage)
+    /// Close a worker connection, logging why.
+    case close(ConnectionID, reason: String)
+    /// Answer a control request.
+    case reply(ControlReply, ControlResponse)
+    /// Every run is snapshotted and nothing more will be done: exit.
+    case exit
+}

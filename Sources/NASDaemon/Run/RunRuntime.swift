@@ -1,0 +1,88 @@
+import Foundation
+import NASConfig
+import NASCore
+import NASProtocol
+import NASSearch
+import NASStore
+
+/// A job the daemon has dispatched and not yet seen end.
+struct ActiveJob {
+    var jobID: JobID
+    var attempt: Int
+    var workerID: String
+    /// The connection the worker is on, nil while it is away (it may re-attach before the lease ends).
+    var connection: ConnectionID?
+    var lease: Lease
+    var budget: Int
+
+    /// The job id as it travels on the wire.
+    var wireID: String { String(jobID.rawValue) }
+}
+
+/// The in-memory side of one run the daemon is hosting: its strategy, queue and running jobs.
+/// Everything here can be rebuilt from the run's store (see `DaemonCore.loadRun`).
+final class RunRuntime {
+    let name: String
+    let directory: URL
+    let store: RunStore
+    var configuration: RunConfiguration
+    var strategy: any SearchStrategy
+    var trainer: TrainerDescription
+    var state: RunState
+    /// When the run was created (deadlines count from here, across restarts).
+    let createdAt: Date
+
+    /// Queued trials in dispatch order.
+    var queue: [TrialID] = []
+    /// Running jobs by trial.
+    var active: [TrialID: ActiveJob] = [:]
+    /// The strategy said "nothing until results arrive".
+    var isWaitingForResults = false
+    /// The strategy reached its natural end.
+    var isStrategyExhausted = false
+    /// The strategy's state changed in this batch and must be snapshotted with it.
+    var strategyChanged = false
+    /// Trials that count against `end.max_trials`: every trial trained or judged, not reuses.
+    var countedTrials = 0
+    var epochsSpent = 0
+    var bestAccuracy: Double?
+
+    init(
+        name: String, directory: URL, store: RunStore, configuration: RunConfiguration, strategy: any SearchStrategy,
+        trainer: TrainerDescription, state: RunState, createdAt: Date
+    ) {
+        self.name = name
+        self.directory = directory
+        self.store = store
+        self.configuration = configuration
+        self.strategy = strategy
+        self.trainer = trainer
+        self.state = state
+        self.createdAt = createdAt
+    }
+
+    /// Whether `end.max_trials` allows no more new trials.
+    var isAtTrialLimit: Bool {
+        configuration.end.maxTrials.map { countedTrials >= $0 } ?? false
+    }
+
+    /// Whether the strategy may be asked for more work now.
+    var canPropose: Bool {
+        state == .active && !isWaitingForResults && !isStrategyExhausted && !isAtTrialLimit
+    }
+
+    /// Whether this run wants a worker slot now.
+    var wantsSlot: Bool {
+        state == .active && (!queue.isEmpty || canPropose)
+    }
+
+    /// Where the trainer's output for a trial is kept.
+    func logURL(for trialID: TrialID) -> URL {
+        directory.appendingPathComponent("logs").appendingPathComponent("\(trialID.rawValue).log")
+    }
+
+    /// The checkpoint directory handed to trainers.
+    func checkpointDirectory(for trialID: TrialID) -> String {
+        directory.appendingPathComponent("checkpoints").appendingPathComponent("\(trialID.rawValue)").path
+    }
+}

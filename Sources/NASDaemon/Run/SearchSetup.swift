@@ -1,0 +1,120 @@
+import Foundation
+import NASConfig
+import NASCore
+import NASProtocol
+import NASSearch
+
+/// Turns a run configuration into the objects that run its search: the space's sampler, the
+/// strategy and the trainer description sent to workers.
+public enum SearchSetup {
+    /// A configuration the daemon cannot run (valid YAML, but not supported by this build).
+    public struct Unsupported: Error, Hashable, Sendable, CustomStringConvertible {
+        public var keyPath: String
+        public var message: String
+        public var description: String { "\(keyPath): \(message)" }
+    }
+
+    /// The sampler of the configured space, with its parameter / FLOP limits.
+    public static func makeSampler(for space: SearchSpaceConfiguration) throws -> any ArchitectureSampler {
+        let constraints = ArchitectureConstraints(
+            maxParameters: space.limits.maxParameters, maxMACs: space.limits.maxFLOPs)
+        switch space.kind {
+        case .metaQNN(let options):
+            var configuration = MetaQNNSpace.Configuration()
+            configuration.inputChannels = options.input.channels
+            configuration.inputSize = min(options.input.height, options.input.width)
+            configuration.classes = options.classes
+            configuration.maxDepth = options.maxDepth
+            configuration.filterCounts = options.filters
+            configuration.kernelSizes = options.kernels
+            configuration.convolutionStrides = options.strides
+            configuration.poolings = options.pools.map { MetaQNNSpace.Pooling(kernel: $0.kernel, stride: $0.stride) }
+            configuration.fullyConnectedSizes = options.fullyConnectedSizes
+            configuration.maxConsecutiveFullyConnected = options.maxConsecutiveFullyConnected
+            configuration.representationSizeBins = options.sizeBins
+            configuration.constraints = constraints
+            return try MetaQNNSpace(configuration: configuration)
+        case .blocks(let options):
+            var configuration = BlockSpace.Configuration()
+            configuration.input = options.input
+            configuration.classes = options.classes
+            configuration.batchNormProbability = options.batchNormProbability
+            configuration.maxBlockLayers = options.maxBlockLayers
+            configuration.maxBlockConvolutions = options.maxBlockConvolutions
+            configuration.kernelSizes = options.kernels
+            configuration.channelRatios = options.channelRatios
+            configuration.stageChannels = (0..<max(options.stages, 1)).map { 16 << $0 }
+            configuration.copiesPerStage = 1...max(options.maxBlockCopies, 1)
+            if let transition = options.transition {
+                configuration.transitions = try transitionMatrix(transition)
+            }
+            configuration.constraints = constraints
+            return try BlockSpace(configuration: configuration)
+        case .cell:
+            throw Unsupported(
+                keyPath: "space.kind",
+                message: "cell spaces need a cell-aware trainer and strategy, which this build does not have yet")
+        }
+    }
+
+    /// The configured strategy, fresh (a snapshot is restored on top of it when resuming).
+    public static func makeStrategy(for configuration: RunConfiguration) throws -> any SearchStrategy {
+        let sampler = try makeSampler(for: configuration.space)
+        switch configuration.strategy {
+        case .random:
+            return RandomSearch(
+                sampler: sampler, hyperparameters: configuration.training.hyperparameters,
+                budget: configuration.training.epochs, seed: configuration.seed)
+        default:
+            throw Unsupported(
+                keyPath: "strategy.kind",
+                message: "'\(configuration.strategy.kindName)' is not available in this build yet (use 'random')")
+        }
+    }
+
+    /// What workers are told to run for each trial.
+    public static func trainerDescription(for trainer: TrainerConfiguration, baseDirectory: URL) -> TrainerDescription {
+        switch trainer {
+        case .surrogate(let delay):
+            return .surrogate(epochDelay: delay.seconds)
+        case .replay(let file):
+            return .replay(path: absolutePath(file, base: baseDirectory))
+        case .command(let command):
+            return .command(
+                argv: command.arguments, environment: command.environment,
+                workingDirectory: command.workingDirectory.map { absolutePath($0, base: baseDirectory) })
+        }
+    }
+
+    /// The block-space transition matrix from the configuration's rows (which have no "end"
+    /// column): each row keeps the default matrix's probability of ending the block and shares the
+    /// rest in the configured proportions.
+    private static func transitionMatrix(
+        _ transition: [BlockLayerType: [BlockLayerType: Double]]
+    ) throws -> BlockTransitionMatrix {
+        let kinds: [(BlockLayerType, BlockLayerKind)] = [
+            (.conv, .convolution), (.maxpool, .maxPool), (.avgpool, .avgPool), (.relu, .relu),
+            (.sigmoid, .sigmoid), (.tanh, .tanh),
+        ]
+        let defaults = BlockTransitionMatrix.default
+        let rows = kinds.map { (type, kind) -> [Double] in
+            let end = defaults.probability(from: kind, to: nil)
+            guard let row = transition[type] else { return defaults.rows[kind.rawValue] }
+            let total = row.values.reduce(0, +)
+            let shares = kinds.map { total > 0 ? (row[$0.0] ?? 0) / total * (1 - end) : 0 }
+            return shares + [total > 0 ? end : 1]
+        }
+        return try BlockTransitionMatrix(rows: rows)
+    }
+
+    private static func absolutePath(_ path: String, base: URL) -> String {
+        path.hasPrefix("/") ? path : base.appendingPathComponent(path).standardizedFileURL.path
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

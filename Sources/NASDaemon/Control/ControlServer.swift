@@ -1,0 +1,109 @@
+import NASProtocol
+import NASSystem
+
+/// Serves the control socket: accepts connections on a Unix socket and answers each request frame
+/// with one response frame, through a `ControlHandler`.
+///
+/// One connection may carry any number of requests, answered in order; connections are served
+/// concurrently, each in a child task of `run()`. A frame that is not a valid `ControlRequest` is
+/// answered with an `invalidRequest` error and the connection goes on; a framing error (a frame
+/// over the size limit, a half-written frame) cannot be answered, so that connection is closed and
+/// the reason logged. Neither affects other connections.
+///
+/// ```swift
+/// let server = try ControlServer(socketPath: layout.controlSocketPath, handler: daemon)
+/// try await server.run()  // until the task is cancelled
+/// ```
+public final class ControlServer: Sendable {
+    /// The socket file.
+    public let socketPath: String
+    private let listener: SocketListener
+    private let handler: any ControlHandler
+    private let codec: MessageCodec
+    private let maximumFrameSize: Int
+    private let log: @Sendable (String) -> Void
+
+    /// Binds the control socket (mode 0600), replacing a stale socket file left by a killed daemon.
+    ///
+    /// Binding happens here rather than in `run()` so that a bad path fails at start and clients may
+    /// connect as soon as this returns (connections wait in the backlog until `run()` accepts them).
+    ///
+    /// - Parameters:
+    ///   - socketPath: The socket file, usually `StateDirectoryLayout.controlSocketPath`.
+    ///   - handler: Answers the requests.
+    ///   - maximumFrameSize: The largest request and response payload, in bytes.
+    ///   - log: Receives one line per connection closed for a reason other than the client's
+    ///     clean disconnect.
+    /// - Throws: `SocketAddressError.unixPathTooLong` (naming the limit and the `--state-dir`
+    ///   remedy), `.unixSocketInUse` when a daemon already listens there, or `SystemError`.
+    public init(
+        socketPath: String, handler: any ControlHandler, maximumFrameSize: Int = Framing.defaultMaximumFrameSize,
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws {
+        self.socketPath = socketPath
+        self.listener = try SocketListener.listen(unixPath: socketPath)
+        self.handler = handler
+        self.codec = MessageCodec(maximumFrameSize: maximumFrameSize)
+        self.maximumFrameSize = maximumFrameSize
+        self.log = log
+    }
+
+    deinit {
+        listener.close()
+    }
+
+    /// Accepts and serves connections until the calling task is cancelled.
+    ///
+    /// Cancellation stops accepting, closes every open connection (a request being handled sees
+    /// the cancellation) and removes the socket file; then `run()` returns. Call it once.
+    ///
+    /// - Throws: `SystemError` when `accept` fails for good (`EMFILE`, ...); the open connections
+    ///   are closed first.
+    public func run() async throws {
+        defer { listener.close() }
+        try await withThrowingDiscardingTaskGroup { group in
+            defer { group.cancelAll() }
+            for try await connection in listener.connections() {
+                group.addTask { await self.serve(connection) }
+            }
+        }
+    }
+
+    /// Answers the requests on one connection until the client closes it or the task is cancelled.
+    private func serve(_ connection: SocketConnection) async {
+        let framed = FramedConnection(connection, maximumFrameSize: maximumFrameSize)
+        defer { framed.close() }
+        do {
+            for try await frame in framed.frames {
+                let response = await respond(to: frame)
+                try await framed.send(frameBytes: encode(response))
+            }
+        } catch {
+            if !Task.isCancelled {
+                log("control connection closed: \(error)")
+            }
+        }
+    }
+
+    private func respond(to frame: Frame) async -> ControlResponse {
+        let request: ControlRequest
+        do {
+            request = try codec.decode(ControlRequest.self, from: frame)
+        } catch {
+            return .error(ControlError(code: .invalidRequest, message: error.description))
+        }
+        return await handler.handle(request)
+    }
+
+    /// Frames a response; one that cannot be framed (too large, not encodable) becomes an error
+    /// response saying why, which always can.
+    private func encode(_ response: ControlResponse) throws -> [UInt8] {
+        do {
+            return try codec.encodeFrame(response)
+        } catch {
+            return try codec.encodeFrame(
+                ControlResponse.error(
+                    ControlError(code: .internalError, message: "the response cannot be sent: \(error.description)")))
+        }
+    }
+}

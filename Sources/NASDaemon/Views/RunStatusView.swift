@@ -1,0 +1,53 @@
+import NASStore
+
+/// One run's status: the payload of `status RUN`, and one element of `status`'s list.
+///
+/// Times are Unix seconds (JSON numbers), so `jq 'todate'` reads them.
+public struct RunStatusView: Codable, Hashable, Sendable {
+    /// The run's name.
+    public var name: String
+    /// The run's stored state.
+    public var state: RunState
+    /// Why it finished or failed, when it has.
+    public var finishReason: String?
+    /// The strategy's kind (`random`, `metaqnn`, …; `unknown` when the stored configuration no longer
+    /// parses).
+    public var strategy: String
+    /// The strategy's phase; `not running` when no daemon runs the run.
+    public var phase: String
+    /// Trials by state.
+    public var counts: TrialCountsView
+    /// The best completed trial so far, if any.
+    public var best: BestTrialSummary?
+    /// The ids of the workers serving the run now (sorted; empty offline).
+    public var workers: [String]
+    /// Epochs trained and recorded over all trials (reused results cost none).
+    public var epochsSpent: Int
+    /// When the run was created (Unix seconds).
+    public var createdAt: Double
+    /// When the run's row last changed (Unix seconds).
+    public var updatedAt: Double
+    /// The configuration summarized in a few lines (`RunConfiguration.summary`); empty when the
+    /// stored configuration no longer parses.
+    public var configuration: [String]
+
+    /// Creates a status view.
+    public init(
+        name: String, state: RunState, finishReason: String?, strategy: String, phase: String,
+        counts: TrialCountsView, best: BestTrialSummary?, workers: [String], epochsSpent: Int, createdAt: Double,
+        updatedAt: Double, configuration: [String]
+    ) {
+        self.name = name
+        self.state = state
+        self.finishReason = finishReason
+        self.strategy = strategy
+        self.phase = phase
+        self.counts = counts
+        self.best = best
+        self.workers = workers
+        self.epochsSpent = epochsSpent
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.configuration = configuration
+    }
+}

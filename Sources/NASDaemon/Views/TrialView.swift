@@ -1,0 +1,76 @@
+import NASStore
+
+/// One trial as the control socket shows it: the elements of `trials` and `best`.
+///
+/// Times are Unix seconds. `curve` (validation accuracy per epoch, epoch 1 first) is present only
+/// in detailed views.
+public struct TrialView: Codable, Hashable, Sendable {
+    /// The trial's id.
+    public var id: Int64
+    /// Its state.
+    public var state: TrialState
+    /// The architecture as proposed (bracket notation, with dropout).
+    public var notation: String
+    /// The architecture in canonical notation.
+    public var canonicalNotation: String
+    /// Training hyperparameters by name.
+    public var hyperparameters: [String: Double]
+    /// The epoch budget.
+    public var epochBudget: Int
+    /// The highest epoch reported.
+    public var epochsDone: Int
+    /// How many times it was dispatched.
+    public var attempts: Int
+    /// The validation accuracy at the budget (completed trials).
+    public var finalAccuracy: Double?
+    /// The best validation accuracy over the epochs reported.
+    public var bestAccuracy: Double?
+    /// The predicted final accuracy (a gate's, a predictor's or the pruner's).
+    public var predictedAccuracy: Double?
+    /// The σ of `predictedAccuracy`.
+    public var predictedSigma: Double?
+    /// The worker running it, or that last ran it.
+    public var worker: String?
+    /// Why it failed or was cancelled.
+    public var failureReason: String?
+    /// The trial whose result it reuses.
+    public var reusedFrom: Int64?
+    /// What proposed it (`random`, `metaqnn:epsilon=0.9`, …).
+    public var source: String
+    /// When it was proposed (Unix seconds).
+    public var createdAt: Double
+    /// When it was first dispatched (Unix seconds).
+    public var startedAt: Double?
+    /// When it finished (Unix seconds).
+    public var finishedAt: Double?
+    /// Validation accuracy per epoch, epoch 1 first; detailed views only.
+    public var curve: [Double]?
+
+    /// Creates a trial view from a stored trial.
+    ///
+    /// - Parameters:
+    ///   - record: The stored trial.
+    ///   - curve: Its curve, for a detailed view; `nil` leaves it out.
+    public init(record: TrialRecord, curve: [Double]? = nil) {
+        self.id = record.id.rawValue
+        self.state = record.state
+        self.notation = record.proposedNotation
+        self.canonicalNotation = record.canonicalNotation
+        self.hyperparameters = record.hyperparameters
+        self.epochBudget = record.epochBudget
+        self.epochsDone = record.epochsDone
+        self.attempts = record.attempts
+        self.finalAccuracy = record.finalAccuracy
+        self.bestAccuracy = record.bestAccuracy
+        self.predictedAccuracy = record.predictedAccuracy
+        self.predictedSigma = record.predictedSigma
+        self.worker = record.workerID
+        self.failureReason = record.failureReason
+        self.reusedFrom = record.reusedFrom?.rawValue
+        self.source = record.source
+        self.createdAt = record.createdAt.timeIntervalSince1970
+        self.startedAt = record.startedAt?.timeIntervalSince1970
+        self.finishedAt = record.finishedAt?.timeIntervalSince1970
+        self.curve = curve
+    }
+}

@@ -84,6 +84,7 @@ public final class DaemonCore {
         for (connection, seq) in acknowledgements.sorted(by: { $0.key < $1.key }) {
             actions.append(.send(connection, .ack(.init(seq: seq))))
         }
+        runs = runs.filter { !$0.value.state.isTerminal }
         return actions
     }
 

@@ -1,0 +1,262 @@
+import Foundation
+import NASProtocol
+import NASStore
+import NASSystem
+import Synchronization
+
+/// The daemon process: owns the state directory (lock, token), the worker listener, the control
+/// socket and the event loop, and runs until a shutdown.
+public final class DaemonService: Sendable {
+    /// How a daemon is set up.
+    public struct Configuration: Sendable {
+        public var stateDirectory: URL
+        /// Where workers connect (port 0 picks a free port).
+        public var listen: SocketEndpoint
+        public var leaseTimeout: Double
+        public var heartbeatInterval: Double
+        public var version: String
+        /// See `DaemonOptions.requeueRunningOnShutdown`.
+        public var requeueRunningOnShutdown: Bool
+        public var maximumFrameSize: Int
+        public var log: DaemonLogger
+
+        public init(
+            stateDirectory: URL, listen: SocketEndpoint = SocketEndpoint(host: "127.0.0.1", port: 7878),
+            leaseTimeout: Double = 30, heartbeatInterval: Double = 5, version: String,
+            requeueRunningOnShutdown: Bool = false, maximumFrameSize: Int = Framing.defaultMaximumFrameSize,
+            log: DaemonLogger = .standardError
+        ) {
+            self.stateDirectory = stateDirectory
+            self.listen = listen
+            self.leaseTimeout = leaseTimeout
+            self.heartbeatInterval = heartbeatInterval
+            self.version = version
+            self.requeueRunningOnShutdown = requeueRunningOnShutdown
+            self.maximumFrameSize = maximumFrameSize
+            self.log = log
+        }
+    }
+
+    public let configuration: Configuration
+    public let layout: StateDirectoryLayout
+    /// The port workers connect to (the real one when `listen` asked for port 0).
+    public let workerPort: UInt16
+    /// The path of the token file workers need.
+    public var tokenPath: String { layout.tokenPath }
+
+    private let lock: FileLock
+    private let token: String
+    private let workerListener: SocketListener
+    private let controlServer: ControlServer
+    private let loop: EventLoop
+    private let connections = Outbound()
+
+    /// Takes the state directory (one daemon per directory), creates its token on first start,
+    /// and binds the worker and control sockets, so that errors surface before anything runs.
+    public init(configuration: Configuration) throws {
+        self.configuration = configuration
+        layout = StateDirectoryLayout(path: configuration.stateDirectory.path)
+        try FileManager.default.createDirectory(at: configuration.stateDirectory, withIntermediateDirectories: true)
+        lock = try FileLock.acquire(path: layout.lockPath)
+        token = try Self.loadOrCreateToken(at: layout.tokenPath)
+        workerListener = try SocketListener.listen(on: configuration.listen)
+        workerPort = workerListener.port ?? configuration.listen.port
+        let loop = EventLoop()
+        self.loop = loop
+        controlServer = try ControlServer(
+            socketPath: layout.controlSocketPath, handler: LoopControlHandler(loop: loop),
+            maximumFrameSize: configuration.maximumFrameSize, log: { configuration.log($0) })
+    }
+
+    deinit {
+        workerListener.close()
+        lock.release()
+    }
+
+    /// Queues an event for the core (used by `nasd run` to shut down on Ctrl-C).
+    public func post(_ event: DaemonEvent) {
+        loop.post(event)
+    }
+
+    /// Serves until a shutdown (a client's, SIGTERM or SIGINT) has been made durable.
+    public func run() async throws {
+        let options = DaemonOptions(
+            stateDirectory: configuration.stateDirectory, token: token, leaseTimeout: configuration.leaseTimeout,
+            heartbeatInterval: configuration.heartbeatInterval, version: configuration.version,
+            requeueRunningOnShutdown: configuration.requeueRunningOnShutdown)
+        let log = configuration.log
+        log("serving state directory \(layout.path); workers connect to \(configuration.listen.host):\(workerPort)")
+        let signals = try Signals.stream(of: [SIGTERM, SIGINT])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { [loop, connections] in
+                try await Self.runLoop(loop, options: options, connections: connections, log: log)
+            }
+            group.addTask { try await self.acceptWorkers() }
+            group.addTask { try await self.controlServer.run() }
+            group.addTask { [loop] in
+                for await signal in signals {
+                    loop.post(.shutdownRequested(reason: signal == SIGINT ? "interrupted (SIGINT)" : "SIGTERM"))
+                }
+            }
+            // The event loop ends first (on shutdown); then everything else is cancelled.
+            try await group.next()
+            group.cancelAll()
+            workerListener.shutdown()
+            connections.closeAll()
+        }
+        workerListener.close()
+        log("stopped")
+    }
+
+    /// Runs the event loop on a thread of its own (it blocks on SQLite and a condition variable).
+    /// The core is created on that thread and never leaves it.
+    private static func runLoop(
+        _ loop: EventLoop, options: DaemonOptions, connections: Outbound, log: DaemonLogger
+    ) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let thread = Thread {
+                let core: DaemonCore
+                do {
+                    core = try DaemonCore(options: options, log: log)
+                } catch {
+                    return continuation.resume(throwing: error)
+                }
+                loop.run(core: core) { action in
+                    switch action {
+                    case .send(let connection, let message):
+                        connections.send(message, to: connection)
+                    case .close(let connection, let reason):
+                        log("closing \(connection): \(reason)")
+                        connections.close(connection)
+                    case .reply(let reply, let response):
+                        reply(response)
+                    case .exit:
+                        break
+                    }
+                }
+                continuation.resume()
+            }
+            thread.name = "nasd-event-loop"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    private func acceptWorkers() async throws {
+        let listener = workerListener
+        try await withThrowingDiscardingTaskGroup { group in
+            var next = 0
+            for try await socket in listener.connections() {
+                next += 1
+                let id = ConnectionID(next)
+                group.addTask { await self.serveWorker(socket, id: id) }
+            }
+        }
+    }
+
+    /// Reads one worker connection's frames into the loop and writes what the core sends it.
+    private func serveWorker(_ socket: SocketConnection, id: ConnectionID) async {
+        let framed = FramedConnection(socket, maximumFrameSize: configuration.maximumFrameSize)
+        let codec = MessageCodec(maximumFrameSize: configuration.maximumFrameSize)
+        let outgoing = connections.register(id)
+        loop.post(.workerConnected(id, peer: socket.peer))
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await item in outgoing {
+                    switch item {
+                    case .message(let message):
+                        do {
+                            try await framed.send(message, codec: codec)
+                        } catch {
+                            framed.close()
+                            return
+                        }
+                    case .close:
+                        framed.close()
+                        return
+                    }
+                }
+            }
+            var reason = "closed by the worker"
+            do {
+                for try await frame in framed.frames {
+                    loop.post(.workerMessage(id, try codec.decode(WorkerMessage.self, from: frame)))
+                }
+            } catch {
+                reason = "\(error)"
+                configuration.log("\(id) from \(socket.peer): \(error); closing it")
+            }
+            loop.post(.workerDisconnected(id, reason: reason))
+            connections.remove(id)
+            framed.close()
+        }
+    }
+
+    private static func loadOrCreateToken(at path: String) throws -> String {
+        if FileManager.default.fileExists(atPath: path) {
+            let text = String(decoding: try AtomicFile.read(path, limit: 4096), as: UTF8.self)
+            let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty else { throw DaemonStartError.emptyToken(path: path) }
+            return token
+        }
+        let token = try SecureRandom.hexString(byteCount: 32)
+        try AtomicFile.write(Array((token + "\n").utf8), to: path, permissions: 0o600)
+        return token
+    }
+}
+
+/// Why a daemon could not start.
+public enum DaemonStartError: Error, CustomStringConvertible {
+    case emptyToken(path: String)
+
+    public var description: String {
+        switch self {
+        case .emptyToken(let path): return "the token file \(path) is empty; delete it to have a new one made"
+        }
+    }
+}
+
+/// Answers control requests by posting them to the event loop and waiting for the core's reply.
+struct LoopControlHandler: ControlHandler {
+    let loop: EventLoop
+
+    func handle(_ request: ControlRequest) async -> ControlResponse {
+        await withCheckedContinuation { continuation in
+            loop.post(.control(request, ControlReply { continuation.resume(returning: $0) }))
+        }
+    }
+}
+
+/// The outgoing queues of the worker connections, shared by the loop thread and the connections.
+final class Outbound: Sendable {
+    enum Item: Sendable {
+        case message(DaemonMessage)
+        case close
+    }
+
+    private let queues = Mutex<[ConnectionID: AsyncStream<Item>.Continuation]>([:])
+
+    func register(_ id: ConnectionID) -> AsyncStream<Item> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Item.self)
+        queues.withLock { $0[id] = continuation }
+        return stream
+    }
+
+    func send(_ message: DaemonMessage, to id: ConnectionID) {
+        _ = queues.withLock { $0[id] }?.yield(Item.message(message))
+    }
+
+    func close(_ id: ConnectionID) {
+        _ = queues.withLock { $0[id] }?.yield(Item.close)
+    }
+
+    func remove(_ id: ConnectionID) {
+        queues.withLock { $0.removeValue(forKey: id) }?.finish()
+    }
+
+    func closeAll() {
+        for continuation in queues.withLock({ Array($0.values) }) {
+            continuation.yield(Item.close)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import NASProtocol
+
+/// The daemon's event loop: one thread that owns the `DaemonCore`, takes every event queued since
+/// its last turn as one batch (group commit), and hands the resulting actions to the edges.
+///
+/// Posting is thread-safe and never blocks on the core, so socket readers and the control server
+/// stay responsive while a batch commits.
+public final class EventLoop: @unchecked Sendable {
+    // @unchecked: `pending` and `stopped` are only touched with `condition` locked.
+    private let condition = NSCondition()
+    private var pending: [DaemonEvent] = []
+    private var stopped = false
+    private let tickInterval: Double
+
+    public init(tickInterval: Double = 0.1) {
+        self.tickInterval = tickInterval
+    }
+
+    /// Queues an event for the next batch. After the loop has exited, control requests are
+    /// answered at once with "shutting down" and other events are dropped.
+    public func post(_ event: DaemonEvent) {
+        condition.lock()
+        if stopped {
+            condition.unlock()
+            Self.refuse(event)
+            return
+        }
+        pending.append(event)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private static func refuse(_ event: DaemonEvent) {
+        if case .control(_, let reply) = event {
+            reply(.error(ControlError(code: .shuttingDown, message: "the daemon is shutting down")))
+        }
+    }
+
+    /// Runs the loop on the calling thread until the core asks to exit.
+    ///
+    /// - Parameters:
+    ///   - core: the state machine; used from this thread only.
+    ///   - perform: carries out one action (must not block for long).
+    public func run(core: DaemonCore, perform: (DaemonAction) -> Void) {
+        var lastTick = Date.distantPast
+        while true {
+            condition.lock()
+            let wakeAt = lastTick.addingTimeInterval(tickInterval)
+            while pending.isEmpty && Date() < wakeAt {
+                condition.wait(until: wakeAt)
+            }
+            var batch = pending
+            pending.removeAll(keepingCapacity: true)
+            condition.unlock()
+            if Date() >= wakeAt {
+                batch.append(.tick)
+                lastTick = Date()
+            }
+            var exit = false
+            for action in core.handle(batch) {
+                if case .exit = action {
+                    exit = true
+                } else {
+                    perform(action)
+                }
+            }
+            if exit {
+                condition.lock()
+                stopped = true
+                let unprocessed = pending
+                pending.removeAll()
+                condition.unlock()
+                unprocessed.forEach(Self.refuse)
+                return
+            }
+        }
+    }
+}

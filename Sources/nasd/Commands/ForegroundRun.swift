@@ -1,0 +1,142 @@
+import Foundation
+import NASDaemon
+import NASProtocol
+import NASSystem
+
+/// `nasd run`: a daemon in this process, local worker processes, one line of live progress.
+struct ForegroundRun {
+    var service: DaemonService
+    var runName: String
+    var workerCount: Int
+    var layout: StateDirectoryLayout
+
+    func execute(submit: ControlRequest) async throws -> Int32 {
+        try await withThrowingTaskGroup(of: Int32?.self) { group in
+            group.addTask {
+                try await service.run()
+                return nil
+            }
+            group.addTask { try await supervise(submit) }
+            var status: Int32 = ExitStatus.failure
+            while let result = try await group.next() {
+                if let result { status = result }
+            }
+            return status
+        }
+    }
+
+    /// Submits the run, starts the workers, follows progress, and shuts the daemon down at the end.
+    private func supervise(_ submit: ControlRequest) async throws -> Int32 {
+        defer { service.post(.shutdownRequested(reason: "the run ended")) }
+        switch await request(submit) {
+        case .error(let error):
+            writeStandardError("nasd: \(error.message)")
+            return error.code == .invalidConfig ? ExitStatus.invalidInput : ExitStatus.failure
+        case .ok(let payload):
+            if payload["action"]?.stringValue == "alreadyFinished" {
+                writeStandardOutput("run '\(runName)' already ended: \(payload["reason"]?.stringValue ?? "")")
+                try await printSummary()
+                return ExitStatus.success
+            }
+            writeStandardOutput("run '\(runName)' \(payload["action"]?.stringValue ?? "started") in \(layout.path)")
+        }
+        let workers = try startWorkers()
+        defer { Task { [workers] in await Self.stop(workers) } }
+        let progress = ProgressLine()
+        while true {
+            try await Task.sleep(for: .milliseconds(500))
+            guard case .ok(let payload) = await request(.status(run: runName)),
+                let view = try? payload.decode(as: RunStatusView.self)
+            else {
+                progress.finish()
+                writeStandardError("nasd: the daemon stopped before the run ended; run the same command to resume")
+                return ExitStatus.failure
+            }
+            progress.show(Self.describe(view))
+            if view.state == .finished || view.state == .failed {
+                progress.finish()
+                writeStandardOutput("run '\(runName)' \(view.state.rawValue): \(view.finishReason ?? "")")
+                try await printSummary()
+                return view.state == .finished ? ExitStatus.success : ExitStatus.failure
+            }
+        }
+    }
+
+    private func request(_ request: ControlRequest) async -> ControlResponse {
+        await withCheckedContinuation { continuation in
+            service.post(.control(request, ControlReply { continuation.resume(returning: $0) }))
+        }
+    }
+
+    private func printSummary() async throws {
+        guard case .ok(let payload) = await request(.status(run: runName)),
+            let view = try? payload.decode(as: RunStatusView.self)
+        else { return }
+        writeStandardOutput(Self.describe(view))
+        if let best = view.best {
+            writeStandardOutput("best: trial \(best.trial), accuracy \(Self.percent(best.accuracy)): \(best.notation)")
+        }
+    }
+
+    static func describe(_ view: RunStatusView) -> String {
+        let counts = view.counts
+        var parts = [
+            "\(view.name)", "\(counts.completed) done", "\(counts.running) running", "\(counts.queued) queued",
+        ]
+        if counts.stoppedEarly > 0 { parts.append("\(counts.stoppedEarly) stopped early") }
+        if counts.failed > 0 { parts.append("\(counts.failed) failed") }
+        if counts.reused > 0 { parts.append("\(counts.reused) reused") }
+        parts.append("\(view.epochsSpent) epochs")
+        if let best = view.best { parts.append("best \(percent(best.accuracy))") }
+        return parts.joined(separator: " · ")
+    }
+
+    static func percent(_ value: Double) -> String {
+        String(format: "%.2f%%", value * 100)
+    }
+
+    /// Starts the local workers: this executable as `nasd worker`, each in its own process group.
+    private func startWorkers() throws -> [Subprocess] {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        return try (1...workerCount).map { index in
+            let process = try Subprocess.spawn(
+                .init(
+                    executable: executable,
+                    arguments: [
+                        "worker", "--connect", "127.0.0.1:\(service.workerPort)", "--token-file", layout.tokenPath,
+                        "--slots", "1", "--id", "local-\(index)",
+                    ]))
+            return process
+        }
+    }
+
+    /// Gives the workers a moment to exit after the daemon's `shutdown`, then stops them.
+    private static func stop(_ workers: [Subprocess]) async {
+        for worker in workers {
+            _ = await worker.terminate(grace: .seconds(5))
+        }
+    }
+}
+
+/// One line of progress: rewritten in place on a terminal, printed every few seconds otherwise.
+final class ProgressLine: @unchecked Sendable {
+    // @unchecked: used from one task at a time (the run's supervising task).
+    private let isTerminal = isatty(STDOUT_FILENO) == 1
+    private var lastPrinted = Date.distantPast
+    private var lastLine = ""
+
+    func show(_ line: String) {
+        if isTerminal {
+            FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8))
+        } else if line != lastLine && Date().timeIntervalSince(lastPrinted) >= 5 {
+            writeStandardOutput(line)
+            lastPrinted = Date()
+        }
+        lastLine = line
+    }
+
+    func finish() {
+        if isTerminal { FileHandle.standardOutput.write(Data("\n".utf8)) }
+    }
+}

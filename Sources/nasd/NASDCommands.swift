@@ -4,5 +4,6 @@ enum NASDCommands {
 
     static var all: [CommandSpec] {
         ArchCommands.all + ConfigCommands.all
+            + ControlCommands.all
     }
 }

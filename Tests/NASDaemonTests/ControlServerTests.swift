@@ -91,6 +91,18 @@ final class ControlServerTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: socketPath))
     }
 
+    func testAStoppedServer_goingAway_leavesTheSocketOfItsSuccessorAlone() async throws {
+        var first: ControlServer? = try ControlServer(socketPath: socketPath, handler: EchoHandler())
+        let serving = Task { [first] in try await first?.run() }
+        serving.cancel()
+        try await serving.value
+        let second = try ControlServer(socketPath: socketPath, handler: EchoHandler())
+        first = nil
+        XCTAssertNil(first)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: socketPath), "the first server's deinit kept off it")
+        withExtendedLifetime(second) {}
+    }
+
     func testConcurrentClients_eachGetTheirOwnAnswer() async throws {
         try await withServer {
             let client = ControlClient(socketPath: socketPath)

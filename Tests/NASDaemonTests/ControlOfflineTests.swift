@@ -24,7 +24,8 @@ final class ControlOfflineTests: XCTestCase {
     }
 
     func testStateDirectory_statusListsEveryRunByName() async throws {
-        let views = try await payload(OfflineControl(stateDirectory: layout), .status(run: nil), as: [RunStatusView].self)
+        let views = try await payload(
+            OfflineControl(stateDirectory: layout), .status(run: nil), as: [RunStatusView].self)
         XCTAssertEqual(views.map(\.name), ["alpha", "beta"])
         XCTAssertEqual(views.map(\.counts.total), [9, 9])
         XCTAssertEqual(views.map(\.phase), ["not running", "not running"])
@@ -97,7 +98,8 @@ final class ControlOfflineTests: XCTestCase {
     }
 
     func testOfflineHandler_servedOverTheControlSocket_answersAClient() async throws {
-        let server = try ControlServer(socketPath: layout.controlSocketPath, handler: OfflineControl(stateDirectory: layout))
+        let server = try ControlServer(
+            socketPath: layout.controlSocketPath, handler: OfflineControl(stateDirectory: layout))
         let serving = Task { try await server.run() }
         defer { serving.cancel() }
         let response = try await ControlClient(stateDirectory: layout).send(.best(run: "beta"))

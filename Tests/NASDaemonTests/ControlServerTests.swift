@@ -91,6 +91,18 @@ final class ControlServerTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: socketPath))
     }
 
+    func testAStoppedServer_goingAway_leavesTheSocketOfItsSuccessorAlone() async throws {
+        var first: ControlServer? = try ControlServer(socketPath: socketPath, handler: EchoHandler())
+        let serving = Task { [first] in try await first?.run() }
+        serving.cancel()
+        try await serving.value
+        let second = try ControlServer(socketPath: socketPath, handler: EchoHandler())
+        first = nil
+        XCTAssertNil(first)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: socketPath), "the first server's deinit kept off it")
+        withExtendedLifetime(second) {}
+    }
+
     func testConcurrentClients_eachGetTheirOwnAnswer() async throws {
         try await withServer {
             let client = ControlClient(socketPath: socketPath)
@@ -119,7 +131,7 @@ final class ControlServerTests: XCTestCase {
             }
             var frames = connection.frames.makeAsyncIterator()
             for name in ["a", "b", "c"] {
-                let frame = try await XCTUnwrapAsync(try await frames.next())
+                let frame = try await requireValue(try await frames.next())
                 XCTAssertEqual(
                     try codec.decode(ControlResponse.self, from: frame), .ok(.object(["run": .string(name)])))
             }
@@ -134,7 +146,7 @@ final class ControlServerTests: XCTestCase {
             var frames = connection.frames.makeAsyncIterator()
             for garbage in ["not json at all", "{\"type\":\"launchMissiles\"}", "{\"type\":\"logs\",\"run\":\"x\"}"] {
                 try await connection.send(frameBytes: try Framing.frame(Array(garbage.utf8)))
-                let frame = try await XCTUnwrapAsync(try await frames.next())
+                let frame = try await requireValue(try await frames.next())
                 guard case .error(let error) = try codec.decode(ControlResponse.self, from: frame) else {
                     return XCTFail("expected an error for \(garbage)")
                 }
@@ -142,7 +154,7 @@ final class ControlServerTests: XCTestCase {
                 XCTAssertTrue(error.message.hasPrefix("frame "), error.message)
             }
             try await connection.send(ControlRequest.drain)
-            let frame = try await XCTUnwrapAsync(try await frames.next())
+            let frame = try await requireValue(try await frames.next())
             XCTAssertEqual(try codec.decode(ControlResponse.self, from: frame), .ok(.string("drain")))
         }
     }
@@ -151,7 +163,10 @@ final class ControlServerTests: XCTestCase {
         let log = LogLines()
         try await withServer(maximumFrameSize: 4096, log: log) {
             let client = ControlClient(socketPath: socketPath, maximumFrameSize: 4096)
-            for bytes in [Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), try Framing.frame(Array(repeating: 0x20, count: 5000), maximumFrameSize: 1 << 20)] {
+            for bytes in [
+                Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8),
+                try Framing.frame(Array(repeating: 0x20, count: 5000), maximumFrameSize: 1 << 20),
+            ] {
                 let raw = try SocketConnection.connect(unixPath: socketPath)
                 let connection = FramedConnection(raw)
                 try? await connection.send(frameBytes: bytes)
@@ -247,7 +262,7 @@ final class ControlServerTests: XCTestCase {
     }
 }
 
-/// `XCTUnwrap` for values produced by an `await`.
-func XCTUnwrapAsync<T>(_ value: T?, file: StaticString = #filePath, line: UInt = #line) async throws -> T {
+/// `XCTUnwrap` for a value produced by an `await` (which an autoclosure cannot hold).
+func requireValue<T>(_ value: T?, file: StaticString = #filePath, line: UInt = #line) async throws -> T {
     try XCTUnwrap(value, file: file, line: line)
 }

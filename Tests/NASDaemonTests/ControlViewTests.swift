@@ -31,7 +31,8 @@ final class ControlViewTests: XCTestCase {
         XCTAssertEqual(
             status.best,
             BestTrialSummary(
-                trial: 2, accuracy: 0.9, notation: "[C(16,3,1), D(0.5), SM(10)]", canonicalNotation: "[C(16,3,1), SM(10)]"))
+                trial: 2, accuracy: 0.9, notation: "[C(16,3,1), D(0.5), SM(10)]",
+                canonicalNotation: "[C(16,3,1), SM(10)]"))
         XCTAssertEqual(status.epochsSpent, 9, "3 + 3 + 1 + 2 recorded epochs; the reused trial cost none")
         XCTAssertEqual(status.createdAt, 1_700_000_000)
         XCTAssertEqual(status.configuration.first, "run demo (seed 42)")
@@ -140,7 +141,8 @@ final class ControlViewTests: XCTestCase {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("one\ntwo\nthree\nfour\n".utf8).write(to: file)
         let all = try XCTUnwrap(try RunViews.log(of: TrialID(rawValue: 3), in: store, tail: nil))
-        XCTAssertEqual(all, TrialLogView(run: "demo", trial: 3, lines: ["one", "two", "three", "four"], isTruncated: false))
+        XCTAssertEqual(
+            all, TrialLogView(run: "demo", trial: 3, lines: ["one", "two", "three", "four"], isTruncated: false))
         XCTAssertEqual(try RunViews.log(of: TrialID(rawValue: 3), in: store, tail: 2)?.lines, ["three", "four"])
         XCTAssertEqual(try RunViews.log(of: TrialID(rawValue: 3), in: store, tail: 0)?.lines, [])
         XCTAssertNil(try RunViews.log(of: TrialID(rawValue: 42), in: store, tail: nil))
@@ -159,9 +161,12 @@ final class ControlViewTests: XCTestCase {
         guard case .ok(let trials) = RunViews.response(to: .trials(run: "demo", state: "stopped-early"), from: store)
         else { return XCTFail("expected ok") }
         XCTAssertEqual(try trials.decode(as: [TrialView].self).map(\.id), [5])
-        XCTAssertEqual(errorCode(RunViews.response(to: .trials(run: "demo", state: "done"), from: store)), .invalidRequest)
-        XCTAssertEqual(errorCode(RunViews.response(to: .logs(run: "demo", trial: "x", tail: nil), from: store)), .invalidRequest)
-        XCTAssertEqual(errorCode(RunViews.response(to: .logs(run: "demo", trial: "77", tail: nil), from: store)), .notFound)
+        XCTAssertEqual(
+            errorCode(RunViews.response(to: .trials(run: "demo", state: "done"), from: store)), .invalidRequest)
+        XCTAssertEqual(
+            errorCode(RunViews.response(to: .logs(run: "demo", trial: "x", tail: nil), from: store)), .invalidRequest)
+        XCTAssertEqual(
+            errorCode(RunViews.response(to: .logs(run: "demo", trial: "77", tail: nil), from: store)), .notFound)
         XCTAssertEqual(errorCode(RunViews.response(to: .pause(run: "demo"), from: store)), .invalidRequest)
         guard case .ok(let log) = RunViews.response(to: .logs(run: "demo", trial: "t-0003", tail: 5), from: store)
         else { return XCTFail("expected ok") }
@@ -233,7 +238,8 @@ enum ControlFixtures {
     static func newTrial(_ index: Int, budget: Int = 3) -> NewTrial {
         let hyperparameters = ["learning_rate": 0.1]
         return NewTrial(
-            canonicalNotation: "[C(\(index * 8),3,1), SM(10)]", proposedNotation: "[C(\(index * 8),3,1), D(0.5), SM(10)]",
+            canonicalNotation: "[C(\(index * 8),3,1), SM(10)]",
+            proposedNotation: "[C(\(index * 8),3,1), D(0.5), SM(10)]",
             identityKey: TrialIdentity.key(
                 canonicalHash: "hash\(index)", hyperparameters: hyperparameters, epochBudget: budget),
             hyperparameters: hyperparameters, epochBudget: budget, source: "random")

@@ -1,3 +1,4 @@
+import Foundation
 import NASProtocol
 import NASSystem
 
@@ -17,7 +18,7 @@ import NASSystem
 public final class ControlServer: Sendable {
     /// The socket file.
     public let socketPath: String
-    private let listener: SocketListener
+    private let listener: OnceClosedListener
     private let handler: any ControlHandler
     private let codec: MessageCodec
     private let maximumFrameSize: Int
@@ -41,7 +42,7 @@ public final class ControlServer: Sendable {
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
         self.socketPath = socketPath
-        self.listener = try SocketListener.listen(unixPath: socketPath)
+        self.listener = OnceClosedListener(try SocketListener.listen(unixPath: socketPath))
         self.handler = handler
         self.codec = MessageCodec(maximumFrameSize: maximumFrameSize)
         self.maximumFrameSize = maximumFrameSize
@@ -63,7 +64,7 @@ public final class ControlServer: Sendable {
         defer { listener.close() }
         try await withThrowingDiscardingTaskGroup { group in
             defer { group.cancelAll() }
-            for try await connection in listener.connections() {
+            for try await connection in listener.listener.connections() {
                 group.addTask { await self.serve(connection) }
             }
         }
@@ -104,6 +105,30 @@ public final class ControlServer: Sendable {
             return try codec.encodeFrame(
                 ControlResponse.error(
                     ControlError(code: .internalError, message: "the response cannot be sent: \(error.description)")))
+        }
+    }
+}
+
+/// Closes a listener once: `run()` closes it when it ends and `deinit` when the server goes away,
+/// and the second `close()` must not unlink a socket file that a newer server has bound since.
+///
+/// `@unchecked Sendable`: `isClosed` is only touched while holding `lock`.
+private final class OnceClosedListener: @unchecked Sendable {
+    let listener: SocketListener
+    private let lock = NSLock()
+    private var isClosed = false
+
+    init(_ listener: SocketListener) {
+        self.listener = listener
+    }
+
+    func close() {
+        lock.lock()
+        let shouldClose = !isClosed
+        isClosed = true
+        lock.unlock()
+        if shouldClose {
+            listener.close()
         }
     }
 }

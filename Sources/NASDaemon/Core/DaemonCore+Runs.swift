@@ -71,7 +71,7 @@ extension DaemonCore {
     }
 
     /// Adds a run, resumes it, or refuses when a run of that name exists with a different search.
-    func submit(configText: String, fileName: String, restart: Bool, now: Date) throws -> [String: String] {
+    func submit(configText: String, fileName: String, restart: Bool, now: Date) throws -> SubmitResult {
         let configuration: RunConfiguration
         do {
             configuration = try RunConfiguration(yaml: configText, file: fileName)
@@ -96,7 +96,7 @@ extension DaemonCore {
             }
             _ = try run.store.updateRunConfiguration(configText)
             run.configuration = configuration
-            return ["run": name, "action": SubmitAction.updated.rawValue]
+            return SubmitResult(run: name, action: .updated, message: "run '\(name)' is in progress; configuration updated")
         }
         var action = SubmitAction.created
         if FileManager.default.fileExists(atPath: directory.appendingPathComponent(RunStore.fileName).path) {
@@ -116,10 +116,9 @@ extension DaemonCore {
                         + differences.joined(separator: "\n  ")
                         + "\nuse --restart to archive it and start afresh")
             } else if record.state.isTerminal {
-                return [
-                    "run": name, "action": SubmitAction.alreadyFinished.rawValue,
-                    "reason": record.finishReason ?? record.state.rawValue,
-                ]
+                return SubmitResult(
+                    run: name, action: .alreadyFinished,
+                    message: "run '\(name)' already ended: \(record.finishReason ?? record.state.rawValue)")
             } else {
                 _ = try store.updateRunConfiguration(configText)
                 action = .resumed
@@ -139,7 +138,14 @@ extension DaemonCore {
         }
         runs[name] = run
         log("run '\(name)' \(action.rawValue)")
-        return ["run": name, "action": action.rawValue]
+        return SubmitResult(run: name, action: action, message: "run '\(name)' \(action.rawValue)")
+    }
+
+    /// The payload of a `submit` answer (a `ControlAcknowledgement` with the action taken).
+    struct SubmitResult: Codable {
+        var run: String
+        var action: SubmitAction
+        var message: String
     }
 
     /// Moves a run directory under `<state>/archive/`.

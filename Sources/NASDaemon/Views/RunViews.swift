@@ -128,7 +128,8 @@ public enum RunViews {
                         let names = TrialState.allCases.map(\.rawValue).joined(separator: ", ")
                         return .error(
                             ControlError(
-                                code: .invalidRequest, message: "unknown trial state '\(stateName)' (one of: \(names))"))
+                                code: .invalidRequest, message: "unknown trial state '\(stateName)' (one of: \(names))")
+                        )
                     }
                     state = parsed
                 }

@@ -34,7 +34,7 @@ struct ForegroundRun {
             return error.code == .invalidConfig ? ExitStatus.invalidInput : ExitStatus.failure
         case .ok(let payload):
             if payload["action"]?.stringValue == "alreadyFinished" {
-                writeStandardOutput("run '\(runName)' already ended: \(payload["reason"]?.stringValue ?? "")")
+                writeStandardOutput(payload["message"]?.stringValue ?? "run '\(runName)' already ended")
                 try await printSummary()
                 return ExitStatus.success
             }

@@ -1,0 +1,148 @@
+import Foundation
+import NASDaemon
+
+/// The human forms of the control views: tables and detail blocks.
+enum ControlOutput {
+    /// `nasd status`: one row per run.
+    static func runTable(_ runs: [RunStatusView]) -> String {
+        if runs.isEmpty { return "no runs" }
+        var table = TextTable(columns: [
+            "run", "state", "strategy", "phase", "done", "running", "queued", "stopped", "vetoed", "failed", "best",
+            "epochs",
+        ])
+        for run in runs {
+            table.add([
+                run.name, run.state.rawValue, run.strategy, run.phase, "\(run.counts.completed)",
+                "\(run.counts.running)", "\(run.counts.queued)", "\(run.counts.stoppedEarly)", "\(run.counts.vetoed)",
+                "\(run.counts.failed)", accuracy(run.best?.accuracy), "\(run.epochsSpent)",
+            ])
+        }
+        return render(table)
+    }
+
+    /// `nasd status RUN`: one run in detail.
+    static func runDetail(_ run: RunStatusView) -> String {
+        let counts = run.counts
+        var lines = ["run \(run.name): \(run.state.rawValue)" + (run.finishReason.map { " (\($0))" } ?? "")]
+        lines.append("strategy:  \(run.strategy), phase: \(run.phase)")
+        lines.append(
+            "trials:    \(counts.completed) done, \(counts.running) running, \(counts.queued) queued, "
+                + "\(counts.stoppedEarly) stopped early, \(counts.vetoed) vetoed, \(counts.failed) failed, "
+                + "\(counts.cancelled) cancelled (\(counts.total) in all, \(counts.reused) reused)")
+        if let best = run.best {
+            lines.append("best:      \(accuracy(best.accuracy)) (trial \(best.trial)) \(best.notation)")
+        } else {
+            lines.append("best:      none yet")
+        }
+        lines.append("workers:   " + (run.workers.isEmpty ? "none" : run.workers.joined(separator: ", ")))
+        lines.append("epochs:    \(run.epochsSpent) spent")
+        lines.append("created:   \(time(run.createdAt)), updated \(time(run.updatedAt))")
+        if !run.configuration.isEmpty {
+            lines.append("configuration:")
+            lines += run.configuration.map { "  " + $0 }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `nasd trials RUN`: one row per trial.
+    static func trialTable(_ trials: [TrialView]) -> String {
+        if trials.isEmpty { return "no trials" }
+        var table = TextTable(columns: [
+            "id", "state", "epochs", "accuracy", "predicted", "tries", "worker", "architecture", "note",
+        ])
+        for trial in trials {
+            table.add([
+                "\(trial.id)", trial.state.rawValue, "\(trial.epochsDone)/\(trial.epochBudget)",
+                accuracy(trial.finalAccuracy ?? trial.bestAccuracy), prediction(trial), "\(trial.attempts)",
+                trial.worker ?? "-", trial.notation, note(trial),
+            ])
+        }
+        return render(table)
+    }
+
+    /// `nasd best RUN`: the best trial in detail, then the ranking.
+    static func best(_ trials: [TrialView], run: String) -> String {
+        guard let winner = trials.first else {
+            return "no completed trial yet" + (run.isEmpty ? "" : " in run \(run)")
+        }
+        var lines = [
+            "best trial: \(winner.id), accuracy \(accuracy(winner.finalAccuracy))",
+            "architecture:    \(winner.notation)",
+            "canonical:       \(winner.canonicalNotation)",
+            "hyperparameters: " + hyperparameters(winner.hyperparameters),
+            "epochs:          \(winner.epochsDone)",
+        ]
+        if let curve = winner.curve, !curve.isEmpty {
+            lines.append("curve:           " + curve.map { accuracy($0) }.joined(separator: " "))
+        }
+        if trials.count > 1 {
+            var table = TextTable(columns: ["rank", "id", "accuracy", "epochs", "architecture"])
+            for (index, trial) in trials.enumerated() {
+                table.add([
+                    "\(index + 1)", "\(trial.id)", accuracy(trial.finalAccuracy), "\(trial.epochsDone)",
+                    trial.notation,
+                ])
+            }
+            lines += ["", render(table)]
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `nasd workers`: one row per connected worker.
+    static func workerTable(_ workers: [WorkerView]) -> String {
+        if workers.isEmpty { return "no workers connected" }
+        var table = TextTable(columns: ["id", "host", "busy", "gpus", "connected", "jobs"])
+        for worker in workers {
+            table.add([
+                worker.id, worker.hostname, "\(worker.busySlots)/\(worker.slots)",
+                worker.gpus.isEmpty ? "-" : worker.gpus.map(String.init).joined(separator: ","),
+                time(worker.connectedSince),
+                worker.jobs.isEmpty ? "-" : worker.jobs.map { "\($0.run)#\($0.trial)" }.joined(separator: ", "),
+            ])
+        }
+        return render(table)
+    }
+
+    /// `nasd logs RUN TRIAL`: the lines, with a note when older ones were left out.
+    static func log(_ log: TrialLogView) -> String {
+        var lines: [String] = []
+        if log.isTruncated {
+            lines.append("[older lines left out: the log exceeds \(TrialLogView.maximumBytes / 1024) KiB]")
+        }
+        lines += log.lines
+        return lines.joined(separator: "\n")
+    }
+
+    /// The table's text without the spaces that pad an empty last cell.
+    private static func render(_ table: TextTable) -> String {
+        table.render().split(separator: "\n", omittingEmptySubsequences: false)
+            .map { line in String(line.reversed().drop(while: { $0 == " " }).reversed()) }
+            .joined(separator: "\n")
+    }
+
+    /// An accuracy with four decimals, or `-`.
+    static func accuracy(_ value: Double?) -> String {
+        value.map { String(format: "%.4f", $0) } ?? "-"
+    }
+
+    /// A Unix time as `2024-05-01T12:00:00Z`.
+    static func time(_ seconds: Double) -> String {
+        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: seconds))
+    }
+
+    private static func prediction(_ trial: TrialView) -> String {
+        guard let predicted = trial.predictedAccuracy else { return "-" }
+        return accuracy(predicted) + (trial.predictedSigma.map { " ± " + String(format: "%.4f", $0) } ?? "")
+    }
+
+    private static func note(_ trial: TrialView) -> String {
+        if let reusedFrom = trial.reusedFrom { return "reuses \(reusedFrom)" }
+        return trial.failureReason ?? ""
+    }
+
+    private static func hyperparameters(_ values: [String: Double]) -> String {
+        if values.isEmpty { return "none" }
+        return values.keys.sorted().map { key in "\(key)=\(values[key].map { "\($0)" } ?? "")" }
+            .joined(separator: ", ")
+    }
+}

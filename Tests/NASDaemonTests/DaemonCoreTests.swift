@@ -1,0 +1,276 @@
+import Foundation
+import NASCore
+import NASProtocol
+import NASStore
+import NASTestSupport
+import Synchronization
+import XCTest
+
+@testable import NASDaemon
+
+/// A clock the test moves by hand.
+private final class ManualClock: Sendable {
+    private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    var now: Date { current.withLock { $0 } }
+    func advance(by seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// Drives a `DaemonCore` with events, as the event loop would, and keeps what it answered.
+private final class CoreHarness {
+    let directory: URL
+    let clock = ManualClock()
+    var core: DaemonCore
+    var replies: [ControlResponse] = []
+    let token = "secret-token"
+
+    init(leaseTimeout: Double = 5) throws {
+        directory = try TestEnvironment.makeTemporaryDirectory(prefix: "core")
+        core = try Self.makeCore(directory: directory, token: token, clock: clock, leaseTimeout: leaseTimeout)
+    }
+
+    static func makeCore(directory: URL, token: String, clock: ManualClock, leaseTimeout: Double) throws -> DaemonCore {
+        try DaemonCore(
+            options: DaemonOptions(stateDirectory: directory, token: token, leaseTimeout: leaseTimeout, version: "test"),
+            clock: { clock.now }, log: .silent)
+    }
+
+    /// Simulates a daemon restart on the same state directory.
+    func restart(leaseTimeout: Double = 5) throws {
+        core = try Self.makeCore(directory: directory, token: token, clock: clock, leaseTimeout: leaseTimeout)
+    }
+
+    @discardableResult
+    func send(_ events: [DaemonEvent]) -> [DaemonAction] {
+        let collected = Mutex<[ControlResponse]>([])
+        let actions = core.handle(events)
+        for action in actions {
+            if case .reply(let reply, let response) = action {
+                reply(response)
+                collected.withLock { $0.append(response) }
+            }
+        }
+        replies += collected.withLock { $0 }
+        return actions
+    }
+
+    func control(_ request: ControlRequest) -> ControlResponse {
+        let box = Mutex<ControlResponse?>(nil)
+        send([.control(request, ControlReply { response in box.withLock { $0 = response } })])
+        return box.withLock { $0 } ?? .error(ControlError(code: .internalError, message: "no reply"))
+    }
+
+    func submit(_ yaml: String) -> ControlResponse {
+        control(.submit(configText: yaml, fileName: directory.appendingPathComponent("run.yaml").path, restart: false))
+    }
+
+    func hello(_ connection: Int, worker: String, slots: Int = 1, token: String? = nil,
+               inFlight: [WorkerMessage.InFlightTrial] = []) -> [DaemonAction] {
+        send([
+            .workerConnected(ConnectionID(connection), peer: "test"),
+            .workerMessage(
+                ConnectionID(connection),
+                .hello(.init(workerVersion: "test", token: token ?? self.token, workerID: worker, hostname: "host",
+                             slots: slots, inFlight: inFlight))),
+        ])
+    }
+
+    func store(_ run: String) throws -> RunStore {
+        try RunStore(runDirectory: directory.appendingPathComponent(run), mode: .mustExist)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+}
+
+private func assignments(_ actions: [DaemonAction]) -> [(ConnectionID, DaemonMessage.Assignment)] {
+    actions.compactMap {
+        if case .send(let connection, .assign(let assignment)) = $0 { return (connection, assignment) }
+        return nil
+    }
+}
+
+private func messages(_ actions: [DaemonAction], to connection: Int) -> [DaemonMessage] {
+    actions.compactMap {
+        if case .send(let target, let message) = $0, target == ConnectionID(connection) { return message }
+        return nil
+    }
+}
+
+private func config(name: String = "t", trials: Int = 3, epochs: Int = 2, attempts: Int = 3, extra: String = "") -> String {
+    """
+    name: \(name)
+    seed: 5
+    space: {kind: metaqnn, filters: [16, 32], kernels: [1, 3], fc_sizes: [64], max_depth: 4}
+    strategy: {kind: random}
+    training: {epochs: \(epochs)}
+    trainer: {builtin: surrogate}
+    end: {max_trials: \(trials)}
+    trial: {max_attempts: \(attempts)}
+    \(extra)
+    """
+}
+
+private func progress(_ assignment: DaemonMessage.Assignment, epoch: Int, accuracy: Double, seq: UInt64) -> WorkerMessage {
+    .epochProgress(
+        .init(jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+              runName: assignment.spec.runName, record: EpochRecord(epoch: epoch, validationAccuracy: accuracy), seq: seq))
+}
+
+private func completion(_ assignment: DaemonMessage.Assignment, seq: UInt64) -> WorkerMessage {
+    .complete(
+        .init(jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+              runName: assignment.spec.runName,
+              summary: .init(epochsCompleted: 2, finalAccuracy: 0, bestAccuracy: 0, wallSeconds: 1), seq: seq))
+}
+
+final class DaemonCoreTests: XCTestCase {
+    func testHello_withAWrongToken_isRefusedAndClosed() throws {
+        let harness = try CoreHarness()
+        let actions = harness.hello(1, worker: "w", token: "wrong")
+        guard case .refused(let refusal) = messages(actions, to: 1).first else { return XCTFail("\(actions)") }
+        XCTAssertEqual(refusal.code, .badToken)
+        XCTAssertTrue(actions.contains { if case .close(ConnectionID(1), _) = $0 { return true } else { return false } })
+    }
+
+    func testHello_withAnotherProtocolVersion_isRefusedNamingBothVersions() throws {
+        let harness = try CoreHarness()
+        let actions = harness.send([
+            .workerMessage(
+                ConnectionID(1),
+                .hello(.init(protocolVersion: 99, workerVersion: "9.9", token: harness.token, workerID: "w",
+                             hostname: "h", slots: 1))),
+        ])
+        guard case .refused(let refusal) = messages(actions, to: 1).first else { return XCTFail("\(actions)") }
+        XCTAssertEqual(refusal.code, .versionMismatch)
+        XCTAssertTrue(refusal.message.contains("99"), refusal.message)
+        XCTAssertTrue(refusal.message.contains("\(ProtocolVersion.current)"), refusal.message)
+    }
+
+    func testMessageBeforeHello_closesTheConnection() throws {
+        let harness = try CoreHarness()
+        let actions = harness.send([.workerMessage(ConnectionID(3), .ready(.init(freeSlots: 1)))])
+        XCTAssertTrue(actions.contains { if case .close(ConnectionID(3), _) = $0 { return true } else { return false } })
+    }
+
+    func testRun_isTrainedToItsTrialLimit_andEveryEpochIsAcknowledgedAfterItIsStored() throws {
+        let harness = try CoreHarness()
+        guard case .ok = harness.submit(config(trials: 3)) else { return XCTFail("submit refused") }
+        var actions = harness.hello(1, worker: "w1")
+        var seq: UInt64 = 0
+        var trained = 0
+        while let (_, assignment) = assignments(actions).first {
+            trained += 1
+            XCTAssertEqual(assignment.spec.epochBudget, 2)
+            XCTAssertEqual(assignment.trainer, .surrogate(epochDelay: 0))
+            seq += 1
+            actions = harness.send([.workerMessage(ConnectionID(1), progress(assignment, epoch: 1, accuracy: 0.5, seq: seq))])
+            XCTAssertTrue(messages(actions, to: 1).contains(.ack(.init(seq: seq))))
+            let store = try harness.store("t")
+            XCTAssertEqual(try store.curve(of: try XCTUnwrap(TrialID(assignment.spec.trialID))), [0.5])
+            seq += 1
+            _ = harness.send([.workerMessage(ConnectionID(1), progress(assignment, epoch: 2, accuracy: 0.6 + 0.01 * Double(trained), seq: seq))])
+            seq += 1
+            actions = harness.send([.workerMessage(ConnectionID(1), completion(assignment, seq: seq))])
+            XCTAssertLessThanOrEqual(trained, 3, "never more trials than max_trials")
+        }
+        let store = try harness.store("t")
+        XCTAssertEqual(try store.run()?.state, .finished)
+        XCTAssertEqual(try store.trials(in: [.completed]).filter { $0.reusedFrom == nil }.count, 3)
+        XCTAssertEqual(try store.bestTrial()?.finalAccuracy ?? 0, 0.63, accuracy: 1e-9)
+        XCTAssertEqual(try store.unobservedProposals(), [], "the strategy saw every outcome")
+        XCTAssertNotNil(try store.latestStrategySnapshot())
+    }
+
+    func testExpiredLease_requeuesTheJob_toAnotherWorker_withTheNextAttempt() throws {
+        let harness = try CoreHarness(leaseTimeout: 5)
+        _ = harness.submit(config(trials: 1))
+        let first = try XCTUnwrap(assignments(harness.hello(1, worker: "w1")).first).1
+        XCTAssertEqual(first.attempt, 1)
+        _ = harness.send([.workerDisconnected(ConnectionID(1), reason: "killed")])
+        XCTAssertTrue(assignments(harness.hello(2, worker: "w2")).isEmpty, "the job is still leased to w1")
+        harness.clock.advance(by: 6)
+        let actions = harness.send([.tick])
+        let (connection, second) = try XCTUnwrap(assignments(actions).first)
+        XCTAssertEqual(connection, ConnectionID(2))
+        XCTAssertEqual(second.spec.trialID, first.spec.trialID)
+        XCTAssertEqual(second.attempt, 2)
+        // A late report from the first attempt is not counted for the trial.
+        _ = harness.send([.workerMessage(ConnectionID(2), progress(second, epoch: 1, accuracy: 0.4, seq: 1))])
+        let store = try harness.store("t")
+        XCTAssertEqual(try store.trials().count, 1, "the trial is counted once")
+        XCTAssertEqual(try store.trial(try XCTUnwrap(TrialID(first.spec.trialID)))?.attempts, 2)
+    }
+
+    func testTrialFailingEveryAttempt_failsWithTheReason() throws {
+        let harness = try CoreHarness()
+        _ = harness.submit(config(trials: 1, attempts: 2))
+        var actions = harness.hello(1, worker: "w1")
+        for seq in 1...2 {
+            let assignment = try XCTUnwrap(assignments(actions).first).1
+            actions = harness.send([
+                .workerMessage(
+                    ConnectionID(1),
+                    .fail(.init(jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+                                runName: "t", reason: "exit status 3", logTail: ["boom"], seq: UInt64(seq)))),
+            ])
+        }
+        let store = try harness.store("t")
+        let trial = try XCTUnwrap(try store.trials().first)
+        XCTAssertEqual(trial.state, .failed)
+        XCTAssertEqual(trial.attempts, 2)
+        XCTAssertTrue(trial.failureReason?.contains("exit status 3") ?? false, "\(String(describing: trial.failureReason))")
+        XCTAssertEqual(try store.run()?.state, .finished)
+    }
+
+    func testNoProgressTimeout_failsATrainerThatHangs() throws {
+        let harness = try CoreHarness(leaseTimeout: 60)
+        _ = harness.submit(config(trials: 1, attempts: 3, extra: "") .replacingOccurrences(
+            of: "trial: {max_attempts: 3}", with: "trial: {max_attempts: 3, no_progress_timeout: 10s}"))
+        let assignment = try XCTUnwrap(assignments(harness.hello(1, worker: "w1")).first).1
+        harness.clock.advance(by: 11)
+        let actions = harness.send([.workerMessage(ConnectionID(1), .heartbeat(.init(inFlight: [])))])
+        XCTAssertTrue(messages(actions, to: 1).contains { if case .stopTrial(let stop) = $0 { return stop.jobID == assignment.jobID } else { return false } })
+        let trial = try XCTUnwrap(try harness.store("t").trials().first)
+        XCTAssertEqual(trial.state, .failed)
+        XCTAssertTrue(trial.failureReason?.contains("no progress") ?? false)
+    }
+
+    func testRestart_resumesTheRun_andTheWorkerReattachesItsJob() throws {
+        let harness = try CoreHarness()
+        _ = harness.submit(config(trials: 2))
+        let assignment = try XCTUnwrap(assignments(harness.hello(1, worker: "w1")).first).1
+        _ = harness.send([.workerMessage(ConnectionID(1), progress(assignment, epoch: 1, accuracy: 0.3, seq: 1))])
+        try harness.restart()
+        let inFlight = WorkerMessage.InFlightTrial(
+            jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID, runName: "t",
+            lastEpochReported: 1)
+        let actions = harness.hello(7, worker: "w1", inFlight: [inFlight])
+        guard case .welcome(let welcome) = messages(actions, to: 7).first else { return XCTFail("\(actions)") }
+        XCTAssertEqual(welcome.reattachedJobIDs, [assignment.jobID])
+        XCTAssertTrue(assignments(actions).isEmpty, "the only slot is busy with the re-attached job")
+        _ = harness.send([.workerMessage(ConnectionID(7), progress(assignment, epoch: 2, accuracy: 0.7, seq: 2))])
+        _ = harness.send([.workerMessage(ConnectionID(7), completion(assignment, seq: 3))])
+        let trial = try XCTUnwrap(try harness.store("t").trial(try XCTUnwrap(TrialID(assignment.spec.trialID))))
+        XCTAssertEqual(trial.state, .completed)
+        XCTAssertEqual(trial.attempts, 1, "re-attached, not retrained")
+        XCTAssertEqual(trial.finalAccuracy, 0.7)
+    }
+
+    func testSubmittingTheSameName_withAnotherSearch_isRefusedWithTheDifference() throws {
+        let harness = try CoreHarness()
+        _ = harness.submit(config())
+        guard case .error(let error) = harness.submit(config().replacingOccurrences(of: "seed: 5", with: "seed: 6"))
+        else { return XCTFail("a different seed must be refused") }
+        XCTAssertEqual(error.code, .conflict)
+        XCTAssertTrue(error.message.contains("seed"), error.message)
+    }
+
+    func testTwoRuns_shareSlotsByPriority() throws {
+        let harness = try CoreHarness()
+        _ = harness.submit(config(name: "a", trials: 20, extra: "priority: 1"))
+        _ = harness.submit(config(name: "b", trials: 20, extra: "priority: 3"))
+        let actions = harness.hello(1, worker: "w1", slots: 8)
+        let runs = assignments(actions).map(\.1.spec.runName)
+        XCTAssertEqual(runs.filter { $0 == "a" }.count, 2)
+        XCTAssertEqual(runs.filter { $0 == "b" }.count, 6)
+    }
+}

@@ -6,5 +6,5 @@ while [ "$i" -le 25 ]; do
     echo "line $i"
     i=$((i + 1))
 done
-echo "ValueError: diverged" >&2
+echo "ValueError: diverged"
 exit 3

@@ -3,6 +3,6 @@ enum NASDCommands {
     static let version = "0.1.0"
 
     static var all: [CommandSpec] {
-        ArchCommands.all + ConfigCommands.all
+        ArchCommands.all + ConfigCommands.all + WorkerCommand.all
     }
 }

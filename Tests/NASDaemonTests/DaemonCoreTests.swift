@@ -7,6 +7,23 @@ import Synchronization
 import XCTest
 
 @testable import NASDaemon
+@testable import NASSearch
+
+/// Stops every trial after its first epoch, predicting 0.2 ± 0.05; counts what it learned.
+private struct StopAfterFirstEpoch: Pruner {
+    func decide(candidate: Candidate, curve: [Double], best: Double?) -> PruneDecision {
+        curve.count >= 1 ? .stop(predicted: 0.2, sigma: 0.05) : .proceed
+    }
+    func learn(candidate: Candidate, curve: [Double]) {}
+}
+
+/// Vetoes every candidate whose proposal id is even.
+private struct VetoEvenProposals: CandidateGate {
+    func evaluate(_ candidate: Candidate) -> GateDecision {
+        candidate.proposalID % 2 == 0 ? .veto(predicted: 0.1) : .admit
+    }
+    func learn(candidate: Candidate, curve: [Double]) {}
+}
 
 /// A clock the test moves by hand.
 private final class ManualClock: Sendable {
@@ -23,14 +40,20 @@ private final class CoreHarness {
     var replies: [ControlResponse] = []
     let token = "secret-token"
 
-    init(leaseTimeout: Double = 5) throws {
+    init(leaseTimeout: Double = 5, predictors: RunPredictors = RunPredictors()) throws {
         directory = try TestEnvironment.makeTemporaryDirectory(prefix: "core")
-        core = try Self.makeCore(directory: directory, token: token, clock: clock, leaseTimeout: leaseTimeout)
+        core = try Self.makeCore(
+            directory: directory, token: token, clock: clock, leaseTimeout: leaseTimeout, predictors: predictors)
     }
 
-    static func makeCore(directory: URL, token: String, clock: ManualClock, leaseTimeout: Double) throws -> DaemonCore {
+    static func makeCore(
+        directory: URL, token: String, clock: ManualClock, leaseTimeout: Double,
+        predictors: RunPredictors = RunPredictors()
+    ) throws -> DaemonCore {
         try DaemonCore(
-            options: DaemonOptions(stateDirectory: directory, token: token, leaseTimeout: leaseTimeout, version: "test"),
+            options: DaemonOptions(
+                stateDirectory: directory, token: token, leaseTimeout: leaseTimeout, version: "test",
+                makePredictors: { _ in predictors }),
             clock: { clock.now }, log: .silent)
     }
 
@@ -272,5 +295,31 @@ final class DaemonCoreTests: XCTestCase {
         let runs = assignments(actions).map(\.1.spec.runName)
         XCTAssertEqual(runs.filter { $0 == "a" }.count, 2)
         XCTAssertEqual(runs.filter { $0 == "b" }.count, 6)
+    }
+
+    func testPruner_stopsATrialAtAnEpochBoundary_andTheStrategyLearnsThePrediction() throws {
+        let harness = try CoreHarness(predictors: RunPredictors(pruner: StopAfterFirstEpoch()))
+        _ = harness.submit(config(trials: 1, epochs: 5))
+        let assignment = try XCTUnwrap(assignments(harness.hello(1, worker: "w1")).first).1
+        let actions = harness.send([.workerMessage(ConnectionID(1), progress(assignment, epoch: 1, accuracy: 0.3, seq: 1))])
+        XCTAssertTrue(messages(actions, to: 1).contains { if case .stopTrial = $0 { return true } else { return false } })
+        XCTAssertTrue(messages(actions, to: 1).contains(.ack(.init(seq: 1))))
+        let store = try harness.store("t")
+        let trial = try XCTUnwrap(try store.trials().first)
+        XCTAssertEqual(trial.state, .stoppedEarly)
+        XCTAssertEqual(trial.predictedAccuracy, 0.2)
+        XCTAssertEqual(trial.predictedSigma, 0.05)
+        XCTAssertEqual(try store.unobservedProposals(), [])
+    }
+
+    func testGate_vetoesCandidatesBeforeDispatch() throws {
+        let harness = try CoreHarness(predictors: RunPredictors(gate: VetoEvenProposals()))
+        _ = harness.submit(config(trials: 4))
+        let dispatched = assignments(harness.hello(1, worker: "w1", slots: 4))
+        let store = try harness.store("t")
+        let vetoed = try store.trials(in: [.vetoed])
+        XCTAssertFalse(vetoed.isEmpty)
+        XCTAssertTrue(vetoed.allSatisfy { $0.predictedAccuracy == 0.1 && $0.attempts == 0 })
+        XCTAssertEqual(dispatched.count + vetoed.filter { $0.reusedFrom == nil }.count, 4)
     }
 }

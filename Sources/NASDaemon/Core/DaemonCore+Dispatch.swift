@@ -87,8 +87,13 @@ extension DaemonCore {
             } else {
                 let trial = try run.store.insertTrial(newTrial)
                 try run.store.recordProposal(candidate.proposalID, trialID: trial.id, candidate: encoded)
-                run.queue.append(trial.id)
                 run.countedTrials += 1
+                if case .veto(let predicted) = run.gate?.evaluate(candidate) {
+                    _ = try run.store.finishTrial(trial.id, outcome: .vetoed(predictedAccuracy: predicted, sigma: 0))
+                    try deliverOutcome(.vetoed(predicted: predicted), of: trial.id, in: run)
+                } else {
+                    run.queue.append(trial.id)
+                }
             }
         }
     }

@@ -63,11 +63,15 @@ extension DaemonCore {
         let source = (try? String(contentsOf: directory.appendingPathComponent(Self.sourceFileName), encoding: .utf8))
             .map { URL(fileURLWithPath: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         let baseDirectory = source?.deletingLastPathComponent() ?? directory
-        return RunRuntime(
+        let run = RunRuntime(
             name: configuration.name, directory: directory, store: store, configuration: configuration,
             strategy: try SearchSetup.makeStrategy(for: configuration),
             trainer: SearchSetup.trainerDescription(for: configuration.trainer, baseDirectory: baseDirectory),
             state: state, createdAt: createdAt)
+        let predictors = try options.makePredictors(configuration)
+        run.pruner = predictors.pruner
+        run.gate = predictors.gate
+        return run
     }
 
     /// Adds a run, resumes it, or refuses when a run of that name exists with a different search.
@@ -81,6 +85,7 @@ extension DaemonCore {
         // Validate what the configuration needs from this build before touching any state.
         do {
             _ = try SearchSetup.makeStrategy(for: configuration)
+            _ = try options.makePredictors(configuration)
         } catch {
             throw ControlError(code: .invalidConfig, message: "\(fileName): \(error)")
         }

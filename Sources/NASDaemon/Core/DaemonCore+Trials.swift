@@ -9,13 +9,38 @@ extension DaemonCore {
     func recordEpoch(_ record: EpochRecord, of trialID: TrialID, in run: RunRuntime, now: Date) {
         do {
             let outcome = try run.store.recordEpochs([EpochReport(trialID: trialID, record: record)])
-            if outcome.first == .recorded {
-                run.epochsSpent += 1
-            }
+            guard outcome.first == .recorded else { return }
+            run.epochsSpent += 1
             run.active[trialID]?.lease.progressed(now: now.timeIntervalSince1970, duration: options.leaseTimeout)
+            if run.pruner != nil {
+                try consultPruner(about: trialID, in: run)
+            }
         } catch {
             log("run '\(run.name)': cannot record epoch \(record.epoch) of trial \(trialID.rawValue): \(error)")
         }
+    }
+
+    /// The pruning decision point: stops the trial when the run's pruner predicts it will not pay.
+    private func consultPruner(about trialID: TrialID, in run: RunRuntime) throws {
+        guard var pruner = run.pruner, let job = run.active[trialID], let candidate = try candidate(of: trialID, in: run)
+        else { return }
+        let curve = try run.store.curve(of: trialID)
+        let decision = pruner.decide(candidate: candidate, curve: curve, best: run.bestAccuracy)
+        run.pruner = pruner
+        guard case .stop(let predicted, let sigma) = decision, curve.count < job.budget else { return }
+        try run.store.inTransaction {
+            _ = try run.store.finishTrial(
+                trialID, outcome: .stoppedEarly(predictedAccuracy: predicted, sigma: sigma), job: job.jobID)
+            try deliverOutcome(.stoppedEarly(curve: curve, predicted: predicted, sigma: sigma), of: trialID, in: run)
+        }
+        stopOnWorker(job, trial: trialID, of: run, reason: "stopped early: predicted \(predicted) ± \(sigma)")
+        run.active[trialID] = nil
+    }
+
+    /// The candidate a trial was created for (its first proposal).
+    func candidate(of trialID: TrialID, in run: RunRuntime) throws -> Candidate? {
+        guard let proposal = try run.store.proposals(of: trialID).first else { return nil }
+        return try JSONDecoder().decode(Candidate.self, from: proposal.candidate)
     }
 
     func completeTrial(
@@ -34,6 +59,10 @@ extension DaemonCore {
             }
             run.active[trialID] = nil
             run.bestAccuracy = max(run.bestAccuracy ?? final, final)
+            if let candidate = try candidate(of: trialID, in: run) {
+                run.pruner?.learn(candidate: candidate, curve: curve)
+                run.gate?.learn(candidate: candidate, curve: curve)
+            }
         } catch {
             log("run '\(run.name)': cannot complete trial \(trialID.rawValue): \(error)")
         }

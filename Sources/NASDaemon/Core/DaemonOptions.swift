@@ -1,4 +1,5 @@
 import Foundation
+import NASConfig
 
 /// Settings of one daemon process.
 public struct DaemonOptions: Sendable {
@@ -17,11 +18,15 @@ public struct DaemonOptions: Sendable {
     /// Whether a shutdown gives running jobs back to the queue (the daemon's own local workers go
     /// down with it, as in `nasd run`) instead of leaving them for their workers to re-attach.
     public var requeueRunningOnShutdown: Bool
+    /// Builds a run's pruning decision point and pre-dispatch gate from its configuration.
+    public var makePredictors: @Sendable (RunConfiguration) throws -> RunPredictors
 
     public init(
         stateDirectory: URL, token: String, leaseTimeout: Double = 30, heartbeatInterval: Double = 5,
-        version: String, shutdownGrace: Double = 10, requeueRunningOnShutdown: Bool = false
+        version: String, shutdownGrace: Double = 10, requeueRunningOnShutdown: Bool = false,
+        makePredictors: @escaping @Sendable (RunConfiguration) throws -> RunPredictors = SearchSetup.makePredictors
     ) {
+        self.makePredictors = makePredictors
         self.stateDirectory = stateDirectory
         self.token = token
         self.leaseTimeout = leaseTimeout

@@ -28,6 +28,10 @@ final class RunRuntime {
     var configuration: RunConfiguration
     var strategy: any SearchStrategy
     var trainer: TrainerDescription
+    /// The early-stopping decision point every epoch report passes, when the run has one.
+    var pruner: (any Pruner)?
+    /// The check every new candidate passes before dispatch, when the run has one.
+    var gate: (any CandidateGate)?
     var state: RunState
     /// When the run was created (deadlines count from here, across restarts).
     let createdAt: Date

@@ -72,6 +72,19 @@ public enum SearchSetup {
         }
     }
 
+    /// The run's pruner and gate. This build has none of the predictors yet (SRM, f-Hyperband,
+    /// Peephole, RNAS), so a configuration that asks for one is refused rather than run without it.
+    @Sendable
+    public static func makePredictors(for configuration: RunConfiguration) throws -> RunPredictors {
+        if configuration.earlyStopping != nil {
+            throw Unsupported(keyPath: "early_stopping", message: "early stopping is not available in this build yet")
+        }
+        if configuration.prior != nil {
+            throw Unsupported(keyPath: "prior", message: "prior predictors are not available in this build yet")
+        }
+        return RunPredictors()
+    }
+
     /// What workers are told to run for each trial.
     public static func trainerDescription(for trainer: TrainerConfiguration, baseDirectory: URL) -> TrainerDescription {
         switch trainer {
@@ -116,5 +129,16 @@ extension Duration {
     /// The duration in seconds, as a Double.
     var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
+
+/// A run's predictors: the decision points of the daemon's one pruning mechanism.
+public struct RunPredictors: Sendable {
+    public var pruner: (any Pruner)?
+    public var gate: (any CandidateGate)?
+
+    public init(pruner: (any Pruner)? = nil, gate: (any CandidateGate)? = nil) {
+        self.pruner = pruner
+        self.gate = gate
     }
 }

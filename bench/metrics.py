@@ -31,7 +31,21 @@ def percentile(values, fraction):
     return ordered[index]
 
 
-def nasd_figures(store, rss_kb=None, wall=None, label=None):
+def gnu_time(path):
+    """User+system CPU seconds and peak RSS (KiB) from a `/usr/bin/time -v` report."""
+    fields = {}
+    with open(path) as handle:
+        for line in handle:
+            name, _, value = line.strip().rpartition(": ")
+            fields[name] = value
+    try:
+        cpu = float(fields["User time (seconds)"]) + float(fields["System time (seconds)"])
+        return cpu, int(fields["Maximum resident set size (kbytes)"])
+    except (KeyError, ValueError):
+        return None, None
+
+
+def nasd_figures(store, rss_kb=None, wall=None, label=None, daemon_time=None, worker_times=()):
     connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
     query = lambda sql: connection.execute(sql).fetchall()  # noqa: E731
     states = dict(query("SELECT state, count(*) FROM trials WHERE reused_from IS NULL GROUP BY state"))
@@ -67,6 +81,13 @@ def nasd_figures(store, rss_kb=None, wall=None, label=None):
         previous[trial_id] = received_at
     connection.close()
 
+    daemon_cpu = None
+    if daemon_time:
+        daemon_cpu, timed_rss = gnu_time(daemon_time)
+        rss_kb = timed_rss or rss_kb
+    worker_cpu = [gnu_time(path)[0] for path in worker_times]
+    workers_cpu = sum(worker_cpu) if worker_cpu and None not in worker_cpu else None
+
     completed = states.get("completed", 0)
     milliseconds = lambda value: None if value is None else value * 1000.0  # noqa: E731
     return {
@@ -82,6 +103,8 @@ def nasd_figures(store, rss_kb=None, wall=None, label=None):
         "report_gap_ms_p50": milliseconds(percentile(gaps, 0.5)),
         "report_gap_ms_p99": milliseconds(percentile(gaps, 0.99)),
         "peak_rss_mib": rss_kb / 1024.0 if rss_kb else None,
+        "daemon_cpu_s": daemon_cpu, "workers_cpu_s": workers_cpu,
+        "daemon_cpu_us_per_report": daemon_cpu / reports * 1e6 if daemon_cpu and reports else None,
     }
 
 
@@ -100,7 +123,7 @@ def table(paths):
             figures.append(json.load(handle))
     optuna = {f.get("label"): f for f in figures if f["system"] == "optuna"}
     rows = [("run", "trials", "reports", "secs", "trials/s", "reports/s", "dispatch p50/p99 ms",
-             "turnaround p50/p99 ms", "peak RSS MiB", "vs Optuna")]
+             "turnaround p50/p99 ms", "peak RSS MiB", "CPU s daemon/workers", "vs Optuna")]
     for f in figures:
         name = f"{f['system']} {f.get('label') or ''}".strip()
         if f["system"] == "nasd":
@@ -111,15 +134,34 @@ def table(paths):
                          cell(f["trials_per_s"], 1), cell(f["reports_per_s"]),
                          f"{cell(f['dispatch_ms_p50'], 2)} / {cell(f['dispatch_ms_p99'], 2)}",
                          f"{cell(f['turnaround_ms_p50'], 2)} / {cell(f['turnaround_ms_p99'], 2)}",
-                         cell(f["peak_rss_mib"], 1), "-" if ratio is None else f"{ratio:.1f}x"))
+                         cell(f["peak_rss_mib"], 1),
+                         f"{cell(f.get('daemon_cpu_s'), 2)} / {cell(f.get('workers_cpu_s'), 2)}",
+                         "-" if ratio is None else f"{ratio:.1f}x"))
         else:
             rows.append((name, cell(f["trials"]), cell(f["reports"]), cell(f["seconds"], 2),
-                         cell(f["trials_per_s"], 1), cell(f["reports_per_s"]), "-", "-", "-", "1.0x"))
+                         cell(f["trials_per_s"], 1), cell(f["reports_per_s"]), "-", "-", "-", "-", "1.0x"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for index, row in enumerate(rows):
         print("  ".join(text.ljust(widths[i]) if i == 0 else text.rjust(widths[i]) for i, text in enumerate(row)))
         if index == 0:
             print("  ".join("-" * width for width in widths))
+    print()
+    for f in figures:
+        name = f"{f['system']} {f.get('label') or ''}".strip()
+        if f["system"] == "nasd":
+            others = {state: count for state, count in f["trial_states"].items() if state != "completed"}
+            print(f"{name}: {f['trials']} trials trained to completion"
+                  + (f", other states {others}" if others else "")
+                  + f"; {f['reused']} duplicate proposals reused a finished trial (not trained, not counted)")
+            baseline = optuna.get(f.get("label"))
+            if baseline and baseline.get("reports_per_s") and f.get("reports_per_s"):
+                ratio = f["reports_per_s"] / baseline["reports_per_s"]
+                print(f"{name}: {ratio:.1f}x Optuna's reports/s (goal: at least 20x): "
+                      + ("met" if ratio >= 20 else "NOT met"))
+        else:
+            print(f"{name}: {f['trials']} trials complete, {f['reports_all']} intermediate values stored, "
+                  f"{f['failed_attempts']} failed attempts; journal_mode={f['journal_mode']}, "
+                  f"synchronous={f['synchronous']}, {f['workers']} processes")
 
 
 def main():
@@ -130,11 +172,15 @@ def main():
     nasd.add_argument("--rss-kb", type=float)
     nasd.add_argument("--wall", type=float)
     nasd.add_argument("--label")
+    nasd.add_argument("--daemon-time", help="the daemon's /usr/bin/time -v report")
+    nasd.add_argument("--worker-time", action="append", default=[], help="a worker's /usr/bin/time -v report")
     show = commands.add_parser("table")
     show.add_argument("files", nargs="+")
     arguments = parser.parse_args()
     if arguments.command == "nasd":
-        print(json.dumps(nasd_figures(arguments.store, arguments.rss_kb, arguments.wall, arguments.label)))
+        print(json.dumps(nasd_figures(
+            arguments.store, arguments.rss_kb, arguments.wall, arguments.label, arguments.daemon_time,
+            arguments.worker_time)))
     else:
         table(arguments.files)
     return 0

@@ -210,6 +210,41 @@ final class WorkerRuntimeTests: XCTestCase {
         XCTAssertEqual(result, .drained)
     }
 
+    func testReconnect_trialThatEndedWhileDisconnected_isListedAndItsReportsAreResent() async throws {
+        let worker = try makeWorker()
+        async let exit = worker.run()
+        let first = try await daemon.accept()
+        try await first.welcome()
+        try await first.send(
+            FakeDaemon.assign(
+                jobID: "j1", trialID: "t-1", budget: 4, trainer: surrogate(delay: 0.05), checkpoints: checkpoints))
+        _ = try await first.expectProgress()
+        // The daemon goes away altogether (nothing listens) until the trial has ended.
+        let port = daemon.endpoint.port
+        daemon.close()
+        first.close()
+        try await waitForWorkerLog(containing: "reached its budget")
+        daemon = try FakeDaemon(port: port)
+
+        let second = try await daemon.accept()
+        let hello = try await second.expectHello()
+        XCTAssertEqual(hello.inFlight.map(\.jobID), ["j1"], "an ending not yet acknowledged is still in flight")
+        XCTAssertEqual(hello.inFlight.first?.lastEpochReported, 4)
+        try await second.send(FakeDaemon.welcome(reattached: ["j1"]))
+        let (progress, ending) = try await second.expectEnding()
+        XCTAssertEqual(progress.map(\.record.epoch), [1, 2, 3, 4], "nothing was acknowledged: everything is resent")
+        guard case .complete(let completion) = ending else { return XCTFail("expected complete, got \(ending)") }
+        try await second.send(.ack(DaemonMessage.Acknowledgement(seq: completion.seq)))
+        let heartbeat = try await second.expect("heartbeat without j1") { message -> WorkerMessage.Heartbeat? in
+            if case .heartbeat(let heartbeat) = message, heartbeat.inFlight.isEmpty { return heartbeat }
+            return nil
+        }
+        XCTAssertEqual(heartbeat.inFlight, [], "acknowledged: no longer in flight")
+        try await second.send(.drain)
+        let result = try await exit
+        XCTAssertEqual(result, .drained)
+    }
+
     func testReconnect_trialNotReattached_isStoppedAndNothingIsReported() async throws {
         let worker = try makeWorker()
         async let exit = worker.run()

@@ -44,8 +44,8 @@ final class RunConfigurationTests: XCTestCase {
         XCTAssertEqual(demo.space.limits.maxParameters, 5_000_000)
         XCTAssertEqual(demo.training.epochs, 12)
         XCTAssertEqual(demo.training.hyperparameters["weight_decay"], 0.0001)
-        XCTAssertEqual(demo.trainer, .surrogate(epochDelay: .milliseconds(20)))
-        XCTAssertEqual(demo.end.maxTrials, 60)
+        XCTAssertEqual(demo.trainer, .surrogate(epochDelay: .milliseconds(50)))
+        XCTAssertEqual(demo.end.maxTrials, 120)
         XCTAssertEqual(demo.trial.noProgressTimeout, .seconds(30))
     }
 

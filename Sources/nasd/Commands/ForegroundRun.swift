@@ -81,11 +81,11 @@ struct ForegroundRun {
     static func describe(_ view: RunStatusView) -> String {
         let counts = view.counts
         var parts = [
-            "\(view.name)", "\(counts.completed) done", "\(counts.running) running", "\(counts.queued) queued",
+            "\(view.name)", "\(counts.completed) done" + (counts.reused > 0 ? " (\(counts.reused) reused)" : ""),
+            "\(counts.running) running", "\(counts.queued) queued",
         ]
         if counts.stoppedEarly > 0 { parts.append("\(counts.stoppedEarly) stopped early") }
         if counts.failed > 0 { parts.append("\(counts.failed) failed") }
-        if counts.reused > 0 { parts.append("\(counts.reused) reused") }
         parts.append("\(view.epochsSpent) epochs")
         if let best = view.best { parts.append("best \(percent(best.accuracy))") }
         return parts.joined(separator: " · ")

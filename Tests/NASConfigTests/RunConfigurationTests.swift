@@ -450,8 +450,8 @@ final class RunConfigurationSummaryTests: XCTestCase {
                 "space: metaqnn, input [3,32,32], 10 classes, depth ≤ 8, at most 5000000 parameters",
                 "strategy: random",
                 "training: 12 epochs, hyperparameters learning_rate=0.1, momentum=0.9, weight_decay=0.0001",
-                "trainer: builtin surrogate, epoch delay 0.02 seconds",
-                "end: 60 trials",
+                "trainer: builtin surrogate, epoch delay 0.05 seconds",
+                "end: 120 trials",
             ])
     }
 }

@@ -201,6 +201,10 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertEqual(try store.bestTrial()?.finalAccuracy ?? 0, 0.63, accuracy: 1e-9)
         XCTAssertEqual(try store.unobservedProposals(), [], "the strategy saw every outcome")
         XCTAssertNotNil(try store.latestStrategySnapshot())
+        let exported = try RunExport.curveRecords(of: store)
+        XCTAssertEqual(exported.count, 3)
+        XCTAssertTrue(exported.allSatisfy { $0.isComplete && $0.curve.count == 2 && $0.curve[0] == 0.5 })
+        XCTAssertEqual(try CurvesFile.parse(try CurvesFile.format(exported)), exported)
     }
 
     func testExpiredLease_requeuesTheJob_toAnotherWorker_withTheNextAttempt() throws {

@@ -63,7 +63,13 @@ public final class FramedConnection: Sendable {
         self.writes = DispatchQueue(label: "nasd.framed-connection.writes")
         try? connection.setSendTimeout(sendTimeout)
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: Frame.self)
-        let credits = DispatchSemaphore(value: window)
+        // Start at zero and add the window: libdispatch traps when a semaphore is released with a
+        // value below its initial one, which is the case whenever frames were read ahead and never
+        // consumed (a connection dropped with frames still buffered).
+        let credits = DispatchSemaphore(value: 0)
+        for _ in 0..<max(1, window) {
+            credits.signal()
+        }
         self.frames = Frames(stream: stream, credits: credits)
         let stopped = Locked(false)
         continuation.onTermination = { _ in

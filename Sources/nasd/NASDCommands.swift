@@ -3,6 +3,6 @@ enum NASDCommands {
     static let version = "0.1.0"
 
     static var all: [CommandSpec] {
-        DaemonCommands.all + ControlCommands.all + ArchCommands.all + ConfigCommands.all
+        DaemonCommands.all + WorkerCommand.all + ControlCommands.all + ArchCommands.all + ConfigCommands.all
     }
 }

@@ -151,6 +151,7 @@ class EndToEndTestCase: XCTestCase {
     // MARK: - Polling
 
     /// Calls `probe` every `interval` seconds until it returns a value, failing after `timeout`.
+    @discardableResult
     func eventually<Value>(
         _ condition: String, timeout: Double, interval: Double = 0.1,
         _ probe: () async throws -> Value?

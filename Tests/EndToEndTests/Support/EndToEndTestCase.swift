@@ -27,7 +27,7 @@ class EndToEndTestCase: XCTestCase {
         for group in strayProcessGroups {
             Glibc.kill(-group, SIGKILL)
         }
-        if testRun?.hasSucceeded == false {
+        if (testRun?.totalFailureCount ?? 0) > 0 {
             for process in processes {
                 print("---- output of \(process.name) (pid \(process.processID)) ----\n\(process.output)")
             }

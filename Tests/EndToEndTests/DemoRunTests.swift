@@ -33,4 +33,44 @@ final class DemoRunTests: EndToEndTestCase {
         XCTAssertTrue(again.outputText.contains("run 'demo' already ended"), "\(again)")
         XCTAssertTrue(again.standardOutput.contains(bestLine), "\(again)")
     }
+
+    func testDemoInterruptedWithCtrlC_resumesWhenRunAgainAndFinishesWithoutFailedTrials() async throws {
+        let state = try makeTemporaryDirectory()
+        let demo = TestEnvironment.packageRoot.appendingPathComponent("configs/demo.yaml").path
+        let foreground = try startProcess(
+            name: "nasd run", arguments: ["run", demo, "--workers", "3", "--state-dir", state.path])
+        let before = try await eventually("the demo to train a few trials with some running", timeout: 60) {
+            () -> RunStatusPayload? in
+            let status = try await self.status(of: "demo", in: state)
+            return status.counts.completed >= 5 && status.counts.running >= 2 ? status : nil
+        }
+        try foreground.subprocess.signalGroup(SIGINT)
+        let interrupted = await foreground.waitForExit(seconds: 30)
+        XCTAssertNotNil(interrupted, "nasd run did not stop on SIGINT")
+        XCTAssertNotEqual(interrupted, .exited(0), "an interrupted run is not a success")
+        XCTAssertTrue(foreground.output.contains("resume"), foreground.output)
+        try await eventually("the local workers of the interrupted run to exit", timeout: 20) {
+            ProcessScan.processIDs(mentioning: state.appendingPathComponent("token").path).isEmpty ? true : nil
+        }
+        let stopped = try await status(of: "demo", in: state)
+        XCTAssertEqual(stopped.state, "active", "an interrupted run is not over")
+        XCTAssertGreaterThanOrEqual(stopped.counts.completed, before.counts.completed)
+        XCTAssertEqual(stopped.counts.failed, 0)
+
+        let resumed = try await nasd(["run", demo, "--workers", "3"], stateDirectory: state, timeout: 120)
+        XCTAssertEqual(resumed.exitCode, 0, "\(resumed)")
+        XCTAssertTrue(resumed.outputText.contains("run 'demo' finished"), "\(resumed)")
+        let status = try await status(of: "demo", in: state)
+        XCTAssertEqual(status.state, "finished")
+        XCTAssertEqual(status.counts.completed - status.counts.reused, 60)
+        let trials = try await trials(of: "demo", in: state)
+        let failed = trials.filter { $0.state == "failed" }
+        XCTAssertEqual(
+            failed.map { "trial \($0.id): \($0.failureReason ?? "")" }, [],
+            "trials interrupted by Ctrl-C must be trained again when the run resumes")
+        for trial in trials where trial.state == "completed" && trial.reusedFrom == nil {
+            XCTAssertEqual(trial.epochsDone, 12, "trial \(trial.id)")
+            XCTAssertGreaterThanOrEqual(trial.attempts, 1, "trial \(trial.id)")
+        }
+    }
 }

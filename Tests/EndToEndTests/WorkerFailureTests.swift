@@ -101,7 +101,7 @@ final class WorkerFailureTests: EndToEndTestCase {
         let started = Self.trainerProcessIDs(in: pids)
         XCTAssertEqual(started.count, 2, "hung trainers started")
         try await eventually("the hung trainers to be stopped", timeout: 15) {
-            started.allSatisfy { !Self.isRunning($0) } ? true : nil
+            started.allSatisfy { !ProcessScan.isRunning($0) } ? true : nil
         }
     }
 
@@ -109,13 +109,5 @@ final class WorkerFailureTests: EndToEndTestCase {
     private static func trainerProcessIDs(in directory: URL) -> [pid_t] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.compactMap { name in name.hasPrefix("trainer.") ? pid_t(name.dropFirst(8)) : nil }
-    }
-
-    /// Whether `pid` is a live process (zombies count as gone).
-    private static func isRunning(_ pid: pid_t) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
-        guard let close = stat.lastIndex(of: ")") else { return false }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        return fields.first != "Z"
     }
 }

@@ -24,8 +24,15 @@ class EndToEndTestCase: XCTestCase {
         for process in processes.reversed() {
             await process.kill()
         }
-        for group in strayProcessGroups {
+        for group in strayProcessGroups where ProcessScan.isRunning(group) {
             Glibc.kill(-group, SIGKILL)
+        }
+        // Children of our children in groups of their own (the local workers of `nasd run`):
+        // found by the temporary directory on their command line.
+        for directory in temporaryDirectories {
+            for pid in ProcessScan.processIDs(mentioning: directory.path) {
+                Glibc.kill(pid, SIGKILL)
+            }
         }
         if (testRun?.totalFailureCount ?? 0) > 0 {
             for process in processes {

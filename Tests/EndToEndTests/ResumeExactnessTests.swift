@@ -46,7 +46,8 @@ final class ResumeExactnessTests: EndToEndTestCase {
             configuration, in: directory.appendingPathComponent("killed"), kills: 10,
             longestDelay: min(0.5, max(0.05, reference.seconds / 8)))
         XCTAssertGreaterThanOrEqual(
-            killsMidRun, 3, "too few kills landed before the run ended (the reference took \(reference.seconds)s): \(killLog)")
+            killsMidRun, 3,
+            "too few kills landed before the run ended (the reference took \(reference.seconds)s): \(killLog)")
 
         XCTAssertEqual(reference.status.state, "finished")
         XCTAssertEqual(interrupted.status.state, "finished")
@@ -123,6 +124,9 @@ final class ResumeExactnessTests: EndToEndTestCase {
         }
         let status = try await waitForRunToEnd(Self.runName, in: state, timeout: 90)
         XCTAssertFalse(worker.hasExited, "the worker outlived every daemon")
-        return (Outcome(status: status, trials: try await trials(of: Self.runName, in: state), seconds: 0), killsMidRun, killLog)
+        return (
+            Outcome(status: status, trials: try await trials(of: Self.runName, in: state), seconds: 0), killsMidRun,
+            killLog
+        )
     }
 }

@@ -55,7 +55,8 @@ final class SharedWorkersTests: EndToEndTestCase {
             let trials = try await trials(of: run, in: state)
             let trained = trials.filter(\.isTrainedCompletion)
             XCTAssertEqual(trained.count, Self.maxTrials, "\(run): trained completions")
-            XCTAssertEqual(Set(trained.map(\.canonicalNotation)).count, trained.count, "\(run): a network trained twice")
+            XCTAssertEqual(
+                Set(trained.map(\.canonicalNotation)).count, trained.count, "\(run): a network trained twice")
             for trial in trained {
                 XCTAssertEqual(trial.epochsDone, Self.epochs, "\(run) trial \(trial.id)")
                 XCTAssertEqual(trial.attempts, 1, "\(run) trial \(trial.id)")

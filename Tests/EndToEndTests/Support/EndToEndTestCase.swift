@@ -118,7 +118,8 @@ class EndToEndTestCase: XCTestCase {
     ) async throws -> Payload {
         let outcome = try await nasd(arguments + ["--json"], stateDirectory: stateDirectory)
         guard outcome.exitCode == 0 else {
-            throw EndToEndError.undecodableOutput(command: "nasd \(arguments.joined(separator: " "))", reason: "\(outcome)")
+            throw EndToEndError.undecodableOutput(
+                command: "nasd \(arguments.joined(separator: " "))", reason: "\(outcome)")
         }
         return try outcome.decodeOutput(type)
     }

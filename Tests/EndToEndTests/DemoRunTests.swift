@@ -49,9 +49,14 @@ final class DemoRunTests: EndToEndTestCase {
         XCTAssertNotNil(interrupted, "nasd run did not stop on SIGINT")
         XCTAssertNotEqual(interrupted, .exited(0), "an interrupted run is not a success")
         XCTAssertTrue(foreground.output.contains("resume"), foreground.output)
-        try await eventually("the local workers of the interrupted run to exit", timeout: 20) {
-            ProcessScan.processIDs(mentioning: state.appendingPathComponent("token").path).isEmpty ? true : nil
+        let token = state.appendingPathComponent("token").path
+        let lingering = try? await eventually("the local workers of the interrupted run to exit", timeout: 20) {
+            ProcessScan.processIDs(mentioning: token).isEmpty ? true : nil
         }
+        XCTAssertNotNil(
+            lingering,
+            "local workers outlived the interrupted 'nasd run': "
+                + ProcessScan.processIDs(mentioning: token).map(ProcessScan.describe).joined(separator: "; "))
         let stopped = try await status(of: "demo", in: state)
         XCTAssertEqual(stopped.state, "active", "an interrupted run is not over")
         XCTAssertGreaterThanOrEqual(stopped.counts.completed, before.counts.completed)
@@ -72,5 +77,26 @@ final class DemoRunTests: EndToEndTestCase {
             XCTAssertEqual(trial.epochsDone, 12, "trial \(trial.id)")
             XCTAssertGreaterThanOrEqual(trial.attempts, 1, "trial \(trial.id)")
         }
+    }
+
+    func testCtrlCRightAfterTheRunStarts_stopsEveryLocalWorker() async throws {
+        let state = try makeTemporaryDirectory()
+        let demo = TestEnvironment.packageRoot.appendingPathComponent("configs/demo.yaml").path
+        let foreground = try startProcess(
+            name: "nasd run", arguments: ["run", demo, "--workers", "3", "--state-dir", state.path])
+        try await eventually("nasd run to start the run", timeout: 30, interval: 0.01) {
+            foreground.output.contains("run 'demo' created") ? true : nil
+        }
+        try foreground.subprocess.signalGroup(SIGINT)
+        let interrupted = await foreground.waitForExit(seconds: 30)
+        XCTAssertNotNil(interrupted, "nasd run did not stop on SIGINT")
+        let token = state.appendingPathComponent("token").path
+        let gone = try? await eventually("the local workers to exit", timeout: 10) {
+            ProcessScan.processIDs(mentioning: token).isEmpty ? true : nil
+        }
+        XCTAssertNotNil(
+            gone,
+            "local workers outlived 'nasd run' by 10 s: "
+                + ProcessScan.processIDs(mentioning: token).map(ProcessScan.describe).joined(separator: "; "))
     }
 }

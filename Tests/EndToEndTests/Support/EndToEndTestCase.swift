@@ -67,11 +67,16 @@ class EndToEndTestCase: XCTestCase {
 
     // MARK: - Processes
 
-    /// Starts a child that `tearDown` kills with its process group.
+    /// Starts `nasd arguments…` as a child that `tearDown` kills with its process group.
     func startProcess(name: String, arguments: [String]) throws -> ManagedProcess {
         let process = try ManagedProcess.start(name: name, executable: NASDCommand.executable, arguments: arguments)
         processes.append(process)
         return process
+    }
+
+    /// Has `tearDown` kill `process` with its process group.
+    func track(_ process: ManagedProcess) {
+        processes.append(process)
     }
 
     /// Starts `nasd serve` on `port` (0: any free port) and waits until it announces its worker port.

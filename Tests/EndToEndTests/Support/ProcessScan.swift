@@ -23,4 +23,14 @@ enum ProcessScan {
         else { return false }
         return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
     }
+
+    /// `pid`, its parent and its command line, for failure messages.
+    static func describe(_ pid: pid_t) -> String {
+        let commandLine =
+            FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
+            .map { String(decoding: $0.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self) } ?? "?"
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        let parent = stat.split(separator: ")").last?.split(separator: " ").dropFirst().first ?? "?"
+        return "pid \(pid) (parent \(parent)): \(commandLine)"
+    }
 }

@@ -16,6 +16,7 @@ enum NASDCommand {
         let watchdog = Task {
             try await Task.sleep(for: .seconds(timeout))
             child.killGroup()
+            return true
         }
         var standardOutput: [String] = []
         var standardError: [String] = []
@@ -26,9 +27,8 @@ enum NASDCommand {
             }
         }
         let status = await child.waitForExit()
-        let timedOut = watchdog.isCancelled == false && status == .signaled(SIGKILL)
         watchdog.cancel()
-        if timedOut {
+        if (try? await watchdog.value) == true, status == .signaled(SIGKILL) {
             throw EndToEndError.commandTimedOut(arguments: arguments, seconds: timeout)
         }
         return CommandOutcome(status: status, standardOutput: standardOutput, standardError: standardError)

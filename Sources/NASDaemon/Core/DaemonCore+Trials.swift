@@ -72,14 +72,15 @@ extension DaemonCore {
     func retryOrFail(_ trialID: TrialID, in run: RunRuntime, reason: String, jobEnd: JobState, now: Date) {
         guard let job = run.active[trialID] else { return }
         do {
-            if job.attempt < run.configuration.trial.maxAttempts {
+            let attempts = try run.store.trial(trialID)?.attempts ?? job.attempt
+            if attempts < run.configuration.trial.maxAttempts {
                 try run.store.inTransaction {
                     _ = try run.store.requeue(job: job.jobID, endingAs: jobEnd)
                     _ = try run.store.appendEvent(kind: "trial.retry", trialID: trialID, detail: Self.jsonDetail(reason))
                 }
                 run.active[trialID] = nil
                 run.queue.insert(trialID, at: 0)
-                log("run '\(run.name)': trial \(trialID.rawValue) attempt \(job.attempt) ended (\(reason)); requeued")
+                log("run '\(run.name)': trial \(trialID.rawValue) attempt \(attempts) ended (\(reason)); requeued")
             } else {
                 let attempts = run.configuration.trial.maxAttempts
                 failTrial(trialID, in: run, reason: "\(reason) (after \(attempts) attempt\(attempts == 1 ? "" : "s"))")

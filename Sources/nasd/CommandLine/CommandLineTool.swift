@@ -1,4 +1,5 @@
 import Foundation
+import NASSystem
 
 /// Finds the command named on the command line, parses its arguments, runs it, and maps the
 /// outcome to an exit status.
@@ -72,10 +73,10 @@ struct CommandLineTool {
 
 /// Writes a line to standard output.
 func writeStandardOutput(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    StandardStream.output.write(text + "\n")
 }
 
 /// Writes a line to standard error.
 func writeStandardError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    StandardStream.error.write(text + "\n")
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NASSystem
 import NASCore
 import NASDaemon
 import NASStore
@@ -36,7 +37,7 @@ enum ExportCommand {
         if let output = arguments.value("output") {
             try text.write(toFile: output, atomically: true, encoding: .utf8)
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            StandardStream.output.write(text)
         }
         return ExitStatus.success
     }

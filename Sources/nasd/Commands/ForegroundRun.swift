@@ -158,13 +158,13 @@ final class LocalWorkers: Sendable {
 /// One line of progress: rewritten in place on a terminal, printed every few seconds otherwise.
 final class ProgressLine: @unchecked Sendable {
     // @unchecked: used from one task at a time (the run's supervising task).
-    private let isTerminal = isatty(STDOUT_FILENO) == 1
+    private let isTerminal = StandardStream.output.isTerminal
     private var lastPrinted = Date.distantPast
     private var lastLine = ""
 
     func show(_ line: String) {
         if isTerminal {
-            FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8))
+            StandardStream.output.write("\r\u{1B}[K" + line)
         } else if line != lastLine && Date().timeIntervalSince(lastPrinted) >= 5 {
             writeStandardOutput(line)
             lastPrinted = Date()
@@ -173,6 +173,6 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     func finish() {
-        if isTerminal { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        if isTerminal { StandardStream.output.write("\n") }
     }
 }

@@ -17,10 +17,10 @@ final class DemoRunTests: EndToEndTestCase {
         let bestLine = try XCTUnwrap(first.standardOutput.last { $0.hasPrefix("best: trial ") }, "\(first)")
         XCTAssertTrue(bestLine.contains("accuracy ") && bestLine.contains("%: ["), bestLine)
 
-        // The store agrees: 60 trained trials, spread over the three local workers.
+        // The store agrees: 120 trained trials, spread over the three local workers.
         let status = try await status(of: "demo", in: state)
         XCTAssertEqual(status.state, "finished")
-        XCTAssertEqual(status.counts.completed - status.counts.reused, 60)
+        XCTAssertEqual(status.counts.completed - status.counts.reused, 120)
         XCTAssertEqual(status.counts.failed, 0)
         let best = try XCTUnwrap(status.best)
         XCTAssertTrue(bestLine.hasPrefix("best: trial \(best.trial), "), "\(bestLine) vs \(best)")
@@ -67,7 +67,7 @@ final class DemoRunTests: EndToEndTestCase {
         XCTAssertTrue(resumed.outputText.contains("run 'demo' finished"), "\(resumed)")
         let status = try await status(of: "demo", in: state)
         XCTAssertEqual(status.state, "finished")
-        XCTAssertEqual(status.counts.completed - status.counts.reused, 60)
+        XCTAssertEqual(status.counts.completed - status.counts.reused, 120)
         let trials = try await trials(of: "demo", in: state)
         let failed = trials.filter { $0.state == "failed" }
         XCTAssertEqual(

@@ -1,6 +1,6 @@
 import Foundation
-import NASProtocol
 import NASCore
+import NASProtocol
 import NASSearch
 import NASStore
 
@@ -22,7 +22,8 @@ extension DaemonCore {
 
     /// The pruning decision point: stops the trial when the run's pruner predicts it will not pay.
     private func consultPruner(about trialID: TrialID, in run: RunRuntime) throws {
-        guard var pruner = run.pruner, let job = run.active[trialID], let candidate = try candidate(of: trialID, in: run)
+        guard var pruner = run.pruner, let job = run.active[trialID],
+            let candidate = try candidate(of: trialID, in: run)
         else { return }
         let curve = try run.store.curve(of: trialID)
         let decision = pruner.decide(candidate: candidate, curve: curve, best: run.bestAccuracy)
@@ -50,7 +51,8 @@ extension DaemonCore {
             let curve = try run.store.curve(of: trialID)
             guard let final = curve.last else {
                 return retryOrFail(
-                    trialID, in: run, reason: "the trainer finished without reporting an epoch", jobEnd: .failed, now: now)
+                    trialID, in: run, reason: "the trainer finished without reporting an epoch", jobEnd: .failed,
+                    now: now)
             }
             let job = run.active[trialID]?.jobID
             try run.store.inTransaction {
@@ -76,7 +78,8 @@ extension DaemonCore {
             if attempts < run.configuration.trial.maxAttempts {
                 try run.store.inTransaction {
                     _ = try run.store.requeue(job: job.jobID, endingAs: jobEnd)
-                    _ = try run.store.appendEvent(kind: "trial.retry", trialID: trialID, detail: Self.jsonDetail(reason))
+                    _ = try run.store.appendEvent(
+                        kind: "trial.retry", trialID: trialID, detail: Self.jsonDetail(reason))
                 }
                 run.active[trialID] = nil
                 run.queue.insert(trialID, at: 0)

@@ -10,9 +10,10 @@ public enum RunExport {
     /// trials stopped early, failed or cancelled as incomplete ones. Reuses and vetoes (nothing
     /// trained) are left out.
     public static func curveRecords(of store: RunStore) throws -> [CurveRecord] {
-        let input = try store.run().flatMap { record in
-            try? RunConfiguration(yaml: record.configurationText, file: "run").training.input
-        } ?? .cifar
+        let input =
+            try store.run().flatMap { record in
+                try? RunConfiguration(yaml: record.configurationText, file: "run").training.input
+            } ?? .cifar
         var records: [CurveRecord] = []
         for trial in try store.trials() where trial.reusedFrom == nil {
             let epochs = try store.epochs(of: trial.id)

@@ -60,7 +60,8 @@ struct CommandLineTool {
         ]
         let width = commands.map(\.name.count).max() ?? 0
         for command in commands {
-            lines.append("  " + command.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + command.summary)
+            lines.append(
+                "  " + command.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + command.summary)
         }
         lines += ["", "See 'nasd <command> --help' for a command's options. Exit statuses: docs/cli.md."]
         return lines.joined(separator: "\n")

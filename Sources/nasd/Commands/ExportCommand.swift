@@ -1,8 +1,8 @@
 import Foundation
-import NASSystem
 import NASCore
 import NASDaemon
 import NASStore
+import NASSystem
 
 /// `nasd export RUN`: a run's curves as a curves file.
 enum ExportCommand {

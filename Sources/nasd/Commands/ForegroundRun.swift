@@ -116,7 +116,8 @@ final class LocalWorkers: Sendable {
     private let processes = Mutex<[Subprocess]>([])
 
     func start(count: Int, port: UInt16, tokenPath: String) throws {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         for index in 1...count {
             let process = try Subprocess.spawn(

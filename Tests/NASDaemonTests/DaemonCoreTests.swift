@@ -356,4 +356,15 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertTrue(vetoed.allSatisfy { $0.predictedAccuracy == 0.1 && $0.attempts == 0 })
         XCTAssertEqual(dispatched.count + vetoed.filter { $0.reusedFrom == nil }.count, 4)
     }
+
+    func testEpochWithAnAccuracyOutsideTheUnitInterval_isAcknowledgedButNotStored() throws {
+        let harness = try CoreHarness()
+        _ = harness.submit(config(trials: 1))
+        let assignment = try XCTUnwrap(assignments(harness.hello(1, worker: "w1")).first).1
+        let actions = harness.send([
+            .workerMessage(ConnectionID(1), progress(assignment, epoch: 1, accuracy: 1.5, seq: 1))
+        ])
+        XCTAssertTrue(messages(actions, to: 1).contains(.ack(.init(seq: 1))))
+        XCTAssertEqual(try harness.store("t").curve(of: try XCTUnwrap(TrialID(assignment.spec.trialID))), [])
+    }
 }

@@ -7,6 +7,13 @@ import NASStore
 /// Trial outcomes: epochs, completion, failure and retries, and telling the strategy.
 extension DaemonCore {
     func recordEpoch(_ record: EpochRecord, of trialID: TrialID, in run: RunRuntime, now: Date) {
+        guard record.validationAccuracy.isFinite, (0...1).contains(record.validationAccuracy) else {
+            // Acknowledged (so the worker does not resend it forever) but not stored.
+            appendLog(
+                ["[nasd] epoch \(record.epoch) ignored: validation accuracy \(record.validationAccuracy) is not in [0, 1]"],
+                trial: trialID, in: run)
+            return
+        }
         do {
             let outcome = try run.store.recordEpochs([EpochReport(trialID: trialID, record: record)])
             guard outcome.first == .recorded else { return }

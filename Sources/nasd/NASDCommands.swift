@@ -3,6 +3,7 @@ enum NASDCommands {
     static let version = "0.1.0"
 
     static var all: [CommandSpec] {
-        DaemonCommands.all + ControlCommands.all + ArchCommands.all + ConfigCommands.all + WorkerCommand.all
+        DaemonCommands.all + WorkerCommand.all + ControlCommands.all + ExportCommand.all + ArchCommands.all
+            + ConfigCommands.all
     }
 }

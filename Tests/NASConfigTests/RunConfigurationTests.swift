@@ -44,8 +44,8 @@ final class RunConfigurationTests: XCTestCase {
         XCTAssertEqual(demo.space.limits.maxParameters, 5_000_000)
         XCTAssertEqual(demo.training.epochs, 12)
         XCTAssertEqual(demo.training.hyperparameters["weight_decay"], 0.0001)
-        XCTAssertEqual(demo.trainer, .surrogate(epochDelay: .milliseconds(20)))
-        XCTAssertEqual(demo.end.maxTrials, 60)
+        XCTAssertEqual(demo.trainer, .surrogate(epochDelay: .milliseconds(50)))
+        XCTAssertEqual(demo.end.maxTrials, 120)
         XCTAssertEqual(demo.trial.noProgressTimeout, .seconds(30))
     }
 
@@ -450,8 +450,8 @@ final class RunConfigurationSummaryTests: XCTestCase {
                 "space: metaqnn, input [3,32,32], 10 classes, depth ≤ 8, at most 5000000 parameters",
                 "strategy: random",
                 "training: 12 epochs, hyperparameters learning_rate=0.1, momentum=0.9, weight_decay=0.0001",
-                "trainer: builtin surrogate, epoch delay 0.02 seconds",
-                "end: 60 trials",
+                "trainer: builtin surrogate, epoch delay 0.05 seconds",
+                "end: 120 trials",
             ])
     }
 }

@@ -86,14 +86,18 @@ private final class CoreHarness {
         control(.submit(configText: yaml, fileName: directory.appendingPathComponent("run.yaml").path, restart: false))
     }
 
-    func hello(_ connection: Int, worker: String, slots: Int = 1, token: String? = nil,
-               inFlight: [WorkerMessage.InFlightTrial] = []) -> [DaemonAction] {
+    func hello(
+        _ connection: Int, worker: String, slots: Int = 1, token: String? = nil,
+        inFlight: [WorkerMessage.InFlightTrial] = []
+    ) -> [DaemonAction] {
         send([
             .workerConnected(ConnectionID(connection), peer: "test"),
             .workerMessage(
                 ConnectionID(connection),
-                .hello(.init(workerVersion: "test", token: token ?? self.token, workerID: worker, hostname: "host",
-                             slots: slots, inFlight: inFlight))),
+                .hello(
+                    .init(
+                        workerVersion: "test", token: token ?? self.token, workerID: worker, hostname: "host",
+                        slots: slots, inFlight: inFlight))),
         ])
     }
 
@@ -118,7 +122,9 @@ private func messages(_ actions: [DaemonAction], to connection: Int) -> [DaemonM
     }
 }
 
-private func config(name: String = "t", trials: Int = 3, epochs: Int = 2, attempts: Int = 3, extra: String = "") -> String {
+private func config(name: String = "t", trials: Int = 3, epochs: Int = 2, attempts: Int = 3, extra: String = "")
+    -> String
+{
     """
     name: \(name)
     seed: 5
@@ -132,17 +138,22 @@ private func config(name: String = "t", trials: Int = 3, epochs: Int = 2, attemp
     """
 }
 
-private func progress(_ assignment: DaemonMessage.Assignment, epoch: Int, accuracy: Double, seq: UInt64) -> WorkerMessage {
+private func progress(_ assignment: DaemonMessage.Assignment, epoch: Int, accuracy: Double, seq: UInt64)
+    -> WorkerMessage
+{
     .epochProgress(
-        .init(jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
-              runName: assignment.spec.runName, record: EpochRecord(epoch: epoch, validationAccuracy: accuracy), seq: seq))
+        .init(
+            jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+            runName: assignment.spec.runName, record: EpochRecord(epoch: epoch, validationAccuracy: accuracy), seq: seq)
+    )
 }
 
 private func completion(_ assignment: DaemonMessage.Assignment, seq: UInt64) -> WorkerMessage {
     .complete(
-        .init(jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
-              runName: assignment.spec.runName,
-              summary: .init(epochsCompleted: 2, finalAccuracy: 0, bestAccuracy: 0, wallSeconds: 1), seq: seq))
+        .init(
+            jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+            runName: assignment.spec.runName,
+            summary: .init(epochsCompleted: 2, finalAccuracy: 0, bestAccuracy: 0, wallSeconds: 1), seq: seq))
 }
 
 final class DaemonCoreTests: XCTestCase {
@@ -151,7 +162,8 @@ final class DaemonCoreTests: XCTestCase {
         let actions = harness.hello(1, worker: "w", token: "wrong")
         guard case .refused(let refusal) = messages(actions, to: 1).first else { return XCTFail("\(actions)") }
         XCTAssertEqual(refusal.code, .badToken)
-        XCTAssertTrue(actions.contains { if case .close(ConnectionID(1), _) = $0 { return true } else { return false } })
+        XCTAssertTrue(
+            actions.contains { if case .close(ConnectionID(1), _) = $0 { return true } else { return false } })
     }
 
     func testHello_withAnotherProtocolVersion_isRefusedNamingBothVersions() throws {
@@ -159,8 +171,10 @@ final class DaemonCoreTests: XCTestCase {
         let actions = harness.send([
             .workerMessage(
                 ConnectionID(1),
-                .hello(.init(protocolVersion: 99, workerVersion: "9.9", token: harness.token, workerID: "w",
-                             hostname: "h", slots: 1))),
+                .hello(
+                    .init(
+                        protocolVersion: 99, workerVersion: "9.9", token: harness.token, workerID: "w",
+                        hostname: "h", slots: 1)))
         ])
         guard case .refused(let refusal) = messages(actions, to: 1).first else { return XCTFail("\(actions)") }
         XCTAssertEqual(refusal.code, .versionMismatch)
@@ -171,7 +185,8 @@ final class DaemonCoreTests: XCTestCase {
     func testMessageBeforeHello_closesTheConnection() throws {
         let harness = try CoreHarness()
         let actions = harness.send([.workerMessage(ConnectionID(3), .ready(.init(freeSlots: 1)))])
-        XCTAssertTrue(actions.contains { if case .close(ConnectionID(3), _) = $0 { return true } else { return false } })
+        XCTAssertTrue(
+            actions.contains { if case .close(ConnectionID(3), _) = $0 { return true } else { return false } })
     }
 
     func testRun_isTrainedToItsTrialLimit_andEveryEpochIsAcknowledgedAfterItIsStored() throws {
@@ -185,12 +200,17 @@ final class DaemonCoreTests: XCTestCase {
             XCTAssertEqual(assignment.spec.epochBudget, 2)
             XCTAssertEqual(assignment.trainer, .surrogate(epochDelay: 0))
             seq += 1
-            actions = harness.send([.workerMessage(ConnectionID(1), progress(assignment, epoch: 1, accuracy: 0.5, seq: seq))])
+            actions = harness.send([
+                .workerMessage(ConnectionID(1), progress(assignment, epoch: 1, accuracy: 0.5, seq: seq))
+            ])
             XCTAssertTrue(messages(actions, to: 1).contains(.ack(.init(seq: seq))))
             let store = try harness.store("t")
             XCTAssertEqual(try store.curve(of: try XCTUnwrap(TrialID(assignment.spec.trialID))), [0.5])
             seq += 1
-            _ = harness.send([.workerMessage(ConnectionID(1), progress(assignment, epoch: 2, accuracy: 0.6 + 0.01 * Double(trained), seq: seq))])
+            _ = harness.send([
+                .workerMessage(
+                    ConnectionID(1), progress(assignment, epoch: 2, accuracy: 0.6 + 0.01 * Double(trained), seq: seq))
+            ])
             seq += 1
             actions = harness.send([.workerMessage(ConnectionID(1), completion(assignment, seq: seq))])
             XCTAssertLessThanOrEqual(trained, 3, "never more trials than max_trials")
@@ -201,6 +221,10 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertEqual(try store.bestTrial()?.finalAccuracy ?? 0, 0.63, accuracy: 1e-9)
         XCTAssertEqual(try store.unobservedProposals(), [], "the strategy saw every outcome")
         XCTAssertNotNil(try store.latestStrategySnapshot())
+        let exported = try RunExport.curveRecords(of: store)
+        XCTAssertEqual(exported.count, 3)
+        XCTAssertTrue(exported.allSatisfy { $0.isComplete && $0.curve.count == 2 && $0.curve[0] == 0.5 })
+        XCTAssertEqual(try CurvesFile.parse(try CurvesFile.format(exported)), exported)
     }
 
     func testExpiredLease_requeuesTheJob_toAnotherWorker_withTheNextAttempt() throws {
@@ -232,26 +256,33 @@ final class DaemonCoreTests: XCTestCase {
             actions = harness.send([
                 .workerMessage(
                     ConnectionID(1),
-                    .fail(.init(jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
-                                runName: "t", reason: "exit status 3", logTail: ["boom"], seq: UInt64(seq)))),
+                    .fail(
+                        .init(
+                            jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+                            runName: "t", reason: "exit status 3", logTail: ["boom"], seq: UInt64(seq))))
             ])
         }
         let store = try harness.store("t")
         let trial = try XCTUnwrap(try store.trials().first)
         XCTAssertEqual(trial.state, .failed)
         XCTAssertEqual(trial.attempts, 2)
-        XCTAssertTrue(trial.failureReason?.contains("exit status 3") ?? false, "\(String(describing: trial.failureReason))")
+        XCTAssertTrue(
+            trial.failureReason?.contains("exit status 3") ?? false, "\(String(describing: trial.failureReason))")
         XCTAssertEqual(try store.run()?.state, .finished)
     }
 
     func testNoProgressTimeout_failsATrainerThatHangs() throws {
         let harness = try CoreHarness(leaseTimeout: 60)
-        _ = harness.submit(config(trials: 1, attempts: 3, extra: "") .replacingOccurrences(
-            of: "trial: {max_attempts: 3}", with: "trial: {max_attempts: 3, no_progress_timeout: 10s}"))
+        _ = harness.submit(
+            config(trials: 1, attempts: 3, extra: "").replacingOccurrences(
+                of: "trial: {max_attempts: 3}", with: "trial: {max_attempts: 3, no_progress_timeout: 10s}"))
         let assignment = try XCTUnwrap(assignments(harness.hello(1, worker: "w1")).first).1
         harness.clock.advance(by: 11)
         let actions = harness.send([.workerMessage(ConnectionID(1), .heartbeat(.init(inFlight: [])))])
-        XCTAssertTrue(messages(actions, to: 1).contains { if case .stopTrial(let stop) = $0 { return stop.jobID == assignment.jobID } else { return false } })
+        XCTAssertTrue(
+            messages(actions, to: 1).contains {
+                if case .stopTrial(let stop) = $0 { return stop.jobID == assignment.jobID } else { return false }
+            })
         let trial = try XCTUnwrap(try harness.store("t").trials().first)
         XCTAssertEqual(trial.state, .failed)
         XCTAssertTrue(trial.failureReason?.contains("no progress") ?? false)
@@ -301,8 +332,11 @@ final class DaemonCoreTests: XCTestCase {
         let harness = try CoreHarness(predictors: RunPredictors(pruner: StopAfterFirstEpoch()))
         _ = harness.submit(config(trials: 1, epochs: 5))
         let assignment = try XCTUnwrap(assignments(harness.hello(1, worker: "w1")).first).1
-        let actions = harness.send([.workerMessage(ConnectionID(1), progress(assignment, epoch: 1, accuracy: 0.3, seq: 1))])
-        XCTAssertTrue(messages(actions, to: 1).contains { if case .stopTrial = $0 { return true } else { return false } })
+        let actions = harness.send([
+            .workerMessage(ConnectionID(1), progress(assignment, epoch: 1, accuracy: 0.3, seq: 1))
+        ])
+        XCTAssertTrue(
+            messages(actions, to: 1).contains { if case .stopTrial = $0 { return true } else { return false } })
         XCTAssertTrue(messages(actions, to: 1).contains(.ack(.init(seq: 1))))
         let store = try harness.store("t")
         let trial = try XCTUnwrap(try store.trials().first)
@@ -321,5 +355,16 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertFalse(vetoed.isEmpty)
         XCTAssertTrue(vetoed.allSatisfy { $0.predictedAccuracy == 0.1 && $0.attempts == 0 })
         XCTAssertEqual(dispatched.count + vetoed.filter { $0.reusedFrom == nil }.count, 4)
+    }
+
+    func testEpochWithAnAccuracyOutsideTheUnitInterval_isAcknowledgedButNotStored() throws {
+        let harness = try CoreHarness()
+        _ = harness.submit(config(trials: 1))
+        let assignment = try XCTUnwrap(assignments(harness.hello(1, worker: "w1")).first).1
+        let actions = harness.send([
+            .workerMessage(ConnectionID(1), progress(assignment, epoch: 1, accuracy: 1.5, seq: 1))
+        ])
+        XCTAssertTrue(messages(actions, to: 1).contains(.ack(.init(seq: 1))))
+        XCTAssertEqual(try harness.store("t").curve(of: try XCTUnwrap(TrialID(assignment.spec.trialID))), [])
     }
 }

@@ -7,7 +7,9 @@ final class FairShareTests: XCTestCase {
         var running = ["a": 0, "b": 0]
         let priority = ["a": 1.0, "b": 3.0]
         for _ in 0..<40 {
-            let claims = running.map { FairShare.Claim(run: $0.key, priority: priority[$0.key] ?? 1, running: $0.value) }
+            let claims = running.map {
+                FairShare.Claim(run: $0.key, priority: priority[$0.key] ?? 1, running: $0.value)
+            }
             guard let run = FairShare.next(among: claims) else { return XCTFail("no run chosen") }
             running[run, default: 0] += 1
         }
@@ -17,7 +19,9 @@ final class FairShareTests: XCTestCase {
 
     func testNoClaims_choosesNothing_andTiesAreDeterministic() {
         XCTAssertNil(FairShare.next(among: []))
-        let claims = [FairShare.Claim(run: "z", priority: 1, running: 0), FairShare.Claim(run: "m", priority: 1, running: 0)]
+        let claims = [
+            FairShare.Claim(run: "z", priority: 1, running: 0), FairShare.Claim(run: "m", priority: 1, running: 0),
+        ]
         XCTAssertEqual(FairShare.next(among: claims), "m")
     }
 }

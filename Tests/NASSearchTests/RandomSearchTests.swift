@@ -14,7 +14,9 @@ private struct ListSampler: ArchitectureSampler {
 
 final class RandomSearchTests: XCTestCase {
     private let sampler = ListSampler(
-        choices: (1...50).map { Architecture(layers: [.convolution(filters: $0, kernel: 3, stride: 1), .softmax(classes: 10)]) })
+        choices: (1...50).map {
+            Architecture(layers: [.convolution(filters: $0, kernel: 3, stride: 1), .softmax(classes: 10)])
+        })
 
     private func proposals(_ strategy: inout RandomSearch, count: Int) throws -> [Candidate] {
         try (0..<count).map { _ in

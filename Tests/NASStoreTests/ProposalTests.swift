@@ -43,5 +43,8 @@ final class ProposalTests: XCTestCase {
         let requeued = try store.requeue(job: job.id, endingAs: .cancelled, refundingAttempt: true)
         XCTAssertEqual(requeued.attempts, 0)
         XCTAssertEqual(requeued.state, .queued)
+        let again = try store.dispatchTrial(trial.id, to: "w2", leaseDeadline: StoreFixtures.epoch + 30)
+        XCTAssertEqual(again.attempt, 2, "a new job gets a new number")
+        XCTAssertEqual(try store.trial(trial.id)?.attempts, 1, "the refunded attempt does not count")
     }
 }

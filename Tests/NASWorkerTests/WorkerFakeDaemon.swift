@@ -11,8 +11,9 @@ final class FakeDaemon: Sendable {
     let endpoint: SocketEndpoint
     static let token = "fake-token-0123456789abcdef"
 
-    init() throws {
-        listener = try SocketListener.listen(on: SocketEndpoint(host: "127.0.0.1", port: 0))
+    /// Listens on `port` (0: any free port).
+    init(port: UInt16 = 0) throws {
+        listener = try SocketListener.listen(on: SocketEndpoint(host: "127.0.0.1", port: port))
         endpoint = SocketEndpoint(host: "127.0.0.1", port: listener.port ?? 0)
     }
 

@@ -210,6 +210,41 @@ final class WorkerRuntimeTests: XCTestCase {
         XCTAssertEqual(result, .drained)
     }
 
+    func testReconnect_trialThatEndedWhileDisconnected_isListedAndItsReportsAreResent() async throws {
+        let worker = try makeWorker()
+        async let exit = worker.run()
+        let first = try await daemon.accept()
+        try await first.welcome()
+        try await first.send(
+            FakeDaemon.assign(
+                jobID: "j1", trialID: "t-1", budget: 4, trainer: surrogate(delay: 0.05), checkpoints: checkpoints))
+        _ = try await first.expectProgress()
+        // The daemon goes away altogether (nothing listens) until the trial has ended.
+        let port = daemon.endpoint.port
+        daemon.close()
+        first.close()
+        try await waitForWorkerLog(containing: "reached its budget")
+        daemon = try FakeDaemon(port: port)
+
+        let second = try await daemon.accept()
+        let hello = try await second.expectHello()
+        XCTAssertEqual(hello.inFlight.map(\.jobID), ["j1"], "an ending not yet acknowledged is still in flight")
+        XCTAssertEqual(hello.inFlight.first?.lastEpochReported, 4)
+        try await second.send(FakeDaemon.welcome(reattached: ["j1"]))
+        let (progress, ending) = try await second.expectEnding()
+        XCTAssertEqual(progress.map(\.record.epoch), [1, 2, 3, 4], "nothing was acknowledged: everything is resent")
+        guard case .complete(let completion) = ending else { return XCTFail("expected complete, got \(ending)") }
+        try await second.send(.ack(DaemonMessage.Acknowledgement(seq: completion.seq)))
+        let heartbeat = try await second.expect("heartbeat without j1") { message -> WorkerMessage.Heartbeat? in
+            if case .heartbeat(let heartbeat) = message, heartbeat.inFlight.isEmpty { return heartbeat }
+            return nil
+        }
+        XCTAssertEqual(heartbeat.inFlight, [], "acknowledged: no longer in flight")
+        try await second.send(.drain)
+        let result = try await exit
+        XCTAssertEqual(result, .drained)
+    }
+
     func testReconnect_trialNotReattached_isStoppedAndNothingIsReported() async throws {
         let worker = try makeWorker()
         async let exit = worker.run()
@@ -260,6 +295,34 @@ final class WorkerRuntimeTests: XCTestCase {
         XCTAssertEqual(result, .drained)
     }
 
+    func testReplayTrials_runInProcess_andAMissingFileFailsTheTrial() async throws {
+        let curves = directory.appendingPathComponent("curves.jsonl")
+        try Data(#"{"arch":"[C(64,3,1), P(2,2), SM(10)]","curve":[0.4,0.5,0.6]}"#.utf8).write(to: curves)
+        let worker = try makeWorker()
+        async let exit = worker.run()
+        let session = try await daemon.accept()
+        try await session.welcome()
+        try await session.send(
+            FakeDaemon.assign(
+                jobID: "j1", trialID: "t-1", budget: 3, trainer: .replay(path: curves.path), checkpoints: checkpoints))
+        let (progress, ending) = try await session.expectEnding()
+        XCTAssertEqual(progress.map(\.record.validationAccuracy), [0.4, 0.5, 0.6])
+        guard case .complete(let completion) = ending else { return XCTFail("expected complete, got \(ending)") }
+        XCTAssertEqual(completion.summary.epochsCompleted, 3)
+
+        let missing = directory.appendingPathComponent("absent.jsonl").path
+        try await session.send(
+            FakeDaemon.assign(
+                jobID: "j2", trialID: "t-2", budget: 3, trainer: .replay(path: missing), checkpoints: checkpoints))
+        let (_, second) = try await session.expectEnding()
+        guard case .fail(let failure) = second else { return XCTFail("expected fail, got \(second)") }
+        XCTAssertTrue(failure.reason.contains(missing), failure.reason)
+        try await session.send(.ack(DaemonMessage.Acknowledgement(seq: failure.seq)))
+        try await session.send(.drain)
+        let result = try await exit
+        XCTAssertEqual(result, .drained)
+    }
+
     // MARK: - External trainers
 
     func testCommandTrials_getTheirSlotsGPUs_andStreamTheirOutput() async throws {
@@ -290,7 +353,8 @@ final class WorkerRuntimeTests: XCTestCase {
             XCTAssertEqual(completion.summary.epochsCompleted, 2)
             XCTAssertEqual(completion.summary.metrics, ["train_loss": 1.5])
         }
-        let cudaLines = Set((session.logLines(jobID: "j1") + session.logLines(jobID: "j2")).filter { $0.hasPrefix("cuda=") })
+        let cudaLines = Set(
+            (session.logLines(jobID: "j1") + session.logLines(jobID: "j2")).filter { $0.hasPrefix("cuda=") })
         XCTAssertEqual(cudaLines, ["cuda=0,1", "cuda=2,3"], "each slot sees its own GPUs")
         XCTAssertTrue(session.logLines(jobID: "j1").contains("starting"), "stderr is streamed too")
         let lastSeq = session.received.compactMap(\.sequenceNumber).max() ?? 0
@@ -341,7 +405,9 @@ final class WorkerRuntimeTests: XCTestCase {
         XCTAssertEqual(result, .shutDown)
         XCTAssertLessThan(monotonicNow() - started, .seconds(10))
         XCTAssertFalse(
-            session.received.contains { if case .complete = $0 { true } else if case .fail = $0 { true } else { false } },
+            session.received.contains {
+                if case .complete = $0 { true } else if case .fail = $0 { true } else { false }
+            },
             "a shut-down trial is neither complete nor failed: the daemon requeues it")
     }
 
@@ -362,7 +428,8 @@ final class WorkerRuntimeTests: XCTestCase {
     // MARK: - Options
 
     func testGPUsPerSlot_splitContiguously_orRoundRobinWhenFewer() throws {
-        var options = WorkerRuntime.Options(daemon: daemon.endpoint, token: "t", slots: 2, gpus: [0, 1, 2, 3], workerVersion: "x")
+        var options = WorkerRuntime.Options(
+            daemon: daemon.endpoint, token: "t", slots: 2, gpus: [0, 1, 2, 3], workerVersion: "x")
         XCTAssertEqual([0, 1].map(options.gpus(forSlot:)), [[0, 1], [2, 3]])
         options.slots = 3
         options.gpus = [0, 1, 2, 3]
@@ -380,6 +447,7 @@ final class WorkerRuntimeTests: XCTestCase {
         XCTAssertEqual(try WorkerRuntime.Options.readToken(fromFile: file.path), "abc123")
         try Data("\n".utf8).write(to: file)
         XCTAssertThrowsError(try WorkerRuntime.Options.readToken(fromFile: file.path))
-        XCTAssertThrowsError(try WorkerRuntime.Options.readToken(fromFile: directory.appendingPathComponent("none").path))
+        XCTAssertThrowsError(
+            try WorkerRuntime.Options.readToken(fromFile: directory.appendingPathComponent("none").path))
     }
 }

@@ -13,11 +13,14 @@ extension DaemonCore {
                 guard !isShuttingDown else {
                     throw ControlError(code: .shuttingDown, message: "the daemon is shutting down")
                 }
-                return .ok(try JSONValue(encoding: try submit(configText: configText, fileName: fileName, restart: restart, now: now)))
+                return .ok(
+                    try JSONValue(
+                        encoding: try submit(configText: configText, fileName: fileName, restart: restart, now: now)))
             case .status(nil):
                 let views = try layout.runNames().map { name in
                     if let run = runs[name] { return try RunViews.status(of: run.store, live: liveInfo(run)) }
-                    return try RunViews.status(of: try RunStore(runDirectory: layout.runDirectory(named: name), mode: .mustExist))
+                    return try RunViews.status(
+                        of: try RunStore(runDirectory: layout.runDirectory(named: name), mode: .mustExist))
                 }
                 return .ok(try JSONValue(encoding: views))
             case .status(let name?), .trials(let name, _), .best(let name), .logs(let name, _, _):
@@ -29,13 +32,17 @@ extension DaemonCore {
                 return .ok(try JSONValue(encoding: workerViews()))
             case .pause(let name):
                 let run = try loadedRun(name)
-                guard run.state == .active else { throw ControlError(code: .conflict, message: "run '\(name)' is \(run.state.rawValue)") }
+                guard run.state == .active else {
+                    throw ControlError(code: .conflict, message: "run '\(name)' is \(run.state.rawValue)")
+                }
                 _ = try run.store.setRunState(.paused)
                 run.state = .paused
                 return try acknowledge(name, "paused: no new trials will start; running ones continue")
             case .resume(let name):
                 let run = try loadedRun(name)
-                guard run.state == .paused else { throw ControlError(code: .conflict, message: "run '\(name)' is \(run.state.rawValue), not paused") }
+                guard run.state == .paused else {
+                    throw ControlError(code: .conflict, message: "run '\(name)' is \(run.state.rawValue), not paused")
+                }
                 _ = try run.store.setRunState(.active)
                 run.state = .active
                 return try acknowledge(name, "resumed")
@@ -80,7 +87,8 @@ extension DaemonCore {
         workers.values.sorted { $0.connection < $1.connection }.map { session in
             var jobs: [WorkerView.Job] = []
             for run in runs.values.sorted(by: { $0.name < $1.name }) {
-                for (trialID, job) in run.active.sorted(by: { $0.key < $1.key }) where job.connection == session.connection {
+                for (trialID, job) in run.active.sorted(by: { $0.key < $1.key })
+                where job.connection == session.connection {
                     jobs.append(WorkerView.Job(run: run.name, trial: trialID.rawValue))
                 }
             }
@@ -92,7 +100,9 @@ extension DaemonCore {
 
     private func loadedRun(_ name: String) throws -> RunRuntime {
         if let run = runs[name] { return run }
-        if FileManager.default.fileExists(atPath: layout.runDirectory(named: name).appendingPathComponent(RunStore.fileName).path) {
+        if FileManager.default.fileExists(
+            atPath: layout.runDirectory(named: name).appendingPathComponent(RunStore.fileName).path)
+        {
             throw ControlError(code: .conflict, message: "run '\(name)' has already ended")
         }
         throw ControlError(code: .notFound, message: "no run named '\(name)' in \(layout.path)")
@@ -112,7 +122,8 @@ extension DaemonCore {
     /// The directory of an ended run (one in progress must be stopped first).
     private func removableRunDirectory(_ name: String) throws -> URL {
         guard runs[name] == nil else {
-            throw ControlError(code: .conflict, message: "run '\(name)' is in progress; stop it first ('nasd stop \(name)')")
+            throw ControlError(
+                code: .conflict, message: "run '\(name)' is in progress; stop it first ('nasd stop \(name)')")
         }
         _ = try finishedRunStore(name)
         return layout.runDirectory(named: name)

@@ -50,7 +50,8 @@ extension DaemonCore {
                     try admit(candidate, to: run)
                 case .continueTraining(let proposalID, _):
                     throw SearchSetup.Unsupported(
-                        keyPath: "strategy", message: "continuing proposal \(proposalID) is not supported by this build")
+                        keyPath: "strategy", message: "continuing proposal \(proposalID) is not supported by this build"
+                    )
                 case .waitForResults:
                     run.isWaitingForResults = true
                 case .exhausted:

@@ -101,7 +101,8 @@ extension DaemonCore {
             }
             _ = try run.store.updateRunConfiguration(configText)
             run.configuration = configuration
-            return SubmitResult(run: name, action: .updated, message: "run '\(name)' is in progress; configuration updated")
+            return SubmitResult(
+                run: name, action: .updated, message: "run '\(name)' is in progress; configuration updated")
         }
         var action = SubmitAction.created
         if FileManager.default.fileExists(atPath: directory.appendingPathComponent(RunStore.fileName).path) {

@@ -24,7 +24,8 @@ extension DaemonCore {
                     stopOnWorker(job, trial: trialID, of: run, reason: "lease expired")
                     retryOrFail(
                         trialID, in: run,
-                        reason: "lease expired: worker '\(job.workerID)' silent for \(Self.format(options.leaseTimeout))",
+                        reason:
+                            "lease expired: worker '\(job.workerID)' silent for \(Self.format(options.leaseTimeout))",
                         jobEnd: .expired, now: now)
                 }
             }
@@ -38,7 +39,8 @@ extension DaemonCore {
         actions.append(
             .send(
                 connection,
-                .stopTrial(.init(jobID: job.wireID, trialID: String(trial.rawValue), reason: reason, graceSeconds: 30))))
+                .stopTrial(.init(jobID: job.wireID, trialID: String(trial.rawValue), reason: reason, graceSeconds: 30)))
+        )
     }
 
     /// Ends runs whose end criteria are met or whose strategy has nothing left.

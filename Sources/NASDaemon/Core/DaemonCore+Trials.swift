@@ -1,12 +1,19 @@
 import Foundation
-import NASProtocol
 import NASCore
+import NASProtocol
 import NASSearch
 import NASStore
 
 /// Trial outcomes: epochs, completion, failure and retries, and telling the strategy.
 extension DaemonCore {
     func recordEpoch(_ record: EpochRecord, of trialID: TrialID, in run: RunRuntime, now: Date) {
+        guard record.validationAccuracy.isFinite, (0...1).contains(record.validationAccuracy) else {
+            // Acknowledged (so the worker does not resend it forever) but not stored.
+            appendLog(
+                ["[nasd] epoch \(record.epoch) ignored: validation accuracy \(record.validationAccuracy) is not in [0, 1]"],
+                trial: trialID, in: run)
+            return
+        }
         do {
             let outcome = try run.store.recordEpochs([EpochReport(trialID: trialID, record: record)])
             guard outcome.first == .recorded else { return }
@@ -22,7 +29,8 @@ extension DaemonCore {
 
     /// The pruning decision point: stops the trial when the run's pruner predicts it will not pay.
     private func consultPruner(about trialID: TrialID, in run: RunRuntime) throws {
-        guard var pruner = run.pruner, let job = run.active[trialID], let candidate = try candidate(of: trialID, in: run)
+        guard var pruner = run.pruner, let job = run.active[trialID],
+            let candidate = try candidate(of: trialID, in: run)
         else { return }
         let curve = try run.store.curve(of: trialID)
         let decision = pruner.decide(candidate: candidate, curve: curve, best: run.bestAccuracy)
@@ -50,7 +58,8 @@ extension DaemonCore {
             let curve = try run.store.curve(of: trialID)
             guard let final = curve.last else {
                 return retryOrFail(
-                    trialID, in: run, reason: "the trainer finished without reporting an epoch", jobEnd: .failed, now: now)
+                    trialID, in: run, reason: "the trainer finished without reporting an epoch", jobEnd: .failed,
+                    now: now)
             }
             let job = run.active[trialID]?.jobID
             try run.store.inTransaction {
@@ -72,14 +81,16 @@ extension DaemonCore {
     func retryOrFail(_ trialID: TrialID, in run: RunRuntime, reason: String, jobEnd: JobState, now: Date) {
         guard let job = run.active[trialID] else { return }
         do {
-            if job.attempt < run.configuration.trial.maxAttempts {
+            let attempts = try run.store.trial(trialID)?.attempts ?? job.attempt
+            if attempts < run.configuration.trial.maxAttempts {
                 try run.store.inTransaction {
                     _ = try run.store.requeue(job: job.jobID, endingAs: jobEnd)
-                    _ = try run.store.appendEvent(kind: "trial.retry", trialID: trialID, detail: Self.jsonDetail(reason))
+                    _ = try run.store.appendEvent(
+                        kind: "trial.retry", trialID: trialID, detail: Self.jsonDetail(reason))
                 }
                 run.active[trialID] = nil
                 run.queue.insert(trialID, at: 0)
-                log("run '\(run.name)': trial \(trialID.rawValue) attempt \(job.attempt) ended (\(reason)); requeued")
+                log("run '\(run.name)': trial \(trialID.rawValue) attempt \(attempts) ended (\(reason)); requeued")
             } else {
                 let attempts = run.configuration.trial.maxAttempts
                 failTrial(trialID, in: run, reason: "\(reason) (after \(attempts) attempt\(attempts == 1 ? "" : "s"))")

@@ -20,7 +20,9 @@ extension DaemonCore {
             break
         case .epochProgress(let progress):
             guard let (run, trialID) = attachedJob(progress.runName, progress.trialID, progress.jobID, connection)
-            else { return stopStaleJob(run: progress.runName, trial: progress.trialID, job: progress.jobID, on: connection) }
+            else {
+                return stopStaleJob(run: progress.runName, trial: progress.trialID, job: progress.jobID, on: connection)
+            }
             recordEpoch(progress.record, of: trialID, in: run, now: now)
         case .complete(let completion):
             releaseSlot(run: completion.runName, job: completion.jobID, on: connection)
@@ -64,12 +66,15 @@ extension DaemonCore {
         }
         guard !isShuttingDown else {
             return refuse(
-                connection, .init(code: .shuttingDown, message: "the daemon is shutting down", workerProtocolVersion: nil))
+                connection,
+                .init(code: .shuttingDown, message: "the daemon is shutting down", workerProtocolVersion: nil))
         }
         guard hello.slots >= 1, !hello.workerID.isEmpty else {
             return refuse(
                 connection,
-                .init(code: .malformedHello, message: "a worker needs an id and at least one slot", workerProtocolVersion: nil))
+                .init(
+                    code: .malformedHello, message: "a worker needs an id and at least one slot",
+                    workerProtocolVersion: nil))
         }
         if let previous = workers.first(where: { $0.value.workerID == hello.workerID && $0.key != connection })?.key {
             closeConnection(previous, reason: "worker '\(hello.workerID)' connected again")
@@ -146,7 +151,8 @@ extension DaemonCore {
         actions.append(
             .send(
                 connection,
-                .stopTrial(.init(jobID: job, trialID: trial, reason: "this job is no longer leased to you", graceSeconds: 30))
+                .stopTrial(
+                    .init(jobID: job, trialID: trial, reason: "this job is no longer leased to you", graceSeconds: 30))
             ))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NASSystem
 
 /// Where the daemon writes its log lines (standard error by default; tests capture them).
 public struct DaemonLogger: Sendable {
@@ -10,7 +11,7 @@ public struct DaemonLogger: Sendable {
 
     /// Writes timestamped lines to standard error.
     public static let standardError = DaemonLogger { line in
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        StandardStream.error.write(line + "\n")
     }
 
     /// Discards everything.

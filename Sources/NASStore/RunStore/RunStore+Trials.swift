@@ -107,14 +107,18 @@ extension RunStore {
             guard trial.state.canTransition(to: .running) else {
                 throw RunStoreError.illegalTransition(trial: trialID, from: trial.state, to: .running)
             }
-            let attempt = trial.attempts + 1
+            // The job's number among the trial's jobs; `trials.attempts` is what counts against the
+            // limit, and a refunded requeue lowers it without reusing a job number.
+            let attempt =
+                try database.cachedStatement("SELECT coalesce(max(attempt), 0) + 1 FROM jobs WHERE trial_id = ?")
+                .firstRow([trialID.rawValue]) { $0.int(at: 0) } ?? 1
             let time = now()
             try database.execute(
                 """
-                UPDATE trials SET state = 'running', attempts = ?, worker_id = ?,
+                UPDATE trials SET state = 'running', attempts = attempts + 1, worker_id = ?,
                     started_at = coalesce(started_at, ?), last_progress_at = ?
                 WHERE id = ?
-                """, [attempt, workerID, time, time, trialID.rawValue])
+                """, [workerID, time, time, trialID.rawValue])
             try database.execute(
                 """
                 INSERT INTO jobs (trial_id, attempt, worker_id, lease_deadline, state, start_epoch, dispatched_at)

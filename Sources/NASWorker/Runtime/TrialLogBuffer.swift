@@ -72,7 +72,8 @@ final class TrialLogBuffer: Sendable {
     private static func message(_ key: Key, _ entry: Pending) -> WorkerMessage.LogLines {
         var lines = entry.lines
         if entry.dropped > 0 {
-            lines.insert("[nasd worker: \(entry.dropped) earlier log lines dropped while the daemon was unreachable]", at: 0)
+            lines.insert(
+                "[nasd worker: \(entry.dropped) earlier log lines dropped while the daemon was unreachable]", at: 0)
         }
         return WorkerMessage.LogLines(jobID: key.jobID, trialID: key.trialID, runName: key.runName, lines: lines)
     }

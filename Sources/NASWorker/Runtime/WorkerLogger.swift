@@ -1,4 +1,5 @@
 import Foundation
+import NASSystem
 
 /// The worker's operator log: one line per event on standard error, prefixed `[worker <id>]`.
 ///
@@ -25,7 +26,7 @@ public struct WorkerLogger: Sendable {
     ///   - sink: receives each formatted line; standard error when omitted.
     public init(workerID: String, sink: (@Sendable (String) -> Void)? = nil) {
         self.workerID = workerID
-        self.sink = sink ?? { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        self.sink = sink ?? { line in StandardStream.error.write(line + "\n") }
     }
 
     /// Logs one line at a level.

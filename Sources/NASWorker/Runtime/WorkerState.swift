@@ -87,7 +87,8 @@ actor WorkerState {
     func attach(
         _ connection: FramedConnection, outbound: AsyncStream<[UInt8]>.Continuation, welcome: DaemonMessage.Welcome
     ) {
-        let interval = welcome.heartbeatInterval.isFinite && welcome.heartbeatInterval > 0
+        let interval =
+            welcome.heartbeatInterval.isFinite && welcome.heartbeatInterval > 0
             ? Duration.seconds(max(0.05, welcome.heartbeatInterval)) : .seconds(5)
         session = Session(
             connection: connection, outbound: outbound, heartbeatInterval: interval, lastHeartbeat: monotonicNow())
@@ -153,7 +154,8 @@ actor WorkerState {
                 logger.warning("stopTrial for job \(request.jobID), which this worker does not run; ignored")
                 return
             }
-            let grace = request.graceSeconds.isFinite && request.graceSeconds >= 0
+            let grace =
+                request.graceSeconds.isFinite && request.graceSeconds >= 0
                 ? Duration.seconds(request.graceSeconds) : .seconds(30)
             logger.info("stopping trial \(trial.assignment.spec.trialID) (job \(request.jobID)): \(request.reason)")
             trial.launch.control.stop(reason: request.reason, grace: grace)
@@ -297,7 +299,8 @@ actor WorkerState {
                 return failure(invalid)
             }
             guard let last = trial.lastRecord else {
-                let reason = control.stopReason.map { "stopped before its first epoch: \($0)" }
+                let reason =
+                    control.stopReason.map { "stopped before its first epoch: \($0)" }
                     ?? "the trainer ended without reporting an epoch (\(outcome.ending))"
                 return failure(reason)
             }

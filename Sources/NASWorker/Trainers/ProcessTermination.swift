@@ -101,8 +101,10 @@ final class ProcessTermination: Sendable {
     /// Sleeps for `duration` even in a cancelled task: the termination of a trainer must run to
     /// its end when the task that owns the trainer is being cancelled.
     static func sleepIgnoringCancellation(_ duration: Duration) async {
-        let nanoseconds = max(0, duration.components.seconds * 1_000_000_000
-            + duration.components.attoseconds / 1_000_000_000)
+        let nanoseconds = max(
+            0,
+            duration.components.seconds * 1_000_000_000
+                + duration.components.attoseconds / 1_000_000_000)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) {
                 continuation.resume()

@@ -180,7 +180,8 @@ public struct ProcessTrainer: Trainer {
     private func supervise(
         _ child: Subprocess, spec: TrialSpec, report: @Sendable (EpochRecord) async -> EpochDecision
     ) async -> Transcript {
-        var transcript = Transcript(reader: TrainerLineChannel.Reader(spec: spec), tail: LogTail(capacity: logTailLength))
+        var transcript = Transcript(
+            reader: TrainerLineChannel.Reader(spec: spec), tail: LogTail(capacity: logTailLength))
         let termination = self.termination
         return await withTaskGroup(of: Void.self) { group in
             group.addTask { await Self.enforceTermination(of: child, termination) }

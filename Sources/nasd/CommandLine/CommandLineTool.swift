@@ -1,4 +1,5 @@
 import Foundation
+import NASSystem
 
 /// Finds the command named on the command line, parses its arguments, runs it, and maps the
 /// outcome to an exit status.
@@ -59,7 +60,8 @@ struct CommandLineTool {
         ]
         let width = commands.map(\.name.count).max() ?? 0
         for command in commands {
-            lines.append("  " + command.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + command.summary)
+            lines.append(
+                "  " + command.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + command.summary)
         }
         lines += ["", "See 'nasd <command> --help' for a command's options. Exit statuses: docs/cli.md."]
         return lines.joined(separator: "\n")
@@ -72,10 +74,10 @@ struct CommandLineTool {
 
 /// Writes a line to standard output.
 func writeStandardOutput(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    StandardStream.output.write(text + "\n")
 }
 
 /// Writes a line to standard error.
 func writeStandardError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    StandardStream.error.write(text + "\n")
 }

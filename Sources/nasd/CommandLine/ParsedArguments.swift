@@ -44,7 +44,8 @@ struct ParsedArguments: Sendable {
                 values[name] = inlineValue
             } else {
                 guard index < arguments.count else {
-                    throw UsageError(command: command, message: "option '--\(name)' needs a value \(option.valueName ?? "")")
+                    throw UsageError(
+                        command: command, message: "option '--\(name)' needs a value \(option.valueName ?? "")")
                 }
                 values[name] = arguments[index]
                 index += 1
@@ -56,7 +57,8 @@ struct ParsedArguments: Sendable {
             throw UsageError(command: command, message: "missing argument \(missing)")
         }
         if !variadic && positionals.count > command.positionals.count {
-            throw UsageError(command: command, message: "unexpected argument '\(positionals[command.positionals.count])'")
+            throw UsageError(
+                command: command, message: "unexpected argument '\(positionals[command.positionals.count])'")
         }
     }
 
@@ -70,10 +72,14 @@ struct ParsedArguments: Sendable {
     func positional(_ index: Int) -> String? { index < positionals.count ? positionals[index] : nil }
 
     /// An integer option, with a usage error when it is not an integer in range.
-    func integer(_ name: String, default defaultValue: Int, range: ClosedRange<Int> = 1...Int.max) throws(UsageError) -> Int {
+    func integer(_ name: String, default defaultValue: Int, range: ClosedRange<Int> = 1...Int.max) throws(UsageError)
+        -> Int
+    {
         guard let text = values[name] else { return defaultValue }
         guard let number = Int(text), range.contains(number) else {
-            throw UsageError(command: command, message: "option '--\(name)' expects an integer in \(range.lowerBound)...; found '\(text)'")
+            throw UsageError(
+                command: command,
+                message: "option '--\(name)' expects an integer in \(range.lowerBound)...; found '\(text)'")
         }
         return number
     }

@@ -11,13 +11,15 @@ enum ArchCommands {
     static let parse = CommandSpec(
         ["arch", "parse"], summary: "Parse a network (bracket notation or JSON) and print its forms.",
         positionals: ["ARCH"], options: [jsonOption],
-        discussion: "ARCH is bracket notation such as '[C(64,3,1), P(2,2), SM(10)]' or a JSON object {\"layers\": [...]}."
+        discussion:
+            "ARCH is bracket notation such as '[C(64,3,1), P(2,2), SM(10)]' or a JSON object {\"layers\": [...]}."
     ) { arguments in
         let architecture = try readArchitecture(arguments.positionals[0])
         if arguments.has("json") {
             try printJSON(ArchitectureForms(architecture))
         } else {
-            writeStandardOutput("""
+            writeStandardOutput(
+                """
                 notation:  \(architecture.notation)
                 canonical: \(architecture.canonicalNotation)
                 hash:      \(architecture.canonicalHash)
@@ -63,7 +65,8 @@ enum ArchCommands {
     ) { arguments in
         let seedText = arguments.value("seed") ?? "0"
         guard let seed = UInt64(seedText) else {
-            throw UsageError(command: arguments.command, message: "--seed expects a non-negative integer; found '\(seedText)'")
+            throw UsageError(
+                command: arguments.command, message: "--seed expects a non-negative integer; found '\(seedText)'")
         }
         let count = try arguments.integer("count", default: 1, range: 1...1_000_000)
         var generator = SeededGenerator(seed: seed)
@@ -117,7 +120,8 @@ enum ArchCommands {
             .split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard numbers.count == 3, let c = numbers[0], let h = numbers[1], let w = numbers[2], c > 0, h > 0, w > 0
         else {
-            throw UsageError(command: command, message: "--input expects three positive integers C,H,W; found '\(text)'")
+            throw UsageError(
+                command: command, message: "--input expects three positive integers C,H,W; found '\(text)'")
         }
         return TensorShape(channels: c, height: h, width: w)
     }

@@ -2,6 +2,7 @@ import Foundation
 import NASDaemon
 import NASProtocol
 import NASSystem
+import Synchronization
 
 /// `nasd run`: a daemon in this process, local worker processes, one line of live progress.
 struct ForegroundRun {
@@ -16,7 +17,20 @@ struct ForegroundRun {
                 try await service.run()
                 return nil
             }
-            group.addTask { try await supervise(submit) }
+            group.addTask {
+                let workers = LocalWorkers()
+                let status: Int32
+                do {
+                    status = try await supervise(submit, workers: workers)
+                } catch {
+                    service.post(.shutdownRequested(reason: "the run's supervisor failed"))
+                    await workers.stop()
+                    throw error
+                }
+                service.post(.shutdownRequested(reason: "the run ended"))
+                await workers.stop()
+                return status
+            }
             var status: Int32 = ExitStatus.failure
             while let result = try await group.next() {
                 if let result { status = result }
@@ -26,8 +40,7 @@ struct ForegroundRun {
     }
 
     /// Submits the run, starts the workers, follows progress, and shuts the daemon down at the end.
-    private func supervise(_ submit: ControlRequest) async throws -> Int32 {
-        defer { service.post(.shutdownRequested(reason: "the run ended")) }
+    private func supervise(_ submit: ControlRequest, workers: LocalWorkers) async throws -> Int32 {
         switch await request(submit) {
         case .error(let error):
             writeStandardError("nasd: \(error.message)")
@@ -40,8 +53,9 @@ struct ForegroundRun {
             }
             writeStandardOutput("run '\(runName)' \(payload["action"]?.stringValue ?? "started") in \(layout.path)")
         }
-        let workers = try startWorkers()
-        defer { Task { [workers] in await Self.stop(workers) } }
+        try workers.start(count: workerCount, port: service.workerPort, tokenPath: layout.tokenPath)
+        // Drained while the run goes on; cancelled when this function returns.
+        async let _ = workers.recordOutput(to: layout.url.appendingPathComponent("local-workers.log"))
         let progress = ProgressLine()
         while true {
             try await Task.sleep(for: .milliseconds(500))
@@ -81,11 +95,11 @@ struct ForegroundRun {
     static func describe(_ view: RunStatusView) -> String {
         let counts = view.counts
         var parts = [
-            "\(view.name)", "\(counts.completed) done", "\(counts.running) running", "\(counts.queued) queued",
+            "\(view.name)", "\(counts.completed) done" + (counts.reused > 0 ? " (\(counts.reused) reused)" : ""),
+            "\(counts.running) running", "\(counts.queued) queued",
         ]
         if counts.stoppedEarly > 0 { parts.append("\(counts.stoppedEarly) stopped early") }
         if counts.failed > 0 { parts.append("\(counts.failed) failed") }
-        if counts.reused > 0 { parts.append("\(counts.reused) reused") }
         parts.append("\(view.epochsSpent) epochs")
         if let best = view.best { parts.append("best \(percent(best.accuracy))") }
         return parts.joined(separator: " · ")
@@ -94,27 +108,50 @@ struct ForegroundRun {
     static func percent(_ value: Double) -> String {
         String(format: "%.2f%%", value * 100)
     }
+}
 
-    /// Starts the local workers: this executable as `nasd worker`, each in its own process group.
-    private func startWorkers() throws -> [Subprocess] {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+/// The worker processes `nasd run` starts: this executable as `nasd worker`, each in its own
+/// process group, giving up when their daemon has been gone for 30 s (e.g. after a kill -9).
+final class LocalWorkers: Sendable {
+    private let processes = Mutex<[Subprocess]>([])
+
+    func start(count: Int, port: UInt16, tokenPath: String) throws {
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
-        return try (1...workerCount).map { index in
+        for index in 1...count {
             let process = try Subprocess.spawn(
                 .init(
                     executable: executable,
                     arguments: [
-                        "worker", "--connect", "127.0.0.1:\(service.workerPort)", "--token-file", layout.tokenPath,
-                        "--slots", "1", "--id", "local-\(index)",
+                        "worker", "--connect", "127.0.0.1:\(port)", "--token-file", tokenPath, "--slots", "1",
+                        "--id", "local-\(index)", "--give-up-after", "30",
                     ]))
-            return process
+            processes.withLock { $0.append(process) }
         }
     }
 
-    /// Gives the workers a moment to exit after the daemon's `shutdown`, then stops them.
-    private static func stop(_ workers: [Subprocess]) async {
-        for worker in workers {
-            _ = await worker.terminate(grace: .seconds(5))
+    /// Appends the workers' output to a log file until they exit (so nothing piles up in memory).
+    func recordOutput(to url: URL) async {
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        guard let handle = try? FileHandle(forWritingTo: url) else { return }
+        defer { try? handle.close() }
+        _ = try? handle.seekToEnd()
+        await withDiscardingTaskGroup { group in
+            for process in processes.withLock({ $0 }) {
+                group.addTask {
+                    for await line in process.output {
+                        handle.write(Data((line.text + "\n").utf8))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits for the workers to leave after the daemon's `shutdown` (SIGTERM, then SIGKILL after 5 s).
+    func stop() async {
+        for process in processes.withLock({ $0 }) {
+            _ = await process.terminate(grace: .seconds(5))
         }
     }
 }
@@ -122,13 +159,13 @@ struct ForegroundRun {
 /// One line of progress: rewritten in place on a terminal, printed every few seconds otherwise.
 final class ProgressLine: @unchecked Sendable {
     // @unchecked: used from one task at a time (the run's supervising task).
-    private let isTerminal = isatty(STDOUT_FILENO) == 1
+    private let isTerminal = StandardStream.output.isTerminal
     private var lastPrinted = Date.distantPast
     private var lastLine = ""
 
     func show(_ line: String) {
         if isTerminal {
-            FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8))
+            StandardStream.output.write("\r\u{1B}[K" + line)
         } else if line != lastLine && Date().timeIntervalSince(lastPrinted) >= 5 {
             writeStandardOutput(line)
             lastPrinted = Date()
@@ -137,6 +174,6 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     func finish() {
-        if isTerminal { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        if isTerminal { StandardStream.output.write("\n") }
     }
 }

@@ -10,11 +10,15 @@ enum WorkerCommand {
         ["worker"], summary: "Run trials for a daemon: take assignments, train, report every epoch.",
         options: [
             .value("connect", "HOST:PORT", "The daemon's worker endpoint (its --listen address). Required."),
-            .value("token-file", "FILE", "The daemon's token file (<state-dir>/token, copied with mode 0600). Required."),
+            .value(
+                "token-file", "FILE", "The daemon's token file (<state-dir>/token, copied with mode 0600). Required."),
             .value("slots", "N", "Trials run at once (default 1)."),
-            .value("gpus", "LIST", "GPU indices to share among the slots, e.g. 0,1,2,3 (CUDA_VISIBLE_DEVICES per slot)."),
+            .value(
+                "gpus", "LIST", "GPU indices to share among the slots, e.g. 0,1,2,3 (CUDA_VISIBLE_DEVICES per slot)."),
             .value("id", "ID", "A stable worker ID (default <hostname>-<pid>)."),
-            .value("give-up-after", "SECONDS", "Exit with status 1 after this long without reaching the daemon (default: never)."),
+            .value(
+                "give-up-after", "SECONDS",
+                "Exit with status 1 after this long without reaching the daemon (default: never)."),
             .value("shutdown-grace", "SECONDS", "SIGTERM-to-SIGKILL time for trainers on shutdown (default 10)."),
         ],
         discussion: """
@@ -75,7 +79,8 @@ enum WorkerCommand {
         let token = try WorkerRuntime.Options.readToken(fromFile: tokenFile)
         let slots = try arguments.integer("slots", default: 1, range: 1...1024)
         var options = WorkerRuntime.Options(
-            daemon: endpoint, token: token, slots: slots, gpus: try gpuList(arguments), workerVersion: NASDCommands.version)
+            daemon: endpoint, token: token, slots: slots, gpus: try gpuList(arguments),
+            workerVersion: NASDCommands.version)
         if let id = arguments.value("id") {
             guard !id.isEmpty, !id.contains(where: \.isWhitespace) else {
                 throw UsageError(command: command, message: "--id must be a non-empty word; found '\(id)'")

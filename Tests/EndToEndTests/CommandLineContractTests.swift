@@ -1,0 +1,90 @@
+import Foundation
+import XCTest
+
+/// The command line's contract (docs/cli.md): exit statuses, error lines, offline views.
+final class CommandLineContractTests: EndToEndTestCase {
+    func testVersion_printsTheVersionAndExitsZero() async throws {
+        let outcome = try await NASDCommand.run(["--version"])
+        XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
+        XCTAssertTrue(outcome.outputText.hasPrefix("nasd "), "\(outcome)")
+    }
+
+    func testUnknownOption_exitsWithUsageStatusAndAOneLineHint() async throws {
+        let outcome = try await NASDCommand.run(["status", "--frobnicate"])
+        XCTAssertEqual(outcome.exitCode, 64, "\(outcome)")
+        XCTAssertEqual(outcome.standardError.first, "nasd: unknown option '--frobnicate'", "\(outcome)")
+        XCTAssertLessThanOrEqual(outcome.standardError.count, 2, "an error line and at most a usage line")
+        XCTAssertTrue(outcome.standardOutput.isEmpty, "\(outcome)")
+    }
+
+    func testUnknownCommand_exitsWithUsageStatus() async throws {
+        let outcome = try await NASDCommand.run(["frobnicate"])
+        XCTAssertEqual(outcome.exitCode, 64, "\(outcome)")
+        XCTAssertTrue(outcome.standardError.first?.hasPrefix("nasd: ") == true, "\(outcome)")
+    }
+
+    func testConfigCheck_reportsTheExactPositionOfEachBrokenConfiguration() async throws {
+        let directory = try makeTemporaryDirectory()
+        for (index, broken) in BrokenConfiguration.table.enumerated() {
+            let file = try write(broken.text, to: "broken-\(index).yaml", in: directory)
+            let outcome = try await NASDCommand.run(["config", "check", file.path])
+            XCTAssertEqual(outcome.exitCode, 2, "\(broken.name): \(outcome)")
+            XCTAssertEqual(
+                outcome.standardError.first, "nasd: \(file.path):\(broken.expected)", "\(broken.name): \(outcome)")
+            if let hint = broken.hint {
+                XCTAssertEqual(outcome.standardError.dropFirst().first, "hint: \(hint)", "\(broken.name)")
+            }
+        }
+    }
+
+    func testConfigCheck_acceptsTheValidBaseConfiguration() async throws {
+        let directory = try makeTemporaryDirectory()
+        let file = try write(BrokenConfiguration.valid, to: "valid.yaml", in: directory)
+        let outcome = try await NASDCommand.run(["config", "check", file.path])
+        XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
+        XCTAssertEqual(outcome.standardOutput.first, "\(file.path): ok", "\(outcome)")
+    }
+
+    func testArchInfo_countsParametersAndMultiplyAccumulatesOfAnMNISTNetwork() async throws {
+        struct Info: Decodable {
+            var parameters: Int
+            var macs: Int
+            var notation: String
+        }
+        let outcome = try await NASDCommand.run(["arch", "info", "[C(32,5,1), SM(10)]", "--input", "1,28,28", "--json"])
+        XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
+        let info = try outcome.decodeOutput(Info.self)
+        XCTAssertEqual(info.parameters, 251_722)
+        XCTAssertEqual(info.macs, 878_080)
+        XCTAssertEqual(info.notation, "[C(32,5,1), SM(10)]")
+    }
+
+    func testArchInfo_rejectsAnInvalidNetworkAsInvalidInput() async throws {
+        let outcome = try await NASDCommand.run(["arch", "info", "[C(32,5,1), SM(10)"])
+        XCTAssertEqual(outcome.exitCode, 2, "\(outcome)")
+        XCTAssertTrue(outcome.standardError.first?.hasPrefix("nasd: ") == true, "\(outcome)")
+    }
+
+    func testStatus_withoutADaemonReadsTheEmptyStateDirectoryAndListsNoRuns() async throws {
+        let state = try makeTemporaryDirectory()
+        let json = try await nasd(["status", "--json"], stateDirectory: state)
+        XCTAssertEqual(json.exitCode, 0, "\(json)")
+        XCTAssertEqual(try json.decodeOutput([RunStatusPayload].self).count, 0)
+        let text = try await nasd(["status"], stateDirectory: state)
+        XCTAssertEqual(text.exitCode, 0, "\(text)")
+        XCTAssertFalse(text.outputText.contains("active"), "\(text)")
+    }
+
+    func testMutatingCommands_withoutADaemonFailNamingTheStateDirectory() async throws {
+        let state = try makeTemporaryDirectory()
+        let configuration = try write(BrokenConfiguration.valid, to: "valid.yaml", in: state)
+        for arguments in [["pause", "x"], ["stop", "x"], ["shutdown"], ["submit", configuration.path]] {
+            let outcome = try await nasd(arguments, stateDirectory: state)
+            XCTAssertEqual(outcome.exitCode, 1, "\(arguments): \(outcome)")
+            XCTAssertEqual(outcome.standardError.count, 1, "\(arguments): \(outcome)")
+            XCTAssertTrue(
+                outcome.errorText.hasPrefix("nasd: no daemon is running for state directory \(state.path)"),
+                "\(arguments): \(outcome)")
+        }
+    }
+}

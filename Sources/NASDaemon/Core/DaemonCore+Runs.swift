@@ -37,7 +37,7 @@ extension DaemonCore {
             run.active[job.trialID] = ActiveJob(
                 jobID: job.id, attempt: job.attempt, workerID: job.workerID, connection: nil,
                 lease: Lease(jobID: job.id.rawValue, workerID: job.workerID, now: now, duration: options.leaseTimeout),
-                budget: trial.epochBudget)
+                budget: trial.epochBudget, curve: try store.curve(of: job.trialID))
         }
         let trials = try store.trials()
         run.countedTrials = trials.filter { $0.reusedFrom == nil && $0.state != .cancelled }.count

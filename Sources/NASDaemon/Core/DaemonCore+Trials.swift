@@ -10,15 +10,23 @@ extension DaemonCore {
         guard record.validationAccuracy.isFinite, (0...1).contains(record.validationAccuracy) else {
             // Acknowledged (so the worker does not resend it forever) but not stored.
             appendLog(
-                ["[nasd] epoch \(record.epoch) ignored: validation accuracy \(record.validationAccuracy) is not in [0, 1]"],
+                [
+                    "[nasd] epoch \(record.epoch) ignored: validation accuracy \(record.validationAccuracy) is not in [0, 1]"
+                ],
                 trial: trialID, in: run)
             return
         }
         do {
             let outcome = try run.store.recordEpochs([EpochReport(trialID: trialID, record: record)])
-            guard outcome.first == .recorded else { return }
+            guard outcome.first == .recorded, var job = run.active[trialID] else { return }
             run.epochsSpent += 1
-            run.active[trialID]?.lease.progressed(now: now.timeIntervalSince1970, duration: options.leaseTimeout)
+            job.lease.progressed(now: now.timeIntervalSince1970, duration: options.leaseTimeout)
+            if record.epoch == job.curve.count + 1 {
+                job.curve.append(record.validationAccuracy)
+            } else {
+                job.curve = try run.store.curve(of: trialID)
+            }
+            run.active[trialID] = job
             if run.pruner != nil {
                 try consultPruner(about: trialID, in: run)
             }
@@ -29,10 +37,13 @@ extension DaemonCore {
 
     /// The pruning decision point: stops the trial when the run's pruner predicts it will not pay.
     private func consultPruner(about trialID: TrialID, in run: RunRuntime) throws {
-        guard var pruner = run.pruner, let job = run.active[trialID],
-            let candidate = try candidate(of: trialID, in: run)
-        else { return }
-        let curve = try run.store.curve(of: trialID)
+        guard var pruner = run.pruner, var job = run.active[trialID] else { return }
+        if job.candidate == nil {
+            job.candidate = try candidate(of: trialID, in: run)
+            run.active[trialID] = job
+        }
+        guard let candidate = job.candidate else { return }
+        let curve = job.curve
         let decision = pruner.decide(candidate: candidate, curve: curve, best: run.bestAccuracy)
         run.pruner = pruner
         guard case .stop(let predicted, let sigma) = decision, curve.count < job.budget else { return }
@@ -51,9 +62,7 @@ extension DaemonCore {
         return try JSONDecoder().decode(Candidate.self, from: proposal.candidate)
     }
 
-    func completeTrial(
-        _ trialID: TrialID, in run: RunRuntime, summary: WorkerMessage.TrialSummary, now: Date
-    ) {
+    func completeTrial(_ trialID: TrialID, in run: RunRuntime, now: Date) {
         do {
             let curve = try run.store.curve(of: trialID)
             guard let final = curve.last else {
@@ -61,14 +70,16 @@ extension DaemonCore {
                     trialID, in: run, reason: "the trainer finished without reporting an epoch", jobEnd: .failed,
                     now: now)
             }
-            let job = run.active[trialID]?.jobID
+            let job = run.active[trialID]
             try run.store.inTransaction {
-                _ = try run.store.finishTrial(trialID, outcome: .completed(finalAccuracy: final), job: job)
+                _ = try run.store.finishTrial(trialID, outcome: .completed(finalAccuracy: final), job: job?.jobID)
                 try deliverOutcome(.completed(curve: curve), of: trialID, in: run)
             }
             run.active[trialID] = nil
             run.bestAccuracy = max(run.bestAccuracy ?? final, final)
-            if let candidate = try candidate(of: trialID, in: run) {
+            if run.pruner != nil || run.gate != nil,
+                let candidate = try job?.candidate ?? candidate(of: trialID, in: run)
+            {
                 run.pruner?.learn(candidate: candidate, curve: curve)
                 run.gate?.learn(candidate: candidate, curve: curve)
             }

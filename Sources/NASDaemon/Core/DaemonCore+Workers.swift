@@ -28,7 +28,7 @@ extension DaemonCore {
             releaseSlot(run: completion.runName, job: completion.jobID, on: connection)
             guard let (run, trialID) = attachedJob(completion.runName, completion.trialID, completion.jobID, connection)
             else { return }
-            completeTrial(trialID, in: run, summary: completion.summary, now: now)
+            completeTrial(trialID, in: run, now: now)
         case .fail(let failure):
             releaseSlot(run: failure.runName, job: failure.jobID, on: connection)
             guard let (run, trialID) = attachedJob(failure.runName, failure.trialID, failure.jobID, connection)

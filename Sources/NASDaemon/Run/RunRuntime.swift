@@ -14,6 +14,11 @@ struct ActiveJob {
     var connection: ConnectionID?
     var lease: Lease
     var budget: Int
+    /// The stored validation curve of this trial so far, kept in step with the store so that the
+    /// pruner is not handed a re-read of the whole curve at every epoch.
+    var curve: [Double] = []
+    /// The trial's candidate, decoded once when a predictor first needs it.
+    var candidate: Candidate?
 
     /// The job id as it travels on the wire.
     var wireID: String { String(jobID.rawValue) }

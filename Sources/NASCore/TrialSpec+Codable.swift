@@ -12,45 +12,53 @@ extension TrialSpec: Codable {
         case input
     }
 
-    /// Reads the JSON form. The architecture comes from `arch` when present, else from `layers`;
-    /// when both are present they must describe the same network. `hyper` defaults to `{}`,
-    /// `start_epoch` to 0 and `input` to `[3,32,32]`.
+    /// Reads the JSON form. The network comes from `arch` when present, else from `layers` (a
+    /// sequential network) or `cell` (a cell); when `arch` and one of those are both present they
+    /// must describe the same network. `hyper` defaults to `{}`, `start_epoch` to 0 and `input` to
+    /// `[3,32,32]`.
     ///
-    /// - Throws: `DecodingError` for a missing or mistyped key, an unparsable `arch`, or an `arch`
-    ///   and `layers` that disagree.
+    /// - Throws: `DecodingError` for a missing or mistyped key, an unparsable `arch`, an `arch`
+    ///   that disagrees with `layers` or `cell`, or both `layers` and `cell`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let layersContainer = try decoder.container(keyedBy: ArchitectureLayersKey.self)
-        var architecture: Architecture?
+        let networkContainer = try decoder.container(keyedBy: NetworkKey.self)
+        var network: Network?
         if let notation = try container.decodeIfPresent(String.self, forKey: .notation) {
             do {
-                architecture = try Architecture(notation: notation)
+                network = try Network(notation: notation)
             } catch {
                 throw DecodingError.dataCorruptedError(
-                    forKey: .notation, in: container,
-                    debugDescription: "invalid notation at offset \(error.offset): \(error.message)")
+                    forKey: .notation, in: container, debugDescription: "invalid notation: \(error)")
             }
         }
-        if layersContainer.contains(.layers) {
-            // Architecture's own Codable reads the `layers` key of this same object.
-            let fromLayers = try Architecture(from: decoder)
-            if let architecture, architecture != fromLayers {
+        let hasLayers = networkContainer.contains(.layers)
+        let hasCell = networkContainer.contains(.cell)
+        if hasLayers && hasCell {
+            throw DecodingError.dataCorruptedError(
+                forKey: .cell, in: networkContainer, debugDescription: "only one of \"layers\" or \"cell\" may be given")
+        }
+        if hasLayers || hasCell {
+            // Network's own Codable reads the `layers` or `cell` key of this same object.
+            let fromStructure = try Network(from: decoder)
+            if let network, network != fromStructure {
                 throw DecodingError.dataCorruptedError(
-                    forKey: .layers, in: layersContainer,
-                    debugDescription: "\"layers\" describes \(fromLayers.notation), \"arch\" \(architecture.notation)")
+                    forKey: hasLayers ? .layers : .cell, in: networkContainer,
+                    debugDescription: "\"\(hasLayers ? "layers" : "cell")\" describes \(fromStructure.notation), "
+                        + "\"arch\" \(network.notation)")
             }
-            architecture = fromLayers
+            network = fromStructure
         }
-        guard let architecture else {
+        guard let network else {
             throw DecodingError.keyNotFound(
                 CodingKeys.notation,
                 DecodingError.Context(
-                    codingPath: decoder.codingPath, debugDescription: "one of \"arch\" or \"layers\" is required"))
+                    codingPath: decoder.codingPath,
+                    debugDescription: "one of \"arch\", \"layers\" or \"cell\" is required"))
         }
         self.init(
             trialID: try container.decode(String.self, forKey: .trialID),
             runName: try container.decode(String.self, forKey: .runName),
-            architecture: architecture,
+            network: network,
             hyperparameters: try container.decodeIfPresent([String: Double].self, forKey: .hyperparameters) ?? [:],
             seed: try container.decode(UInt64.self, forKey: .seed),
             epochBudget: try container.decode(Int.self, forKey: .epochBudget),
@@ -59,14 +67,15 @@ extension TrialSpec: Codable {
             input: try container.decodeIfPresent(TensorShape.self, forKey: .input) ?? .cifar)
     }
 
-    /// Writes the JSON form, with the architecture under both `arch` and `layers`.
+    /// Writes the JSON form, with the network under both `arch` and `layers` (sequential) or
+    /// `cell` (a cell).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(trialID, forKey: .trialID)
         try container.encode(runName, forKey: .runName)
-        try container.encode(architecture.notation, forKey: .notation)
-        // Architecture's own Codable writes `layers` into this same object.
-        try architecture.encode(to: encoder)
+        try container.encode(network.notation, forKey: .notation)
+        // Network's own Codable writes `layers` or `cell` into this same object.
+        try network.encode(to: encoder)
         try container.encode(hyperparameters, forKey: .hyperparameters)
         try container.encode(seed, forKey: .seed)
         try container.encode(epochBudget, forKey: .epochBudget)
@@ -75,8 +84,9 @@ extension TrialSpec: Codable {
         try container.encode(input, forKey: .input)
     }
 
-    /// The key under which `Architecture` writes its layer list.
-    private enum ArchitectureLayersKey: String, CodingKey {
+    /// The keys under which `Network` writes a layer list or a cell.
+    private enum NetworkKey: String, CodingKey {
         case layers
+        case cell
     }
 }

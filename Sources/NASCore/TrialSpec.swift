@@ -2,14 +2,15 @@
 /// and every trainer, built-in or external (documented in docs/trainer-protocol.md).
 ///
 /// Its JSON form (`TrialSpec+Codable.swift`) is the file an external trainer reads: snake-case keys,
-/// and the architecture both as `arch` (bracket notation) and as `layers` (the JSON layer list).
+/// and the network both as `arch` (its notation) and as `layers` (a sequential network's JSON layer
+/// list) or `cell` (a cell's operations and adjacency matrix).
 public struct TrialSpec: Hashable, Sendable {
     /// The trial's identifier, unique within its run.
     public var trialID: String
     /// The run the trial belongs to.
     public var runName: String
     /// The network to train.
-    public var architecture: Architecture
+    public var network: Network
     /// Training hyperparameters (initial learning rate, weight decay, ...), by name.
     public var hyperparameters: [String: Double]
     /// The per-trial seed: the same seed and architecture give the same training run.
@@ -26,12 +27,12 @@ public struct TrialSpec: Hashable, Sendable {
 
     /// Creates a spec; `input` defaults to CIFAR's `[3,32,32]`.
     public init(
-        trialID: String, runName: String, architecture: Architecture, hyperparameters: [String: Double],
+        trialID: String, runName: String, network: Network, hyperparameters: [String: Double],
         seed: UInt64, epochBudget: Int, startEpoch: Int, checkpointDirectory: String, input: TensorShape = .cifar
     ) {
         self.trialID = trialID
         self.runName = runName
-        self.architecture = architecture
+        self.network = network
         self.hyperparameters = hyperparameters
         self.seed = seed
         self.epochBudget = epochBudget
@@ -62,6 +63,20 @@ public struct EpochRecord: Hashable, Sendable {
 }
 
 extension TrialSpec {
+    /// Creates a spec for a sequential network; `input` defaults to CIFAR's `[3,32,32]`.
+    public init(
+        trialID: String, runName: String, architecture: Architecture, hyperparameters: [String: Double],
+        seed: UInt64, epochBudget: Int, startEpoch: Int, checkpointDirectory: String, input: TensorShape = .cifar
+    ) {
+        self.init(
+            trialID: trialID, runName: runName, network: .sequential(architecture), hyperparameters: hyperparameters,
+            seed: seed, epochBudget: epochBudget, startEpoch: startEpoch, checkpointDirectory: checkpointDirectory,
+            input: input)
+    }
+
+    /// The sequential network to train; `nil` when the network is a cell.
+    public var architecture: Architecture? { network.architecture }
+
     /// The epochs this trial still has to train: `startEpoch + 1 … epochBudget` (empty when the
     /// start is at or past the budget).
     public var remainingEpochs: ClosedRange<Int>? {

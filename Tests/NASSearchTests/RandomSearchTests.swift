@@ -5,10 +5,10 @@ import XCTest
 @testable import NASSearch
 
 /// A sampler over a tiny, explicit space, so strategy tests do not depend on the real spaces.
-private struct ListSampler: ArchitectureSampler {
+private struct ListSampler: NetworkSampler {
     let choices: [Architecture]
-    func sampleArchitecture(using generator: inout SeededGenerator) throws(StrategyError) -> Architecture {
-        choices[Int(generator.next() % UInt64(choices.count))]
+    func sampleNetwork(using generator: inout SeededGenerator) throws(StrategyError) -> Network {
+        .sequential(choices[Int(generator.next() % UInt64(choices.count))])
     }
 }
 
@@ -34,7 +34,7 @@ final class RandomSearchTests: XCTestCase {
         var c = RandomSearch(sampler: sampler, hyperparameters: ["lr": 0.1], budget: 10, seed: 8)
         let first = try proposals(&a, count: 20)
         XCTAssertEqual(first, try proposals(&b, count: 20))
-        XCTAssertNotEqual(first.map(\.architecture), try proposals(&c, count: 20).map(\.architecture))
+        XCTAssertNotEqual(first.map(\.network), try proposals(&c, count: 20).map(\.network))
         XCTAssertEqual(first.map(\.proposalID), Array(1...20))
         XCTAssertTrue(first.allSatisfy { $0.budget == 10 && $0.hyperparameters == ["lr": 0.1] })
     }
@@ -46,6 +46,29 @@ final class RandomSearchTests: XCTestCase {
         var restored = RandomSearch(sampler: sampler, hyperparameters: [:], budget: 5, seed: 999)
         try restored.restore(from: snapshot)
         XCTAssertEqual(try proposals(&original, count: 10), try proposals(&restored, count: 10))
+    }
+
+    func testOverTheCellSpace_proposesValidPrunedCells_reproducibly() throws {
+        var configuration = CellSpace.Configuration()
+        configuration.maxVertices = 5
+        configuration.maxEdges = 6
+        configuration.operations = [.conv3x3, .maxPool3x3]
+        let space = try CellSpace(configuration: configuration)
+        var a = RandomSearch(sampler: space, hyperparameters: [:], budget: 108, seed: 11)
+        var b = RandomSearch(sampler: space, hyperparameters: [:], budget: 108, seed: 11)
+        let first = try proposals(&a, count: 30)
+        XCTAssertEqual(first, try proposals(&b, count: 30))
+        for candidate in first {
+            let cell = try XCTUnwrap(candidate.network.cell, "a cell space proposes cells")
+            XCTAssertNil(candidate.network.architecture)
+            XCTAssertEqual(try space.validated(cell), cell, "proposals are pruned and within the limits")
+            XCTAssertFalse(cell.operations.contains(.conv1x1))
+            XCTAssertEqual(try Network(notation: candidate.network.notation), candidate.network)
+        }
+        XCTAssertGreaterThan(Set(first.map(\.network.canonicalHash)).count, 5)
+        // Candidates survive the store's JSON round trip as cells.
+        let decoded = try JSONDecoder().decode([Candidate].self, from: JSONEncoder().encode(first))
+        XCTAssertEqual(decoded, first)
     }
 
     func testCorruptSnapshot_isATypedError() {

@@ -31,10 +31,11 @@ func runTrainer(
     return (result, await collector.records)
 }
 
+/// A spec for `notation`, bracket or cell notation (`Network(notation:)`).
 func makeSpec(
     _ notation: String, budget: Int = 10, startEpoch: Int = 0, seed: UInt64 = 7, hyper: [String: Double] = [:]
 ) throws -> TrialSpec {
     TrialSpec(
-        trialID: "t-1", runName: "test", architecture: try Architecture(notation: notation), hyperparameters: hyper,
+        trialID: "t-1", runName: "test", network: try Network(notation: notation), hyperparameters: hyper,
         seed: seed, epochBudget: budget, startEpoch: startEpoch, checkpointDirectory: "/tmp/nasd-unused")
 }

@@ -19,12 +19,43 @@ final class ReplayTrainerTests: XCTestCase {
 
     func testTrain_servesTheFirstRecordOfTheCanonicalNetwork() async throws {
         let replay = try trainer()
-        XCTAssertEqual(replay.networkCount, 3, "duplicates collapse, cells are not indexed")
+        XCTAssertEqual(replay.networkCount, 4, "duplicates collapse, the cell is indexed too")
         let (result, records) = await runTrainer(replay, try makeSpec("[C(64,3,1), P(2,2), SM(10)]", budget: 5))
         XCTAssertEqual(try result.get(), TrainingOutcome(ending: .budgetReached, lastEpoch: 5))
         XCTAssertEqual(records.map(\.validationAccuracy), [0.2, 0.4, 0.5, 0.55, 0.6])
         XCTAssertEqual(records.map(\.epoch), [1, 2, 3, 4, 5])
         XCTAssertEqual(replay.record(for: try Architecture(notation: "[C(64,3,1), P(2,2), SM(10)]"))?.id, "first")
+    }
+
+    func testTrain_cellRecords_areFoundByTheCanonicalFormOfThePrunedCell() async throws {
+        let records = try CurvesFile.parse(
+            """
+            {"cell":{"ops":[-1,0,1,-2],"adjacency":[[0,1,1,0],[0,0,0,1],[0,0,0,1],[0,0,0,0]]},\
+            "curve":[0.5,0.6,0.7,0.8],"epochs":[4,12,36,108],"id":"nb101"}
+            {"cell":{"ops":["input","conv1x1-bn-relu","output"],"adjacency":[[0,1,0],[0,0,1],[0,0,0]]},\
+            "curve":[0.4],"epochs":[108],"id":"named"}
+            {"cell":{"ops":[-1,0,-2],"adjacency":[[0,1,0],[0,0,0],[0,0,0]]},"curve":[0.1],"id":"disconnected"}
+            {"cell":{"ops":[-1,0,-2,-3],"adjacency":[[0,1,0,0],[0,0,1,0],[0,0,0,0],[0,0,0,0]]},"curve":[0.3],\
+            "epochs":[108],"id":"padded"}
+            """)
+        let replay = ReplayTrainer(records: records, source: "cells.jsonl")
+        XCTAssertEqual(replay.networkCount, 3, "the disconnected cell has no canonical form")
+        // The same graph with its interior vertices in the other order, plus a dangling max-pool.
+        let relabelled = "input,conv1x1-bn-relu,conv3x3-bn-relu,maxpool3x3,output;0>1,0>2,0>3,1>4,2>4"
+        XCTAssertEqual(replay.record(for: try Network(notation: relabelled))?.id, "nb101")
+        XCTAssertEqual(replay.record(for: try Network(notation: "input,conv3x3-bn-relu,output;0>1,1>2"))?.id, "padded")
+
+        let (result, served) = await runTrainer(replay, try makeSpec(relabelled, budget: 108, startEpoch: 4))
+        XCTAssertEqual(try result.get(), TrainingOutcome(ending: .budgetReached, lastEpoch: 108))
+        XCTAssertEqual(served.map(\.epoch), [12, 36, 108])
+        XCTAssertEqual(served.map(\.validationAccuracy), [0.6, 0.7, 0.8])
+
+        let unknown = "input,maxpool3x3,output;0>1,1>2"
+        let (missing, none) = await runTrainer(replay, try makeSpec(unknown, budget: 108))
+        XCTAssertEqual(
+            missing,
+            .failure(.architectureNotRecorded(notation: unknown, canonicalNotation: unknown, curvesFile: "cells.jsonl")))
+        XCTAssertTrue(none.isEmpty)
     }
 
     func testTrain_unknownArchitecture_isAnErrorThatNamesIt() async throws {
@@ -101,7 +132,7 @@ final class ReplayTrainerTests: XCTestCase {
         try Data(curves.utf8).write(to: url)
         let replay = try ReplayTrainer(contentsOf: url)
         XCTAssertEqual(replay.source, url.path)
-        XCTAssertEqual(replay.networkCount, 3)
+        XCTAssertEqual(replay.networkCount, 4)
     }
 
     func testLoad_malformedFile_namesThePathLineAndField() throws {

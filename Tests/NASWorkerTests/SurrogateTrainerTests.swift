@@ -16,6 +16,16 @@ final class SurrogateTrainerTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(records[5].metrics["learning_rate"]), 0.005, accuracy: 1e-12)
     }
 
+    func testTrain_aCell_failsWithUnsupportedNetwork_beforeAnyEpoch() async throws {
+        let cell = "input,conv3x3-bn-relu,output;0>1,1>2"
+        let (result, records) = await runTrainer(SurrogateTrainer(), try makeSpec(cell, budget: 4))
+        XCTAssertEqual(result, .failure(.unsupportedNetwork(trainer: "surrogate", notation: cell)))
+        XCTAssertTrue(records.isEmpty)
+        if case .failure(let error) = result {
+            XCTAssertTrue(error.description.contains("sequential networks only"), error.description)
+        }
+    }
+
     func testTrain_resumingFromStartEpoch_reportsTheSameTailAsAFreshRun() async throws {
         let fresh = await runTrainer(SurrogateTrainer(), try makeSpec(notation, budget: 12)).1
         let (result, resumed) = await runTrainer(SurrogateTrainer(), try makeSpec(notation, budget: 12, startEpoch: 5))
@@ -73,6 +83,6 @@ final class SurrogateTrainerTests: XCTestCase {
         guard case .failure(.invalidArchitecture(let named, _)) = result else {
             return XCTFail("expected invalidArchitecture, got \(result)")
         }
-        XCTAssertEqual(named, spec.architecture.notation)
+        XCTAssertEqual(named, spec.network.notation)
     }
 }

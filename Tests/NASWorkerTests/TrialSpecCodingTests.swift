@@ -38,7 +38,7 @@ final class TrialSpecCodingTests: XCTestCase {
     func testDecode_fromNotationAlone_appliesDefaults() throws {
         let json = #"{"trial_id":"a","run":"r","arch":"[C(64,3,1), SM(10)]","seed":3,"budget":5,"checkpoint_dir":"/c"}"#
         let decoded = try JSONDecoder().decode(TrialSpec.self, from: Data(json.utf8))
-        XCTAssertEqual(decoded.architecture.notation, "[C(64,3,1), SM(10)]")
+        XCTAssertEqual(decoded.architecture?.notation, "[C(64,3,1), SM(10)]")
         XCTAssertEqual(decoded.startEpoch, 0)
         XCTAssertEqual(decoded.hyperparameters, [:])
         XCTAssertEqual(decoded.input, .cifar)
@@ -50,7 +50,7 @@ final class TrialSpecCodingTests: XCTestCase {
             {"type":"softmax","classes":10}],"seed":3,"budget":5,"checkpoint_dir":"/c"}
             """
         let decoded = try JSONDecoder().decode(TrialSpec.self, from: Data(json.utf8))
-        XCTAssertEqual(decoded.architecture.notation, "[C(64,3,1), SM(10)]")
+        XCTAssertEqual(decoded.architecture?.notation, "[C(64,3,1), SM(10)]")
     }
 
     func testDecode_rejectsDisagreeingNotationAndLayers_andMissingArchitecture() {
@@ -63,6 +63,56 @@ final class TrialSpecCodingTests: XCTestCase {
         XCTAssertThrowsError(try JSONDecoder().decode(TrialSpec.self, from: Data(missing.utf8)))
         let badNotation = #"{"trial_id":"a","run":"r","arch":"[C(64", "seed":3,"budget":5,"checkpoint_dir":"/c"}"#
         XCTAssertThrowsError(try JSONDecoder().decode(TrialSpec.self, from: Data(badNotation.utf8)))
+    }
+
+    func testCellSpec_writesArchAndCell_andRoundTrips() throws {
+        let cell = try Cell(notation: "input,conv3x3-bn-relu,maxpool3x3,output;0>1,0>2,1>3,2>3")
+        var cellSpec = spec
+        cellSpec.network = .cell(cell)
+        let json = try object(JSONEncoder().encode(cellSpec))
+        XCTAssertEqual(
+            Set(json.keys),
+            ["trial_id", "run", "arch", "cell", "hyper", "seed", "budget", "start_epoch", "checkpoint_dir", "input"])
+        XCTAssertEqual(json["arch"] as? String, cell.notation)
+        let cellObject = try XCTUnwrap(json["cell"] as? [String: Any])
+        XCTAssertEqual(cellObject["ops"] as? [String], ["input", "conv3x3-bn-relu", "maxpool3x3", "output"])
+        XCTAssertEqual(cellObject["adjacency"] as? [[Int]], cell.matrix)
+        XCTAssertNil(cellSpec.architecture)
+        XCTAssertEqual(try JSONDecoder().decode(TrialSpec.self, from: JSONEncoder().encode(cellSpec)), cellSpec)
+    }
+
+    func testCellSpec_decodesFromCellAlone_andFromArchAlone_andRejectsDisagreement() throws {
+        let fromCell = """
+            {"trial_id":"a","run":"r","cell":{"ops":["input","conv1x1-bn-relu","output"],            "adjacency":[[0,1,0],[0,0,1],[0,0,0]]},"seed":3,"budget":5,"checkpoint_dir":"/c"}
+            """
+        let decoded = try JSONDecoder().decode(TrialSpec.self, from: Data(fromCell.utf8))
+        XCTAssertEqual(decoded.network.notation, "input,conv1x1-bn-relu,output;0>1,1>2")
+        let fromArch = """
+            {"trial_id":"a","run":"r","arch":"input,conv1x1-bn-relu,output;0>1,1>2","seed":3,"budget":5,            "checkpoint_dir":"/c"}
+            """
+        XCTAssertEqual(try JSONDecoder().decode(TrialSpec.self, from: Data(fromArch.utf8)).network, decoded.network)
+        let disagreeing = """
+            {"trial_id":"a","run":"r","arch":"input,conv3x3-bn-relu,output;0>1,1>2","cell":{"ops":["input",            "conv1x1-bn-relu","output"],"adjacency":[[0,1,0],[0,0,1],[0,0,0]]},"seed":3,"budget":5,"checkpoint_dir":"/c"}
+            """
+        XCTAssertThrowsError(try JSONDecoder().decode(TrialSpec.self, from: Data(disagreeing.utf8)))
+        let both = """
+            {"trial_id":"a","run":"r","layers":[{"type":"softmax","classes":10}],"cell":{"ops":["input","output"],            "adjacency":[[0,1],[0,0]]},"seed":3,"budget":5,"checkpoint_dir":"/c"}
+            """
+        XCTAssertThrowsError(try JSONDecoder().decode(TrialSpec.self, from: Data(both.utf8)))
+    }
+
+    func testSequentialSpecJSON_isUnchangedByTheNetworkModel() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(spec), as: UTF8.self)
+        XCTAssertEqual(
+            json,
+            #"{"arch":"[C(64,3,1), P(2,2), D(1,2), SM(10)]","budget":20,"#
+                + #""checkpoint_dir":"\/runs\/demo\/checkpoints\/t-17","hyper":{"learning_rate":0.01,"#
+                + #""weight_decay":0.0001},"input":[1,28,28],"layers":[{"filters":64,"kernel":3,"stride":1,"#
+                + #""type":"conv"},{"kernel":2,"stride":2,"type":"maxpool"},{"count":2,"index":1,"type":"dropout"},"#
+                + #"{"classes":10,"type":"softmax"}],"run":"demo","seed":18446744073709551615,"start_epoch":4,"#
+                + #""trial_id":"t-17"}"#)
     }
 
     func testEpochRecord_flattensMetrics_andRoundTrips() throws {

@@ -7,6 +7,12 @@ extension RecordedCell {
         case invalidCell(CellError)
     }
 
+    /// A record of `cell` as it is, with operation names (`"conv3x3-bn-relu"`, …) and its 0/1
+    /// matrix; `cell()` gives the cell back.
+    public init(_ cell: Cell) {
+        self.init(operations: cell.operations.map { .name($0.rawValue) }, adjacency: cell.matrix)
+    }
+
     /// The cell this record describes.
     ///
     /// An operation is read as a NAS-Bench-101 label (`-1` input, `-2` output, `0` conv3×3, `1`

@@ -117,12 +117,7 @@ public struct Cell: Hashable, Sendable {
     ///
     /// - Throws: `CellError.outputUnreachable` when the cell has no input→output path.
     public func canonicalNotation() throws(CellError) -> String {
-        let cell = try canonicalForm()
-        var edges: [String] = []
-        for i in 0..<cell.vertexCount {
-            for j in 0..<cell.vertexCount where cell.adjacency[i][j] { edges.append("\(i)>\(j)") }
-        }
-        return cell.operations.map(\.rawValue).joined(separator: ",") + ";" + edges.joined(separator: ",")
+        try canonicalForm().notation
     }
 
     /// A stable identity of the cell's isomorphism class: the SHA-256 hex digest of

@@ -97,10 +97,13 @@ public struct SurrogateBenchmark: Hashable, Sendable {
 
     /// The curve for a trial spec: its architecture, input, hyperparameters, seed and budget.
     ///
+    /// - Returns: the curve, or `nil` when the spec's network is a cell (the surrogate models
+    ///   sequential networks only).
     /// - Throws: `ArchitectureError` when the network cannot be built for the spec's input.
-    public func curve(for spec: TrialSpec) throws(ArchitectureError) -> [Double] {
-        try curve(
-            for: spec.architecture, input: spec.input, hyperparameters: spec.hyperparameters, seed: spec.seed,
+    public func curve(for spec: TrialSpec) throws(ArchitectureError) -> [Double]? {
+        guard let architecture = spec.architecture else { return nil }
+        return try curve(
+            for: architecture, input: spec.input, hyperparameters: spec.hyperparameters, seed: spec.seed,
             budget: spec.epochBudget)
     }
 

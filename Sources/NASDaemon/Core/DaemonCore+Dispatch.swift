@@ -67,13 +67,13 @@ extension DaemonCore {
     /// Turns a candidate into a trial: reuses a finished identical trial, joins one in flight, or
     /// queues a new one.
     private func admit(_ candidate: Candidate, to run: RunRuntime) throws {
-        let architecture = candidate.architecture
+        let network = candidate.network
         let identityKey = TrialIdentity.key(
-            canonicalHash: architecture.canonicalHash, hyperparameters: candidate.hyperparameters,
+            canonicalHash: network.canonicalHash, hyperparameters: candidate.hyperparameters,
             epochBudget: candidate.budget)
         let encoded = try JSONEncoder().encode(candidate)
         let newTrial = NewTrial(
-            canonicalNotation: architecture.canonicalNotation, proposedNotation: architecture.notation,
+            canonicalNotation: network.canonicalNotation, proposedNotation: network.notation,
             identityKey: identityKey, hyperparameters: candidate.hyperparameters, epochBudget: candidate.budget,
             source: "\(run.strategy.kind)#\(candidate.proposalID)")
         try run.store.inTransaction {
@@ -104,12 +104,12 @@ extension DaemonCore {
         guard var session = workers[connection] else { return }
         do {
             guard let trial = try run.store.trial(trialID) else { return }
-            let architecture = try Architecture(notation: trial.proposedNotation)
+            let network = try Network(notation: trial.proposedNotation)
             let deadline = now.addingTimeInterval(options.leaseTimeout)
             let job = try run.store.dispatchTrial(trialID, to: session.workerID, leaseDeadline: deadline)
             var seedGenerator = SeededGenerator.derived(from: run.configuration.seed, stream: trial.identityKey)
             let spec = TrialSpec(
-                trialID: String(trialID.rawValue), runName: run.name, architecture: architecture,
+                trialID: String(trialID.rawValue), runName: run.name, network: network,
                 hyperparameters: trial.hyperparameters, seed: seedGenerator.next(), epochBudget: trial.epochBudget,
                 startEpoch: 0, checkpointDirectory: run.checkpointDirectory(for: trialID),
                 input: run.configuration.training.input)

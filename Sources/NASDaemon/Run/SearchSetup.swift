@@ -14,8 +14,9 @@ public enum SearchSetup {
         public var description: String { "\(keyPath): \(message)" }
     }
 
-    /// The sampler of the configured space, with its parameter / FLOP limits.
-    public static func makeSampler(for space: SearchSpaceConfiguration) throws -> any ArchitectureSampler {
+    /// The sampler of the configured space, with its parameter / FLOP limits (sequential spaces;
+    /// a cell space has its own vertex and edge limits).
+    public static func makeSampler(for space: SearchSpaceConfiguration) throws -> any NetworkSampler {
         let constraints = ArchitectureConstraints(
             maxParameters: space.limits.maxParameters, maxMACs: space.limits.maxFLOPs)
         switch space.kind {
@@ -50,10 +51,12 @@ public enum SearchSetup {
             }
             configuration.constraints = constraints
             return try BlockSpace(configuration: configuration)
-        case .cell:
-            throw Unsupported(
-                keyPath: "space.kind",
-                message: "cell spaces need a cell-aware trainer and strategy, which this build does not have yet")
+        case .cell(let options):
+            var configuration = CellSpace.Configuration()
+            configuration.maxVertices = options.maxNodes
+            configuration.maxEdges = options.maxEdges
+            configuration.operations = options.operations.map(cellOperation)
+            return try CellSpace(configuration: configuration)
         }
     }
 
@@ -118,6 +121,15 @@ public enum SearchSetup {
             return shares + [total > 0 ? end : 1]
         }
         return try BlockTransitionMatrix(rows: rows)
+    }
+
+    /// The cell operation a configuration's `ops` entry names.
+    private static func cellOperation(_ operation: NASConfig.CellOperation) -> NASCore.CellOperation {
+        switch operation {
+        case .conv3x3: return .conv3x3
+        case .conv1x1: return .conv1x1
+        case .maxpool3x3: return .maxPool3x3
+        }
     }
 
     private static func absolutePath(_ path: String, base: URL) -> String {

@@ -17,13 +17,19 @@ public enum RunExport {
         var records: [CurveRecord] = []
         for trial in try store.trials() where trial.reusedFrom == nil {
             let epochs = try store.epochs(of: trial.id)
-            guard !epochs.isEmpty, let architecture = try? Architecture(notation: trial.proposedNotation) else {
-                continue
+            guard !epochs.isEmpty, let network = try? Network(notation: trial.proposedNotation) else { continue }
+            let curveNetwork: CurveNetwork
+            var analysis: ArchitectureAnalysis?
+            switch network {
+            case .sequential(let architecture):
+                curveNetwork = .notation(architecture)
+                analysis = try? architecture.analyze(input: input)
+            case .cell(let cell):
+                curveNetwork = .cell(RecordedCell(cell))
             }
-            let analysis = try? architecture.analyze(input: input)
             records.append(
                 CurveRecord(
-                    network: .notation(architecture), curve: epochs.map(\.validationAccuracy),
+                    network: curveNetwork, curve: epochs.map(\.validationAccuracy),
                     epochs: epochs.map(\.epoch), budget: trial.epochBudget, isComplete: trial.state == .completed,
                     hyperparameters: trial.hyperparameters, input: input, parameters: analysis?.parameters,
                     flops: analysis?.macs, id: String(trial.id.rawValue)))

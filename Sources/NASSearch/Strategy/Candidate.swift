@@ -6,17 +6,27 @@ public struct Candidate: Hashable, Sendable, Codable {
     /// and "continue" proposals refer to it, so a strategy never needs the daemon's trial ids.
     public var proposalID: Int
     /// The network to train.
-    public var architecture: Architecture
+    public var network: Network
     /// Training hyperparameters passed to the trainer.
     public var hyperparameters: [String: Double]
     /// The number of epochs to train to.
     public var budget: Int
 
-    public init(proposalID: Int, architecture: Architecture, hyperparameters: [String: Double], budget: Int) {
+    public init(proposalID: Int, network: Network, hyperparameters: [String: Double], budget: Int) {
         self.proposalID = proposalID
-        self.architecture = architecture
+        self.network = network
         self.hyperparameters = hyperparameters
         self.budget = budget
+    }
+
+    /// The stored JSON keys. The network keeps the key `architecture` it had when candidates were
+    /// sequential only (a sequential network's JSON is unchanged), so stores written by earlier
+    /// builds still decode.
+    private enum CodingKeys: String, CodingKey {
+        case proposalID
+        case network = "architecture"
+        case hyperparameters
+        case budget
     }
 }
 

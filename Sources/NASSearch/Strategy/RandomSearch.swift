@@ -12,7 +12,7 @@ public struct RandomSearch: SearchStrategy {
         var observed: Int
     }
 
-    private let sampler: any ArchitectureSampler
+    private let sampler: any NetworkSampler
     private let hyperparameters: [String: Double]
     private let budget: Int
     private var state: State
@@ -24,7 +24,7 @@ public struct RandomSearch: SearchStrategy {
     ///   - hyperparameters: the training hyperparameters every candidate gets.
     ///   - budget: the epoch budget of every candidate.
     ///   - seed: the run seed.
-    public init(sampler: any ArchitectureSampler, hyperparameters: [String: Double], budget: Int, seed: UInt64) {
+    public init(sampler: any NetworkSampler, hyperparameters: [String: Double], budget: Int, seed: UInt64) {
         self.sampler = sampler
         self.hyperparameters = hyperparameters
         self.budget = budget
@@ -37,9 +37,9 @@ public struct RandomSearch: SearchStrategy {
     public var phase: String { "sampling (\(state.nextProposalID - 1) proposed, \(state.observed) observed)" }
 
     public mutating func propose() throws(StrategyError) -> Proposal {
-        let architecture = try sampler.sampleArchitecture(using: &state.generator)
+        let network = try sampler.sampleNetwork(using: &state.generator)
         let candidate = Candidate(
-            proposalID: state.nextProposalID, architecture: architecture, hyperparameters: hyperparameters,
+            proposalID: state.nextProposalID, network: network, hyperparameters: hyperparameters,
             budget: budget)
         state.nextProposalID += 1
         return .train(candidate)

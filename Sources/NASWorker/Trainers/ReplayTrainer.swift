@@ -4,10 +4,11 @@ import NASCore
 /// The built-in replay trainer: serves recorded curves from a curves file, so real recorded runs
 /// can go through the whole system.
 ///
-/// A trial's network is looked up by its canonical form (the notation without dropout); when the
-/// file has several rows for one canonical network, the first row wins. Rows given as a `cell` are
-/// kept out of the index (a trial spec carries a sequential architecture). The trial's
-/// hyperparameters, seed and input do not take part in the lookup.
+/// A trial's network is looked up by its canonical form (`Network.canonicalNotation`: the notation
+/// without dropout, or the canonical form of the pruned cell, so isomorphic cells share a record);
+/// when the file has several rows for one canonical network, the first row wins. A `cell` row that
+/// is not a valid cell (unknown operation, no input→output path) is left out of the index. The
+/// trial's hyperparameters, seed and input do not take part in the lookup.
 ///
 /// It serves the recorded points whose epoch index lies in `startEpoch + 1 … epochBudget`, in
 /// order. A recorded curve that ends before the budget ends the trial at its last recorded epoch
@@ -29,8 +30,15 @@ public struct ReplayTrainer: Trainer {
     public init(records: [CurveRecord], source: String = "curves", epochDelay: Duration = .zero) {
         var index: [String: CurveRecord] = [:]
         for record in records {
-            guard let architecture = record.network.architecture else { continue }
-            let key = architecture.canonicalNotation
+            let network: Network
+            switch record.network {
+            case .notation(let architecture), .layers(let architecture):
+                network = .sequential(architecture)
+            case .cell(let recorded):
+                guard let cell = try? recorded.cell(), (try? cell.pruned()) != nil else { continue }
+                network = .cell(cell)
+            }
+            let key = network.canonicalNotation
             if index[key] == nil { index[key] = record }
         }
         self.source = source
@@ -66,7 +74,13 @@ public struct ReplayTrainer: Trainer {
 
     /// The record served for a network: the first row with the same canonical form.
     public func record(for architecture: Architecture) -> CurveRecord? {
-        recordsByCanonicalNotation[architecture.canonicalNotation]
+        record(for: .sequential(architecture))
+    }
+
+    /// The record served for a network, sequential or cell: the first row with the same
+    /// canonical form.
+    public func record(for network: Network) -> CurveRecord? {
+        recordsByCanonicalNotation[network.canonicalNotation]
     }
 
     /// Reports the recorded epochs in `startEpoch + 1 … epochBudget`.
@@ -76,10 +90,9 @@ public struct ReplayTrainer: Trainer {
         _ spec: TrialSpec, report: @Sendable (EpochRecord) async -> EpochDecision
     ) async throws(TrainerError) -> TrainingOutcome {
         try EpochPacing.check(spec)
-        guard let record = record(for: spec.architecture) else {
+        guard let record = record(for: spec.network) else {
             throw .architectureNotRecorded(
-                notation: spec.architecture.notation, canonicalNotation: spec.architecture.canonicalNotation,
-                curvesFile: source)
+                notation: spec.network.notation, canonicalNotation: spec.network.canonicalNotation, curvesFile: source)
         }
         let points = zip(record.epochs, record.curve).filter { $0.0 > spec.startEpoch && $0.0 <= spec.epochBudget }
         var lastEpoch = spec.startEpoch

@@ -24,16 +24,22 @@ public struct SurrogateTrainer: Trainer {
     /// Reports epochs `startEpoch + 1 … epochBudget` of the surrogate curve, each with a
     /// `learning_rate` metric (the rate in force during that epoch).
     ///
-    /// - Throws: `.invalidSpec`, `.invalidArchitecture`, or `.cancelled`.
+    /// - Throws: `.invalidSpec`, `.unsupportedNetwork` for a cell, `.invalidArchitecture`, or
+    ///   `.cancelled`.
     public func train(
         _ spec: TrialSpec, report: @Sendable (EpochRecord) async -> EpochDecision
     ) async throws(TrainerError) -> TrainingOutcome {
         try EpochPacing.check(spec)
+        guard let architecture = spec.architecture else {
+            throw .unsupportedNetwork(trainer: name, notation: spec.network.notation)
+        }
         let curve: [Double]
         do {
-            curve = try benchmark.curve(for: spec)
+            curve = try benchmark.curve(
+                for: architecture, input: spec.input, hyperparameters: spec.hyperparameters, seed: spec.seed,
+                budget: spec.epochBudget)
         } catch {
-            throw .invalidArchitecture(notation: spec.architecture.notation, error)
+            throw .invalidArchitecture(notation: architecture.notation, error)
         }
         guard let epochs = spec.remainingEpochs else {
             return TrainingOutcome(ending: .budgetReached, lastEpoch: spec.startEpoch)

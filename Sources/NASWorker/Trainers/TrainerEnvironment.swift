@@ -18,7 +18,7 @@ public enum TrainerEnvironment {
     public static let trialIDKey = "NASD_TRIAL_ID"
     /// `NASD_RUN`: the run's name.
     public static let runNameKey = "NASD_RUN"
-    /// `NASD_ARCH`: the network in bracket notation.
+    /// `NASD_ARCH`: the network's notation (bracket notation, or cell notation for a cell).
     public static let notationKey = "NASD_ARCH"
     /// `NASD_SEED`: the per-trial seed, decimal.
     public static let seedKey = "NASD_SEED"
@@ -41,7 +41,7 @@ public enum TrainerEnvironment {
             specPathKey: specPath,
             trialIDKey: spec.trialID,
             runNameKey: spec.runName,
-            notationKey: spec.architecture.notation,
+            notationKey: spec.network.notation,
             seedKey: String(spec.seed),
             epochBudgetKey: String(spec.epochBudget),
             startEpochKey: String(spec.startEpoch),

@@ -6,6 +6,9 @@ public enum TrainerError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidSpec(trialID: String, epochBudget: Int, startEpoch: Int)
     /// The network cannot be built for the spec's input.
     case invalidArchitecture(notation: String, ArchitectureError)
+    /// The trainer cannot train this kind of network (the surrogate models sequential networks
+    /// only, so it refuses a cell).
+    case unsupportedNetwork(trainer: String, notation: String)
     /// The replay trainer has no curve for this network (looked up by its canonical form).
     case architectureNotRecorded(notation: String, canonicalNotation: String, curvesFile: String)
     /// The calling task was cancelled; `lastEpoch` is the last epoch reported.
@@ -28,6 +31,8 @@ public enum TrainerError: Error, Hashable, Sendable, CustomStringConvertible {
             return "trial \(trialID): cannot train epochs \(start + 1)…\(budget) (budget \(budget), start \(start))"
         case .invalidArchitecture(let notation, let error):
             return "cannot build \(notation): \(error)"
+        case .unsupportedNetwork(let trainer, let notation):
+            return "the \(trainer) trainer trains sequential networks only, not the cell \(notation)"
         case .architectureNotRecorded(let notation, let canonical, let file):
             return "no curve for \(notation) (canonical \(canonical)) in \(file)"
         case .cancelled(let trialID, let lastEpoch):

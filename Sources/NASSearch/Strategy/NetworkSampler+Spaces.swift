@@ -1,0 +1,34 @@
+import NASCore
+
+extension MetaQNNSpace: NetworkSampler {
+    /// A random MetaQNN network (`sample(using:)`), as a sequential network.
+    public func sampleNetwork(using generator: inout SeededGenerator) throws(StrategyError) -> Network {
+        do {
+            return .sequential(try sample(using: &generator))
+        } catch {
+            throw .spaceExhausted("\(error)")
+        }
+    }
+}
+
+extension BlockSpace: NetworkSampler {
+    /// A random block network (`sample(using:)`), as a sequential network.
+    public func sampleNetwork(using generator: inout SeededGenerator) throws(StrategyError) -> Network {
+        do {
+            return .sequential(try sample(using: &generator))
+        } catch {
+            throw .spaceExhausted("\(error)")
+        }
+    }
+}
+
+extension CellSpace: NetworkSampler {
+    /// A random valid cell (`sample(using:)`, already pruned).
+    public func sampleNetwork(using generator: inout SeededGenerator) throws(StrategyError) -> Network {
+        do {
+            return .cell(try sample(using: &generator))
+        } catch {
+            throw .spaceExhausted("\(error)")
+        }
+    }
+}

@@ -367,4 +367,60 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertTrue(messages(actions, to: 1).contains(.ack(.init(seq: 1))))
         XCTAssertEqual(try harness.store("t").curve(of: try XCTUnwrap(TrialID(assignment.spec.trialID))), [])
     }
+
+    func testCellSpaceRun_dispatchesCellSpecs_toTheReplayTrainer_andExportsCellRecords() throws {
+        let harness = try CoreHarness()
+        let yaml = """
+            name: cells
+            seed: 9
+            space: {kind: cell, max_nodes: 5, max_edges: 6, ops: [conv3x3, maxpool3x3]}
+            strategy: {kind: random}
+            training: {epochs: 2}
+            trainer: {builtin: replay, file: curves.jsonl}
+            end: {max_trials: 4}
+            """
+        guard case .ok = harness.submit(yaml) else { return XCTFail("submit refused: \(harness.replies)") }
+        var actions = harness.hello(1, worker: "w1")
+        var seq: UInt64 = 0
+        var trained: [Network] = []
+        while let (_, assignment) = assignments(actions).first {
+            let cell = try XCTUnwrap(assignment.spec.network.cell, "a cell space dispatches cells")
+            XCTAssertLessThanOrEqual(cell.vertexCount, 5)
+            XCTAssertLessThanOrEqual(cell.edgeCount, 6)
+            XCTAssertFalse(cell.operations.contains(.conv1x1))
+            XCTAssertEqual(
+                assignment.trainer, .replay(path: harness.directory.appendingPathComponent("curves.jsonl").path))
+            trained.append(assignment.spec.network)
+            for epoch in 1...2 {
+                seq += 1
+                _ = harness.send([
+                    .workerMessage(
+                        ConnectionID(1),
+                        progress(assignment, epoch: epoch, accuracy: 0.3 + 0.1 * Double(trained.count), seq: seq))
+                ])
+            }
+            seq += 1
+            actions = harness.send([.workerMessage(ConnectionID(1), completion(assignment, seq: seq))])
+            XCTAssertLessThanOrEqual(trained.count, 4, "never more trials than max_trials")
+        }
+        XCTAssertEqual(trained.count, 4)
+        XCTAssertEqual(Set(trained.map(\.canonicalHash)).count, 4, "isomorphic cells are one trial")
+        let store = try harness.store("cells")
+        XCTAssertEqual(try store.run()?.state, .finished)
+        let completed = try store.trials(in: [.completed]).filter { $0.reusedFrom == nil }
+        XCTAssertEqual(completed.count, 4)
+        for trial in completed {
+            let network = try Network(notation: trial.proposedNotation)
+            XCTAssertEqual(trial.canonicalNotation, network.canonicalNotation)
+            XCTAssertEqual(trial.canonicalNotation, try network.cell?.canonicalNotation())
+        }
+        let exported = try RunExport.curveRecords(of: store)
+        XCTAssertEqual(exported.count, 4)
+        let exportedHashes = try exported.map { record -> String? in
+            guard case .cell(let recorded) = record.network else { return nil }
+            return try recorded.cell().canonicalHash()
+        }
+        XCTAssertEqual(Set(exportedHashes), Set(trained.map(\.canonicalHash)), "exported as cell records")
+        XCTAssertEqual(try CurvesFile.parse(try CurvesFile.format(exported)), exported)
+    }
 }

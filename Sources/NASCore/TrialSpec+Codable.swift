@@ -35,7 +35,8 @@ extension TrialSpec: Codable {
         let hasCell = networkContainer.contains(.cell)
         if hasLayers && hasCell {
             throw DecodingError.dataCorruptedError(
-                forKey: .cell, in: networkContainer, debugDescription: "only one of \"layers\" or \"cell\" may be given")
+                forKey: .cell, in: networkContainer,
+                debugDescription: "only one of \"layers\" or \"cell\" may be given")
         }
         if hasLayers || hasCell {
             // Network's own Codable reads the `layers` or `cell` key of this same object.

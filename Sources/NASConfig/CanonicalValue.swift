@@ -1,3 +1,5 @@
+import NASCore
+
 /// A JSON value with one rendering: object keys sorted, `", "` and `": "` separators, integers
 /// without a fraction, floats in Swift's shortest round-trip form. Used for the search identity.
 enum CanonicalValue: Hashable, Sendable {
@@ -21,12 +23,12 @@ enum CanonicalValue: Hashable, Sendable {
         case .number(let value):
             return value.isFinite ? String(value) : "null"
         case .string(let value):
-            return Self.quoted(value)
+            return JSONStringLiteral.quoted(value)
         case .array(let items):
             return "[" + items.map(\.rendered).joined(separator: ", ") + "]"
         case .object(let members):
             let body = members.keys.sorted().map { key in
-                Self.quoted(key) + ": " + (members[key] ?? .null).rendered
+                JSONStringLiteral.quoted(key) + ": " + (members[key] ?? .null).rendered
             }
             return "{" + body.joined(separator: ", ") + "}"
         }
@@ -81,26 +83,5 @@ enum CanonicalValue: Hashable, Sendable {
         default:
             return [(path, self)]
         }
-    }
-
-    private static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
     }
 }

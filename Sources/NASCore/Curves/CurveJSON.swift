@@ -55,7 +55,7 @@ enum CurveJSON: Hashable, Sendable {
         case .number(let value):
             output += Self.format(value)
         case .string(let value):
-            output += Self.quote(value)
+            output += JSONStringLiteral.quoted(value)
         case .array(let values):
             output += "["
             for (index, value) in values.enumerated() {
@@ -71,7 +71,7 @@ enum CurveJSON: Hashable, Sendable {
             }
             for (index, key) in keys.enumerated() {
                 if index > 0 { output += "," }
-                output += Self.quote(key)
+                output += JSONStringLiteral.quoted(key)
                 output += ":"
                 members[key, default: .null].write(to: &output)
             }
@@ -84,27 +84,6 @@ enum CurveJSON: Hashable, Sendable {
     static func format(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
         return value.description
-    }
-
-    /// A JSON string literal with the escapes RFC 8259 requires.
-    static func quote(_ string: String) -> String {
-        var output = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
-        return output
     }
 }
 

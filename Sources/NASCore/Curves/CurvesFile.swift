@@ -96,7 +96,7 @@ public enum CurvesFile {
         if let parameters = record.parameters { members.append(("params", .integer(parameters))) }
         if let flops = record.flops { members.append(("flops", .integer(flops))) }
         if let id = record.id { members.append(("id", .string(id))) }
-        return "{" + members.map { CurveJSON.quote($0.0) + ":" + $0.1.serialized }.joined(separator: ",") + "}"
+        return "{" + members.map { JSONStringLiteral.quoted($0.0) + ":" + $0.1.serialized }.joined(separator: ",") + "}"
     }
 
     // MARK: - Reading

@@ -48,7 +48,7 @@ public final class EventLoop: @unchecked Sendable {
             condition.lock()
             let wakeAt = lastTick.addingTimeInterval(tickInterval)
             while pending.isEmpty && Date() < wakeAt {
-                condition.wait(until: wakeAt)
+                _ = condition.wait(until: wakeAt)
             }
             var batch = pending
             pending.removeAll(keepingCapacity: true)

@@ -1,3 +1,5 @@
+import NASCore
+
 /// Builds the small JSON objects the store writes into `events.detail`.
 enum EventDetail {
     /// A JSON object with sorted keys; `.blob` values are written as their byte count.
@@ -5,13 +7,13 @@ enum EventDetail {
         var text = "{"
         for (offset, key) in fields.keys.sorted().enumerated() {
             if offset > 0 { text += "," }
-            NumberDictionaryJSON.appendQuoted(key, to: &text)
+            text += JSONStringLiteral.quoted(key)
             text += ":"
             switch fields[key] ?? .null {
             case .null: text += "null"
             case .integer(let value): text += String(value)
             case .real(let value): text += value.isFinite ? "\(value)" : "null"
-            case .text(let value): NumberDictionaryJSON.appendQuoted(value, to: &text)
+            case .text(let value): text += JSONStringLiteral.quoted(value)
             case .blob(let value): text += String(value.count)
             }
         }

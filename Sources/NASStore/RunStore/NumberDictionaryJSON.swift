@@ -1,4 +1,5 @@
 import Foundation
+import NASCore
 
 /// The JSON form of a flat `[String: Double]` (hyperparameters, epoch metrics), with sorted keys.
 ///
@@ -13,32 +14,13 @@ enum NumberDictionaryJSON {
         var text = "{"
         for (offset, key) in values.keys.sorted().enumerated() {
             if offset > 0 { text += "," }
-            appendQuoted(key, to: &text)
+            text += JSONStringLiteral.quoted(key)
             text += ":"
             let value = values[key] ?? .nan
             text += value.isFinite ? "\(value)" : "null"
         }
         text += "}"
         return text
-    }
-
-    /// Appends `string` as a JSON string literal.
-    static func appendQuoted(_ string: String, to text: inout String) {
-        text += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                text += String(format: "\\u%04x", scalar.value)
-            default:
-                text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
     }
 
     /// Decodes a JSON object of numbers (and `null`s, skipped).

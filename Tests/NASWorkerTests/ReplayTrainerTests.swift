@@ -54,7 +54,8 @@ final class ReplayTrainerTests: XCTestCase {
         let (missing, none) = await runTrainer(replay, try makeSpec(unknown, budget: 108))
         XCTAssertEqual(
             missing,
-            .failure(.architectureNotRecorded(notation: unknown, canonicalNotation: unknown, curvesFile: "cells.jsonl")))
+            .failure(.architectureNotRecorded(notation: unknown, canonicalNotation: unknown, curvesFile: "cells.jsonl"))
+        )
         XCTAssertTrue(none.isEmpty)
     }
 

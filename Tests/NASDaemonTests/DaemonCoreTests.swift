@@ -424,4 +424,35 @@ final class DaemonCoreTests: XCTestCase {
             Set(exportedHashes), Set(trained.map { Optional($0.canonicalHash) }), "exported as cell records")
         XCTAssertEqual(try CurvesFile.parse(try CurvesFile.format(exported)), exported)
     }
+
+    func testSpaceWithNothingNewLeft_endsTheRunInsteadOfReusingForever() throws {
+        let harness = try CoreHarness()
+        let tiny = """
+            name: t
+            seed: 1
+            space: {kind: metaqnn, filters: [16], kernels: [1], pools: [[2, 2]], fc_sizes: [64], max_depth: 1}
+            strategy: {kind: random}
+            training: {epochs: 1}
+            trainer: {builtin: surrogate}
+            end: {max_trials: 100}
+            """
+        guard case .ok = harness.submit(tiny) else { return XCTFail("submit refused") }
+        var actions = harness.hello(1, worker: "w1", slots: 1)
+        var seq: UInt64 = 0
+        var rounds = 0
+        while let (_, assignment) = assignments(actions).first, rounds < 200 {
+            rounds += 1
+            seq += 1
+            _ = harness.send([.workerMessage(ConnectionID(1), progress(assignment, epoch: 1, accuracy: 0.3, seq: seq))])
+            seq += 1
+            actions = harness.send([.workerMessage(ConnectionID(1), completion(assignment, seq: seq))])
+            for _ in 0..<20 where assignments(actions).isEmpty { actions = harness.send([.tick]) }
+        }
+        let store = try harness.store("t")
+        let run = try XCTUnwrap(try store.run())
+        XCTAssertEqual(run.state, .finished)
+        XCTAssertTrue(run.finishReason?.contains("exhausted") ?? false, "\(String(describing: run.finishReason))")
+        XCTAssertLessThan(rounds, 10, "a depth-1 space has only a few networks")
+        XCTAssertLessThanOrEqual(try store.trials().count, rounds + DaemonCore.duplicateProposalLimit)
+    }
 }

@@ -10,6 +10,11 @@ extension DaemonCore {
     /// finished trials, say) before the next run gets its turn.
     static let proposalsPerPass = 64
 
+    /// After this many proposals in a row that were all duplicates of trials already trained or in
+    /// flight, the space is taken to have nothing new left and the run ends when idle (random
+    /// search has no end of its own, and each reuse adds a row to the store).
+    static let duplicateProposalLimit = 1000
+
     /// Fills every free worker slot, sharing slots between runs by priority.
     func dispatch(now: Date) {
         guard !isDraining else { return }
@@ -83,9 +88,12 @@ extension DaemonCore {
                 let reused = try run.store.insertReusedTrial(newTrial, reusing: finished.id)
                 try run.store.recordProposal(candidate.proposalID, trialID: reused.id, candidate: encoded)
                 try deliverOutcome(outcome, of: reused.id, in: run)
+                noteDuplicate(in: run)
             } else if let inFlight = try run.store.findInFlightTrial(identityKey: identityKey) {
                 try run.store.recordProposal(candidate.proposalID, trialID: inFlight.id, candidate: encoded)
+                noteDuplicate(in: run)
             } else {
+                run.consecutiveDuplicates = 0
                 let trial = try run.store.insertTrial(newTrial)
                 try run.store.recordProposal(candidate.proposalID, trialID: trial.id, candidate: encoded)
                 run.countedTrials += 1
@@ -96,6 +104,17 @@ extension DaemonCore {
                     run.queue.append(trial.id)
                 }
             }
+        }
+    }
+
+    private func noteDuplicate(in run: RunRuntime) {
+        run.consecutiveDuplicates += 1
+        if run.consecutiveDuplicates >= Self.duplicateProposalLimit && !run.isStrategyExhausted {
+            run.isStrategyExhausted = true
+            run.exhaustionReason =
+                "the last \(Self.duplicateProposalLimit) proposals were all networks trained already: "
+                + "the search space looks exhausted"
+            log("run '\(run.name)': \(run.exhaustionReason ?? "")")
         }
     }
 

@@ -57,7 +57,7 @@ extension DaemonCore {
             } else if run.isAtTrialLimit && idle {
                 endRun(run, reason: "trained its \(end.maxTrials ?? 0) trials", now: now)
             } else if run.isStrategyExhausted && idle {
-                endRun(run, reason: "the \(run.strategy.kind) strategy finished", now: now)
+                endRun(run, reason: run.exhaustionReason ?? "the \(run.strategy.kind) strategy finished", now: now)
             }
         }
     }

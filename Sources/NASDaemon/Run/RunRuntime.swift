@@ -47,8 +47,13 @@ final class RunRuntime {
     var active: [TrialID: ActiveJob] = [:]
     /// The strategy said "nothing until results arrive".
     var isWaitingForResults = false
-    /// The strategy reached its natural end.
+    /// The strategy reached its natural end (or keeps proposing only what was trained already).
     var isStrategyExhausted = false
+    /// Why the strategy counts as exhausted, when the daemon decided it rather than the strategy.
+    var exhaustionReason: String?
+    /// Proposals in a row that were duplicates (reused or joined), for spotting a search space
+    /// that has nothing new left.
+    var consecutiveDuplicates = 0
     /// The strategy's state changed in this batch and must be snapshotted with it.
     var strategyChanged = false
     /// Trials that count against `end.max_trials`: every trial trained or judged, not reuses.

@@ -240,11 +240,32 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertEqual(connection, ConnectionID(2))
         XCTAssertEqual(second.spec.trialID, first.spec.trialID)
         XCTAssertEqual(second.attempt, 2)
+        XCTAssertEqual(second.spec.startEpoch, 0, "nothing was stored, so the retry starts afresh")
         // A late report from the first attempt is not counted for the trial.
         _ = harness.send([.workerMessage(ConnectionID(2), progress(second, epoch: 1, accuracy: 0.4, seq: 1))])
         let store = try harness.store("t")
         XCTAssertEqual(try store.trials().count, 1, "the trial is counted once")
         XCTAssertEqual(try store.trial(try XCTUnwrap(TrialID(first.spec.trialID)))?.attempts, 2)
+    }
+
+    func testRetriedTrial_continuesAfterItsLastStoredEpoch() throws {
+        let harness = try CoreHarness(leaseTimeout: 5)
+        _ = harness.submit(config(trials: 1, epochs: 4))
+        let first = try XCTUnwrap(assignments(harness.hello(1, worker: "w1")).first).1
+        _ = harness.send([.workerMessage(ConnectionID(1), progress(first, epoch: 1, accuracy: 0.2, seq: 1))])
+        _ = harness.send([.workerMessage(ConnectionID(1), progress(first, epoch: 2, accuracy: 0.3, seq: 2))])
+        _ = harness.send([.workerDisconnected(ConnectionID(1), reason: "killed")])
+        _ = harness.hello(2, worker: "w2")
+        harness.clock.advance(by: 6)
+        let second = try XCTUnwrap(assignments(harness.send([.tick])).first).1
+        XCTAssertEqual(second.attempt, 2)
+        XCTAssertEqual(second.spec.startEpoch, 2)
+        _ = harness.send([.workerMessage(ConnectionID(2), progress(second, epoch: 3, accuracy: 0.4, seq: 1))])
+        _ = harness.send([.workerMessage(ConnectionID(2), progress(second, epoch: 4, accuracy: 0.5, seq: 2))])
+        _ = harness.send([.workerMessage(ConnectionID(2), completion(second, seq: 3))])
+        let trial = try XCTUnwrap(try harness.store("t").trials().first)
+        XCTAssertEqual(trial.state, .completed)
+        XCTAssertEqual(try harness.store("t").curve(of: trial.id), [0.2, 0.3, 0.4, 0.5])
     }
 
     func testTrialFailingEveryAttempt_failsWithTheReason() throws {

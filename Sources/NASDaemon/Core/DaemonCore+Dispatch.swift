@@ -125,19 +125,26 @@ extension DaemonCore {
             guard let trial = try run.store.trial(trialID) else { return }
             let network = try Network(notation: trial.proposedNotation)
             let deadline = now.addingTimeInterval(options.leaseTimeout)
-            let job = try run.store.dispatchTrial(trialID, to: session.workerID, leaseDeadline: deadline)
+            // A retried trial continues after its last stored epoch: built-in trainers resume exactly, a
+            // trainer with a checkpoint resumes from it, and one without retrains from scratch while
+            // the worker drops the epochs already stored (docs/trainer-protocol.md).
+            let stored = try run.store.epochs(of: trialID)
+            let lastEpoch = stored.last?.epoch ?? 0
+            let startEpoch = lastEpoch < trial.epochBudget ? lastEpoch : 0
+            let job = try run.store.dispatchTrial(
+                trialID, to: session.workerID, leaseDeadline: deadline, startEpoch: startEpoch)
             var seedGenerator = SeededGenerator.derived(from: run.configuration.seed, stream: trial.identityKey)
             let spec = TrialSpec(
                 trialID: String(trialID.rawValue), runName: run.name, network: network,
                 hyperparameters: trial.hyperparameters, seed: seedGenerator.next(), epochBudget: trial.epochBudget,
-                startEpoch: 0, checkpointDirectory: run.checkpointDirectory(for: trialID),
+                startEpoch: startEpoch, checkpointDirectory: run.checkpointDirectory(for: trialID),
                 input: run.configuration.training.input)
             let active = ActiveJob(
                 jobID: job.id, attempt: job.attempt, workerID: session.workerID, connection: connection,
                 lease: Lease(
                     jobID: job.id.rawValue, workerID: session.workerID, now: now.timeIntervalSince1970,
                     duration: options.leaseTimeout),
-                budget: trial.epochBudget)
+                budget: trial.epochBudget, curve: startEpoch > 0 ? stored.map(\.validationAccuracy) : [])
             run.active[trialID] = active
             session.busy.insert(WorkerSession.key(run: run.name, job: active.wireID))
             workers[connection] = session

@@ -476,4 +476,22 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertLessThan(rounds, 10, "a depth-1 space has only a few networks")
         XCTAssertLessThanOrEqual(try store.trials().count, rounds + DaemonCore.duplicateProposalLimit)
     }
+
+    func testRestart_withOneCorruptRunStore_resumesTheOthersAndLeavesItAlone() throws {
+        let harness = try CoreHarness()
+        _ = harness.submit(config(name: "good", trials: 2))
+        _ = harness.submit(config(name: "bad", trials: 2))
+        let badFile = harness.directory.appendingPathComponent("bad/run.sqlite")
+        harness.core = try CoreHarness.makeCore(
+            directory: FileManager.default.temporaryDirectory.appendingPathComponent("unused-\(UUID())"),
+            token: harness.token, clock: harness.clock, leaseTimeout: 5)  // closes the stores
+        let garbage = Data(repeating: 0x5A, count: 8192)
+        try garbage.write(to: badFile)
+        try? FileManager.default.removeItem(at: harness.directory.appendingPathComponent("bad/run.sqlite-wal"))
+        try? FileManager.default.removeItem(at: harness.directory.appendingPathComponent("bad/run.sqlite-shm"))
+        try harness.restart()
+        XCTAssertEqual(harness.core.activeRunNames, ["good"])
+        XCTAssertEqual(try Data(contentsOf: badFile), garbage, "the damaged store is left as it was")
+        XCTAssertFalse(assignments(harness.hello(1, worker: "w1")).isEmpty, "the good run is served")
+    }
 }

@@ -35,16 +35,23 @@ public final class DaemonCore {
 
     /// Opens the state directory and resumes every unfinished run in it.
     ///
-    /// - Throws: when a run's store cannot be opened (integrity check, newer schema): the daemon
-    ///   refuses to start rather than run with a run missing.
+    /// A run whose store cannot be opened (failed integrity check, a schema from a newer build) or
+    /// whose configuration this build cannot run is left untouched on disk and reported in the log;
+    /// the others are served.
+    ///
+    /// - Throws: when the state directory itself cannot be listed.
     public init(options: DaemonOptions, clock: @escaping @Sendable () -> Date = { Date() }, log: DaemonLogger) throws {
         self.options = options
         self.clock = clock
         self.log = log
         for directory in try Self.runDirectories(in: options.stateDirectory) {
-            if let run = try loadRun(at: directory) {
-                runs[run.name] = run
-                log("resumed run '\(run.name)': \(run.queue.count) queued, \(run.active.count) in flight")
+            do {
+                if let run = try loadRun(at: directory) {
+                    runs[run.name] = run
+                    log("resumed run '\(run.name)': \(run.queue.count) queued, \(run.active.count) in flight")
+                }
+            } catch {
+                log("error: run in \(directory.path) cannot be resumed and is left as it is: \(error)")
             }
         }
     }

@@ -163,6 +163,14 @@ final class FakeWorkerConnection: @unchecked Sendable {
         try await connection.send(message, codec: codec)
     }
 
+    /// Acknowledges every report up to `seq` (or everything received so far), then asks the
+    /// worker to drain: the common end of a test.
+    func acknowledgeAndDrain(upTo seq: UInt64? = nil) async throws {
+        let last = seq ?? received.compactMap(\.sequenceNumber).max() ?? 0
+        try await send(.ack(DaemonMessage.Acknowledgement(seq: last)))
+        try await send(.drain)
+    }
+
     func close() {
         connection.close()
     }

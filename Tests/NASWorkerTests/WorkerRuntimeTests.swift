@@ -168,8 +168,7 @@ final class WorkerRuntimeTests: XCTestCase {
         XCTAssertEqual(epochs, Array(1...epochs.count), "every epoch up to the stop, in order")
         XCTAssertEqual(completion.summary.epochsCompleted, epochs.count)
         XCTAssertLessThan(completion.summary.epochsCompleted, 200)
-        try await session.send(.ack(DaemonMessage.Acknowledgement(seq: completion.seq)))
-        try await session.send(.drain)
+        try await session.acknowledgeAndDrain(upTo: completion.seq)
         let result = try await exit
         XCTAssertEqual(result, .drained)
     }
@@ -204,8 +203,7 @@ final class WorkerRuntimeTests: XCTestCase {
         XCTAssertEqual(progress.map(\.record.epoch), Array(3...30), "unacknowledged epochs resent, then the rest")
         XCTAssertEqual(progress.map(\.seq), progress.map(\.seq).sorted())
         XCTAssertEqual(completion.summary.epochsCompleted, 30)
-        try await second.send(.ack(DaemonMessage.Acknowledgement(seq: completion.seq)))
-        try await second.send(.drain)
+        try await second.acknowledgeAndDrain(upTo: completion.seq)
         let result = try await exit
         XCTAssertEqual(result, .drained)
     }
@@ -250,8 +248,7 @@ final class WorkerRuntimeTests: XCTestCase {
         async let exit = worker.run()
         let first = try await daemon.accept()
         try await first.welcome()
-        let trainer = TrainerDescription.command(
-            argv: WorkerFixtures.shell("trainer-ignores-term.sh"), environment: [:], workingDirectory: nil)
+        let trainer = WorkerFixtures.commandTrainer("trainer-ignores-term.sh")
         try await first.send(
             FakeDaemon.assign(jobID: "j1", trialID: "t-1", budget: 5, trainer: trainer, checkpoints: checkpoints))
         _ = try await first.expectProgress()
@@ -317,8 +314,7 @@ final class WorkerRuntimeTests: XCTestCase {
         let (_, second) = try await session.expectEnding()
         guard case .fail(let failure) = second else { return XCTFail("expected fail, got \(second)") }
         XCTAssertTrue(failure.reason.contains(missing), failure.reason)
-        try await session.send(.ack(DaemonMessage.Acknowledgement(seq: failure.seq)))
-        try await session.send(.drain)
+        try await session.acknowledgeAndDrain(upTo: failure.seq)
         let result = try await exit
         XCTAssertEqual(result, .drained)
     }
@@ -357,9 +353,7 @@ final class WorkerRuntimeTests: XCTestCase {
             (session.logLines(jobID: "j1") + session.logLines(jobID: "j2")).filter { $0.hasPrefix("cuda=") })
         XCTAssertEqual(cudaLines, ["cuda=0,1", "cuda=2,3"], "each slot sees its own GPUs")
         XCTAssertTrue(session.logLines(jobID: "j1").contains("starting"), "stderr is streamed too")
-        let lastSeq = session.received.compactMap(\.sequenceNumber).max() ?? 0
-        try await session.send(.ack(DaemonMessage.Acknowledgement(seq: lastSeq)))
-        try await session.send(.drain)
+        try await session.acknowledgeAndDrain()
         let result = try await exit
         XCTAssertEqual(result, .drained)
     }
@@ -369,8 +363,7 @@ final class WorkerRuntimeTests: XCTestCase {
         async let exit = worker.run()
         let session = try await daemon.accept()
         try await session.welcome()
-        let trainer = TrainerDescription.command(
-            argv: WorkerFixtures.shell("trainer-fails.sh"), environment: [:], workingDirectory: nil)
+        let trainer = WorkerFixtures.commandTrainer("trainer-fails.sh")
         try await session.send(
             FakeDaemon.assign(jobID: "j1", trialID: "t-1", budget: 3, trainer: trainer, checkpoints: checkpoints))
         let (progress, ending) = try await session.expectEnding()
@@ -382,8 +375,7 @@ final class WorkerRuntimeTests: XCTestCase {
         XCTAssertEqual(failure.logTail.count, 20)
         XCTAssertEqual(failure.logTail.last, "ValueError: diverged")
         XCTAssertTrue(session.logLines(jobID: "j1").contains("line 1"), "the whole output went to the log first")
-        try await session.send(.ack(DaemonMessage.Acknowledgement(seq: failure.seq)))
-        try await session.send(.drain)
+        try await session.acknowledgeAndDrain(upTo: failure.seq)
         let result = try await exit
         XCTAssertEqual(result, .drained)
     }
@@ -393,8 +385,7 @@ final class WorkerRuntimeTests: XCTestCase {
         async let exit = worker.run()
         let session = try await daemon.accept()
         try await session.welcome()
-        let trainer = TrainerDescription.command(
-            argv: WorkerFixtures.shell("trainer-ignores-term.sh"), environment: [:], workingDirectory: nil)
+        let trainer = WorkerFixtures.commandTrainer("trainer-ignores-term.sh")
         try await session.send(
             FakeDaemon.assign(jobID: "j1", trialID: "t-1", budget: 5, trainer: trainer, checkpoints: checkpoints))
         let progress = try await session.expectProgress()

@@ -1,5 +1,6 @@
 import Foundation
 import NASCore
+import NASProtocol
 import NASSystem
 import NASTestSupport
 import NASWorker
@@ -14,6 +15,11 @@ enum WorkerFixtures {
     /// The argv that runs a fixture script with /bin/sh.
     static func shell(_ name: String) -> [String] {
         ["/bin/sh", script(name)]
+    }
+
+    /// A command trainer that runs a fixture script.
+    static func commandTrainer(_ name: String, environment: [String: String] = [:]) -> TrainerDescription {
+        .command(argv: shell(name), environment: environment, workingDirectory: nil)
     }
 
     /// A trial spec for a small network, with its checkpoint directory under `directory`.

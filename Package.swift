@@ -17,7 +17,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "NASCore"),
         .target(name: "NASNumerics"),
-        .target(name: "NASTestSupport"),
+        .target(name: "NASTestSupport"),  // imports XCTest: linked into test targets only
         .target(name: "NASSearch", dependencies: ["NASCore", "NASNumerics"]),
         .target(name: "NASConfig", dependencies: ["NASCore"]),
         .target(name: "NASProtocol", dependencies: ["NASCore"]),
@@ -33,6 +33,7 @@ let package = Package(
             dependencies: ["NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker", "NASDaemon"]
         ),
         .testTarget(name: "NASCoreTests", dependencies: ["NASTestSupport", "NASCore"]),
+        .testTarget(name: "NASNumericsTests", dependencies: ["NASTestSupport", "NASNumerics"]),
         .testTarget(name: "NASSearchTests", dependencies: ["NASTestSupport", "NASSearch", "NASCore"]),
         .testTarget(name: "NASConfigTests", dependencies: ["NASTestSupport", "NASConfig", "NASCore"]),
         .testTarget(name: "NASProtocolTests", dependencies: ["NASTestSupport", "NASProtocol", "NASCore"]),

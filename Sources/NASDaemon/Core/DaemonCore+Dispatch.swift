@@ -16,7 +16,7 @@ extension DaemonCore {
     static let duplicateProposalLimit = 1000
 
     /// Fills every free worker slot, sharing slots between runs by priority.
-    func dispatch(now: Date) {
+    func dispatch(now: Date) throws {
         guard !isDraining else { return }
         var passedOver: Set<String> = []
         while let connection = workerWithFreeSlot() {
@@ -25,12 +25,12 @@ extension DaemonCore {
                 .map { FairShare.Claim(run: $0.name, priority: $0.configuration.priority, running: $0.active.count) }
             guard let name = FairShare.next(among: claims), let run = runs[name] else { return }
             if run.queue.isEmpty {
-                fillQueue(of: run, now: now)
+                try fillQueue(of: run, now: now)
                 if run.queue.isEmpty { passedOver.insert(name) }
                 continue
             }
             let trialID = run.queue.removeFirst()
-            assign(trialID, of: run, to: connection, now: now)
+            try assign(trialID, of: run, to: connection, now: now)
         }
     }
 
@@ -43,28 +43,29 @@ extension DaemonCore {
     }
 
     /// Asks the run's strategy for work until a trial is queued or the strategy has none.
-    func fillQueue(of run: RunRuntime, now: Date) {
+    func fillQueue(of run: RunRuntime, now: Date) throws {
         var proposals = 0
         while run.queue.isEmpty && run.canPropose && proposals < Self.proposalsPerPass {
             proposals += 1
+            let proposal: Proposal
             do {
-                let proposal = try run.strategy.propose()
-                run.strategyChanged = true
-                switch proposal {
-                case .train(let candidate):
-                    try admit(candidate, to: run)
-                case .continueTraining(let proposalID, _):
-                    throw SearchSetup.Unsupported(
-                        keyPath: "strategy", message: "continuing proposal \(proposalID) is not supported by this build"
-                    )
-                case .waitForResults:
-                    run.isWaitingForResults = true
-                case .exhausted:
-                    run.isStrategyExhausted = true
-                    log("run '\(run.name)': the strategy has no more proposals")
-                }
+                proposal = try run.strategy.propose()
             } catch {
-                failRun(run, reason: "the strategy failed: \(error)", now: now)
+                return try failRun(run, reason: "the strategy failed: \(error)", now: now)
+            }
+            run.strategyChanged = true
+            switch proposal {
+            case .train(let candidate):
+                try admit(candidate, to: run)
+            case .continueTraining(let proposalID, _):
+                return try failRun(
+                    run, reason: "the strategy failed: continuing proposal \(proposalID) is not supported by this build",
+                    now: now)
+            case .waitForResults:
+                run.isWaitingForResults = true
+            case .exhausted:
+                run.isStrategyExhausted = true
+                log("run '\(run.name)': the strategy has no more proposals")
             }
         }
     }
@@ -119,11 +120,17 @@ extension DaemonCore {
     }
 
     /// Dispatches a queued trial to a worker under a fresh lease.
-    private func assign(_ trialID: TrialID, of run: RunRuntime, to connection: ConnectionID, now: Date) {
+    private func assign(_ trialID: TrialID, of run: RunRuntime, to connection: ConnectionID, now: Date) throws {
         guard var session = workers[connection] else { return }
+        guard let trial = try run.store.trial(trialID) else { return }
+        let network: Network
         do {
-            guard let trial = try run.store.trial(trialID) else { return }
-            let network = try Network(notation: trial.proposedNotation)
+            network = try Network(notation: trial.proposedNotation)
+        } catch {
+            log("run '\(run.name)': cannot dispatch trial \(trialID.rawValue): \(error)")
+            return try failTrial(trialID, in: run, reason: "cannot be dispatched: \(error)")
+        }
+        do {
             let deadline = now.addingTimeInterval(options.leaseTimeout)
             // A retried trial continues after its last stored epoch: built-in trainers resume exactly, a
             // trainer with a checkpoint resumes from it, and one without retrains from scratch while
@@ -152,9 +159,6 @@ extension DaemonCore {
                 .send(
                     connection,
                     .assign(.init(jobID: active.wireID, attempt: job.attempt, spec: spec, trainer: run.trainer))))
-        } catch {
-            log("run '\(run.name)': cannot dispatch trial \(trialID.rawValue): \(error)")
-            failTrial(trialID, in: run, reason: "cannot be dispatched: \(error)")
         }
     }
 }

@@ -22,6 +22,9 @@ extension DaemonCore {
     func loadRun(at directory: URL) throws -> RunRuntime? {
         let store = try RunStore(runDirectory: directory, mode: .mustExist)
         guard let record = try store.run(), !record.state.isTerminal else { return nil }
+        // Inside a batch (a submit), the new run's writes join the batch's transactions, so its
+        // proposals and its strategy snapshot commit together with everything else, or not at all.
+        if isHandlingBatch { try joinBatch(store) }
         let configuration = try RunConfiguration(
             yaml: record.configurationText, file: directory.appendingPathComponent("run.sqlite").path)
         let run = try makeRuntime(
@@ -104,6 +107,56 @@ extension DaemonCore {
             return SubmitResult(
                 run: name, action: .updated, message: "run '\(name)' is in progress; configuration updated")
         }
+        let action = try prepareStore(
+            for: configuration, configText: configText, fileName: fileName, in: directory, restart: restart, now: now)
+        if action == .alreadyFinished {
+            return SubmitResult(run: name, action: action, message: try finishedMessage(in: directory, name: name))
+        }
+        let run: RunRuntime?
+        do {
+            run = try loadRun(at: directory)
+        } catch let error as DatabaseError where batchStores.contains(where: { $0.runDirectory == directory }) {
+            throw error  // the store joined the batch: a failure now fails the batch
+        } catch {
+            throw ControlError(code: .internalError, message: "run '\(name)' cannot be loaded: \(error)")
+        }
+        guard let run else {
+            throw ControlError(code: .internalError, message: "run '\(name)' could not be loaded after creation")
+        }
+        runs[name] = run
+        log("run '\(name)' \(action.rawValue)")
+        return SubmitResult(run: name, action: action, message: "run '\(name)' \(action.rawValue)")
+    }
+
+    /// Creates, archives or updates the store of a submitted run that is not loaded. Its writes
+    /// commit on their own (before the store joins the batch), so any failure here is the
+    /// request's answer (a `ControlError`), never a failure of the batch.
+    private func prepareStore(
+        for configuration: RunConfiguration, configText: String, fileName: String, in directory: URL, restart: Bool,
+        now: Date
+    ) throws -> SubmitAction {
+        do {
+            return try prepareStoreUnchecked(
+                for: configuration, configText: configText, fileName: fileName, in: directory, restart: restart,
+                now: now)
+        } catch let error as ControlError {
+            throw error
+        } catch {
+            throw ControlError(
+                code: .internalError, message: "cannot prepare the store of run '\(configuration.name)': \(error)")
+        }
+    }
+
+    private func finishedMessage(in directory: URL, name: String) throws -> String {
+        let record = try? RunStore(runDirectory: directory, mode: .mustExist).run()
+        return "run '\(name)' already ended: \(record?.finishReason ?? record?.state.rawValue ?? "finished")"
+    }
+
+    private func prepareStoreUnchecked(
+        for configuration: RunConfiguration, configText: String, fileName: String, in directory: URL, restart: Bool,
+        now: Date
+    ) throws -> SubmitAction {
+        let name = configuration.name
         var action = SubmitAction.created
         if FileManager.default.fileExists(atPath: directory.appendingPathComponent(RunStore.fileName).path) {
             let store = try RunStore(runDirectory: directory, mode: .mustExist)
@@ -122,9 +175,7 @@ extension DaemonCore {
                         + differences.joined(separator: "\n  ")
                         + "\nuse --restart to archive it and start afresh")
             } else if record.state.isTerminal {
-                return SubmitResult(
-                    run: name, action: .alreadyFinished,
-                    message: "run '\(name)' already ended: \(record.finishReason ?? record.state.rawValue)")
+                return .alreadyFinished
             } else {
                 _ = try store.updateRunConfiguration(configText)
                 action = .resumed
@@ -139,12 +190,7 @@ extension DaemonCore {
             try fileName.write(
                 to: directory.appendingPathComponent(Self.sourceFileName), atomically: true, encoding: .utf8)
         }
-        guard let run = try loadRun(at: directory) else {
-            throw ControlError(code: .internalError, message: "run '\(name)' could not be loaded after creation")
-        }
-        runs[name] = run
-        log("run '\(name)' \(action.rawValue)")
-        return SubmitResult(run: name, action: action, message: "run '\(name)' \(action.rawValue)")
+        return action
     }
 
     /// The payload of a `submit` answer (a `ControlAcknowledgement` with the action taken).

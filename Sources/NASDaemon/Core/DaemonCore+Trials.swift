@@ -6,7 +6,7 @@ import NASStore
 
 /// Trial outcomes: epochs, completion, failure and retries, and telling the strategy.
 extension DaemonCore {
-    func recordEpoch(_ record: EpochRecord, of trialID: TrialID, in run: RunRuntime, now: Date) {
+    func recordEpoch(_ record: EpochRecord, of trialID: TrialID, in run: RunRuntime, now: Date) throws {
         guard record.validationAccuracy.isFinite, (0...1).contains(record.validationAccuracy) else {
             // Acknowledged (so the worker does not resend it forever) but not stored.
             appendLog(
@@ -16,22 +16,18 @@ extension DaemonCore {
                 trial: trialID, in: run)
             return
         }
-        do {
-            let outcome = try run.store.recordEpochs([EpochReport(trialID: trialID, record: record)])
-            guard outcome.first == .recorded, var job = run.active[trialID] else { return }
-            run.epochsSpent += 1
-            job.lease.progressed(now: now.timeIntervalSince1970, duration: options.leaseTimeout)
-            if record.epoch == job.curve.count + 1 {
-                job.curve.append(record.validationAccuracy)
-            } else {
-                job.curve = try run.store.curve(of: trialID)
-            }
-            run.active[trialID] = job
-            if run.pruner != nil {
-                try consultPruner(about: trialID, in: run)
-            }
-        } catch {
-            log("run '\(run.name)': cannot record epoch \(record.epoch) of trial \(trialID.rawValue): \(error)")
+        let outcome = try run.store.recordEpochs([EpochReport(trialID: trialID, record: record)])
+        guard outcome.first == .recorded, var job = run.active[trialID] else { return }
+        run.epochsSpent += 1
+        job.lease.progressed(now: now.timeIntervalSince1970, duration: options.leaseTimeout)
+        if record.epoch == job.curve.count + 1 {
+            job.curve.append(record.validationAccuracy)
+        } else {
+            job.curve = try run.store.curve(of: trialID)
+        }
+        run.active[trialID] = job
+        if run.pruner != nil {
+            try consultPruner(about: trialID, in: run)
         }
     }
 
@@ -62,69 +58,58 @@ extension DaemonCore {
         return try JSONDecoder().decode(Candidate.self, from: proposal.candidate)
     }
 
-    func completeTrial(_ trialID: TrialID, in run: RunRuntime, now: Date) {
-        do {
-            let curve = try run.store.curve(of: trialID)
-            guard let final = curve.last else {
-                return retryOrFail(
-                    trialID, in: run, reason: "the trainer finished without reporting an epoch", jobEnd: .failed,
-                    now: now)
-            }
-            let job = run.active[trialID]
-            try run.store.inTransaction {
-                _ = try run.store.finishTrial(trialID, outcome: .completed(finalAccuracy: final), job: job?.jobID)
-                try deliverOutcome(.completed(curve: curve), of: trialID, in: run)
-            }
-            run.active[trialID] = nil
-            run.bestAccuracy = max(run.bestAccuracy ?? final, final)
-            if run.pruner != nil || run.gate != nil,
-                let candidate = try job?.candidate ?? candidate(of: trialID, in: run)
-            {
-                run.pruner?.learn(candidate: candidate, curve: curve)
-                run.gate?.learn(candidate: candidate, curve: curve)
-            }
-        } catch {
-            log("run '\(run.name)': cannot complete trial \(trialID.rawValue): \(error)")
+    func completeTrial(_ trialID: TrialID, in run: RunRuntime, now: Date) throws {
+        let curve = try run.store.curve(of: trialID)
+        guard let final = curve.last else {
+            return try retryOrFail(
+                trialID, in: run, reason: "the trainer finished without reporting an epoch", jobEnd: .failed,
+                now: now)
+        }
+        let job = run.active[trialID]
+        try run.store.inTransaction {
+            _ = try run.store.finishTrial(trialID, outcome: .completed(finalAccuracy: final), job: job?.jobID)
+            try deliverOutcome(.completed(curve: curve), of: trialID, in: run)
+        }
+        run.active[trialID] = nil
+        run.bestAccuracy = max(run.bestAccuracy ?? final, final)
+        if run.pruner != nil || run.gate != nil,
+            let candidate = try job?.candidate ?? candidate(of: trialID, in: run)
+        {
+            run.pruner?.learn(candidate: candidate, curve: curve)
+            run.gate?.learn(candidate: candidate, curve: curve)
         }
     }
 
     /// Gives a trial whose job ended without a result another attempt, or fails it past the limit.
-    func retryOrFail(_ trialID: TrialID, in run: RunRuntime, reason: String, jobEnd: JobState, now: Date) {
+    func retryOrFail(_ trialID: TrialID, in run: RunRuntime, reason: String, jobEnd: JobState, now: Date) throws {
         guard let job = run.active[trialID] else { return }
-        do {
-            let attempts = try run.store.trial(trialID)?.attempts ?? job.attempt
-            if attempts < run.configuration.trial.maxAttempts {
-                try run.store.inTransaction {
-                    _ = try run.store.requeue(job: job.jobID, endingAs: jobEnd)
-                    _ = try run.store.appendEvent(
-                        kind: "trial.retry", trialID: trialID, detail: Self.jsonDetail(reason))
-                }
-                run.active[trialID] = nil
-                run.queue.insert(trialID, at: 0)
-                log("run '\(run.name)': trial \(trialID.rawValue) attempt \(attempts) ended (\(reason)); requeued")
-            } else {
-                let attempts = run.configuration.trial.maxAttempts
-                failTrial(trialID, in: run, reason: "\(reason) (after \(attempts) attempt\(attempts == 1 ? "" : "s"))")
+        let attempts = try run.store.trial(trialID)?.attempts ?? job.attempt
+        if attempts < run.configuration.trial.maxAttempts {
+            try run.store.inTransaction {
+                _ = try run.store.requeue(job: job.jobID, endingAs: jobEnd)
+                _ = try run.store.appendEvent(
+                    kind: "trial.retry", trialID: trialID, detail: Self.jsonDetail(reason))
             }
-        } catch {
-            log("run '\(run.name)': cannot requeue trial \(trialID.rawValue): \(error)")
+            run.active[trialID] = nil
+            run.queue.insert(trialID, at: 0)
+            log("run '\(run.name)': trial \(trialID.rawValue) attempt \(attempts) ended (\(reason)); requeued")
+        } else {
+            let attempts = run.configuration.trial.maxAttempts
+            try failTrial(
+                trialID, in: run, reason: "\(reason) (after \(attempts) attempt\(attempts == 1 ? "" : "s"))")
         }
     }
 
     /// Fails a trial for good and tells the strategy.
-    func failTrial(_ trialID: TrialID, in run: RunRuntime, reason: String) {
-        do {
-            let job = run.active[trialID]?.jobID
-            try run.store.inTransaction {
-                _ = try run.store.finishTrial(trialID, outcome: .failed(reason: reason), job: job)
-                try deliverOutcome(.failed(reason: reason), of: trialID, in: run)
-            }
-            run.active[trialID] = nil
-            run.queue.removeAll { $0 == trialID }
-            log("run '\(run.name)': trial \(trialID.rawValue) failed: \(reason)")
-        } catch {
-            log("run '\(run.name)': cannot fail trial \(trialID.rawValue): \(error)")
+    func failTrial(_ trialID: TrialID, in run: RunRuntime, reason: String) throws {
+        let job = run.active[trialID]?.jobID
+        try run.store.inTransaction {
+            _ = try run.store.finishTrial(trialID, outcome: .failed(reason: reason), job: job)
+            try deliverOutcome(.failed(reason: reason), of: trialID, in: run)
         }
+        run.active[trialID] = nil
+        run.queue.removeAll { $0 == trialID }
+        log("run '\(run.name)': trial \(trialID.rawValue) failed: \(reason)")
     }
 
     /// Tells the strategy the outcome of every proposal the trial answers that it has not seen.

@@ -5,15 +5,19 @@ import NASStore
 
 /// Worker sessions: the handshake, reports, heartbeats and disconnects.
 extension DaemonCore {
-    func handleWorkerMessage(_ message: WorkerMessage, from connection: ConnectionID, now: Date) {
+    func handleWorkerMessage(_ message: WorkerMessage, from connection: ConnectionID, now: Date) throws {
         if case .hello(let hello) = message {
             return handshake(hello, on: connection, now: now)
         }
         guard workers[connection] != nil else {
             return closeConnection(connection, reason: "'\(message.messageType)' before 'hello'")
         }
-        if let seq = message.sequenceNumber {
-            acknowledgements[connection] = max(acknowledgements[connection] ?? 0, seq)
+        // Raised only once the message was handled: a store failure while handling it fails the
+        // whole batch, and then no acknowledgement is sent at all.
+        defer {
+            if let seq = message.sequenceNumber, workers[connection] != nil {
+                acknowledgements[connection] = max(acknowledgements[connection] ?? 0, seq)
+            }
         }
         switch message {
         case .hello:
@@ -23,18 +27,18 @@ extension DaemonCore {
             else {
                 return stopStaleJob(run: progress.runName, trial: progress.trialID, job: progress.jobID, on: connection)
             }
-            recordEpoch(progress.record, of: trialID, in: run, now: now)
+            try recordEpoch(progress.record, of: trialID, in: run, now: now)
         case .complete(let completion):
             releaseSlot(run: completion.runName, job: completion.jobID, on: connection)
             guard let (run, trialID) = attachedJob(completion.runName, completion.trialID, completion.jobID, connection)
             else { return }
-            completeTrial(trialID, in: run, now: now)
+            try completeTrial(trialID, in: run, now: now)
         case .fail(let failure):
             releaseSlot(run: failure.runName, job: failure.jobID, on: connection)
             guard let (run, trialID) = attachedJob(failure.runName, failure.trialID, failure.jobID, connection)
             else { return }
             appendLog(failure.logTail.map { "[worker] \($0)" }, trial: trialID, in: run)
-            retryOrFail(trialID, in: run, reason: failure.reason, jobEnd: .failed, now: now)
+            try retryOrFail(trialID, in: run, reason: failure.reason, jobEnd: .failed, now: now)
         case .heartbeat(let heartbeat):
             for trial in heartbeat.inFlight {
                 if let (run, trialID) = attachedJob(trial.runName, trial.trialID, trial.jobID, connection) {

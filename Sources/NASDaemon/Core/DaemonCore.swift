@@ -26,6 +26,10 @@ public final class DaemonCore {
     var acknowledgements: [ConnectionID: UInt64] = [:]
     /// Actions of the batch in progress.
     var actions: [DaemonAction] = []
+    /// The stores with the batch's transaction open, in the order they joined.
+    var batchStores: [RunStore] = []
+    /// Whether a batch is being handled (stores opened now join its transactions).
+    var isHandlingBatch = false
     /// No new dispatches (drain or shutdown).
     var isDraining = false
     var isShuttingDown = false
@@ -60,62 +64,86 @@ public final class DaemonCore {
     public var activeRunNames: [String] { runs.keys.sorted() }
 
     /// Processes one batch of events and returns what to do once it is durable.
+    ///
+    /// Every store the batch touches is in one open transaction from the batch's start (a run
+    /// created during the batch joins when its store is opened). A store failure anywhere — a
+    /// write, a savepoint, a `COMMIT`, SQLite rolling a transaction back by itself after a full disk
+    /// — fails the whole batch: everything is rolled back, nothing of the batch is announced (no
+    /// acknowledgements, no assignments, control requests answered with the error), and the core
+    /// asks to exit with the reason, because its in-memory state is now ahead of its stores. A
+    /// restart rebuilds everything from the stores, and workers resend what was not acknowledged.
     public func handle(_ events: [DaemonEvent]) -> [DaemonAction] {
         actions = []
         acknowledgements = [:]
+        batchStores = []
+        isHandlingBatch = true
+        defer { isHandlingBatch = false }
         let now = clock()
-        let stores = runs.values.sorted { $0.name < $1.name }.map(\.store)
         do {
-            try Self.inTransactions(stores[...]) {
-                for event in events {
-                    handle(event, now: now)
-                }
-                superviseLeases(now: now)
-                endFinishedRuns(now: now)
-                dispatch(now: now)
-                try saveChangedSnapshots()
+            for run in runs.values.sorted(by: { $0.name < $1.name }) {
+                try joinBatch(run.store)
             }
+            for event in events {
+                try handle(event, now: now)
+            }
+            try superviseLeases(now: now)
+            try endFinishedRuns(now: now)
+            try dispatch(now: now)
+            try saveChangedSnapshots()
+            try commitBatch()
         } catch {
-            // A failed COMMIT (disk full, I/O error): nothing of this batch is durable, so nothing
-            // of it may be announced, and the in-memory state is ahead of the stores. Answer the
-            // clients with the error and exit: a restart rebuilds everything from the stores, and
-            // workers resend what was not acknowledged.
-            log("error: could not commit a batch of \(events.count) events, exiting: \(error)")
+            for store in batchStores.reversed() { store.rollBackTransaction() }
+            batchStores = []
+            let reason = "could not commit a batch of \(events.count) events to the run stores: \(error)"
+            log("error: \(reason); exiting (restart to resume from the stores)")
             let failure = ControlResponse.error(
                 ControlError(code: .internalError, message: "the daemon could not commit to its store: \(error)"))
             return actions.compactMap { action -> DaemonAction? in
                 if case .reply(let reply, _) = action { return .reply(reply, failure) }
                 return nil
-            } + [.exit]
+            } + [.exit(.storeFailure(reason))]
         }
         for (connection, seq) in acknowledgements.sorted(by: { $0.key < $1.key }) {
             actions.append(.send(connection, .ack(.init(seq: seq))))
         }
+        if isShuttingDown { actions.append(.exit(.shutdown)) }
         runs = runs.filter { !$0.value.state.isTerminal }
         return actions
     }
 
-    private func handle(_ event: DaemonEvent, now: Date) {
+    private func handle(_ event: DaemonEvent, now: Date) throws {
         switch event {
         case .workerConnected(let connection, _):
             handshaking[connection] = now
         case .workerMessage(let connection, let message):
-            handleWorkerMessage(message, from: connection, now: now)
+            try handleWorkerMessage(message, from: connection, now: now)
         case .workerDisconnected(let connection, let reason):
             workerDisconnected(connection, reason: reason)
         case .control(let request, let reply):
-            actions.append(.reply(reply, handleControl(request, now: now)))
+            actions.append(.reply(reply, try handleControl(request, now: now)))
         case .tick:
             break
         case .shutdownRequested(let reason):
-            beginShutdown(reason: reason, now: now)
+            try beginShutdown(reason: reason, now: now)
         }
     }
 
-    /// Runs `body` inside a transaction on every store (nested: the innermost commits first).
-    private static func inTransactions(_ stores: ArraySlice<RunStore>, _ body: () throws -> Void) throws {
-        guard let first = stores.first else { return try body() }
-        try first.inTransaction { try inTransactions(stores.dropFirst(), body) }
+    /// Opens the batch's transaction on `store` (once per batch).
+    func joinBatch(_ store: RunStore) throws {
+        guard !batchStores.contains(where: { $0 === store }) else { return }
+        try store.beginTransaction()
+        batchStores.append(store)
+    }
+
+    /// Commits every store of the batch. A failure part-way leaves the earlier stores committed,
+    /// which is safe (each store is consistent by itself, and nothing is announced before all
+    /// committed); the batch still fails as a whole.
+    private func commitBatch() throws {
+        while !batchStores.isEmpty {
+            let store = batchStores[0]
+            try store.commitTransaction()
+            batchStores.removeFirst()
+        }
     }
 
     private func saveChangedSnapshots() throws {

@@ -50,6 +50,15 @@ public enum DaemonAction: Sendable {
     case close(ConnectionID, reason: String)
     /// Answer a control request.
     case reply(ControlReply, ControlResponse)
-    /// Every run is snapshotted and nothing more will be done: exit.
-    case exit
+    /// Nothing more will be done: exit, for the reason given.
+    case exit(DaemonExit)
+}
+
+/// Why the daemon core asks to exit.
+public enum DaemonExit: Sendable, Hashable {
+    /// A requested shutdown; every run is snapshotted.
+    case shutdown
+    /// A batch could not be made durable (disk full, I/O error, a store made read-only): the
+    /// daemon must exit with a failure status; restarting it resumes from the stores.
+    case storeFailure(String)
 }

@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "NASSystemTests", dependencies: ["NASTestSupport", "NASSystem", "NASProtocol"]),
         .testTarget(name: "NASStoreTests", dependencies: ["NASTestSupport", "NASStore", "NASCore"]),
         .testTarget(name: "NASWorkerTests", dependencies: ["NASTestSupport", "NASWorker", "NASCore", "NASProtocol", "NASSystem"]),
-        .testTarget(name: "NASDaemonTests", dependencies: ["NASTestSupport", "NASDaemon", "NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker"]),
+        .testTarget(name: "NASDaemonTests", dependencies: ["CSQLite", "NASTestSupport", "NASDaemon", "NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker"]),
         .testTarget(name: "EndToEndTests", dependencies: ["NASTestSupport", "NASSystem", "NASCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -21,6 +21,7 @@ extension DaemonCore {
     /// - Returns: nil for a run that is finished or failed (nothing to do).
     func loadRun(at directory: URL) throws -> RunRuntime? {
         let store = try RunStore(runDirectory: directory, mode: .mustExist)
+        storeOpened?(store)
         guard let record = try store.run(), !record.state.isTerminal else { return nil }
         // Inside a batch (a submit), the new run's writes join the batch's transactions, so its
         // proposals and its strategy snapshot commit together with everything else, or not at all.

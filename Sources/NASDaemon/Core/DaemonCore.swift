@@ -30,6 +30,9 @@ public final class DaemonCore {
     var batchStores: [RunStore] = []
     /// Whether a batch is being handled (stores opened now join its transactions).
     var isHandlingBatch = false
+    /// Called with every run store the core opens for a run it hosts (fault-injection tests
+    /// install a `StoreFaultInjector` here).
+    var storeOpened: ((RunStore) -> Void)?
     /// No new dispatches (drain or shutdown).
     var isDraining = false
     var isShuttingDown = false

@@ -61,7 +61,7 @@ final class StoreFaultTests: XCTestCase {
         {
             let core = try DaemonCore(
                 options: DaemonOptions(stateDirectory: directory, token: token, leaseTimeout: 5, version: "test"),
-                clock: { time.now }, log: .silent)
+                clock: .following { time.now }, log: .silent)
             if let faults {
                 core.storeOpened = { store in store.database.faultInjector = faults }
                 for run in core.runs.values { run.store.database.faultInjector = faults }

@@ -10,7 +10,7 @@ extension DaemonCore {
     ///
     /// - Throws: only a `DatabaseError` from a store in the batch (fatal for the batch); every
     ///   other failure is the request's answer.
-    func handleControl(_ request: ControlRequest, now: Date) throws -> ControlResponse {
+    func handleControl(_ request: ControlRequest, now: Moment) throws -> ControlResponse {
         do {
             switch request {
             case .submit(let configText, let fileName, let restart):

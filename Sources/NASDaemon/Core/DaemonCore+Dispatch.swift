@@ -16,7 +16,7 @@ extension DaemonCore {
     static let duplicateProposalLimit = 1000
 
     /// Fills every free worker slot, sharing slots between runs by priority.
-    func dispatch(now: Date) throws {
+    func dispatch(now: Moment) throws {
         guard !isDraining else { return }
         var passedOver: Set<String> = []
         while let connection = workerWithFreeSlot() {
@@ -43,7 +43,7 @@ extension DaemonCore {
     }
 
     /// Asks the run's strategy for work until a trial is queued or the strategy has none.
-    func fillQueue(of run: RunRuntime, now: Date) throws {
+    func fillQueue(of run: RunRuntime, now: Moment) throws {
         var proposals = 0
         while run.queue.isEmpty && run.canPropose && proposals < Self.proposalsPerPass {
             proposals += 1
@@ -98,10 +98,16 @@ extension DaemonCore {
                 let trial = try run.store.insertTrial(newTrial)
                 try run.store.recordProposal(candidate.proposalID, trialID: trial.id, candidate: encoded)
                 run.countedTrials += 1
-                if case .veto(let predicted) = run.gate?.evaluate(candidate) {
-                    _ = try run.store.finishTrial(trial.id, outcome: .vetoed(predictedAccuracy: predicted, sigma: 0))
+                switch run.gate?.evaluate(candidate) {
+                case .veto(let predicted, let version):
+                    _ = try run.store.finishTrial(
+                        trial.id, outcome: .vetoed(Prediction(accuracy: predicted, modelVersion: version)))
                     try deliverOutcome(.vetoed(predicted: predicted), of: trial.id, in: run)
-                } else {
+                case .admit(let predicted?, let version):
+                    try run.store.recordPriorPrediction(
+                        Prediction(accuracy: predicted, modelVersion: version), of: trial.id)
+                    run.queue.append(trial.id)
+                case .admit(nil, _), nil:
                     run.queue.append(trial.id)
                 }
             }
@@ -120,7 +126,7 @@ extension DaemonCore {
     }
 
     /// Dispatches a queued trial to a worker under a fresh lease.
-    private func assign(_ trialID: TrialID, of run: RunRuntime, to connection: ConnectionID, now: Date) throws {
+    private func assign(_ trialID: TrialID, of run: RunRuntime, to connection: ConnectionID, now: Moment) throws {
         guard var session = workers[connection] else { return }
         guard let trial = try run.store.trial(trialID) else { return }
         let network: Network
@@ -131,7 +137,8 @@ extension DaemonCore {
             return try failTrial(trialID, in: run, reason: "cannot be dispatched: \(error)")
         }
         do {
-            let deadline = now.addingTimeInterval(options.leaseTimeout)
+            // Stored for people reading the store; the lease itself runs on the monotonic clock.
+            let deadline = now.wall.addingTimeInterval(options.leaseTimeout)
             // A retried trial continues after its last stored epoch: built-in trainers resume exactly, a
             // trainer with a checkpoint resumes from it, and one without retrains from scratch while
             // the worker drops the epochs already stored (docs/trainer-protocol.md).
@@ -149,9 +156,10 @@ extension DaemonCore {
             let active = ActiveJob(
                 jobID: job.id, attempt: job.attempt, workerID: session.workerID, connection: connection,
                 lease: Lease(
-                    jobID: job.id.rawValue, workerID: session.workerID, now: now.timeIntervalSince1970,
+                    jobID: job.id.rawValue, workerID: session.workerID, now: now.elapsed,
                     duration: options.leaseTimeout),
-                budget: trial.epochBudget, curve: startEpoch > 0 ? stored.map(\.validationAccuracy) : [])
+                budget: trial.epochBudget, curve: startEpoch > 0 ? stored.map(\.validationAccuracy) : [],
+                trainingSeconds: trial.trainingSeconds, countedUntil: now.elapsed)
             run.active[trialID] = active
             session.busy.insert(WorkerSession.key(run: run.name, job: active.wireID))
             workers[connection] = session

@@ -35,13 +35,14 @@ extension DaemonCore {
             try run.strategy.restore(from: snapshot.bytes)
         }
         run.queue = try store.trials(in: [.queued]).map(\.id).sorted()
-        let now = clock().timeIntervalSince1970
+        let now = clock.monotonic()
         for job in try store.runningJobs() {
             guard let trial = try store.trial(job.trialID) else { continue }
             run.active[job.trialID] = ActiveJob(
                 jobID: job.id, attempt: job.attempt, workerID: job.workerID, connection: nil,
                 lease: Lease(jobID: job.id.rawValue, workerID: job.workerID, now: now, duration: options.leaseTimeout),
-                budget: trial.epochBudget, curve: try store.curve(of: job.trialID))
+                budget: trial.epochBudget, curve: try store.curve(of: job.trialID),
+                trainingSeconds: trial.trainingSeconds, countedUntil: now)
         }
         let trials = try store.trials()
         run.countedTrials = trials.filter { $0.reusedFrom == nil && $0.state != .cancelled }.count
@@ -79,7 +80,7 @@ extension DaemonCore {
     }
 
     /// Adds a run, resumes it, or refuses when a run of that name exists with a different search.
-    func submit(configText: String, fileName: String, restart: Bool, now: Date) throws -> SubmitResult {
+    func submit(configText: String, fileName: String, restart: Bool, now: Moment) throws -> SubmitResult {
         let configuration: RunConfiguration
         do {
             configuration = try RunConfiguration(yaml: configText, file: fileName)
@@ -134,7 +135,7 @@ extension DaemonCore {
     /// request's answer (a `ControlError`), never a failure of the batch.
     private func prepareStore(
         for configuration: RunConfiguration, configText: String, fileName: String, in directory: URL, restart: Bool,
-        now: Date
+        now: Moment
     ) throws -> SubmitAction {
         do {
             return try prepareStoreUnchecked(
@@ -155,7 +156,7 @@ extension DaemonCore {
 
     private func prepareStoreUnchecked(
         for configuration: RunConfiguration, configText: String, fileName: String, in directory: URL, restart: Bool,
-        now: Date
+        now: Moment
     ) throws -> SubmitAction {
         let name = configuration.name
         var action = SubmitAction.created
@@ -203,10 +204,10 @@ extension DaemonCore {
 
     /// Moves a run directory under `<state>/archive/`.
     @discardableResult
-    func archiveDirectory(_ directory: URL, name: String, now: Date) throws -> URL {
+    func archiveDirectory(_ directory: URL, name: String, now: Moment) throws -> URL {
         let archive = options.stateDirectory.appendingPathComponent("archive")
         try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
-        let stamp = Int(now.timeIntervalSince1970)
+        let stamp = Int(now.elapsed)
         var destination = archive.appendingPathComponent("\(name)-\(stamp)")
         var suffix = 1
         while FileManager.default.fileExists(atPath: destination.path) {

@@ -6,17 +6,18 @@ import NASStore
 /// Time-driven supervision: leases, trial timeouts, silent handshakes, run ends and shutdown.
 extension DaemonCore {
     /// Requeues jobs whose lease ran out and fails trials past their timeouts.
-    func superviseLeases(now: Date) throws {
-        let seconds = now.timeIntervalSince1970
-        for (connection, since) in handshaking where now.timeIntervalSince(since) > Self.handshakeTimeout {
+    func superviseLeases(now: Moment) throws {
+        let seconds = now.elapsed
+        for (connection, since) in handshaking where now.elapsed - since > Self.handshakeTimeout {
             closeConnection(connection, reason: "no 'hello' within \(Int(Self.handshakeTimeout)) s")
         }
         for run in runs.values.sorted(by: { $0.name < $1.name }) {
             let limits = run.configuration.trial
             for (trialID, job) in run.active.sorted(by: { $0.key < $1.key }) {
-                if let timeout = limits.timeout?.seconds, seconds - job.lease.grantedAt > timeout {
-                    stopOnWorker(job, trial: trialID, of: run, reason: "wall-clock timeout")
-                    try failTrial(trialID, in: run, reason: "exceeded its wall-clock timeout of \(Self.format(timeout))")
+                if let timeout = limits.timeout?.seconds, job.trainingSeconds(at: seconds) > timeout {
+                    stopOnWorker(job, trial: trialID, of: run, reason: "training timeout")
+                    try failTrial(
+                        trialID, in: run, reason: "exceeded its training timeout of \(Self.format(timeout))")
                 } else if let timeout = limits.noProgressTimeout?.seconds, seconds - job.lease.lastProgress > timeout {
                     stopOnWorker(job, trial: trialID, of: run, reason: "no progress")
                     try failTrial(trialID, in: run, reason: "made no progress for \(Self.format(timeout))")
@@ -44,13 +45,13 @@ extension DaemonCore {
     }
 
     /// Ends runs whose end criteria are met or whose strategy has nothing left.
-    func endFinishedRuns(now: Date) throws {
+    func endFinishedRuns(now: Moment) throws {
         for run in runs.values.sorted(by: { $0.name < $1.name }) where run.state == .active || run.state == .paused {
             let end = run.configuration.end
             let idle = run.active.isEmpty && run.queue.isEmpty
             if let target = end.targetAccuracy, let best = run.bestAccuracy, best >= target {
                 try endRun(run, reason: "reached the target accuracy \(target) (best \(best))", now: now)
-            } else if let deadline = deadline(of: run), now >= deadline {
+            } else if let deadline = deadline(of: run), now.wall >= deadline {
                 try endRun(run, reason: "reached its deadline", now: now)
             } else if let maxEpochs = end.maxEpochs, run.epochsSpent >= maxEpochs {
                 try endRun(run, reason: "spent its \(maxEpochs) epochs", now: now)
@@ -71,7 +72,7 @@ extension DaemonCore {
     }
 
     /// Finishes a run: queued trials are cancelled, running ones stopped and cancelled.
-    func endRun(_ run: RunRuntime, reason: String, now: Date, as state: RunState = .finished) throws {
+    func endRun(_ run: RunRuntime, reason: String, now: Moment, as state: RunState = .finished) throws {
         try run.store.inTransaction {
             for trialID in run.queue {
                 _ = try run.store.finishTrial(trialID, outcome: .cancelled(reason: "run ended: \(reason)"))
@@ -90,7 +91,7 @@ extension DaemonCore {
     }
 
     /// Ends a run as failed (its strategy broke, its configuration cannot be run).
-    func failRun(_ run: RunRuntime, reason: String, now: Date) throws {
+    func failRun(_ run: RunRuntime, reason: String, now: Moment) throws {
         try endRun(run, reason: reason, now: now, as: .failed)
     }
 
@@ -99,7 +100,7 @@ extension DaemonCore {
     /// with it) running jobs go back to the queue without
     /// using up an attempt; otherwise they stay leased so that their workers, which keep training,
     /// re-attach when the daemon is back.
-    func beginShutdown(reason: String, now: Date) throws {
+    func beginShutdown(reason: String, now: Moment) throws {
         guard !isShuttingDown else { return }
         isShuttingDown = true
         isDraining = true

@@ -6,7 +6,7 @@ import NASStore
 
 /// Trial outcomes: epochs, completion, failure and retries, and telling the strategy.
 extension DaemonCore {
-    func recordEpoch(_ record: EpochRecord, of trialID: TrialID, in run: RunRuntime, now: Date) throws {
+    func recordEpoch(_ record: EpochRecord, of trialID: TrialID, in run: RunRuntime, now: Moment) throws {
         guard record.validationAccuracy.isFinite, (0...1).contains(record.validationAccuracy) else {
             // Acknowledged (so the worker does not resend it forever) but not stored.
             appendLog(
@@ -16,10 +16,15 @@ extension DaemonCore {
                 trial: trialID, in: run)
             return
         }
-        let outcome = try run.store.recordEpochs([EpochReport(trialID: trialID, record: record)])
+        let elapsed = run.active[trialID].map { max(0, now.elapsed - $0.countedUntil) } ?? 0
+        let outcome = try run.store.recordEpochs([
+            EpochReport(trialID: trialID, record: record, trainingSeconds: elapsed)
+        ])
         guard outcome.first == .recorded, var job = run.active[trialID] else { return }
         run.epochsSpent += 1
-        job.lease.progressed(now: now.timeIntervalSince1970, duration: options.leaseTimeout)
+        job.trainingSeconds += elapsed
+        job.countedUntil = now.elapsed
+        job.lease.progressed(now: now.elapsed, duration: options.leaseTimeout)
         if record.epoch == job.curve.count + 1 {
             job.curve.append(record.validationAccuracy)
         } else {
@@ -42,10 +47,13 @@ extension DaemonCore {
         let curve = job.curve
         let decision = pruner.decide(candidate: candidate, curve: curve, best: run.bestAccuracy)
         run.pruner = pruner
-        guard case .stop(let predicted, let sigma) = decision, curve.count < job.budget else { return }
+        guard case .stop(let predicted, let sigma, let version) = decision, curve.count < job.budget else { return }
         try run.store.inTransaction {
             _ = try run.store.finishTrial(
-                trialID, outcome: .stoppedEarly(predictedAccuracy: predicted, sigma: sigma), job: job.jobID)
+                trialID,
+                outcome: .stoppedEarly(
+                    Prediction(accuracy: predicted, sigma: sigma, modelVersion: version), atEpoch: curve.count),
+                job: job.jobID)
             try deliverOutcome(.stoppedEarly(curve: curve, predicted: predicted, sigma: sigma), of: trialID, in: run)
         }
         stopOnWorker(job, trial: trialID, of: run, reason: "stopped early: predicted \(predicted) ± \(sigma)")
@@ -58,7 +66,7 @@ extension DaemonCore {
         return try JSONDecoder().decode(Candidate.self, from: proposal.candidate)
     }
 
-    func completeTrial(_ trialID: TrialID, in run: RunRuntime, now: Date) throws {
+    func completeTrial(_ trialID: TrialID, in run: RunRuntime, now: Moment) throws {
         let curve = try run.store.curve(of: trialID)
         guard let final = curve.last else {
             return try retryOrFail(
@@ -66,6 +74,14 @@ extension DaemonCore {
                 now: now)
         }
         let job = run.active[trialID]
+        let budget = try job?.budget ?? run.store.trial(trialID)?.epochBudget ?? curve.count
+        if curve.count < budget {
+            // A trainer that exits 0 before its budget has a partial curve that no strategy may
+            // take as final: retried like a failure, and `incomplete` once attempts run out.
+            let reason = "the trainer exited successfully after \(curve.count) of \(budget) epochs"
+            appendLog(["[nasd] \(reason)"], trial: trialID, in: run)
+            return try retryOrFail(trialID, in: run, reason: reason, jobEnd: .failed, now: now, finalState: .incomplete)
+        }
         try run.store.inTransaction {
             _ = try run.store.finishTrial(trialID, outcome: .completed(finalAccuracy: final), job: job?.jobID)
             try deliverOutcome(.completed(curve: curve), of: trialID, in: run)
@@ -80,8 +96,12 @@ extension DaemonCore {
         }
     }
 
-    /// Gives a trial whose job ended without a result another attempt, or fails it past the limit.
-    func retryOrFail(_ trialID: TrialID, in run: RunRuntime, reason: String, jobEnd: JobState, now: Date) throws {
+    /// Gives a trial whose job ended without a result another attempt, or ends it past the limit
+    /// as `failed` (or `incomplete`, for a trainer that kept stopping short of its budget).
+    func retryOrFail(
+        _ trialID: TrialID, in run: RunRuntime, reason: String, jobEnd: JobState, now: Moment,
+        finalState: TrialState = .failed
+    ) throws {
         guard let job = run.active[trialID] else { return }
         let attempts = try run.store.trial(trialID)?.attempts ?? job.attempt
         if attempts < run.configuration.trial.maxAttempts {
@@ -96,15 +116,17 @@ extension DaemonCore {
         } else {
             let attempts = run.configuration.trial.maxAttempts
             try failTrial(
-                trialID, in: run, reason: "\(reason) (after \(attempts) attempt\(attempts == 1 ? "" : "s"))")
+                trialID, in: run, reason: "\(reason) (after \(attempts) attempt\(attempts == 1 ? "" : "s"))",
+                as: finalState)
         }
     }
 
-    /// Fails a trial for good and tells the strategy.
-    func failTrial(_ trialID: TrialID, in run: RunRuntime, reason: String) throws {
+    /// Fails a trial for good (`failed`, or `incomplete`) and tells the strategy it failed.
+    func failTrial(_ trialID: TrialID, in run: RunRuntime, reason: String, as state: TrialState = .failed) throws {
         let job = run.active[trialID]?.jobID
+        let outcome: NASStore.TrialOutcome = state == .incomplete ? .incomplete(reason: reason) : .failed(reason: reason)
         try run.store.inTransaction {
-            _ = try run.store.finishTrial(trialID, outcome: .failed(reason: reason), job: job)
+            _ = try run.store.finishTrial(trialID, outcome: outcome, job: job)
             try deliverOutcome(.failed(reason: reason), of: trialID, in: run)
         }
         run.active[trialID] = nil
@@ -132,12 +154,12 @@ extension DaemonCore {
             return .completed(curve: try run.store.curve(of: trial.id))
         case .stoppedEarly:
             return .stoppedEarly(
-                curve: try run.store.curve(of: trial.id), predicted: trial.predictedAccuracy ?? 0,
-                sigma: trial.predictedSigma ?? 0)
+                curve: try run.store.curve(of: trial.id), predicted: trial.stopPrediction?.accuracy ?? 0,
+                sigma: trial.stopPrediction?.sigma ?? 0)
         case .vetoed:
-            return .vetoed(predicted: trial.predictedAccuracy ?? 0)
-        case .failed:
-            return .failed(reason: trial.failureReason ?? "failed")
+            return .vetoed(predicted: trial.priorPrediction?.accuracy ?? 0)
+        case .failed, .incomplete:
+            return .failed(reason: trial.failureReason ?? trial.state.rawValue)
         case .queued, .running, .cancelled:
             return nil
         }

@@ -5,7 +5,7 @@ import NASStore
 
 /// Worker sessions: the handshake, reports, heartbeats and disconnects.
 extension DaemonCore {
-    func handleWorkerMessage(_ message: WorkerMessage, from connection: ConnectionID, now: Date) throws {
+    func handleWorkerMessage(_ message: WorkerMessage, from connection: ConnectionID, now: Moment) throws {
         if case .hello(let hello) = message {
             return handshake(hello, on: connection, now: now)
         }
@@ -42,21 +42,29 @@ extension DaemonCore {
         case .heartbeat(let heartbeat):
             for trial in heartbeat.inFlight {
                 if let (run, trialID) = attachedJob(trial.runName, trial.trialID, trial.jobID, connection) {
-                    run.active[trialID]?.lease.renew(now: now.timeIntervalSince1970, duration: options.leaseTimeout)
+                    run.active[trialID]?.lease.renew(now: now.elapsed, duration: options.leaseTimeout)
                 } else {
                     stopStaleJob(run: trial.runName, trial: trial.trialID, job: trial.jobID, on: connection)
                 }
             }
         case .log(let lines):
-            if let run = runs[lines.runName], let trialID = TrialID(lines.trialID) {
-                appendLog(lines.lines, trial: trialID, in: run)
+            // Only the worker a job was leased to may write that trial's log (its last lines may
+            // arrive just after the job ended, so the stored job is checked, not the live lease).
+            guard let run = runs[lines.runName], let trialID = TrialID(lines.trialID),
+                let jobNumber = Int64(lines.jobID), let session = workers[connection],
+                let job = try run.store.job(JobID(rawValue: jobNumber)),
+                job.trialID == trialID, job.workerID == session.workerID
+            else {
+                log("worker '\(workers[connection]?.workerID ?? "?")': log lines for a job it does not hold ignored")
+                return
             }
+            appendLog(lines.lines, trial: trialID, in: run)
         case .ready:
             break
         }
     }
 
-    private func handshake(_ hello: WorkerMessage.Hello, on connection: ConnectionID, now: Date) {
+    private func handshake(_ hello: WorkerMessage.Hello, on connection: ConnectionID, now: Moment) {
         handshaking[connection] = nil
         guard hello.protocolVersion == ProtocolVersion.current else {
             return refuse(
@@ -85,14 +93,14 @@ extension DaemonCore {
         }
         var session = WorkerSession(
             connection: connection, workerID: hello.workerID, hostname: hello.hostname, slots: hello.slots,
-            gpus: hello.gpus, version: hello.workerVersion, connectedAt: now)
+            gpus: hello.gpus, version: hello.workerVersion, connectedAt: now.wall)
         var reattached: [String] = []
         for trial in hello.inFlight {
             guard let run = runs[trial.runName], let trialID = TrialID(trial.trialID),
                 var job = run.active[trialID], job.wireID == trial.jobID, job.workerID == hello.workerID
             else { continue }
             job.connection = connection
-            job.lease.renew(now: now.timeIntervalSince1970, duration: options.leaseTimeout)
+            job.lease.renew(now: now.elapsed, duration: options.leaseTimeout)
             run.active[trialID] = job
             session.busy.insert(WorkerSession.key(run: run.name, job: job.wireID))
             reattached.append(trial.jobID)

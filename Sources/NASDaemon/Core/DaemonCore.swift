@@ -15,13 +15,13 @@ import NASStore
 /// moment leaves the stores consistent with what anyone was told.
 public final class DaemonCore {
     public let options: DaemonOptions
-    let clock: @Sendable () -> Date
+    let clock: DaemonClock
     let log: DaemonLogger
 
     var runs: [String: RunRuntime] = [:]
     var workers: [ConnectionID: WorkerSession] = [:]
-    /// Connections that have not said hello yet, with when they connected.
-    var handshaking: [ConnectionID: Date] = [:]
+    /// Connections that have not said hello yet, with when they connected (monotonic seconds).
+    var handshaking: [ConnectionID: Double] = [:]
     /// The highest report sequence number seen per connection in this batch.
     var acknowledgements: [ConnectionID: UInt64] = [:]
     /// Actions of the batch in progress.
@@ -47,7 +47,7 @@ public final class DaemonCore {
     /// the others are served.
     ///
     /// - Throws: when the state directory itself cannot be listed.
-    public init(options: DaemonOptions, clock: @escaping @Sendable () -> Date = { Date() }, log: DaemonLogger) throws {
+    public init(options: DaemonOptions, clock: DaemonClock = .system, log: DaemonLogger) throws {
         self.options = options
         self.clock = clock
         self.log = log
@@ -81,7 +81,7 @@ public final class DaemonCore {
         batchStores = []
         isHandlingBatch = true
         defer { isHandlingBatch = false }
-        let now = clock()
+        let now = clock.read()
         do {
             for run in runs.values.sorted(by: { $0.name < $1.name }) {
                 try joinBatch(run.store)
@@ -114,10 +114,10 @@ public final class DaemonCore {
         return actions
     }
 
-    private func handle(_ event: DaemonEvent, now: Date) throws {
+    private func handle(_ event: DaemonEvent, now: Moment) throws {
         switch event {
         case .workerConnected(let connection, _):
-            handshaking[connection] = now
+            handshaking[connection] = now.elapsed
         case .workerMessage(let connection, let message):
             try handleWorkerMessage(message, from: connection, now: now)
         case .workerDisconnected(let connection, let reason):

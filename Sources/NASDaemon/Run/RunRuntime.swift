@@ -19,6 +19,13 @@ struct ActiveJob {
     var curve: [Double] = []
     /// The trial's candidate, decoded once when a predictor first needs it.
     var candidate: Candidate?
+    /// Training time stored for the trial so far (all attempts, across restarts), in seconds.
+    var trainingSeconds: Double = 0
+    /// The monotonic time up to which training time has been counted into `trainingSeconds`.
+    var countedUntil: Double = 0
+
+    /// Training time including what has not been stored yet, at `now` (monotonic seconds).
+    func trainingSeconds(at now: Double) -> Double { trainingSeconds + max(0, now - countedUntil) }
 
     /// The job id as it travels on the wire.
     var wireID: String { String(jobID.rawValue) }

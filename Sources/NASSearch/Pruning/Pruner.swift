@@ -4,8 +4,9 @@ import NASCore
 public enum PruneDecision: Hashable, Sendable {
     /// Let the trial train on.
     case proceed
-    /// Stop the trial now; `predicted` is the final accuracy it would have reached, with its σ.
-    case stop(predicted: Double, sigma: Double)
+    /// Stop the trial now; `predicted` is the final accuracy it would have reached, with its σ and
+    /// the version of the model that predicted it.
+    case stop(predicted: Double, sigma: Double, modelVersion: Int? = nil)
 }
 
 /// The one decision point every epoch report passes (SRM early stopping, f-Hyperband).
@@ -27,9 +28,10 @@ public protocol Pruner: Sendable {
 
 /// What a pre-dispatch gate decides before a candidate is trained at all.
 public enum GateDecision: Hashable, Sendable {
-    case admit
+    /// Train it; `predicted` is the gate's estimate, recorded with the trial, when it has one.
+    case admit(predicted: Double? = nil, modelVersion: Int? = nil)
     /// Do not train; `predicted` is the accuracy the gate expects (Peephole, RNAS).
-    case veto(predicted: Double)
+    case veto(predicted: Double, modelVersion: Int? = nil)
 }
 
 /// A check run on each candidate before dispatch (the prior issue's Peephole / RNAS veto).

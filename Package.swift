@@ -7,9 +7,11 @@ import PackageDescription
 /// `NASConfig`, `NASProtocol`) never touches files, sockets, clocks or global randomness;
 /// `NASSystem` and `NASStore` own every system call and every `sqlite3_*` call; `NASDaemon` and
 /// `NASWorker` compose them; `nasd` is a thin executable.
+///
+/// Linux only: the system layer calls Glibc directly (process groups, `accept4`, `CLOCK_MONOTONIC`,
+/// `posix_spawn` file actions), so no other platform is declared.
 let package = Package(
     name: "nasd",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "nasd", targets: ["nasd"])
     ],

@@ -67,7 +67,8 @@ extension DaemonCore {
     }
 
     func completeTrial(_ trialID: TrialID, in run: RunRuntime, now: Moment) throws {
-        let curve = try run.store.curve(of: trialID)
+        let stored = try run.store.epochs(of: trialID)
+        let curve = stored.map(\.validationAccuracy)
         guard let final = curve.last else {
             return try retryOrFail(
                 trialID, in: run, reason: "the trainer finished without reporting an epoch", jobEnd: .failed,
@@ -75,10 +76,13 @@ extension DaemonCore {
         }
         let job = run.active[trialID]
         let budget = try job?.budget ?? run.store.trial(trialID)?.epochBudget ?? curve.count
-        if curve.count < budget {
+        let lastEpoch = stored.last?.epoch ?? 0
+        if lastEpoch < budget {
             // A trainer that exits 0 before its budget has a partial curve that no strategy may
-            // take as final: retried like a failure, and `incomplete` once attempts run out.
-            let reason = "the trainer exited successfully after \(curve.count) of \(budget) epochs"
+            // take as final: retried like a failure, and `incomplete` once attempts run out. (A
+            // curve may be sparse — NAS-Bench-101 records epochs 4, 12, 36, 108 — so the last
+            // epoch counts, not the number of points.)
+            let reason = "the trainer exited successfully after \(lastEpoch) of \(budget) epochs"
             appendLog(["[nasd] \(reason)"], trial: trialID, in: run)
             return try retryOrFail(trialID, in: run, reason: reason, jobEnd: .failed, now: now, finalState: .incomplete)
         }

@@ -11,19 +11,21 @@ import XCTest
 
 /// Stops every trial after its first epoch, predicting 0.2 ± 0.05; counts what it learned.
 private struct StopAfterFirstEpoch: Pruner {
-    func decide(candidate: Candidate, curve: [Double], best: Double?) -> PruneDecision {
+    var name: String { "stop-after-first" }
+    func decide(candidate: Candidate, curve: [Double], standing: RunStanding, model: (any PredictorModel)?)
+        -> PruneDecision
+    {
         curve.count >= 1 ? .stop(predicted: 0.2, sigma: 0.05, modelVersion: 3) : .proceed
     }
-    func learn(candidate: Candidate, curve: [Double]) {}
 }
 
 /// Vetoes every candidate whose proposal id is even (predicting 0.1); admits the others,
 /// predicting 0.6.
 private struct VetoEvenProposals: CandidateGate {
-    func evaluate(_ candidate: Candidate) -> GateDecision {
+    var name: String { "veto-even" }
+    func evaluate(_ candidate: Candidate, model: (any PredictorModel)?) -> GateDecision {
         candidate.proposalID % 2 == 0 ? .veto(predicted: 0.1, modelVersion: 2) : .admit(predicted: 0.6, modelVersion: 2)
     }
-    func learn(candidate: Candidate, curve: [Double]) {}
 }
 
 /// A clock the test moves by hand.

@@ -294,9 +294,13 @@ final class RunStoreTests: XCTestCase {
 
     func testPredictorModels_areVersionedPerName() throws {
         XCTAssertNil(try store.latestPredictorModel(named: "srm"))
-        XCTAssertEqual(try store.savePredictorModel(named: "srm", bytes: Data([1])).version, 1)
-        XCTAssertEqual(try store.savePredictorModel(named: "srm", bytes: Data([2])).version, 2)
-        XCTAssertEqual(try store.savePredictorModel(named: "peephole", bytes: Data([9])).version, 1)
+        XCTAssertEqual(try store.savePredictorModel(named: "srm", version: 1, bytes: Data([1])).version, 1)
+        XCTAssertEqual(try store.savePredictorModel(named: "srm", version: 2, bytes: Data([2])).version, 2)
+        XCTAssertEqual(try store.savePredictorModel(named: "peephole", version: 1, bytes: Data([9])).version, 1)
+        XCTAssertEqual(
+            try store.savePredictorModel(named: "srm", version: 2, bytes: Data([7])).bytes, Data([2]),
+            "a version saved again keeps its first bytes")
+        XCTAssertEqual(try store.predictorModel(named: "srm", version: 1)?.bytes, Data([1]))
         let latest = try XCTUnwrap(try store.latestPredictorModel(named: "srm"))
         XCTAssertEqual(latest.version, 2)
         XCTAssertEqual(latest.bytes, Data([2]))

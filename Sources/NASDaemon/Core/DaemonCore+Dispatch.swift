@@ -98,18 +98,7 @@ extension DaemonCore {
                 let trial = try run.store.insertTrial(newTrial)
                 try run.store.recordProposal(candidate.proposalID, trialID: trial.id, candidate: encoded)
                 run.countedTrials += 1
-                switch run.gate?.evaluate(candidate) {
-                case .veto(let predicted, let version):
-                    _ = try run.store.finishTrial(
-                        trial.id, outcome: .vetoed(Prediction(accuracy: predicted, modelVersion: version)))
-                    try deliverOutcome(.vetoed(predicted: predicted), of: trial.id, in: run)
-                case .admit(let predicted?, let version):
-                    try run.store.recordPriorPrediction(
-                        Prediction(accuracy: predicted, modelVersion: version), of: trial.id)
-                    run.queue.append(trial.id)
-                case .admit(nil, _), nil:
-                    run.queue.append(trial.id)
-                }
+                try passThroughPrior(trial, candidate: candidate, in: run)
             }
         }
     }

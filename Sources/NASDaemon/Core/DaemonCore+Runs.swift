@@ -48,6 +48,7 @@ extension DaemonCore {
         run.countedTrials = trials.filter { $0.reusedFrom == nil && $0.state != .cancelled }.count
         run.epochsSpent = try store.epochsSpent()
         run.bestAccuracy = try store.bestTrial()?.finalAccuracy
+        try restorePredictors(of: run)
         try store.inTransaction {
             for proposal in try store.unobservedProposals() {
                 guard let trial = try store.trial(proposal.trialID), let outcome = try outcome(of: trial, in: run)
@@ -76,6 +77,8 @@ extension DaemonCore {
         let predictors = try options.makePredictors(configuration)
         run.pruner = predictors.pruner
         run.gate = predictors.gate
+        run.stopRule = predictors.pruner.map { PredictorHost(role: .stopRule, predictor: $0) }
+        run.prior = predictors.gate.map { PredictorHost(role: .prior, predictor: $0) }
         return run
     }
 

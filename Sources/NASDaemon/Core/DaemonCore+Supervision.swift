@@ -13,7 +13,7 @@ extension DaemonCore {
         }
         for run in runs.values.sorted(by: { $0.name < $1.name }) {
             let limits = run.configuration.trial
-            for (trialID, job) in run.active.sorted(by: { $0.key < $1.key }) {
+            for (trialID, job) in run.active.sorted(by: { $0.key < $1.key }) where !job.completionPending {
                 if let timeout = limits.timeout?.seconds, job.trainingSeconds(at: seconds) > timeout {
                     stopOnWorker(job, trial: trialID, of: run, reason: "training timeout")
                     try failTrial(

@@ -36,30 +36,6 @@ extension DaemonCore {
         }
     }
 
-    /// The pruning decision point: stops the trial when the run's pruner predicts it will not pay.
-    private func consultPruner(about trialID: TrialID, in run: RunRuntime) throws {
-        guard var pruner = run.pruner, var job = run.active[trialID] else { return }
-        if job.candidate == nil {
-            job.candidate = try candidate(of: trialID, in: run)
-            run.active[trialID] = job
-        }
-        guard let candidate = job.candidate else { return }
-        let curve = job.curve
-        let decision = pruner.decide(candidate: candidate, curve: curve, best: run.bestAccuracy)
-        run.pruner = pruner
-        guard case .stop(let predicted, let sigma, let version) = decision, curve.count < job.budget else { return }
-        try run.store.inTransaction {
-            _ = try run.store.finishTrial(
-                trialID,
-                outcome: .stoppedEarly(
-                    Prediction(accuracy: predicted, sigma: sigma, modelVersion: version), atEpoch: curve.count),
-                job: job.jobID)
-            try deliverOutcome(.stoppedEarly(curve: curve, predicted: predicted, sigma: sigma), of: trialID, in: run)
-        }
-        stopOnWorker(job, trial: trialID, of: run, reason: "stopped early: predicted \(predicted) ± \(sigma)")
-        run.active[trialID] = nil
-    }
-
     /// The candidate a trial was created for (its first proposal).
     func candidate(of trialID: TrialID, in run: RunRuntime) throws -> Candidate? {
         guard let proposal = try run.store.proposals(of: trialID).first else { return nil }
@@ -67,6 +43,10 @@ extension DaemonCore {
     }
 
     func completeTrial(_ trialID: TrialID, in run: RunRuntime, now: Moment) throws {
+        if run.pendingStopDecisions.contains(where: { $0.trial == trialID }) {
+            run.active[trialID]?.completionPending = true
+            return
+        }
         let stored = try run.store.epochs(of: trialID)
         let curve = stored.map(\.validationAccuracy)
         guard let final = curve.last else {
@@ -92,11 +72,12 @@ extension DaemonCore {
         }
         run.active[trialID] = nil
         run.bestAccuracy = max(run.bestAccuracy ?? final, final)
-        if run.pruner != nil || run.gate != nil,
+        run.standing.record(final)
+        run.pendingStopDecisions.removeAll { $0.trial == trialID }
+        if run.stopRule != nil || run.prior != nil,
             let candidate = try job?.candidate ?? candidate(of: trialID, in: run)
         {
-            run.pruner?.learn(candidate: candidate, curve: curve)
-            run.gate?.learn(candidate: candidate, curve: curve)
+            learn(candidate, curve: curve, in: run)
         }
     }
 

@@ -91,6 +91,7 @@ public final class DaemonCore {
             }
             try superviseLeases(now: now)
             try endFinishedRuns(now: now)
+            requestMissingFits()
             try dispatch(now: now)
             try saveChangedSnapshots()
             try commitBatch()
@@ -128,6 +129,8 @@ public final class DaemonCore {
             break
         case .shutdownRequested(let reason):
             try beginShutdown(reason: reason, now: now)
+        case .modelFitted(let fitted):
+            try modelFitted(fitted, now: now)
         }
     }
 

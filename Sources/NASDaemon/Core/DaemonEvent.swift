@@ -40,6 +40,8 @@ public enum DaemonEvent: Sendable {
     case tick
     /// SIGTERM / SIGINT: drain and exit.
     case shutdownRequested(reason: String)
+    /// A predictor's fit, run off the commit thread, finished.
+    case modelFitted(FittedModel)
 }
 
 /// What the core asks the edges to do once a batch of events is durable.
@@ -50,6 +52,8 @@ public enum DaemonAction: Sendable {
     case close(ConnectionID, reason: String)
     /// Answer a control request.
     case reply(ControlReply, ControlResponse)
+    /// Fit a predictor's model off the commit thread, then post the event `FitJob.run()` returns.
+    case fit(FitJob)
     /// Nothing more will be done: exit, for the reason given.
     case exit(DaemonExit)
 }

@@ -152,8 +152,13 @@ public final class DaemonService: Sendable {
                 } catch {
                     return continuation.resume(throwing: error)
                 }
+                // Fits run here, one at a time in the order they were asked for, never on the
+                // loop's thread: acknowledgements and leases keep flowing while a model trains.
+                let predictorQueue = DispatchQueue(label: "nasd-predictor-fits", qos: .utility)
                 let exit = loop.run(core: core) { action in
                     switch action {
+                    case .fit(let job):
+                        predictorQueue.async { loop.post(job.run()) }
                     case .send(let connection, let message):
                         connections.send(message, to: connection)
                     case .close(let connection, let reason):

@@ -281,6 +281,21 @@ extension RunStore {
         guard database.changes == 1 else { throw RunStoreError.unknownTrial(trialID) }
     }
 
+    /// Marks a queued trial as waiting for the prior's model `version` (it is dispatched only once
+    /// that model has judged it), so a restart knows which model must judge it.
+    public func markAwaitingPrior(_ trialID: TrialID, version: Int) throws {
+        try database.execute(
+            "UPDATE trials SET prior_model_version = ? WHERE id = ? AND prior_accuracy IS NULL",
+            [version, trialID.rawValue])
+    }
+
+    /// The prior model version a queued trial waits for, if it waits for one.
+    public func awaitedPriorVersion(of trialID: TrialID) throws -> Int? {
+        try database.cachedStatement(
+            "SELECT prior_model_version FROM trials WHERE id = ? AND prior_accuracy IS NULL AND state = 'queued'"
+        ).firstRow([trialID.rawValue]) { $0.optionalInt(at: 0) } ?? nil
+    }
+
     private func endJob(_ jobID: JobID, as state: JobState, endEpoch: Int) throws {
         try database.execute(
             "UPDATE jobs SET state = ?, ended_at = ?, end_epoch = ? WHERE id = ?",

@@ -38,12 +38,25 @@ public final class Embedding: ParameterContainer {
     /// forward looked up, in the order of the look-ups.
     public func backward(_ outputGradient: Tensor) throws {
         guard let indices = lastIndices else { throw NeuralNetworkError.backwardWithoutForward(layer: "Embedding") }
+        try accumulateGradient(outputGradient, for: indices)
+    }
+
+    /// Adds `outputGradient` (`[indices.count, dimension]`) into the rows `indices`, in order.
+    ///
+    /// For a table used by several look-ups in one pass (Peephole's kernel table serves both the
+    /// kernel width and the kernel height), call this once per look-up with that look-up's indices.
+    ///
+    /// - Throws: `NeuralNetworkError.shapeMismatch` or `.indexOutOfRange`.
+    public func accumulateGradient(_ outputGradient: Tensor, for indices: [Int]) throws {
         let width = dimension
         guard outputGradient.shape == [indices.count, width] else {
             throw NeuralNetworkError.shapeMismatch(
                 operation: "Embedding.backward", expected: [indices.count, width], actual: outputGradient.shape)
         }
         for (row, index) in indices.enumerated() {
+            guard index >= 0, index < count else {
+                throw NeuralNetworkError.indexOutOfRange(operation: "Embedding.backward", index: index, count: count)
+            }
             for j in 0..<width {
                 weight.gradient.scalars[index * width + j] += outputGradient.scalars[row * width + j]
             }

@@ -113,6 +113,19 @@ public enum MatrixMultiply {
         var panelOffset = 0
         while panelStart < rows.upperBound {
             let height = min(panelHeight, rows.upperBound - panelStart)
+            if operands.transposeA && height == panelHeight {
+                // Rows of op(A) are columns of A: read each depth step's four neighbours together.
+                for p in 0..<depthCount {
+                    let source = operands.a + (depth.lowerBound + p) * operands.lda + panelStart
+                    let destination = out + panelOffset + p * panelHeight
+                    for r in 0..<panelHeight {
+                        destination[r] = source[r]
+                    }
+                }
+                panelStart += panelHeight
+                panelOffset += panelHeight * depthCount
+                continue
+            }
             for r in 0..<panelHeight {
                 let destination = out + panelOffset + r
                 if r >= height {

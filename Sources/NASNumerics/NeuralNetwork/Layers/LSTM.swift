@@ -8,7 +8,8 @@ import Foundation
 /// `i, f, g, o = σ, σ, tanh, σ (x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh)`, `c' = f⊙c + i⊙g`, `h' = o⊙tanh(c')`.
 /// The input is padded to `[batch, maxLength, inputSize]`; positions at or beyond a sequence's length
 /// are ignored (they get a zero gradient), which is what `pack_padded_sequence` does. Internally the
-/// batch is sorted by decreasing length so that each step multiplies only the still-running prefix.
+/// valid positions are packed (the input projection skips padding) and the batch is sorted by
+/// decreasing length so that each step multiplies only the still-running prefix.
 public final class LSTM: ParameterContainer {
     /// Input-to-hidden weights, `[4·hiddenSize, inputSize]`.
     public let weightInputHidden: Parameter
@@ -25,7 +26,11 @@ public final class LSTM: ParameterContainer {
     public let hiddenSize: Int
 
     private struct Cache {
-        var input: Tensor
+        var inputShape: [Int]
+        /// The valid input rows only, sequence after sequence: `[Σ lengths, inputSize]`.
+        var packedInput: [Float]
+        /// Where each sequence's rows start in `packedInput`.
+        var rowOffsets: [Int]
         var order: [Int]
         var activeCounts: [Int]
         /// Per step `t`: gate activations `[active_t, 4H]` (i, f, g, o after their nonlinearities).
@@ -80,10 +85,24 @@ public final class LSTM: ParameterContainer {
         let activeCounts = (0..<steps).map { step in lengths.lazy.filter { $0 > step }.count }
         let gateWidth = 4 * hidden
 
-        // All input projections at once: [batch·steps, 4H], plus both biases.
-        var projected = [Float](repeating: 0, count: batch * steps * gateWidth)
+        // The input projections of every valid position at once, padding skipped: [Σ lengths, 4H].
+        var rowOffsets = [Int](repeating: 0, count: batch)
+        var validRows = 0
+        for (sequence, length) in lengths.enumerated() {
+            rowOffsets[sequence] = validRows
+            validRows += length
+        }
+        var packedInput = [Float](repeating: 0, count: validRows * inputSize)
+        for (sequence, length) in lengths.enumerated() {
+            let source = sequence * steps * inputSize
+            let destination = rowOffsets[sequence] * inputSize
+            for index in 0..<(length * inputSize) {
+                packedInput[destination + index] = input.scalars[source + index]
+            }
+        }
+        var projected = [Float](repeating: 0, count: validRows * gateWidth)
         MatrixMultiply.multiply(
-            m: batch * steps, n: gateWidth, k: inputSize, input.scalars, weightInputHidden.value.scalars,
+            m: validRows, n: gateWidth, k: inputSize, packedInput, weightInputHidden.value.scalars,
             transposeB: true, into: &projected, parallelism: context.parallelism)
         var bias = biasInputHidden.value.scalars
         for j in bias.indices {
@@ -100,7 +119,7 @@ public final class LSTM: ParameterContainer {
             let active = activeCounts[step]
             var gates = [Float](repeating: 0, count: active * gateWidth)
             for row in 0..<active {
-                let source = (order[row] * steps + step) * gateWidth
+                let source = (rowOffsets[order[row]] + step) * gateWidth
                 for j in 0..<gateWidth {
                     gates[row * gateWidth + j] = projected[source + j] + bias[j]
                 }
@@ -142,7 +161,7 @@ public final class LSTM: ParameterContainer {
             }
         }
         cache = Cache(
-            input: input, order: order, activeCounts: activeCounts, gates: gatesHistory,
+            inputShape: input.shape, packedInput: packedInput, rowOffsets: rowOffsets, order: order, activeCounts: activeCounts, gates: gatesHistory,
             previousHidden: hiddenHistory, previousCell: cellHistory, cellTanh: tanhHistory,
             parallelism: context.parallelism)
         return output
@@ -154,7 +173,7 @@ public final class LSTM: ParameterContainer {
     /// - Throws: `NeuralNetworkError.backwardWithoutForward` or `.shapeMismatch`.
     public func backward(_ lastHiddenGradient: Tensor) throws -> Tensor {
         guard let cache else { throw NeuralNetworkError.backwardWithoutForward(layer: "LSTM") }
-        let (batch, steps, hidden) = (cache.input.shape[0], cache.input.shape[1], hiddenSize)
+        let (batch, steps, hidden) = (cache.inputShape[0], cache.inputShape[1], hiddenSize)
         guard lastHiddenGradient.shape == [batch, hidden] else {
             throw NeuralNetworkError.shapeMismatch(
                 operation: "LSTM.backward", expected: [batch, hidden], actual: lastHiddenGradient.shape)
@@ -168,7 +187,8 @@ public final class LSTM: ParameterContainer {
             }
         }
         var cellGradient = [Float](repeating: 0, count: batch * hidden)
-        var projectedGradient = [Float](repeating: 0, count: batch * steps * gateWidth)
+        let validRows = cache.packedInput.count / max(inputSize, 1)
+        var projectedGradient = [Float](repeating: 0, count: validRows * gateWidth)
         for step in stride(from: steps - 1, through: 0, by: -1) {
             let active = cache.activeCounts[step]
             let gates = cache.gates[step]
@@ -191,7 +211,7 @@ public final class LSTM: ParameterContainer {
                     gateGradient[base + 3 * hidden + j] = dHidden * cellTanh[state] * outputGate * (1 - outputGate)
                     cellGradient[state] = dCell * forgetGate
                 }
-                let destination = (cache.order[row] * steps + step) * gateWidth
+                let destination = (cache.rowOffsets[cache.order[row]] + step) * gateWidth
                 for j in 0..<gateWidth {
                     projectedGradient[destination + j] = gateGradient[base + j]
                 }
@@ -208,18 +228,27 @@ public final class LSTM: ParameterContainer {
             }
         }
         MatrixMultiply.multiply(
-            m: gateWidth, n: inputSize, k: batch * steps, projectedGradient, transposeA: true, cache.input.scalars,
+            m: gateWidth, n: inputSize, k: validRows, projectedGradient, transposeA: true, cache.packedInput,
             into: &weightInputHidden.gradient.scalars, accumulate: true, parallelism: cache.parallelism)
         var biasGradient = [Float](repeating: 0, count: gateWidth)
-        sumRows(projectedGradient, rows: batch * steps, width: gateWidth, into: &biasGradient)
+        sumRows(projectedGradient, rows: validRows, width: gateWidth, into: &biasGradient)
         for j in 0..<gateWidth {
             biasInputHidden.gradient.scalars[j] += biasGradient[j]
             biasHiddenHidden.gradient.scalars[j] += biasGradient[j]
         }
-        var inputGradient = Tensor(shape: cache.input.shape)
+        var packedGradient = [Float](repeating: 0, count: cache.packedInput.count)
         MatrixMultiply.multiply(
-            m: batch * steps, n: inputSize, k: gateWidth, projectedGradient, weightInputHidden.value.scalars,
-            into: &inputGradient.scalars, parallelism: cache.parallelism)
+            m: validRows, n: inputSize, k: gateWidth, projectedGradient, weightInputHidden.value.scalars,
+            into: &packedGradient, parallelism: cache.parallelism)
+        var inputGradient = Tensor(shape: cache.inputShape)
+        for sequence in 0..<batch {
+            let rows = (sequence + 1 < batch ? cache.rowOffsets[sequence + 1] : validRows) - cache.rowOffsets[sequence]
+            let source = cache.rowOffsets[sequence] * inputSize
+            let destination = sequence * steps * inputSize
+            for index in 0..<(rows * inputSize) {
+                inputGradient.scalars[destination + index] = packedGradient[source + index]
+            }
+        }
         return inputGradient
     }
 }

@@ -97,7 +97,9 @@ final class NeuralNetworkComposedModelTests: XCTestCase {
     }
 
     /// A fixed toy problem: the target rises with the share of type-1 layers and with the epoch.
-    private func toyNetworks(count: Int, seed: UInt64) -> (networks: [[(Int, Int, Int, Int)]], epochs: [Int], targets: Tensor) {
+    private func toyNetworks(count: Int, seed: UInt64) -> (
+        networks: [[(Int, Int, Int, Int)]], epochs: [Int], targets: Tensor
+    ) {
         var generator = TestGenerator(seed: seed)
         var networks: [[(Int, Int, Int, Int)]] = []
         var epochs: [Int] = []
@@ -105,7 +107,10 @@ final class NeuralNetworkComposedModelTests: XCTestCase {
         for index in 0..<count {
             let length = 2 + Int(generator.next() % 7)
             let network = (0..<length).map { _ in
-                (Int(generator.next() % 8), Int(generator.next() % 6), Int(generator.next() % 6), Int(generator.next() % 9))
+                (
+                    Int(generator.next() % 8), Int(generator.next() % 6), Int(generator.next() % 6),
+                    Int(generator.next() % 9)
+                )
             }
             let epoch = Int(generator.next() % 4)
             networks.append(network)
@@ -116,7 +121,9 @@ final class NeuralNetworkComposedModelTests: XCTestCase {
         return (networks, epochs, targets)
     }
 
-    private func trainPeephole(steps: Int, parallelism: Parallelism) throws -> (losses: [Float], model: PeepholeShapedModel) {
+    private func trainPeephole(steps: Int, parallelism: Parallelism) throws -> (
+        losses: [Float], model: PeepholeShapedModel
+    ) {
         var generator = TestGenerator(seed: 21)
         let model = PeepholeShapedModel(embedding: 8, hidden: 16, mlpWidth: 20, using: &generator)
         let data = toyNetworks(count: 24, seed: 22)
@@ -153,7 +160,8 @@ final class NeuralNetworkComposedModelTests: XCTestCase {
         model.zeroGradients()
         let predictions = try model.forward(data.networks, epochs: data.epochs, context: .training)
         XCTAssertEqual(predictions.shape, [4, 1])
-        try model.backward(try MeanSquaredErrorLoss().evaluate(predictions: predictions, targets: data.targets).gradient)
+        try model.backward(
+            try MeanSquaredErrorLoss().evaluate(predictions: predictions, targets: data.targets).gradient)
         XCTAssertEqual(model.lstm.weightHiddenHidden.value.shape, [640, 160])
         XCTAssertTrue(model.lstm.weightHiddenHidden.gradient.scalars.contains { $0 != 0 })
         XCTAssertTrue(model.typeTable.weight.gradient.scalars.contains { $0 != 0 })
@@ -217,14 +225,18 @@ final class NeuralNetworkComposedModelTests: XCTestCase {
             var featureGradient = try head.backward(rankingValue.gradient)
             let width = 84
             func rows(_ indices: [Int]) throws -> Tensor {
-                try Tensor(shape: [indices.count, width], scalars: indices.flatMap {
-                    embedded.scalars[($0 * width)..<(($0 + 1) * width)]
-                })
+                try Tensor(
+                    shape: [indices.count, width],
+                    scalars: indices.flatMap {
+                        embedded.scalars[($0 * width)..<(($0 + 1) * width)]
+                    })
             }
             let triplet = try continuity.evaluate(
                 anchor: try rows(triplets.map(\.0)), positive: try rows(triplets.map(\.1)),
                 negative: try rows(triplets.map(\.2)))
-            for (slot, gradient) in [triplet.anchorGradient, triplet.positiveGradient, triplet.negativeGradient].enumerated() {
+            for (slot, gradient) in [triplet.anchorGradient, triplet.positiveGradient, triplet.negativeGradient]
+                .enumerated()
+            {
                 for (row, t) in triplets.enumerated() {
                     let cell = [t.0, t.1, t.2][slot]
                     for j in 0..<width {

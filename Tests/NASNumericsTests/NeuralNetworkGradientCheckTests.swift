@@ -44,9 +44,11 @@ final class NeuralNetworkGradientCheckTests: XCTestCase {
 
     func testConvolutionGradients_withPaddingAndWithStride() throws {
         var generator = TestGenerator(seed: 6)
-        let padded = try Convolution2D(inputChannels: 3, outputChannels: 4, kernelSize: 3, padding: 1, using: &generator)
+        let padded = try Convolution2D(
+            inputChannels: 3, outputChannels: 4, kernelSize: 3, padding: 1, using: &generator)
         try GradientCheck().verify(padded, input: generator.tensor([2, 3, 5, 5]))
-        let strided = try Convolution2D(inputChannels: 2, outputChannels: 3, kernelSize: 2, stride: 2, using: &generator)
+        let strided = try Convolution2D(
+            inputChannels: 2, outputChannels: 3, kernelSize: 2, stride: 2, using: &generator)
         try GradientCheck().verify(strided, input: generator.tensor([2, 2, 7, 7]))
     }
 
@@ -144,7 +146,8 @@ final class NeuralNetworkGradientCheckTests: XCTestCase {
         let predictions = try Tensor(shape: [6], scalars: [0.3, -0.5, -0.8, 3.7, 0.45, 1.5])
         try verifyLoss({ try SmoothL1Loss(beta: 1).evaluate(predictions: $0, targets: targets) }, at: predictions)
         try verifyLoss(
-            { try SmoothL1Loss(beta: 0.5, reduction: .sum).evaluate(predictions: $0, targets: targets) }, at: predictions)
+            { try SmoothL1Loss(beta: 0.5, reduction: .sum).evaluate(predictions: $0, targets: targets) },
+            at: predictions)
         try verifyLoss({ try MeanSquaredErrorLoss().evaluate(predictions: $0, targets: targets) }, at: predictions)
     }
 
@@ -153,7 +156,8 @@ final class NeuralNetworkGradientCheckTests: XCTestCase {
         let predictions = try Tensor(shape: [5], scalars: [0.13, 0.61, 0.37, 0.05, 0.89])
         let loss = PairwiseRankingHingeLoss(margin: 0.2)
         try verifyLoss({ try loss.evaluate(predictions: $0, targets: targets) }, at: predictions)
-        try verifyLoss({ try loss.evaluate(predictions: $0, targets: targets, pairs: [(1, 0), (2, 4), (3, 1)]) },
+        try verifyLoss(
+            { try loss.evaluate(predictions: $0, targets: targets, pairs: [(1, 0), (2, 4), (3, 1)]) },
             at: predictions)
     }
 
@@ -174,17 +178,22 @@ final class NeuralNetworkGradientCheckTests: XCTestCase {
         var tensors = [generator.tensor([4, 3]), generator.tensor([4, 3]), generator.tensor([4, 3], scale: 2)]
         let loss = TripletMarginLoss(margin: 1.5)
         let variables = (0..<3).map { slot in
-            GradientCheck.Variable(name: ["anchor", "positive", "negative"][slot], read: { tensors[slot] },
+            GradientCheck.Variable(
+                name: ["anchor", "positive", "negative"][slot], read: { tensors[slot] },
                 write: { tensors[slot] = $0 })
         }
         try GradientCheck(step: 1e-3).verify(
             variables,
             forward: {
-                try Tensor(shape: [1], scalars: [try loss.evaluate(anchor: tensors[0], positive: tensors[1], negative: tensors[2]).value])
+                try Tensor(
+                    shape: [1],
+                    scalars: [try loss.evaluate(anchor: tensors[0], positive: tensors[1], negative: tensors[2]).value])
             },
             backward: { projection in
                 let value = try loss.evaluate(anchor: tensors[0], positive: tensors[1], negative: tensors[2])
-                for (variable, gradient) in zip(variables, [value.anchorGradient, value.positiveGradient, value.negativeGradient]) {
+                for (variable, gradient) in zip(
+                    variables, [value.anchorGradient, value.positiveGradient, value.negativeGradient])
+                {
                     var scaled = gradient
                     for index in scaled.scalars.indices {
                         scaled.scalars[index] *= projection.scalars[0]

@@ -42,7 +42,8 @@ final class NeuralNetworkMatrixMultiplyTests: XCTestCase {
                         parallelism: Parallelism(threadCount: 3))
                     let expected = naiveProduct(m: m, n: n, k: k, a, transposeA: transposeA, b, transposeB: transposeB)
                     for index in c.indices {
-                        XCTAssertEqual(Double(c[index]), expected[index], accuracy: 1e-4 * Double(max(k, 1)),
+                        XCTAssertEqual(
+                            Double(c[index]), expected[index], accuracy: 1e-4 * Double(max(k, 1)),
                             "m=\(m) n=\(n) k=\(k) tA=\(transposeA) tB=\(transposeB) at \(index)")
                     }
                 }
@@ -74,7 +75,8 @@ final class NeuralNetworkMatrixMultiplyTests: XCTestCase {
         for threads in [2, 4, 7] {
             var parallel = [Float](repeating: 0, count: m * n)
             MatrixMultiply.multiply(
-                m: m, n: n, k: k, a, b, transposeB: true, into: &parallel, parallelism: Parallelism(threadCount: threads))
+                m: m, n: n, k: k, a, b, transposeB: true, into: &parallel,
+                parallelism: Parallelism(threadCount: threads))
             XCTAssertEqual(serial.map(\.bitPattern), parallel.map(\.bitPattern), "threads=\(threads)")
         }
     }
@@ -83,7 +85,8 @@ final class NeuralNetworkMatrixMultiplyTests: XCTestCase {
         let a = Tensor(shape: [2, 3], repeating: 1)
         let b = Tensor(shape: [4, 3], repeating: 1)
         XCTAssertThrowsError(try a.matrixProduct(b)) { error in
-            XCTAssertEqual(error as? NeuralNetworkError,
+            XCTAssertEqual(
+                error as? NeuralNetworkError,
                 .shapeMismatch(operation: "matrixProduct", expected: [3, -1], actual: [4, 3]))
         }
         let product = try a.matrixProduct(b, transposeOther: true)

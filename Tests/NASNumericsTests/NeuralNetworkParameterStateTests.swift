@@ -8,7 +8,8 @@ final class NeuralNetworkParameterStateTests: XCTestCase {
     private func makeModel(seed: UInt64, hidden: Int = 6) -> Sequential {
         var generator = TestGenerator(seed: seed)
         return Sequential([
-            Linear(inputSize: 4, outputSize: hidden, using: &generator), BatchNormalization(featureCount: hidden), ReLU(),
+            Linear(inputSize: 4, outputSize: hidden, using: &generator), BatchNormalization(featureCount: hidden),
+            ReLU(),
             Linear(inputSize: hidden, outputSize: 1, using: &generator),
         ])
     }
@@ -23,7 +24,9 @@ final class NeuralNetworkParameterStateTests: XCTestCase {
         let restored = makeModel(seed: 2)
         XCTAssertNotEqual(try restored.forward(input, context: .inference), expected)
         try restored.load(try JSONDecoder().decode(ModelState.self, from: data))
-        XCTAssertEqual(try restored.forward(input, context: .inference).scalars.map(\.bitPattern), expected.scalars.map(\.bitPattern))
+        XCTAssertEqual(
+            try restored.forward(input, context: .inference).scalars.map(\.bitPattern),
+            expected.scalars.map(\.bitPattern))
         XCTAssertEqual(
             trained.namedParameters.map(\.name),
             ["0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var", "3.weight", "3.bias"])
@@ -42,12 +45,15 @@ final class NeuralNetworkParameterStateTests: XCTestCase {
         var missing = before
         missing.entries.removeLast()
         XCTAssertThrowsError(try model.load(missing)) { error in
-            XCTAssertEqual(error as? NeuralNetworkError, .stateMismatch(parameter: "3.bias", reason: "missing from the state"))
+            XCTAssertEqual(
+                error as? NeuralNetworkError, .stateMismatch(parameter: "3.bias", reason: "missing from the state"))
         }
         var extra = before
         extra.entries.append(ModelState.Entry(name: "4.weight", tensor: Tensor(shape: [1])))
         XCTAssertThrowsError(try model.load(extra)) { error in
-            XCTAssertEqual(error as? NeuralNetworkError, .stateMismatch(parameter: "4.weight", reason: "not a parameter of this model"))
+            XCTAssertEqual(
+                error as? NeuralNetworkError,
+                .stateMismatch(parameter: "4.weight", reason: "not a parameter of this model"))
         }
         var future = before
         future.formatVersion = 2
@@ -93,7 +99,10 @@ final class NeuralNetworkParameterStateTests: XCTestCase {
         var adam = Adam()
         try adam.step([Parameter(Tensor(shape: [2]))])
         XCTAssertThrowsError(try adam.step([Parameter(Tensor(shape: [3]))])) { error in
-            guard case NeuralNetworkError.stateMismatch = error as? NeuralNetworkError ?? .stateMismatch(parameter: "", reason: "") else {
+            guard
+                case NeuralNetworkError.stateMismatch = error as? NeuralNetworkError
+                    ?? .stateMismatch(parameter: "", reason: "")
+            else {
                 return XCTFail("expected stateMismatch, got \(error)")
             }
         }

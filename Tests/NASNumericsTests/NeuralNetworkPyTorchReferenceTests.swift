@@ -52,7 +52,8 @@ final class NeuralNetworkPyTorchReferenceTests: XCTestCase {
         // One interpreter start (importing torch takes seconds): the script itself tells whether torch imports.
         let (status, errors) = Self.run(["python3", script, folder.path])
         if status != 0, errors.contains("No module named 'torch'") || errors.contains("No such file") || status == 127 {
-            throw XCTSkip("python3 cannot import torch: live PyTorch comparison skipped (committed fixture still checked)")
+            throw XCTSkip(
+                "python3 cannot import torch: live PyTorch comparison skipped (committed fixture still checked)")
         }
         XCTAssertEqual(status, 0, "make_fixtures.py failed: \(errors)")
         try compare(with: folder.appendingPathComponent("pytorch_reference.json"))
@@ -85,8 +86,10 @@ final class NeuralNetworkPyTorchReferenceTests: XCTestCase {
         }
         XCTAssertEqual(
             checkedKinds,
-            ["linear", "relu", "batchnorm", "conv2d", "maxpool", "avgpool", "embedding", "lstm", "smooth_l1", "mse",
-             "ranking_hinge", "triplet", "sgd", "adam"])
+            [
+                "linear", "relu", "batchnorm", "conv2d", "maxpool", "avgpool", "embedding", "lstm", "smooth_l1", "mse",
+                "ranking_hinge", "triplet", "sgd", "adam",
+            ])
     }
 
     private func assertClose(
@@ -96,7 +99,8 @@ final class NeuralNetworkPyTorchReferenceTests: XCTestCase {
         XCTAssertEqual(actual.count, expected.count, "\(what): element count", file: file, line: line)
         var worst: (index: Int, error: Float) = (-1, 0)
         for index in 0..<min(actual.count, expected.count) {
-            let error = abs(actual.scalars[index] - expected.scalars[index])
+            let error =
+                abs(actual.scalars[index] - expected.scalars[index])
                 / max(1, abs(expected.scalars[index]))
             if !(error <= worst.error) {
                 worst = (index, error)
@@ -121,10 +125,12 @@ final class NeuralNetworkPyTorchReferenceTests: XCTestCase {
         let output = try layer.forward(try testCase.tensor("input"), context: ComputeContext(isTraining: isTraining))
         assertClose(output, try testCase.tensor("output"), "\(testCase.name) output")
         let inputGradient = try layer.backward(try testCase.tensor("output_gradient"))
-        assertClose(inputGradient, try testCase.tensor("input_gradient"), "\(testCase.name) input gradient", tolerance: 1e-4)
+        assertClose(
+            inputGradient, try testCase.tensor("input_gradient"), "\(testCase.name) input gradient", tolerance: 1e-4)
         for (name, parameter) in layer.namedParameters {
             if parameter.isTrainable {
-                assertClose(parameter.gradient, try testCase.tensor("grad.\(name)"), "\(testCase.name) grad \(name)",
+                assertClose(
+                    parameter.gradient, try testCase.tensor("grad.\(name)"), "\(testCase.name) grad \(name)",
                     tolerance: 1e-4)
             } else {
                 assertClose(parameter.value, try testCase.tensor("after.\(name)"), "\(testCase.name) \(name) after")
@@ -167,7 +173,8 @@ final class NeuralNetworkPyTorchReferenceTests: XCTestCase {
             try embedding.backward(try testCase.tensor("output_gradient"))
             assertClose(embedding.weight.gradient, try testCase.tensor("grad.weight"), "embedding grad")
         case "lstm":
-            let lstm = LSTM(inputSize: testCase.integer("input"), hiddenSize: testCase.integer("hidden"), using: &generator)
+            let lstm = LSTM(
+                inputSize: testCase.integer("input"), hiddenSize: testCase.integer("hidden"), using: &generator)
             try setParameters(lstm, from: testCase)
             lstm.zeroGradients()
             let lengths = try testCase.tensor("lengths").scalars.map { Int($0) }
@@ -176,7 +183,8 @@ final class NeuralNetworkPyTorchReferenceTests: XCTestCase {
             let inputGradient = try lstm.backward(try testCase.tensor("output_gradient"))
             assertClose(inputGradient, try testCase.tensor("input_gradient"), "lstm input gradient", tolerance: 1e-4)
             for (name, parameter) in lstm.namedParameters {
-                assertClose(parameter.gradient, try testCase.tensor("grad.\(name)"), "lstm grad \(name)", tolerance: 1e-4)
+                assertClose(
+                    parameter.gradient, try testCase.tensor("grad.\(name)"), "lstm grad \(name)", tolerance: 1e-4)
             }
         case "smooth_l1", "mse", "ranking_hinge":
             let predictions = try testCase.tensor("predictions")
@@ -184,14 +192,16 @@ final class NeuralNetworkPyTorchReferenceTests: XCTestCase {
             let loss: LossValue
             switch testCase.kind {
             case "smooth_l1":
-                loss = try SmoothL1Loss(beta: testCase.float("beta")).evaluate(predictions: predictions, targets: targets)
+                loss = try SmoothL1Loss(beta: testCase.float("beta")).evaluate(
+                    predictions: predictions, targets: targets)
             case "mse":
                 loss = try MeanSquaredErrorLoss().evaluate(predictions: predictions, targets: targets)
             default:
                 loss = try PairwiseRankingHingeLoss(margin: testCase.float("margin"))
                     .evaluate(predictions: predictions, targets: targets)
             }
-            assertClose(try Tensor(shape: [1], scalars: [loss.value]), try testCase.tensor("value"), "\(testCase.name) value")
+            assertClose(
+                try Tensor(shape: [1], scalars: [loss.value]), try testCase.tensor("value"), "\(testCase.name) value")
             assertClose(loss.gradient, try testCase.tensor("gradient"), "\(testCase.name) gradient")
         case "triplet":
             let loss = try TripletMarginLoss(margin: testCase.float("margin")).evaluate(
@@ -214,7 +224,8 @@ final class NeuralNetworkPyTorchReferenceTests: XCTestCase {
             for step in 0..<3 {
                 parameter.gradient = try testCase.tensor("gradient_\(step)")
                 try optimizer.step([parameter])
-                assertClose(parameter.value, try testCase.tensor("param_after_\(step)"), "\(testCase.name) step \(step)")
+                assertClose(
+                    parameter.value, try testCase.tensor("param_after_\(step)"), "\(testCase.name) step \(step)")
             }
         default:
             XCTFail("unknown fixture kind \(testCase.kind) in case \(testCase.name)")

@@ -72,7 +72,8 @@ struct GradientCheck {
         var checked = 0
         for variable in variables {
             let original = variable.read()
-            XCTAssertEqual(variable.analyticalGradient.shape, original.shape, "\(variable.name) gradient shape",
+            XCTAssertEqual(
+                variable.analyticalGradient.shape, original.shape, "\(variable.name) gradient shape",
                 file: file, line: line)
             let stride = max(1, original.count / coordinatesPerTensor)
             for index in Swift.stride(from: 0, to: original.count, by: stride) {

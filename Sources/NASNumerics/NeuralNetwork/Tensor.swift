@@ -71,7 +71,8 @@ public struct Tensor: Sendable, Equatable, Codable {
         guard let first = parts.first else { return Tensor(shape: [0, 0]) }
         let rows = first.shape.first ?? 0
         for part in parts where part.rank != 2 || part.shape[0] != rows {
-            throw NeuralNetworkError.shapeMismatch(operation: "concatenatingColumns", expected: [rows, -1], actual: part.shape)
+            throw NeuralNetworkError.shapeMismatch(
+                operation: "concatenatingColumns", expected: [rows, -1], actual: part.shape)
         }
         let width = parts.reduce(0) { $0 + $1.shape[1] }
         var result = Tensor(shape: [rows, width])
@@ -94,7 +95,8 @@ public struct Tensor: Sendable, Equatable, Codable {
     /// - Throws: `NeuralNetworkError.shapeMismatch` when the widths do not add up to the column count.
     public func splittingColumns(widths: [Int]) throws -> [Tensor] {
         guard rank == 2, widths.allSatisfy({ $0 >= 0 }), widths.reduce(0, +) == shape[1] else {
-            throw NeuralNetworkError.shapeMismatch(operation: "splittingColumns", expected: [-1, widths.reduce(0, +)], actual: shape)
+            throw NeuralNetworkError.shapeMismatch(
+                operation: "splittingColumns", expected: [-1, widths.reduce(0, +)], actual: shape)
         }
         let rows = shape[0]
         let width = shape[1]

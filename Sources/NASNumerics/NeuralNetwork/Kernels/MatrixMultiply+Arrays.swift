@@ -8,6 +8,16 @@ extension MatrixMultiply {
         into c: inout [Float], accumulate: Bool = false, parallelism: Parallelism
     ) {
         precondition(a.count >= m * k && b.count >= k * n && c.count >= m * n, "matrix storage too small")
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            // An empty inner extent: the product is zero (and an empty array may have no base address).
+            if !accumulate {
+                for index in 0..<(m * n) {
+                    c[index] = 0
+                }
+            }
+            return
+        }
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in

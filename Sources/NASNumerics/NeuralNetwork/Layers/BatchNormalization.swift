@@ -61,11 +61,14 @@ public final class BatchNormalization: Layer {
         if context.isTraining {
             guard samplesPerFeature > 1 else {
                 throw NeuralNetworkError.invalidConfiguration(
-                    layer: "BatchNormalization", reason: "training needs more than one value per feature, got \(input.shape)")
+                    layer: "BatchNormalization",
+                    reason: "training needs more than one value per feature, got \(input.shape)")
             }
             for feature in 0..<features {
                 var sum = 0.0
-                forEachIndex(of: feature, batch: batch, features: features, spatial: spatial) { sum += Double(input.scalars[$0]) }
+                forEachIndex(of: feature, batch: batch, features: features, spatial: spatial) {
+                    sum += Double(input.scalars[$0])
+                }
                 let batchMean = sum / Double(samplesPerFeature)
                 var squares = 0.0
                 forEachIndex(of: feature, batch: batch, features: features, spatial: spatial) {
@@ -131,7 +134,8 @@ public final class BatchNormalization: Layer {
                 let meanGradient = gradientSum / count
                 let meanWeighted = weightedSum / count
                 forEachIndex(of: feature, batch: batch, features: features, spatial: spatial) { index in
-                    let centered = Double(outputGradient.scalars[index]) - meanGradient
+                    let centered =
+                        Double(outputGradient.scalars[index]) - meanGradient
                         - Double(cache.normalized[index]) * meanWeighted
                     inputGradient.scalars[index] = Float(gamma * inverse * centered)
                 }

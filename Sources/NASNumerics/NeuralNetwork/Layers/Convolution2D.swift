@@ -34,14 +34,17 @@ public final class Convolution2D: Layer {
         guard inputChannels > 0, outputChannels > 0, kernelSize > 0, stride > 0, padding >= 0 else {
             throw NeuralNetworkError.invalidConfiguration(
                 layer: "Convolution2D",
-                reason: "channels \(inputChannels)→\(outputChannels), kernel \(kernelSize), stride \(stride), padding \(padding)")
+                reason:
+                    "channels \(inputChannels)→\(outputChannels), kernel \(kernelSize), stride \(stride), padding \(padding)"
+            )
         }
         let fanIn = inputChannels * kernelSize * kernelSize
         let bound = WeightInitialization.defaultBound(fanIn: fanIn)
         weight = Parameter(
             WeightInitialization.uniform(
                 shape: [outputChannels, inputChannels, kernelSize, kernelSize], bound: bound, using: &generator))
-        bias = hasBias
+        bias =
+            hasBias
             ? Parameter(WeightInitialization.uniform(shape: [outputChannels], bound: bound, using: &generator)) : nil
         self.stride = stride
         self.padding = padding
@@ -140,16 +143,21 @@ extension Convolution2D {
             inputShape: [Int], kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Int, operation: String
         ) throws {
             guard inputShape.count == 4 else {
-                throw NeuralNetworkError.shapeMismatch(operation: operation, expected: [-1, -1, -1, -1], actual: inputShape)
+                throw NeuralNetworkError.shapeMismatch(
+                    operation: operation, expected: [-1, -1, -1, -1], actual: inputShape)
             }
             (batch, channels, height, width) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
-            (self.kernelHeight, self.kernelWidth, self.stride, self.padding) = (kernelHeight, kernelWidth, stride, padding)
+            (self.kernelHeight, self.kernelWidth, self.stride, self.padding) = (
+                kernelHeight, kernelWidth, stride, padding
+            )
             let paddedHeight = height + 2 * padding
             let paddedWidth = width + 2 * padding
             guard paddedHeight >= kernelHeight, paddedWidth >= kernelWidth else {
                 throw NeuralNetworkError.invalidConfiguration(
                     layer: operation,
-                    reason: "kernel \(kernelHeight)×\(kernelWidth) is larger than the padded input \(paddedHeight)×\(paddedWidth)")
+                    reason:
+                        "kernel \(kernelHeight)×\(kernelWidth) is larger than the padded input \(paddedHeight)×\(paddedWidth)"
+                )
             }
             outputHeight = (paddedHeight - kernelHeight) / stride + 1
             outputWidth = (paddedWidth - kernelWidth) / stride + 1
@@ -173,7 +181,8 @@ extension Convolution2D {
                                 for oj in 0..<outputWidth {
                                     let column = oj * stride - padding + kj
                                     guard column >= 0, column < width else { continue }
-                                    columns[columnBase + oi * outputWidth + oj] = image[imageBase + row * width + column]
+                                    columns[columnBase + oi * outputWidth + oj] =
+                                        image[imageBase + row * width + column]
                                 }
                             }
                         }
@@ -200,7 +209,8 @@ extension Convolution2D {
                                 for oj in 0..<outputWidth {
                                     let column = oj * stride - padding + kj
                                     guard column >= 0, column < width else { continue }
-                                    image[imageBase + row * width + column] += columns[columnBase + oi * outputWidth + oj]
+                                    image[imageBase + row * width + column] +=
+                                        columns[columnBase + oi * outputWidth + oj]
                                 }
                             }
                         }

@@ -9,7 +9,8 @@ public final class Flatten: Layer {
 
     public func forward(_ input: Tensor, context: ComputeContext) throws -> Tensor {
         guard input.rank >= 1 else {
-            throw NeuralNetworkError.shapeMismatch(operation: "Flatten.forward", expected: [-1, -1], actual: input.shape)
+            throw NeuralNetworkError.shapeMismatch(
+                operation: "Flatten.forward", expected: [-1, -1], actual: input.shape)
         }
         lastShape = input.shape
         return try input.reshaped(to: [input.shape[0], input.shape.dropFirst().reduce(1, *)])

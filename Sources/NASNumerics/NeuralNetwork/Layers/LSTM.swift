@@ -53,8 +53,10 @@ public final class LSTM: ParameterContainer {
             WeightInitialization.uniform(shape: [4 * hiddenSize, inputSize], bound: bound, using: &generator))
         weightHiddenHidden = Parameter(
             WeightInitialization.uniform(shape: [4 * hiddenSize, hiddenSize], bound: bound, using: &generator))
-        biasInputHidden = Parameter(WeightInitialization.uniform(shape: [4 * hiddenSize], bound: bound, using: &generator))
-        biasHiddenHidden = Parameter(WeightInitialization.uniform(shape: [4 * hiddenSize], bound: bound, using: &generator))
+        biasInputHidden = Parameter(
+            WeightInitialization.uniform(shape: [4 * hiddenSize], bound: bound, using: &generator))
+        biasHiddenHidden = Parameter(
+            WeightInitialization.uniform(shape: [4 * hiddenSize], bound: bound, using: &generator))
     }
 
     /// PyTorch's names (`weight_ih_l0`, …), so a `state_dict` maps one to one.
@@ -161,7 +163,8 @@ public final class LSTM: ParameterContainer {
             }
         }
         cache = Cache(
-            inputShape: input.shape, packedInput: packedInput, rowOffsets: rowOffsets, order: order, activeCounts: activeCounts, gates: gatesHistory,
+            inputShape: input.shape, packedInput: packedInput, rowOffsets: rowOffsets, order: order,
+            activeCounts: activeCounts, gates: gatesHistory,
             previousHidden: hiddenHistory, previousCell: cellHistory, cellTanh: tanhHistory,
             parallelism: context.parallelism)
         return output

@@ -18,8 +18,10 @@ public final class Linear: Layer {
         inputSize: Int, outputSize: Int, hasBias: Bool = true, using generator: inout some RandomNumberGenerator
     ) {
         let bound = WeightInitialization.defaultBound(fanIn: inputSize)
-        weight = Parameter(WeightInitialization.uniform(shape: [outputSize, inputSize], bound: bound, using: &generator))
-        bias = hasBias
+        weight = Parameter(
+            WeightInitialization.uniform(shape: [outputSize, inputSize], bound: bound, using: &generator))
+        bias =
+            hasBias
             ? Parameter(WeightInitialization.uniform(shape: [outputSize], bound: bound, using: &generator)) : nil
     }
 
@@ -30,7 +32,8 @@ public final class Linear: Layer {
     /// Maps `[batch, inputSize]` to `[batch, outputSize]`.
     public func forward(_ input: Tensor, context: ComputeContext) throws -> Tensor {
         guard input.rank == 2, input.shape[1] == inputSize else {
-            throw NeuralNetworkError.shapeMismatch(operation: "Linear.forward", expected: [-1, inputSize], actual: input.shape)
+            throw NeuralNetworkError.shapeMismatch(
+                operation: "Linear.forward", expected: [-1, inputSize], actual: input.shape)
         }
         let batch = input.shape[0]
         var output = Tensor(shape: [batch, outputSize])

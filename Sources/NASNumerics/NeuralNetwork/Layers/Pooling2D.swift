@@ -113,7 +113,8 @@ public final class Pooling2D: Layer {
             for plane in 0..<(geometry.batch * geometry.channels) {
                 for oi in 0..<geometry.outputHeight {
                     for oj in 0..<geometry.outputWidth {
-                        let share = outputGradient.scalars[(plane * geometry.outputHeight + oi) * geometry.outputWidth + oj]
+                        let share =
+                            outputGradient.scalars[(plane * geometry.outputHeight + oi) * geometry.outputWidth + oj]
                             / windowArea
                         for ki in 0..<kernelSize {
                             let row = oi * stride - padding + ki

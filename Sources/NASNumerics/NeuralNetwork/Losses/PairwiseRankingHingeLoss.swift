@@ -30,7 +30,8 @@ public struct PairwiseRankingHingeLoss: Sendable, Equatable {
         var contributing = 0
         func visit(_ first: Int, _ second: Int) throws {
             for index in [first, second] where index < 0 || index >= count {
-                throw NeuralNetworkError.indexOutOfRange(operation: "PairwiseRankingHingeLoss", index: index, count: count)
+                throw NeuralNetworkError.indexOutOfRange(
+                    operation: "PairwiseRankingHingeLoss", index: index, count: count)
             }
             let (yFirst, ySecond) = (targets.scalars[first], targets.scalars[second])
             guard yFirst != ySecond else { return }

@@ -20,7 +20,8 @@ public struct SmoothL1Loss: Sendable, Equatable {
     public func evaluate(predictions: Tensor, targets: Tensor) throws -> LossValue {
         try checkSameCount(predictions, targets, operation: "SmoothL1Loss")
         guard beta > 0 else {
-            throw NeuralNetworkError.invalidConfiguration(layer: "SmoothL1Loss", reason: "beta must be positive, got \(beta)")
+            throw NeuralNetworkError.invalidConfiguration(
+                layer: "SmoothL1Loss", reason: "beta must be positive, got \(beta)")
         }
         let scale: Float = reduction == .mean && predictions.count > 0 ? 1 / Float(predictions.count) : 1
         var total = 0.0

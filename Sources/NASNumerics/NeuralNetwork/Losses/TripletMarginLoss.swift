@@ -35,10 +35,12 @@ public struct TripletMarginLoss: Sendable, Equatable {
     /// - Throws: `NeuralNetworkError.shapeMismatch` when the three shapes differ or are not rank 2.
     public func evaluate(anchor: Tensor, positive: Tensor, negative: Tensor) throws -> Value {
         guard anchor.rank == 2 else {
-            throw NeuralNetworkError.shapeMismatch(operation: "TripletMarginLoss", expected: [-1, -1], actual: anchor.shape)
+            throw NeuralNetworkError.shapeMismatch(
+                operation: "TripletMarginLoss", expected: [-1, -1], actual: anchor.shape)
         }
         for other in [positive, negative] where other.shape != anchor.shape {
-            throw NeuralNetworkError.shapeMismatch(operation: "TripletMarginLoss", expected: anchor.shape, actual: other.shape)
+            throw NeuralNetworkError.shapeMismatch(
+                operation: "TripletMarginLoss", expected: anchor.shape, actual: other.shape)
         }
         let (triplets, width) = (anchor.shape[0], anchor.shape[1])
         let scale: Float = reduction == .mean && triplets > 0 ? 1 / Float(triplets) : 1

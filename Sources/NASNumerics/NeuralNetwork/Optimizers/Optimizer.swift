@@ -22,7 +22,8 @@ extension Optimizer {
         }
         for (index, parameter) in parameters.enumerated() {
             guard parameter.isTrainable, parameter.gradient.count == parameter.value.count else {
-                throw NeuralNetworkError.stateMismatch(parameter: "\(name)[\(index)]", reason: "not a trainable parameter")
+                throw NeuralNetworkError.stateMismatch(
+                    parameter: "\(name)[\(index)]", reason: "not a trainable parameter")
             }
             if !state.isEmpty, state[index].count != parameter.value.count {
                 throw NeuralNetworkError.stateMismatch(

@@ -54,7 +54,8 @@ extension ParameterContainer {
             }
             guard tensor.shape == parameter.value.shape else {
                 throw NeuralNetworkError.stateMismatch(
-                    parameter: name, reason: "shape \(tensor.shape) in the state, \(parameter.value.shape) in the model")
+                    parameter: name, reason: "shape \(tensor.shape) in the state, \(parameter.value.shape) in the model"
+                )
             }
         }
         if state.entries.count != parameters.count {

@@ -35,7 +35,7 @@ let package = Package(
             dependencies: ["NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker", "NASDaemon"]
         ),
         .testTarget(name: "NASCoreTests", dependencies: ["NASTestSupport", "NASCore"]),
-        .testTarget(name: "NASNumericsTests", dependencies: ["NASTestSupport", "NASNumerics"]),
+        .testTarget(name: "NASNumericsTests", dependencies: ["NASTestSupport", "NASNumerics"], exclude: ["Fixtures"]),
         .testTarget(name: "NASSearchTests", dependencies: ["NASTestSupport", "NASSearch", "NASCore"]),
         .testTarget(name: "NASConfigTests", dependencies: ["NASTestSupport", "NASConfig", "NASCore"]),
         .testTarget(name: "NASProtocolTests", dependencies: ["NASTestSupport", "NASProtocol", "NASCore"]),

@@ -241,7 +241,7 @@ enum ControlFixtures {
             canonicalNotation: "[C(\(index * 8),3,1), SM(10)]",
             proposedNotation: "[C(\(index * 8),3,1), D(0.5), SM(10)]",
             identityKey: TrialIdentity.key(
-                canonicalHash: "hash\(index)", hyperparameters: hyperparameters, epochBudget: budget),
+                canonicalHash: "hash\(index)", hyperparameters: hyperparameters),
             hyperparameters: hyperparameters, epochBudget: budget, source: "random")
     }
 

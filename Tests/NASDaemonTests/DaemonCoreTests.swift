@@ -269,7 +269,8 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: logs.path), "a job never leased to w1")
         _ = harness.send([
             .workerMessage(
-                ConnectionID(2), .log(.init(jobID: second.jobID, trialID: second.spec.trialID, runName: "t", lines: ["ok"])))
+                ConnectionID(2),
+                .log(.init(jobID: second.jobID, trialID: second.spec.trialID, runName: "t", lines: ["ok"])))
         ])
         XCTAssertEqual(try String(contentsOf: logs, encoding: .utf8), "ok\n")
     }
@@ -296,7 +297,8 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertEqual(trial.state, .incomplete)
         XCTAssertEqual(trial.attempts, 2)
         XCTAssertNil(trial.finalAccuracy, "a partial curve is never a final accuracy")
-        XCTAssertTrue(trial.failureReason?.contains("2 of 5 epochs") ?? false, "\(String(describing: trial.failureReason))")
+        XCTAssertTrue(
+            trial.failureReason?.contains("2 of 5 epochs") ?? false, "\(String(describing: trial.failureReason))")
         XCTAssertNil(try store.bestTrial())
         XCTAssertNil(try store.findFinishedTrial(identityKey: trial.identityKey), "never reused as a finished network")
         XCTAssertEqual(try RunViews.trials(of: store, state: .incomplete).map(\.id), [trial.id.rawValue])
@@ -316,11 +318,14 @@ final class DaemonCoreTests: XCTestCase {
             clock: DaemonClock(wall: { wall.now }, monotonic: { steady.now.timeIntervalSince1970 }), log: .silent)
         let yaml = config(trials: 1, epochs: 3).replacingOccurrences(
             of: "trial: {max_attempts: 3}", with: "trial: {max_attempts: 3, timeout: 1h, no_progress_timeout: 10m}")
-        _ = core.handle([.control(.submit(configText: yaml, fileName: "/tmp/x.yaml", restart: false), ControlReply { _ in })])
+        _ = core.handle([
+            .control(.submit(configText: yaml, fileName: "/tmp/x.yaml", restart: false), ControlReply { _ in })
+        ])
         let actions = core.handle([
             .workerConnected(ConnectionID(1), peer: "p"),
             .workerMessage(
-                ConnectionID(1), .hello(.init(workerVersion: "test", token: "t0k", workerID: "w", hostname: "h", slots: 1))),
+                ConnectionID(1),
+                .hello(.init(workerVersion: "test", token: "t0k", workerID: "w", hostname: "h", slots: 1))),
         ])
         let assignment = try XCTUnwrap(assignments(actions).first).1
         for jump in [3_600.0, -7_200.0, 86_400.0] {

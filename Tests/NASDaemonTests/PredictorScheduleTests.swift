@@ -76,7 +76,9 @@ final class PredictorScheduleTests: XCTestCase {
         var stop: Prediction?
         var stoppedAt: Int?
         var final: Double?
-        var description: String { "\(state) \(stop.map { "\($0.accuracy)@\(stoppedAt ?? 0) v\($0.modelVersion ?? 0)" } ?? "") \(notation)" }
+        var description: String {
+            "\(state) \(stop.map { "\($0.accuracy)@\(stoppedAt ?? 0) v\($0.modelVersion ?? 0)" } ?? "") \(notation)"
+        }
     }
 
     /// Runs the search with one worker slot; each fit's result is posted `fitDelay` batches after
@@ -135,7 +137,9 @@ final class PredictorScheduleTests: XCTestCase {
         }
         _ = handle([
             .control(
-                .submit(configText: configuration, fileName: directory.appendingPathComponent("p.yaml").path, restart: false),
+                .submit(
+                    configText: configuration, fileName: directory.appendingPathComponent("p.yaml").path, restart: false
+                ),
                 ControlReply { _ in })
         ])
         hello()
@@ -154,7 +158,8 @@ final class PredictorScheduleTests: XCTestCase {
                         .epochProgress(
                             .init(
                                 jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
-                                runName: "p", record: EpochRecord(epoch: epoch, validationAccuracy: accuracy), seq: seq)))
+                                runName: "p", record: EpochRecord(epoch: epoch, validationAccuracy: accuracy), seq: seq)
+                        ))
                 ])
                 if let killAfter, !killed, batches >= killAfter {
                     // kill -9: a fresh core; the worker reconnects with its job in flight.
@@ -185,7 +190,9 @@ final class PredictorScheduleTests: XCTestCase {
                         .init(
                             jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
                             runName: "p",
-                            summary: .init(epochsCompleted: assignment.spec.epochBudget, finalAccuracy: 0, bestAccuracy: 0, wallSeconds: 1),
+                            summary: .init(
+                                epochsCompleted: assignment.spec.epochBudget, finalAccuracy: 0, bestAccuracy: 0,
+                                wallSeconds: 1),
                             seq: seq)))
             ])
             // Let outstanding fits come back while the worker idles.

@@ -99,7 +99,8 @@ final class StoreFaultTests: XCTestCase {
             return send([
                 .workerConnected(id, peer: "test"),
                 .workerMessage(
-                    id, .hello(.init(workerVersion: "test", token: token, workerID: worker, hostname: "h", slots: slots))),
+                    id,
+                    .hello(.init(workerVersion: "test", token: token, workerID: worker, hostname: "h", slots: slots))),
             ])
         }
 
@@ -133,7 +134,9 @@ final class StoreFaultTests: XCTestCase {
                     .init(
                         jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
                         runName: assignment.spec.runName,
-                        summary: .init(epochsCompleted: assignment.spec.epochBudget, finalAccuracy: 0, bestAccuracy: 0, wallSeconds: 1),
+                        summary: .init(
+                            epochsCompleted: assignment.spec.epochBudget, finalAccuracy: 0, bestAccuracy: 0,
+                            wallSeconds: 1),
                         seq: seq))
                 guard let actions = send([.workerMessage(id, completion)]) else { return }
                 newActions += actions
@@ -214,7 +217,8 @@ final class StoreFaultTests: XCTestCase {
         if let snapshot = try store.latestStrategySnapshot() {
             let state = try JSONSerialization.jsonObject(with: snapshot.bytes) as? [String: Any]
             let observed = try XCTUnwrap(state?["observed"] as? Int)
-            let marked = try store.database.makeStatement("SELECT count(*) FROM proposals WHERE observed = 1")
+            let marked =
+                try store.database.makeStatement("SELECT count(*) FROM proposals WHERE observed = 1")
                 .rows { $0.int(at: 0) }.first ?? -1
             XCTAssertEqual(observed, marked, "each outcome observed once, \(context)")
         }

@@ -87,13 +87,14 @@ final class RunStoreTests: XCTestCase {
         XCTAssertEqual(try store.trial(trial.id), trial)
     }
 
-    func testIdentityKey_ignoresHyperparameterOrderAndSeparatesBudgets() {
-        let a = TrialIdentity.key(canonicalHash: "h", hyperparameters: ["b": 2, "a": 0.1], epochBudget: 20)
-        let b = TrialIdentity.key(canonicalHash: "h", hyperparameters: ["a": 0.1, "b": 2], epochBudget: 20)
+    func testIdentityKey_ignoresHyperparameterOrder_andNamesNoBudget() {
+        let a = TrialIdentity.key(canonicalHash: "h", hyperparameters: ["b": 2, "a": 0.1])
+        let b = TrialIdentity.key(canonicalHash: "h", hyperparameters: ["a": 0.1, "b": 2])
         XCTAssertEqual(a, b)
-        XCTAssertEqual(a, #"h|{"a":0.1,"b":2.0}|20"#)
-        XCTAssertNotEqual(
-            a, TrialIdentity.key(canonicalHash: "h", hyperparameters: ["a": 0.1, "b": 2], epochBudget: 9))
+        XCTAssertEqual(a, #"h|{"a":0.1,"b":2.0}"#)
+        XCTAssertNotEqual(a, TrialIdentity.key(canonicalHash: "h", hyperparameters: ["a": 0.2, "b": 2]))
+        XCTAssertEqual(TrialIdentity.removingBudget(from: #"h|{"a":0.1,"b":2.0}|20"#), a, "a version-2 key")
+        XCTAssertEqual(TrialIdentity.removingBudget(from: a), a)
     }
 
     func testInsertTrial_anIdenticalInFlightTrialIsRefusedAndFound() throws {
@@ -160,6 +161,7 @@ final class RunStoreTests: XCTestCase {
         let legal: Set<String> = [
             "queued>running", "queued>vetoed", "queued>failed", "queued>cancelled", "running>queued",
             "running>completed", "running>stopped_early", "running>incomplete", "running>failed", "running>cancelled",
+            "completed>queued",
         ]
         for from in TrialState.allCases {
             for to in TrialState.allCases {

@@ -73,22 +73,22 @@ extension DaemonCore {
     private func view(_ request: ControlRequest) -> ControlResponse {
         do {
             switch request {
-                case .status(nil):
-                    let views = try layout.runNames().map { name in
-                        if let run = runs[name] { return try RunViews.status(of: run.store, live: liveInfo(run)) }
-                        return try RunViews.status(
-                            of: try RunStore(runDirectory: layout.runDirectory(named: name), mode: .mustExist))
-                    }
-                    return .ok(try JSONValue(encoding: views))
-                case .status(let name?), .trials(let name, _), .best(let name), .logs(let name, _, _):
-                    if let run = runs[name] {
-                        return RunViews.response(to: request, from: run.store, live: liveInfo(run))
-                    }
-                    return RunViews.response(to: request, from: try finishedRunStore(name))
-                case .workers:
-                    return .ok(try JSONValue(encoding: workerViews()))
-                default:
-                    throw ControlError(code: .internalError, message: "not a view request")
+            case .status(nil):
+                let views = try layout.runNames().map { name in
+                    if let run = runs[name] { return try RunViews.status(of: run.store, live: liveInfo(run)) }
+                    return try RunViews.status(
+                        of: try RunStore(runDirectory: layout.runDirectory(named: name), mode: .mustExist))
+                }
+                return .ok(try JSONValue(encoding: views))
+            case .status(let name?), .trials(let name, _), .best(let name), .logs(let name, _, _):
+                if let run = runs[name] {
+                    return RunViews.response(to: request, from: run.store, live: liveInfo(run))
+                }
+                return RunViews.response(to: request, from: try finishedRunStore(name))
+            case .workers:
+                return .ok(try JSONValue(encoding: workerViews()))
+            default:
+                throw ControlError(code: .internalError, message: "not a view request")
             }
         } catch let error as ControlError {
             return .error(error)

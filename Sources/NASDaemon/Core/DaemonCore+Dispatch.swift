@@ -57,10 +57,12 @@ extension DaemonCore {
             switch proposal {
             case .train(let candidate):
                 try admit(candidate, to: run)
-            case .continueTraining(let proposalID, _):
-                return try failRun(
-                    run, reason: "the strategy failed: continuing proposal \(proposalID) is not supported by this build",
-                    now: now)
+            case .continueTraining(let proposalID, let budget):
+                do {
+                    try continueTraining(proposalID, to: budget, in: run)
+                } catch let error as ContinuationError {
+                    return try failRun(run, reason: "the strategy failed: \(error)", now: now)
+                }
             case .waitForResults:
                 run.isWaitingForResults = true
             case .exhausted:
@@ -70,13 +72,13 @@ extension DaemonCore {
         }
     }
 
-    /// Turns a candidate into a trial: reuses a finished identical trial, joins one in flight, or
-    /// queues a new one.
+    /// Turns a candidate into a trial: answers it from a finished identical trial (its curve cut
+    /// at the candidate's budget, or promoting the trial when it asks for more epochs), joins one
+    /// in flight (raising its budget when it asks for more), or queues a new one.
     private func admit(_ candidate: Candidate, to run: RunRuntime) throws {
         let network = candidate.network
         let identityKey = TrialIdentity.key(
-            canonicalHash: network.canonicalHash, hyperparameters: candidate.hyperparameters,
-            epochBudget: candidate.budget)
+            canonicalHash: network.canonicalHash, hyperparameters: candidate.hyperparameters)
         let encoded = try JSONEncoder().encode(candidate)
         let newTrial = NewTrial(
             canonicalNotation: network.canonicalNotation, proposedNotation: network.notation,
@@ -84,14 +86,24 @@ extension DaemonCore {
             source: "\(run.strategy.kind)#\(candidate.proposalID)")
         try run.store.inTransaction {
             if let finished = try run.store.findFinishedTrial(identityKey: identityKey),
-                let outcome = try outcome(of: finished, in: run)
+                let result = try result(of: finished, in: run)
             {
-                let reused = try run.store.insertReusedTrial(newTrial, reusing: finished.id)
-                try run.store.recordProposal(candidate.proposalID, trialID: reused.id, candidate: encoded)
-                try deliverOutcome(outcome, of: reused.id, in: run)
-                noteDuplicate(in: run)
+                if finished.state == .completed, finished.reusedFrom == nil, candidate.budget > finished.epochsDone {
+                    // More epochs of a network trained already: train it on rather than afresh.
+                    run.consecutiveDuplicates = 0
+                    try run.store.recordProposal(candidate.proposalID, trialID: finished.id, candidate: encoded)
+                    try promoteIfAsked(finished.id, in: run)
+                } else {
+                    let reused = try run.store.insertReusedTrial(newTrial, reusing: finished.id)
+                    try run.store.recordProposal(candidate.proposalID, trialID: reused.id, candidate: encoded)
+                    try deliverOutcome(result, of: reused.id, in: run)
+                    noteDuplicate(in: run)
+                }
             } else if let inFlight = try run.store.findInFlightTrial(identityKey: identityKey) {
                 try run.store.recordProposal(candidate.proposalID, trialID: inFlight.id, candidate: encoded)
+                if candidate.budget > inFlight.epochBudget {
+                    try run.store.raiseBudget(of: inFlight.id, to: candidate.budget)
+                }
                 noteDuplicate(in: run)
             } else {
                 run.consecutiveDuplicates = 0
@@ -99,6 +111,49 @@ extension DaemonCore {
                 try run.store.recordProposal(candidate.proposalID, trialID: trial.id, candidate: encoded)
                 run.countedTrials += 1
                 try passThroughPrior(trial, candidate: candidate, in: run)
+            }
+        }
+    }
+
+    /// Why a strategy's `continueTraining` cannot be carried out (a bug in the strategy).
+    struct ContinuationError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Carries out a strategy's "train proposal p on to `budget` epochs" (a Hyperband promotion):
+    /// the proposal waits for an outcome again, at the new budget, from the same trial — which is
+    /// promoted when it completed at less, has its budget raised when it is still in flight, and
+    /// answers at once when it already reached the budget or cannot go on (stopped early, failed).
+    func continueTraining(_ proposalID: Int, to budget: Int, in run: RunRuntime) throws {
+        guard let stored = try run.store.proposal(proposalID) else {
+            throw ContinuationError(description: "it asked to continue proposal \(proposalID), which it never made")
+        }
+        var candidate = try JSONDecoder().decode(Candidate.self, from: stored.candidate)
+        guard budget > candidate.budget else {
+            throw ContinuationError(
+                description: "it asked to continue proposal \(proposalID) to \(budget) epochs, "
+                    + "not more than its \(candidate.budget)")
+        }
+        guard let answering = try run.store.trial(stored.trialID) else { return }
+        let trialID = answering.reusedFrom ?? answering.id
+        candidate.budget = budget
+        try run.store.inTransaction {
+            try run.store.reopenProposal(proposalID, candidate: try JSONEncoder().encode(candidate))
+            if trialID != answering.id { try run.store.moveProposal(proposalID, to: trialID) }
+            guard let trial = try run.store.trial(trialID) else { return }
+            switch trial.state {
+            case .queued, .running:
+                try run.store.raiseBudget(of: trialID, to: budget)
+            case .completed:
+                if trial.epochsDone >= budget, let result = try result(of: trial, in: run) {
+                    try deliverOutcome(result, of: trialID, in: run)
+                } else {
+                    try promoteIfAsked(trialID, in: run)
+                }
+            case .stoppedEarly, .vetoed, .failed, .incomplete, .cancelled:
+                if let result = try result(of: trial, in: run) {
+                    try deliverOutcome(result, of: trialID, in: run)
+                }
             }
         }
     }

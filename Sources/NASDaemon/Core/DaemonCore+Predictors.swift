@@ -133,7 +133,11 @@ extension DaemonCore {
         let prediction = Prediction(accuracy: predicted, sigma: sigma, modelVersion: modelVersion ?? version)
         try run.store.inTransaction {
             _ = try run.store.finishTrial(trialID, outcome: .stoppedEarly(prediction, atEpoch: epoch), job: job.jobID)
-            try deliverOutcome(.stoppedEarly(curve: curve, predicted: predicted, sigma: sigma), of: trialID, in: run)
+            try deliverOutcome(
+                TrialResult(
+                    outcome: .stoppedEarly(curve: curve, predicted: predicted, sigma: sigma),
+                    epochs: Array(1...curve.count)),
+                of: trialID, in: run)
         }
         stopOnWorker(job, trial: trialID, of: run, reason: "stopped early at epoch \(epoch): predicted \(predicted)")
         run.active[trialID] = nil

@@ -51,9 +51,10 @@ extension DaemonCore {
         try restorePredictors(of: run)
         try store.inTransaction {
             for proposal in try store.unobservedProposals() {
-                guard let trial = try store.trial(proposal.trialID), let outcome = try outcome(of: trial, in: run)
+                guard let trial = try store.trial(proposal.trialID), let result = try result(of: trial, in: run)
                 else { continue }
-                try deliverOutcome(outcome, of: trial.id, in: run)
+                try deliverOutcome(result, of: trial.id, in: run)
+                try promoteIfAsked(trial.id, in: run)
             }
             if run.strategyChanged {
                 _ = try store.saveStrategySnapshot(try run.strategy.snapshot())
@@ -71,7 +72,7 @@ extension DaemonCore {
         let baseDirectory = source?.deletingLastPathComponent() ?? directory
         let run = RunRuntime(
             name: configuration.name, directory: directory, store: store, configuration: configuration,
-            strategy: try SearchSetup.makeStrategy(for: configuration),
+            strategy: try options.makeStrategy(configuration),
             trainer: SearchSetup.trainerDescription(for: configuration.trainer, baseDirectory: baseDirectory),
             state: state, createdAt: createdAt)
         let predictors = try options.makePredictors(configuration)
@@ -92,7 +93,7 @@ extension DaemonCore {
         }
         // Validate what the configuration needs from this build before touching any state.
         do {
-            _ = try SearchSetup.makeStrategy(for: configuration)
+            _ = try options.makeStrategy(configuration)
             _ = try options.makePredictors(configuration)
         } catch {
             throw ControlError(code: .invalidConfig, message: "\(fileName): \(error)")

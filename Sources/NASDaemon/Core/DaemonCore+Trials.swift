@@ -68,7 +68,9 @@ extension DaemonCore {
         }
         try run.store.inTransaction {
             _ = try run.store.finishTrial(trialID, outcome: .completed(finalAccuracy: final), job: job?.jobID)
-            try deliverOutcome(.completed(curve: curve), of: trialID, in: run)
+            try deliverOutcome(
+                TrialResult(outcome: .completed(curve: curve), epochs: stored.map(\.epoch)), of: trialID, in: run)
+            try promoteIfAsked(trialID, in: run)
         }
         run.active[trialID] = nil
         run.bestAccuracy = max(run.bestAccuracy ?? final, final)
@@ -109,7 +111,8 @@ extension DaemonCore {
     /// Fails a trial for good (`failed`, or `incomplete`) and tells the strategy it failed.
     func failTrial(_ trialID: TrialID, in run: RunRuntime, reason: String, as state: TrialState = .failed) throws {
         let job = run.active[trialID]?.jobID
-        let outcome: NASStore.TrialOutcome = state == .incomplete ? .incomplete(reason: reason) : .failed(reason: reason)
+        let outcome: NASStore.TrialOutcome =
+            state == .incomplete ? .incomplete(reason: reason) : .failed(reason: reason)
         try run.store.inTransaction {
             _ = try run.store.finishTrial(trialID, outcome: outcome, job: job)
             try deliverOutcome(.failed(reason: reason), of: trialID, in: run)
@@ -119,32 +122,61 @@ extension DaemonCore {
         log("run '\(run.name)': trial \(trialID.rawValue) failed: \(reason)")
     }
 
-    /// Tells the strategy the outcome of every proposal the trial answers that it has not seen.
-    func deliverOutcome(_ outcome: NASSearch.TrialOutcome, of trialID: TrialID, in run: RunRuntime) throws {
+    /// Tells the strategy the outcome of every proposal the trial answers that it has not seen:
+    /// each gets the result cut at its own budget; a proposal for more epochs than the trial
+    /// reached is not answered yet (the trial is promoted for it).
+    func deliverOutcome(_ result: TrialResult, of trialID: TrialID, in run: RunRuntime) throws {
         let proposals = try run.store.proposals(of: trialID).filter { !$0.isObserved }
-        guard !proposals.isEmpty else { return }
+        var delivered: [Int] = []
         for proposal in proposals {
             let candidate = try JSONDecoder().decode(Candidate.self, from: proposal.candidate)
+            guard let outcome = result.answer(forBudget: candidate.budget) else { continue }
             run.strategy.observe(Observation(proposalID: proposal.proposalID, candidate: candidate, outcome: outcome))
+            delivered.append(proposal.proposalID)
         }
-        try run.store.markProposalsObserved(of: trialID)
+        guard !delivered.isEmpty else { return }
+        try run.store.markProposalsObserved(delivered)
         run.strategyChanged = true
         run.isWaitingForResults = false
     }
 
-    /// The outcome a finished trial stands for, to deliver to proposals that reuse it.
-    func outcome(of trial: TrialRecord, in run: RunRuntime) throws -> NASSearch.TrialOutcome? {
+    /// Delivers an outcome that answers every budget (a failure, a veto).
+    func deliverOutcome(_ outcome: NASSearch.TrialOutcome, of trialID: TrialID, in run: RunRuntime) throws {
+        try deliverOutcome(TrialResult(outcome: outcome, epochs: []), of: trialID, in: run)
+    }
+
+    /// Promotes a completed trial when proposals for more epochs wait on it: it is queued first
+    /// and trains on from its last stored epoch to the largest budget asked for.
+    func promoteIfAsked(_ trialID: TrialID, in run: RunRuntime) throws {
+        let waiting = try run.store.proposals(of: trialID).filter { !$0.isObserved }
+        guard !waiting.isEmpty, let trial = try run.store.trial(trialID), trial.state == .completed else { return }
+        let budget = try waiting.map { try JSONDecoder().decode(Candidate.self, from: $0.candidate).budget }.max() ?? 0
+        guard budget > trial.epochsDone else { return }
+        _ = try run.store.promoteTrial(trialID, toBudget: budget)
+        run.queue.insert(trialID, at: 0)
+        log("run '\(run.name)': trial \(trialID.rawValue) promoted from \(trial.epochsDone) to \(budget) epochs")
+    }
+
+    /// The result a finished trial stands for, to deliver to proposals that reuse it (read from
+    /// the trial that was trained, when this one is itself a reuse).
+    func result(of trial: TrialRecord, in run: RunRuntime) throws -> TrialResult? {
+        let trained = trial.reusedFrom ?? trial.id
         switch trial.state {
         case .completed:
-            return .completed(curve: try run.store.curve(of: trial.id))
+            let epochs = try run.store.epochs(of: trained)
+            return TrialResult(
+                outcome: .completed(curve: epochs.map(\.validationAccuracy)), epochs: epochs.map(\.epoch))
         case .stoppedEarly:
-            return .stoppedEarly(
-                curve: try run.store.curve(of: trial.id), predicted: trial.stopPrediction?.accuracy ?? 0,
-                sigma: trial.stopPrediction?.sigma ?? 0)
+            let epochs = try run.store.epochs(of: trained).filter { $0.epoch <= trial.stoppedAtEpoch ?? Int.max }
+            return TrialResult(
+                outcome: .stoppedEarly(
+                    curve: epochs.map(\.validationAccuracy), predicted: trial.stopPrediction?.accuracy ?? 0,
+                    sigma: trial.stopPrediction?.sigma ?? 0),
+                epochs: epochs.map(\.epoch))
         case .vetoed:
-            return .vetoed(predicted: trial.priorPrediction?.accuracy ?? 0)
+            return TrialResult(outcome: .vetoed(predicted: trial.priorPrediction?.accuracy ?? 0), epochs: [])
         case .failed, .incomplete:
-            return .failed(reason: trial.failureReason ?? trial.state.rawValue)
+            return TrialResult(outcome: .failed(reason: trial.failureReason ?? trial.state.rawValue), epochs: [])
         case .queued, .running, .cancelled:
             return nil
         }

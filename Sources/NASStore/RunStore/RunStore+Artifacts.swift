@@ -51,7 +51,8 @@ extension RunStore {
             ON CONFLICT (name, version) DO NOTHING
             """, [name, version, bytes, time])
         return try predictorModel(named: name, version: version)
-            ?? StoredPredictorModel(name: name, version: version, bytes: bytes, savedAt: Date(timeIntervalSince1970: time))
+            ?? StoredPredictorModel(
+                name: name, version: version, bytes: bytes, savedAt: Date(timeIntervalSince1970: time))
     }
 
     /// The named predictor's model of this version, or `nil`.

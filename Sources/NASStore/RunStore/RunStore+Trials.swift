@@ -281,6 +281,42 @@ extension RunStore {
         guard database.changes == 1 else { throw RunStoreError.unknownTrial(trialID) }
     }
 
+    /// Promotes a completed trial to a larger budget: it is queued again and trains on from its
+    /// last stored epoch, keeping its curve (Hyperband's promotion, issue 6 §4).
+    ///
+    /// - Throws: `RunStoreError.illegalTransition` unless it is completed and `budget` is larger.
+    @discardableResult
+    public func promoteTrial(_ trialID: TrialID, toBudget budget: Int) throws -> TrialRecord {
+        try inTransaction {
+            let trial = try requireTrial(trialID)
+            guard trial.state == .completed, budget > trial.epochsDone else {
+                throw RunStoreError.illegalTransition(trial: trialID, from: trial.state, to: .queued)
+            }
+            try database.execute(
+                """
+                UPDATE trials SET state = 'queued', epoch_budget = max(epoch_budget, ?), finished_at = NULL,
+                    final_accuracy = NULL
+                WHERE id = ?
+                """, [budget, trialID.rawValue])
+            try appendEvent(
+                kind: "trial.promoted", trialID: trialID,
+                detail: EventDetail.make([
+                    "from": .integer(Int64(trial.epochsDone)), "to": .integer(Int64(budget)),
+                ]))
+            return try requireTrial(trialID)
+        }
+    }
+
+    /// Raises an in-flight trial's budget (a joining proposal asks for more epochs): a queued
+    /// trial then trains to it directly, a running one is promoted when its current job completes.
+    public func raiseBudget(of trialID: TrialID, to budget: Int) throws {
+        try database.execute(
+            """
+            UPDATE trials SET epoch_budget = max(epoch_budget, ?)
+            WHERE id = ? AND state IN ('queued', 'running')
+            """, [budget, trialID.rawValue])
+    }
+
     /// Marks a queued trial as waiting for the prior's model `version` (it is dispatched only once
     /// that model has judged it), so a restart knows which model must judge it.
     public func markAwaitingPrior(_ trialID: TrialID, version: Int) throws {
@@ -324,14 +360,15 @@ extension RunStore {
         ).rows(names, decodeTrial)
     }
 
-    /// The earliest trial with this identity that finished with a reusable result (completed,
-    /// stopped early or vetoed), preferring one that was trained over one that was itself a reuse.
+    /// The trial with this identity that finished with a reusable result (completed, stopped
+    /// early or vetoed), preferring one that was trained over a reuse, then the one trained
+    /// furthest, then the earliest.
     public func findFinishedTrial(identityKey: String) throws -> TrialRecord? {
         try database.cachedStatement(
             """
             SELECT \(Self.trialColumns) FROM trials
             WHERE identity_key = ? AND state IN ('completed', 'stopped_early', 'vetoed')
-            ORDER BY reused_from IS NOT NULL, id LIMIT 1
+            ORDER BY reused_from IS NOT NULL, epochs_done DESC, id LIMIT 1
             """
         ).firstRow([identityKey], decodeTrial)
     }
@@ -403,7 +440,8 @@ extension RunStore {
     /// The prediction in columns `index` (accuracy), `index + 1` (σ), `index + 2` (model version).
     private static func prediction(_ row: Statement, at index: Int) -> Prediction? {
         row.optionalDouble(at: index).map {
-            Prediction(accuracy: $0, sigma: row.optionalDouble(at: index + 1), modelVersion: row.optionalInt(at: index + 2))
+            Prediction(
+                accuracy: $0, sigma: row.optionalDouble(at: index + 1), modelVersion: row.optionalInt(at: index + 2))
         }
     }
 

@@ -14,6 +14,8 @@ enum RunStoreSchema {
             Migration(version: 3, name: "incomplete trials, two predictions, training time", rebuildsTables: true) {
                 database in
                 try database.execute(sql: version3)
+                try removeBudgetFromIdentities(database)
+                try database.execute(sql: version3Indexes)
             },
         ])
     }
@@ -117,6 +119,19 @@ enum RunStoreSchema {
         CREATE INDEX proposals_unobserved ON proposals(trial_id) WHERE observed = 0;
         """
 
+    /// Identity keys stop naming the epoch budget (promotions keep one trial per network).
+    private static func removeBudgetFromIdentities(_ database: Database) throws {
+        let rows = try database.makeStatement("SELECT id, identity_key FROM trials").rows {
+            ($0.int64(at: 0), $0.string(at: 1))
+        }
+        for (id, key) in rows {
+            let updated = TrialIdentity.removingBudget(from: key)
+            if updated != key {
+                try database.execute("UPDATE trials SET identity_key = ? WHERE id = ?", [updated, id])
+            }
+        }
+    }
+
     /// The trials table rebuilt (SQLite cannot change a CHECK constraint in place; the procedure of
     /// https://www.sqlite.org/lang_altertable.html#otheralter, run with foreign keys off): the
     /// `incomplete` state (a trainer that exited 0 before its budget, every attempt); the prior's
@@ -173,6 +188,11 @@ enum RunStoreSchema {
         ALTER TABLE trials_v3 RENAME TO trials;
         CREATE INDEX trials_by_identity ON trials(identity_key);
         CREATE INDEX trials_by_state ON trials(state);
+        """
+
+    /// Created after the identity keys were rewritten (two budgets of one network in flight
+    /// become one identity: a store from before promotions never has that).
+    static let version3Indexes = """
         CREATE UNIQUE INDEX trials_in_flight_identity ON trials(identity_key)
             WHERE state IN ('queued', 'running');
         """

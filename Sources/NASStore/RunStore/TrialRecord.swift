@@ -55,7 +55,8 @@ public struct TrialRecord: Hashable, Sendable {
         id: TrialID, canonicalNotation: String, proposedNotation: String, identityKey: String,
         hyperparameters: [String: Double], epochBudget: Int, state: TrialState, attempts: Int, source: String,
         priorPrediction: Prediction?, stopPrediction: Prediction?, stoppedAtEpoch: Int?, finalAccuracy: Double?,
-        bestAccuracy: Double?, epochsDone: Int, trainingSeconds: Double, createdAt: Date, startedAt: Date?, finishedAt: Date?, lastProgressAt: Date?,
+        bestAccuracy: Double?, epochsDone: Int, trainingSeconds: Double, createdAt: Date, startedAt: Date?,
+        finishedAt: Date?, lastProgressAt: Date?,
         workerID: String?, failureReason: String?, reusedFrom: TrialID?
     ) {
         self.id = id

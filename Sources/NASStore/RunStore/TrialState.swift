@@ -2,8 +2,9 @@
 ///
 /// ```
 /// queued ──dispatch──▶ running ──▶ completed | stopped_early | incomplete | failed | cancelled
-///   │  ▲                  │
-///   │  └──── requeue ─────┘   (lease expired, worker lost, trainer failed or stopped short)
+///   │  ▲   ▲              │   │
+///   │  │   └── requeue ───┘   │ (lease expired, worker lost, trainer failed or stopped short)
+///   │  └──── promote ─────────┘ (completed at r, asked for r′ > r: trained on from epoch r)
 ///   └──▶ vetoed | failed | cancelled
 /// ```
 /// The six outcomes are terminal. `completed`, `stopped_early` and `vetoed` carry a result that
@@ -27,7 +28,8 @@ public enum TrialState: String, Hashable, Sendable, CaseIterable, Codable {
     /// Cancelled (the run was stopped or deleted).
     case cancelled
 
-    /// Whether no further transition is possible.
+    /// Whether the trial is at rest: no further transition happens unless a proposal asks for more
+    /// (only `completed` can then be promoted).
     public var isTerminal: Bool {
         switch self {
         case .queued, .running: return false
@@ -49,6 +51,8 @@ public enum TrialState: String, Hashable, Sendable, CaseIterable, Codable {
         case (.running, .queued), (.running, .completed), (.running, .stoppedEarly), (.running, .incomplete),
             (.running, .failed), (.running, .cancelled):
             return true
+        case (.completed, .queued):
+            return true  // a promotion
         default:
             return false
         }

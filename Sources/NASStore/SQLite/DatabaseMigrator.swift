@@ -69,7 +69,8 @@ public struct DatabaseMigrator {
                 if migration.rebuildsTables {
                     let broken = try database.makeStatement("PRAGMA foreign_key_check").rows { $0.string(at: 0) }
                     guard broken.isEmpty else {
-                        throw MigrationError.brokenReferences(migration: migration.name, tables: Array(Set(broken)).sorted())
+                        throw MigrationError.brokenReferences(
+                            migration: migration.name, tables: Array(Set(broken)).sorted())
                     }
                 }
                 try database.setUserVersion(migration.version)

@@ -74,6 +74,9 @@ private final class CoreHarness {
                 reply(response)
                 collected.withLock { $0.append(response) }
             }
+            if case .appendLog(let url, let lines) = action {
+                XCTAssertNoThrow(try TrialLogFile.append(lines, to: url))
+            }
         }
         replies += collected.withLock { $0 }
         return actions

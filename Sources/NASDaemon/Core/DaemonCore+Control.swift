@@ -76,8 +76,7 @@ extension DaemonCore {
             case .status(nil):
                 let views = try layout.runNames().map { name in
                     if let run = runs[name] { return try RunViews.status(of: run.store, live: liveInfo(run)) }
-                    return try RunViews.status(
-                        of: try RunStore(runDirectory: layout.runDirectory(named: name), mode: .mustExist))
+                    return try endedRunStatus(name)
                 }
                 return .ok(try JSONValue(encoding: views))
             case .status(let name?), .trials(let name, _), .best(let name), .logs(let name, _, _):
@@ -95,6 +94,23 @@ extension DaemonCore {
         } catch {
             return .error(ControlError(code: .internalError, message: "\(error)"))
         }
+    }
+
+    /// The status of a run this daemon does not host (ended, or left alone), from a cache keyed by
+    /// its store's modification time: an ended run's store does not change, so `nasd status` does
+    /// not reopen (and integrity-check) every finished run's store on each request.
+    private func endedRunStatus(_ name: String) throws -> RunStatusView {
+        let directory = layout.runDirectory(named: name)
+        let paths = [RunStore.fileName, RunStore.fileName + "-wal"].map { directory.appendingPathComponent($0).path }
+        let stamp = paths.flatMap { path -> [Double] in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return [modified, Double((attributes?[.size] as? NSNumber)?.int64Value ?? 0)]
+        }
+        if let cached = endedRunStatusCache[name], cached.stamp == stamp { return cached.view }
+        let view = try RunViews.status(of: try RunStore(runDirectory: directory, mode: .mustExist))
+        endedRunStatusCache[name] = (stamp, view)
+        return view
     }
 
     /// Live information for a run's status view.

@@ -174,23 +174,10 @@ extension DaemonCore {
         workers[connection]?.stopping.remove(key)
     }
 
-    /// Appends trainer output to the trial's log file in the run directory.
+    /// Asks for trainer output to be appended to the trial's log file, once the batch is durable
+    /// (the edge writes it on its own queue: no file I/O on the commit thread).
     func appendLog(_ lines: [String], trial: TrialID, in run: RunRuntime) {
         guard !lines.isEmpty else { return }
-        let url = run.logURL(for: trial)
-        let text = Data(lines.map { $0 + "\n" }.joined().utf8)
-        do {
-            let fileManager = FileManager.default
-            if !fileManager.fileExists(atPath: url.path) {
-                try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                fileManager.createFile(atPath: url.path, contents: nil)
-            }
-            let handle = try FileHandle(forWritingTo: url)
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: text)
-        } catch {
-            log("cannot write the log of trial \(trial.rawValue) of run '\(run.name)': \(error)")
-        }
+        actions.append(.appendLog(run.logURL(for: trial), lines))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import NASProtocol
 
 /// Identifies one worker connection for the lifetime of the daemon process.
@@ -54,6 +55,8 @@ public enum DaemonAction: Sendable {
     case reply(ControlReply, ControlResponse)
     /// Fit a predictor's model off the commit thread, then post the event `FitJob.run()` returns.
     case fit(FitJob)
+    /// Append lines to a trial's log file (`TrialLogFile.append`), in the order asked.
+    case appendLog(URL, [String])
     /// Nothing more will be done: exit, for the reason given.
     case exit(DaemonExit)
 }

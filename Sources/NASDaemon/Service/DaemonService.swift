@@ -155,10 +155,19 @@ public final class DaemonService: Sendable {
                 // Fits run here, one at a time in the order they were asked for, never on the
                 // loop's thread: acknowledgements and leases keep flowing while a model trains.
                 let predictorQueue = DispatchQueue(label: "nasd-predictor-fits", qos: .utility)
+                let logQueue = DispatchQueue(label: "nasd-trial-logs", qos: .utility)
                 let exit = loop.run(core: core) { action in
                     switch action {
                     case .fit(let job):
                         predictorQueue.async { loop.post(job.run()) }
+                    case .appendLog(let url, let lines):
+                        logQueue.async {
+                            do {
+                                try TrialLogFile.append(lines, to: url)
+                            } catch {
+                                log("cannot write the trial log \(url.path): \(error)")
+                            }
+                        }
                     case .send(let connection, let message):
                         connections.send(message, to: connection)
                     case .close(let connection, let reason):
@@ -170,6 +179,7 @@ public final class DaemonService: Sendable {
                         break
                     }
                 }
+                logQueue.sync {}  // the last batch's log lines are on disk before the daemon stops
                 continuation.resume(returning: exit)
             }
             thread.name = "nasd-event-loop"

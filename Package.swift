@@ -13,7 +13,8 @@ import PackageDescription
 let package = Package(
     name: "nasd",
     products: [
-        .executable(name: "nasd", targets: ["nasd"])
+        .executable(name: "nasd", targets: ["nasd"]),
+        .executable(name: "nasd-bench", targets: ["nasd-bench"]),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -33,6 +34,11 @@ let package = Package(
         .executableTarget(
             name: "nasd",
             dependencies: ["NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker", "NASDaemon"]
+        ),
+        // Measurements that need an in-process daemon with fakes installed (`make bench`).
+        .executableTarget(
+            name: "nasd-bench",
+            dependencies: ["NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASDaemon"]
         ),
         .testTarget(name: "NASCoreTests", dependencies: ["NASTestSupport", "NASCore"]),
         .testTarget(name: "NASNumericsTests", dependencies: ["NASTestSupport", "NASNumerics"], exclude: ["Fixtures"]),

@@ -1,4 +1,5 @@
 import Foundation
+import NASConfig
 import NASProtocol
 import NASStore
 import NASSystem
@@ -19,13 +20,17 @@ public final class DaemonService: Sendable {
         public var requeueRunningOnShutdown: Bool
         public var maximumFrameSize: Int
         public var log: DaemonLogger
+        /// Builds a run's predictors (benchmarks install fakes; the default reads the configuration).
+        public var makePredictors: @Sendable (RunConfiguration) throws -> RunPredictors
 
         public init(
             stateDirectory: URL, listen: SocketEndpoint = SocketEndpoint(host: "127.0.0.1", port: 7878),
             leaseTimeout: Double = 30, heartbeatInterval: Double = 5, version: String,
             requeueRunningOnShutdown: Bool = false, maximumFrameSize: Int = Framing.defaultMaximumFrameSize,
-            log: DaemonLogger = .standardError
+            log: DaemonLogger = .standardError,
+            makePredictors: @escaping @Sendable (RunConfiguration) throws -> RunPredictors = SearchSetup.makePredictors
         ) {
+            self.makePredictors = makePredictors
             self.stateDirectory = stateDirectory
             self.listen = listen
             self.leaseTimeout = leaseTimeout
@@ -83,7 +88,8 @@ public final class DaemonService: Sendable {
         let options = DaemonOptions(
             stateDirectory: configuration.stateDirectory, token: token, leaseTimeout: configuration.leaseTimeout,
             heartbeatInterval: configuration.heartbeatInterval, version: configuration.version,
-            requeueRunningOnShutdown: configuration.requeueRunningOnShutdown)
+            requeueRunningOnShutdown: configuration.requeueRunningOnShutdown,
+            makePredictors: configuration.makePredictors)
         let log = configuration.log
         log("serving state directory \(layout.path); workers connect to \(configuration.listen.host):\(workerPort)")
         let signals = try Signals.stream(of: [SIGTERM, SIGINT])

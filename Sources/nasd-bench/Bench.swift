@@ -1,0 +1,304 @@
+import Foundation
+import NASConfig
+import NASCore
+import NASDaemon
+import NASProtocol
+import NASSearch
+import NASStore
+import NASSystem
+
+/// `nasd-bench`: measurements of the daemon that need an in-process daemon with fakes installed
+/// (`make bench` runs them; docs/BENCHMARKS.md records the figures).
+///
+/// - `ack-during-fits [FIT_SECONDS]`: acknowledgement latency of a worker's epoch reports while a
+///   fake learned pruner's fits (each sleeping FIT_SECONDS, default 2) run, against the same
+///   workload without a pruner in the same invocation.
+/// - `status-with-big-runs [RUNS] [TRIALS]`: `nasd status` latency and ack latency while RUNS
+///   finished runs of TRIALS trials each (default 10 × 10,000) sit in the state directory.
+@main
+struct BenchMain {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            switch arguments.first {
+            case "ack-during-fits":
+                try await AckDuringFits.run(fitSeconds: arguments.dropFirst().first.flatMap(Double.init) ?? 2)
+            case "status-with-big-runs":
+                let numbers = arguments.dropFirst().compactMap { Int($0) }
+                try await StatusWithBigRuns.run(
+                    runs: numbers.first ?? 10, trials: numbers.dropFirst().first ?? 10_000)
+            default:
+                FileHandle.standardError.write(
+                    Data("usage: nasd-bench ack-during-fits [SECONDS] | status-with-big-runs [RUNS] [TRIALS]\n".utf8))
+                exit(64)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("nasd-bench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+}
+
+/// Percentiles of a sample, in milliseconds.
+struct LatencySummary: CustomStringConvertible {
+    var count: Int
+    var p50: Double
+    var p99: Double
+    var max: Double
+
+    init(_ seconds: [Double]) {
+        let sorted = seconds.sorted()
+        count = sorted.count
+        func at(_ q: Double) -> Double {
+            sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * q).rounded()))] * 1000
+        }
+        p50 = at(0.5)
+        p99 = at(0.99)
+        max = (sorted.last ?? .nan) * 1000
+    }
+
+    var description: String {
+        String(format: "n=%d p50=%.2f ms p99=%.2f ms max=%.2f ms", count, p50, p99, max)
+    }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// A daemon in this process on a fresh state directory.
+struct BenchDaemon {
+    let service: DaemonService
+    let stateDirectory: URL
+    let task: Task<Void, any Error>
+
+    static func start(
+        stateDirectory: URL, makePredictors: @escaping @Sendable (RunConfiguration) throws -> RunPredictors
+    ) throws -> BenchDaemon {
+        let service = try DaemonService(
+            configuration: .init(
+                stateDirectory: stateDirectory, listen: SocketEndpoint(host: "127.0.0.1", port: 0), leaseTimeout: 60,
+                version: "bench", log: .silent, makePredictors: makePredictors))
+        let task = Task { try await service.run() }
+        return BenchDaemon(service: service, stateDirectory: stateDirectory, task: task)
+    }
+
+    var control: ControlClient { ControlClient(stateDirectory: StateDirectoryLayout(path: stateDirectory.path)) }
+
+    func submit(_ yaml: String) async throws {
+        let response = try await control.send(
+            .submit(configText: yaml, fileName: stateDirectory.appendingPathComponent("bench.yaml").path, restart: false))
+        if case .error(let error) = response { throw BenchError("submit refused: \(error.message)") }
+    }
+
+    func stop() async {
+        service.post(.shutdownRequested(reason: "bench done"))
+        _ = try? await task.value
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A one-slot worker that trains every assignment itself (no trainer), one report at a time, and
+/// measures how long each report waits for its acknowledgement.
+final class LatencyWorker {
+    private let framed: FramedConnection
+    private let codec = MessageCodec()
+    private var frames: FramedConnection.Frames.AsyncIterator
+    private var seq: UInt64 = 0
+    private var pending: [DaemonMessage.Assignment] = []
+    /// (monotonic send time, latency) of every acknowledged report.
+    private(set) var samples: [(sentAt: Double, latency: Double)] = []
+
+    init(port: UInt16, token: String) async throws {
+        let socket = try SocketConnection.connect(to: SocketEndpoint(host: "127.0.0.1", port: port))
+        framed = FramedConnection(socket)
+        frames = framed.frames.makeAsyncIterator()
+        try await framed.send(
+            WorkerMessage.hello(
+                .init(workerVersion: "bench", token: token, workerID: "bench-worker", hostname: "localhost", slots: 1)),
+            codec: codec)
+    }
+
+    private func nextMessage() async throws -> DaemonMessage {
+        guard let frame = try await frames.next() else { throw BenchError("the daemon closed the connection") }
+        return try codec.decode(DaemonMessage.self, from: frame)
+    }
+
+    /// Waits for the next assignment.
+    private func nextAssignment() async throws -> DaemonMessage.Assignment {
+        if !pending.isEmpty { return pending.removeFirst() }
+        while true {
+            if case .assign(let assignment) = try await nextMessage() { return assignment }
+        }
+    }
+
+    /// Trains `trials` assignments (the run's `max_trials`); `pace` between reports.
+    func work(trials: Int, pace: Duration) async throws {
+        for _ in 0..<trials {
+            let assignment = try await nextAssignment()
+            for epoch in (assignment.spec.startEpoch + 1)...max(assignment.spec.epochBudget, 1) {
+                seq += 1
+                let mine = seq
+                let record = EpochRecord(epoch: epoch, validationAccuracy: 0.3 + 0.5 * Double(epoch) / 20)
+                let sent = seconds(monotonicNow())
+                try await framed.send(
+                    WorkerMessage.epochProgress(
+                        .init(
+                            jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+                            runName: assignment.spec.runName, record: record, seq: mine)),
+                    codec: codec)
+                acknowledged: while true {
+                    switch try await nextMessage() {
+                    case .ack(let ack) where ack.seq >= mine:
+                        samples.append((sent, seconds(monotonicNow()) - sent))
+                        break acknowledged
+                    case .assign(let next):
+                        pending.append(next)
+                    default:
+                        continue
+                    }
+                }
+                try await Task.sleep(for: pace)
+            }
+            seq += 1
+            try await framed.send(
+                WorkerMessage.complete(
+                    .init(
+                        jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+                        runName: assignment.spec.runName,
+                        summary: .init(
+                            epochsCompleted: assignment.spec.epochBudget, finalAccuracy: 0.5, bestAccuracy: 0.5,
+                            wallSeconds: 1), seq: seq)),
+                codec: codec)
+        }
+        framed.close()
+    }
+}
+
+/// The run both measurements train: a random search over a small MetaQNN space.
+func benchConfiguration(name: String, trials: Int, epochs: Int) -> String {
+    """
+    name: \(name)
+    seed: 17
+    space: {kind: metaqnn, filters: [16, 32, 64, 128], kernels: [1, 3, 5], fc_sizes: [128, 64], max_depth: 8}
+    strategy: {kind: random}
+    training: {epochs: \(epochs)}
+    trainer: {builtin: surrogate}
+    end: {max_trials: \(trials)}
+    """
+}
+
+/// A learned pruner whose fits sleep: the stand-in for an SRM refit or a Peephole training.
+struct SleepingPruner: Pruner {
+    struct Model: PredictorModel {
+        func encoded() throws -> Data { Data([1]) }
+    }
+    let fitSeconds: Double
+    let fits: Locked<[(start: Double, end: Double)]>
+
+    var name: String { "sleeping" }
+    var schedule: ModelSchedule? { ModelSchedule(burnIn: 2, cadence: 2) }
+
+    func fit(_ examples: [PredictorExample], version: Int) throws(PredictorFitError) -> any PredictorModel {
+        let start = seconds(monotonicNow())
+        Thread.sleep(forTimeInterval: fitSeconds)
+        fits.withLock { $0.append((start, seconds(monotonicNow()))) }
+        return Model()
+    }
+
+    func decodeModel(_ bytes: Data) throws(PredictorFitError) -> any PredictorModel { Model() }
+
+    func decide(candidate: Candidate, curve: [Double], standing: RunStanding, model: (any PredictorModel)?)
+        -> PruneDecision
+    { .proceed }
+}
+
+enum AckDuringFits {
+    static func run(fitSeconds: Double) async throws {
+        let baseline = try await measure(pruner: nil)
+        let fits = Locked<[(start: Double, end: Double)]>([])
+        let withFits = try await measure(pruner: SleepingPruner(fitSeconds: fitSeconds, fits: fits))
+        let windows = fits.withLock { $0 }
+        let during = withFits.filter { sample in windows.contains { sample.sentAt >= $0.start && sample.sentAt < $0.end } }
+        let fitTime = windows.reduce(0) { $0 + $1.end - $1.start }
+        print("ack latency, no predictor:                 \(LatencySummary(baseline.map(\.latency)))")
+        print("ack latency, whole run with \(fitSeconds) s fits:     \(LatencySummary(withFits.map(\.latency)))")
+        print("ack latency, reports sent during a fit:    \(LatencySummary(during.map(\.latency)))")
+        print(String(format: "fits: %d, %.1f s fitting", windows.count, fitTime))
+    }
+
+    private static func measure(pruner: SleepingPruner?) async throws -> [(sentAt: Double, latency: Double)] {
+        let directory = URL(fileURLWithPath: "/tmp/nasd-bench-fits-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let daemon = try BenchDaemon.start(
+            stateDirectory: directory, makePredictors: { _ in RunPredictors(pruner: pruner) })
+        try await daemon.submit(benchConfiguration(name: "fits", trials: 40, epochs: 10))
+        let token = try String(contentsOfFile: daemon.service.tokenPath, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let worker = try await LatencyWorker(port: daemon.service.workerPort, token: token)
+        try await worker.work(trials: 40, pace: .milliseconds(20))
+        await daemon.stop()
+        return worker.samples
+    }
+}
+
+enum StatusWithBigRuns {
+    static func run(runs: Int, trials: Int) async throws {
+        let directory = URL(fileURLWithPath: "/tmp/nasd-bench-status-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let started = ContinuousClock.now
+        for index in 1...runs {
+            try makeFinishedRun(in: directory.appendingPathComponent("big\(index)"), name: "big\(index)", trials: trials)
+        }
+        print(String(format: "made %d finished runs of %d trials in %.1f s", runs, trials, seconds(ContinuousClock.now - started)))
+        let daemon = try BenchDaemon.start(stateDirectory: directory, makePredictors: SearchSetup.makePredictors)
+        try await daemon.submit(benchConfiguration(name: "live", trials: 40, epochs: 10))
+        let token = try String(contentsOfFile: daemon.service.tokenPath, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let worker = try await LatencyWorker(port: daemon.service.workerPort, token: token)
+        let control = daemon.control
+        let polling = Task { () -> [Double] in
+            var latencies: [Double] = []
+            while !Task.isCancelled {
+                let sent = ContinuousClock.now
+                _ = try? await control.send(.status(run: nil))
+                latencies.append(seconds(ContinuousClock.now - sent))
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            return latencies
+        }
+        try await worker.work(trials: 40, pace: .milliseconds(10))
+        polling.cancel()
+        let statusLatencies = await polling.value
+        await daemon.stop()
+        print("nasd status (every 100 ms, \(runs + 1) runs): \(LatencySummary(statusLatencies))")
+        print("ack latency meanwhile:                   \(LatencySummary(worker.samples.map(\.latency)))")
+    }
+
+    /// A finished run of `trials` completed trials with 5 epochs each, written straight to its store.
+    private static func makeFinishedRun(in directory: URL, name: String, trials: Int) throws {
+        let store = try RunStore(runDirectory: directory, configuration: .init(synchronous: .off))
+        let yaml = benchConfiguration(name: name, trials: trials, epochs: 5)
+        let configuration = try RunConfiguration(yaml: yaml, file: "\(name).yaml")
+        try store.createRun(NewRun(name: name, configurationText: yaml, searchIdentity: configuration.searchIdentity))
+        try store.inTransaction {
+            for index in 0..<trials {
+                let notation = "[C(\(16 + index % 97),3,1), FC(\(10 + index / 97)), SM(10)]"
+                let trial = try store.insertTrial(
+                    NewTrial(
+                        canonicalNotation: notation, proposedNotation: notation,
+                        identityKey: TrialIdentity.key(canonicalHash: "h\(index)", hyperparameters: [:]),
+                        hyperparameters: [:], epochBudget: 5, source: "random#\(index + 1)"))
+                let job = try store.dispatchTrial(trial.id, to: "w", leaseDeadline: Date())
+                _ = try store.recordEpochs(
+                    (1...5).map { EpochReport(trialID: trial.id, epoch: $0, validationAccuracy: 0.1 * Double($0)) })
+                try store.finishTrial(trial.id, outcome: .completed(finalAccuracy: 0.5), job: job.id)
+            }
+            try store.setRunState(.finished, finishReason: "bench fixture")
+        }
+    }
+}

@@ -26,6 +26,8 @@ demo: build
 
 bench: release
 	NASD_BIN=$(abspath .build/release/nasd) bash bench/run
+	.build/release/nasd-bench ack-during-fits 2
+	.build/release/nasd-bench status-with-big-runs 10 10000
 
 lint:
 	@if $(SWIFT) format --version >/dev/null 2>&1; then \

@@ -74,16 +74,17 @@ extension DaemonCore {
         do {
             switch request {
             case .status(nil):
-                let views = try layout.runNames().map { name in
-                    if let run = runs[name] { return try RunViews.status(of: run.store, live: liveInfo(run)) }
-                    return try endedRunStatus(name)
+                // Only the hosted runs: `DaemonControlHandler` adds the others, read off this thread.
+                let views = try runs.values.sorted { $0.name < $1.name }.map {
+                    try RunViews.status(of: $0.store, live: liveInfo($0))
                 }
                 return .ok(try JSONValue(encoding: views))
             case .status(let name?), .trials(let name, _), .best(let name), .logs(let name, _, _):
-                if let run = runs[name] {
-                    return RunViews.response(to: request, from: run.store, live: liveInfo(run))
+                guard let run = runs[name] else {
+                    // Not hosted: `DaemonControlHandler` reads it from its store, off this thread.
+                    throw ControlError(code: .notFound, message: "no run named '\(name)' in \(layout.path)")
                 }
-                return RunViews.response(to: request, from: try finishedRunStore(name))
+                return RunViews.response(to: request, from: run.store, live: liveInfo(run))
             case .workers:
                 return .ok(try JSONValue(encoding: workerViews()))
             default:
@@ -94,23 +95,6 @@ extension DaemonCore {
         } catch {
             return .error(ControlError(code: .internalError, message: "\(error)"))
         }
-    }
-
-    /// The status of a run this daemon does not host (ended, or left alone), from a cache keyed by
-    /// its store's modification time: an ended run's store does not change, so `nasd status` does
-    /// not reopen (and integrity-check) every finished run's store on each request.
-    private func endedRunStatus(_ name: String) throws -> RunStatusView {
-        let directory = layout.runDirectory(named: name)
-        let paths = [RunStore.fileName, RunStore.fileName + "-wal"].map { directory.appendingPathComponent($0).path }
-        let stamp = paths.flatMap { path -> [Double] in
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            return [modified, Double((attributes?[.size] as? NSNumber)?.int64Value ?? 0)]
-        }
-        if let cached = endedRunStatusCache[name], cached.stamp == stamp { return cached.view }
-        let view = try RunViews.status(of: try RunStore(runDirectory: directory, mode: .mustExist))
-        endedRunStatusCache[name] = (stamp, view)
-        return view
     }
 
     /// Live information for a run's status view.

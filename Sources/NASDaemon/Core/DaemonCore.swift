@@ -30,8 +30,6 @@ public final class DaemonCore {
     var batchStores: [RunStore] = []
     /// Whether a batch is being handled (stores opened now join its transactions).
     var isHandlingBatch = false
-    /// Status views of runs the core does not host, with the store stamps they were read at.
-    var endedRunStatusCache: [String: (stamp: [Double], view: RunStatusView)] = [:]
     /// Called with every run store the core opens for a run it hosts (fault-injection tests
     /// install a `StoreFaultInjector` here).
     var storeOpened: ((RunStore) -> Void)?

@@ -53,6 +53,7 @@ public final class DaemonService: Sendable {
     private let token: String
     private let workerListener: SocketListener
     private let controlServer: ControlServer
+    private let controlHandler: DaemonControlHandler
     private let loop: EventLoop
     private let connections = Outbound()
 
@@ -68,14 +69,21 @@ public final class DaemonService: Sendable {
         workerPort = workerListener.port ?? configuration.listen.port
         let loop = EventLoop()
         self.loop = loop
+        controlHandler = DaemonControlHandler(loop: loop, layout: layout)
         controlServer = try ControlServer(
-            socketPath: layout.controlSocketPath, handler: LoopControlHandler(loop: loop),
+            socketPath: layout.controlSocketPath, handler: controlHandler,
             maximumFrameSize: configuration.maximumFrameSize, log: { configuration.log($0) })
     }
 
     deinit {
         workerListener.close()
         lock.release()
+    }
+
+    /// Answers a control request as the control socket would (hosted runs from the core, the
+    /// others from their stores): what `nasd run` uses in process.
+    public func control(_ request: ControlRequest) async -> ControlResponse {
+        await controlHandler.handle(request)
     }
 
     /// Queues an event for the core (used by `nasd run` to shut down on Ctrl-C).
@@ -281,17 +289,6 @@ public enum DaemonStartError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .emptyToken(let path): return "the token file \(path) is empty; delete it to have a new one made"
-        }
-    }
-}
-
-/// Answers control requests by posting them to the event loop and waiting for the core's reply.
-struct LoopControlHandler: ControlHandler {
-    let loop: EventLoop
-
-    func handle(_ request: ControlRequest) async -> ControlResponse {
-        await withCheckedContinuation { continuation in
-            loop.post(.control(request, ControlReply { continuation.resume(returning: $0) }))
         }
     }
 }

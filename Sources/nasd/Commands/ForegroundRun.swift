@@ -77,9 +77,7 @@ struct ForegroundRun {
     }
 
     private func request(_ request: ControlRequest) async -> ControlResponse {
-        await withCheckedContinuation { continuation in
-            service.post(.control(request, ControlReply { continuation.resume(returning: $0) }))
-        }
+        await service.control(request)
     }
 
     private func printSummary() async throws {

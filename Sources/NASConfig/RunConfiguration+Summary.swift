@@ -20,7 +20,8 @@ extension RunConfiguration {
         case .cell(let options):
             space += ", \(options.classes) classes, ≤ \(options.maxNodes) nodes, ≤ \(options.maxEdges) edges"
         case .nb201(let options):
-            space += ", \(options.classes) classes, edge ops " + options.operations.map(\.rawValue).joined(separator: ", ")
+            space +=
+                ", \(options.classes) classes, edge ops " + options.operations.map(\.rawValue).joined(separator: ", ")
         }
         if let maxParameters = self.space.limits.maxParameters {
             space += ", at most \(maxParameters) parameters"

@@ -25,13 +25,14 @@ final class NASBench201EvolutionRunTests: EndToEndTestCase {
             XCTAssertEqual(converted.exitCode, 0, "\(converted)")
             let lines = try String(contentsOf: full, encoding: .utf8).split(separator: "\n")
             XCTAssertEqual(lines.count, 15_625)
-            Self.subsetText = lines.filter { line in
-                // The line starts {"arch":"|op~0|+|…|": every op of the string must be in the subset.
-                guard let arch = line.split(separator: "\"").dropFirst(3).first else { return false }
-                return arch.split(whereSeparator: { "|+".contains($0) }).allSatisfy { edge in
-                    Self.operations.contains(String(edge.prefix { $0 != "~" }))
-                }
-            }.joined(separator: "\n") + "\n"
+            Self.subsetText =
+                lines.filter { line in
+                    // The line starts {"arch":"|op~0|+|…|": every op of the string must be in the subset.
+                    guard let arch = line.split(separator: "\"").dropFirst(3).first else { return false }
+                    return arch.split(whereSeparator: { "|+".contains($0) }).allSatisfy { edge in
+                        Self.operations.contains(String(edge.prefix { $0 != "~" }))
+                    }
+                }.joined(separator: "\n") + "\n"
         }
         let text = try XCTUnwrap(Self.subsetText)
         let subset = try write(text, to: "nb201.jsonl", in: directory)
@@ -120,11 +121,19 @@ final class NASBench201EvolutionRunTests: EndToEndTestCase {
         let outcome = try await NASDCommand.run(arguments, timeout: 60)
         XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
         struct Figures: Decodable, Equatable {
-            var best_test_mean: Double
-            var best_test_std: Double
-            var best_val_mean: Double
-            var trained_mean: Double
+            var bestTestMean: Double
+            var bestTestStandardDeviation: Double
+            var bestValidationMean: Double
+            var trainedMean: Double
             var seeds: Int
+
+            enum CodingKeys: String, CodingKey {
+                case bestTestMean = "best_test_mean"
+                case bestTestStandardDeviation = "best_test_std"
+                case bestValidationMean = "best_val_mean"
+                case trainedMean = "trained_mean"
+                case seeds
+            }
         }
         struct Report: Decodable, Equatable { var results: [String: Figures] }
         let report = try outcome.decodeOutput(Report.self)
@@ -132,12 +141,12 @@ final class NASBench201EvolutionRunTests: EndToEndTestCase {
         let optimum = records.values.compactMap(\.testAccuracy).max() ?? 0
         for (word, figures) in report.results {
             XCTAssertEqual(figures.seeds, 4, word)
-            XCTAssertLessThanOrEqual(figures.best_test_mean, optimum, word)
-            XCTAssertGreaterThan(figures.best_test_mean, 0.5, word)
-            XCTAssertGreaterThanOrEqual(figures.best_test_std, 0, word)
+            XCTAssertLessThanOrEqual(figures.bestTestMean, optimum, word)
+            XCTAssertGreaterThan(figures.bestTestMean, 0.5, word)
+            XCTAssertGreaterThanOrEqual(figures.bestTestStandardDeviation, 0, word)
         }
-        XCTAssertEqual(report.results["random"]?.trained_mean, 20)
-        XCTAssertEqual(report.results["evolution"]?.trained_mean, 12, "the config's cycles end evolution early")
+        XCTAssertEqual(report.results["random"]?.trainedMean, 20)
+        XCTAssertEqual(report.results["evolution"]?.trainedMean, 12, "the config's cycles end evolution early")
         let again = try await NASDCommand.run(arguments, timeout: 60)
         XCTAssertEqual(try again.decodeOutput(Report.self), report, "replay is deterministic")
 

@@ -145,7 +145,8 @@ final class CurvesFileTests: XCTestCase {
         XCTAssertEqual(error.line, 2)
         XCTAssertEqual(error.field, "layers")
         XCTAssertEqual(error.problem, .networksDiffer(arch: "[C(32,3,1), SM(10)]", layers: "[C(64,3,1), SM(10)]"))
-        let cellWithLayers = #"{"arch":"|none~0|+|none~0|none~1|+|none~0|none~1|none~2|","layers":"# + layers
+        let cellWithLayers =
+            #"{"arch":"|none~0|+|none~0|none~1|+|none~0|none~1|none~2|","layers":"# + layers
             + #","curve":[0.5]}"#
         XCTAssertEqual(parseError(cellWithLayers)?.field, "layers")
     }

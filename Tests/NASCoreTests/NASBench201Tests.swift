@@ -178,7 +178,10 @@ final class NASBench201Tests: XCTestCase {
     func testConversion_namesTheLineAndColumn_ofBadInput() {
         let json = Data(#"{"archs": ["\#(example)"], "accuracies": [93.7]}"#.utf8)
         let cases: [(String, NASBench201ConversionError)] = [
-            ("cellstr\n\(example)\n", .init(file: .accuracies, line: 1, column: "cifar10-val", problem: .missingColumn)),
+            (
+                "cellstr\n\(example)\n",
+                .init(file: .accuracies, line: 1, column: "cifar10-val", problem: .missingColumn)
+            ),
             (
                 "cellstr,cifar10-val\n\(example),n/a\n",
                 .init(file: .accuracies, line: 2, column: "cifar10-val", problem: .notANumber("n/a"))

@@ -23,7 +23,8 @@ final class SearchSetupEvolutionTests: XCTestCase {
 
     func testEvolutionOverNB201_proposesCellsOfTheConfiguredOps() throws {
         let configuration = try configuration(
-            space: "{kind: nb201, ops: [none, nor_conv_1x1]}", strategy: "{kind: evolution, population: 4, sample_size: 2}")
+            space: "{kind: nb201, ops: [none, nor_conv_1x1]}",
+            strategy: "{kind: evolution, population: 4, sample_size: 2}")
         var strategy = try SearchSetup.makeStrategy(for: configuration)
         XCTAssertEqual(strategy.kind, "evolution")
         for _ in 0..<4 {

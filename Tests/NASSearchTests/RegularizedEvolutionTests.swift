@@ -10,9 +10,11 @@ final class RegularizedEvolutionTests: XCTestCase {
     private static func fitness(_ network: Network) -> Double {
         guard let cell = network.nb201Cell else { return 0 }
         let convolutions = cell.operations.filter { $0 == .convolution3x3 }.count
-        let tieBreak = Double(SHA256.hexDigest(of: cell.notation).prefix(4).unicodeScalars.reduce(0) {
-            $0 + Int($1.value)
-        } % 97) / 10_000
+        let tieBreak =
+            Double(
+                SHA256.hexDigest(of: cell.notation).prefix(4).unicodeScalars.reduce(0) {
+                    $0 + Int($1.value)
+                } % 97) / 10_000
         return Double(convolutions) / 6 * 0.9 + tieBreak
     }
 
@@ -143,7 +145,9 @@ final class RegularizedEvolutionTests: XCTestCase {
         for seed in 0..<10 {
             var evolution = makeEvolution(space: space, seed: UInt64(seed))
             let proposals = try step(&evolution, count: 150)
-            if proposals.contains(where: { $0.network.nb201Cell?.operations == Array(repeating: .convolution3x3, count: 6) }) {
+            if proposals.contains(where: {
+                $0.network.nb201Cell?.operations == Array(repeating: .convolution3x3, count: 6)
+            }) {
                 evolutionHits += 1
             }
             var random = RandomSearch(sampler: space, hyperparameters: [:], budget: 12, seed: UInt64(seed))

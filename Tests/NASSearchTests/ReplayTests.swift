@@ -98,7 +98,8 @@ final class ReplayTests: XCTestCase {
         XCTAssertNotEqual(ReplayBenchmark.seed(0, of: 10), ReplayBenchmark.seed(1, of: 10))
 
         let results = [0.90, 0.92, 0.94].map {
-            ReplayedSearch.Result(bestNotation: "x", bestValidation: $0 - 0.1, bestTest: $0, trained: 10, epochs: 120, reused: 0)
+            ReplayedSearch.Result(
+                bestNotation: "x", bestValidation: $0 - 0.1, bestTest: $0, trained: 10, epochs: 120, reused: 0)
         }
         let summary = ReplayBenchmark.summarize(results)
         XCTAssertEqual(summary.bestTestMean ?? 0, 0.92, accuracy: 1e-12)

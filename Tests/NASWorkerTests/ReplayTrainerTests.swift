@@ -42,7 +42,8 @@ final class ReplayTrainerTests: XCTestCase {
         XCTAssertEqual(served.map { $0.metrics[ReplayTrainer.testAccuracyMetric] }, [nil, 0.9366])
         let (_, prefix) = await runTrainer(replay, try makeSpec(arch, budget: 6))
         XCTAssertEqual(prefix.map(\.metrics), [[:]], "a prefix is not the fully trained network")
-        let (_, plain) = await runTrainer(replay, try makeSpec("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", budget: 12))
+        let (_, plain) = await runTrainer(
+            replay, try makeSpec("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", budget: 12))
         XCTAssertEqual(plain.map(\.metrics), [[:]])
     }
 

@@ -63,7 +63,8 @@ public enum ReplaySetup {
         let strategyConfiguration =
             base.map(\.strategy).flatMap { $0.kindName == strategy ? $0 : nil } ?? defaultStrategy(budget)
         let spaceConfiguration =
-            base.map(\.space).flatMap { $0.kindName == space ? $0 : nil } ?? SearchSpaceConfiguration(kind: defaultSpace)
+            base.map(\.space).flatMap { $0.kindName == space ? $0 : nil }
+            ?? SearchSpaceConfiguration(kind: defaultSpace)
         return RunConfiguration(
             name: base?.name ?? "replay", seed: seed, space: spaceConfiguration, strategy: strategyConfiguration,
             training: base?.training ?? TrainingConfiguration(epochs: max(1, epochs)),

@@ -67,7 +67,6 @@ public struct ReplayTrainer: Trainer {
     /// The metric name under which a row's `test_accuracy` is reported.
     public static let testAccuracyMetric = "test_accuracy"
 
-
     /// The number of distinct canonical networks it can replay.
     public var networkCount: Int { recordsByCanonicalNotation.count }
 

@@ -58,7 +58,8 @@ enum ArchCommands {
         ["arch", "sample"], summary: "Sample networks from a search space with a seed.",
         options: [
             .value(
-                "space", "SPACE", "metaqnn (CIFAR-10 rules, default), metaqnn-svhn, metaqnn-mnist, blocks, cell or nb201."),
+                "space", "SPACE",
+                "metaqnn (CIFAR-10 rules, default), metaqnn-svhn, metaqnn-mnist, blocks, cell or nb201."),
             .value("seed", "N", "Seed (default 0); the same seed gives the same networks."),
             .value("count", "N", "How many to sample (default 1)."), jsonOption,
         ],
@@ -95,7 +96,8 @@ enum ArchCommands {
             default:
                 throw UsageError(
                     command: arguments.command,
-                    message: "--space expects metaqnn, metaqnn-svhn, metaqnn-mnist, blocks, cell or nb201; found '\(space)'")
+                    message:
+                        "--space expects metaqnn, metaqnn-svhn, metaqnn-mnist, blocks, cell or nb201; found '\(space)'")
             }
         }
         if arguments.has("json") {

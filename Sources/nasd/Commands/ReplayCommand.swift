@@ -48,12 +48,15 @@ enum ReplayCommand {
         for word in words where ReplaySetup.strategies[word] == nil {
             throw UsageError(
                 command: command,
-                message: "unknown strategy '\(word)' (expected \(ReplaySetup.strategies.keys.sorted().joined(separator: ", ")))")
+                message:
+                    "unknown strategy '\(word)' (expected \(ReplaySetup.strategies.keys.sorted().joined(separator: ", ")))"
+            )
         }
         guard ReplaySetup.spaces[space] != nil else {
             throw UsageError(
                 command: command,
-                message: "unknown space '\(space)' (expected \(ReplaySetup.spaces.keys.sorted().joined(separator: ", ")))")
+                message:
+                    "unknown space '\(space)' (expected \(ReplaySetup.spaces.keys.sorted().joined(separator: ", ")))")
         }
         var base: RunConfiguration?
         if let configPath = arguments.value("config") {

@@ -161,8 +161,8 @@ public enum CurvesFile {
 
         func readNetwork() throws(CurvesFileError) -> CurveNetwork {
             let present = ["arch", "layers", "cell"].filter { value($0) != nil }
-            // `arch` with `layers` is what trial specs and exports write: both must name one network.
-            if present == ["arch", "layers"] { return try readArchWithLayers() }
+            // `arch` with `layers` or `cell` is what trial specs write: both must name one network.
+            if present == ["arch", "layers"] || present == ["arch", "cell"] { return try readArchWithStructure() }
             guard present.count <= 1 else { throw fail(present.joined(separator: ","), .conflictingNetworks(present)) }
             guard let name = present.first, let raw = value(name) else {
                 throw fail("arch", .missingNetwork)
@@ -171,14 +171,14 @@ public enum CurvesFile {
             case "arch":
                 return try readArch(raw)
             case "layers":
-                guard case .array = raw else { throw fail("layers", .wrongType(expected: "a list of layer objects")) }
-                return .layers(try readLayers(raw))
+                return .layers(try readLayerList(raw))
             default:
                 return .cell(try readCell(raw))
             }
         }
 
-        /// `arch` as bracket notation, or as a NAS-Bench-201 cell string when it starts with `|`.
+        /// `arch` as bracket notation, as a NAS-Bench-201 cell string when it starts with `|`, or as
+        /// NAS-Bench-101 cell notation (`input,conv3x3-bn-relu,output;0>1,1>2`, kept as a `cell`).
         func readArch(_ raw: CurveJSON) throws(CurvesFileError) -> CurveNetwork {
             guard case .string(let notation) = raw else { throw fail("arch", .wrongType(expected: "a string")) }
             if notation.hasPrefix("|") {
@@ -191,30 +191,44 @@ public enum CurvesFile {
             do {
                 return .notation(try Architecture(notation: notation))
             } catch {
+                if !notation.hasPrefix("["), let cell = try? Cell(notation: notation) {
+                    return .cell(RecordedCell(cell))
+                }
                 throw fail("arch", .invalidNotation(error))
             }
         }
 
-        /// `arch` and `layers` given together: kept as `arch` when both describe the same
-        /// sequential network.
-        func readArchWithLayers() throws(CurvesFileError) -> CurveNetwork {
-            guard let archValue = value("arch"), let layersValue = value("layers") else {
+        func readLayerList(_ raw: CurveJSON) throws(CurvesFileError) -> Architecture {
+            guard case .array = raw else { throw fail("layers", .wrongType(expected: "a list of layer objects")) }
+            return try readLayers(raw)
+        }
+
+        /// `arch` given with `layers` or `cell`: kept in the structured form when both describe the
+        /// same network (a cell compared after conversion, as the replay trainer reads it).
+        func readArchWithStructure() throws(CurvesFileError) -> CurveNetwork {
+            guard let archValue = value("arch") else { throw fail("arch", .missingNetwork) }
+            let arch = try readArch(archValue)
+            let field: String
+            let structure: CurveNetwork
+            if let layersValue = value("layers") {
+                field = "layers"
+                structure = .layers(try readLayerList(layersValue))
+            } else if let cellValue = value("cell") {
+                field = "cell"
+                structure = .cell(try readCell(cellValue))
+            } else {
                 throw fail("arch", .missingNetwork)
             }
-            let arch = try readArch(archValue)
-            guard case .array = layersValue else {
-                throw fail("layers", .wrongType(expected: "a list of layer objects"))
+            let archNetwork = arch.network
+            guard let archNetwork, archNetwork == structure.network else {
+                let described = structure.network?.notation ?? "a cell with no input→output path"
+                throw fail(
+                    field,
+                    .networksDiffer(arch: archNetwork?.notation ?? "", field: field, describes: described))
             }
-            let layers = try readLayers(layersValue)
-            guard let architecture = arch.architecture, architecture == layers else {
-                let archNotation: String
-                switch arch {
-                case .nb201(let cell): archNotation = cell.notation
-                default: archNotation = arch.architecture?.notation ?? ""
-                }
-                throw fail("layers", .networksDiffer(arch: archNotation, layers: layers.notation))
-            }
-            return arch
+            // A sequential network keeps its `arch` form; a cell keeps its operations as written.
+            if case .notation = arch { return arch }
+            return structure
         }
 
         func readLayers(_ raw: CurveJSON) throws(CurvesFileError) -> Architecture {

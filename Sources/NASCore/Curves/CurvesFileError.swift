@@ -12,7 +12,7 @@ public struct CurvesFileError: Error, Hashable, Sendable, CustomStringConvertibl
         /// None of `arch`, `layers`, `cell` is present.
         case missingNetwork
         /// More than one of `arch`, `layers`, `cell` is present (their names), other than `arch`
-        /// with `layers`.
+        /// with `layers` or with `cell`.
         case conflictingNetworks([String])
         /// The value has the wrong JSON type; what was expected.
         case wrongType(expected: String)
@@ -24,8 +24,9 @@ public struct CurvesFileError: Error, Hashable, Sendable, CustomStringConvertibl
         case invalidNotation(NotationError)
         /// The `arch` string starts with `|` but is not a valid NAS-Bench-201 cell string.
         case invalidCellString(NASBench201NotationError)
-        /// `arch` and `layers` are both given but describe different networks (their notations).
-        case networksDiffer(arch: String, layers: String)
+        /// `arch` and `layers` (or `cell`) are both given but describe different networks: the
+        /// notation `arch` gives, the other field's name and the notation of what it describes.
+        case networksDiffer(arch: String, field: String, describes: String)
         /// A layer of the `layers` list is not valid.
         case invalidLayer(ArchitectureDecodingError)
         /// The `layers` list is not a valid layer list; the decoder's explanation.
@@ -68,8 +69,8 @@ public struct CurvesFileError: Error, Hashable, Sendable, CustomStringConvertibl
         case .lengthMismatch(let expected, let actual): return "expected \(expected) entries, found \(actual)"
         case .invalidNotation(let error): return "invalid notation at offset \(error.offset): \(error.message)"
         case .invalidCellString(let error): return "invalid NAS-Bench-201 cell string, \(error)"
-        case .networksDiffer(let arch, let layers):
-            return "\"arch\" is \(arch) but \"layers\" describes \(layers); they must be the same network"
+        case .networksDiffer(let arch, let field, let describes):
+            return "\"arch\" is \(arch) but \"\(field)\" describes \(describes); they must be the same network"
         case .invalidLayer(let error): return "invalid layer (\(error))"
         case .invalidLayers(let explanation): return "invalid layer list (\(explanation))"
         case .unencodable(let explanation): return "cannot be written (\(explanation))"

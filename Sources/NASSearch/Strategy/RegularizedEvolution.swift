@@ -97,8 +97,8 @@ public struct RegularizedEvolution: SearchStrategy {
     public mutating func propose() throws(StrategyError) -> Proposal {
         if state.offspringProposals >= settings.cycles { return .exhausted }
         let network: Network
-        if let parent = state.population.isFull
-            ? state.population.tournamentWinner(sampleSize: settings.sampleSize, using: &state.generator) : nil
+        if state.population.isFull,
+            let parent = state.population.tournamentWinner(sampleSize: settings.sampleSize, using: &state.generator)
         {
             network = try offspring(of: parent.network)
             state.offspringProposals += 1

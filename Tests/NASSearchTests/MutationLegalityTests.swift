@@ -47,7 +47,7 @@ final class MutationLegalityTests: XCTestCase {
         var network = try space.sampleNetwork(using: &generator)
         var vertexCounts = Set<Int>()
         var sameShapeChanges = 0
-        for step in 0..<300 {
+        for step in 0..<150 {
             if step % 25 == 0 { network = try space.sampleNetwork(using: &generator) }
             let child = try space.mutateNetwork(network, using: &generator)
             let cell = try XCTUnwrap(child.cell)
@@ -59,7 +59,7 @@ final class MutationLegalityTests: XCTestCase {
             vertexCounts.insert(cell.vertexCount)
             network = child
         }
-        XCTAssertGreaterThan(sameShapeChanges, 30, "op changes keep the graph")
+        XCTAssertGreaterThan(sameShapeChanges, 15, "op changes keep the graph")
         XCTAssertGreaterThan(vertexCounts.count, 2, "edge flips grow and shrink cells")
     }
 

@@ -51,22 +51,19 @@ public enum NASBench201Conversion {
             func fail(_ column: String?, _ problem: NASBench201ConversionError.Problem) -> NASBench201ConversionError {
                 NASBench201ConversionError(file: .accuracies, line: lineNumber, column: column, problem: problem)
             }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count == names.count else {
                 throw fail(nil, .wrongFieldCount(expected: names.count, found: fields.count))
             }
             let cell: NASBench201Cell
             do {
-                cell = try NASBench201Cell(notation: fields[cellColumn])
+                cell = try NASBench201Cell(notation: fields[cellColumn].trimmingCharacters(in: .whitespaces))
             } catch {
                 throw fail("cellstr", .invalidCell(error))
             }
             guard seen.insert(cell.notation).inserted else { throw fail("cellstr", .duplicateCell(cell.notation)) }
-            guard let percent = Double(fields[accuracyColumn]) else {
-                throw fail(column, .notANumber(fields[accuracyColumn]))
-            }
+            let accuracyText = fields[accuracyColumn].trimmingCharacters(in: .whitespaces)
+            guard let percent = Double(accuracyText) else { throw fail(column, .notANumber(accuracyText)) }
             guard (0...100).contains(percent) else { throw fail(column, .notAPercentage(percent)) }
             guard let test = testAccuracies[cell.notation] else {
                 throw fail("cellstr", .noTestAccuracy(cell.notation))
@@ -74,15 +71,17 @@ public enum NASBench201Conversion {
             records.append(
                 CurveRecord(
                     network: .nb201(cell), curve: [fraction(percent)], epochs: [validationEpoch],
-                    budget: validationEpoch, id: idColumn.map { fields[$0] }, testAccuracy: fraction(test)))
+                    budget: validationEpoch, id: idColumn.map { fields[$0].trimmingCharacters(in: .whitespaces) },
+                    testAccuracy: fraction(test)))
         }
         return records
     }
 
-    /// A percentage as a fraction, rounded to 12 significant digits so that `82.834` becomes
-    /// `0.82834` rather than `0.8283400000000001` (the tables carry at most ~7 meaningful digits).
+    /// A percentage as a fraction, rounded to 12 decimals so that `82.834` becomes `0.82834` rather
+    /// than `0.8283400000000001` (the tables carry at most ~7 meaningful digits): the rounded
+    /// integer and 10¹² are exact doubles, so the division gives the double nearest the decimal.
     private static func fraction(_ percent: Double) -> Double {
-        Double(String(format: "%.12g", percent / 100)) ?? percent / 100
+        (percent / 100 * 1e12).rounded() / 1e12
     }
 
     private struct TestTable: Decodable {

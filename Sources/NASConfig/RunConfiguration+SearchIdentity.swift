@@ -130,6 +130,10 @@ extension SearchSpaceConfiguration {
             members["ops"] = .array(options.operations.map { .string($0.rawValue) })
             members["input"] = options.input.canonicalValue
             members["classes"] = .integer(options.classes)
+        case .nb201(let options):
+            members["ops"] = .array(options.operations.map { .string($0.rawValue) })
+            members["input"] = options.input.canonicalValue
+            members["classes"] = .integer(options.classes)
         }
         return .object(members)
     }

@@ -19,6 +19,9 @@ extension RunConfiguration {
             space += ", \(options.classes) classes, \(options.stages) stages"
         case .cell(let options):
             space += ", \(options.classes) classes, ≤ \(options.maxNodes) nodes, ≤ \(options.maxEdges) edges"
+        case .nb201(let options):
+            space +=
+                ", \(options.classes) classes, edge ops " + options.operations.map(\.rawValue).joined(separator: ", ")
         }
         if let maxParameters = self.space.limits.maxParameters {
             space += ", at most \(maxParameters) parameters"

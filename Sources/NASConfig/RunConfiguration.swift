@@ -157,6 +157,9 @@ public struct RunConfiguration: Hashable, Sendable {
             case .cell(var options):
                 options.input = training.input
                 space.kind = .cell(options)
+            case .nb201(var options):
+                options.input = training.input
+                space.kind = .nb201(options)
             }
         default:
             training.input = space.input

@@ -11,10 +11,12 @@ public struct SearchSpaceConfiguration: Hashable, Sendable {
         case blocks(BlockSpaceOptions)
         /// `kind: cell`: NAS-Bench-101-style cells.
         case cell(CellSpaceOptions)
+        /// `kind: nb201`: NAS-Bench-201 cells (Dong & Yang 2020).
+        case nb201(NASBench201SpaceOptions)
     }
 
     /// The words `kind:` accepts.
-    public static let kindNames = ["metaqnn", "blocks", "cell"]
+    public static let kindNames = ["metaqnn", "blocks", "cell", "nb201"]
 
     /// The family and its value sets.
     public var kind: Kind
@@ -27,12 +29,13 @@ public struct SearchSpaceConfiguration: Hashable, Sendable {
         self.limits = limits
     }
 
-    /// The `kind:` word: `metaqnn`, `blocks` or `cell`.
+    /// The `kind:` word: `metaqnn`, `blocks`, `cell` or `nb201`.
     public var kindName: String {
         switch kind {
         case .metaQNN: return "metaqnn"
         case .blocks: return "blocks"
         case .cell: return "cell"
+        case .nb201: return "nb201"
         }
     }
 
@@ -42,6 +45,7 @@ public struct SearchSpaceConfiguration: Hashable, Sendable {
         case .metaQNN(let options): return options.input
         case .blocks(let options): return options.input
         case .cell(let options): return options.input
+        case .nb201(let options): return options.input
         }
     }
 
@@ -50,12 +54,14 @@ public struct SearchSpaceConfiguration: Hashable, Sendable {
         switch try decoder.sectionKind(node, path, among: Self.kindNames) {
         case "metaqnn": kindKeys = MetaQNNSpaceOptions.keys
         case "blocks": kindKeys = BlockSpaceOptions.keys
+        case "nb201": kindKeys = NASBench201SpaceOptions.keys
         default: kindKeys = CellSpaceOptions.keys
         }
         let map = try MapDecoder(node, path: path, decoder: decoder, allowed: ["kind", "limits"] + kindKeys)
         switch try map.kind(among: Self.kindNames) {
         case "metaqnn": kind = .metaQNN(try MetaQNNSpaceOptions(map: map))
         case "blocks": kind = .blocks(try BlockSpaceOptions(map: map))
+        case "nb201": kind = .nb201(try NASBench201SpaceOptions(map: map))
         default: kind = .cell(try CellSpaceOptions(map: map))
         }
         if let limitsNode = map.optional("limits") {

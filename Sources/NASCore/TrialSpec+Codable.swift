@@ -13,8 +13,8 @@ extension TrialSpec: Codable {
     }
 
     /// Reads the JSON form. The network comes from `arch` when present, else from `layers` (a
-    /// sequential network) or `cell` (a cell); when `arch` and one of those are both present they
-    /// must describe the same network. `hyper` defaults to `{}`, `start_epoch` to 0 and `input` to
+    /// sequential network), `cell` (a cell) or `nb201_ops` (a NAS-Bench-201 cell); when `arch` and
+    /// one of those are both present they must describe the same network. `hyper` defaults to `{}`, `start_epoch` to 0 and `input` to
     /// `[3,32,32]`.
     ///
     /// - Throws: `DecodingError` for a missing or mistyped key, an unparsable `arch`, an `arch`
@@ -31,20 +31,19 @@ extension TrialSpec: Codable {
                     forKey: .notation, in: container, debugDescription: "invalid notation: \(error)")
             }
         }
-        let hasLayers = networkContainer.contains(.layers)
-        let hasCell = networkContainer.contains(.cell)
-        if hasLayers && hasCell {
+        let structureKeys = NetworkKey.allCases.filter { networkContainer.contains($0) }
+        if structureKeys.count > 1 {
             throw DecodingError.dataCorruptedError(
-                forKey: .cell, in: networkContainer,
-                debugDescription: "only one of \"layers\" or \"cell\" may be given")
+                forKey: structureKeys[1], in: networkContainer,
+                debugDescription: "only one of \"layers\", \"cell\" or \"nb201_ops\" may be given")
         }
-        if hasLayers || hasCell {
-            // Network's own Codable reads the `layers` or `cell` key of this same object.
+        if let key = structureKeys.first {
+            // Network's own Codable reads the `layers`, `cell` or `nb201_ops` key of this same object.
             let fromStructure = try Network(from: decoder)
             if let network, network != fromStructure {
                 throw DecodingError.dataCorruptedError(
-                    forKey: hasLayers ? .layers : .cell, in: networkContainer,
-                    debugDescription: "\"\(hasLayers ? "layers" : "cell")\" describes \(fromStructure.notation), "
+                    forKey: key, in: networkContainer,
+                    debugDescription: "\"\(key.rawValue)\" describes \(fromStructure.notation), "
                         + "\"arch\" \(network.notation)")
             }
             network = fromStructure
@@ -68,8 +67,8 @@ extension TrialSpec: Codable {
             input: try container.decodeIfPresent(TensorShape.self, forKey: .input) ?? .cifar)
     }
 
-    /// Writes the JSON form, with the network under both `arch` and `layers` (sequential) or
-    /// `cell` (a cell).
+    /// Writes the JSON form, with the network under both `arch` and `layers` (sequential), `cell`
+    /// (a cell) or `nb201_ops` (a NAS-Bench-201 cell's six op names in edge order).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(trialID, forKey: .trialID)
@@ -85,9 +84,10 @@ extension TrialSpec: Codable {
         try container.encode(input, forKey: .input)
     }
 
-    /// The keys under which `Network` writes a layer list or a cell.
-    private enum NetworkKey: String, CodingKey {
+    /// The keys under which `Network` writes a layer list, a cell or NAS-Bench-201 edge operations.
+    private enum NetworkKey: String, CodingKey, CaseIterable {
         case layers
         case cell
+        case nb201Operations = "nb201_ops"
     }
 }

@@ -3,7 +3,8 @@
 ///
 /// Its JSON form (`TrialSpec+Codable.swift`) is the file an external trainer reads: snake-case keys,
 /// and the network both as `arch` (its notation) and as `layers` (a sequential network's JSON layer
-/// list) or `cell` (a cell's operations and adjacency matrix).
+/// list), `cell` (a cell's operations and adjacency matrix) or `nb201_ops` (a NAS-Bench-201 cell's
+/// six edge operations).
 public struct TrialSpec: Hashable, Sendable {
     /// The trial's identifier, unique within its run.
     public var trialID: String

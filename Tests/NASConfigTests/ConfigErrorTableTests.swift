@@ -62,7 +62,7 @@ final class ConfigErrorTableTests: XCTestCase {
         (
             "space kind misspelt",
             space("{kind: metaqn}"),
-            "bad.yaml:2:15: error: space.kind: expected one of metaqnn, blocks, cell, found"
+            "bad.yaml:2:15: error: space.kind: expected one of metaqnn, blocks, cell, nb201, found"
                 + " 'metaqn'\nhint: did you mean 'metaqnn'?"
         ),
         (
@@ -108,6 +108,12 @@ final class ConfigErrorTableTests: XCTestCase {
             space("{kind: cell, ops: [conv3x3, conv3x33]}"),
             "bad.yaml:2:36: error: space.ops[1]: expected one of conv3x3, conv1x1, maxpool3x3, found"
                 + " 'conv3x33'\nhint: did you mean 'conv3x3'?"
+        ),
+        (
+            "nb201 op unknown",
+            space("{kind: nb201, ops: [none, nor_conv_5x5]}"),
+            "bad.yaml:2:34: error: space.ops[1]: expected one of none, skip_connect, nor_conv_1x1, nor_conv_3x3,"
+                + " avg_pool_3x3, found 'nor_conv_5x5'\nhint: did you mean 'nor_conv_1x1'?"
         ),
         (
             "epsilon models not a number",

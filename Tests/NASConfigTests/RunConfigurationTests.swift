@@ -256,6 +256,31 @@ final class RunConfigurationTests: XCTestCase {
             .command(TrainerCommand(arguments: ["/bin/sh", "-c", "python3 train.py --data ~/data > log.txt"])))
     }
 
+    func testNASBench201Space_readsItsOps_andDefaultsToAllFive() throws {
+        let configuration = try decode(
+            """
+            name: nb201
+            space: {kind: nb201, ops: [nor_conv_3x3, none, nor_conv_3x3]}
+            strategy: {kind: evolution, population: 10, sample_size: 3}
+            training: {epochs: 12}
+            trainer: {builtin: replay, file: nb201.jsonl}
+            """)
+        XCTAssertEqual(configuration.space.kind, .nb201(NASBench201SpaceOptions(operations: [.convolution3x3, .none])))
+        XCTAssertEqual(configuration.space.kindName, "nb201")
+        XCTAssertEqual(configuration.space.input, .cifar)
+        XCTAssertTrue(configuration.summary[1].contains("edge ops nor_conv_3x3, none"), configuration.summary[1])
+        let defaults = try decode(
+            """
+            name: nb201
+            space: {kind: nb201}
+            strategy: {kind: evolution}
+            training: {epochs: 12}
+            trainer: {builtin: replay, file: nb201.jsonl}
+            """)
+        XCTAssertEqual(defaults.space.kind, .nb201(NASBench201SpaceOptions(operations: NASBench201Operation.allCases)))
+        XCTAssertNotEqual(defaults.searchIdentity, configuration.searchIdentity, "the ops are part of the identity")
+    }
+
     func testSpaceInput_isTheTrainingInputWhenTrainingLeavesItOut() throws {
         let configuration = try decode(
             Self.minimal.replacingOccurrences(

@@ -96,7 +96,12 @@ final class CurvesFileTests: XCTestCase {
             (#"{"arch":"[C(64,3,1), SM(10)]","curve":[0.5]"#, nil),
             (#"[1,2,3]"#, nil),
             (#"{"curve":[0.5]}"#, "arch"),
-            (#"{"arch":"[SM(10)]","layers":[],"curve":[0.5]}"#, "arch,layers"),
+            (#"{"arch":"[SM(10)]","cell":{"ops":[-1,-2],"adjacency":[[0,1],[0,0]]},"curve":[0.5]}"#, "cell"),
+            (#"{"layers":[],"cell":{"ops":[-1,-2],"adjacency":[[0,1],[0,0]]},"curve":[0.5]}"#, "layers,cell"),
+            (#"{"arch":"[SM(10)]","layers":[{"type":"softmax","classes":5}],"curve":[0.5]}"#, "layers"),
+            (#"{"arch":"|none~0|+|none~0|","curve":[0.5]}"#, "arch"),
+            (#"{"arch":"[SM(10)]","curve":[0.5],"test_accuracy":93.7}"#, "test_accuracy"),
+            (#"{"arch":"[SM(10)]","curve":[0.5],"test_accuracy":"high"}"#, "test_accuracy"),
             (#"{"arch":"[C(64,3,1), SM(10)"  ,"curve":[0.5]}"#, "arch"),
             (#"{"arch":42,"curve":[0.5]}"#, "arch"),
             (#"{"arch":"[SM(10)]"}"#, "curve"),
@@ -129,6 +134,56 @@ final class CurvesFileTests: XCTestCase {
             XCTAssertEqual(error.field, testCase.field, "case \(index): \(error)")
             XCTAssertTrue(error.description.hasPrefix("line 3"), error.description)
         }
+    }
+
+    func testParse_archWithLayers_isOneNetwork_whenBothDescribeIt_elseALocatedError() throws {
+        let layers = #"[{"type":"conv","filters":64,"kernel":3,"stride":1},{"type":"softmax","classes":10}]"#
+        let same = #"{"arch":"[C(64,3,1), SM(10)]","layers":"# + layers + #","curve":[0.5]}"#
+        let record = try XCTUnwrap(CurvesFile.parse(same).first)
+        XCTAssertEqual(record.network, .notation(try Architecture(notation: "[C(64,3,1), SM(10)]")))
+        let differ = #"{"arch":"[C(32,3,1), SM(10)]","layers":"# + layers + #","curve":[0.5]}"#
+        let error = try XCTUnwrap(parseError("\n" + differ))
+        XCTAssertEqual(error.line, 2)
+        XCTAssertEqual(error.field, "layers")
+        XCTAssertEqual(
+            error.problem,
+            .networksDiffer(arch: "[C(32,3,1), SM(10)]", field: "layers", describes: "[C(64,3,1), SM(10)]"))
+        let cellWithLayers =
+            #"{"arch":"|none~0|+|none~0|none~1|+|none~0|none~1|none~2|","layers":"# + layers
+            + #","curve":[0.5]}"#
+        XCTAssertEqual(parseError(cellWithLayers)?.field, "layers")
+    }
+
+    func testParse_archWithCell_asTrialSpecsWriteThem_isOneCell_keptAsWritten() throws {
+        let cell = #"{"ops":[-1,0,-2],"adjacency":[[0,1,0],[0,0,1],[0,0,0]]}"#
+        let same = #"{"arch":"input,conv3x3-bn-relu,output;0>1,1>2","cell":"# + cell + #","curve":[0.5]}"#
+        let record = try XCTUnwrap(CurvesFile.parse(same).first)
+        XCTAssertEqual(
+            record.network,
+            .cell(
+                RecordedCell(
+                    operations: [.code(-1), .code(0), .code(-2)], adjacency: [[0, 1, 0], [0, 0, 1], [0, 0, 0]])))
+        let differ = #"{"arch":"input,conv1x1-bn-relu,output;0>1,1>2","cell":"# + cell + #","curve":[0.5]}"#
+        let error = try XCTUnwrap(parseError(differ))
+        XCTAssertEqual(error.field, "cell")
+        XCTAssertTrue(error.description.contains("\"cell\" describes input,conv3x3-bn-relu,output;0>1,1>2"), "\(error)")
+        let alone = try XCTUnwrap(
+            CurvesFile.parse(#"{"arch":"input,conv3x3-bn-relu,output;0>1,1>2","curve":[0.5]}"#).first)
+        XCTAssertEqual(alone.network.network, try Network(notation: "input,conv3x3-bn-relu,output;0>1,1>2"))
+    }
+
+    func testParse_readsANASBench201Row_withItsTestAccuracyApart() throws {
+        let arch = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"
+        let line = #"{"arch":""# + arch + #"","curve":[0.83],"epochs":[12],"test_accuracy":0.9376,"id":1}"#
+        let record = try XCTUnwrap(CurvesFile.parse(line).first)
+        XCTAssertEqual(record.network, .nb201(try NASBench201Cell(notation: arch)))
+        XCTAssertEqual(record.network.network, .nb201(try NASBench201Cell(notation: arch)))
+        XCTAssertEqual(record.budget, 12)
+        XCTAssertEqual(record.testAccuracy, 0.9376)
+        XCTAssertEqual(record.target, 0.83, "the target is the curve's, never the test accuracy")
+        let written = try CurvesFile.formatLine(record)
+        XCTAssertTrue(written.contains(#""test_accuracy":0.9376,"id":"1"}"#), written)
+        XCTAssertEqual(try CurvesFile.parse(written), [record])
     }
 
     func testParse_badLayerInsideALayerList_namesTheLayerIndex() {

@@ -27,6 +27,26 @@ final class ReplayTrainerTests: XCTestCase {
         XCTAssertEqual(replay.record(for: try Architecture(notation: "[C(64,3,1), P(2,2), SM(10)]"))?.id, "first")
     }
 
+    func testTrain_nb201Rows_areFoundByTheirString_andReportTheTestAccuracyOnTheLastEpoch() async throws {
+        let arch = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"
+        let records = try CurvesFile.parse(
+            """
+            {"arch":"\(arch)","curve":[0.7,0.83],"epochs":[6,12],"test_accuracy":0.9366}
+            {"arch":"|none~0|+|none~0|none~1|+|none~0|none~1|none~2|","curve":[0.1],"epochs":[12]}
+            """)
+        let replay = ReplayTrainer(records: records, source: "nb201.jsonl")
+        XCTAssertEqual(replay.networkCount, 2)
+        let (result, served) = await runTrainer(replay, try makeSpec(arch, budget: 12))
+        XCTAssertEqual(try result.get(), TrainingOutcome(ending: .budgetReached, lastEpoch: 12))
+        XCTAssertEqual(served.map(\.validationAccuracy), [0.7, 0.83])
+        XCTAssertEqual(served.map { $0.metrics[ReplayTrainer.testAccuracyMetric] }, [nil, 0.9366])
+        let (_, prefix) = await runTrainer(replay, try makeSpec(arch, budget: 6))
+        XCTAssertEqual(prefix.map(\.metrics), [[:]], "a prefix is not the fully trained network")
+        let (_, plain) = await runTrainer(
+            replay, try makeSpec("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", budget: 12))
+        XCTAssertEqual(plain.map(\.metrics), [[:]])
+    }
+
     func testTrain_cellRecords_areFoundByTheCanonicalFormOfThePrunedCell() async throws {
         let records = try CurvesFile.parse(
             """

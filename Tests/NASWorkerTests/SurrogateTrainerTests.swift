@@ -21,6 +21,10 @@ final class SurrogateTrainerTests: XCTestCase {
         let (result, records) = await runTrainer(SurrogateTrainer(), try makeSpec(cell, budget: 4))
         XCTAssertEqual(result, .failure(.unsupportedNetwork(trainer: "surrogate", notation: cell)))
         XCTAssertTrue(records.isEmpty)
+        let nb201 = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|avg_pool_3x3~2|"
+        let (refused, none) = await runTrainer(SurrogateTrainer(), try makeSpec(nb201, budget: 4))
+        XCTAssertEqual(refused, .failure(.unsupportedNetwork(trainer: "surrogate", notation: nb201)))
+        XCTAssertTrue(none.isEmpty)
         if case .failure(let error) = result {
             XCTAssertTrue(error.description.contains("sequential networks only"), error.description)
         }

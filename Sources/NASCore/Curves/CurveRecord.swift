@@ -26,12 +26,16 @@ public struct CurveRecord: Hashable, Sendable {
     /// The record's identifier in its source, if any (field `id`; an integer id is kept as its
     /// decimal text).
     public var id: String?
+    /// A held-out test accuracy in [0, 1], reported apart (field `test_accuracy`): never a search
+    /// signal nor a predictor's target (NAS-Bench-201's protocol searches on validation accuracy
+    /// and reports the chosen network's test accuracy).
+    public var testAccuracy: Double?
 
     /// Creates a record; `epochs` defaults to `1…curve.count` and `budget` to the last epoch.
     public init(
         network: CurveNetwork, curve: [Double], epochs: [Int]? = nil, budget: Int? = nil, isComplete: Bool = true,
         hyperparameters: [String: Double] = [:], input: TensorShape = .cifar, parameters: Int? = nil,
-        flops: Int? = nil, id: String? = nil
+        flops: Int? = nil, id: String? = nil, testAccuracy: Double? = nil
     ) {
         let epochs = epochs ?? curve.indices.map { $0 + 1 }
         self.network = network
@@ -44,6 +48,7 @@ public struct CurveRecord: Hashable, Sendable {
         self.parameters = parameters
         self.flops = flops
         self.id = id
+        self.testAccuracy = testAccuracy
     }
 
     /// The value a predictor learns: the last accuracy of a complete curve; `nil` for a trial

@@ -8,7 +8,8 @@ import Foundation
 public enum CurvesFile {
     /// The field names the format defines, in the order the writer emits them.
     public static let fieldNames = [
-        "arch", "layers", "cell", "curve", "epochs", "budget", "complete", "hyper", "input", "params", "flops", "id",
+        "arch", "layers", "cell", "curve", "epochs", "budget", "complete", "hyper", "input", "params", "flops",
+        "test_accuracy", "id",
     ]
 
     /// Parses a whole curves file.
@@ -62,7 +63,7 @@ public enum CurvesFile {
 
     /// Writes one record as one line (without the line end). Fields are written in the order of
     /// `fieldNames`; `epochs` only when it is not `1, 2, …`, `hyper` only when non-empty, and
-    /// `params`, `flops`, `id` only when present.
+    /// `params`, `flops`, `test_accuracy`, `id` only when present.
     ///
     /// - Throws: `CurvesFileError` when the record's layer list cannot be encoded.
     public static func formatLine(_ record: CurveRecord, lineNumber: Int = 1) throws(CurvesFileError) -> String {
@@ -70,6 +71,8 @@ public enum CurvesFile {
         switch record.network {
         case .notation(let architecture):
             members.append(("arch", .string(architecture.notation)))
+        case .nb201(let cell):
+            members.append(("arch", .string(cell.notation)))
         case .layers(let architecture):
             members.append(("layers", try encodeLayers(architecture, lineNumber: lineNumber)))
         case .cell(let cell):
@@ -95,6 +98,7 @@ public enum CurvesFile {
         members.append(("input", .array([.integer(input.channels), .integer(input.height), .integer(input.width)])))
         if let parameters = record.parameters { members.append(("params", .integer(parameters))) }
         if let flops = record.flops { members.append(("flops", .integer(flops))) }
+        if let testAccuracy = record.testAccuracy { members.append(("test_accuracy", .number(testAccuracy))) }
         if let id = record.id { members.append(("id", .string(id))) }
         return "{" + members.map { JSONStringLiteral.quoted($0.0) + ":" + $0.1.serialized }.joined(separator: ",") + "}"
     }
@@ -151,29 +155,80 @@ public enum CurvesFile {
             return CurveRecord(
                 network: network, curve: curve, epochs: epochs, budget: budget, isComplete: isComplete,
                 hyperparameters: try readHyperparameters(), input: try readInput(),
-                parameters: try readCount("params"), flops: try readCount("flops"), id: try readID())
+                parameters: try readCount("params"), flops: try readCount("flops"), id: try readID(),
+                testAccuracy: try readTestAccuracy())
         }
 
         func readNetwork() throws(CurvesFileError) -> CurveNetwork {
             let present = ["arch", "layers", "cell"].filter { value($0) != nil }
+            // `arch` with `layers` or `cell` is what trial specs write: both must name one network.
+            if present == ["arch", "layers"] || present == ["arch", "cell"] { return try readArchWithStructure() }
             guard present.count <= 1 else { throw fail(present.joined(separator: ","), .conflictingNetworks(present)) }
             guard let name = present.first, let raw = value(name) else {
                 throw fail("arch", .missingNetwork)
             }
             switch name {
             case "arch":
-                guard case .string(let notation) = raw else { throw fail("arch", .wrongType(expected: "a string")) }
-                do {
-                    return .notation(try Architecture(notation: notation))
-                } catch {
-                    throw fail("arch", .invalidNotation(error))
-                }
+                return try readArch(raw)
             case "layers":
-                guard case .array = raw else { throw fail("layers", .wrongType(expected: "a list of layer objects")) }
-                return .layers(try readLayers(raw))
+                return .layers(try readLayerList(raw))
             default:
                 return .cell(try readCell(raw))
             }
+        }
+
+        /// `arch` as bracket notation, as a NAS-Bench-201 cell string when it starts with `|`, or as
+        /// NAS-Bench-101 cell notation (`input,conv3x3-bn-relu,output;0>1,1>2`, kept as a `cell`).
+        func readArch(_ raw: CurveJSON) throws(CurvesFileError) -> CurveNetwork {
+            guard case .string(let notation) = raw else { throw fail("arch", .wrongType(expected: "a string")) }
+            if notation.hasPrefix("|") {
+                do {
+                    return .nb201(try NASBench201Cell(notation: notation))
+                } catch {
+                    throw fail("arch", .invalidCellString(error))
+                }
+            }
+            do {
+                return .notation(try Architecture(notation: notation))
+            } catch {
+                if !notation.hasPrefix("["), let cell = try? Cell(notation: notation) {
+                    return .cell(RecordedCell(cell))
+                }
+                throw fail("arch", .invalidNotation(error))
+            }
+        }
+
+        func readLayerList(_ raw: CurveJSON) throws(CurvesFileError) -> Architecture {
+            guard case .array = raw else { throw fail("layers", .wrongType(expected: "a list of layer objects")) }
+            return try readLayers(raw)
+        }
+
+        /// `arch` given with `layers` or `cell`: kept in the structured form when both describe the
+        /// same network (a cell compared after conversion, as the replay trainer reads it).
+        func readArchWithStructure() throws(CurvesFileError) -> CurveNetwork {
+            guard let archValue = value("arch") else { throw fail("arch", .missingNetwork) }
+            let arch = try readArch(archValue)
+            let field: String
+            let structure: CurveNetwork
+            if let layersValue = value("layers") {
+                field = "layers"
+                structure = .layers(try readLayerList(layersValue))
+            } else if let cellValue = value("cell") {
+                field = "cell"
+                structure = .cell(try readCell(cellValue))
+            } else {
+                throw fail("arch", .missingNetwork)
+            }
+            let archNetwork = arch.network
+            guard let archNetwork, archNetwork == structure.network else {
+                let described = structure.network?.notation ?? "a cell with no input→output path"
+                throw fail(
+                    field,
+                    .networksDiffer(arch: archNetwork?.notation ?? "", field: field, describes: described))
+            }
+            // A sequential network keeps its `arch` form; a cell keeps its operations as written.
+            if case .notation = arch { return arch }
+            return structure
         }
 
         func readLayers(_ raw: CurveJSON) throws(CurvesFileError) -> Architecture {
@@ -337,6 +392,15 @@ public enum CurvesFile {
             guard let count = raw.integerValue else { throw fail(name, .wrongType(expected: "an integer")) }
             guard count >= 0 else { throw fail(name, .outOfRange(expected: "a non-negative integer")) }
             return count
+        }
+
+        func readTestAccuracy() throws(CurvesFileError) -> Double? {
+            guard let raw = value("test_accuracy") else { return nil }
+            guard let accuracy = raw.doubleValue else { throw fail("test_accuracy", .wrongType(expected: "a number")) }
+            guard accuracy >= 0, accuracy <= 1 else {
+                throw fail("test_accuracy", .outOfRange(expected: "an accuracy in [0, 1]"))
+            }
+            return accuracy
         }
 
         func readID() throws(CurvesFileError) -> String? {

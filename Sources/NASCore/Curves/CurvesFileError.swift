@@ -11,7 +11,8 @@ public struct CurvesFileError: Error, Hashable, Sendable, CustomStringConvertibl
         case missing
         /// None of `arch`, `layers`, `cell` is present.
         case missingNetwork
-        /// More than one of `arch`, `layers`, `cell` is present (their names).
+        /// More than one of `arch`, `layers`, `cell` is present (their names), other than `arch`
+        /// with `layers` or with `cell`.
         case conflictingNetworks([String])
         /// The value has the wrong JSON type; what was expected.
         case wrongType(expected: String)
@@ -21,6 +22,11 @@ public struct CurvesFileError: Error, Hashable, Sendable, CustomStringConvertibl
         case lengthMismatch(expected: Int, actual: Int)
         /// The `arch` string is not valid bracket notation.
         case invalidNotation(NotationError)
+        /// The `arch` string starts with `|` but is not a valid NAS-Bench-201 cell string.
+        case invalidCellString(NASBench201NotationError)
+        /// `arch` and `layers` (or `cell`) are both given but describe different networks: the
+        /// notation `arch` gives, the other field's name and the notation of what it describes.
+        case networksDiffer(arch: String, field: String, describes: String)
         /// A layer of the `layers` list is not valid.
         case invalidLayer(ArchitectureDecodingError)
         /// The `layers` list is not a valid layer list; the decoder's explanation.
@@ -62,6 +68,9 @@ public struct CurvesFileError: Error, Hashable, Sendable, CustomStringConvertibl
         case .outOfRange(let expected): return "expected \(expected)"
         case .lengthMismatch(let expected, let actual): return "expected \(expected) entries, found \(actual)"
         case .invalidNotation(let error): return "invalid notation at offset \(error.offset): \(error.message)"
+        case .invalidCellString(let error): return "invalid NAS-Bench-201 cell string, \(error)"
+        case .networksDiffer(let arch, let field, let describes):
+            return "\"arch\" is \(arch) but \"\(field)\" describes \(describes); they must be the same network"
         case .invalidLayer(let error): return "invalid layer (\(error))"
         case .invalidLayers(let explanation): return "invalid layer list (\(explanation))"
         case .unencodable(let explanation): return "cannot be written (\(explanation))"

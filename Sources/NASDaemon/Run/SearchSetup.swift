@@ -57,6 +57,8 @@ public enum SearchSetup {
             configuration.maxEdges = options.maxEdges
             configuration.operations = options.operations.map(cellOperation)
             return try CellSpace(configuration: configuration)
+        case .nb201(let options):
+            return try NASBench201Space(operations: options.operations)
         }
     }
 
@@ -68,6 +70,25 @@ public enum SearchSetup {
             return RandomSearch(
                 sampler: sampler, hyperparameters: configuration.training.hyperparameters,
                 budget: configuration.training.epochs, seed: configuration.seed)
+        case .evolution(let options):
+            guard options.predictor == .none else {
+                throw Unsupported(
+                    keyPath: "strategy.predictor",
+                    message: "predictor-driven evolution ('\(options.predictor.rawValue)') is not available in this "
+                        + "build yet (use 'none')")
+            }
+            guard let space = sampler as? any MutableSpace else {
+                throw Unsupported(
+                    keyPath: "strategy.kind",
+                    message: "evolution needs a space with mutations (metaqnn, cell or nb201); "
+                        + "'\(configuration.space.kindName)' has none")
+            }
+            return RegularizedEvolution(
+                space: space,
+                settings: RegularizedEvolution.Settings(
+                    population: options.population, sampleSize: options.sampleSize, cycles: options.cycles),
+                hyperparameters: configuration.training.hyperparameters, budget: configuration.training.epochs,
+                seed: configuration.seed)
         default:
             throw Unsupported(
                 keyPath: "strategy.kind",

@@ -32,3 +32,10 @@ extension CellSpace: NetworkSampler {
         }
     }
 }
+
+extension NASBench201Space: NetworkSampler {
+    /// A uniformly random NAS-Bench-201 cell (`sample(using:)`).
+    public func sampleNetwork(using generator: inout SeededGenerator) throws(StrategyError) -> Network {
+        .nb201(sample(using: &generator))
+    }
+}

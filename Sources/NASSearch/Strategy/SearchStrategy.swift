@@ -32,11 +32,14 @@ public enum StrategyError: Error, Hashable, Sendable, CustomStringConvertible {
     case spaceExhausted(String)
     /// A snapshot could not be encoded or decoded.
     case snapshot(String)
+    /// The space could not mutate a network (not of the space, or no legal mutation).
+    case mutationFailed(String)
 
     public var description: String {
         switch self {
         case .spaceExhausted(let why): return "search space exhausted: \(why)"
         case .snapshot(let why): return "strategy snapshot: \(why)"
+        case .mutationFailed(let why): return "mutation failed: \(why)"
         }
     }
 }

@@ -5,13 +5,15 @@ import NASCore
 /// can go through the whole system.
 ///
 /// A trial's network is looked up by its canonical form (`Network.canonicalNotation`: the notation
-/// without dropout, or the canonical form of the pruned cell, so isomorphic cells share a record);
+/// without dropout, the canonical form of the pruned cell, so isomorphic cells share a record, or
+/// a NAS-Bench-201 cell's string);
 /// when the file has several rows for one canonical network, the first row wins. A `cell` row that
 /// is not a valid cell (unknown operation, no input→output path) is left out of the index. The
 /// trial's hyperparameters, seed and input do not take part in the lookup.
 ///
 /// It serves the recorded points whose epoch index lies in `startEpoch + 1 … epochBudget`, in
-/// order. A recorded curve that ends before the budget ends the trial at its last recorded epoch
+/// order. A row's `test_accuracy` is reported as the metric `test_accuracy` of its last recorded
+/// epoch, when that epoch is served (it belongs to the fully trained network, not to a prefix). A recorded curve that ends before the budget ends the trial at its last recorded epoch
 /// (outcome `.endedBeforeBudget`); a longer one is cut at the budget.
 public struct ReplayTrainer: Trainer {
     /// Where the curves came from, for error messages (a path, or a label).
@@ -30,14 +32,7 @@ public struct ReplayTrainer: Trainer {
     public init(records: [CurveRecord], source: String = "curves", epochDelay: Duration = .zero) {
         var index: [String: CurveRecord] = [:]
         for record in records {
-            let network: Network
-            switch record.network {
-            case .notation(let architecture), .layers(let architecture):
-                network = .sequential(architecture)
-            case .cell(let recorded):
-                guard let cell = try? recorded.cell(), (try? cell.pruned()) != nil else { continue }
-                network = .cell(cell)
-            }
+            guard let network = record.network.network else { continue }
             let key = network.canonicalNotation
             if index[key] == nil { index[key] = record }
         }
@@ -69,6 +64,9 @@ public struct ReplayTrainer: Trainer {
     /// `replay`.
     public var name: String { "replay" }
 
+    /// The metric name under which a row's `test_accuracy` is reported.
+    public static let testAccuracyMetric = "test_accuracy"
+
     /// The number of distinct canonical networks it can replay.
     public var networkCount: Int { recordsByCanonicalNotation.count }
 
@@ -99,7 +97,11 @@ public struct ReplayTrainer: Trainer {
         for (epoch, accuracy) in points {
             try await EpochPacing.waitForEpoch(epochDelay, trialID: spec.trialID, lastEpoch: lastEpoch)
             lastEpoch = epoch
-            if await report(EpochRecord(epoch: epoch, validationAccuracy: accuracy)) == .stop,
+            var metrics: [String: Double] = [:]
+            if epoch == record.lastEpoch, let testAccuracy = record.testAccuracy {
+                metrics[Self.testAccuracyMetric] = testAccuracy
+            }
+            if await report(EpochRecord(epoch: epoch, validationAccuracy: accuracy, metrics: metrics)) == .stop,
                 epoch < spec.epochBudget
             {
                 return TrainingOutcome(ending: .stopRequested, lastEpoch: epoch)

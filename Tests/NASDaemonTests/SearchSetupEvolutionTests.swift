@@ -1,0 +1,69 @@
+import Foundation
+import NASConfig
+import NASCore
+import XCTest
+
+@testable import NASDaemon
+@testable import NASSearch
+
+/// `SearchSetup` builds the nb201 space and regularized evolution; spaces without mutations and
+/// predictor-driven evolution are refused with the key path.
+final class SearchSetupEvolutionTests: XCTestCase {
+    private func configuration(space: String, strategy: String) throws -> RunConfiguration {
+        try RunConfiguration(
+            yaml: """
+                name: setup
+                seed: 3
+                space: \(space)
+                strategy: \(strategy)
+                training: {epochs: 12}
+                trainer: {builtin: replay, file: curves.jsonl}
+                """, file: "setup.yaml")
+    }
+
+    func testEvolutionOverNB201_proposesCellsOfTheConfiguredOps() throws {
+        let configuration = try configuration(
+            space: "{kind: nb201, ops: [none, nor_conv_1x1]}",
+            strategy: "{kind: evolution, population: 4, sample_size: 2}")
+        var strategy = try SearchSetup.makeStrategy(for: configuration)
+        XCTAssertEqual(strategy.kind, "evolution")
+        for _ in 0..<4 {
+            guard case .train(let candidate) = try strategy.propose() else { return XCTFail("expected a candidate") }
+            let cell = try XCTUnwrap(candidate.network.nb201Cell)
+            XCTAssertTrue(cell.operations.allSatisfy { $0 == .none || $0 == .convolution1x1 }, "\(cell)")
+            XCTAssertEqual(candidate.budget, 12)
+        }
+    }
+
+    func testEvolution_isRefused_overBlocks_andWithAPredictor() throws {
+        XCTAssertThrowsError(
+            try SearchSetup.makeStrategy(for: try configuration(space: "{kind: blocks}", strategy: "{kind: evolution}"))
+        ) { error in
+            XCTAssertEqual((error as? SearchSetup.Unsupported)?.keyPath, "strategy.kind", "\(error)")
+        }
+        XCTAssertThrowsError(
+            try SearchSetup.makeStrategy(
+                for: try configuration(space: "{kind: nb201}", strategy: "{kind: evolution, predictor: rnas}"))
+        ) { error in
+            XCTAssertEqual((error as? SearchSetup.Unsupported)?.keyPath, "strategy.predictor", "\(error)")
+        }
+    }
+
+    func testReplaySetup_usesTheConfigsSectionOnlyForTheWordOfItsKind() throws {
+        let base = try configuration(
+            space: "{kind: nb201, ops: [none, skip_connect]}", strategy: "{kind: evolution, population: 7}")
+        let evolution = try ReplaySetup.configuration(
+            strategy: "evolution", space: "nb201", budget: 100, epochs: 12, dataPath: "/d", base: base, seed: 5)
+        XCTAssertEqual(evolution.strategy, .evolution(EvolutionOptions(population: 7)))
+        XCTAssertEqual(evolution.space, base.space)
+        XCTAssertEqual(evolution.seed, 5)
+        let random = try ReplaySetup.configuration(
+            strategy: "random", space: "nb201", budget: 100, epochs: 12, dataPath: "/d", base: nil, seed: 5)
+        XCTAssertEqual(random.strategy, .random)
+        XCTAssertEqual(random.space.kind, .nb201(NASBench201SpaceOptions()))
+        XCTAssertEqual(random.training.epochs, 12)
+        XCTAssertThrowsError(
+            try ReplaySetup.configuration(
+                strategy: "annealing", space: "nb201", budget: 1, epochs: 1, dataPath: "/d", base: nil, seed: 0))
+    }
+}

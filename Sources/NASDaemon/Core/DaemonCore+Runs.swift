@@ -42,7 +42,7 @@ extension DaemonCore {
                 jobID: job.id, attempt: job.attempt, workerID: job.workerID, connection: nil,
                 lease: Lease(jobID: job.id.rawValue, workerID: job.workerID, now: now, duration: options.leaseTimeout),
                 budget: trial.epochBudget, curve: try store.curve(of: job.trialID),
-                trainingSeconds: trial.trainingSeconds, countedUntil: now)
+                awaitingReattach: true, trainingSeconds: trial.trainingSeconds, countedUntil: now)
         }
         let trials = try store.trials()
         run.countedTrials = trials.filter { $0.reusedFrom == nil && $0.state != .cancelled }.count

@@ -100,6 +100,7 @@ extension DaemonCore {
                 var job = run.active[trialID], job.wireID == trial.jobID, job.workerID == hello.workerID
             else { continue }
             job.connection = connection
+            job.awaitingReattach = false
             job.lease.renew(now: now.elapsed, duration: options.leaseTimeout)
             run.active[trialID] = job
             session.busy.insert(WorkerSession.key(run: run.name, job: job.wireID))

@@ -19,6 +19,9 @@ struct ActiveJob {
     var curve: [Double] = []
     /// The trial's candidate, decoded once when a predictor first needs it.
     var candidate: Candidate?
+    /// Loaded at a restart and not yet re-attached by its worker (nor expired): its result may be
+    /// on its way, so the run makes no new proposal until it is known (see `canPropose`).
+    var awaitingReattach = false
     /// The worker reported the trial complete while a stop decision about it was still waiting for
     /// its model: it completes (or is stopped) once that decision is made, so the outcome does not
     /// depend on how long the fit took. Its lease no longer runs.
@@ -102,8 +105,15 @@ final class RunRuntime {
     }
 
     /// Whether the strategy may be asked for more work now.
+    ///
+    /// Not while a job loaded at a restart waits for its worker to re-attach: that worker may hold
+    /// the job's result, and an uninterrupted daemon would have shown it to the strategy before
+    /// asking for more, so asking now would make a resumed run diverge (an evolution offspring
+    /// depends on every result before it). The wait ends when the worker re-attaches, reports the
+    /// result, or the lease runs out.
     var canPropose: Bool {
         state == .active && !isWaitingForResults && !isStrategyExhausted && !isAtTrialLimit
+            && !active.values.contains(where: \.awaitingReattach)
     }
 
     /// Whether this run wants a worker slot now.

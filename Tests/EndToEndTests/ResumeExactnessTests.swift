@@ -34,7 +34,7 @@ final class ResumeExactnessTests: EndToEndTestCase {
         try await assertResume(
             strategy: "strategy:\n  kind: evolution\n  population: 20\n  sample_size: 5\n  cycles: "
                 + "\(Self.maxTrials - 20)",
-            isExact: false)
+            isExact: true)
     }
 
     /// Runs the configuration with `strategy` (its `strategy:` and `end:` sections; the run trains

@@ -7,7 +7,7 @@ import NASStore
 extension DaemonCore {
     func handleWorkerMessage(_ message: WorkerMessage, from connection: ConnectionID, now: Moment) throws {
         if case .hello(let hello) = message {
-            return handshake(hello, on: connection, now: now)
+            return try handshake(hello, on: connection, now: now)
         }
         guard workers[connection] != nil else {
             return closeConnection(connection, reason: "'\(message.messageType)' before 'hello'")
@@ -64,7 +64,7 @@ extension DaemonCore {
         }
     }
 
-    private func handshake(_ hello: WorkerMessage.Hello, on connection: ConnectionID, now: Moment) {
+    private func handshake(_ hello: WorkerMessage.Hello, on connection: ConnectionID, now: Moment) throws {
         handshaking[connection] = nil
         guard hello.protocolVersion == ProtocolVersion.current else {
             return refuse(
@@ -107,6 +107,7 @@ extension DaemonCore {
             reattached.append(trial.jobID)
         }
         workers[connection] = session
+        try requeueJobsNotHeld(by: hello.workerID, reattached: Set(reattached))
         log(
             "worker '\(hello.workerID)' on \(hello.hostname) joined with \(hello.slots) slot(s)"
                 + (reattached.isEmpty ? "" : ", re-attached \(reattached.count) job(s)"))
@@ -117,6 +118,24 @@ extension DaemonCore {
                     .init(
                         daemonVersion: options.version, heartbeatInterval: options.heartbeatInterval,
                         leaseTimeout: options.leaseTimeout, reattachedJobIDs: reattached))))
+    }
+
+    /// Gives back at once the jobs leased to a worker that its hello does not list: it never got
+    /// them (the daemon died between the dispatch's commit and the assignment's send) or it lost
+    /// them (the worker restarted). A worker lists every job it runs and every ending it has not
+    /// seen acknowledged, so nothing it holds is taken away; waiting for the lease to run out would
+    /// only idle its slot (and let a resumed run propose before the job's result, which an
+    /// uninterrupted run would not). The attempt is refunded: the job never ran there.
+    private func requeueJobsNotHeld(by workerID: String, reattached: Set<String>) throws {
+        for run in runs.values.sorted(by: { $0.name < $1.name }) {
+            for (trialID, job) in run.active.sorted(by: { $0.key < $1.key })
+            where job.workerID == workerID && !reattached.contains(job.wireID) && !job.completionPending {
+                _ = try run.store.requeue(job: job.jobID, endingAs: .expired, refundingAttempt: true)
+                run.active[trialID] = nil
+                run.queue.insert(trialID, at: 0)
+                log("run '\(run.name)': trial \(trialID.rawValue) requeued: worker '\(workerID)' came back without it")
+            }
+        }
     }
 
     private func refuse(_ connection: ConnectionID, _ refusal: DaemonMessage.Refusal) {

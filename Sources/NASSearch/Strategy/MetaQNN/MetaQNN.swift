@@ -78,6 +78,8 @@ public struct MetaQNN<Space: SequentialDecisionSpace>: SearchStrategy {
         public var walksOverLimits = 0
         /// Outcomes that taught nothing (failures, vetoes without reward).
         public var unrewarded = 0
+        /// Known networks proposed because `maxWalksPerProposal` walks found nothing new.
+        public var knownNetworksProposed = 0
     }
 
     struct State: Codable, Equatable {
@@ -175,6 +177,7 @@ public struct MetaQNN<Space: SequentialDecisionSpace>: SearchStrategy {
                 "\(Self.maxWalksPerProposal) walks at ε=\(epsilon) found only networks over the limits "
                     + "or networks that failed")
         }
+        state.counters.knownNetworksProposed += 1
         return .train(makeCandidate(known, network: space.network(of: known.trajectory)))
     }
 

@@ -114,7 +114,7 @@ final class MetaQNNStrategyTests: XCTestCase {
     private func toyStrategy(schedule: [EpsilonSchedule.Step], seed: UInt64 = 7) -> MetaQNN<EdgeChoiceSpace> {
         MetaQNN(
             space: toySpace,
-            parameters: .init(
+            parameters: MetaQNNParameters(
                 schedule: schedule, update: QLearningUpdate(learningRate: 0.1, discount: 1), replayBatch: 64),
             hyperparameters: ["learning_rate": 0.1], budget: 4, seed: seed)
     }
@@ -173,7 +173,7 @@ final class MetaQNNStrategyTests: XCTestCase {
     func testVeto_teachesNothingByDefault_andCountsWhenRewarded() throws {
         for rewardsVetoed in [false, true] {
             var strategy = MetaQNN(
-                space: toySpace, parameters: .init(schedule: [.init(epsilon: 1, models: 5)], rewardsVetoed: rewardsVetoed),
+                space: toySpace, parameters: MetaQNNParameters(schedule: [.init(epsilon: 1, models: 5)], rewardsVetoed: rewardsVetoed),
                 hyperparameters: [:], budget: 4, seed: 1)
             guard case .train(let candidate) = try strategy.propose() else { return XCTFail("expected a proposal") }
             strategy.observe(Observation(proposalID: candidate.proposalID, candidate: candidate, outcome: .vetoed(predicted: 0.6)))

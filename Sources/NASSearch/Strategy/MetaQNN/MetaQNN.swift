@@ -31,32 +31,6 @@ public struct MetaQNN<Space: SequentialDecisionSpace>: SearchStrategy {
     /// Walks drawn for one proposal before a known network is proposed anyway.
     public static var maxWalksPerProposal: Int { 100 }
 
-    /// The Q-learning parameters and the schedule.
-    public struct Parameters: Hashable, Sendable {
-        /// The ε schedule.
-        public var schedule: [EpsilonSchedule.Step]
-        /// α and γ.
-        public var update: QLearningUpdate
-        /// The utility of an action never updated (original: 0.5).
-        public var initialQ: Double
-        /// Experiences replayed after each incorporated result (original code: 128; paper: 100).
-        public var replayBatch: Int
-        /// Whether a veto's prediction is a reward (`prior.reward_vetoed`).
-        public var rewardsVetoed: Bool
-
-        /// Creates the parameters; the defaults are the original code's.
-        public init(
-            schedule: [EpsilonSchedule.Step], update: QLearningUpdate = QLearningUpdate(learningRate: 0.01, discount: 1),
-            initialQ: Double = 0.5, replayBatch: Int = 128, rewardsVetoed: Bool = false
-        ) {
-            self.schedule = schedule
-            self.update = update
-            self.initialQ = initialQ
-            self.replayBatch = replayBatch
-            self.rewardsVetoed = rewardsVetoed
-        }
-    }
-
     /// A proposal whose outcome has not arrived.
     struct PendingProposal: Hashable, Codable {
         var proposalID: Int
@@ -95,7 +69,7 @@ public struct MetaQNN<Space: SequentialDecisionSpace>: SearchStrategy {
     }
 
     private let space: Space
-    private let parameters: Parameters
+    private let parameters: MetaQNNParameters
     private let hyperparameters: [String: Double]
     private let budget: Int
     private var state: State
@@ -114,7 +88,7 @@ public struct MetaQNN<Space: SequentialDecisionSpace>: SearchStrategy {
     ///   - budget: the epoch budget of every candidate.
     ///   - seed: the run seed.
     public init(
-        space: Space, parameters: Parameters, hyperparameters: [String: Double], budget: Int, seed: UInt64
+        space: Space, parameters: MetaQNNParameters, hyperparameters: [String: Double], budget: Int, seed: UInt64
     ) {
         self.space = space
         self.parameters = parameters

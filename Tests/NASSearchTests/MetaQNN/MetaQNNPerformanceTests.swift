@@ -56,6 +56,17 @@ final class MetaQNNPerformanceTests: XCTestCase {
         let replays = clock.measure {
             for _ in 0..<50 { memory.replay(128, through: update, into: &table, using: &generator) }
         }
+        var snapshot = Data()
+        let snapshotting = try clock.measure { snapshot = try strategy.snapshot() }
+        var restored = MetaQNN(
+            space: space, parameters: MetaQNNParameters(schedule: schedule, replayBatch: 128), hyperparameters: [:],
+            budget: 1, seed: 0)
+        let restoring = try clock.measure { try restored.restore(from: snapshot) }
+        XCTAssertEqual(try restored.snapshot(), snapshot)
+        print(
+            "MetaQNN snapshot: \(snapshot.count / 1024) KiB, encoded in "
+                + String(format: "%.1f", milliseconds(snapshotting)) + " ms, restored in "
+                + String(format: "%.1f", milliseconds(restoring)) + " ms")
         let perIncorporation = milliseconds(incorporation) / 50
         let perBatch = milliseconds(replays) / 50
         print(

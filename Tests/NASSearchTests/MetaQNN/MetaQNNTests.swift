@@ -26,7 +26,7 @@ final class QLearningUpdateTests: XCTestCase {
         table.setUtility(0.8, of: s1, action: 0)
         let update = QLearningUpdate(learningRate: 1, discount: 0.5)
         update.apply(Experience(states: [Int32(s0), Int32(s1)], actions: [0, 0], reward: 0.2), to: &table)
-        XCTAssertEqual(table.utility(of: s1, action: 0), 0.2)
+        XCTAssertEqual(table.utility(of: s1, action: 0), 0.2, accuracy: 1e-15)
         XCTAssertEqual(table.utility(of: s0, action: 0), 0.1, accuracy: 1e-15)
     }
 
@@ -217,5 +217,40 @@ final class MetaQNNStrategyTests: XCTestCase {
         var other = toyStrategy(schedule: [.init(epsilon: 1, models: 3)])
         XCTAssertThrowsError(try other.restore(from: try strategy.snapshot()))
         XCTAssertThrowsError(try other.restore(from: Data("{}".utf8)))
+    }
+}
+
+final class MetaQNNOnTheMetaQNNSpaceTests: XCTestCase {
+    /// Property: on the MetaQNN layer space with a parameter limit, every proposed network is a
+    /// legal trajectory of the space, within the limit, and trained once.
+    func testEveryProposal_isLegal_withinTheLimits_andNew() throws {
+        var configuration = MetaQNNSpace.Configuration()
+        configuration.maxDepth = 6
+        configuration.filterCounts = [16, 32, 64]
+        configuration.constraints = ArchitectureConstraints(maxParameters: 150_000, maxMACs: nil)
+        let space = try MetaQNNSpace(configuration: configuration)
+        for seed: UInt64 in [1, 2, 3] {
+            var strategy = MetaQNN(
+                space: space,
+                parameters: MetaQNNParameters(
+                    schedule: [.init(epsilon: 1, models: 40), .init(epsilon: 0.5, models: 20), .init(epsilon: 0.1, models: 20)],
+                    replayBatch: 32),
+                hyperparameters: [:], budget: 5, seed: seed)
+            var harness = AsyncTrainerHarness(slots: 5, seed: seed) { candidate in
+                let layers = Double(candidate.network.architecture?.layers.count ?? 0)
+                return .completed(curve: [0.3 + 0.05 * layers])
+            }
+            try harness.run(&strategy, results: 2000)
+            XCTAssertTrue(strategy.schedule.isFinished, strategy.phase)
+            for candidate in harness.proposals {
+                let architecture = try XCTUnwrap(candidate.network.architecture)
+                XCTAssertNoThrow(try space.trajectory(of: architecture), "\(architecture)")
+                let analysis = try architecture.analyze(input: configuration.inputShape)
+                XCTAssertLessThanOrEqual(analysis.parameters, 150_000, "\(architecture)")
+            }
+            XCTAssertEqual(Set(harness.trained).count, harness.trained.count, "seed \(seed)")
+            XCTAssertEqual(harness.reusedProposals, strategy.counters.knownNetworksProposed)
+            XCTAssertGreaterThan(strategy.counters.walksOverLimits, 0, "the limit is binding")
+        }
     }
 }

@@ -62,6 +62,11 @@ public enum MetaQNNReplayImport {
         guard let space = try SearchSetup.makeSampler(for: configuration.space) as? MetaQNNSpace else {
             throw MetaQNNImportError.notMetaQNNSpace(file: configFile, kind: configuration.space.kindName)
         }
+        let directory = stateDirectory.url.appendingPathComponent(configuration.name)
+        // Refused before the (long) import; checked again under the lock before writing.
+        if !restart && FileManager.default.fileExists(atPath: directory.path) {
+            throw MetaQNNImportConflict.runExists(name: configuration.name, directory: directory.path)
+        }
         let database: MetaQNNReplayDatabase
         do {
             database = try MetaQNNReplayDatabase(csv: try read(replayFile))
@@ -71,7 +76,7 @@ public enum MetaQNNReplayImport {
         var strategy = SearchSetup.makeMetaQNN(space: space, options: options, configuration: configuration)
         let summary = strategy.warmStart(from: database.records)
         var report = Report(
-            runName: configuration.name, directory: stateDirectory.url.appendingPathComponent(configuration.name),
+            runName: configuration.name, directory: directory,
             rows: database.rowCount, rejected: database.rejected, summary: summary, epsilon: strategy.schedule.epsilon,
             phase: strategy.phase)
         let schedule = strategy.schedule

@@ -140,7 +140,8 @@ public struct MetaQNNStrategyOptions: Hashable, Sendable {
         initialQ = try map.number("initial_q", default: defaults.initialQ, .any)
         replayBatch = try map.integer("replay_batch", default: defaults.replayBatch, .atLeast(0))
         if let node = map.optional("diverged_restart") {
-            divergedRestart = try DivergedRestartOptions(node: node, path: map.path("diverged_restart"), decoder: map.decoder)
+            divergedRestart = try DivergedRestartOptions(
+                node: node, path: map.path("diverged_restart"), decoder: map.decoder)
         } else {
             divergedRestart = nil
         }

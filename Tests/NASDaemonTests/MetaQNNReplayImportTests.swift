@@ -12,7 +12,9 @@ import XCTest
 /// strategy state in its snapshot.
 final class MetaQNNReplayImportTests: XCTestCase {
     private var directory: URL!
-    private var layout: StateDirectoryLayout { StateDirectoryLayout(path: directory.appendingPathComponent("state").path) }
+    private var layout: StateDirectoryLayout {
+        StateDirectoryLayout(path: directory.appendingPathComponent("state").path)
+    }
 
     private let config = """
         name: warm
@@ -111,7 +113,10 @@ final class MetaQNNReplayImportTests: XCTestCase {
 
     func testAConfigurationWithAnotherStrategy_isRefused() throws {
         let other = config.replacingOccurrences(of: "kind: metaqnn\n", with: "kind: hyperband\n")
-            .replacingOccurrences(of: "  epsilon_schedule: [{epsilon: 1.0, models: 3}, {epsilon: 0.5, models: 2}, {epsilon: 0.1, models: 5}]\n  replay_batch: 16\n", with: "")
+            .replacingOccurrences(
+                of:
+                    "  epsilon_schedule: [{epsilon: 1.0, models: 3}, {epsilon: 0.5, models: 2}, {epsilon: 0.1, models: 5}]\n  replay_batch: 16\n",
+                with: "")
         try other.write(to: directory.appendingPathComponent("warm.yaml"), atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try runImport()) { error in
             guard case .notMetaQNN(_, let kind)? = error as? MetaQNNImportError else {

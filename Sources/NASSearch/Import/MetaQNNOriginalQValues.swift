@@ -29,8 +29,10 @@ public struct MetaQNNOriginalQValues: Hashable, Sendable {
     ///   `MetaQNNOriginalQValuesError` for a row that does not describe two states.
     public init(csv text: String) throws {
         let table = try CSVTable(text: text)
-        let fields = ["layer_type", "layer_depth", "filter_depth", "filter_size", "stride", "image_size", "fc_size",
-            "terminate"]
+        let fields = [
+            "layer_type", "layer_depth", "filter_depth", "filter_size", "stride", "image_size", "fc_size",
+            "terminate",
+        ]
         let start = try fields.map { name throws(CSVTableError) in try table.column("start_" + name) }
         let end = try fields.map { name throws(CSVTableError) in try table.column("end_" + name) }
         let utility = try table.column("utility")

@@ -39,13 +39,15 @@ public struct MetaQNNReplayDatabase: Hashable, Sendable {
         var rejected: [RejectedRow] = []
         for row in table.records {
             guard row.fields.count == table.header.count else {
-                rejected.append(.init(line: row.line, reason: "\(row.fields.count) fields, the header has \(table.header.count)"))
+                rejected.append(
+                    .init(line: row.line, reason: "\(row.fields.count) fields, the header has \(table.header.count)"))
                 continue
             }
             guard let value = Double(row.fields[accuracy]), value.isFinite,
                 acceptsAnyAccuracy || (0...1).contains(value)
             else {
-                rejected.append(.init(line: row.line, reason: "accuracy_best_val '\(row.fields[accuracy])' is not in [0, 1]"))
+                rejected.append(
+                    .init(line: row.line, reason: "accuracy_best_val '\(row.fields[accuracy])' is not in [0, 1]"))
                 continue
             }
             guard let rate = Double(row.fields[epsilon]), (0...1).contains(rate) else {

@@ -91,9 +91,11 @@ public struct QTableComparison: Sendable {
             guard let entries = byState[space.bucketed(current)], var best = entries.first else { return nil }
             for entry in entries.dropFirst() where entry.utility > best.utility { best = entry }
             if firstValue == nil { firstValue = best.utility }
-            guard let next = space.legalActions(from: current).first(where: {
-                MetaQNNOriginalQValues.isSameChoice($0, best.action)
-            }) else { return nil }
+            guard
+                let next = space.legalActions(from: current).first(where: {
+                    MetaQNNOriginalQValues.isSameChoice($0, best.action)
+                })
+            else { return nil }
             current = next
             trajectory.append(current)
         }

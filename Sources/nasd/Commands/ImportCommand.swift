@@ -7,7 +7,8 @@ enum ImportCommand {
     static var all: [CommandSpec] { [metaQNNReplay] }
 
     static let metaQNNReplay = CommandSpec(
-        ["import", "metaqnn-replay"], summary: "Create a MetaQNN run warm-started from an original run's replay database.",
+        ["import", "metaqnn-replay"],
+        summary: "Create a MetaQNN run warm-started from an original run's replay database.",
         positionals: ["FILE"],
         options: [
             .value("config", "CONFIG", "The run's configuration (strategy: {kind: metaqnn}, a metaqnn space)."),
@@ -42,11 +43,14 @@ enum ImportCommand {
             "unique networks: \(summary.uniqueNetworks)",
             "never learned (accuracy \(WarmStartSummary.chanceAccuracy)): \(summary.neverLearned) rows",
             "log: last ε \(summary.lastEpsilon.map { "\($0)" } ?? "-") with \(summary.uniqueAtLastEpsilon) unique networks",
-            "ε position: " + (report.epsilon.map { epsilon in
-                "ε=\(epsilon), " + (report.stepProgress.map { "\($0.counted)/\($0.models) models" } ?? "")
-            } ?? "schedule done"),
+            "ε position: "
+                + (report.epsilon.map { epsilon in
+                    "ε=\(epsilon), " + (report.stepProgress.map { "\($0.counted)/\($0.models) models" } ?? "")
+                } ?? "schedule done"),
         ]
-        for rejected in report.rejected.prefix(3) { lines.append("  rejected line \(rejected.line): \(rejected.reason)") }
+        for rejected in report.rejected.prefix(3) {
+            lines.append("  rejected line \(rejected.line): \(rejected.reason)")
+        }
         for skipped in summary.skipped.prefix(3) { lines.append("  skipped line \(skipped.line): \(skipped.reason)") }
         if let comparison = report.comparison {
             lines.append(

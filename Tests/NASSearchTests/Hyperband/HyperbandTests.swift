@@ -42,7 +42,9 @@ final class HyperbandStrategyTests: XCTestCase {
         return try MetaQNNSpace(configuration: configuration)
     }
 
-    private func hyperband(maxResource: Int = 9, eta: Int = 3, iterations: Int = 1, seed: UInt64 = 4) throws -> Hyperband {
+    private func hyperband(maxResource: Int = 9, eta: Int = 3, iterations: Int = 1, seed: UInt64 = 4) throws
+        -> Hyperband
+    {
         Hyperband(
             sampler: try space(), maxResource: maxResource, eta: eta, iterations: iterations,
             hyperparameters: ["learning_rate": 0.1], seed: seed)
@@ -172,7 +174,8 @@ struct HyperbandDriver {
                 case .train(let candidate):
                     networks[candidate.proposalID] = candidate.network.notation
                     start(candidate.proposalID, candidate.budget)
-                    proposals.append(.train(id: candidate.proposalID, budget: candidate.budget, network: candidate.network.notation))
+                    proposals.append(
+                        .train(id: candidate.proposalID, budget: candidate.budget, network: candidate.network.notation))
                     if lastStartBudget != candidate.budget || brackets.isEmpty { brackets.append([]) }
                     brackets[brackets.count - 1].append(candidate.proposalID)
                     lastStartBudget = candidate.budget

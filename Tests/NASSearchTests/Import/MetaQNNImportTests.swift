@@ -60,7 +60,8 @@ final class MetaQNNImportTests: XCTestCase {
             print("note: set NASD_IMPORT_FIGURES=1 to compare the import with the synthetic rows too")
         }
         for (strategy, summary) in imports {
-            let comparison = QTableComparison(strategy, space: try MetaQNNSpace(configuration: .svhn), original: original)
+            let comparison = QTableComparison(
+                strategy, space: try MetaQNNSpace(configuration: .svhn), original: original)
             print(
                 "compare (\(summary.imported) rows): shared \(comparison.sharedPairs), original-only "
                     + "\(comparison.originalOnlyPairs), mean |ΔQ| \(comparison.meanAbsoluteDifference), max "

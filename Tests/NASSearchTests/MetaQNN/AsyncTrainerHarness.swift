@@ -40,7 +40,9 @@ struct AsyncTrainerHarness {
                 let notation = candidate.network.canonicalNotation
                 if let stored = finished[notation] {
                     reusedProposals += 1
-                    deliver(Observation(proposalID: candidate.proposalID, candidate: candidate, outcome: stored), to: &strategy)
+                    deliver(
+                        Observation(proposalID: candidate.proposalID, candidate: candidate, outcome: stored),
+                        to: &strategy)
                 } else if let index = running.firstIndex(where: { $0.notation == notation }) {
                     running[index].candidates.append(candidate)
                 } else {
@@ -57,7 +59,8 @@ struct AsyncTrainerHarness {
             let result = outcome(candidates[0])
             finished[notation] = result
             for candidate in candidates {
-                deliver(Observation(proposalID: candidate.proposalID, candidate: candidate, outcome: result), to: &strategy)
+                deliver(
+                    Observation(proposalID: candidate.proposalID, candidate: candidate, outcome: result), to: &strategy)
             }
         }
     }

@@ -47,7 +47,8 @@ final class MetaQNNPerformanceTests: XCTestCase {
         let incorporation = clock.measure {
             for candidate in pending {
                 strategy.observe(
-                    Observation(proposalID: candidate.proposalID, candidate: candidate, outcome: .completed(curve: [0.8])))
+                    Observation(
+                        proposalID: candidate.proposalID, candidate: candidate, outcome: .completed(curve: [0.8])))
             }
         }
         var table = strategy.qTable

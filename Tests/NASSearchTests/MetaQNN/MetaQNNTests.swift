@@ -41,11 +41,14 @@ final class QLearningUpdateTests: XCTestCase {
         for a in 0..<3 {
             let middle = table.intern([a], actionCount: 3)
             for b in 0..<3 {
-                memory.append(Experience(states: [Int32(start), Int32(middle)], actions: [Int32(a), Int32(b)], reward: reward(a, b)))
+                memory.append(
+                    Experience(
+                        states: [Int32(start), Int32(middle)], actions: [Int32(a), Int32(b)], reward: reward(a, b)))
             }
         }
         var generator = SeededGenerator(seed: 1)
-        memory.replay(20_000, through: QLearningUpdate(learningRate: 0.05, discount: 1), into: &table, using: &generator)
+        memory.replay(
+            20_000, through: QLearningUpdate(learningRate: 0.05, discount: 1), into: &table, using: &generator)
         for a in 0..<3 {
             let middle = table.index(of: [a]) ?? -1
             for b in 0..<3 {
@@ -173,10 +176,12 @@ final class MetaQNNStrategyTests: XCTestCase {
     func testVeto_teachesNothingByDefault_andCountsWhenRewarded() throws {
         for rewardsVetoed in [false, true] {
             var strategy = MetaQNN(
-                space: toySpace, parameters: MetaQNNParameters(schedule: [.init(epsilon: 1, models: 5)], rewardsVetoed: rewardsVetoed),
+                space: toySpace,
+                parameters: MetaQNNParameters(schedule: [.init(epsilon: 1, models: 5)], rewardsVetoed: rewardsVetoed),
                 hyperparameters: [:], budget: 4, seed: 1)
             guard case .train(let candidate) = try strategy.propose() else { return XCTFail("expected a proposal") }
-            strategy.observe(Observation(proposalID: candidate.proposalID, candidate: candidate, outcome: .vetoed(predicted: 0.6)))
+            strategy.observe(
+                Observation(proposalID: candidate.proposalID, candidate: candidate, outcome: .vetoed(predicted: 0.6)))
             XCTAssertEqual(strategy.schedule.counts, [rewardsVetoed ? 1 : 0])
             XCTAssertEqual(strategy.replayMemory.count, rewardsVetoed ? 1 : 0)
             XCTAssertEqual(strategy.counters.unrewarded, rewardsVetoed ? 0 : 1)
@@ -233,7 +238,9 @@ final class MetaQNNOnTheMetaQNNSpaceTests: XCTestCase {
             var strategy = MetaQNN(
                 space: space,
                 parameters: MetaQNNParameters(
-                    schedule: [.init(epsilon: 1, models: 40), .init(epsilon: 0.5, models: 20), .init(epsilon: 0.1, models: 20)],
+                    schedule: [
+                        .init(epsilon: 1, models: 40), .init(epsilon: 0.5, models: 20), .init(epsilon: 0.1, models: 20),
+                    ],
                     replayBatch: 32),
                 hyperparameters: [:], budget: 5, seed: seed)
             var harness = AsyncTrainerHarness(slots: 5, seed: seed) { candidate in

@@ -199,8 +199,9 @@ public struct Hyperband: SearchStrategy {
     private func isSettled(_ r: Int, of bracket: OpenBracket) -> Bool {
         if r == 0 { return bracket.drawn >= bracket.bracket.rounds[0].configurations }
         return isSettled(r - 1, of: bracket) && bracket.rungs[r - 1].members.allSatisfy { $0.result != nil }
-            && decidedCount(r - 1, of: bracket) >= min(
-                bracket.bracket.rounds[r].configurations, bracket.rungs[r - 1].members.count)
+            && decidedCount(r - 1, of: bracket)
+                >= min(
+                    bracket.bracket.rounds[r].configurations, bracket.rungs[r - 1].members.count)
     }
 
     private func decidedCount(_ r: Int, of bracket: OpenBracket) -> Int {

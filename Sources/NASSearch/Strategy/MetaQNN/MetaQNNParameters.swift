@@ -24,4 +24,3 @@ public struct MetaQNNParameters: Hashable, Sendable {
         self.rewardsVetoed = rewardsVetoed
     }
 }
-

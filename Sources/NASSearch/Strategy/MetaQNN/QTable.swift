@@ -1,3 +1,5 @@
+import Foundation
+
 /// The Q-values of a decision process: for every state key seen so far, one utility per legal
 /// action (Baker et al. 2017, §3.1; the original code's `QValues`).
 ///
@@ -78,6 +80,8 @@ public struct QTable<Key: Hashable & Sendable & Codable>: Sendable {
     }
 }
 
+/// Encoded with the utilities as one byte string of little-endian IEEE-754 doubles (exact, and far
+/// cheaper to write and read than a JSON number each: the table is in every MetaQNN snapshot).
 extension QTable: Codable {
     private enum CodingKeys: String, CodingKey {
         case initialValue, keys, counts, values
@@ -88,7 +92,16 @@ extension QTable: Codable {
         initialValue = try container.decode(Double.self, forKey: .initialValue)
         keys = try container.decode([Key].self, forKey: .keys)
         let counts = try container.decode([Int].self, forKey: .counts)
-        values = try container.decode([Double].self, forKey: .values)
+        let bytes = try container.decode(Data.self, forKey: .values)
+        guard bytes.count % 8 == 0 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .values, in: container, debugDescription: "utilities are not whole 8-byte doubles")
+        }
+        values = bytes.withUnsafeBytes { raw in
+            (0..<(raw.count / 8)).map {
+                Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))
+            }
+        }
         guard counts.count == keys.count, counts.allSatisfy({ $0 >= 0 }), counts.reduce(0, +) == values.count else {
             throw DecodingError.dataCorruptedError(
                 forKey: .counts, in: container, debugDescription: "action counts do not match the keys and values")
@@ -109,7 +122,9 @@ extension QTable: Codable {
         try container.encode(initialValue, forKey: .initialValue)
         try container.encode(keys, forKey: .keys)
         try container.encode((0..<keys.count).map { actionCount(of: $0) }, forKey: .counts)
-        try container.encode(values, forKey: .values)
+        var bytes = Data(capacity: values.count * 8)
+        for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        try container.encode(bytes, forKey: .values)
     }
 }
 

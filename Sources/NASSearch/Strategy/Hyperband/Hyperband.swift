@@ -148,6 +148,11 @@ public struct Hyperband: SearchStrategy {
         guard restored.open.allSatisfy({ brackets.contains($0.bracket) }) else {
             throw .snapshot("the snapshot's brackets differ from the configured R and η")
         }
+        guard
+            restored.open.allSatisfy({
+                $0.rungs.count == $0.bracket.rounds.count && $0.drawn <= $0.bracket.rounds[0].configurations
+            })
+        else { throw .snapshot("an open bracket's rungs do not match its rounds") }
         state = restored
     }
 

@@ -184,9 +184,16 @@ public struct MetaQNN<Space: SequentialDecisionSpace>: SearchStrategy {
         guard restored.schedule.steps == parameters.schedule else {
             throw .snapshot("the snapshot's ε schedule differs from the configured one")
         }
-        for experience in restored.memory.experiences {
-            for (state, action) in zip(experience.states, experience.actions) {
-                guard Int(state) < restored.table.stateCount, action >= 0,
+        guard restored.schedule.counts.count == restored.schedule.steps.count,
+            (0...restored.schedule.steps.count).contains(restored.schedule.current)
+        else { throw .snapshot("the ε schedule's position is outside its steps") }
+        let paths =
+            restored.memory.experiences.map { ($0.states, $0.actions) }
+            + restored.pending.map { ($0.states, $0.actions) }
+        for (states, actions) in paths {
+            guard states.count == actions.count else { throw .snapshot("a trajectory has one action per state") }
+            for (state, action) in zip(states, actions) {
+                guard state >= 0, Int(state) < restored.table.stateCount, action >= 0,
                     Int(action) < restored.table.actionCount(of: Int(state))
                 else { throw .snapshot("a replayed experience refers to a state or action outside the Q-table") }
             }

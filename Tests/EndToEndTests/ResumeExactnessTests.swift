@@ -25,9 +25,14 @@ final class ResumeExactnessTests: EndToEndTestCase {
     /// from the snapshot saved with each batch (400 unique networks by its schedule).
     ///
     /// Not yet exact: with this daemon the interrupted run trains 403 networks and a different set
-    /// (the strategy's own snapshot/restore is exact: `MetaQNNStrategyTests`). An adaptive strategy
-    /// needs the restarted daemon to interleave proposals and outcomes as the uninterrupted one did;
-    /// random search does not notice. Runs with NASD_RESUME_ADAPTIVE=1 until the daemon does.
+    /// (the strategy's own snapshot/restore is exact: `MetaQNNStrategyTests`). Cause, from the
+    /// stores: a kill after a dispatch was committed but before the `assign` reached the worker
+    /// leaves that trial `running` on a worker that never had it; the worker's hello does not list
+    /// it, so its slot counts as free and the next proposal is made while the orphan waits for its
+    /// lease to expire (it is retried at the end). An adaptive strategy then sees the outcomes in
+    /// another order than the uninterrupted run; random search does not notice. Requeueing, at
+    /// hello, the jobs the store holds for that worker but the hello omits would restore the
+    /// order. Runs with NASD_RESUME_ADAPTIVE=1 until the daemon does.
     func testResume_metaQNN_tenDaemonKillsEndWithTheSameTrialsAndBestAsAnUninterruptedRun() async throws {
         try XCTSkipUnless(
             ProcessInfo.processInfo.environment["NASD_RESUME_ADAPTIVE"] == "1",

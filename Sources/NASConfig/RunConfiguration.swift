@@ -121,10 +121,11 @@ public struct RunConfiguration: Hashable, Sendable {
             prior = nil
         }
         try reconcileInput(spaceNode: spaceNode, trainingNode: trainingNode, decoder: decoder)
-        if case .metaQNN = strategy, space.kindName != "metaqnn", let kindNode = strategyNode["kind"] {
+        if case .metaQNN = strategy, !space.isBuiltBySequentialChoices, let kindNode = strategyNode["kind"] {
             throw decoder.error(
                 at: kindNode.position, "strategy.kind",
-                "the metaqnn strategy needs a metaqnn space, found space kind '\(space.kindName)'")
+                "the metaqnn strategy needs a space built by a sequence of choices (metaqnn), "
+                    + "found space kind '\(space.kindName)'")
         }
         if !strategy.hasNaturalEnd && end.isEmpty {
             let position = map.optional("end")?.position ?? node.position

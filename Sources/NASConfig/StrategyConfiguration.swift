@@ -22,6 +22,12 @@ public enum StrategyConfiguration: Hashable, Sendable {
         }
     }
 
+    /// The `diverged_restart` options of a strategy that has them (MetaQNN); nil when off.
+    public var divergedRestart: DivergedRestartOptions? {
+        if case .metaQNN(let options) = self { return options.divergedRestart }
+        return nil
+    }
+
     /// Whether the strategy ends the run by itself (an ε schedule, a number of cycles, Hyperband's
     /// brackets); a random search needs an `end:` criterion.
     public var hasNaturalEnd: Bool {
@@ -83,23 +89,30 @@ public struct MetaQNNStrategyOptions: Hashable, Sendable {
     public var initialQ: Double
     /// `replay_batch`: trajectories replayed after each result. Default 128 (the paper says 100).
     public var replayBatch: Int
+    /// `diverged_restart`: restart a trial that diverged after its first epoch with a smaller
+    /// learning rate, as the original code did. Default nil (off).
+    public var divergedRestart: DivergedRestartOptions?
 
     /// Creates the options; every argument defaults to the original code's value.
     public init(
         epsilonSchedule: [EpsilonStep] = MetaQNNStrategyOptions.paperSchedule, learningRate: Double = 0.01,
-        discount: Double = 1.0, initialQ: Double = 0.5, replayBatch: Int = 128
+        discount: Double = 1.0, initialQ: Double = 0.5, replayBatch: Int = 128,
+        divergedRestart: DivergedRestartOptions? = nil
     ) {
         self.epsilonSchedule = epsilonSchedule
         self.learningRate = learningRate
         self.discount = discount
         self.initialQ = initialQ
         self.replayBatch = replayBatch
+        self.divergedRestart = divergedRestart
     }
 
     /// The number of unique models the schedule trains: the run's natural end.
     public var totalModels: Int { epsilonSchedule.reduce(0) { $0 + $1.models } }
 
-    static let keys = ["epsilon_schedule", "learning_rate", "discount", "initial_q", "replay_batch"]
+    static let keys = [
+        "epsilon_schedule", "learning_rate", "discount", "initial_q", "replay_batch", "diverged_restart",
+    ]
 
     init(map: MapDecoder) throws(ConfigError) {
         let defaults = MetaQNNStrategyOptions()
@@ -126,6 +139,12 @@ public struct MetaQNNStrategyOptions: Hashable, Sendable {
         discount = try map.number("discount", default: defaults.discount, .within(0...1))
         initialQ = try map.number("initial_q", default: defaults.initialQ, .any)
         replayBatch = try map.integer("replay_batch", default: defaults.replayBatch, .atLeast(0))
+        if let node = map.optional("diverged_restart") {
+            divergedRestart = try DivergedRestartOptions(
+                node: node, path: map.path("diverged_restart"), decoder: map.decoder)
+        } else {
+            divergedRestart = nil
+        }
     }
 }
 

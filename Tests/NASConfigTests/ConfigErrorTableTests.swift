@@ -148,8 +148,18 @@ final class ConfigErrorTableTests: XCTestCase {
         (
             "metaqnn strategy on a cell space",
             replacing("{kind: metaqnn}\nstrategy: {kind: random}", with: "{kind: cell}\nstrategy: {kind: metaqnn}"),
-            "bad.yaml:3:18: error: strategy.kind: the metaqnn strategy needs a metaqnn space, found"
-                + " space kind 'cell'"
+            "bad.yaml:3:18: error: strategy.kind: the metaqnn strategy needs a space built by a sequence of"
+                + " choices (metaqnn), found space kind 'cell'"
+        ),
+        (
+            "diverged restart factor zero",
+            strategy("{kind: metaqnn, diverged_restart: {factor: 0}}"),
+            "bad.yaml:3:54: error: strategy.diverged_restart.factor: expected a number in (0, 1], found '0'"
+        ),
+        (
+            "diverged restart unknown key",
+            strategy("{kind: metaqnn, diverged_restart: {treshold: 0.1}}"),
+            "bad.yaml:3:46: error: strategy.diverged_restart.treshold: unknown key\nhint: did you mean 'threshold'?"
         ),
         (
             "hyperband eta one",

@@ -110,8 +110,9 @@ public struct NASBench201Cell: Hashable, Sendable {
         return NASBench201Cell(unchecked: operations)
     }
 
-    /// For values built with exactly six operations (a valid cell's, or one per edge).
-    init(unchecked operations: [NASBench201Operation]) {
+    /// A cell from operations the caller built one per edge (a complete decision trajectory, a
+    /// valid cell's edited copy): exactly six, unchecked.
+    public init(unchecked operations: [NASBench201Operation]) {
         self.operations = operations
     }
 }

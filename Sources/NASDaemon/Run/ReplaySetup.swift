@@ -13,7 +13,26 @@ public enum ReplaySetup {
     public static let strategies: [String: @Sendable (_ budget: Int) -> StrategyConfiguration] = [
         "random": { _ in .random },
         "evolution": { _ in .evolution(EvolutionOptions()) },
+        "metaqnn": { budget in .metaQNN(MetaQNNStrategyOptions(epsilonSchedule: scaledPaperSchedule(toModels: budget))) },
     ]
+
+    /// The paper's ε schedule (1,500 models at ε = 1.0, then 100 at each of 0.9–0.7 and 150 at each
+    /// of 0.6–0.1: 2,700 in all) scaled to `models` unique networks: each step keeps its share of
+    /// the whole, rounded, at least one model, and the last step takes what rounding left, so the
+    /// schedule trains exactly `models` networks (55.6% exploring at ε = 1, as in the paper).
+    public static func scaledPaperSchedule(toModels models: Int) -> [EpsilonStep] {
+        let paper = MetaQNNStrategyOptions.paperSchedule
+        let total = paper.reduce(0) { $0 + $1.models }
+        guard models >= paper.count else {
+            return [EpsilonStep(epsilon: 1.0, models: max(1, models))]
+        }
+        var steps = paper.map { step in
+            EpsilonStep(epsilon: step.epsilon, models: max(1, Int((Double(step.models * models) / Double(total)).rounded())))
+        }
+        let assigned = steps.dropLast().reduce(0) { $0 + $1.models }
+        steps[steps.count - 1].models = max(1, models - assigned)
+        return steps
+    }
 
     /// The space words `--space` accepts and their settings without a `--config` (docs/config.md
     /// defaults).

@@ -89,11 +89,51 @@ public enum SearchSetup {
                     population: options.population, sampleSize: options.sampleSize, cycles: options.cycles),
                 hyperparameters: configuration.training.hyperparameters, budget: configuration.training.epochs,
                 seed: configuration.seed)
+        case .metaQNN(let options):
+            guard let space = sampler as? any SequentialDecisionSpace else {
+                throw Unsupported(
+                    keyPath: "strategy.kind",
+                    message: "the metaqnn strategy needs a space built by a sequence of choices, "
+                        + "not '\(configuration.space.kindName)'")
+            }
+            return erasedMetaQNN(space: space, options: options, configuration: configuration)
+        case .hyperband(let options):
+            return Hyperband(
+                sampler: sampler, maxResource: options.maxResource, eta: options.eta, iterations: options.iterations,
+                hyperparameters: configuration.training.hyperparameters, seed: configuration.seed)
         default:
             throw Unsupported(
                 keyPath: "strategy.kind",
                 message: "'\(configuration.strategy.kindName)' is not available in this build yet (use 'random')")
         }
+    }
+
+    /// MetaQNN over the configured space, fresh.
+    public static func makeMetaQNN<Space: SequentialDecisionSpace>(
+        space: Space, options: MetaQNNStrategyOptions, configuration: RunConfiguration
+    ) -> MetaQNN<Space> {
+        MetaQNN(
+            space: space, parameters: metaQNNParameters(options, prior: configuration.prior),
+            hyperparameters: configuration.training.hyperparameters, budget: configuration.training.epochs,
+            seed: configuration.seed)
+    }
+
+    private static func erasedMetaQNN<Space: SequentialDecisionSpace>(
+        space: Space, options: MetaQNNStrategyOptions, configuration: RunConfiguration
+    ) -> any SearchStrategy {
+        makeMetaQNN(space: space, options: options, configuration: configuration)
+    }
+
+    /// The strategy's parameters from the `strategy:` options and the `prior:` section's
+    /// `reward_vetoed`.
+    public static func metaQNNParameters(_ options: MetaQNNStrategyOptions, prior: PriorConfiguration?)
+        -> MetaQNNParameters
+    {
+        MetaQNNParameters(
+            schedule: options.epsilonSchedule.map { EpsilonSchedule.Step(epsilon: $0.epsilon, models: $0.models) },
+            update: QLearningUpdate(learningRate: options.learningRate, discount: options.discount),
+            initialQ: options.initialQ, replayBatch: options.replayBatch,
+            rewardsVetoed: prior?.rewardVetoed ?? false)
     }
 
     /// The run's pruner and gate. This build has none of the predictors yet (SRM, f-Hyperband,

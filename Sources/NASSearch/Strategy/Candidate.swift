@@ -53,14 +53,22 @@ public enum TrialOutcome: Hashable, Sendable, Codable {
     /// Failed (the trainer crashed, timed out, or ran out of attempts).
     case failed(reason: String)
 
-    /// The accuracy a strategy should learn from: the final value of a completed curve, the
-    /// prediction of a stopped or vetoed trial (Baker et al. 2018: an early-stopped model's reward is
-    /// ŷ_T), nil for a failure.
-    public var reward: Double? {
+    /// The accuracy a strategy should learn from, with vetoes teaching nothing: the final value of a
+    /// completed curve, the prediction of an early-stopped trial (Baker et al. 2018, §4.1: an
+    /// early-stopped model's reward is ŷ_T), nil for a veto or a failure.
+    public var reward: Double? { reward(includingVetoed: false) }
+
+    /// The accuracy a strategy should learn from.
+    ///
+    /// - Parameter includingVetoed: whether a vetoed candidate's prediction is a reward
+    ///   (`prior.reward_vetoed`); when false a veto contributes nothing.
+    /// - Returns: the last value of a completed curve, the predicted final accuracy of an
+    ///   early-stopped trial, the prediction of a veto when `includingVetoed`, otherwise nil.
+    public func reward(includingVetoed: Bool) -> Double? {
         switch self {
         case .completed(let curve): return curve.last
         case .stoppedEarly(_, let predicted, _): return predicted
-        case .vetoed(let predicted): return predicted
+        case .vetoed(let predicted): return includingVetoed ? predicted : nil
         case .failed: return nil
         }
     }

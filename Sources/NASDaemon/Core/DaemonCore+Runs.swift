@@ -76,18 +76,13 @@ extension DaemonCore {
 
     /// Adds a run, resumes it, or refuses when a run of that name exists with a different search.
     func submit(configText: String, fileName: String, restart: Bool, now: Date) throws -> SubmitResult {
+        // Every check `nasd config check` makes, before touching any state.
         let configuration: RunConfiguration
         do {
-            configuration = try RunConfiguration(yaml: configText, file: fileName)
+            configuration = try RunConfigurationCheck(makePredictors: options.makePredictors)
+                .check(text: configText, file: fileName)
         } catch {
             throw ControlError(code: .invalidConfig, message: error.description)
-        }
-        // Validate what the configuration needs from this build before touching any state.
-        do {
-            _ = try SearchSetup.makeStrategy(for: configuration)
-            _ = try options.makePredictors(configuration)
-        } catch {
-            throw ControlError(code: .invalidConfig, message: "\(fileName): \(error)")
         }
         let name = configuration.name
         let directory = options.stateDirectory.appendingPathComponent(name)

@@ -1,0 +1,62 @@
+import Foundation
+import NASProtocol
+import NASStore
+import NASTestSupport
+import XCTest
+
+@testable import NASDaemon
+
+/// Control requests written to hurt the daemon (issue 11): each is refused with a located,
+/// worded error while the daemon goes on serving.
+final class HostileControlTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try TestEnvironment.makeTemporaryDirectory(prefix: "hostile")
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func makeCore() throws -> DaemonCore {
+        try DaemonCore(
+            options: DaemonOptions(stateDirectory: directory, token: "t", leaseTimeout: 5, version: "test"),
+            log: .silent)
+    }
+
+    private static let valid = """
+        name: ok
+        space: {kind: metaqnn, filters: [16], kernels: [3], fc_sizes: [64], max_depth: 3}
+        strategy: {kind: random}
+        training: {epochs: 2}
+        trainer: {builtin: surrogate}
+        end: {max_trials: 2}
+
+        """
+
+    func testAConfigurationNestedSevenThousandDeep_isRefusedAndTheDaemonServesOn() throws {
+        let core = try makeCore()
+        let deep = String(repeating: "{a: ", count: 7_000) + "1" + String(repeating: "}", count: 7_000)
+        guard case .error(let error) = core.handleControl(
+            .submit(configText: "name: x\nspace: " + deep + "\n", fileName: "deep.yaml", restart: false), now: Date())
+        else { return XCTFail("a 7,000-level configuration was accepted") }
+        XCTAssertEqual(error.code, .invalidConfig)
+        XCTAssertTrue(error.message.hasPrefix("deep.yaml:2:"), error.message)
+        XCTAssertTrue(error.message.contains("nested more than"), error.message)
+        guard case .ok = core.handleControl(
+            .submit(configText: Self.valid, fileName: "ok.yaml", restart: false), now: Date())
+        else { return XCTFail("the daemon stopped accepting runs") }
+    }
+
+    func testASpaceThatBuildsNoLegalNetwork_isRefusedAtSubmitAsConfigCheckRefusesIt() throws {
+        let core = try makeCore()
+        let text = Self.valid.replacingOccurrences(of: "filters: [16]", with: "filters: [9223372036854775000]")
+        guard case .error(let error) = core.handleControl(
+            .submit(configText: text, fileName: "f.yaml", restart: false), now: Date())
+        else { return XCTFail("accepted") }
+        XCTAssertEqual(error.code, .invalidConfig)
+        XCTAssertTrue(error.message.hasPrefix("f.yaml:2:8: error: space: the space builds networks that cannot take"), error.message)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("ok").path))
+    }
+}

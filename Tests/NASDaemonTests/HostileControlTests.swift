@@ -59,4 +59,45 @@ final class HostileControlTests: XCTestCase {
         XCTAssertTrue(error.message.hasPrefix("f.yaml:2:8: error: space: the space builds networks that cannot take"), error.message)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("ok").path))
     }
+
+    /// Two runs, one healthy and one whose store is garbage, and a third whose store was deleted.
+    private func makeStateWithBrokenRuns() throws -> DaemonCore {
+        let core = try makeCore()
+        guard case .ok = core.handleControl(
+            .submit(configText: Self.valid, fileName: "ok.yaml", restart: false), now: Date())
+        else { throw XCTSkip("could not create the healthy run") }
+        let broken = directory.appendingPathComponent("broken")
+        try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
+        try Data(repeating: 0xA5, count: 8192).write(to: broken.appendingPathComponent(RunStore.fileName))
+        let deleted = directory.appendingPathComponent("deleted").appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: deleted, withIntermediateDirectories: true)
+        return core
+    }
+
+    private func listed(_ response: ControlResponse) throws -> [RunStatusView] {
+        guard case .ok(let payload) = response else { throw XCTSkip("status failed: \(response)") }
+        return try payload.decode(as: [RunStatusView].self)
+    }
+
+    func testOneCorruptStore_isListedWithItsErrorBesideTheHealthyRuns_offline() async throws {
+        _ = try makeStateWithBrokenRuns()
+        let response = await OfflineControl(stateDirectory: StateDirectoryLayout(path: directory.path))
+            .handle(.status(run: nil))
+        guard case .ok(let payload) = response else { return XCTFail("status failed for every run: \(response)") }
+        let views = try payload.decode(as: [RunStatusView].self)
+        XCTAssertEqual(views.map(\.name), ["broken", "deleted", "ok"])
+        XCTAssertNil(views[2].error)
+        XCTAssertTrue(views[0].error?.contains("broken/run.sqlite") == true, "\(views[0])")
+        XCTAssertTrue(views[1].error?.contains("missing (deleted?)") == true, "\(views[1])")
+    }
+
+    func testOneCorruptStore_isListedWithItsErrorBesideTheHealthyRuns_daemon() throws {
+        let core = try makeStateWithBrokenRuns()
+        // The live run's store deleted under the daemon: listed, not vanished.
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("ok").appendingPathComponent(RunStore.fileName))
+        let views = try listed(core.handleControl(.status(run: nil), now: Date()))
+        XCTAssertEqual(views.map(\.name), ["broken", "deleted", "ok"])
+        XCTAssertNotNil(views[0].error)
+        XCTAssertTrue(views[2].error?.contains("missing (deleted?)") == true, "\(views[2])")
+    }
 }

@@ -17,12 +17,7 @@ extension DaemonCore {
                     try JSONValue(
                         encoding: try submit(configText: configText, fileName: fileName, restart: restart, now: now)))
             case .status(nil):
-                let views = try layout.runNames().map { name in
-                    if let run = runs[name] { return try RunViews.status(of: run.store, live: liveInfo(run)) }
-                    return try RunViews.status(
-                        of: try RunStore(runDirectory: layout.runDirectory(named: name), mode: .mustExist))
-                }
-                return .ok(try JSONValue(encoding: views))
+                return .ok(try JSONValue(encoding: try allRunViews()))
             case .status(let name?), .trials(let name, _), .best(let name), .logs(let name, _, _):
                 if let run = runs[name] {
                     return RunViews.response(to: request, from: run.store, live: liveInfo(run))
@@ -70,6 +65,28 @@ extension DaemonCore {
             return .error(error)
         } catch {
             return .error(ControlError(code: .internalError, message: "\(error)"))
+        }
+    }
+
+    /// Every run's status, a run whose store is corrupt or deleted listed with its error (and
+    /// logged once) beside the healthy ones.
+    private func allRunViews() throws -> [RunStatusView] {
+        let names = Set(try layout.runDirectoryNames()).union(runs.keys).sorted()
+        return names.map { name in
+            do {
+                if let missing = layout.missingStoreMessage(run: name) {
+                    throw ControlError(code: .internalError, message: missing)
+                }
+                if let run = runs[name] { return try RunViews.status(of: run.store, live: liveInfo(run)) }
+                return try RunViews.status(
+                    of: try RunStore(runDirectory: layout.runDirectory(named: name), mode: .mustExist))
+            } catch {
+                let message = (error as? ControlError)?.message ?? "cannot read its run store: \(error)"
+                if reportedUnreadableRuns.insert(name).inserted {
+                    log("error: run '\(name)': \(message)")
+                }
+                return .unreadable(name: name, error: message)
+            }
         }
     }
 

@@ -29,6 +29,8 @@ public final class DaemonCore {
     /// No new dispatches (drain or shutdown).
     var isDraining = false
     var isShuttingDown = false
+    /// Runs whose unreadable or deleted store has been logged (once each).
+    var reportedUnreadableRuns: Set<String> = []
 
     /// How long a connection may take to say hello.
     static let handshakeTimeout: Double = 10

@@ -153,7 +153,8 @@ extension DaemonCore {
     @discardableResult
     func archiveDirectory(_ directory: URL, name: String, now: Date) throws -> URL {
         let archive = options.stateDirectory.appendingPathComponent("archive")
-        try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: archive, withIntermediateDirectories: true, attributes: [.posixPermissions: RunStore.directoryPermissions])
         let stamp = Int(now.timeIntervalSince1970)
         var destination = archive.appendingPathComponent("\(name)-\(stamp)")
         var suffix = 1

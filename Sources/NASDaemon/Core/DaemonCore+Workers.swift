@@ -170,8 +170,11 @@ extension DaemonCore {
         do {
             let fileManager = FileManager.default
             if !fileManager.fileExists(atPath: url.path) {
-                try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                fileManager.createFile(atPath: url.path, contents: nil)
+                try fileManager.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: RunStore.directoryPermissions])
+                fileManager.createFile(
+                    atPath: url.path, contents: nil, attributes: [.posixPermissions: RunStore.filePermissions])
             }
             let handle = try FileHandle(forWritingTo: url)
             defer { try? handle.close() }

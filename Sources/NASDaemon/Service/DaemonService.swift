@@ -56,7 +56,10 @@ public final class DaemonService: Sendable {
     public init(configuration: Configuration) throws {
         self.configuration = configuration
         layout = StateDirectoryLayout(path: configuration.stateDirectory.path)
-        try FileManager.default.createDirectory(at: configuration.stateDirectory, withIntermediateDirectories: true)
+        // Owner only: the runs' stores, logs and the token are the user's alone (docs/operations.md).
+        try FileManager.default.createDirectory(
+            at: configuration.stateDirectory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: RunStore.directoryPermissions])
         lock = try FileLock.acquire(path: layout.lockPath)
         token = try Self.loadOrCreateToken(at: layout.tokenPath)
         workerListener = try SocketListener.listen(on: configuration.listen)

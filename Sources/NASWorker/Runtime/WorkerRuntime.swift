@@ -57,7 +57,7 @@ public final class WorkerRuntime: Sendable {
         let (launches, launcher) = AsyncStream.makeStream(of: TrialLaunch.self)
         self.launches = launches
         self.launcher = launcher
-        logs = TrialLogBuffer(capacity: options.maximumBufferedLogLines)
+        logs = TrialLogBuffer(capacity: options.maximumBufferedLogLines, flushInterval: options.logFlushInterval)
         state = WorkerState(options: options, logger: self.logger, logs: logs, launcher: launcher)
     }
 

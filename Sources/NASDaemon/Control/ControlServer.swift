@@ -22,6 +22,7 @@ public final class ControlServer: Sendable {
     private let handler: any ControlHandler
     private let codec: MessageCodec
     private let maximumFrameSize: Int
+    private let limiter: ConnectionLimiter
     private let log: @Sendable (String) -> Void
 
     /// Binds the control socket (mode 0600), replacing a stale socket file left by a killed daemon.
@@ -33,19 +34,22 @@ public final class ControlServer: Sendable {
     ///   - socketPath: The socket file, usually `StateDirectoryLayout.controlSocketPath`.
     ///   - handler: Answers the requests.
     ///   - maximumFrameSize: The largest request and response payload, in bytes.
+    ///   - connectionLimits: How many connections may be open at once; one more is answered with
+    ///     a `tooManyConnections` error and closed.
     ///   - log: Receives one line per connection closed for a reason other than the client's
     ///     clean disconnect.
     /// - Throws: `SocketAddressError.unixPathTooLong` (naming the limit and the `--state-dir`
     ///   remedy), `.unixSocketInUse` when a daemon already listens there, or `SystemError`.
     public init(
         socketPath: String, handler: any ControlHandler, maximumFrameSize: Int = Framing.defaultMaximumFrameSize,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        connectionLimits: ConnectionLimiter.Limits = .controlSocket, log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
         self.socketPath = socketPath
         self.listener = OnceClosedListener(try SocketListener.listen(unixPath: socketPath))
         self.handler = handler
         self.codec = MessageCodec(maximumFrameSize: maximumFrameSize)
         self.maximumFrameSize = maximumFrameSize
+        self.limiter = ConnectionLimiter(limits: connectionLimits)
         self.log = log
     }
 
@@ -65,7 +69,15 @@ public final class ControlServer: Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             defer { group.cancelAll() }
             for try await connection in listener.listener.connections() {
-                group.addTask { await self.serve(connection) }
+                if let reason = limiter.admit(peer: connection.peer) {
+                    log("refusing a control connection: \(reason)")
+                    group.addTask { self.refuse(connection, reason: reason) }
+                    continue
+                }
+                group.addTask {
+                    await self.serve(connection)
+                    self.limiter.release(peer: connection.peer)
+                }
             }
         }
     }
@@ -84,6 +96,16 @@ public final class ControlServer: Sendable {
                 log("control connection closed: \(error)")
             }
         }
+    }
+
+    /// Answers a connection over the limit with an error saying why, and closes it.
+    private func refuse(_ connection: SocketConnection, reason: String) {
+        let error = ControlError(
+            code: .tooManyConnections, message: "the daemon refuses more control connections: \(reason); retry later")
+        if let frame = try? codec.encodeFrame(ControlResponse.error(error)) {
+            try? connection.write(frame)
+        }
+        connection.close()
     }
 
     private func respond(to frame: Frame) async -> ControlResponse {

@@ -18,13 +18,18 @@ public final class DaemonService: Sendable {
         /// See `DaemonOptions.requeueRunningOnShutdown`.
         public var requeueRunningOnShutdown: Bool
         public var maximumFrameSize: Int
+        /// Open connections allowed on the worker port, in all and per peer address.
+        public var workerConnections: ConnectionLimiter.Limits
+        /// Open connections allowed on the control socket.
+        public var controlConnections: ConnectionLimiter.Limits
         public var log: DaemonLogger
 
         public init(
             stateDirectory: URL, listen: SocketEndpoint = SocketEndpoint(host: "127.0.0.1", port: 7878),
             leaseTimeout: Double = 30, heartbeatInterval: Double = 5, version: String,
             requeueRunningOnShutdown: Bool = false, maximumFrameSize: Int = Framing.defaultMaximumFrameSize,
-            log: DaemonLogger = .standardError
+            workerConnections: ConnectionLimiter.Limits = .workerPort,
+            controlConnections: ConnectionLimiter.Limits = .controlSocket, log: DaemonLogger = .standardError
         ) {
             self.stateDirectory = stateDirectory
             self.listen = listen
@@ -33,6 +38,8 @@ public final class DaemonService: Sendable {
             self.version = version
             self.requeueRunningOnShutdown = requeueRunningOnShutdown
             self.maximumFrameSize = maximumFrameSize
+            self.workerConnections = workerConnections
+            self.controlConnections = controlConnections
             self.log = log
         }
     }
@@ -50,6 +57,7 @@ public final class DaemonService: Sendable {
     private let controlServer: ControlServer
     private let loop: EventLoop
     private let connections = Outbound()
+    private let workerLimiter: ConnectionLimiter
 
     /// Takes the state directory (one daemon per directory), creates its token on first start,
     /// and binds the worker and control sockets, so that errors surface before anything runs.
@@ -64,11 +72,13 @@ public final class DaemonService: Sendable {
         token = try Self.loadOrCreateToken(at: layout.tokenPath)
         workerListener = try SocketListener.listen(on: configuration.listen)
         workerPort = workerListener.port ?? configuration.listen.port
+        workerLimiter = ConnectionLimiter(limits: configuration.workerConnections)
         let loop = EventLoop()
         self.loop = loop
         controlServer = try ControlServer(
             socketPath: layout.controlSocketPath, handler: LoopControlHandler(loop: loop),
-            maximumFrameSize: configuration.maximumFrameSize, log: { configuration.log($0) })
+            maximumFrameSize: configuration.maximumFrameSize,
+            connectionLimits: configuration.controlConnections, log: { configuration.log($0) })
     }
 
     deinit {
@@ -89,6 +99,12 @@ public final class DaemonService: Sendable {
             requeueRunningOnShutdown: configuration.requeueRunningOnShutdown)
         let log = configuration.log
         log("serving state directory \(layout.path); workers connect to \(configuration.listen.host):\(workerPort)")
+        if !Self.isLoopback(configuration.listen.host) {
+            log(
+                "warning: the worker port listens on \(configuration.listen.host), beyond this host: workers send the "
+                    + "token in clear (there is no TLS), so use it only on a network you trust, or reach it through "
+                    + "an SSH tunnel or a VPN (docs/operations.md, \"Threat model\")")
+        }
         let signals = try Signals.stream(of: [SIGTERM, SIGINT])
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [loop, connections] in
@@ -150,11 +166,31 @@ public final class DaemonService: Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             var next = 0
             for try await socket in listener.connections() {
+                if let reason = workerLimiter.admit(peer: socket.peer) {
+                    configuration.log("refusing a worker connection from \(socket.peer): \(reason)")
+                    group.addTask { self.refuse(socket, reason: reason) }
+                    continue
+                }
                 next += 1
                 let id = ConnectionID(next)
-                group.addTask { await self.serveWorker(socket, id: id) }
+                group.addTask {
+                    await self.serveWorker(socket, id: id)
+                    self.workerLimiter.release(peer: socket.peer)
+                }
             }
         }
+    }
+
+    /// Tells a connection over the limits why it is refused, and closes it.
+    private func refuse(_ socket: SocketConnection, reason: String) {
+        let refusal = DaemonMessage.refused(
+            .init(
+                code: .tooManyConnections, message: "the daemon refuses more worker connections: \(reason)",
+                workerProtocolVersion: nil))
+        if let frame = try? MessageCodec(maximumFrameSize: configuration.maximumFrameSize).encodeFrame(refusal) {
+            try? socket.write(frame)
+        }
+        socket.close()
     }
 
     /// Reads one worker connection's frames into the loop and writes what the core sends it.
@@ -181,9 +217,12 @@ public final class DaemonService: Sendable {
                 }
             }
             var reason = "closed by the worker"
+            var sequence = ReportSequence()
             do {
                 for try await frame in framed.frames {
-                    loop.post(.workerMessage(id, try codec.decode(WorkerMessage.self, from: frame)))
+                    let message = try codec.decode(WorkerMessage.self, from: frame)
+                    try sequence.accept(message, frame: frame.index)
+                    loop.post(.workerMessage(id, message))
                 }
             } catch {
                 reason = "\(error)"
@@ -193,6 +232,11 @@ public final class DaemonService: Sendable {
             connections.remove(id)
             framed.close()
         }
+    }
+
+    /// Whether a listen address is reachable from this host only.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     private static func loadOrCreateToken(at path: String) throws -> String {

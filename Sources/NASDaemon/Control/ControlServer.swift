@@ -71,7 +71,7 @@ public final class ControlServer: Sendable {
             for try await connection in listener.listener.connections() {
                 if let reason = limiter.admit(peer: connection.peer) {
                     log("refusing a control connection: \(reason)")
-                    group.addTask { self.refuse(connection, reason: reason) }
+                    group.addTask { await self.refuse(connection, reason: reason) }
                     continue
                 }
                 group.addTask {
@@ -98,14 +98,29 @@ public final class ControlServer: Sendable {
         }
     }
 
-    /// Answers a connection over the limit with an error saying why, and closes it.
-    private func refuse(_ connection: SocketConnection, reason: String) {
+    /// How long a connection over the limit may take to send the request it is refused.
+    static let refusalDeadline: Duration = .seconds(2)
+
+    /// Answers the first request of a connection over the limit with an error saying why, and
+    /// closes it (after `refusalDeadline` at the latest, request or not).
+    private func refuse(_ connection: SocketConnection, reason: String) async {
         let error = ControlError(
             code: .tooManyConnections, message: "the daemon refuses more control connections: \(reason); retry later")
-        if let frame = try? codec.encodeFrame(ControlResponse.error(error)) {
-            try? connection.write(frame)
+        guard let bytes = try? codec.encodeFrame(ControlResponse.error(error)) else { return connection.close() }
+        let framed = FramedConnection(connection, maximumFrameSize: maximumFrameSize)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // A client reads its answer only after sending its request: wait for that request.
+                var frames = framed.frames.makeAsyncIterator()
+                if (try? await frames.next()) != nil {
+                    try? await framed.send(frameBytes: bytes)
+                }
+            }
+            group.addTask { try? await Task.sleep(for: Self.refusalDeadline) }
+            await group.next()
+            framed.close()
+            group.cancelAll()
         }
-        connection.close()
     }
 
     private func respond(to frame: Frame) async -> ControlResponse {

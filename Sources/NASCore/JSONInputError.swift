@@ -86,6 +86,8 @@ public struct JSONInputError: Error, Hashable, Sendable, CustomStringConvertible
         case is Bool.Type: return "a boolean"
         case is Int.Type, is UInt64.Type, is Int64.Type: return "an integer"
         case is Double.Type, is Float.Type: return "a number"
+        case is [String: Any].Type: return "an object"
+        case is [Any].Type: return "a list"
         default: return "a value of another type"
         }
     }

@@ -3,7 +3,7 @@ SWIFT ?= swift
 CONFIG ?= debug
 BIN = .build/$(CONFIG)/nasd
 
-.PHONY: build release test demo bench lint clean
+.PHONY: build release test demo bench fuzz lint clean
 
 build:
 	$(SWIFT) build -c $(CONFIG)
@@ -26,6 +26,11 @@ demo: build
 
 bench: release
 	NASD_BIN=$(abspath .build/release/nasd) bash bench/run
+
+# libFuzzer runs of the config reader and the protocol decoders (FUZZ_SECONDS each; docs/RELIABILITY.md).
+FUZZ_SECONDS ?= 60
+fuzz:
+	bash Fuzz/run $(FUZZ_SECONDS)
 
 lint:
 	@if $(SWIFT) format --version >/dev/null 2>&1; then \

@@ -118,9 +118,11 @@ public struct InputFuzzer {
                 : UInt8.random(in: 0...255, using: &generator)
         case 2 where !dictionary.isEmpty:  // insert a token, sometimes many times over
             let token = dictionary[Int.random(in: 0..<dictionary.count, using: &generator)]
-            let repeats = Int.random(in: 0..<8, using: &generator) == 0 ? Int.random(in: 2...2_000, using: &generator) : 1
+            let repeats =
+                Int.random(in: 0..<8, using: &generator) == 0 ? Int.random(in: 2...2_000, using: &generator) : 1
             let insertion = Array([[UInt8]](repeating: token, count: repeats).joined())
-            bytes.insert(contentsOf: insertion.prefix(maximumLength - min(bytes.count, maximumLength)), at: position(in: bytes))
+            bytes.insert(
+                contentsOf: insertion.prefix(maximumLength - min(bytes.count, maximumLength)), at: position(in: bytes))
         case 3 where !bytes.isEmpty:  // delete a range
             let start = Int.random(in: 0..<bytes.count, using: &generator)
             let end = min(bytes.count, start + Int.random(in: 1...32, using: &generator))
@@ -133,7 +135,8 @@ public struct InputFuzzer {
             }
         case 5 where seeds.count > 1:  // splice the head of this input onto the tail of another seed
             let other = seeds[Int.random(in: 0..<seeds.count, using: &generator)]
-            bytes = Array(bytes.prefix(position(in: bytes)) + other.suffix(Int.random(in: 0...other.count, using: &generator)))
+            bytes = Array(
+                bytes.prefix(position(in: bytes)) + other.suffix(Int.random(in: 0...other.count, using: &generator)))
         default:  // truncate
             bytes = Array(bytes.prefix(position(in: bytes)))
         }

@@ -20,10 +20,23 @@ final class HostileInputTests: EndToEndTestCase {
         let directory = try makeTemporaryDirectory()
         let depth = 7_000
         let cases: [(String, [UInt8], String)] = [
-            ("flow.yaml", Array((String(repeating: "[", count: depth) + String(repeating: "]", count: depth)).utf8), ":1:65: error: lists and maps are nested more than 64 levels"),
-            ("maps.yaml", Array((String(repeating: "{a: ", count: depth) + "1" + String(repeating: "}", count: depth)).utf8), ":1:257: error: lists and maps are nested"),
-            ("dashes.yaml", Array((String(repeating: "- ", count: depth) + "1\n").utf8), ":1:129: error: lists and maps are nested"),
-            ("binary.yaml", Array("name: x\n".utf8) + [0x89, 0x50, 0x4E, 0x47, 0x00], ":2:1: error: byte 8 (0x89) is not valid UTF-8"),
+            (
+                "flow.yaml", Array((String(repeating: "[", count: depth) + String(repeating: "]", count: depth)).utf8),
+                ":1:65: error: lists and maps are nested more than 64 levels"
+            ),
+            (
+                "maps.yaml",
+                Array((String(repeating: "{a: ", count: depth) + "1" + String(repeating: "}", count: depth)).utf8),
+                ":1:257: error: lists and maps are nested"
+            ),
+            (
+                "dashes.yaml", Array((String(repeating: "- ", count: depth) + "1\n").utf8),
+                ":1:129: error: lists and maps are nested"
+            ),
+            (
+                "binary.yaml", Array("name: x\n".utf8) + [0x89, 0x50, 0x4E, 0x47, 0x00],
+                ":2:1: error: byte 8 (0x89) is not valid UTF-8"
+            ),
         ]
         for (name, bytes, expected) in cases {
             let file = directory.appendingPathComponent(name)
@@ -40,8 +53,14 @@ final class HostileInputTests: EndToEndTestCase {
 
     func testArchParse_describesBadJSONByPositionWithoutADecodingErrorDump() async throws {
         for (json, expected) in [
-            ("{\"layers\": [}", "nasd: invalid architecture JSON: not valid JSON: invalid value around character 12 (line 1, column 13)"),
-            ("{\"layers\": " + String(repeating: "[", count: 5_000), "nasd: invalid architecture JSON: not valid JSON: too many nested arrays or dictionaries"),
+            (
+                "{\"layers\": [}",
+                "nasd: invalid architecture JSON: not valid JSON: invalid value around character 12 (line 1, column 13)"
+            ),
+            (
+                "{\"layers\": " + String(repeating: "[", count: 5_000),
+                "nasd: invalid architecture JSON: not valid JSON: too many nested arrays or dictionaries"
+            ),
         ] {
             let outcome = try await NASDCommand.run(["arch", "parse", json])
             XCTAssertEqual(outcome.exitCode, 2, "\(outcome)")
@@ -53,15 +72,18 @@ final class HostileInputTests: EndToEndTestCase {
     func testStatus_listsACorruptRunBesideTheHealthyOnesWithoutADaemon() async throws {
         let state = try makeTemporaryDirectory()
         let config = try write(Self.valid, to: "steady.yaml", in: state)
-        let run = try await NASDCommand.run(["run", config.path, "--state-dir", state.path, "--workers", "1"], timeout: 60)
+        let run = try await NASDCommand.run(
+            ["run", config.path, "--state-dir", state.path, "--workers", "1"], timeout: 60)
         XCTAssertEqual(run.exitCode, 0, "\(run)")
         let broken = state.appendingPathComponent("broken")
         try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
         try Data(repeating: 0x5A, count: 4096).write(to: broken.appendingPathComponent("run.sqlite"))
         let outcome = try await nasd(["status"], stateDirectory: state)
         XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
-        XCTAssertTrue(outcome.standardOutput.contains { $0.hasPrefix("steady") && $0.contains("finished") }, "\(outcome)")
-        XCTAssertTrue(outcome.standardOutput.contains { $0.hasPrefix("broken") && $0.contains("unreadable") }, "\(outcome)")
+        XCTAssertTrue(
+            outcome.standardOutput.contains { $0.hasPrefix("steady") && $0.contains("finished") }, "\(outcome)")
+        XCTAssertTrue(
+            outcome.standardOutput.contains { $0.hasPrefix("broken") && $0.contains("unreadable") }, "\(outcome)")
         XCTAssertTrue(
             outcome.standardOutput.contains { $0.hasPrefix("error: run 'broken': ") && $0.contains("run.sqlite") },
             "\(outcome)")
@@ -96,7 +118,9 @@ final class HostileInputTests: EndToEndTestCase {
         try await submit(try write(Self.valid, to: "steady.yaml", in: state), to: daemon)
         try await waitForRunToEnd("steady", in: state)
         var seen = [daemon.process.standardError]
-        let commands = [["status"], ["status", "steady"], ["trials", "steady"], ["workers"], ["logs", "steady", "1"]]
+        let commands = [
+            ["status"], ["status", "steady"], ["trials", "steady"], ["workers"], ["logs", "steady", "1"],
+        ]
         for command in commands.flatMap({ [$0, $0 + ["--json"]] }) + [["export", "steady"]] {
             let outcome = try await nasd(command, stateDirectory: state)
             seen.append(outcome.outputText + outcome.errorText)

@@ -59,8 +59,10 @@ final class HostileConfigTests: XCTestCase {
         let bytes: [UInt8] = Array("name: x\nseed: 1\n".utf8) + [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A]
         XCTAssertThrowsError(try ConfigurationText.decode(bytes, file: "b.yaml")) { error in
             guard let error = error as? ConfigError else { return XCTFail("\(error)") }
-            XCTAssertEqual(error.headline, "b.yaml:3:1: error: byte 16 (0x89) is not valid UTF-8; a configuration "
-                + "must be UTF-8 text (is this a binary file, or one saved in another encoding?)")
+            XCTAssertEqual(
+                error.headline,
+                "b.yaml:3:1: error: byte 16 (0x89) is not valid UTF-8; a configuration "
+                    + "must be UTF-8 text (is this a binary file, or one saved in another encoding?)")
         }
     }
 

@@ -16,11 +16,13 @@ final class JSONInputErrorTests: XCTestCase {
     }
 
     func testASyntaxError_isLocatedByLineAndColumn() {
-        XCTAssertEqual(describe("{\"layers\":\n [1, x]}"), "not valid JSON: invalid value around character 16 (line 2, column 6)")
+        XCTAssertEqual(
+            describe("{\"layers\":\n [1, x]}"), "not valid JSON: invalid value around character 16 (line 2, column 6)")
     }
 
     func testNestingDeeperThanFoundationAllows_isAWordedErrorNotACrash() {
-        let deep = "{\"layers\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
+        let deep =
+            "{\"layers\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
         let message = describe(deep)
         XCTAssertTrue(message.hasPrefix("not valid JSON: too many nested arrays or dictionaries"), message)
     }

@@ -34,7 +34,8 @@ final class NotationFuzzTests: XCTestCase {
                 "[C(16,1,1), P(3,2), FC(512), D(1,4), SM(100)]", "[C(8,3,1), TANH, SIGMOID, AP(2,2), SM(10)]",
             ],
             dictionary: [
-                "[", "]", "(", ")", ",", " ", "C(", "P(", "FC(", "SM(", "GAP", "BN", "RELU", "D(", "9223372036854775807",
+                "[", "]", "(", ")", ",", " ", "C(", "P(", "FC(", "SM(", "GAP", "BN", "RELU", "D(",
+                "9223372036854775807",
                 "-1", "0", "99999999999999999999999", "C(64,3,1), ",
             ],
             parse: { text in
@@ -46,7 +47,10 @@ final class NotationFuzzTests: XCTestCase {
         NotationForm(
             name: "cell",
             seeds: cellSeeds,
-            dictionary: ["input", "output", "conv3x3-bn-relu", "conv1x1-bn-relu", "maxpool3x3", ";", "-", ",", " ", "0", "1", "99", "|"],
+            dictionary: [
+                "input", "output", "conv3x3-bn-relu", "conv1x1-bn-relu", "maxpool3x3", ";", "-", ",", " ", "0", "1",
+                "99", "|",
+            ],
             parse: { text in
                 do {
                     _ = try Cell(notation: text)

@@ -52,7 +52,8 @@ final class ConnectionLimitTests: XCTestCase {
         let service = try DaemonService(
             configuration: .init(
                 stateDirectory: directory, listen: SocketEndpoint(host: "127.0.0.1", port: 0), version: "test",
-                workerConnections: .init(total: 10, perPeer: 2), log: DaemonLogger { line in lines.withLock { $0.append(line) } }))
+                workerConnections: .init(total: 10, perPeer: 2),
+                log: DaemonLogger { line in lines.withLock { $0.append(line) } }))
         let serving = Task { try await service.run() }
         defer { serving.cancel() }
         let endpoint = SocketEndpoint(host: "127.0.0.1", port: service.workerPort)
@@ -60,7 +61,8 @@ final class ConnectionLimitTests: XCTestCase {
         let second = try SocketConnection.connect(to: endpoint)
         let third = try SocketConnection.connect(to: endpoint)
         let payload = try XCTUnwrap(try readFrame(third), "the third connection was closed without a word")
-        guard case .refused(let refusal) = try MessageCodec().decode(DaemonMessage.self, payload: payload, frameIndex: 1)
+        guard
+            case .refused(let refusal) = try MessageCodec().decode(DaemonMessage.self, payload: payload, frameIndex: 1)
         else { return XCTFail("expected a refusal") }
         XCTAssertEqual(refusal.code, .tooManyConnections)
         XCTAssertTrue(refusal.message.contains("2 connections from 127.0.0.1 are open"), refusal.message)

@@ -38,33 +38,40 @@ final class HostileControlTests: XCTestCase {
     func testAConfigurationNestedSevenThousandDeep_isRefusedAndTheDaemonServesOn() throws {
         let core = try makeCore()
         let deep = String(repeating: "{a: ", count: 7_000) + "1" + String(repeating: "}", count: 7_000)
-        guard case .error(let error) = core.handleControl(
-            .submit(configText: "name: x\nspace: " + deep + "\n", fileName: "deep.yaml", restart: false), now: Date())
+        guard
+            case .error(let error) = core.handleControl(
+                .submit(configText: "name: x\nspace: " + deep + "\n", fileName: "deep.yaml", restart: false),
+                now: Date())
         else { return XCTFail("a 7,000-level configuration was accepted") }
         XCTAssertEqual(error.code, .invalidConfig)
         XCTAssertTrue(error.message.hasPrefix("deep.yaml:2:"), error.message)
         XCTAssertTrue(error.message.contains("nested more than"), error.message)
-        guard case .ok = core.handleControl(
-            .submit(configText: Self.valid, fileName: "ok.yaml", restart: false), now: Date())
+        guard
+            case .ok = core.handleControl(
+                .submit(configText: Self.valid, fileName: "ok.yaml", restart: false), now: Date())
         else { return XCTFail("the daemon stopped accepting runs") }
     }
 
     func testASpaceThatBuildsNoLegalNetwork_isRefusedAtSubmitAsConfigCheckRefusesIt() throws {
         let core = try makeCore()
         let text = Self.valid.replacingOccurrences(of: "filters: [16]", with: "filters: [9223372036854775000]")
-        guard case .error(let error) = core.handleControl(
-            .submit(configText: text, fileName: "f.yaml", restart: false), now: Date())
+        guard
+            case .error(let error) = core.handleControl(
+                .submit(configText: text, fileName: "f.yaml", restart: false), now: Date())
         else { return XCTFail("accepted") }
         XCTAssertEqual(error.code, .invalidConfig)
-        XCTAssertTrue(error.message.hasPrefix("f.yaml:2:8: error: space: the space builds networks that cannot take"), error.message)
+        XCTAssertTrue(
+            error.message.hasPrefix("f.yaml:2:8: error: space: the space builds networks that cannot take"),
+            error.message)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("ok").path))
     }
 
     /// Two runs, one healthy and one whose store is garbage, and a third whose store was deleted.
     private func makeStateWithBrokenRuns() throws -> DaemonCore {
         let core = try makeCore()
-        guard case .ok = core.handleControl(
-            .submit(configText: Self.valid, fileName: "ok.yaml", restart: false), now: Date())
+        guard
+            case .ok = core.handleControl(
+                .submit(configText: Self.valid, fileName: "ok.yaml", restart: false), now: Date())
         else { throw XCTSkip("could not create the healthy run") }
         let broken = directory.appendingPathComponent("broken")
         try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
@@ -94,7 +101,8 @@ final class HostileControlTests: XCTestCase {
     func testOneCorruptStore_isListedWithItsErrorBesideTheHealthyRuns_daemon() throws {
         let core = try makeStateWithBrokenRuns()
         // The live run's store deleted under the daemon: listed, not vanished.
-        try FileManager.default.removeItem(at: directory.appendingPathComponent("ok").appendingPathComponent(RunStore.fileName))
+        try FileManager.default.removeItem(
+            at: directory.appendingPathComponent("ok").appendingPathComponent(RunStore.fileName))
         let views = try listed(core.handleControl(.status(run: nil), now: Date()))
         XCTAssertEqual(views.map(\.name), ["broken", "deleted", "ok"])
         XCTAssertNotNil(views[0].error)

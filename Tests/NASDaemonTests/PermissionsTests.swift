@@ -51,7 +51,8 @@ final class PermissionsTests: XCTestCase {
             end: {max_trials: 2}
 
             """
-        guard case .ok = core.handleControl(.submit(configText: config, fileName: "p.yaml", restart: false), now: Date())
+        guard
+            case .ok = core.handleControl(.submit(configText: config, fileName: "p.yaml", restart: false), now: Date())
         else { return XCTFail("submit failed") }
         let run = try XCTUnwrap(core.runs["private"])
         let trial = try XCTUnwrap(TrialID("1"))

@@ -58,7 +58,8 @@ final class RunConfigurationCheckTests: XCTestCase {
     }
 
     func testAHugeInput_isRefused() throws {
-        let text = Self.blocks.replacingOccurrences(of: "stages: 3", with: "stages: 3\n  input: [3, 100000000, 100000000]")
+        let text = Self.blocks.replacingOccurrences(
+            of: "stages: 3", with: "stages: 3\n  input: [3, 100000000, 100000000]")
         let error = try XCTUnwrap(refusal(text))
         XCTAssertEqual(error.keyPath, "space")
         XCTAssertTrue(error.message.contains("overflows"), error.message)

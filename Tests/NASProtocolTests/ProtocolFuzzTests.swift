@@ -54,8 +54,12 @@ final class ProtocolFuzzTests: XCTestCase {
     }
 
     func testMutatedControlRequestsAndResponses_decodeOrNameTheFrame() throws {
-        try fuzz(ControlRequest.self, seeds: payloads(MessageFixtures.controlRequests), seed: 0x3013, name: "control request")
-        try fuzz(ControlResponse.self, seeds: payloads(MessageFixtures.controlResponses), seed: 0x3014, name: "control response")
+        try fuzz(
+            ControlRequest.self, seeds: payloads(MessageFixtures.controlRequests), seed: 0x3013, name: "control request"
+        )
+        try fuzz(
+            ControlResponse.self, seeds: payloads(MessageFixtures.controlResponses), seed: 0x3014,
+            name: "control response")
     }
 
     func testReportSequences_goingBackwardsOrRepeating_areRefused() throws {
@@ -100,7 +104,8 @@ final class ProtocolFuzzTests: XCTestCase {
         print("protocol fuzz (frame streams): \(report)")
     }
 
-    private static func decode(_ chunks: [ArraySlice<UInt8>], limit: Int) -> (frames: [[UInt8]], error: ProtocolError?) {
+    private static func decode(_ chunks: [ArraySlice<UInt8>], limit: Int) -> (frames: [[UInt8]], error: ProtocolError?)
+    {
         var decoder = FrameDecoder(maximumFrameSize: limit)
         var frames: [[UInt8]] = []
         do {

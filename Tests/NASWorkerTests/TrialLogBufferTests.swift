@@ -31,7 +31,8 @@ final class TrialLogBufferTests: XCTestCase {
         }
         let lines = try XCTUnwrap(buffer.takeAll().first).lines
         XCTAssertEqual(lines.count, 11)
-        XCTAssertTrue(lines[0].hasPrefix("[nasd worker: 5 log lines dropped while the daemon was unreachable"), lines[0])
+        XCTAssertTrue(
+            lines[0].hasPrefix("[nasd worker: 5 log lines dropped while the daemon was unreachable"), lines[0])
     }
 
     func testLongLines_areBoundedByBytesSoABatchFitsInAFrame() throws {

@@ -112,7 +112,8 @@ public enum CurvesFile {
         do {
             value = try decoder.decode(CurveJSON.self, from: bytes)
         } catch {
-            throw CurvesFileError(line: lineNumber, field: nil, problem: .invalidJSON(explain(error, data: Data(bytes))))
+            throw CurvesFileError(
+                line: lineNumber, field: nil, problem: .invalidJSON(explain(error, data: Data(bytes))))
         }
         guard case .object(let fields) = value else {
             throw CurvesFileError(line: lineNumber, field: nil, problem: .notAnObject)

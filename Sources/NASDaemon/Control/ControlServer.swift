@@ -42,7 +42,8 @@ public final class ControlServer: Sendable {
     ///   remedy), `.unixSocketInUse` when a daemon already listens there, or `SystemError`.
     public init(
         socketPath: String, handler: any ControlHandler, maximumFrameSize: Int = Framing.defaultMaximumFrameSize,
-        connectionLimits: ConnectionLimiter.Limits = .controlSocket, log: @escaping @Sendable (String) -> Void = { _ in }
+        connectionLimits: ConnectionLimiter.Limits = .controlSocket,
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
         self.socketPath = socketPath
         self.listener = OnceClosedListener(try SocketListener.listen(unixPath: socketPath))

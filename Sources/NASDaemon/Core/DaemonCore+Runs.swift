@@ -154,7 +154,8 @@ extension DaemonCore {
     func archiveDirectory(_ directory: URL, name: String, now: Date) throws -> URL {
         let archive = options.stateDirectory.appendingPathComponent("archive")
         try FileManager.default.createDirectory(
-            at: archive, withIntermediateDirectories: true, attributes: [.posixPermissions: RunStore.directoryPermissions])
+            at: archive, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: RunStore.directoryPermissions])
         let stamp = Int(now.timeIntervalSince1970)
         var destination = archive.appendingPathComponent("\(name)-\(stamp)")
         var suffix = 1

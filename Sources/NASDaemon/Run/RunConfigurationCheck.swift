@@ -36,8 +36,9 @@ public struct RunConfigurationCheck: Sendable {
     ///
     /// - Returns: the file's text and its decoded configuration.
     /// - Throws: `ConfigError`, located.
-    public func check(bytes: [UInt8], file: String) throws(ConfigError) -> (text: String, configuration: RunConfiguration)
-    {
+    public func check(bytes: [UInt8], file: String) throws(ConfigError) -> (
+        text: String, configuration: RunConfiguration
+    ) {
         let text = try ConfigurationText.decode(bytes, file: file)
         return (text, try check(text: text, file: file))
     }

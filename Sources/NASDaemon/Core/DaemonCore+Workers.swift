@@ -44,7 +44,8 @@ extension DaemonCore {
                 }
             }
         case .log(let lines):
-            if let run = runs[lines.runName], let trialID = TrialID(lines.trialID) {
+            // Only the worker holding the job's lease writes to its trial's log.
+            if let (run, trialID) = attachedJob(lines.runName, lines.trialID, lines.jobID, connection) {
                 appendLog(lines.lines, trial: trialID, in: run)
             }
         case .ready:

@@ -92,4 +92,23 @@ final class ConnectionLimitTests: XCTestCase {
         XCTAssertEqual(error.code, .tooManyConnections)
         held.close()
     }
+
+    func testListeningBeyondLoopback_warnsThatTheTokenCrossesTheNetworkInClear() async throws {
+        for (host, warns) in [("0.0.0.0", true), ("127.0.0.1", false)] {
+            let state = directory.appendingPathComponent(host)
+            let lines = Mutex<[String]>([])
+            let service = try DaemonService(
+                configuration: .init(
+                    stateDirectory: state, listen: SocketEndpoint(host: host, port: 0), version: "test",
+                    log: DaemonLogger { line in lines.withLock { $0.append(line) } }))
+            let serving = Task { try await service.run() }
+            service.post(.shutdownRequested(reason: "test"))
+            try await serving.value
+            let warning = lines.withLock { $0 }.first { $0.contains("warning: the worker port listens on") }
+            XCTAssertEqual(warning != nil, warns, "\(host): \(lines.withLock { $0 })")
+            if let warning {
+                XCTAssertTrue(warning.contains("in clear") && warning.contains("SSH tunnel"), warning)
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@ import NASProtocol
 import NASStore
 import NASSystem
 import NASTestSupport
+import Synchronization
 import XCTest
 
 @testable import NASDaemon
@@ -37,6 +38,24 @@ final class PermissionsTests: XCTestCase {
                 log: .silent))
         XCTAssertEqual(try mode(state), 0o700)
         XCTAssertEqual(try mode(URL(fileURLWithPath: service.tokenPath)), 0o600)
+    }
+
+    func testAnExistingStateDirectoryOthersCanRead_isReportedAtStart() async throws {
+        let state = root.appendingPathComponent("shared")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: state.path)
+        let lines = Mutex<[String]>([])
+        let service = try DaemonService(
+            configuration: .init(
+                stateDirectory: state, listen: SocketEndpoint(host: "127.0.0.1", port: 0), version: "test",
+                log: DaemonLogger { line in lines.withLock { $0.append(line) } }))
+        let serving = Task { try await service.run() }
+        service.post(.shutdownRequested(reason: "test"))
+        try await serving.value
+        XCTAssertTrue(
+            lines.withLock { $0 }.contains { $0.contains("is mode 755") && $0.contains("chmod 700") },
+            "\(lines.withLock { $0 })")
+        XCTAssertEqual(try mode(state), 0o755, "an existing directory's mode is the user's to choose")
     }
 
     func testARunDirectoryItsStoreJournalsAndTrialLogs_areOwnerOnly() throws {

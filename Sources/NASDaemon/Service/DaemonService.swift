@@ -99,6 +99,12 @@ public final class DaemonService: Sendable {
             requeueRunningOnShutdown: configuration.requeueRunningOnShutdown)
         let log = configuration.log
         log("serving state directory \(layout.path); workers connect to \(configuration.listen.host):\(workerPort)")
+        if let mode = Self.permissions(of: layout.path), mode & 0o077 != 0 {
+            log(
+                "warning: the state directory \(layout.path) is mode \(String(mode, radix: 8)): other users may be able "
+                    + "to read the runs' configurations and logs; 'chmod 700 \(layout.path)' makes it private "
+                    + "(docs/operations.md, \"Permissions\")")
+        }
         if !Self.isLoopback(configuration.listen.host) {
             log(
                 "warning: the worker port listens on \(configuration.listen.host), beyond this host: workers send the "
@@ -232,6 +238,12 @@ public final class DaemonService: Sendable {
             connections.remove(id)
             framed.close()
         }
+    }
+
+    /// The permission bits of a path, when it can be read.
+    static func permissions(of path: String) -> Int? {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        return (attributes?[.posixPermissions] as? NSNumber).map { $0.intValue & 0o777 }
     }
 
     /// Whether a listen address is reachable from this host only.

@@ -72,7 +72,7 @@ final class HostileControlTests: XCTestCase {
         guard
             case .ok = core.handleControl(
                 .submit(configText: Self.valid, fileName: "ok.yaml", restart: false), now: Date())
-        else { throw XCTSkip("could not create the healthy run") }
+        else { throw SetupFailure("could not create the healthy run") }
         let broken = directory.appendingPathComponent("broken")
         try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
         try Data(repeating: 0xA5, count: 8192).write(to: broken.appendingPathComponent(RunStore.fileName))
@@ -82,7 +82,7 @@ final class HostileControlTests: XCTestCase {
     }
 
     private func listed(_ response: ControlResponse) throws -> [RunStatusView] {
-        guard case .ok(let payload) = response else { throw XCTSkip("status failed: \(response)") }
+        guard case .ok(let payload) = response else { throw SetupFailure("status failed: \(response)") }
         return try payload.decode(as: [RunStatusView].self)
     }
 

@@ -3,7 +3,7 @@ SWIFT ?= swift
 CONFIG ?= debug
 BIN = .build/$(CONFIG)/nasd
 
-.PHONY: build release test demo bench lint clean
+.PHONY: build release test demo bench fuzz lint clean
 
 build:
 	$(SWIFT) build -c $(CONFIG)
@@ -28,6 +28,11 @@ bench: release
 	NASD_BIN=$(abspath .build/release/nasd) bash bench/run
 	.build/release/nasd-bench ack-during-fits 2
 	.build/release/nasd-bench status-with-big-runs 10 10000
+
+# libFuzzer runs of the config reader and the protocol decoders (FUZZ_SECONDS each; docs/RELIABILITY.md).
+FUZZ_SECONDS ?= 60
+fuzz:
+	bash Fuzz/run $(FUZZ_SECONDS)
 
 lint:
 	@if $(SWIFT) format --version >/dev/null 2>&1; then \

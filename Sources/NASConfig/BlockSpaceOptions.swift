@@ -16,7 +16,7 @@ public struct BlockSpaceOptions: Hashable, Sendable {
     public var kernels: [Int]
     /// `channel_ratios`: out/in channel ratios. Default [0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3].
     public var channelRatios: [Double]
-    /// `stages`: default 3.
+    /// `stages`: default 3; at most `maximumStages` (stage `s` has `16 × 2^s` channels).
     public var stages: Int
     /// `max_block_copies`: the most copies of the block per stage. Default 3.
     public var maxBlockCopies: Int
@@ -44,6 +44,10 @@ public struct BlockSpaceOptions: Hashable, Sendable {
         self.classes = classes
     }
 
+    /// The most stages a block space may have: the channel count doubles with each stage, and
+    /// `16 × 2^31` channels is already far past anything trainable.
+    public static let maximumStages = 32
+
     static let keys = [
         "transition", "bn_probability", "max_block_layers", "max_block_convolutions", "kernels", "channel_ratios",
         "stages", "max_block_copies", "input", "classes",
@@ -62,7 +66,7 @@ public struct BlockSpaceOptions: Hashable, Sendable {
             "max_block_convolutions", default: defaults.maxBlockConvolutions, .atLeast(1))
         kernels = try map.integers("kernels", default: defaults.kernels, .atLeast(1))
         channelRatios = try map.numbers("channel_ratios", default: defaults.channelRatios, .positive)
-        stages = try map.integer("stages", default: defaults.stages, .atLeast(1))
+        stages = try map.integer("stages", default: defaults.stages, .within(1...BlockSpaceOptions.maximumStages))
         maxBlockCopies = try map.integer("max_block_copies", default: defaults.maxBlockCopies, .atLeast(1))
         input = try map.optionalShape("input") ?? defaults.input
         classes = try map.integer("classes", default: defaults.classes, .atLeast(2))

@@ -13,7 +13,11 @@ public enum KeySuggestion {
     /// - Returns: the suggestion, or nil when nothing is close.
     public static func closest(to word: String, among candidates: [String]) -> String? {
         var best: (word: String, distance: Int)?
-        for candidate in candidates where candidate != word {
+        let length = word.unicodeScalars.count
+        // The distance is at least the difference in length: skip the table for words that far
+        // apart (a 30,000-character "key" would otherwise cost a table per candidate).
+        for candidate in candidates
+        where candidate != word && abs(candidate.unicodeScalars.count - length) <= maximumDistance {
             let distance = editDistance(word.lowercased(), candidate.lowercased())
             if distance <= maximumDistance && distance < (best?.distance ?? Int.max) {
                 best = (candidate, distance)

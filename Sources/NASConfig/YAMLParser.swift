@@ -9,12 +9,20 @@
 /// (`&`, `*`), tags (`!`), block scalars (`|`, `>`), directives (`%`), several documents, tabs in
 /// indentation, duplicate keys, complex keys (`?`, or a list or map as a key), multi-line plain or
 /// quoted scalars.
+///
+/// Lists and maps nest at most `maximumDepth` deep: a deeper document is refused at the collection
+/// that goes too deep, before the parser's recursion could exhaust the stack.
 public struct YAMLParser {
+    /// How deeply lists and maps may nest (a run configuration needs about five levels).
+    public static let maximumDepth = 64
+
     private let file: String
     private let text: [Unicode.Scalar]
     /// The index in `text` of the first scalar of each line.
     private let lineStarts: [Int]
     private var index = 0
+    /// How many lists and maps enclose the node being parsed.
+    private var depth = 0
 
     private init(source: String, file: String) {
         self.file = file
@@ -107,6 +115,8 @@ public struct YAMLParser {
 
     private mutating func parseBlockMapping(indent: Int) throws(ConfigError) -> YAMLNode {
         let start = position(of: index)
+        try enterCollection(at: index)
+        defer { depth -= 1 }
         var entries: [YAMLMapEntry] = []
         var seen: [String: SourcePosition] = [:]
         while true {
@@ -160,6 +170,8 @@ public struct YAMLParser {
 
     private mutating func parseBlockSequence(indent: Int) throws(ConfigError) -> YAMLNode {
         let start = position(of: index)
+        try enterCollection(at: index)
+        defer { depth -= 1 }
         var items: [YAMLNode] = []
         while true {
             index += 1  // the '-'
@@ -191,6 +203,17 @@ public struct YAMLParser {
             index = next.index
         }
         return YAMLNode(value: .list(items), position: start, style: .block)
+    }
+
+    /// Counts one more level of nesting for the list or map starting at `offset`.
+    private mutating func enterCollection(at offset: Int) throws(ConfigError) {
+        guard depth < Self.maximumDepth else {
+            throw error(
+                at: offset,
+                "lists and maps are nested more than \(Self.maximumDepth) levels deep here; a configuration needs "
+                    + "only a few levels")
+        }
+        depth += 1
     }
 
     /// Reads a block map key up to (not including) its ':'.
@@ -265,6 +288,8 @@ public struct YAMLParser {
 
     private mutating func parseFlowSequence() throws(ConfigError) -> YAMLNode {
         let startIndex = index
+        try enterCollection(at: index)
+        defer { depth -= 1 }
         index += 1  // '['
         var items: [YAMLNode] = []
         while true {
@@ -301,6 +326,8 @@ public struct YAMLParser {
 
     private mutating func parseFlowMapping() throws(ConfigError) -> YAMLNode {
         let startIndex = index
+        try enterCollection(at: index)
+        defer { depth -= 1 }
         index += 1  // '{'
         var entries: [YAMLMapEntry] = []
         var seen: [String: SourcePosition] = [:]

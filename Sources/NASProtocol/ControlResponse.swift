@@ -76,6 +76,8 @@ public struct ControlError: Error, Hashable, Sendable, Codable, CustomStringConv
         public static let conflict = Code(rawValue: "conflict")
         /// The daemon is shutting down.
         public static let shuttingDown = Code(rawValue: "shuttingDown")
+        /// The control socket has as many connections open as it allows; retry later.
+        public static let tooManyConnections = Code(rawValue: "tooManyConnections")
         /// An unexpected failure inside the daemon.
         public static let internalError = Code(rawValue: "internal")
 

@@ -40,6 +40,9 @@ extension DaemonMessage {
             case shuttingDown
             /// Another connection already uses this worker ID.
             case duplicateWorker
+            /// The daemon has as many worker connections open as it allows (in all or from the
+            /// worker's address); retry later.
+            case tooManyConnections
         }
 
         /// The kind of refusal.

@@ -1,4 +1,5 @@
 import Foundation
+import NASCore
 
 /// Encodes messages into frames and decodes frames into messages.
 ///
@@ -57,8 +58,9 @@ public struct MessageCodec: Sendable {
     public func decode<Message: WireMessage>(
         _ type: Message.Type, payload: [UInt8], frameIndex: Int
     ) throws(ProtocolError) -> Message {
+        let data = Data(payload)
         do {
-            return try JSONDecoder().decode(Message.self, from: Data(payload))
+            return try JSONDecoder().decode(Message.self, from: data)
         } catch let failure as MessageDecodingFailure {
             switch failure {
             case .unknownType(let name):
@@ -67,19 +69,21 @@ public struct MessageCodec: Sendable {
                 throw Self.protocolError(underlying, frame: frameIndex, messageType: name)
             }
         } catch let error as DecodingError {
-            throw Self.envelopeError(error, frame: frameIndex)
+            throw Self.envelopeError(error, frame: frameIndex, data: data)
         } catch {
             throw .malformedPayload(frame: frameIndex, detail: String(describing: error))
         }
     }
 
     /// Maps a failure before the `type` was known: not JSON, not an object, or no `type`.
-    private static func envelopeError(_ error: DecodingError, frame: Int) -> ProtocolError {
+    private static func envelopeError(_ error: DecodingError, frame: Int, data: Data) -> ProtocolError {
         switch error {
         case .keyNotFound(let key, let context) where context.codingPath.isEmpty && key.stringValue == "type":
             return .missingMessageType(frame: frame)
         case .typeMismatch(_, let context) where context.codingPath.last?.stringValue == "type":
             return .invalidField(frame: frame, messageType: "?", field: "type", detail: "expected a string")
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return .malformedPayload(frame: frame, detail: JSONInputError(decoding: error, data: data).message)
         case .dataCorrupted(let context):
             return .malformedPayload(frame: frame, detail: describe(context))
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context):

@@ -31,6 +31,9 @@ public enum ProtocolError: Error, Hashable, Sendable, CustomStringConvertible {
     case unencodable(messageType: String, detail: String)
     /// An outgoing payload exceeds the maximum frame size.
     case payloadTooLarge(length: Int, limit: Int)
+    /// A report's sequence number is not above the previous report's on the same connection
+    /// (they must strictly increase, docs/worker-protocol.md).
+    case sequenceNotIncreasing(frame: Int, messageType: String, sequence: UInt64, previous: UInt64)
 
     /// A one-line explanation naming the frame, message type and field.
     public var description: String {
@@ -55,6 +58,9 @@ public enum ProtocolError: Error, Hashable, Sendable, CustomStringConvertible {
             return "cannot encode \(messageType) message: \(detail)"
         case .payloadTooLarge(let length, let limit):
             return "message of \(length) bytes exceeds the maximum frame size of \(limit) bytes"
+        case .sequenceNotIncreasing(let frame, let messageType, let sequence, let previous):
+            return "frame \(frame) (\(messageType)): sequence number \(sequence) does not follow \(previous); "
+                + "report sequence numbers must strictly increase"
         }
     }
 }

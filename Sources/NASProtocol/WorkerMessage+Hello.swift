@@ -1,6 +1,10 @@
 extension WorkerMessage {
     /// The worker's first frame on a connection.
     public struct Hello: Hashable, Sendable, Codable {
+        /// The most slots one worker may claim (`nasd worker --slots` accepts 1…1024); the daemon
+        /// refuses a hello that claims more.
+        public static let maximumSlots = 1024
+
         /// The worker protocol version the worker speaks (`ProtocolVersion.current` of its build).
         public var protocolVersion: Int
         /// The worker's software version, for display and for the refusal message.
@@ -11,7 +15,7 @@ extension WorkerMessage {
         public var workerID: String
         /// The host the worker runs on.
         public var hostname: String
-        /// How many trials the worker runs at once.
+        /// How many trials the worker runs at once: 1…`maximumSlots`.
         public var slots: Int
         /// The GPU indices the worker hands out, one per slot (empty when none).
         public var gpus: [Int]

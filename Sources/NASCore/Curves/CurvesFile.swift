@@ -116,7 +116,8 @@ public enum CurvesFile {
         do {
             value = try decoder.decode(CurveJSON.self, from: bytes)
         } catch {
-            throw CurvesFileError(line: lineNumber, field: nil, problem: .invalidJSON(explain(error)))
+            throw CurvesFileError(
+                line: lineNumber, field: nil, problem: .invalidJSON(explain(error, data: Data(bytes))))
         }
         guard case .object(let fields) = value else {
             throw CurvesFileError(line: lineNumber, field: nil, problem: .notAnObject)
@@ -434,13 +435,8 @@ public enum CurvesFile {
         }
     }
 
-    /// A one-line explanation of a decoding error, without Swift's type dump.
-    private static func explain(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context):
-            return (context.underlyingError.map { "\($0)" } ?? context.debugDescription)
-        default:
-            return "\(error)"
-        }
+    /// A one-line explanation of a decoding error, without Swift's type dump (`JSONInputError`).
+    private static func explain(_ error: any Error, data: Data = Data()) -> String {
+        JSONInputError(decoding: error, data: data).message
     }
 }

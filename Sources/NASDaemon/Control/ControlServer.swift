@@ -22,6 +22,7 @@ public final class ControlServer: Sendable {
     private let handler: any ControlHandler
     private let codec: MessageCodec
     private let maximumFrameSize: Int
+    private let limiter: ConnectionLimiter
     private let log: @Sendable (String) -> Void
 
     /// Binds the control socket (mode 0600), replacing a stale socket file left by a killed daemon.
@@ -33,12 +34,15 @@ public final class ControlServer: Sendable {
     ///   - socketPath: The socket file, usually `StateDirectoryLayout.controlSocketPath`.
     ///   - handler: Answers the requests.
     ///   - maximumFrameSize: The largest request and response payload, in bytes.
+    ///   - connectionLimits: How many connections may be open at once; one more is answered with
+    ///     a `tooManyConnections` error and closed.
     ///   - log: Receives one line per connection closed for a reason other than the client's
     ///     clean disconnect.
     /// - Throws: `SocketAddressError.unixPathTooLong` (naming the limit and the `--state-dir`
     ///   remedy), `.unixSocketInUse` when a daemon already listens there, or `SystemError`.
     public init(
         socketPath: String, handler: any ControlHandler, maximumFrameSize: Int = Framing.defaultMaximumFrameSize,
+        connectionLimits: ConnectionLimiter.Limits = .controlSocket,
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
         self.socketPath = socketPath
@@ -46,6 +50,7 @@ public final class ControlServer: Sendable {
         self.handler = handler
         self.codec = MessageCodec(maximumFrameSize: maximumFrameSize)
         self.maximumFrameSize = maximumFrameSize
+        self.limiter = ConnectionLimiter(limits: connectionLimits)
         self.log = log
     }
 
@@ -65,7 +70,15 @@ public final class ControlServer: Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             defer { group.cancelAll() }
             for try await connection in listener.listener.connections() {
-                group.addTask { await self.serve(connection) }
+                if let reason = limiter.admit(peer: connection.peer) {
+                    log("refusing a control connection: \(reason)")
+                    group.addTask { await self.refuse(connection, reason: reason) }
+                    continue
+                }
+                group.addTask {
+                    await self.serve(connection)
+                    self.limiter.release(peer: connection.peer)
+                }
             }
         }
     }
@@ -83,6 +96,31 @@ public final class ControlServer: Sendable {
             if !Task.isCancelled {
                 log("control connection closed: \(error)")
             }
+        }
+    }
+
+    /// How long a connection over the limit may take to send the request it is refused.
+    static let refusalDeadline: Duration = .seconds(2)
+
+    /// Answers the first request of a connection over the limit with an error saying why, and
+    /// closes it (after `refusalDeadline` at the latest, request or not).
+    private func refuse(_ connection: SocketConnection, reason: String) async {
+        let error = ControlError(
+            code: .tooManyConnections, message: "the daemon refuses more control connections: \(reason); retry later")
+        guard let bytes = try? codec.encodeFrame(ControlResponse.error(error)) else { return connection.close() }
+        let framed = FramedConnection(connection, maximumFrameSize: maximumFrameSize)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // A client reads its answer only after sending its request: wait for that request.
+                var frames = framed.frames.makeAsyncIterator()
+                if (try? await frames.next()) != nil {
+                    try? await framed.send(frameBytes: bytes)
+                }
+            }
+            group.addTask { try? await Task.sleep(for: Self.refusalDeadline) }
+            await group.next()
+            framed.close()
+            group.cancelAll()
         }
     }
 

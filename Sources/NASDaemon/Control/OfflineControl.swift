@@ -70,15 +70,20 @@ public struct OfflineControl: ControlHandler {
         case .stateDirectory(let layout):
             let names: [String]
             do {
-                names = try layout.runNames()
+                names = try layout.runDirectoryNames()
             } catch {
                 return .error(
                     ControlError(code: .internalError, message: "cannot list state directory \(layout.path): \(error)"))
             }
+            // One broken store is listed with its error beside the healthy runs, never instead of them.
             for name in names {
+                if let missing = layout.missingStoreMessage(run: name) {
+                    views.append(.unreadable(name: name, error: missing))
+                    continue
+                }
                 switch await read(layout.runDirectory(named: name), expecting: nil, { try RunViews.status(of: $0) }) {
                 case .success(let view): views.append(view)
-                case .failure(let error): return .error(error)
+                case .failure(let error): views.append(.unreadable(name: name, error: error.message))
                 }
             }
         }

@@ -86,6 +86,32 @@ public struct StateDirectoryLayout: Hashable, Sendable {
         }
     }
 
+    /// The sub-directories that hold a run or what is left of one: a `run.sqlite`, its `-wal`
+    /// journal or a `logs` folder (a run whose store was deleted), sorted by name. `status` lists
+    /// them all, so a run never vanishes from the list without a word.
+    ///
+    /// - Returns: The names; empty when the state directory does not exist.
+    /// - Throws: The file system's error when the directory exists but cannot be listed.
+    public func runDirectoryNames() throws -> [String] {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return [] }
+        let traces = [RunStore.fileName, RunStore.fileName + "-wal", Self.logsFolderName]
+        return try manager.contentsOfDirectory(atPath: path).filter { name in
+            let directory = runDirectory(named: name)
+            return Self.isValidRunName(name)
+                && traces.contains { manager.fileExists(atPath: directory.appendingPathComponent($0).path) }
+        }.sorted()
+    }
+
+    /// Why a run directory listed by `runDirectoryNames()` has no store, or nil when it has one.
+    public func missingStoreMessage(run name: String) -> String? {
+        let store = runDirectory(named: name).appendingPathComponent(RunStore.fileName)
+        guard !FileManager.default.fileExists(atPath: store.path) else { return nil }
+        return "its run store \(store.path) is missing (deleted?); the run's other files are still in "
+            + runDirectory(named: name).path
+    }
+
     /// The runs in the state directory: the sub-directories that hold a `run.sqlite`, sorted by name.
     ///
     /// - Returns: The run names; empty when the state directory does not exist.

@@ -75,8 +75,14 @@ extension DaemonCore {
             switch request {
             case .status(nil):
                 // Only the hosted runs: `DaemonControlHandler` adds the others, read off this thread.
-                let views = try runs.values.sorted { $0.name < $1.name }.map {
-                    try RunViews.status(of: $0.store, live: liveInfo($0))
+                let views = try runs.values.sorted { $0.name < $1.name }.map { run in
+                    var view = try RunViews.status(of: run.store, live: liveInfo(run))
+                    // A store deleted under the daemon: the run is shown with the problem, and logged once.
+                    if let missing = layout.missingStoreMessage(run: run.name) {
+                        view.error = missing
+                        if reportedMissingStores.insert(run.name).inserted { log("error: run '\(run.name)': \(missing)") }
+                    }
+                    return view
                 }
                 return .ok(try JSONValue(encoding: views))
             case .status(let name?), .trials(let name, _), .best(let name), .logs(let name, _, _):

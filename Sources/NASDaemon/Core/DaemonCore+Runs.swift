@@ -85,16 +85,17 @@ extension DaemonCore {
 
     /// Adds a run, resumes it, or refuses when a run of that name exists with a different search.
     func submit(configText: String, fileName: String, restart: Bool, now: Moment) throws -> SubmitResult {
+        // Every check `nasd config check` makes, before touching any state.
         let configuration: RunConfiguration
         do {
-            configuration = try RunConfiguration(yaml: configText, file: fileName)
+            configuration = try RunConfigurationCheck(makePredictors: options.makePredictors)
+                .check(text: configText, file: fileName)
         } catch {
             throw ControlError(code: .invalidConfig, message: error.description)
         }
-        // Validate what the configuration needs from this build before touching any state.
+        // The strategy this daemon builds (a test or benchmark may install its own).
         do {
             _ = try options.makeStrategy(configuration)
-            _ = try options.makePredictors(configuration)
         } catch {
             throw ControlError(code: .invalidConfig, message: "\(fileName): \(error)")
         }
@@ -210,8 +211,10 @@ extension DaemonCore {
     @discardableResult
     func archiveDirectory(_ directory: URL, name: String, now: Moment) throws -> URL {
         let archive = options.stateDirectory.appendingPathComponent("archive")
-        try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
-        let stamp = Int(now.elapsed)
+        try FileManager.default.createDirectory(
+            at: archive, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: RunStore.directoryPermissions])
+        let stamp = Int(now.wall.timeIntervalSince1970)
         var destination = archive.appendingPathComponent("\(name)-\(stamp)")
         var suffix = 1
         while FileManager.default.fileExists(atPath: destination.path) {

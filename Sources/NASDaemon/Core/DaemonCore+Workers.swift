@@ -81,11 +81,13 @@ extension DaemonCore {
                 connection,
                 .init(code: .shuttingDown, message: "the daemon is shutting down", workerProtocolVersion: nil))
         }
-        guard hello.slots >= 1, !hello.workerID.isEmpty else {
+        guard (1...WorkerMessage.Hello.maximumSlots).contains(hello.slots), !hello.workerID.isEmpty else {
             return refuse(
                 connection,
                 .init(
-                    code: .malformedHello, message: "a worker needs an id and at least one slot",
+                    code: .malformedHello,
+                    message: "a worker needs an id and at least one slot, at most "
+                        + "\(WorkerMessage.Hello.maximumSlots) (it claimed \(hello.slots))",
                     workerProtocolVersion: nil))
         }
         if let previous = workers.first(where: { $0.value.workerID == hello.workerID && $0.key != connection })?.key {

@@ -36,6 +36,8 @@ public final class DaemonCore {
     /// No new dispatches (drain or shutdown).
     var isDraining = false
     var isShuttingDown = false
+    /// Hosted runs whose deleted store has been logged (once each).
+    var reportedMissingStores: Set<String> = []
 
     /// How long a connection may take to say hello.
     static let handshakeTimeout: Double = 10

@@ -19,6 +19,10 @@ public final class DaemonService: Sendable {
         /// See `DaemonOptions.requeueRunningOnShutdown`.
         public var requeueRunningOnShutdown: Bool
         public var maximumFrameSize: Int
+        /// Open connections allowed on the worker port, in all and per peer address.
+        public var workerConnections: ConnectionLimiter.Limits
+        /// Open connections allowed on the control socket.
+        public var controlConnections: ConnectionLimiter.Limits
         public var log: DaemonLogger
         /// Builds a run's predictors (benchmarks install fakes; the default reads the configuration).
         public var makePredictors: @Sendable (RunConfiguration) throws -> RunPredictors
@@ -27,7 +31,8 @@ public final class DaemonService: Sendable {
             stateDirectory: URL, listen: SocketEndpoint = SocketEndpoint(host: "127.0.0.1", port: 7878),
             leaseTimeout: Double = 30, heartbeatInterval: Double = 5, version: String,
             requeueRunningOnShutdown: Bool = false, maximumFrameSize: Int = Framing.defaultMaximumFrameSize,
-            log: DaemonLogger = .standardError,
+            workerConnections: ConnectionLimiter.Limits = .workerPort,
+            controlConnections: ConnectionLimiter.Limits = .controlSocket, log: DaemonLogger = .standardError,
             makePredictors: @escaping @Sendable (RunConfiguration) throws -> RunPredictors = SearchSetup.makePredictors
         ) {
             self.makePredictors = makePredictors
@@ -38,6 +43,8 @@ public final class DaemonService: Sendable {
             self.version = version
             self.requeueRunningOnShutdown = requeueRunningOnShutdown
             self.maximumFrameSize = maximumFrameSize
+            self.workerConnections = workerConnections
+            self.controlConnections = controlConnections
             self.log = log
         }
     }
@@ -56,23 +63,29 @@ public final class DaemonService: Sendable {
     private let controlHandler: DaemonControlHandler
     private let loop: EventLoop
     private let connections = Outbound()
+    private let workerLimiter: ConnectionLimiter
 
     /// Takes the state directory (one daemon per directory), creates its token on first start,
     /// and binds the worker and control sockets, so that errors surface before anything runs.
     public init(configuration: Configuration) throws {
         self.configuration = configuration
         layout = StateDirectoryLayout(path: configuration.stateDirectory.path)
-        try FileManager.default.createDirectory(at: configuration.stateDirectory, withIntermediateDirectories: true)
+        // Owner only: the runs' stores, logs and the token are the user's alone (docs/operations.md).
+        try FileManager.default.createDirectory(
+            at: configuration.stateDirectory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: RunStore.directoryPermissions])
         lock = try FileLock.acquire(path: layout.lockPath)
         token = try Self.loadOrCreateToken(at: layout.tokenPath)
         workerListener = try SocketListener.listen(on: configuration.listen)
         workerPort = workerListener.port ?? configuration.listen.port
+        workerLimiter = ConnectionLimiter(limits: configuration.workerConnections)
         let loop = EventLoop()
         self.loop = loop
         controlHandler = DaemonControlHandler(loop: loop, layout: layout)
         controlServer = try ControlServer(
             socketPath: layout.controlSocketPath, handler: controlHandler,
-            maximumFrameSize: configuration.maximumFrameSize, log: { configuration.log($0) })
+            maximumFrameSize: configuration.maximumFrameSize,
+            connectionLimits: configuration.controlConnections, log: { configuration.log($0) })
     }
 
     deinit {
@@ -100,6 +113,18 @@ public final class DaemonService: Sendable {
             makePredictors: configuration.makePredictors)
         let log = configuration.log
         log("serving state directory \(layout.path); workers connect to \(configuration.listen.host):\(workerPort)")
+        if let mode = Self.permissions(of: layout.path), mode & 0o077 != 0 {
+            log(
+                "warning: the state directory \(layout.path) is mode \(String(mode, radix: 8)): other users may be able "
+                    + "to read the runs' configurations and logs; 'chmod 700 \(layout.path)' makes it private "
+                    + "(docs/operations.md, \"Permissions\")")
+        }
+        if !Self.isLoopback(configuration.listen.host) {
+            log(
+                "warning: the worker port listens on \(configuration.listen.host), beyond this host: workers send the "
+                    + "token in clear (there is no TLS), so use it only on a network you trust, or reach it through "
+                    + "an SSH tunnel or a VPN (docs/operations.md, \"Threat model\")")
+        }
         let signals = try Signals.stream(of: [SIGTERM, SIGINT])
         let serviceFailure = Locked<String?>(nil)
         // A service that fails for good (the worker listener, the control server) records why and
@@ -207,11 +232,31 @@ public final class DaemonService: Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             var next = 0
             for try await socket in listener.connections() {
+                if let reason = workerLimiter.admit(peer: socket.peer) {
+                    configuration.log("refusing a worker connection from \(socket.peer): \(reason)")
+                    group.addTask { self.refuse(socket, reason: reason) }
+                    continue
+                }
                 next += 1
                 let id = ConnectionID(next)
-                group.addTask { await self.serveWorker(socket, id: id) }
+                group.addTask {
+                    await self.serveWorker(socket, id: id)
+                    self.workerLimiter.release(peer: socket.peer)
+                }
             }
         }
+    }
+
+    /// Tells a connection over the limits why it is refused, and closes it.
+    private func refuse(_ socket: SocketConnection, reason: String) {
+        let refusal = DaemonMessage.refused(
+            .init(
+                code: .tooManyConnections, message: "the daemon refuses more worker connections: \(reason)",
+                workerProtocolVersion: nil))
+        if let frame = try? MessageCodec(maximumFrameSize: configuration.maximumFrameSize).encodeFrame(refusal) {
+            try? socket.write(frame)
+        }
+        socket.close()
     }
 
     /// Reads one worker connection's frames into the loop and writes what the core sends it.
@@ -238,9 +283,12 @@ public final class DaemonService: Sendable {
                 }
             }
             var reason = "closed by the worker"
+            var sequence = ReportSequence()
             do {
                 for try await frame in framed.frames {
-                    loop.post(.workerMessage(id, try codec.decode(WorkerMessage.self, from: frame)))
+                    let message = try codec.decode(WorkerMessage.self, from: frame)
+                    try sequence.accept(message, frame: frame.index)
+                    loop.post(.workerMessage(id, message))
                 }
             } catch {
                 reason = "\(error)"
@@ -250,6 +298,17 @@ public final class DaemonService: Sendable {
             connections.remove(id)
             framed.close()
         }
+    }
+
+    /// The permission bits of a path, when it can be read.
+    static func permissions(of path: String) -> Int? {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        return (attributes?[.posixPermissions] as? NSNumber).map { $0.intValue & 0o777 }
+    }
+
+    /// Whether a listen address is reachable from this host only.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     private static func loadOrCreateToken(at path: String) throws -> String {

@@ -30,12 +30,16 @@ public struct RunStatusView: Codable, Hashable, Sendable {
     /// The configuration summarized in a few lines (`RunConfiguration.summary`); empty when the
     /// stored configuration no longer parses.
     public var configuration: [String]
+    /// Why the run's store could not be read (corrupt, deleted, unreadable); nil for a healthy run.
+    /// A run with an error is listed beside the others with `state` `failed`, empty counts and
+    /// this message, so one broken store never hides the rest.
+    public var error: String?
 
     /// Creates a status view.
     public init(
         name: String, state: RunState, finishReason: String?, strategy: String, phase: String,
         counts: TrialCountsView, best: BestTrialSummary?, workers: [String], epochsSpent: Int, createdAt: Double,
-        updatedAt: Double, configuration: [String]
+        updatedAt: Double, configuration: [String], error: String? = nil
     ) {
         self.name = name
         self.state = state
@@ -49,5 +53,18 @@ public struct RunStatusView: Codable, Hashable, Sendable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.configuration = configuration
+        self.error = error
+    }
+
+    /// The entry of a run whose store cannot be read, for the list of every run.
+    ///
+    /// - Parameters:
+    ///   - name: The run directory's name.
+    ///   - error: What went wrong, for a person.
+    public static func unreadable(name: String, error: String) -> RunStatusView {
+        RunStatusView(
+            name: name, state: .failed, finishReason: error, strategy: "unknown", phase: "unreadable",
+            counts: TrialCountsView(counts: [:], reused: 0), best: nil, workers: [], epochsSpent: 0, createdAt: 0,
+            updatedAt: 0, configuration: [], error: error)
     }
 }

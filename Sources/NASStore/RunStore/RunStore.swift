@@ -22,6 +22,11 @@ public final class RunStore {
     /// The source of timestamps.
     let clock: @Sendable () -> Date
 
+    /// The mode of a run directory nasd creates: its owner only (docs/operations.md, "Permissions").
+    public static let directoryPermissions = 0o700
+    /// The mode of the run store (and so of its -wal and -shm files) and of trial logs.
+    public static let filePermissions = 0o600
+
     /// Opens the store in `runDirectory`, creating directory and file when allowed, and migrates it.
     ///
     /// - Parameters:
@@ -41,7 +46,17 @@ public final class RunStore {
         case .mustExist:
             guard FileManager.default.fileExists(atPath: path) else { throw RunStoreError.storeNotFound(path: path) }
         case .createIfMissing:
-            try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+            // The store holds the configuration verbatim (a trainer's environment included): only
+            // its owner may enter the run directory or read the file. SQLite gives the -wal and
+            // -shm files the mode of the database file, so creating it 0600 covers all three.
+            try FileManager.default.createDirectory(
+                at: runDirectory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: Self.directoryPermissions])
+            // When this fails, opening the database below reports why.
+            if !FileManager.default.fileExists(atPath: path) {
+                _ = FileManager.default.createFile(
+                    atPath: path, contents: nil, attributes: [.posixPermissions: Self.filePermissions])
+            }
         }
         self.runDirectory = runDirectory
         self.clock = clock

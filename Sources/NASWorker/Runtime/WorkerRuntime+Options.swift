@@ -35,7 +35,8 @@ extension WorkerRuntime {
         public var flushTimeout: Duration
         /// How often buffered trainer log lines are sent.
         public var logFlushInterval: Duration
-        /// Log lines kept per trial while they cannot be sent (older ones are dropped).
+        /// Log lines kept per trial between two sends, or while they cannot be sent (older ones are
+        /// dropped, and the next batch says how many and why); at most 128 KiB of them.
         public var maximumBufferedLogLines: Int
 
         /// Creates options with the defaults of `nasd worker`.

@@ -57,7 +57,7 @@ public final class WorkerRuntime: Sendable {
         let (launches, launcher) = AsyncStream.makeStream(of: TrialLaunch.self)
         self.launches = launches
         self.launcher = launcher
-        logs = TrialLogBuffer(capacity: options.maximumBufferedLogLines)
+        logs = TrialLogBuffer(capacity: options.maximumBufferedLogLines, flushInterval: options.logFlushInterval)
         state = WorkerState(options: options, logger: self.logger, logs: logs, launcher: launcher)
     }
 
@@ -212,7 +212,7 @@ public final class WorkerRuntime: Sendable {
             welcome = body
         case .refused(let refusal)?:
             switch refusal.code {
-            case .shuttingDown, .duplicateWorker:
+            case .shuttingDown, .duplicateWorker, .tooManyConnections:
                 logger.warning("the daemon refused this worker for now: \(refusal.message)")
                 return .closed(reason: "refused: \(refusal.description)", welcomed: false)
             case .versionMismatch, .badToken, .malformedHello:

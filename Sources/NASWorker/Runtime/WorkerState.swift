@@ -92,6 +92,7 @@ actor WorkerState {
             ? Duration.seconds(max(0.05, welcome.heartbeatInterval)) : .seconds(5)
         session = Session(
             connection: connection, outbound: outbound, heartbeatInterval: interval, lastHeartbeat: monotonicNow())
+        logs.setDaemonReachable(true)
         let reattached = Set(welcome.reattachedJobIDs)
         for (jobID, trial) in trials where !reattached.contains(jobID) && !trial.launch.control.isAbandoned {
             logger.warning(
@@ -120,6 +121,7 @@ actor WorkerState {
         guard let current = session, current.connection === connection else { return }
         current.outbound.finish()
         session = nil
+        logs.setDaemonReachable(false)
         checkExit()
     }
 

@@ -141,7 +141,7 @@ public struct ProcessTrainer: Trainer {
                 atPath: spec.checkpointDirectory, withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            try AtomicFile.write(Array(try encoder.encode(spec)), to: path, permissions: 0o644)
+            try AtomicFile.write(Array(try encoder.encode(spec)), to: path, permissions: 0o600)
         } catch {
             throw .launchFailed(command: argv, reason: "cannot write the trial spec \(path): \(error)")
         }

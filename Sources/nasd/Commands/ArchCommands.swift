@@ -112,10 +112,11 @@ enum ArchCommands {
     static func readArchitecture(_ text: String) throws -> Architecture {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("{") {
+            let data = Data(trimmed.utf8)
             do {
-                return try JSONDecoder().decode(Architecture.self, from: Data(trimmed.utf8))
+                return try JSONDecoder().decode(Architecture.self, from: data)
             } catch {
-                throw InvalidArchitectureJSON(underlying: error)
+                throw InvalidArchitectureJSON(underlying: JSONInputError(decoding: error, data: data))
             }
         }
         return try Architecture(notation: trimmed)
@@ -137,7 +138,7 @@ enum ArchCommands {
 
 /// A JSON architecture that does not decode.
 struct InvalidArchitectureJSON: InvalidInputError, CustomStringConvertible {
-    var underlying: any Error
+    var underlying: JSONInputError
     var description: String { "invalid architecture JSON: \(underlying)" }
 }
 

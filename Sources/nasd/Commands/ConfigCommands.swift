@@ -1,5 +1,6 @@
 import Foundation
 import NASConfig
+import NASDaemon
 
 /// `nasd config check FILE`.
 enum ConfigCommands {
@@ -7,26 +8,27 @@ enum ConfigCommands {
 
     static let check = CommandSpec(
         ["config", "check"], summary: "Validate a run configuration without running it.", positionals: ["FILE"],
-        discussion: "Prints a summary of the run when the file is valid; otherwise the first error as FILE:LINE:COL."
+        discussion: "Runs every check the daemon makes before it accepts a run (the space is built and a few "
+            + "networks are sampled from it). Prints a summary of the run when the file is valid; otherwise the "
+            + "first error as FILE:LINE:COL."
     ) { arguments in
-        let configuration = try loadConfiguration(arguments.positionals[0])
+        let configuration = try loadConfiguration(arguments.positionals[0]).configuration
         writeStandardOutput("\(arguments.positionals[0]): ok")
         for line in configuration.summary { writeStandardOutput("  " + line) }
         return ExitStatus.success
     }
 
-    /// Reads and parses a configuration file.
-    static func loadConfiguration(_ path: String) throws -> RunConfiguration {
-        try RunConfiguration(yaml: try readConfigurationText(path), file: path)
-    }
-
-    /// Reads a configuration file's text, with an error that names the file.
-    static func readConfigurationText(_ path: String) throws -> String {
+    /// Reads a configuration file and makes every check the daemon makes (`RunConfigurationCheck`).
+    ///
+    /// - Returns: the file's text and its configuration.
+    static func loadConfiguration(_ path: String) throws -> (text: String, configuration: RunConfiguration) {
+        let bytes: [UInt8]
         do {
-            return try String(contentsOfFile: path, encoding: .utf8)
+            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw UnreadableInput(path: path, reason: "\(error.localizedDescription)")
         }
+        return try RunConfigurationCheck().check(bytes: bytes, file: path)
     }
 }
 

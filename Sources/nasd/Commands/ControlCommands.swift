@@ -31,8 +31,7 @@ enum ControlCommands {
         discussion: "The file is checked first (as 'nasd config check' does); a run of the same name resumes."
     ) { arguments in
         let path = arguments.positionals[0]
-        _ = try ConfigCommands.loadConfiguration(path)
-        let text = try ConfigCommands.readConfigurationText(path)
+        let text = try ConfigCommands.loadConfiguration(path).text
         let payload = try await ControlSession.send(
             .submit(configText: text, fileName: path, restart: arguments.has("restart")), arguments)
         try printAcknowledgement(payload, arguments)

@@ -56,8 +56,7 @@ enum DaemonCommands {
             """
     ) { arguments in
         let file = arguments.positionals[0]
-        let configText = try ConfigCommands.readConfigurationText(file)
-        let configuration = try ConfigCommands.loadConfiguration(file)
+        let (configText, configuration) = try ConfigCommands.loadConfiguration(file)
         let workers = try arguments.integer("workers", default: 2, range: 1...256)
         let layout = StateDirectoryLayout.resolve(
             option: arguments.value("state-dir"), environment: ProcessInfo.processInfo.environment)

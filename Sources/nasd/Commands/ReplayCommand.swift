@@ -60,7 +60,7 @@ enum ReplayCommand {
         }
         var base: RunConfiguration?
         if let configPath = arguments.value("config") {
-            base = try RunConfiguration(yaml: try ConfigCommands.readConfigurationText(configPath), file: configPath)
+            base = try ConfigCommands.loadConfiguration(configPath).configuration
         }
         let records: [CurveRecord]
         do {

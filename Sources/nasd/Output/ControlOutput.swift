@@ -12,13 +12,18 @@ enum ControlOutput {
             "epochs",
         ])
         for run in runs {
+            if run.error != nil {
+                table.add([run.name, "unreadable", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"])
+                continue
+            }
             table.add([
                 run.name, run.state.rawValue, run.strategy, run.phase, "\(run.counts.completed)",
                 "\(run.counts.running)", "\(run.counts.queued)", "\(run.counts.stoppedEarly)", "\(run.counts.vetoed)",
                 "\(run.counts.failed)", accuracy(run.best?.accuracy), "\(run.epochsSpent)",
             ])
         }
-        return render(table)
+        let errors = runs.compactMap { run in run.error.map { "error: run '\(run.name)': \($0)" } }
+        return ([render(table)] + errors).joined(separator: "\n")
     }
 
     /// `nasd status RUN`: one run in detail.

@@ -25,12 +25,17 @@ public struct NuSVR: Hashable, Sendable, Codable {
     /// The kernel cache budget in bytes (rows of `n` doubles); the default holds the whole
     /// kernel matrix of about 3,600 points.
     public var cacheBytes: Int
+    /// The most SMO iterations before the fit stops unconverged (`NuSVRModel.converged` is then
+    /// false); `nil` for LIBSVM's `max(10⁷, 100·2n)`. Hyperparameter searches cap it, because
+    /// a badly conditioned candidate (large C, tiny γ) can take millions of steps to reach the
+    /// tolerance and is not going to win anyway.
+    public var maximumIterations: Int?
 
     /// Creates a ν-SVR configuration; the defaults are scikit-learn's except for the scaling.
     public init(
         c: Double = 1, nu: Double = 0.5, kernel: SVMKernel = .rbf(gamma: 0.1),
         featureScaling: FeatureScaling = .standardized, standardizesTargets: Bool = false, tolerance: Double = 1e-3,
-        isShrinking: Bool = true, cacheBytes: Int = 100 << 20
+        isShrinking: Bool = true, cacheBytes: Int = 100 << 20, maximumIterations: Int? = nil
     ) {
         self.c = c
         self.nu = nu
@@ -40,6 +45,7 @@ public struct NuSVR: Hashable, Sendable, Codable {
         self.tolerance = tolerance
         self.isShrinking = isShrinking
         self.cacheBytes = cacheBytes
+        self.maximumIterations = maximumIterations
     }
 
     /// Fits the model to training points (rows of `features`) and their targets.
@@ -62,7 +68,8 @@ public struct NuSVR: Hashable, Sendable, Codable {
         }
         let cache = KernelCache(kernel: kernel, points: scaled, byteBudget: cacheBytes)
         var solver = NuSVRSolver(
-            cache: cache, targets: fitTargets, c: c, nu: nu, tolerance: tolerance, shrinking: isShrinking)
+            cache: cache, targets: fitTargets, c: c, nu: nu, tolerance: tolerance, shrinking: isShrinking,
+            maximumIterations: maximumIterations)
         let solution = solver.solve()
         var supportRows: [Int] = []
         var coefficients: [Double] = []

@@ -41,6 +41,7 @@ struct NuSVRSolver {
     private let upperBound: Double
     private let tolerance: Double
     private let isShrinking: Bool
+    private let maximumIterations: Int
 
     private var sign: [Double]
     private var realIndex: [Int]
@@ -57,7 +58,11 @@ struct NuSVRSolver {
     private var rows: [Double]
 
     /// Prepares the dual for targets `targets` over the points the cache holds.
-    init(cache: KernelCache, targets: [Double], c: Double, nu: Double, tolerance: Double, shrinking: Bool) {
+    /// `maximumIterations` defaults to LIBSVM's `max(10⁷, 100·2n)`.
+    init(
+        cache: KernelCache, targets: [Double], c: Double, nu: Double, tolerance: Double, shrinking: Bool,
+        maximumIterations: Int? = nil
+    ) {
         let n = targets.count
         precondition(cache.count == n && n > 0, "the kernel cache and targets must describe the same points")
         self.cache = cache
@@ -66,6 +71,7 @@ struct NuSVRSolver {
         upperBound = c
         self.tolerance = tolerance
         isShrinking = shrinking
+        self.maximumIterations = maximumIterations ?? max(10_000_000, 200 * n)
         sign = Array(repeating: 1, count: n) + Array(repeating: -1, count: n)
         realIndex = Array(0..<n) + Array(0..<n)
         diagonal = cache.diagonal + cache.diagonal
@@ -100,7 +106,6 @@ struct NuSVRSolver {
             }
         }
 
-        let maximumIterations = max(10_000_000, 100 * l)
         var counter = min(l, 1000) + 1
         var iterations = 0
         var converged = false

@@ -1,0 +1,59 @@
+import Foundation
+import NASCore
+import NASTestSupport
+import XCTest
+
+/// `nasd predict eval` on a curves file made with the surrogate benchmark.
+final class PredictEvalCommandTests: EndToEndTestCase {
+    private struct Report: Decodable {
+        var predictor: String
+        var r2: Double?
+        var mse: Double?
+        var kendall_tau: Double?
+        var n_train: Int
+        var n_test: Int
+        var baseline: String
+        var baseline_r2: Double?
+        var baseline_mse: Double?
+        var baseline_kendall_tau: Double?
+    }
+
+    func testPredictEval_reportsSRMBesideTheLastSeenBaseline() async throws {
+        let directory = try makeTemporaryDirectory()
+        let records = try SurrogateCurves.records(count: 40, budget: 6, seed: 4)
+        let file = try write(try CurvesFile.format(records), to: "curves.jsonl", in: directory)
+        let outcome = try await NASDCommand.run(
+            [
+                "predict", "eval", "--predictor", "srm", "--data", file.path, "--train", "24", "--observe", "0.5",
+                "--seed", "7", "--search-count", "3", "--json",
+            ], timeout: 120)
+        XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
+        let report = try outcome.decodeOutput(Report.self)
+        XCTAssertEqual(report.predictor, "srm")
+        XCTAssertEqual(report.baseline, "last_seen")
+        XCTAssertEqual(report.n_train, 24)
+        XCTAssertEqual(report.n_test, 16)
+        let r2 = try XCTUnwrap(report.r2)
+        let baseline = try XCTUnwrap(report.baseline_r2)
+        XCTAssertGreaterThan(r2, baseline, "\(outcome)")
+        XCTAssertNotNil(report.kendall_tau)
+        XCTAssertNotNil(report.baseline_kendall_tau)
+    }
+
+    func testPredictEval_namesTheBadLine_andRejectsBadArguments() async throws {
+        let directory = try makeTemporaryDirectory()
+        let file = try write("{\"arch\": \"[SM(10)]\", \"curve\": [0.1]}\n{\"curve\": 3}\n", to: "bad.jsonl", in: directory)
+        let broken = try await NASDCommand.run(
+            ["predict", "eval", "--data", file.path, "--train", "1", "--observe", "0.5"])
+        XCTAssertEqual(broken.exitCode, 2, "\(broken)")
+        XCTAssertTrue(broken.errorText.contains("\(file.path): line 2"), "\(broken)")
+        let missing = try await NASDCommand.run(["predict", "eval", "--data", file.path, "--observe", "0.5"])
+        XCTAssertEqual(missing.exitCode, 64, "\(missing)")
+        let fraction = try await NASDCommand.run(
+            ["predict", "eval", "--data", file.path, "--train", "1", "--observe", "1.5"])
+        XCTAssertEqual(fraction.exitCode, 64, "\(fraction)")
+        let predictor = try await NASDCommand.run(
+            ["predict", "eval", "--predictor", "peephole", "--data", file.path, "--train", "1", "--observe", "0.5"])
+        XCTAssertEqual(predictor.exitCode, 64, "\(predictor)")
+    }
+}

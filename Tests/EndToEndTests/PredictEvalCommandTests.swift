@@ -9,13 +9,23 @@ final class PredictEvalCommandTests: EndToEndTestCase {
         var predictor: String
         var r2: Double?
         var mse: Double?
-        var kendall_tau: Double?
-        var n_train: Int
-        var n_test: Int
+        var kendallTau: Double?
+        var trainCount: Int
+        var testCount: Int
         var baseline: String
-        var baseline_r2: Double?
-        var baseline_mse: Double?
-        var baseline_kendall_tau: Double?
+        var baselineR2: Double?
+        var baselineMSE: Double?
+        var baselineKendallTau: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case predictor, r2, mse, baseline
+            case kendallTau = "kendall_tau"
+            case trainCount = "n_train"
+            case testCount = "n_test"
+            case baselineR2 = "baseline_r2"
+            case baselineMSE = "baseline_mse"
+            case baselineKendallTau = "baseline_kendall_tau"
+        }
     }
 
     func testPredictEval_reportsSRMBesideTheLastSeenBaseline() async throws {
@@ -31,18 +41,19 @@ final class PredictEvalCommandTests: EndToEndTestCase {
         let report = try outcome.decodeOutput(Report.self)
         XCTAssertEqual(report.predictor, "srm")
         XCTAssertEqual(report.baseline, "last_seen")
-        XCTAssertEqual(report.n_train, 24)
-        XCTAssertEqual(report.n_test, 16)
+        XCTAssertEqual(report.trainCount, 24)
+        XCTAssertEqual(report.testCount, 16)
         let r2 = try XCTUnwrap(report.r2)
-        let baseline = try XCTUnwrap(report.baseline_r2)
+        let baseline = try XCTUnwrap(report.baselineR2)
         XCTAssertGreaterThan(r2, baseline, "\(outcome)")
-        XCTAssertNotNil(report.kendall_tau)
-        XCTAssertNotNil(report.baseline_kendall_tau)
+        XCTAssertNotNil(report.kendallTau)
+        XCTAssertNotNil(report.baselineKendallTau)
     }
 
     func testPredictEval_namesTheBadLine_andRejectsBadArguments() async throws {
         let directory = try makeTemporaryDirectory()
-        let file = try write("{\"arch\": \"[SM(10)]\", \"curve\": [0.1]}\n{\"curve\": 3}\n", to: "bad.jsonl", in: directory)
+        let file = try write(
+            "{\"arch\": \"[SM(10)]\", \"curve\": [0.1]}\n{\"curve\": 3}\n", to: "bad.jsonl", in: directory)
         let broken = try await NASDCommand.run(
             ["predict", "eval", "--data", file.path, "--train", "1", "--observe", "0.5"])
         XCTAssertEqual(broken.exitCode, 2, "\(broken)")

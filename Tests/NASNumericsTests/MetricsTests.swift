@@ -14,7 +14,7 @@ final class MetricsTests: XCTestCase {
         var name: String
         var x: [Double]
         var y: [Double]
-        var kendall_tau_b: Double?
+        var kendallTauB: Double?
         var r2: Double
         var mse: Double
     }
@@ -24,7 +24,7 @@ final class MetricsTests: XCTestCase {
         for reference in fixture.cases {
             let label = "\(source) \(reference.name)"
             let tau = try KendallTau.tauB(reference.x, reference.y)
-            if let expected = reference.kendall_tau_b {
+            if let expected = reference.kendallTauB {
                 XCTAssertEqual(try XCTUnwrap(tau, label), expected, accuracy: 1e-12, label)
             } else {
                 XCTAssertNil(tau, label)

@@ -21,7 +21,8 @@ final class NormalDistributionTests: XCTestCase {
         let distribution = NormalDistribution(mean: 0.7, standardDeviation: 0.05)
         let h = 1e-6
         for x in stride(from: 0.5, through: 0.9, by: 0.05) {
-            let numeric = (distribution.cumulativeProbability(x + h) - distribution.cumulativeProbability(x - h)) / (2 * h)
+            let numeric =
+                (distribution.cumulativeProbability(x + h) - distribution.cumulativeProbability(x - h)) / (2 * h)
             let z = (x - 0.7) / 0.05
             let density = exp(-z * z / 2) / (0.05 * (2 * Double.pi).squareRoot())
             XCTAssertEqual(numeric, density, accuracy: 1e-6 * max(1, density))

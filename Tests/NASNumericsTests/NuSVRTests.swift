@@ -13,29 +13,29 @@ final class NuSVRTests: XCTestCase {
         var name: String
         var kernel: String
         var gamma: Double?
-        var C: Double
+        var c: Double
         var nu: Double
         var tolerance: Double
         var standardized: Bool
-        var cache_rows: Int?
-        var x_train: [[Double]]
-        var y_train: [Double]
-        var x_test: [[Double]]
+        var cacheRows: Int?
+        var xTrain: [[Double]]
+        var yTrain: [Double]
+        var xTest: [[Double]]
         var predictions: [Double]
         var intercept: Double
-        var support_count: Int
+        var supportCount: Int
         var iterations: Int
 
         func configuration(shrinking: Bool = true) -> NuSVR {
             let kernel: SVMKernel = kernel == "linear" ? .linear : .rbf(gamma: gamma ?? 0)
-            let cacheBytes = cache_rows.map { $0 * x_train.count * MemoryLayout<Double>.stride } ?? (100 << 20)
+            let cacheBytes = cacheRows.map { $0 * xTrain.count * MemoryLayout<Double>.stride } ?? (100 << 20)
             return NuSVR(
-                c: C, nu: nu, kernel: kernel, featureScaling: standardized ? .standardized : .none,
+                c: c, nu: nu, kernel: kernel, featureScaling: standardized ? .standardized : .none,
                 tolerance: tolerance, isShrinking: shrinking, cacheBytes: cacheBytes)
         }
 
         func fit(shrinking: Bool = true) throws -> NuSVRModel {
-            try configuration(shrinking: shrinking).fit(features: try Matrix(rows: x_train), targets: y_train)
+            try configuration(shrinking: shrinking).fit(features: try Matrix(rows: xTrain), targets: yTrain)
         }
     }
 
@@ -45,7 +45,7 @@ final class NuSVRTests: XCTestCase {
         for reference in fixture.cases {
             let model = try reference.fit()
             XCTAssertTrue(model.converged, reference.name)
-            let predictions = model.predict(try Matrix(rows: reference.x_test))
+            let predictions = model.predict(try Matrix(rows: reference.xTest))
             let worst = zip(predictions, reference.predictions).map { abs($0 - $1) }.max() ?? .infinity
             XCTAssertLessThanOrEqual(worst, 1e-3, "\(source) \(reference.name): largest prediction difference")
             XCTAssertEqual(model.intercept, reference.intercept, accuracy: 1e-3, "\(source) \(reference.name)")
@@ -53,18 +53,18 @@ final class NuSVRTests: XCTestCase {
             print(
                 "\(source) \(reference.name): largest difference \(worst); \(model.iterations) SMO iterations "
                     + "(scikit-learn \(reference.iterations)), \(model.coefficients.count) support vectors "
-                    + "(\(reference.support_count))")
+                    + "(\(reference.supportCount))")
         }
     }
 
     /// The dual's constraints hold: Σ(α⁺ − α⁻) = 0, |coef| ≤ C and Σ|coef| ≤ C·ν·n (each half
     /// sums to C·ν·n/2).
     private func assertSatisfiesTheNuConstraints(_ model: NuSVRModel, _ reference: Case) {
-        let n = Double(reference.y_train.count)
-        XCTAssertEqual(model.coefficients.reduce(0, +), 0, accuracy: 1e-9 * max(1, reference.C * n), reference.name)
+        let n = Double(reference.yTrain.count)
+        XCTAssertEqual(model.coefficients.reduce(0, +), 0, accuracy: 1e-9 * max(1, reference.c * n), reference.name)
         let absoluteSum = model.coefficients.map(abs).reduce(0, +)
-        XCTAssertLessThanOrEqual(absoluteSum, reference.C * reference.nu * n * (1 + 1e-12), reference.name)
-        XCTAssertTrue(model.coefficients.allSatisfy { abs($0) <= reference.C * (1 + 1e-12) }, reference.name)
+        XCTAssertLessThanOrEqual(absoluteSum, reference.c * reference.nu * n * (1 + 1e-12), reference.name)
+        XCTAssertTrue(model.coefficients.allSatisfy { abs($0) <= reference.c * (1 + 1e-12) }, reference.name)
         XCTAssertEqual(model.supportVectors.rowCount, model.coefficients.count, reference.name)
     }
 
@@ -78,8 +78,8 @@ final class NuSVRTests: XCTestCase {
 
     func testShrinking_doesNotChangeTheSolution() throws {
         let fixture = try ReferenceFixtures.committed("nusvr.json", as: Fixture.self)
-        for reference in fixture.cases where reference.y_train.count <= 100 && reference.tolerance >= 1e-5 {
-            let x = try Matrix(rows: reference.x_test)
+        for reference in fixture.cases where reference.yTrain.count <= 100 && reference.tolerance >= 1e-5 {
+            let x = try Matrix(rows: reference.xTest)
             let shrunk = try reference.fit(shrinking: true).predict(x)
             let plain = try reference.fit(shrinking: false).predict(x)
             let worst = zip(shrunk, plain).map { abs($0 - $1) }.max() ?? .infinity
@@ -93,7 +93,7 @@ final class NuSVRTests: XCTestCase {
         let model = try reference.fit()
         let decoded = try JSONDecoder().decode(NuSVRModel.self, from: try JSONEncoder().encode(model))
         XCTAssertEqual(decoded, model)
-        let x = try Matrix(rows: reference.x_test)
+        let x = try Matrix(rows: reference.xTest)
         XCTAssertEqual(decoded.predict(x), model.predict(x))
     }
 

@@ -11,7 +11,14 @@ enum ReferenceFixtures {
 
     /// Decodes a committed fixture file.
     static func committed<Value: Decodable>(_ name: String, as type: Value.Type) throws -> Value {
-        try JSONDecoder().decode(type, from: Data(contentsOf: directory.appendingPathComponent(name)))
+        try decoder.decode(type, from: Data(contentsOf: directory.appendingPathComponent(name)))
+    }
+
+    /// The fixtures' keys are snake case (`x_train`); the test types' properties camel case.
+    private static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
     }
 
     /// Runs `make_fixtures.py` into a temporary directory and decodes `name` from it.
@@ -31,7 +38,7 @@ enum ReferenceFixtures {
             XCTFail("make_fixtures.py failed (status \(result.status)): \(result.error)")
             throw XCTSkip("make_fixtures.py failed")
         }
-        return try JSONDecoder().decode(type, from: Data(contentsOf: output.appendingPathComponent(name)))
+        return try decoder.decode(type, from: Data(contentsOf: output.appendingPathComponent(name)))
     }
 
     private static func run(_ arguments: [String]) -> (status: Int32, error: String) {

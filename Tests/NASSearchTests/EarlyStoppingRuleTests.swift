@@ -8,7 +8,9 @@ final class EarlyStoppingRuleTests: XCTestCase {
         let rule = EarlyStoppingRule(confidence: 0.99, compareToNth: 3)
         XCTAssertEqual(rule.reference(finalValues: [0.5, 0.9, 0.7, 0.8]), 0.7)
         XCTAssertNil(rule.reference(finalValues: [0.5, 0.9]))
-        XCTAssertFalse(rule.shouldStop(prediction: FinalValuePrediction(mean: 0, sigma: 0, prefixEpochs: 1), finalValues: [0.5, 0.9]))
+        XCTAssertFalse(
+            rule.shouldStop(
+                prediction: FinalValuePrediction(mean: 0, sigma: 0, prefixEpochs: 1), finalValues: [0.5, 0.9]))
     }
 
     /// Φ(y_ref − δ; ŷ, σ) against values of scipy.stats.norm.cdf.
@@ -23,8 +25,11 @@ final class EarlyStoppingRuleTests: XCTestCase {
 
     func testZeroSigma_stopsExactlyWhenThePredictionIsAtOrBelowTheThreshold() {
         let rule = EarlyStoppingRule(confidence: 0.99, margin: 0.1)
-        XCTAssertTrue(rule.shouldStop(prediction: FinalValuePrediction(mean: 0.7, sigma: 0, prefixEpochs: 1), finalValues: [0.8]))
-        XCTAssertFalse(rule.shouldStop(prediction: FinalValuePrediction(mean: 0.71, sigma: 0, prefixEpochs: 1), finalValues: [0.8]))
+        XCTAssertTrue(
+            rule.shouldStop(prediction: FinalValuePrediction(mean: 0.7, sigma: 0, prefixEpochs: 1), finalValues: [0.8]))
+        XCTAssertFalse(
+            rule.shouldStop(prediction: FinalValuePrediction(mean: 0.71, sigma: 0, prefixEpochs: 1), finalValues: [0.8])
+        )
     }
 }
 

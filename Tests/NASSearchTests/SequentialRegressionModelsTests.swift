@@ -45,7 +45,8 @@ final class SequentialRegressionModelsTests: XCTestCase {
         }
         let targets = testing.map(\.finalValue)
         let r2 = try XCTUnwrap(RegressionMetrics.coefficientOfDetermination(predictions: predicted, targets: targets))
-        let baseline = try XCTUnwrap(RegressionMetrics.coefficientOfDetermination(predictions: lastSeen, targets: targets))
+        let baseline = try XCTUnwrap(
+            RegressionMetrics.coefficientOfDetermination(predictions: lastSeen, targets: targets))
         XCTAssertGreaterThan(r2, baseline + 0.2, "SRM R² \(r2) vs last seen \(baseline)")
         XCTAssertGreaterThan(r2, 0.6)
     }
@@ -86,9 +87,11 @@ final class SequentialRegressionModelsTests: XCTestCase {
         var squared = 0.0
         for left in training.indices {
             let rest = training.indices.filter { $0 != left }
-            let features = try Matrix(rows: rest.map { model.layout.features(of: training[$0].features, prefix: training[$0].curve) })
+            let features = try Matrix(
+                rows: rest.map { model.layout.features(of: training[$0].features, prefix: training[$0].curve) })
             let fitted = try regressor.fit(features: features, targets: rest.map { training[$0].finalValue })
-            let error = fitted.predict(model.layout.features(of: training[left].features, prefix: training[left].curve))
+            let error =
+                fitted.predict(model.layout.features(of: training[left].features, prefix: training[left].curve))
                 - training[left].finalValue
             squared += error * error
         }

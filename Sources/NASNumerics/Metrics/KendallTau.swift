@@ -26,7 +26,8 @@ public enum KendallTau {
         guard xTies < total, yTies < total else { return nil }
         let concordantMinusDiscordant = total - xTies - yTies + jointTies - 2 * discordant
         let tau =
-            Double(concordantMinusDiscordant) / (Double(total - xTies).squareRoot() * Double(total - yTies).squareRoot())
+            Double(concordantMinusDiscordant)
+            / (Double(total - xTies).squareRoot() * Double(total - yTies).squareRoot())
         return min(1, max(-1, tau))
     }
 

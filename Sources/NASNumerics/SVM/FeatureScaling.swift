@@ -40,7 +40,8 @@ public struct FeatureScaler: Hashable, Sendable, Codable {
 
     /// Transforms every row of a matrix.
     public func transform(_ features: Matrix) -> Matrix {
-        precondition(features.columnCount == offsets.count, "expected \(offsets.count) features, got \(features.columnCount)")
+        precondition(
+            features.columnCount == offsets.count, "expected \(offsets.count) features, got \(features.columnCount)")
         var values = features.values
         let columns = features.columnCount
         for index in values.indices {

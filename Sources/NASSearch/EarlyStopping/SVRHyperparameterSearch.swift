@@ -87,7 +87,8 @@ struct SVRHyperparameterSearch {
             count = max(1, settings.searchCount / 2)
         }
         guard let (hyperparameters, score) = best else { throw .noTrainingData }
-        return Result(hyperparameters: hyperparameters, crossValidatedMSE: score, candidatesTried: tried, widenings: widenings)
+        return Result(
+            hyperparameters: hyperparameters, crossValidatedMSE: score, candidatesTried: tried, widenings: widenings)
     }
 
     /// The mean squared error of out-of-fold predictions.

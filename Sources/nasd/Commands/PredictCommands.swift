@@ -58,7 +58,10 @@ enum PredictCommands {
         } else {
             var table = TextTable(columns: ["", "R²", "MSE", "Kendall τ"])
             table.add([report.predictor, format(report.r2), format(report.mse), format(report.kendallTau)])
-            table.add([report.baseline, format(report.baselineR2), format(report.baselineMSE), format(report.baselineKendallTau)])
+            table.add([
+                report.baseline, format(report.baselineR2), format(report.baselineMSE),
+                format(report.baselineKendallTau),
+            ])
             writeStandardOutput("trained on \(report.trainCount) rows, tested on \(report.testCount)")
             writeStandardOutput(table.render())
             if arguments.has("models") { writeStandardOutput(modelTable(models)) }
@@ -105,7 +108,8 @@ enum PredictCommands {
         var checksum = 0.0
         for _ in 0..<repeats {
             var model: NuSVRModel?
-            fitSeconds.append(seconds(clock.measure { model = try? regressor.fit(features: features, targets: targets) }))
+            fitSeconds.append(
+                seconds(clock.measure { model = try? regressor.fit(features: features, targets: targets) }))
             guard let model else { throw TimingFailure() }
             let rows = features.rows
             let elapsed = clock.measure {
@@ -133,7 +137,8 @@ enum PredictCommands {
             throw UsageError(command: arguments.command, message: "give the observed fraction with --observe FRACTION")
         }
         guard let fraction = Double(text), fraction > 0, fraction <= 1 else {
-            throw UsageError(command: arguments.command, message: "--observe expects a number in (0, 1]; found '\(text)'")
+            throw UsageError(
+                command: arguments.command, message: "--observe expects a number in (0, 1]; found '\(text)'")
         }
         return fraction
     }
@@ -141,7 +146,8 @@ enum PredictCommands {
     private static func seedValue(_ arguments: ParsedArguments) throws(UsageError) -> UInt64 {
         let text = arguments.value("seed") ?? "0"
         guard let seed = UInt64(text) else {
-            throw UsageError(command: arguments.command, message: "--seed expects a non-negative integer; found '\(text)'")
+            throw UsageError(
+                command: arguments.command, message: "--seed expects a non-negative integer; found '\(text)'")
         }
         return seed
     }
@@ -172,7 +178,8 @@ enum PredictCommands {
     private static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return 0 }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     /// A smooth deterministic regression problem: points on a low-discrepancy grid in [0, 1]^D
@@ -187,9 +194,12 @@ enum PredictCommands {
                 row.append((Double(i + 1) * step).truncatingRemainder(dividingBy: 1))
             }
             values.append(contentsOf: row)
-            targets.append(row.enumerated().reduce(0) { $0 + sin(Double($1.offset + 1) * $1.element) } / Double(dimension))
+            targets.append(
+                row.enumerated().reduce(0) { $0 + sin(Double($1.offset + 1) * $1.element) } / Double(dimension))
         }
-        let matrix = (try? Matrix(rowCount: points, columnCount: dimension, values: values)) ?? Matrix(rowCount: 0, columnCount: 0)
+        let matrix =
+            (try? Matrix(rowCount: points, columnCount: dimension, values: values))
+            ?? Matrix(rowCount: 0, columnCount: 0)
         return (matrix, targets)
     }
 }

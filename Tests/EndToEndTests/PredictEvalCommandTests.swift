@@ -35,7 +35,9 @@ final class PredictEvalCommandTests: EndToEndTestCase {
         let outcome = try await NASDCommand.run(
             [
                 "predict", "eval", "--predictor", "srm", "--data", file.path, "--train", "24", "--observe", "0.5",
-                "--seed", "7", "--search-count", "3", "--json",
+                "--seed", "7", "--search-count", "3", "--split-out",
+                directory.appendingPathComponent("split.json").path,
+                "--json",
             ], timeout: 120)
         XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
         let report = try outcome.decodeOutput(Report.self)
@@ -48,6 +50,13 @@ final class PredictEvalCommandTests: EndToEndTestCase {
         XCTAssertGreaterThan(r2, baseline, "\(outcome)")
         XCTAssertNotNil(report.kendallTau)
         XCTAssertNotNil(report.baselineKendallTau)
+        let split = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("split.json")))
+                as? [String: Any])
+        let train = try XCTUnwrap(split["train"] as? [[String: Any]]).compactMap { $0["row"] as? Int }
+        let test = try XCTUnwrap(split["test"] as? [[String: Any]]).compactMap { $0["row"] as? Int }
+        XCTAssertEqual(train.count, 24)
+        XCTAssertEqual(Set(train + test), Set(1...40), "every row is used once")
     }
 
     func testPredictEval_namesTheBadLine_andRejectsBadArguments() async throws {

@@ -35,19 +35,31 @@ public enum PredictorEvaluation {
         ).report
     }
 
-    /// Evaluates SRM as `evaluateSRM` does and also returns the fitted models (their chosen
-    /// hyperparameters and σ(τ) are what `nasd predict eval --models` prints).
+    /// An SRM evaluation with what a reference implementation needs to repeat it: the fitted
+    /// models and the split.
+    public struct SRMOutcome: Sendable {
+        public var report: PredictorEvaluationReport
+        /// The fitted models (their chosen hyperparameters and σ(τ) are what
+        /// `nasd predict eval --models` prints).
+        public var models: SequentialRegressionModels
+        /// The training rows: 1-based positions among the records, with their features.
+        public var training: [(row: Int, features: ConfigurationFeatures)]
+        /// The test rows, likewise.
+        public var testing: [(row: Int, features: ConfigurationFeatures)]
+    }
+
+    /// Evaluates SRM as `evaluateSRM` does and also returns the models and the split.
     public static func evaluateSRMWithModels(
         records: [CurveRecord], trainCount: Int, observedFraction: Double, seed: UInt64,
         settings: SRMSettings = SRMSettings()
-    ) throws(PredictorEvaluationError) -> (report: PredictorEvaluationReport, models: SequentialRegressionModels) {
+    ) throws(PredictorEvaluationError) -> SRMOutcome {
         guard observedFraction > 0, observedFraction <= 1 else {
             throw .invalidArgument("the observed fraction must lie in (0, 1], not \(observedFraction)")
         }
-        var examples: [LearningCurveExample] = []
+        var examples: [(row: Int, example: LearningCurveExample)] = []
         for (index, record) in records.enumerated() {
             do {
-                if let example = try LearningCurveExample(record: record) { examples.append(example) }
+                if let example = try LearningCurveExample(record: record) { examples.append((index + 1, example)) }
             } catch {
                 throw .unusableRow(row: index + 1, id: record.id, reason: error.description)
             }
@@ -59,8 +71,10 @@ public enum PredictorEvaluation {
         }
         var generator = SeededGenerator.derived(from: seed, stream: "predict-eval.split")
         let shuffled = examples.shuffled(using: &generator)
-        let training = Array(shuffled.prefix(trainCount))
-        let testing = Array(shuffled.dropFirst(trainCount))
+        let trainingRows = Array(shuffled.prefix(trainCount))
+        let testingRows = Array(shuffled.dropFirst(trainCount))
+        let training = trainingRows.map(\.example)
+        let testing = testingRows.map(\.example)
 
         let models: SequentialRegressionModels
         do {
@@ -91,7 +105,9 @@ public enum PredictorEvaluation {
             predictor: "srm", r2: predicted.r2, mse: predicted.mse, kendallTau: predicted.tau,
             trainCount: training.count, testCount: testing.count, baseline: "last_seen", baselineR2: baseline.r2,
             baselineMSE: baseline.mse, baselineKendallTau: baseline.tau)
-        return (report, models)
+        return SRMOutcome(
+            report: report, models: models, training: trainingRows.map { ($0.row, $0.example.features) },
+            testing: testingRows.map { ($0.row, $0.example.features) })
     }
 
     private static func figures(_ predictions: [Double], _ targets: [Double]) throws(PredictorEvaluationError) -> (

@@ -17,6 +17,8 @@ enum PredictCommands {
             .value("seed", "S", "Seed of the split and the fit (default 0)."),
             .value("search-count", "K", "Random-search candidates per SRM model (default 40)."),
             .flag("models", "Also print each model's prefix length, chosen C, ν, γ, σ and widenings (text only)."),
+            .value(
+                "split-out", "FILE", "Write the split and each row's features as JSON (for bench/srm_reference.py)."),
             ArchCommands.jsonOption,
         ],
         discussion: """
@@ -42,16 +44,24 @@ enum PredictCommands {
         var settings = SRMSettings()
         settings.searchCount = try arguments.integer("search-count", default: settings.searchCount, range: 1...100_000)
         let records = try readCurves(path)
-        let report: PredictorEvaluationReport
-        let models: SequentialRegressionModels
+        let outcome: PredictorEvaluation.SRMOutcome
         do {
-            (report, models) = try PredictorEvaluation.evaluateSRMWithModels(
+            outcome = try PredictorEvaluation.evaluateSRMWithModels(
                 records: records, trainCount: trainCount, observedFraction: fraction, seed: seed, settings: settings)
         } catch let error as PredictorEvaluationError {
             if case .invalidArgument(let message) = error {
                 throw UsageError(command: arguments.command, message: message)
             }
             throw EvaluationFailure(path: path, error: error)
+        }
+        let report = outcome.report
+        if let splitPath = arguments.value("split-out") {
+            let split = EvaluationSplit(
+                observe: fraction, train: outcome.training.map(EvaluationSplit.Row.init),
+                test: outcome.testing.map(EvaluationSplit.Row.init))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try encoder.encode(split).write(to: URL(fileURLWithPath: splitPath))
         }
         if arguments.has("json") {
             try printJSON(report)
@@ -64,7 +74,7 @@ enum PredictCommands {
             ])
             writeStandardOutput("trained on \(report.trainCount) rows, tested on \(report.testCount)")
             writeStandardOutput(table.render())
-            if arguments.has("models") { writeStandardOutput(modelTable(models)) }
+            if arguments.has("models") { writeStandardOutput(modelTable(outcome.models)) }
         }
         return ExitStatus.success
     }
@@ -202,6 +212,31 @@ enum PredictCommands {
             ?? Matrix(rowCount: 0, columnCount: 0)
         return (matrix, targets)
     }
+}
+
+/// `nasd predict eval --split-out FILE`: which rows trained and which tested, with the features
+/// NASCore computed for each, so a reference implementation can repeat the evaluation exactly.
+private struct EvaluationSplit: Encodable {
+    struct Row: Encodable {
+        /// The 1-based position of the row among the file's non-blank lines.
+        var row: Int
+        var parameters: Int
+        var layers: Int
+        var budget: Int
+        var hyper: [String: Double]
+
+        init(_ entry: (row: Int, features: ConfigurationFeatures)) {
+            row = entry.row
+            parameters = entry.features.parameterCount
+            layers = entry.features.layerCount
+            budget = entry.features.epochBudget
+            hyper = entry.features.hyperparameters
+        }
+    }
+
+    var observe: Double
+    var train: [Row]
+    var test: [Row]
 }
 
 /// `nasd predict svr-timing --json`.

@@ -8,7 +8,6 @@ public enum SVMKernel: Hashable, Sendable, Codable {
     case rbf(gamma: Double)
 
     /// The kernel value of two points given as buffers of equal length.
-    @inlinable
     func value(_ x: UnsafeBufferPointer<Double>, _ z: UnsafeBufferPointer<Double>) -> Double {
         switch self {
         case .linear:

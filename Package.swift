@@ -36,7 +36,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "NASCoreTests", dependencies: ["NASTestSupport", "NASCore"]),
-        .testTarget(name: "NASNumericsTests", dependencies: ["NASTestSupport", "NASNumerics"]),
+        .testTarget(
+            name: "NASNumericsTests", dependencies: ["NASTestSupport", "NASNumerics"],
+            exclude: ["Fixtures"]  // reference data and its script, read from the source tree
+        ),
         .testTarget(name: "NASSearchTests", dependencies: ["NASTestSupport", "NASSearch", "NASCore", "NASNumerics"]),
         .testTarget(name: "NASConfigTests", dependencies: ["NASTestSupport", "NASConfig", "NASCore"]),
         .testTarget(name: "NASProtocolTests", dependencies: ["NASTestSupport", "NASProtocol", "NASCore"]),

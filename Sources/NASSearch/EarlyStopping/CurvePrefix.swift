@@ -56,8 +56,11 @@ public struct CurvePrefix: Hashable, Sendable, Codable {
 
 /// Why values and epochs do not form a curve prefix.
 public enum CurvePrefixError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// There are `values` values but `epochs` epochs.
     case countMismatch(values: Int, epochs: Int)
+    /// The epoch at `index` is below 1 or not after the one before it.
     case epochsNotIncreasing(index: Int)
+    /// The value at `index` is NaN or infinite.
     case nonFiniteValue(index: Int)
 
     public var description: String {

@@ -27,10 +27,14 @@ public struct SRMSettings: Hashable, Sendable, Codable {
 
     /// A range sampled log-uniformly (`isLogarithmic`) or uniformly.
     public struct Range: Hashable, Sendable, Codable {
+        /// The smallest value drawn.
         public var lower: Double
+        /// The largest value drawn.
         public var upper: Double
+        /// Whether values are drawn uniformly in `log` (C, γ) rather than uniformly (ν).
         public var isLogarithmic: Bool
 
+        /// Creates a range `[lower, upper]`.
         public init(lower: Double, upper: Double, isLogarithmic: Bool) {
             self.lower = lower
             self.upper = upper

@@ -4,11 +4,14 @@ import NASNumerics
 
 /// The hyperparameters of one ν-SVR: C, ν and (RBF) γ.
 public struct SVRHyperparameters: Hashable, Sendable, Codable {
+    /// The penalty C.
     public var c: Double
+    /// ν.
     public var nu: Double
     /// γ of the RBF kernel; `nil` for the linear kernel.
     public var gamma: Double?
 
+    /// Creates a hyperparameter set; `gamma: nil` selects the linear kernel.
     public init(c: Double, nu: Double, gamma: Double?) {
         self.c = c
         self.nu = nu

@@ -109,6 +109,7 @@ public struct FinalValuePrediction: Hashable, Sendable, Codable {
     /// The prefix length τ of the model used.
     public var prefixEpochs: Int
 
+    /// Creates a prediction.
     public init(mean: Double, sigma: Double, prefixEpochs: Int) {
         self.mean = mean
         self.sigma = sigma

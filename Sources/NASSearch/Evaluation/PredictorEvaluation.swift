@@ -38,6 +38,7 @@ public enum PredictorEvaluation {
     /// An SRM evaluation with what a reference implementation needs to repeat it: the fitted
     /// models and the split.
     public struct SRMOutcome: Sendable {
+        /// The figures.
         public var report: PredictorEvaluationReport
         /// The fitted models (their chosen hyperparameters and σ(τ) are what
         /// `nasd predict eval --models` prints).

@@ -7,18 +7,26 @@
 public struct PredictorEvaluationReport: Hashable, Sendable, Codable {
     /// The predictor's name, e.g. `srm`.
     public var predictor: String
+    /// R² of the predicted final values.
     public var r2: Double?
+    /// Mean squared error of the predicted final values.
     public var mse: Double?
     /// Kendall's τ-b between predicted and true final values.
     public var kendallTau: Double?
+    /// The number of rows trained on.
     public var trainCount: Int
+    /// The number of rows predicted.
     public var testCount: Int
     /// The baseline's name, e.g. `last_seen`.
     public var baseline: String
+    /// The baseline's R².
     public var baselineR2: Double?
+    /// The baseline's MSE.
     public var baselineMSE: Double?
+    /// The baseline's Kendall τ-b.
     public var baselineKendallTau: Double?
 
+    /// Creates a report.
     public init(
         predictor: String, r2: Double?, mse: Double?, kendallTau: Double?, trainCount: Int, testCount: Int,
         baseline: String, baselineR2: Double?, baselineMSE: Double?, baselineKendallTau: Double?

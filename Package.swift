@@ -20,7 +20,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "NASCore"),
         .target(name: "NASNumerics"),
-        .target(name: "NASTestSupport"),  // imports XCTest: linked into test targets only
+        .target(name: "NASTestSupport", dependencies: ["NASCore"]),  // imports XCTest: linked into test targets only
         .target(name: "NASSearch", dependencies: ["NASCore", "NASNumerics"]),
         .target(name: "NASConfig", dependencies: ["NASCore"]),
         .target(name: "NASProtocol", dependencies: ["NASCore"]),
@@ -33,7 +33,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "nasd",
-            dependencies: ["NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker", "NASDaemon"]
+            dependencies: [
+                "NASCore", "NASNumerics", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker",
+                "NASDaemon",
+            ]
         ),
         // Measurements that need an in-process daemon with fakes installed (`make bench`).
         .executableTarget(
@@ -41,8 +44,11 @@ let package = Package(
             dependencies: ["NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASDaemon"]
         ),
         .testTarget(name: "NASCoreTests", dependencies: ["NASTestSupport", "NASCore"]),
-        .testTarget(name: "NASNumericsTests", dependencies: ["NASTestSupport", "NASNumerics"], exclude: ["Fixtures"]),
-        .testTarget(name: "NASSearchTests", dependencies: ["NASTestSupport", "NASSearch", "NASCore"]),
+        .testTarget(
+            name: "NASNumericsTests", dependencies: ["NASTestSupport", "NASNumerics"],
+            exclude: ["Fixtures"]  // reference data and its script, read from the source tree
+        ),
+        .testTarget(name: "NASSearchTests", dependencies: ["NASTestSupport", "NASSearch", "NASCore", "NASNumerics"]),
         .testTarget(name: "NASConfigTests", dependencies: ["NASTestSupport", "NASConfig", "NASCore"]),
         .testTarget(name: "NASProtocolTests", dependencies: ["NASTestSupport", "NASProtocol", "NASCore"]),
         .testTarget(name: "NASSystemTests", dependencies: ["NASTestSupport", "NASSystem", "NASProtocol"]),

@@ -4,6 +4,6 @@ enum NASDCommands {
 
     static var all: [CommandSpec] {
         DaemonCommands.all + WorkerCommand.all + ControlCommands.all + ExportCommand.all + ArchCommands.all
-            + ConfigCommands.all + ConvertCommand.all + ReplayCommand.all + ImportCommand.all
+            + ConfigCommands.all + ConvertCommand.all + ReplayCommand.all + ImportCommand.all + PredictCommands.all
     }
 }

@@ -101,13 +101,6 @@ enum ReplayCommand {
     }
 }
 
-/// A curves file with a malformed line.
-struct InvalidCurvesFile: InvalidInputError, CustomStringConvertible {
-    var path: String
-    var error: CurvesFileError
-    var description: String { "\(path): \(error)" }
-}
-
 /// `nasd replay --json`: `{"results": {WORD: {...}}}`, keyed by the words of `--strategy`; a figure
 /// with no value (no test accuracy in the data) is `null`.
 private struct ReplayReport: Encodable {

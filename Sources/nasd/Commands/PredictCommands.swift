@@ -1,0 +1,269 @@
+import Foundation
+import NASCore
+import NASNumerics
+import NASSearch
+
+/// `nasd predict eval|svr-timing`: measuring learning-curve predictors on recorded curves.
+enum PredictCommands {
+    static var all: [CommandSpec] { [evaluate, svrTiming] }
+
+    static let evaluate = CommandSpec(
+        ["predict", "eval"], summary: "Measure a learning-curve predictor on a curves file (R², MSE, Kendall τ).",
+        options: [
+            .value("predictor", "NAME", "The predictor: srm (sequential regression models, Baker et al. 2018)."),
+            .value("data", "FILE", "The curves file (JSON Lines, docs/curves-format.md)."),
+            .value("train", "N", "Train on N random complete rows; test on the other complete rows."),
+            .value("observe", "FRACTION", "Observe max(1, round(FRACTION × T)) epochs of each test curve (0 < F ≤ 1)."),
+            .value("seed", "S", "Seed of the split and the fit (default 0)."),
+            .value("search-count", "K", "Random-search candidates per SRM model (default 40)."),
+            .flag("models", "Also print each model's prefix length, chosen C, ν, γ, σ and widenings (text only)."),
+            .value(
+                "split-out", "FILE", "Write the split and each row's features as JSON (for bench/srm_reference.py)."),
+            ArchCommands.jsonOption,
+        ],
+        discussion: """
+            Reports R², MSE and Kendall τ-b of the predicted final accuracy on the test rows, beside the \
+            last-seen-value baseline (the last observed accuracy taken as the final one). JSON keys: predictor, r2, \
+            mse, kendall_tau, n_train, n_test, baseline, baseline_r2, baseline_mse, baseline_kendall_tau (null where \
+            a figure is undefined). docs/early-stopping.md describes the model.
+            """
+    ) { arguments in
+        let predictor = arguments.value("predictor") ?? "srm"
+        guard predictor == "srm" else {
+            throw UsageError(command: arguments.command, message: "--predictor expects srm; found '\(predictor)'")
+        }
+        guard let path = arguments.value("data") else {
+            throw UsageError(command: arguments.command, message: "give the curves file with --data FILE")
+        }
+        guard arguments.value("train") != nil else {
+            throw UsageError(command: arguments.command, message: "give the number of training rows with --train N")
+        }
+        let trainCount = try arguments.integer("train", default: 0)
+        let fraction = try observedFraction(arguments)
+        let seed = try seedValue(arguments)
+        var settings = SRMSettings()
+        settings.searchCount = try arguments.integer("search-count", default: settings.searchCount, range: 1...100_000)
+        let records = try readCurves(path)
+        let outcome: PredictorEvaluation.SRMOutcome
+        do {
+            outcome = try PredictorEvaluation.evaluateSRMWithModels(
+                records: records, trainCount: trainCount, observedFraction: fraction, seed: seed, settings: settings)
+        } catch let error as PredictorEvaluationError {
+            if case .invalidArgument(let message) = error {
+                throw UsageError(command: arguments.command, message: message)
+            }
+            throw EvaluationFailure(path: path, error: error)
+        }
+        let report = outcome.report
+        if let splitPath = arguments.value("split-out") {
+            let split = EvaluationSplit(
+                observe: fraction, train: outcome.training.map(EvaluationSplit.Row.init),
+                test: outcome.testing.map(EvaluationSplit.Row.init))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try encoder.encode(split).write(to: URL(fileURLWithPath: splitPath))
+        }
+        if arguments.has("json") {
+            try printJSON(report)
+        } else {
+            var table = TextTable(columns: ["", "R²", "MSE", "Kendall τ"])
+            table.add([report.predictor, format(report.r2), format(report.mse), format(report.kendallTau)])
+            table.add([
+                report.baseline, format(report.baselineR2), format(report.baselineMSE),
+                format(report.baselineKendallTau),
+            ])
+            writeStandardOutput("trained on \(report.trainCount) rows, tested on \(report.testCount)")
+            writeStandardOutput(table.render())
+            if arguments.has("models") { writeStandardOutput(modelTable(outcome.models)) }
+        }
+        return ExitStatus.success
+    }
+
+    private static func modelTable(_ models: SequentialRegressionModels) -> String {
+        var table = TextTable(columns: ["τ", "curves", "C", "ν", "γ", "σ", "CV MSE", "widenings", "SVs"])
+        for model in models.models {
+            let chosen = model.hyperparameters
+            table.add([
+                "\(model.prefixEpochs)", "\(model.exampleCount)", String(format: "%.3g", chosen.c),
+                String(format: "%.3f", chosen.nu), chosen.gamma.map { String(format: "%.3g", $0) } ?? "—",
+                String(format: "%.4f", model.sigma), String(format: "%.2e", model.crossValidatedMSE),
+                "\(model.widenings)", "\(model.regressor.coefficients.count)",
+            ])
+        }
+        return table.render()
+    }
+
+    static let svrTiming = CommandSpec(
+        ["predict", "svr-timing"], summary: "Time ν-SVR fits and predictions on a fixed synthetic problem.",
+        options: [
+            .value("points", "N", "Training points (default 100, the paper's figure)."),
+            .value("features", "D", "Features per point (default 16)."),
+            .value("repeats", "R", "Fits to time; the median is reported (default 50)."),
+            ArchCommands.jsonOption,
+        ],
+        discussion: """
+            Fits an RBF ν-SVR (C = 1, ν = 0.5, γ = 1/D, standardized features) to a deterministic smooth \
+            problem R times and predicts every training point after each fit; prints the median fit time and the \
+            median time per prediction. Baker et al. 2018 report 0.006 s and 0.00006 s for 100 points.
+            """
+    ) { arguments in
+        let points = try arguments.integer("points", default: 100, range: 2...100_000)
+        let dimension = try arguments.integer("features", default: 16, range: 1...10_000)
+        let repeats = try arguments.integer("repeats", default: 50, range: 1...100_000)
+        let (features, targets) = syntheticProblem(points: points, dimension: dimension)
+        let regressor = NuSVR(c: 1, nu: 0.5, kernel: .rbf(gamma: 1 / Double(dimension)))
+        let clock = ContinuousClock()
+        var fitSeconds: [Double] = []
+        var predictSeconds: [Double] = []
+        var checksum = 0.0
+        for _ in 0..<repeats {
+            var model: NuSVRModel?
+            fitSeconds.append(
+                seconds(clock.measure { model = try? regressor.fit(features: features, targets: targets) }))
+            guard let model else { throw TimingFailure() }
+            let rows = features.rows
+            let elapsed = clock.measure {
+                for row in rows { checksum += model.predict(row) }
+            }
+            predictSeconds.append(seconds(elapsed) / Double(rows.count))
+        }
+        let timing = SVRTiming(
+            points: points, features: dimension, repeats: repeats, fitSeconds: median(fitSeconds),
+            predictSeconds: median(predictSeconds), checksum: checksum)
+        if arguments.has("json") {
+            try printJSON(timing)
+        } else {
+            writeStandardOutput(
+                "ν-SVR, \(points) points × \(dimension) features: fit \(String(format: "%.3f", timing.fitSeconds * 1e3)) ms, "
+                    + "predict \(String(format: "%.2f", timing.predictSeconds * 1e6)) µs (median of \(repeats))")
+        }
+        return ExitStatus.success
+    }
+
+    // MARK: - Helpers
+
+    private static func observedFraction(_ arguments: ParsedArguments) throws(UsageError) -> Double {
+        guard let text = arguments.value("observe") else {
+            throw UsageError(command: arguments.command, message: "give the observed fraction with --observe FRACTION")
+        }
+        guard let fraction = Double(text), fraction > 0, fraction <= 1 else {
+            throw UsageError(
+                command: arguments.command, message: "--observe expects a number in (0, 1]; found '\(text)'")
+        }
+        return fraction
+    }
+
+    private static func seedValue(_ arguments: ParsedArguments) throws(UsageError) -> UInt64 {
+        let text = arguments.value("seed") ?? "0"
+        guard let seed = UInt64(text) else {
+            throw UsageError(
+                command: arguments.command, message: "--seed expects a non-negative integer; found '\(text)'")
+        }
+        return seed
+    }
+
+    private static func readCurves(_ path: String) throws -> [CurveRecord] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw UnreadableInput(path: path, reason: error.localizedDescription)
+        }
+        do {
+            return try CurvesFile.parse(data)
+        } catch {
+            throw InvalidCurvesFile(path: path, error: error)
+        }
+    }
+
+    private static func format(_ value: Double?) -> String {
+        value.map { String(format: "%.4f", $0) } ?? "—"
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (whole, attoseconds) = duration.components
+        return Double(whole) + Double(attoseconds) * 1e-18
+    }
+
+    private static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    /// A smooth deterministic regression problem: points on a low-discrepancy grid in [0, 1]^D
+    /// (golden-ratio sequences), target a sum of sines of the coordinates.
+    private static func syntheticProblem(points: Int, dimension: Int) -> (Matrix, [Double]) {
+        var values: [Double] = []
+        var targets: [Double] = []
+        for i in 0..<points {
+            var row: [Double] = []
+            for k in 0..<dimension {
+                let step = (Double(k) + 1) * 0.618_033_988_749_894_9 + Double(k) * 0.414_213_562_373_095
+                row.append((Double(i + 1) * step).truncatingRemainder(dividingBy: 1))
+            }
+            values.append(contentsOf: row)
+            targets.append(
+                row.enumerated().reduce(0) { $0 + sin(Double($1.offset + 1) * $1.element) } / Double(dimension))
+        }
+        let matrix =
+            (try? Matrix(rowCount: points, columnCount: dimension, values: values))
+            ?? Matrix(rowCount: 0, columnCount: 0)
+        return (matrix, targets)
+    }
+}
+
+/// `nasd predict eval --split-out FILE`: which rows trained and which tested, with the features
+/// NASCore computed for each, so a reference implementation can repeat the evaluation exactly.
+private struct EvaluationSplit: Encodable {
+    struct Row: Encodable {
+        /// The 1-based position of the row among the file's non-blank lines.
+        var row: Int
+        var parameters: Int
+        var layers: Int
+        var budget: Int
+        var hyper: [String: Double]
+
+        init(_ entry: (row: Int, features: ConfigurationFeatures)) {
+            row = entry.row
+            parameters = entry.features.parameterCount
+            layers = entry.features.layerCount
+            budget = entry.features.epochBudget
+            hyper = entry.features.hyperparameters
+        }
+    }
+
+    var observe: Double
+    var train: [Row]
+    var test: [Row]
+}
+
+/// `nasd predict svr-timing --json`.
+private struct SVRTiming: Encodable {
+    var points: Int
+    var features: Int
+    var repeats: Int
+    var fitSeconds: Double
+    var predictSeconds: Double
+    /// The sum of every prediction, printed so the work cannot be optimized away.
+    var checksum: Double
+
+    enum CodingKeys: String, CodingKey {
+        case points, features, repeats, checksum
+        case fitSeconds = "fit_seconds"
+        case predictSeconds = "predict_seconds"
+    }
+}
+
+/// The synthetic timing problem could not be fitted (it always can; this reports a regression).
+private struct TimingFailure: Error, CustomStringConvertible {
+    var description: String { "the ν-SVR fit of the timing problem failed" }
+}
+
+/// A curves file whose rows cannot be evaluated (a network that cannot be analysed, too few rows).
+struct EvaluationFailure: InvalidInputError, CustomStringConvertible {
+    var path: String
+    var error: PredictorEvaluationError
+    var description: String { "\(path): \(error)" }
+}

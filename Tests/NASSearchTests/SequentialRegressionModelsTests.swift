@@ -1,0 +1,148 @@
+import Foundation
+import NASCore
+import NASNumerics
+import NASTestSupport
+import XCTest
+
+@testable import NASSearch
+
+final class SequentialRegressionModelsTests: XCTestCase {
+    /// Small settings so a debug build fits in well under a second per model set.
+    private let quick = SRMSettings(
+        searchCount: 4, cRange: SRMSettings.Range(lower: 0.01, upper: 100, isLogarithmic: true), minimumExamples: 6,
+        leaveOneOutLimit: 8, maximumIterations: 2_000)
+
+    private func examples(count: Int, budget: Int, seed: UInt64) throws -> [LearningCurveExample] {
+        try SurrogateCurves.records(count: count, budget: budget, seed: seed).compactMap {
+            try LearningCurveExample(record: $0)
+        }
+    }
+
+    func testFit_isDeterministicGivenTheSeed_andTheSeedMatters() throws {
+        let training = try examples(count: 24, budget: 5, seed: 3)
+        let first = try SequentialRegressionModels.fit(examples: training, settings: quick, seed: 11)
+        let second = try SequentialRegressionModels.fit(examples: training, settings: quick, seed: 11)
+        let other = try SequentialRegressionModels.fit(examples: training, settings: quick, seed: 12)
+        XCTAssertEqual(first, second)
+        XCTAssertNotEqual(first.models.map(\.hyperparameters), other.models.map(\.hyperparameters))
+        XCTAssertEqual(first.prefixLengths, [1, 2, 3, 4])
+    }
+
+    func testPredictions_beatTheLastSeenValue_onSurrogateCurves() throws {
+        let all = try examples(count: 70, budget: 8, seed: 5)
+        let training = Array(all.prefix(40))
+        let testing = Array(all.dropFirst(40))
+        let models = try SequentialRegressionModels.fit(examples: training, settings: quick, seed: 1)
+        var predicted: [Double] = []
+        var lastSeen: [Double] = []
+        for example in testing {
+            let prefix = example.curve.truncated(toEpoch: 2)
+            let prediction = try models.predict(features: example.features, prefix: prefix)
+            XCTAssertEqual(prediction.prefixEpochs, 2)
+            XCTAssertGreaterThan(prediction.sigma, 0)
+            predicted.append(prediction.mean)
+            lastSeen.append(prefix.values[prefix.values.count - 1])
+        }
+        let targets = testing.map(\.finalValue)
+        let r2 = try XCTUnwrap(RegressionMetrics.coefficientOfDetermination(predictions: predicted, targets: targets))
+        let baseline = try XCTUnwrap(
+            RegressionMetrics.coefficientOfDetermination(predictions: lastSeen, targets: targets))
+        XCTAssertGreaterThan(r2, baseline + 0.2, "SRM R² \(r2) vs last seen \(baseline)")
+        XCTAssertGreaterThan(r2, 0.6)
+    }
+
+    /// Curves recorded every other epoch get models at the epochs they recorded, and a prefix is
+    /// served by the longest model that it reaches.
+    func testCurvesWithGaps_areModelledByPrefixLengthInEpochs() throws {
+        let dense = try examples(count: 20, budget: 8, seed: 9)
+        let sparse = try dense.map { example in
+            let kept = example.curve.epochs.indices.filter { example.curve.epochs[$0] % 2 == 0 }
+            let curve = try CurvePrefix(
+                values: kept.map { example.curve.values[$0] }, epochs: kept.map { example.curve.epochs[$0] })
+            return LearningCurveExample(features: example.features, curve: curve)
+        }
+        let models = try SequentialRegressionModels.fit(examples: sparse, settings: quick, seed: 2)
+        XCTAssertEqual(models.prefixLengths, [2, 4, 6])
+        XCTAssertEqual(models.models.first { $0.prefixEpochs == 4 }?.layout.curveEpochs, [2, 4])
+        let probe = sparse[0]
+        let prediction = try models.predict(features: probe.features, prefix: probe.curve.truncated(toEpoch: 5))
+        XCTAssertEqual(prediction.prefixEpochs, 4)
+        XCTAssertThrowsError(try models.predict(features: probe.features, prefix: probe.curve.truncated(toEpoch: 1))) {
+            XCTAssertEqual($0 as? SRMError, .noModel(lastEpoch: 0, shortest: 2))
+        }
+    }
+
+    /// σ(τ) is the root mean squared leave-one-out error of the chosen hyperparameters.
+    func testSigma_isTheLeaveOneOutError() throws {
+        let training = try examples(count: 12, budget: 3, seed: 21)
+        var settings = quick
+        settings.leaveOneOutLimit = 100
+        let models = try SequentialRegressionModels.fit(examples: training, settings: settings, seed: 4)
+        let model = try XCTUnwrap(models.models.first { $0.prefixEpochs == 1 })
+        let chosen = model.hyperparameters
+        let regressor = NuSVR(
+            c: chosen.c, nu: chosen.nu, kernel: chosen.gamma.map { .rbf(gamma: $0) } ?? .linear,
+            featureScaling: .standardized, standardizesTargets: true, tolerance: settings.tolerance,
+            maximumIterations: settings.maximumIterations)
+        var squared = 0.0
+        for left in training.indices {
+            let rest = training.indices.filter { $0 != left }
+            let features = try Matrix(
+                rows: rest.map { model.layout.features(of: training[$0].features, prefix: training[$0].curve) })
+            let fitted = try regressor.fit(features: features, targets: rest.map { training[$0].finalValue })
+            let error =
+                fitted.predict(model.layout.features(of: training[left].features, prefix: training[left].curve))
+                - training[left].finalValue
+            squared += error * error
+        }
+        XCTAssertEqual(model.sigma, (squared / Double(training.count)).squareRoot(), accuracy: 1e-12)
+    }
+
+    /// A range too narrow for the data is widened when the chosen value sits at its bound: on a
+    /// noise-free smooth target the cross-validated error falls as C grows, so a C range ending at
+    /// 0.01 must be widened (twice, at the default `maximumWidenings`).
+    func testSearch_widensARangeWhoseBoundIsChosen() throws {
+        let inputs = (0..<30).map { Double($0) / 10 }
+        let features = try Matrix(rows: inputs.map { [$0] })
+        let targets = inputs.map { sin(2 * $0) }
+        var settings = quick
+        settings.cRange = SRMSettings.Range(lower: 1e-3, upper: 1e-2, isLogarithmic: true)
+        settings.gammaRange = SRMSettings.Range(lower: 1, upper: 1, isLogarithmic: true)
+        var generator = SeededGenerator(seed: 1)
+        let widened = try SVRHyperparameterSearch(settings: settings).run(
+            features: features, targets: targets, using: &generator)
+        XCTAssertEqual(widened.widenings, 2)
+        XCTAssertGreaterThan(widened.hyperparameters.c, 1e-2)
+        settings.maximumWidenings = 0
+        generator = SeededGenerator(seed: 1)
+        let fixed = try SVRHyperparameterSearch(settings: settings).run(
+            features: features, targets: targets, using: &generator)
+        XCTAssertEqual(fixed.widenings, 0)
+        XCTAssertEqual(fixed.hyperparameters.c, 1e-2, "the upper probe wins")
+        XCTAssertLessThan(widened.crossValidatedMSE, fixed.crossValidatedMSE)
+    }
+
+    func testModels_roundTripThroughJSON_andPredictTheSame() throws {
+        let training = try examples(count: 16, budget: 4, seed: 6)
+        let models = try SequentialRegressionModels.fit(examples: training, settings: quick, seed: 3)
+        let decoded = try JSONDecoder().decode(
+            SequentialRegressionModels.self, from: try JSONEncoder().encode(models))
+        XCTAssertEqual(decoded, models)
+        let probe = training[3]
+        XCTAssertEqual(
+            try decoded.predict(features: probe.features, prefix: probe.curve.truncated(toEpoch: 2)),
+            try models.predict(features: probe.features, prefix: probe.curve.truncated(toEpoch: 2)))
+    }
+
+    func testTooFewCurves_orBadSettings_throw() throws {
+        let training = try examples(count: 4, budget: 4, seed: 6)
+        XCTAssertThrowsError(try SequentialRegressionModels.fit(examples: training, settings: quick, seed: 0)) {
+            XCTAssertEqual($0 as? SRMError, .notEnoughExamples(count: 4, minimum: 6))
+        }
+        var settings = quick
+        settings.folds = 1
+        XCTAssertThrowsError(try SequentialRegressionModels.fit(examples: training, settings: settings, seed: 0)) {
+            guard case .invalidSettings = $0 as? SRMError else { return XCTFail("\($0)") }
+        }
+    }
+}

@@ -16,10 +16,11 @@ enum DaemonCommands {
             stateDirectoryOption,
             .value("listen", "HOST:PORT", "Where workers connect (default 127.0.0.1:7878)."),
             .value("lease-timeout", "SECONDS", "How long a job stays leased to a silent worker (default 30)."),
-        ],
+        ] + LogOptions.options,
         discussion: """
             Resumes every unfinished run in the state directory, then serves until 'nasd shutdown', SIGTERM or \
-            SIGINT. Workers attach with 'nasd worker --connect HOST:PORT --token-file <state-dir>/token'.
+            SIGINT. Workers attach with 'nasd worker --connect HOST:PORT --token-file <state-dir>/token'. The log \
+            goes to standard error and to <state-dir>/nasd.log as logfmt lines (time=… level=… msg="…").
             """
     ) { arguments in
         let layout = StateDirectoryLayout.resolve(
@@ -30,10 +31,13 @@ enum DaemonCommands {
         } catch {
             throw UsageError(command: arguments.command, message: "--listen: \(error)")
         }
+        try FileManager.default.createDirectory(at: layout.url, withIntermediateDirectories: true)
+        let log = DaemonLogger(destination: try LogOptions.destination(arguments, filePath: layout.logPath))
         let service = try DaemonService(
             configuration: .init(
                 stateDirectory: layout.url, listen: listen,
-                leaseTimeout: try seconds(arguments, "lease-timeout", default: 30), version: NASDCommands.version))
+                leaseTimeout: try seconds(arguments, "lease-timeout", default: 30), version: NASDCommands.version,
+                log: log))
         Signals.ignoreBrokenPipe()
         try await service.run()
         return ExitStatus.success
@@ -47,12 +51,13 @@ enum DaemonCommands {
             .value("workers", "N", "Local worker processes to start (default 2)."),
             .flag("restart", "Archive an existing run of this name and start afresh."),
             .value("lease-timeout", "SECONDS", "How long a job stays leased to a silent worker (default 10)."),
-        ],
+        ] + LogOptions.options,
         discussion: """
             Starts a daemon for the state directory with N local workers, submits FILE, shows one line of \
             progress, and stops when the run ends. Ctrl-C stops it at once (nothing acknowledged is lost); the \
             same command resumes the run. If FILE changed the search (space, strategy, seed, training), the run \
-            is refused with the differences unless --restart is given.
+            is refused with the differences unless --restart is given. The daemon's log goes to \
+            <state-dir>/nasd.log (and to standard error with --verbose); the workers' to local-workers.log.
             """
     ) { arguments in
         let file = arguments.positionals[0]
@@ -61,11 +66,13 @@ enum DaemonCommands {
         let workers = try arguments.integer("workers", default: 2, range: 1...256)
         let layout = StateDirectoryLayout.resolve(
             option: arguments.value("state-dir"), environment: ProcessInfo.processInfo.environment)
+        try FileManager.default.createDirectory(at: layout.url, withIntermediateDirectories: true)
+        let destination = try LogOptions.destination(arguments, filePath: layout.logPath, toStandardError: false)
         let service = try DaemonService(
             configuration: .init(
                 stateDirectory: layout.url, listen: SocketEndpoint(host: "127.0.0.1", port: 0),
                 leaseTimeout: try seconds(arguments, "lease-timeout", default: 10), version: NASDCommands.version,
-                requeueRunningOnShutdown: true, log: .silent))
+                requeueRunningOnShutdown: true, log: DaemonLogger(destination: destination)))
         Signals.ignoreBrokenPipe()
         let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
         return try await ForegroundRun(

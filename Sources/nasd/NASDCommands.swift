@@ -3,8 +3,7 @@ enum NASDCommands {
     static let version = "0.1.0"
 
     static var all: [CommandSpec] {
-        DaemonCommands.all + WorkerCommand.all + ControlCommands.all + ExportCommand.all + ReportCommand.all
-            + ArchCommands.all
-            + ConfigCommands.all
+        DaemonCommands.all + WorkerCommand.all + ControlCommands.all + TrialCommands.all + ExportCommand.all
+            + ReportCommand.all + MetricsCommand.all + ArchCommands.all + ConfigCommands.all
     }
 }

@@ -65,6 +65,8 @@ extension DaemonCore {
             case .shutdown:
                 beginShutdown(reason: "requested by a client", now: now)
                 return try acknowledge(nil, "shutting down")
+            case .metrics, .stopTrial, .retryTrial:
+                return try handleTrialControl(request, now: now)
             }
         } catch let error as ControlError {
             return .error(error)

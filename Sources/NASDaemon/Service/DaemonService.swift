@@ -19,12 +19,14 @@ public final class DaemonService: Sendable {
         public var requeueRunningOnShutdown: Bool
         public var maximumFrameSize: Int
         public var log: DaemonLogger
+        /// Where the dashboard (`/`, `/runs/<name>`, `/metrics`) listens; nil for none.
+        public var http: SocketEndpoint?
 
         public init(
             stateDirectory: URL, listen: SocketEndpoint = SocketEndpoint(host: "127.0.0.1", port: 7878),
             leaseTimeout: Double = 30, heartbeatInterval: Double = 5, version: String,
             requeueRunningOnShutdown: Bool = false, maximumFrameSize: Int = Framing.defaultMaximumFrameSize,
-            log: DaemonLogger = .standardError
+            log: DaemonLogger = .standardError, http: SocketEndpoint? = nil
         ) {
             self.stateDirectory = stateDirectory
             self.listen = listen
@@ -34,6 +36,7 @@ public final class DaemonService: Sendable {
             self.requeueRunningOnShutdown = requeueRunningOnShutdown
             self.maximumFrameSize = maximumFrameSize
             self.log = log
+            self.http = http
         }
     }
 
@@ -41,6 +44,8 @@ public final class DaemonService: Sendable {
     public let layout: StateDirectoryLayout
     /// The port workers connect to (the real one when `listen` asked for port 0).
     public let workerPort: UInt16
+    /// The dashboard's port (the real one when `http` asked for port 0), nil without a dashboard.
+    public var httpPort: UInt16? { httpServer?.port }
     /// The path of the token file workers need.
     public var tokenPath: String { layout.tokenPath }
 
@@ -48,6 +53,7 @@ public final class DaemonService: Sendable {
     private let token: String
     private let workerListener: SocketListener
     private let controlServer: ControlServer
+    private let httpServer: HTTPServer?
     private let loop: EventLoop
     private let connections = Outbound()
 
@@ -66,6 +72,40 @@ public final class DaemonService: Sendable {
         controlServer = try ControlServer(
             socketPath: layout.controlSocketPath, handler: LoopControlHandler(loop: loop),
             maximumFrameSize: configuration.maximumFrameSize, log: { configuration.log($0) })
+        if let endpoint = configuration.http {
+            let layout = StateDirectoryLayout(path: configuration.stateDirectory.path)
+            httpServer = try Self.makeDashboard(
+                on: endpoint, layout: layout, loop: loop, log: configuration.log.component("http"))
+        } else {
+            httpServer = nil
+        }
+    }
+
+    /// The dashboard's server: pages read the stores on the server's threads; the core's gauges come
+    /// through the control path (a `metrics` request posted to the loop, waited for on that thread).
+    private static func makeDashboard(
+        on endpoint: SocketEndpoint, layout: StateDirectoryLayout, loop: EventLoop, log: DaemonLogger
+    ) throws -> HTTPServer {
+        let site = DashboardSite(
+            layout: layout, access: try DashboardAccess(endpoint: endpoint, layout: layout),
+            gauges: { Self.coreGauges(from: loop) }, ackLatency: { loop.ackLatency.summary })
+        return try HTTPServer(endpoint: endpoint, log: log) { site.respond(to: $0) }
+    }
+
+    /// Asks the core for its gauges and waits (at most 2 s) on the calling thread, which must not be
+    /// the loop's or the cooperative pool's.
+    private static func coreGauges(from loop: EventLoop) -> CoreGauges? {
+        let answer = Mutex<CoreGauges?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        loop.post(
+            .control(
+                .metrics,
+                ControlReply { response in
+                    if case .ok(let payload) = response { answer.withLock { $0 = try? payload.decode(as: CoreGauges.self) } }
+                    done.signal()
+                }))
+        guard done.wait(timeout: .now() + 2) == .success else { return nil }
+        return answer.withLock { $0 }
     }
 
     deinit {
@@ -93,6 +133,10 @@ public final class DaemonService: Sendable {
             }
             group.addTask { try await self.acceptWorkers() }
             group.addTask { try await self.controlServer.run() }
+            if let httpServer {
+                log("dashboard at http://\(configuration.http?.host ?? "127.0.0.1"):\(httpServer.port)/")
+                group.addTask { try await httpServer.run() }
+            }
             group.addTask { [loop] in
                 for await signal in signals {
                     loop.post(.shutdownRequested(reason: signal == SIGINT ? "interrupted (SIGINT)" : "SIGTERM"))
@@ -216,13 +260,22 @@ public enum DaemonStartError: Error, CustomStringConvertible {
     }
 }
 
-/// Answers control requests by posting them to the event loop and waiting for the core's reply.
+/// Answers control requests by posting them to the event loop and waiting for the core's reply;
+/// `metrics` gets the loop's ack latency added to the core's gauges (`DaemonCounters`).
 struct LoopControlHandler: ControlHandler {
     let loop: EventLoop
 
     func handle(_ request: ControlRequest) async -> ControlResponse {
-        await withCheckedContinuation { continuation in
+        let response = await withCheckedContinuation { continuation in
             loop.post(.control(request, ControlReply { continuation.resume(returning: $0) }))
+        }
+        guard request == .metrics, case .ok(let payload) = response else { return response }
+        do {
+            let counters = DaemonCounters(
+                gauges: try payload.decode(as: CoreGauges.self), ackLatency: loop.ackLatency.summary)
+            return .ok(try JSONValue(encoding: counters))
+        } catch {
+            return .error(ControlError(code: .internalError, message: "cannot encode the metrics: \(error)"))
         }
     }
 }

@@ -49,3 +49,20 @@ extension RunStore {
         return Dictionary(rows, uniquingKeysWith: max)
     }
 }
+
+extension RunStore {
+    /// How long each job waited to be dispatched, in seconds: from the trial's creation (first
+    /// attempt) or the end of its previous attempt (a retry) to the job's dispatch; in dispatch order.
+    ///
+    /// - Throws: `DatabaseError`.
+    public func dispatchWaits() throws -> [Double] {
+        try database.cachedStatement(
+            """
+            SELECT j.dispatched_at - coalesce(
+                (SELECT max(p.ended_at) FROM jobs p WHERE p.trial_id = j.trial_id AND p.attempt < j.attempt),
+                t.created_at)
+            FROM jobs j JOIN trials t ON t.id = j.trial_id ORDER BY j.dispatched_at
+            """
+        ).rows([]) { max(0, $0.double(at: 0)) }
+    }
+}

@@ -16,6 +16,10 @@ enum DaemonCommands {
             stateDirectoryOption,
             .value("listen", "HOST:PORT", "Where workers connect (default 127.0.0.1:7878)."),
             .value("lease-timeout", "SECONDS", "How long a job stays leased to a silent worker (default 30)."),
+            .value(
+                "http", "HOST:PORT",
+                "Serve the live dashboard and /metrics there (off by default; a non-loopback address needs the key "
+                    + "in <state-dir>/dashboard.key)."),
         ] + LogOptions.options,
         discussion: """
             Resumes every unfinished run in the state directory, then serves until 'nasd shutdown', SIGTERM or \
@@ -31,13 +35,21 @@ enum DaemonCommands {
         } catch {
             throw UsageError(command: arguments.command, message: "--listen: \(error)")
         }
+        var http: SocketEndpoint?
+        if let text = arguments.value("http") {
+            do {
+                http = try SocketEndpoint(parsing: text)
+            } catch {
+                throw UsageError(command: arguments.command, message: "--http: \(error)")
+            }
+        }
         try FileManager.default.createDirectory(at: layout.url, withIntermediateDirectories: true)
         let log = DaemonLogger(destination: try LogOptions.destination(arguments, filePath: layout.logPath))
         let service = try DaemonService(
             configuration: .init(
                 stateDirectory: layout.url, listen: listen,
                 leaseTimeout: try seconds(arguments, "lease-timeout", default: 30), version: NASDCommands.version,
-                log: log))
+                log: log, http: http))
         Signals.ignoreBrokenPipe()
         try await service.run()
         return ExitStatus.success

@@ -66,14 +66,18 @@ struct AxisScale: Sendable {
         case .linear:
             let raw = (upper - lower) / Double(max(1, count))
             let magnitude = pow(10, floor(log10(raw)))
-            let steps: [Double] = isInteger ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10]
-            var step = steps.map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+            let multipliers: [Double] = isInteger ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10]
+            // The candidate step closest to the raw one (on a log scale).
+            var step = multipliers.map { $0 * magnitude }.min { abs(log($0 / raw)) < abs(log($1 / raw)) } ?? raw
             if isInteger { step = max(1, step.rounded()) }
-            var tick = ceil(lower / step) * step
+            let first = ceil(lower / step - 1e-9)
             var ticks: [Double] = []
-            while tick <= upper + step * 1e-9 {
-                ticks.append(abs(tick) < step * 1e-9 ? 0 : tick)
-                tick += step
+            var index = 0.0
+            while (first + index) * step <= upper + step * 1e-9 {
+                // Products, not sums, and 12 significant digits: 0.6, not 0.6000000000000001.
+                let value = (first + index) * step
+                ticks.append(Double(String(format: "%.12g", value)) ?? value)
+                index += 1
             }
             return ticks
         case .logarithmic:

@@ -105,11 +105,12 @@ struct RunReportSection: Sendable {
     private func accuracyOverTime() -> String {
         let shown = run.trials.filter { $0.wasTrained && $0.shownAccuracy != nil && $0.finishedAfter != nil }
         guard !shown.isEmpty else { return Self.empty("Accuracy of every trial over time", "No trial has ended yet.") }
-        let minutes = shown.map { ($0.finishedAfter ?? 0) / 60 }
+        let (unit, seconds) = Self.timeUnit(forLongest: shown.compactMap(\.finishedAfter).max() ?? 0)
+        let times = shown.map { ($0.finishedAfter ?? 0) / seconds }
         let phases = Self.orderedUnique(shown.map(\.phase))
         var plot = SVGPlot(
-            title: "Accuracy of every trial over time, by strategy phase", xLabel: "minutes since the run started",
-            yLabel: "validation accuracy", x: AxisScale(covering: minutes, including: [0]),
+            title: "Accuracy of every trial over time, by strategy phase", xLabel: "\(unit) since the run started",
+            yLabel: "validation accuracy", x: AxisScale(covering: times, including: [0]),
             y: AxisScale(covering: shown.compactMap(\.shownAccuracy)), yIsPercent: true)
         var legend: [(String, String)] = []
         for (index, phase) in phases.enumerated() {
@@ -121,7 +122,7 @@ struct RunReportSection: Sendable {
                 plot.series.append(
                     SVGPlot.Series(
                         name: phase, colour: colour, style: stopped ? .hollowPoints : .points,
-                        points: members.map { (x: ($0.finishedAfter ?? 0) / 60, y: $0.shownAccuracy ?? 0) },
+                        points: members.map { (x: ($0.finishedAfter ?? 0) / seconds, y: $0.shownAccuracy ?? 0) },
                         labels: members.map { "trial \($0.id) (\($0.state.rawValue)): \(Self.percent($0.shownAccuracy ?? 0))" }))
             }
         }
@@ -311,6 +312,13 @@ struct RunReportSection: Sendable {
     /// A figure with nothing to draw yet: its title and why.
     static func empty(_ title: String, _ note: String) -> String {
         "<figure class=\"empty\">\n<h3>\(MarkupEscaping.escape(title))</h3>\n<p class=\"muted\">\(MarkupEscaping.escape(note))</p>\n</figure>\n"
+    }
+
+    /// Seconds, minutes or hours, whichever keeps a run's duration between about 2 and 200.
+    static func timeUnit(forLongest duration: Double) -> (name: String, seconds: Double) {
+        if duration < 180 { return ("seconds", 1) }
+        if duration < 3 * 3600 { return ("minutes", 60) }
+        return ("hours", 3600)
     }
 
     static func percent(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }

@@ -93,7 +93,7 @@ struct AxisScale: Sendable {
         if percent { return String(format: "%g%%", (value * 1000).rounded() / 10) }
         let magnitude = abs(value)
         for (limit, suffix) in [(1e9, "G"), (1e6, "M"), (1e3, "k")] where magnitude >= limit {
-            return String(format: "%g", (value / limit * 10).rounded() / 10) + suffix
+            return String(format: "%.3g", value / limit) + suffix
         }
         return String(format: "%g", (value * 1000).rounded() / 1000)
     }

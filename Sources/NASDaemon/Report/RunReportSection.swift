@@ -78,7 +78,7 @@ struct RunReportSection: Sendable {
             title: "Best accuracy so far against epochs spent", xLabel: "epochs spent", yLabel: "best validation accuracy",
             x: AxisScale(covering: (spent + (saved > 0 ? unpruned : [])).map(\.x), including: [0]),
             y: AxisScale(covering: spent.map(\.y)), yIsPercent: true)
-        var legend = [("with pruning (as run)", ReportPalette.colour(0))]
+        var legend = [("best so far", ReportPalette.colour(0))]
         if saved > 0 {
             plot.series.append(
                 SVGPlot.Series(

@@ -59,7 +59,8 @@ final class DashboardTests: EndToEndTestCase {
 
         let metrics = try await HTTPFetch.get("/metrics", port: httpPort)
         XCTAssertEqual(metrics.status, 200)
-        XCTAssertTrue(metrics.body.contains("nasd_trials{run=\"dash\",state=\"completed\"} \(status.counts.completed)\n"))
+        XCTAssertTrue(
+            metrics.body.contains("nasd_trials{run=\"dash\",state=\"completed\"} \(status.counts.completed)\n"))
         XCTAssertTrue(metrics.body.contains("nasd_epochs_spent_total{run=\"dash\"} \(status.epochsSpent)\n"))
         XCTAssertTrue(metrics.body.contains("nasd_workers 1\n"), metrics.body)
         let printed = try await nasd(["metrics"], stateDirectory: state)
@@ -177,9 +178,12 @@ final class DashboardTests: EndToEndTestCase {
     static func assertEverySVGParses(_ html: String, minimum: Int, line: UInt = #line) throws {
         var count = 0
         var rest = html[...]
-        while let start = rest.range(of: "<svg"), let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex) {
+        while let start = rest.range(of: "<svg"),
+            let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex)
+        {
             let parser = XMLParser(data: Data(rest[start.lowerBound..<end.upperBound].utf8))
-            XCTAssertTrue(parser.parse(), "an SVG does not parse: \(String(describing: parser.parserError))", line: line)
+            XCTAssertTrue(
+                parser.parse(), "an SVG does not parse: \(String(describing: parser.parserError))", line: line)
             count += 1
             rest = rest[end.upperBound...]
         }

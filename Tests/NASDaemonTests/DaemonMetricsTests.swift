@@ -33,13 +33,15 @@ final class DaemonMetricsTests: XCTestCase {
         XCTAssertEqual(samples["nasd_queue_depth{run=\"beta\"}"], 1)
         XCTAssertEqual(samples["nasd_workers"], 2)
         XCTAssertEqual(samples["nasd_worker_slots{state=\"busy\"}"], 3)
-        let alpha = try RunViews.status(of: try RunStore(runDirectory: layout.runDirectory(named: "alpha"), mode: .mustExist))
+        let alpha = try RunViews.status(
+            of: try RunStore(runDirectory: layout.runDirectory(named: "alpha"), mode: .mustExist))
         XCTAssertEqual(samples["nasd_epochs_spent_total{run=\"alpha\"}"], Double(alpha.epochsSpent))
         XCTAssertEqual(samples["nasd_epochs_saved_total{run=\"alpha\",reason=\"early_stopping\"}"], 5)
         XCTAssertEqual(samples["nasd_epochs_saved_total{run=\"alpha\",reason=\"veto\"}"], 4)
         XCTAssertEqual(samples["nasd_epochs_saved_total{run=\"alpha\",reason=\"reuse\"}"], 4)
         XCTAssertEqual(
-            samples["nasd_dispatch_latency_seconds_count{run=\"alpha\"}"], 6, "trials 1, 2, 3, 5, 7 and 8 were dispatched")
+            samples["nasd_dispatch_latency_seconds_count{run=\"alpha\"}"], 6,
+            "trials 1, 2, 3, 5, 7 and 8 were dispatched")
         XCTAssertEqual(samples["nasd_ack_latency_seconds_count"], 5, "the count covers every observation")
         XCTAssertEqual(try XCTUnwrap(samples["nasd_ack_latency_seconds_sum"]), 0.02, accuracy: 1e-12)
         XCTAssertEqual(samples["nasd_ack_latency_seconds{quantile=\"0.99\"}"], 0.010, "quantiles use the last 4")
@@ -49,7 +51,8 @@ final class DaemonMetricsTests: XCTestCase {
     func testWithoutADaemon_upIsZero_andTheLiveGaugesAreLeftOut() throws {
         let layout = StateDirectoryLayout(path: directory.path)
         try ControlFixtures.populateRun(in: layout.runDirectory(named: "beta"), name: "beta")
-        let samples = try Self.parse(try DaemonMetrics.collect(from: layout, gauges: nil, ackLatency: nil).prometheusText)
+        let samples = try Self.parse(
+            try DaemonMetrics.collect(from: layout, gauges: nil, ackLatency: nil).prometheusText)
         XCTAssertEqual(samples["nasd_up"], 0)
         XCTAssertNil(samples["nasd_workers"])
         XCTAssertNil(samples["nasd_ack_latency_seconds_count"])

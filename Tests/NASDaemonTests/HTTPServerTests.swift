@@ -62,7 +62,7 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertTrue(refused.hasPrefix("HTTP/1.1 503 "), refused)
         let timedOut = try await Self.read(silent[0])
         XCTAssertTrue(timedOut.hasPrefix("HTTP/1.1 408 "), timedOut)
-        silent.forEach { $0.close() }
+        for connection in silent { connection.close() }
         try await Task.sleep(for: .milliseconds(600))
         let again = try await Self.exchange(endpoint, "GET /again HTTP/1.1\r\n\r\n")
         XCTAssertTrue(again.hasPrefix("HTTP/1.1 200 "), "slots free again once the slow clients are gone: \(again)")
@@ -73,7 +73,8 @@ final class HTTPServerTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let layout = StateDirectoryLayout(path: directory.path)
         let request = try HTTPRequest(head: Array("GET / HTTP/1.1".utf8))
-        XCTAssertTrue(try DashboardAccess(endpoint: SocketEndpoint(host: "127.0.0.1", port: 1), layout: layout).admits(request))
+        XCTAssertTrue(
+            try DashboardAccess(endpoint: SocketEndpoint(host: "127.0.0.1", port: 1), layout: layout).admits(request))
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.path + "/dashboard.key"))
 
         let access = try DashboardAccess(endpoint: SocketEndpoint(host: "0.0.0.0", port: 1), layout: layout)
@@ -82,14 +83,17 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
         let key = try XCTUnwrap(access.key)
         XCTAssertEqual(key.count, 48)
-        XCTAssertEqual(try DashboardAccess(endpoint: SocketEndpoint(host: "10.0.0.1", port: 1), layout: layout).key, key)
+        XCTAssertEqual(
+            try DashboardAccess(endpoint: SocketEndpoint(host: "10.0.0.1", port: 1), layout: layout).key, key)
         XCTAssertFalse(access.admits(request))
         XCTAssertTrue(access.admits(try HTTPRequest(head: Array("GET /?key=\(key) HTTP/1.1".utf8))))
-        XCTAssertTrue(access.admits(try HTTPRequest(head: Array("GET / HTTP/1.1\r\nAuthorization: Bearer \(key)".utf8))))
+        XCTAssertTrue(
+            access.admits(try HTTPRequest(head: Array("GET / HTTP/1.1\r\nAuthorization: Bearer \(key)".utf8))))
         XCTAssertFalse(access.admits(try HTTPRequest(head: Array("GET /?key=\(key.dropLast()) HTTP/1.1".utf8))))
         let site = DashboardSite(layout: layout, access: access, gauges: { nil }, ackLatency: { nil })
         XCTAssertEqual(site.respond(to: request).status, 401)
-        XCTAssertEqual(site.respond(to: try HTTPRequest(head: Array("GET /metrics?key=\(key) HTTP/1.1".utf8))).status, 200)
+        XCTAssertEqual(
+            site.respond(to: try HTTPRequest(head: Array("GET /metrics?key=\(key) HTTP/1.1".utf8))).status, 200)
         XCTAssertEqual(
             site.respond(to: try HTTPRequest(head: Array("GET /runs/..%2Fetc?key=\(key) HTTP/1.1".utf8))).status, 404)
     }

@@ -10,11 +10,17 @@ final class PredictionAgreementTests: XCTestCase {
     private struct Case: Decodable {
         var predicted: [Double]
         var actual: [Double]
-        var kendall_tau: Double
-        var r_squared: Double
+        var kendallTau: Double
+        var rSquared: Double
+
+        enum CodingKeys: String, CodingKey {
+            case predicted, actual
+            case kendallTau = "kendall_tau"
+            case rSquared = "r_squared"
+        }
     }
 
-    private static let fixtures = TestEnvironment.packageRoot.appendingPathComponent("Tests/NASDaemonTests/Fixtures")
+    private static let fixtures = TestEnvironment.packageRoot.appendingPathComponent("Tests/Fixtures")
 
     func testAgreement_matchesTheCommittedSciPyAndScikitLearnValues() throws {
         let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("prediction_agreement.json"))
@@ -39,7 +45,8 @@ final class PredictionAgreementTests: XCTestCase {
 
     func testDegenerateInputs_haveNoValue() {
         XCTAssertNil(PredictionAgreement(predicted: [0.5], actual: [0.6]).kendallTau)
-        XCTAssertNil(PredictionAgreement(predicted: [0.5, 0.5], actual: [0.6, 0.7]).kendallTau, "constant predictions")
+        XCTAssertNil(
+            PredictionAgreement(predicted: [0.5, 0.5], actual: [0.6, 0.7]).kendallTau, "constant predictions")
         XCTAssertNil(PredictionAgreement(predicted: [0.5, 0.6], actual: [0.7, 0.7]).rSquared, "constant actuals")
         XCTAssertEqual(PredictionAgreement(predicted: [0.1, 0.2], actual: [0.1, 0.2]).rSquared, 1)
     }
@@ -49,8 +56,8 @@ final class PredictionAgreementTests: XCTestCase {
         for (index, item) in cases.enumerated() {
             let agreement = PredictionAgreement(predicted: item.predicted, actual: item.actual)
             XCTAssertEqual(agreement.count, item.actual.count)
-            XCTAssertEqual(try XCTUnwrap(agreement.kendallTau), item.kendall_tau, accuracy: 1e-12, "case \(index)")
-            XCTAssertEqual(try XCTUnwrap(agreement.rSquared), item.r_squared, accuracy: 1e-12, "case \(index)")
+            XCTAssertEqual(try XCTUnwrap(agreement.kendallTau), item.kendallTau, accuracy: 1e-12, "case \(index)")
+            XCTAssertEqual(try XCTUnwrap(agreement.rSquared), item.rSquared, accuracy: 1e-12, "case \(index)")
         }
     }
 }

@@ -53,7 +53,8 @@ enum ReportFixtures {
     static func populate(in directory: URL, name: String = "report") throws -> RunStore {
         let store = try RunStore(runDirectory: directory, clock: steppingClock())
         try store.createRun(
-            NewRun(name: name, configurationText: try ControlFixtures.demoConfigurationText(name: name),
+            NewRun(
+                name: name, configurationText: try ControlFixtures.demoConfigurationText(name: name),
                 searchIdentity: "test"))
         let lease = Date(timeIntervalSince1970: 1_800_000_000)
         func train(_ index: Int, _ accuracies: [Double]) throws -> (TrialRecord, JobRecord) {

@@ -1,13 +1,14 @@
 import Foundation
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
 import NASCore
 import NASStore
 import NASTestSupport
 import XCTest
 
 @testable import NASDaemon
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 final class RunReportTests: XCTestCase {
     private var directory: URL!
@@ -29,7 +30,8 @@ final class RunReportTests: XCTestCase {
         XCTAssertEqual(data.epochsSavedByVetoes, 4)
         XCTAssertEqual(data.epochsSavedByReuse, 4)
         XCTAssertEqual(data.ranked.map(\.id), [5, 2, 1])
-        XCTAssertEqual(data.trials.map(\.phase).prefix(4), ["epsilon=1.0", "epsilon=1.0", "epsilon=1.0", "epsilon=0.5"])
+        XCTAssertEqual(
+            data.trials.map(\.phase).prefix(4), ["epsilon=1.0", "epsilon=1.0", "epsilon=1.0", "epsilon=0.5"])
         // Improvements at trials 1 (4 epochs), 2 (8) and 5 (after 3's 2 and 5's 4: 14), then the last epoch (15).
         XCTAssertEqual(data.progress.map(\.epochsSpent), [4, 8, 14, 15])
         XCTAssertEqual(data.progress.map(\.bestAccuracy), [0.6, 0.8, 0.85, 0.85])
@@ -55,7 +57,9 @@ final class RunReportTests: XCTestCase {
         let html = ReportDocument(runs: [try RunReportData.load(from: store)], generatedAt: Date()).html()
         XCTAssertFalse(html.contains("<script"), "no scripts")
         XCTAssertFalse(html.contains("url("), "no external resources from CSS")
-        let links = html.components(separatedBy: "http").dropFirst().filter { !$0.hasPrefix("://www.w3.org/2000/svg\"") }
+        let links = html.components(separatedBy: "http").dropFirst().filter {
+            !$0.hasPrefix("://www.w3.org/2000/svg\"")
+        }
         XCTAssertEqual(links.count, 0, "only the SVG namespace may name a URL")
         let svgs = try ReportMarkup.svgElements(in: html)
         XCTAssertEqual(svgs.count, 6, "best so far, over time, params, FLOPs, predictions, curves")
@@ -110,7 +114,10 @@ final class RunReportTests: XCTestCase {
         var generator = SeededGenerator(seed: 7)
         for _ in 0..<50 {
             let points = (0..<30).map { _ in
-                (cost: Double(Int.random(in: 1...20, using: &generator)), accuracy: Double.random(in: 0...1, using: &generator))
+                (
+                    cost: Double(Int.random(in: 1...20, using: &generator)),
+                    accuracy: Double.random(in: 0...1, using: &generator)
+                )
             }
             let front = ParetoFront.of(points)
             func dominated(_ p: (cost: Double, accuracy: Double)) -> Bool {
@@ -164,7 +171,8 @@ enum ReportMarkup {
     static func assertParses(_ svg: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let parser = XMLParser(data: Data(svg.utf8))
         let parsed = parser.parse()
-        XCTAssertTrue(parsed, "SVG does not parse: \(parser.parserError.map { "\($0)" } ?? "?")", file: file, line: line)
+        XCTAssertTrue(
+            parsed, "SVG does not parse: \(parser.parserError.map { "\($0)" } ?? "?")", file: file, line: line)
     }
 
     /// The `data-metric` cards: key → shown value.

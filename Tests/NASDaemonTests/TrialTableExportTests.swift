@@ -25,9 +25,12 @@ final class TrialTableExportTests: XCTestCase {
         XCTAssertEqual(rows.count, 1 + 8, "a header and every trial")
         XCTAssertTrue(rows.allSatisfy { $0.count == TrialTableExport.columns.count }, "every row has every column")
         let table = rows.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(TrialTableExport.columns, $0)) }
-        XCTAssertEqual(table.map { $0["state"] ?? "" }, [
-            "completed", "completed", "stopped_early", "vetoed", "completed", "completed", "stopped_early", "failed",
-        ])
+        XCTAssertEqual(
+            table.map { $0["state"] ?? "" },
+            [
+                "completed", "completed", "stopped_early", "vetoed", "completed", "completed", "stopped_early",
+                "failed",
+            ])
         XCTAssertEqual(table[0]["prior_predicted_accuracy"], "0.55")
         XCTAssertEqual(table[0]["early_stopping_predicted_accuracy"], "")
         XCTAssertEqual(table[2]["early_stopping_predicted_accuracy"], "0.5")

@@ -35,7 +35,8 @@ final class LogLineTests: XCTestCase {
         again.write(LogLine(time: time, level: .warning, component: "t", message: "dropped"))
         again.write(LogLine(time: time, level: .error, component: "t", message: "appended"))
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(lines.map { $0.split(separator: " ")[1] }, ["level=info", "level=warning", "level=error", "level=error"])
+        XCTAssertEqual(
+            lines.map { $0.split(separator: " ")[1] }, ["level=info", "level=warning", "level=error", "level=error"])
         XCTAssertTrue(lines.last?.hasSuffix("msg=\"appended\"") ?? false)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)

@@ -37,7 +37,8 @@ extension DaemonCore {
         }
         guard trial.state.isInFlight else {
             throw ControlError(
-                code: .conflict, message: "trial \(id.rawValue) is \(trial.state.rawValue); only queued or running "
+                code: .conflict,
+                message: "trial \(id.rawValue) is \(trial.state.rawValue); only queued or running "
                     + "trials can be stopped")
         }
         let reason = "stopped by the user"
@@ -51,7 +52,8 @@ extension DaemonCore {
         run.queue.removeAll { $0 == id }
         run.countedTrials = max(0, run.countedTrials - 1)
         log("run '\(run.name)': trial \(id.rawValue) \(reason)")
-        return .ok(try JSONValue(encoding: ControlAcknowledgement(run: run.name, message: "trial \(id.rawValue) stopped")))
+        return .ok(
+            try JSONValue(encoding: ControlAcknowledgement(run: run.name, message: "trial \(id.rawValue) stopped")))
     }
 
     /// Queues a failed or cancelled trial's network again as a new trial (same hyperparameters and
@@ -63,7 +65,8 @@ extension DaemonCore {
         }
         guard trial.state == .failed || trial.state == .cancelled else {
             throw ControlError(
-                code: .conflict, message: "trial \(id.rawValue) is \(trial.state.rawValue); only failed or cancelled "
+                code: .conflict,
+                message: "trial \(id.rawValue) is \(trial.state.rawValue); only failed or cancelled "
                     + "trials can be retried")
         }
         if let inFlight = try run.store.findInFlightTrial(identityKey: trial.identityKey) {
@@ -91,7 +94,8 @@ extension DaemonCore {
 
     private func trialID(_ text: String) throws -> TrialID {
         guard let id = RunViews.trialID(named: text) else {
-            throw ControlError(code: .invalidRequest, message: "'\(text)' is not a trial id (expected a number such as 7)")
+            throw ControlError(
+                code: .invalidRequest, message: "'\(text)' is not a trial id (expected a number such as 7)")
         }
         return id
     }

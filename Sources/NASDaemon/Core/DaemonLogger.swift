@@ -38,7 +38,9 @@ public struct DaemonLogger: Sendable {
     }
 
     /// Logs one line at `level`, with extra `key=value` fields.
-    public func log(_ level: LogLevel, _ message: @autoclosure () -> String, _ fields: [(key: String, value: String)] = []) {
+    public func log(
+        _ level: LogLevel, _ message: @autoclosure () -> String, _ fields: [(key: String, value: String)] = []
+    ) {
         guard accepts(level) else { return }
         sink(LogLine(time: Date(), level: level, component: component, message: message(), fields: fields))
     }

@@ -75,13 +75,16 @@ public struct DashboardSite: Sendable {
 
     private func index(for request: HTTPRequest) throws -> String {
         var views: [RunStatusView] = []
+        var reports: [RunReportData] = []
         for name in try layout.runNames() {
             guard let store = try? RunStore(runDirectory: layout.runDirectory(named: name), mode: .mustExist),
-                let view = try? RunViews.status(of: store)
+                let view = try? RunViews.status(of: store), let report = try? RunReportData.load(from: store)
             else { continue }
             views.append(view)
+            reports.append(report)
         }
-        return DashboardIndex(runs: views, linkSuffix: access.linkSuffix(for: request), refreshSeconds: refreshSeconds)
-            .html(generatedAt: Date())
+        return DashboardIndex(
+            runs: views, reports: reports, linkSuffix: access.linkSuffix(for: request), refreshSeconds: refreshSeconds
+        ).html(generatedAt: Date())
     }
 }

@@ -37,7 +37,8 @@ public struct HTTPResponse: Sendable {
 
     /// The bytes on the wire; HEAD gets the headers only.
     public func serialized(includingBody: Bool = true) -> [UInt8] {
-        var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\nContent-Type: \(contentType)\r\n"
+        var head =
+            "HTTP/1.1 \(status) \(Self.reason(status))\r\nContent-Type: \(contentType)\r\n"
             + "Content-Length: \(body.count)\r\nConnection: close\r\nCache-Control: no-store\r\n"
             + "X-Content-Type-Options: nosniff\r\nContent-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
             + "img-src data:\r\n"

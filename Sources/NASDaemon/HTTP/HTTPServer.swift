@@ -33,6 +33,8 @@ public final class HTTPServer: Sendable {
     private let log: DaemonLogger
     private let open = Mutex<[Int: SocketConnection]>([:])
     private let nextID = Atomic<Int>(0)
+    /// Answers connections over the cap with 503, one at a time (so refusing costs one thread).
+    private let refusals = DispatchQueue(label: "nasd-http-refusals")
 
     /// Binds the listener, so that a taken port fails at start.
     ///
@@ -67,9 +69,13 @@ public final class HTTPServer: Sendable {
             }
             guard admitted else {
                 log.warning("refusing \(connection.peer): \(limits.maximumConnections) connections already open")
-                try? connection.setSendTimeout(.seconds(1))
-                try? connection.write(HTTPResponse.text(503, "too many connections; try again").serialized())
-                connection.close()
+                refusals.async { [self] in
+                    try? connection.setSendTimeout(.seconds(1))
+                    try? connection.write(HTTPResponse.text(503, "too many connections; try again").serialized())
+                    connection.shutdown(.write)
+                    discardUnreadInput(connection)
+                    connection.close()
+                }
                 continue
             }
             let thread = Thread { [self] in
@@ -92,6 +98,7 @@ public final class HTTPServer: Sendable {
             let request = try HTTPRequest(head: try readHead(connection))
             isHead = request.method == "HEAD"
             response = handler(request)
+            log.debug("\(request.method) \(request.path) from \(connection.peer): \(response.status)")
         } catch let error as HTTPRequestError {
             response = .text(error.status, error.description)
         } catch let error as SystemError where error.code == EAGAIN || error.code == EWOULDBLOCK {
@@ -106,6 +113,18 @@ public final class HTTPServer: Sendable {
             log.debug("http response to \(connection.peer) not sent: \(error)")
         }
         connection.shutdown(.write)
+        discardUnreadInput(connection)
+    }
+
+    /// Reads what the client still sends (the rest of a refused, oversized request) until it closes,
+    /// for at most a second and 64 KiB: closing with unread input would reset the connection and
+    /// could destroy the response before the client reads it.
+    private func discardUnreadInput(_ connection: SocketConnection) {
+        try? connection.setReceiveTimeout(.milliseconds(500))
+        var discarded = 0
+        while discarded < 64 << 10, let chunk = try? connection.read(upToCount: 4096), !chunk.isEmpty {
+            discarded += chunk.count
+        }
     }
 
     /// The bytes before the first blank line.

@@ -68,7 +68,8 @@ public struct DaemonMetrics: Sendable {
         out.family("nasd_trials", type: "gauge", help: "Trials by run and state.")
         for run in runs {
             for state in TrialState.allCases {
-                out.sample("nasd_trials", [("run", run.name), ("state", state.rawValue)], Double(run.trials[state] ?? 0))
+                out.sample(
+                    "nasd_trials", [("run", run.name), ("state", state.rawValue)], Double(run.trials[state] ?? 0))
             }
         }
         out.family("nasd_queue_depth", type: "gauge", help: "Trials waiting for a worker slot, by run.")
@@ -88,10 +89,13 @@ public struct DaemonMetrics: Sendable {
             "nasd_epochs_saved_total", type: "counter",
             help: "Epochs not trained thanks to early stopping, vetoes or reused results, by run.")
         for run in runs {
-            out.sample("nasd_epochs_saved_total", [("run", run.name), ("reason", "early_stopping")],
+            out.sample(
+                "nasd_epochs_saved_total", [("run", run.name), ("reason", "early_stopping")],
                 Double(run.epochsSavedByStopping))
-            out.sample("nasd_epochs_saved_total", [("run", run.name), ("reason", "veto")], Double(run.epochsSavedByVetoes))
-            out.sample("nasd_epochs_saved_total", [("run", run.name), ("reason", "reuse")], Double(run.epochsSavedByReuse))
+            out.sample(
+                "nasd_epochs_saved_total", [("run", run.name), ("reason", "veto")], Double(run.epochsSavedByVetoes))
+            out.sample(
+                "nasd_epochs_saved_total", [("run", run.name), ("reason", "reuse")], Double(run.epochsSavedByReuse))
         }
         out.family(
             "nasd_dispatch_latency_seconds", type: "summary",

@@ -15,7 +15,8 @@ struct PrometheusText {
 
     /// One sample.
     mutating func sample(_ name: String, _ labels: [(String, String)] = [], _ value: Double) {
-        let rendered = labels.isEmpty ? "" : "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
+        let rendered =
+            labels.isEmpty ? "" : "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
         text += "\(name)\(rendered) \(Self.format(value))\n"
     }
 

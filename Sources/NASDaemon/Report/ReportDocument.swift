@@ -38,12 +38,15 @@ public struct ReportDocument: Sendable {
 
     /// The whole page.
     public func html() -> String {
-        var page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        var page =
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         if let refreshSeconds { page += "<meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\">\n" }
-        page += "<title>\(MarkupEscaping.escape(title))</title>\n<style>\n\(ReportStyle.css)\n</style>\n</head>\n<body>\n"
+        page +=
+            "<title>\(MarkupEscaping.escape(title))</title>\n<style>\n\(ReportStyle.css)\n</style>\n</head>\n<body>\n"
         if !navigation.isEmpty {
-            page += "<nav>"
+            page +=
+                "<nav>"
                 + navigation.map {
                     "<a href=\"\(MarkupEscaping.escape($0.href))\">\(MarkupEscaping.escape($0.title))</a>"
                 }.joined() + "</nav>\n"
@@ -52,7 +55,11 @@ public struct ReportDocument: Sendable {
         if let refreshSeconds {
             page += "<p class=\"muted live\">Live: this page reloads every \(refreshSeconds) s.</p>\n"
         }
-        if runs.count > 1 { page += comparison() }
+        if runs.count > 1 {
+            page +=
+                "<section class=\"comparison\">\n<h2>Comparison</h2>\n<div class=\"figures\">\n"
+                + Self.comparisonFigure(runs) + "</div>\n</section>\n"
+        }
         for run in runs { page += RunReportSection(run: run).html() }
         if runs.isEmpty { page += "<p>No runs yet.</p>\n" }
         let stamp = generatedAt.formatted(.iso8601)
@@ -60,8 +67,12 @@ public struct ReportDocument: Sendable {
         return page + "</body>\n</html>\n"
     }
 
-    /// The best-so-far curves of every run on one chart, to compare searches.
-    private func comparison() -> String {
+    /// The best-so-far curves of every run on one chart, to compare searches (also the dashboard's
+    /// front page); an empty-figure note when no run has a completed trial yet.
+    static func comparisonFigure(_ runs: [RunReportData]) -> String {
+        guard runs.contains(where: { !$0.progress.isEmpty }) else {
+            return RunReportSection.empty("Best accuracy so far, every run", "No trial has completed yet.")
+        }
         let curves = runs.map { run in run.progress.map { (x: Double($0.epochsSpent), y: $0.bestAccuracy) } }
         var plot = SVGPlot(
             title: "Best accuracy so far against epochs spent, every run", xLabel: "epochs spent",
@@ -70,12 +81,11 @@ public struct ReportDocument: Sendable {
         var legend: [(String, String)] = []
         for (index, run) in runs.enumerated() {
             plot.series.append(
-                SVGPlot.Series(name: run.name, colour: ReportPalette.colour(index), style: .step, points: curves[index]))
+                SVGPlot.Series(name: run.name, colour: ReportPalette.colour(index), style: .step, points: curves[index])
+            )
             legend.append((run.name, ReportPalette.colour(index)))
         }
-        return "<section class=\"comparison\">\n<h2>Comparison</h2>\n<div class=\"figures\">\n"
-            + RunReportSection.figure(plot, caption: "Each run's best final accuracy as its epochs are spent.",
-                legend: legend)
-            + "</div>\n</section>\n"
+        return RunReportSection.figure(
+            plot, caption: "Each run's best final accuracy as its epochs are spent.", legend: legend)
     }
 }

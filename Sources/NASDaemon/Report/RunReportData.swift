@@ -108,7 +108,9 @@ public struct RunReportData: Sendable {
             case epoch(TrialID, Int)
             case veto(Int)
         }
-        var steps: [(time: Date, step: Step)] = history.map { ($0.epoch.receivedAt, .epoch($0.trialID, $0.epoch.epoch)) }
+        var steps: [(time: Date, step: Step)] = history.map {
+            ($0.epoch.receivedAt, .epoch($0.trialID, $0.epoch.epoch))
+        }
         for trial in trials.values where trial.state == .vetoed && trial.reusedFrom == nil {
             steps.append((trial.finishedAt ?? trial.createdAt, .veto(trial.epochBudget)))
         }

@@ -20,12 +20,14 @@ struct RunReportSection: Sendable {
         text += "<p class=\"muted\">\(MarkupEscaping.escape(status))</p>\n"
         text += cards()
         text += "<div class=\"figures\">\n"
-        text += bestSoFar() + accuracyOverTime() + accuracyAgainstCost(flops: false) + accuracyAgainstCost(flops: true)
+        text +=
+            bestSoFar() + accuracyOverTime() + accuracyAgainstCost(flops: false) + accuracyAgainstCost(flops: true)
             + predictions() + learningCurves()
         text += "</div>\n"
         text += vetoes() + topArchitectures()
         if !run.configurationSummary.isEmpty {
-            text += "<h3>Configuration</h3>\n<ul class=\"muted\">"
+            text +=
+                "<h3>Configuration</h3>\n<ul class=\"muted\">"
                 + run.configurationSummary.map { "<li>\(MarkupEscaping.escape($0))</li>" }.joined() + "</ul>\n"
         }
         return text + "</section>\n"
@@ -75,7 +77,8 @@ struct RunReportSection: Sendable {
         let unpruned = run.progress.map { (x: Double($0.epochsWithoutPruning), y: $0.bestAccuracy) }
         let saved = (run.progress.last?.epochsWithoutPruning ?? 0) - (run.progress.last?.epochsSpent ?? 0)
         var plot = SVGPlot(
-            title: "Best accuracy so far against epochs spent", xLabel: "epochs spent", yLabel: "best validation accuracy",
+            title: "Best accuracy so far against epochs spent", xLabel: "epochs spent",
+            yLabel: "best validation accuracy",
             x: AxisScale(covering: (spent + (saved > 0 ? unpruned : [])).map(\.x), including: [0]),
             y: AxisScale(covering: spent.map(\.y)), yIsPercent: true)
         var legend = [("best so far", ReportPalette.colour(0))]
@@ -89,7 +92,8 @@ struct RunReportSection: Sendable {
                 plot.notes.append((x: Double(spent.last?.x ?? 0), y: last.y, text: "saved \(saved) epochs"))
             }
         }
-        plot.series.append(SVGPlot.Series(name: "best so far", colour: ReportPalette.colour(0), style: .step, points: spent))
+        plot.series.append(
+            SVGPlot.Series(name: "best so far", colour: ReportPalette.colour(0), style: .step, points: spent))
         plot.series.append(
             SVGPlot.Series(
                 name: "improvements", colour: ReportPalette.colour(0), style: .points, points: spent,
@@ -123,7 +127,9 @@ struct RunReportSection: Sendable {
                     SVGPlot.Series(
                         name: phase, colour: colour, style: stopped ? .hollowPoints : .points,
                         points: members.map { (x: ($0.finishedAfter ?? 0) / seconds, y: $0.shownAccuracy ?? 0) },
-                        labels: members.map { "trial \($0.id) (\($0.state.rawValue)): \(Self.percent($0.shownAccuracy ?? 0))" }))
+                        labels: members.map {
+                            "trial \($0.id) (\($0.state.rawValue)): \(Self.percent($0.shownAccuracy ?? 0))"
+                        }))
             }
         }
         return Self.figure(
@@ -151,10 +157,14 @@ struct RunReportSection: Sendable {
         plot.series.append(
             SVGPlot.Series(
                 name: "completed trials", colour: ReportPalette.colour(5), style: .points, points: points,
-                labels: shown.map { "trial \($0.0.id): \(Self.percent($0.0.finalAccuracy ?? 0)), \(AxisScale.label($0.1))" }))
-        plot.series.append(SVGPlot.Series(name: "Pareto front", colour: ReportPalette.colour(3), style: .step, points: front))
+                labels: shown.map {
+                    "trial \($0.0.id): \(Self.percent($0.0.finalAccuracy ?? 0)), \(AxisScale.label($0.1))"
+                }))
+        plot.series.append(
+            SVGPlot.Series(name: "Pareto front", colour: ReportPalette.colour(3), style: .step, points: front))
         return Self.figure(
-            plot, caption: "\(front.count) of \(points.count) networks are on the Pareto front (none smaller and better).",
+            plot,
+            caption: "\(front.count) of \(points.count) networks are on the Pareto front (none smaller and better).",
             legend: [("completed trials", ReportPalette.colour(5)), ("Pareto front", ReportPalette.colour(3))])
     }
 
@@ -228,7 +238,8 @@ struct RunReportSection: Sendable {
         for trial in stopped {
             let points = trial.curve.enumerated().map { (x: Double($0.offset + 1), y: $0.element) }
             plot.series.append(
-                SVGPlot.Series(name: "trial \(trial.id) (stopped)", colour: ReportPalette.reference, style: .dashedLine,
+                SVGPlot.Series(
+                    name: "trial \(trial.id) (stopped)", colour: ReportPalette.reference, style: .dashedLine,
                     points: points))
             if let last = points.last {
                 plot.series.append(
@@ -240,14 +251,17 @@ struct RunReportSection: Sendable {
                         SVGPlot.Series(
                             name: "predicted final", colour: ReportPalette.colour(3), style: .hollowPoints,
                             points: [(x: Double(trial.epochBudget), y: predicted)],
-                            labels: ["trial \(trial.id): predicted \(Self.percent(predicted)) at epoch \(trial.epochBudget)"]))
+                            labels: [
+                                "trial \(trial.id): predicted \(Self.percent(predicted)) at epoch \(trial.epochBudget)"
+                            ]))
                 }
             }
         }
         if !stopped.isEmpty {
             legend.append(("stopped early (dashed), stop point ×, predicted final ○", ReportPalette.colour(3)))
         }
-        return Self.figure(plot, caption: "The top \(top.count) completed networks and \(stopped.count) stopped early.",
+        return Self.figure(
+            plot, caption: "The top \(top.count) completed networks and \(stopped.count) stopped early.",
             legend: legend)
     }
 
@@ -260,11 +274,13 @@ struct RunReportSection: Sendable {
             run.ranked.map { ($0.canonicalNotation, $0) }, uniquingKeysWith: { first, _ in first })
         var rows = ""
         for trial in vetoed {
-            let prediction = trial.predictedAccuracy.map { value in
-                Self.percent(value) + (trial.predictedSigma.map { " ± " + Self.percent($0) } ?? "")
-            } ?? "—"
+            let prediction =
+                trial.predictedAccuracy.map { value in
+                    Self.percent(value) + (trial.predictedSigma.map { " ± " + Self.percent($0) } ?? "")
+                } ?? "—"
             let audit = trained[trial.canonicalNotation].flatMap(\.finalAccuracy).map(Self.percent) ?? "not trained"
-            rows += "<tr><td class=\"number\">\(trial.id)</td><td><code>\(MarkupEscaping.escape(trial.notation))</code></td>"
+            rows +=
+                "<tr><td class=\"number\">\(trial.id)</td><td><code>\(MarkupEscaping.escape(trial.notation))</code></td>"
                 + "<td class=\"number\">\(prediction)</td><td class=\"number\">\(audit)</td>"
                 + "<td>\(MarkupEscaping.escape(trial.failureReason ?? ""))</td></tr>\n"
         }
@@ -277,12 +293,14 @@ struct RunReportSection: Sendable {
         let top = run.ranked.prefix(Self.tableCount)
         guard !top.isEmpty else { return "" }
         let hasTest = top.contains { $0.testAccuracy != nil }
-        var text = "<h3>Top architectures</h3>\n<div class=\"table\"><table class=\"top\">\n"
+        var text =
+            "<h3>Top architectures</h3>\n<div class=\"table\"><table class=\"top\">\n"
             + "<tr><th class=\"number\">#</th><th class=\"number\">trial</th><th>network</th>"
             + "<th class=\"number\">params</th><th class=\"number\">FLOPs</th><th class=\"number\">accuracy</th>"
             + (hasTest ? "<th class=\"number\">test accuracy</th>" : "") + "</tr>\n"
         for (rank, trial) in top.enumerated() {
-            text += "<tr><td class=\"number\">\(rank + 1)</td><td class=\"number\">\(trial.id)</td>"
+            text +=
+                "<tr><td class=\"number\">\(rank + 1)</td><td class=\"number\">\(trial.id)</td>"
                 + "<td><code>\(MarkupEscaping.escape(trial.notation))</code></td>"
                 + "<td class=\"number\">\(trial.parameters.map { AxisScale.label(Double($0)) } ?? "—")</td>"
                 + "<td class=\"number\">\(trial.flops.map { AxisScale.label(Double($0)) } ?? "—")</td>"

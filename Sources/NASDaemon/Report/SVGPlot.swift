@@ -71,7 +71,8 @@ struct SVGPlot: Sendable {
             svg += draw(series)
         }
         for note in notes {
-            svg += "<text x=\"\(Self.format(px(note.x)))\" y=\"\(Self.format(py(note.y)))\" class=\"note\">"
+            svg +=
+                "<text x=\"\(Self.format(px(note.x)))\" y=\"\(Self.format(py(note.y)))\" class=\"note\">"
                 + MarkupEscaping.escape(note.text) + "</text>\n"
         }
         svg += "</g>\n</svg>"
@@ -83,21 +84,27 @@ struct SVGPlot: Sendable {
         let bottomEdge = Self.top + plotHeight
         for tick in x.ticks() {
             let position = Self.format(px(tick))
-            text += "<line x1=\"\(position)\" y1=\"\(Self.format(Self.top))\" x2=\"\(position)\" "
+            text +=
+                "<line x1=\"\(position)\" y1=\"\(Self.format(Self.top))\" x2=\"\(position)\" "
                 + "y2=\"\(Self.format(bottomEdge))\" class=\"grid\"/>\n"
-            text += "<text x=\"\(position)\" y=\"\(Self.format(bottomEdge + 16))\" text-anchor=\"middle\">"
+            text +=
+                "<text x=\"\(position)\" y=\"\(Self.format(bottomEdge + 16))\" text-anchor=\"middle\">"
                 + MarkupEscaping.escape(AxisScale.label(tick, percent: xIsPercent)) + "</text>\n"
         }
         for tick in y.ticks() {
             let position = Self.format(py(tick))
-            text += "<line x1=\"\(Self.format(Self.left))\" y1=\"\(position)\" x2=\"\(Self.format(Self.left + plotWidth))\" "
+            text +=
+                "<line x1=\"\(Self.format(Self.left))\" y1=\"\(position)\" x2=\"\(Self.format(Self.left + plotWidth))\" "
                 + "y2=\"\(position)\" class=\"grid\"/>\n"
-            text += "<text x=\"\(Self.format(Self.left - 6))\" y=\"\(Self.format(py(tick) + 4))\" text-anchor=\"end\">"
+            text +=
+                "<text x=\"\(Self.format(Self.left - 6))\" y=\"\(Self.format(py(tick) + 4))\" text-anchor=\"end\">"
                 + MarkupEscaping.escape(AxisScale.label(tick, percent: yIsPercent)) + "</text>\n"
         }
-        text += "<text x=\"\(Self.format(Self.left + plotWidth / 2))\" y=\"\(Self.format(Self.height - 6))\" "
+        text +=
+            "<text x=\"\(Self.format(Self.left + plotWidth / 2))\" y=\"\(Self.format(Self.height - 6))\" "
             + "text-anchor=\"middle\" class=\"label\">\(MarkupEscaping.escape(xLabel))</text>\n"
-        text += "<text transform=\"translate(14 \(Self.format(Self.top + plotHeight / 2))) rotate(-90)\" "
+        text +=
+            "<text transform=\"translate(14 \(Self.format(Self.top + plotHeight / 2))) rotate(-90)\" "
             + "text-anchor=\"middle\" class=\"label\">\(MarkupEscaping.escape(yLabel))</text>\n"
         return text + "</g>\n"
     }
@@ -131,13 +138,16 @@ struct SVGPlot: Sendable {
                 case .crosses:
                     let (x0, x1) = (Self.format(px(point.x) - 5), Self.format(px(point.x) + 5))
                     let (y0, y1) = (Self.format(py(point.y) - 5), Self.format(py(point.y) + 5))
-                    text += "<path d=\"M\(x0) \(y0)L\(x1) \(y1)M\(x0) \(y1)L\(x1) \(y0)\" stroke=\"\(colour)\" "
+                    text +=
+                        "<path d=\"M\(x0) \(y0)L\(x1) \(y1)M\(x0) \(y1)L\(x1) \(y0)\" stroke=\"\(colour)\" "
                         + "stroke-width=\"2\">\(title)</path>\n"
                 case .hollowPoints:
-                    text += "<circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"4\" fill=\"none\" stroke=\"\(colour)\" "
+                    text +=
+                        "<circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"4\" fill=\"none\" stroke=\"\(colour)\" "
                         + "stroke-width=\"1.5\">\(title)</circle>\n"
                 default:
-                    text += "<circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"3.5\" fill=\"\(colour)\" fill-opacity=\"0.8\">"
+                    text +=
+                        "<circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"3.5\" fill=\"\(colour)\" fill-opacity=\"0.8\">"
                         + "\(title)</circle>\n"
                 }
             }

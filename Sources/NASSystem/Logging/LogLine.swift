@@ -26,8 +26,10 @@ public struct LogLine: Sendable {
     /// The formatted line, without a line break.
     public var text: String {
         var parts = [
-            "time=" + time.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)
-                .timeZone(separator: .omitted)),
+            "time="
+                + time.formatted(
+                    .iso8601.year().month().day().time(includingFractionalSeconds: true)
+                        .timeZone(separator: .omitted)),
             "level=" + level.name, "component=" + Self.value(component), "msg=" + Self.quoted(message),
         ]
         for (key, value) in fields { parts.append(key + "=" + Self.value(value)) }
@@ -36,7 +38,8 @@ public struct LogLine: Sendable {
 
     /// A value as is when it is one plain word, else quoted.
     static func value(_ text: String) -> String {
-        let plain = !text.isEmpty && !text.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\\" || $0.isNewline }
+        let plain =
+            !text.isEmpty && !text.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\\" || $0.isNewline }
         return plain ? text : quoted(text)
     }
 

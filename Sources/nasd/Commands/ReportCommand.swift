@@ -31,7 +31,8 @@ enum ReportCommand {
             let layout = ControlSession.stateDirectory(arguments)
             directories = try layout.runNames().map(layout.runDirectory(named:))
             guard !directories.isEmpty else {
-                throw UsageError(command: arguments.command, message: "no runs in \(layout.path); name a RUN or --run-dir")
+                throw UsageError(
+                    command: arguments.command, message: "no runs in \(layout.path); name a RUN or --run-dir")
             }
         }
         let runs = try directories.map { directory in

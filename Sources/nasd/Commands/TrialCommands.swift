@@ -11,7 +11,8 @@ enum TrialCommands {
         ControlRequest.stopTrial)
 
     static let retry = action(
-        "retry", summary: "Queue a failed or cancelled trial's network again as a new trial.", ControlRequest.retryTrial)
+        "retry", summary: "Queue a failed or cancelled trial's network again as a new trial.", ControlRequest.retryTrial
+    )
 
     private static func action(
         _ name: String, summary: String, _ request: @escaping @Sendable (String, String) -> ControlRequest

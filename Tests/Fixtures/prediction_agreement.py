@@ -1,7 +1,7 @@
 """Regenerates prediction_agreement.json: Kendall's tau-b (scipy.stats.kendalltau) and R^2
 (sklearn.metrics.r2_score, actual first) on fixed inputs, for PredictionAgreementTests.
 
-Run: python3 Tests/NASDaemonTests/Fixtures/prediction_agreement.py > Tests/NASDaemonTests/Fixtures/prediction_agreement.json
+Run: python3 Tests/Fixtures/prediction_agreement.py > Tests/Fixtures/prediction_agreement.json
 """
 import json
 import sys

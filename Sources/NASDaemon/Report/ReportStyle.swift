@@ -27,6 +27,9 @@ enum ReportStyle {
         th, td { border-bottom: 1px solid #eee; padding: 3px 6px; text-align: left; vertical-align: top; }
         td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         code { font-size: 0.8rem; word-break: break-all; }
+        /* On a phone the plots shrink to about half their drawn size: larger text keeps it legible. */
+        @media (max-width: 600px) { svg.plot { font-size: 17px; } svg.plot .note { font-size: 17px; } \
+        .card .value { font-size: 1.1rem; } }
         @media print { nav, .live { display: none; } body { max-width: none; } section.run { break-before: page; } \
         section.run:first-of-type { break-before: auto; } }
         """

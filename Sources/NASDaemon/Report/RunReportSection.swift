@@ -89,7 +89,9 @@ struct RunReportSection: Sendable {
                     points: unpruned))
             legend.append(("same trials, no early stopping or vetoes", ReportPalette.reference))
             if let last = unpruned.last {
-                plot.notes.append((x: Double(spent.last?.x ?? 0), y: last.y, text: "saved \(saved) epochs"))
+                // Under the curves, at the unpruned cost's end: where the saving shows.
+                let low = plot.y.lower + (plot.y.upper - plot.y.lower) * 0.06
+                plot.notes.append((x: last.x, y: low, text: "\(saved) epochs saved"))
             }
         }
         plot.series.append(

@@ -39,7 +39,7 @@ struct SVGPlot: Sendable {
     var xIsPercent = false
     var yIsPercent = false
     var series: [Series] = []
-    /// Text placed at data coordinates.
+    /// Text ending at data coordinates (right-aligned, so it stays inside the plot at its right edge).
     var notes: [(x: Double, y: Double, text: String)] = []
 
     static let width = 640.0
@@ -72,7 +72,7 @@ struct SVGPlot: Sendable {
         }
         for note in notes {
             svg +=
-                "<text x=\"\(Self.format(px(note.x)))\" y=\"\(Self.format(py(note.y)))\" class=\"note\">"
+                "<text x=\"\(Self.format(px(note.x)))\" y=\"\(Self.format(py(note.y)))\" text-anchor=\"end\" class=\"note\">"
                 + MarkupEscaping.escape(note.text) + "</text>\n"
         }
         svg += "</g>\n</svg>"

@@ -75,6 +75,21 @@ final class DashboardTests: EndToEndTestCase {
         XCTAssertEqual(Self.metrics(in: html)["epochs-spent"], "\(status.epochsSpent)")
         try Self.assertEverySVGParses(html, minimum: 5)
 
+        // Export: CSV of every trial through the old --output name, the curves through --out.
+        let csvFile = state.appendingPathComponent("dash.csv").path
+        let csv = try await nasd(["export", "dash", "--format", "csv", "--output", csvFile], stateDirectory: state)
+        XCTAssertEqual(csv.exitCode, 0, "\(csv)")
+        let rows = try String(contentsOfFile: csvFile, encoding: .utf8).components(separatedBy: "\r\n").dropLast()
+        XCTAssertEqual(rows.count, 1 + status.counts.total, "a header and every trial")
+        XCTAssertTrue(rows.first?.hasPrefix("trial,state,notation,") ?? false)
+        let curvesFile = state.appendingPathComponent("dash.jsonl").path
+        let curves = try await nasd(["export", "dash", "--out", curvesFile], stateDirectory: state)
+        XCTAssertEqual(curves.exitCode, 0, "\(curves)")
+        let curveLines = try String(contentsOfFile: curvesFile, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(curveLines.count, status.counts.completed - status.counts.reused, "trained trials only")
+        let both = try await nasd(["export", "dash", "--out", "a", "--output", "b"], stateDirectory: state)
+        XCTAssertEqual(both.exitCode, 64, "\(both)")
+
         // Rendered: each screenshot is the asked size and carries far more than a blank page.
         let blank = try chromium.screenshot("about:blank", to: state.appendingPathComponent("blank.png"))
         let screenshots = [

@@ -134,7 +134,9 @@ public final class DaemonService: Sendable {
             group.addTask { try await self.acceptWorkers() }
             group.addTask { try await self.controlServer.run() }
             if let httpServer {
-                log("dashboard at http://\(configuration.http?.host ?? "127.0.0.1"):\(httpServer.port)/")
+                let host = configuration.http?.host ?? "127.0.0.1"
+                let key = DashboardAccess.isLoopback(host) ? "" : " (key in \(layout.path)/\(DashboardAccess.keyFileName))"
+                log("dashboard at http://\(host):\(httpServer.port)/\(key)")
                 group.addTask { try await httpServer.run() }
             }
             group.addTask { [loop] in

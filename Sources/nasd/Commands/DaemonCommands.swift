@@ -35,14 +35,7 @@ enum DaemonCommands {
         } catch {
             throw UsageError(command: arguments.command, message: "--listen: \(error)")
         }
-        var http: SocketEndpoint?
-        if let text = arguments.value("http") {
-            do {
-                http = try SocketEndpoint(parsing: text)
-            } catch {
-                throw UsageError(command: arguments.command, message: "--http: \(error)")
-            }
-        }
+        let http = try httpEndpoint(arguments)
         try FileManager.default.createDirectory(at: layout.url, withIntermediateDirectories: true)
         let log = DaemonLogger(destination: try LogOptions.destination(arguments, filePath: layout.logPath))
         let service = try DaemonService(
@@ -63,6 +56,8 @@ enum DaemonCommands {
             .value("workers", "N", "Local worker processes to start (default 2)."),
             .flag("restart", "Archive an existing run of this name and start afresh."),
             .value("lease-timeout", "SECONDS", "How long a job stays leased to a silent worker (default 10)."),
+            .value(
+                "http", "HOST:PORT", "Serve the live dashboard there while the run goes on (as 'nasd serve --http')."),
         ] + LogOptions.options,
         discussion: """
             Starts a daemon for the state directory with N local workers, submits FILE, shows one line of \
@@ -84,12 +79,23 @@ enum DaemonCommands {
             configuration: .init(
                 stateDirectory: layout.url, listen: SocketEndpoint(host: "127.0.0.1", port: 0),
                 leaseTimeout: try seconds(arguments, "lease-timeout", default: 10), version: NASDCommands.version,
-                requeueRunningOnShutdown: true, log: DaemonLogger(destination: destination)))
+                requeueRunningOnShutdown: true, log: DaemonLogger(destination: destination),
+                http: try httpEndpoint(arguments)))
         Signals.ignoreBrokenPipe()
         let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
         return try await ForegroundRun(
             service: service, runName: configuration.name, workerCount: workers, layout: layout
         ).execute(submit: .submit(configText: configText, fileName: absolute, restart: arguments.has("restart")))
+    }
+
+    /// The `--http HOST:PORT` endpoint, if given.
+    private static func httpEndpoint(_ arguments: ParsedArguments) throws(UsageError) -> SocketEndpoint? {
+        guard let text = arguments.value("http") else { return nil }
+        do {
+            return try SocketEndpoint(parsing: text)
+        } catch {
+            throw UsageError(command: arguments.command, message: "--http: \(error)")
+        }
     }
 
     private static func seconds(_ arguments: ParsedArguments, _ name: String, default value: Double) throws(UsageError)

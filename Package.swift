@@ -7,9 +7,11 @@ import PackageDescription
 /// `NASConfig`, `NASProtocol`) never touches files, sockets, clocks or global randomness;
 /// `NASSystem` and `NASStore` own every system call and every `sqlite3_*` call; `NASDaemon` and
 /// `NASWorker` compose them; `nasd` is a thin executable.
+///
+/// Linux only: the system layer calls Glibc directly (process groups, `accept4`, `CLOCK_MONOTONIC`,
+/// `posix_spawn` file actions), so no other platform is declared.
 let package = Package(
     name: "nasd",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "nasd", targets: ["nasd"])
     ],
@@ -33,14 +35,14 @@ let package = Package(
             dependencies: ["NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker", "NASDaemon"]
         ),
         .testTarget(name: "NASCoreTests", dependencies: ["NASTestSupport", "NASCore"]),
-        .testTarget(name: "NASNumericsTests", dependencies: ["NASTestSupport", "NASNumerics"]),
+        .testTarget(name: "NASNumericsTests", dependencies: ["NASTestSupport", "NASNumerics"], exclude: ["Fixtures"]),
         .testTarget(name: "NASSearchTests", dependencies: ["NASTestSupport", "NASSearch", "NASCore"]),
         .testTarget(name: "NASConfigTests", dependencies: ["NASTestSupport", "NASConfig", "NASCore"]),
         .testTarget(name: "NASProtocolTests", dependencies: ["NASTestSupport", "NASProtocol", "NASCore"]),
         .testTarget(name: "NASSystemTests", dependencies: ["NASTestSupport", "NASSystem", "NASProtocol"]),
         .testTarget(name: "NASStoreTests", dependencies: ["NASTestSupport", "NASStore", "NASCore"]),
         .testTarget(name: "NASWorkerTests", dependencies: ["NASTestSupport", "NASWorker", "NASCore", "NASProtocol", "NASSystem"]),
-        .testTarget(name: "NASDaemonTests", dependencies: ["NASTestSupport", "NASDaemon", "NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker"]),
+        .testTarget(name: "NASDaemonTests", dependencies: ["CSQLite", "NASTestSupport", "NASDaemon", "NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker"]),
         .testTarget(name: "EndToEndTests", dependencies: ["NASTestSupport", "NASSystem", "NASCore"]),
     ],
     swiftLanguageModes: [.v6]

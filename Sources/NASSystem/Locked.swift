@@ -1,17 +1,20 @@
 import Foundation
 
-/// A value behind a lock, for the few places in this module where threads share state.
+/// A value behind a lock, shared by reference between threads and tasks (the output readers of a
+/// trainer process, a listener's shutdown flag): the one such type of the package.
 ///
 /// `@unchecked Sendable`: every access to `value` goes through `withLock`, which holds `lock`.
-final class Locked<Value>: @unchecked Sendable {
+public final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value
 
-    init(_ value: Value) {
+    /// Wraps `value`.
+    public init(_ value: Value) {
         self.value = value
     }
 
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    /// Runs `body` with the value, under the lock.
+    public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         lock.lock()
         defer { lock.unlock() }
         return try body(&value)

@@ -14,6 +14,10 @@ public final class SocketListener: Sendable {
     /// The socket file of a Unix listener; removed by `close()`.
     public let unixPath: String?
     private let isShutDown = Locked(false)
+    private let resourceExhaustionCount = Locked(0)
+
+    /// How many times `accept` ran out of descriptors or memory and backed off.
+    public var resourceExhaustions: Int { resourceExhaustionCount.withLock { $0 } }
 
     private init(descriptor: FileDescriptor, port: UInt16?, unixPath: String?) {
         self.descriptor = descriptor
@@ -131,9 +135,15 @@ public final class SocketListener: Sendable {
 
     /// Accepts one connection, blocking; `SOCK_CLOEXEC`, and `TCP_NODELAY` on TCP.
     ///
+    /// Transient errors are retried at once; running out of descriptors or memory (`EMFILE`,
+    /// `ENFILE`, `ENOBUFS`, `ENOMEM`) is retried after a back-off that grows from 10 ms to 1 s, so a
+    /// daemon at its descriptor limit keeps serving the connections it has and accepts again as
+    /// soon as some close, instead of failing (the pending connection waits in the backlog).
+    ///
     /// - Returns: The connection, or `nil` once the listener has been shut down.
-    /// - Throws: `SystemError` from `accept4` (`EMFILE`, ...); transient errors are retried.
+    /// - Throws: `SystemError` from `accept4` for any other failure.
     public func accept() throws(SystemError) -> SocketConnection? {
+        var backoff: UInt32 = 10_000
         while true {
             var peer = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -165,6 +175,11 @@ public final class SocketListener: Sendable {
             }
             switch code {
             case EINTR, ECONNABORTED, EPROTO, EAGAIN:
+                continue
+            case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                resourceExhaustionCount.withLock { $0 += 1 }
+                usleep(backoff)
+                backoff = min(backoff * 2, 1_000_000)
                 continue
             default:
                 throw SystemError(call: "accept4", code: code, context: unixPath ?? "port \(port ?? 0)")

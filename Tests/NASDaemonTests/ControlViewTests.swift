@@ -88,8 +88,8 @@ final class ControlViewTests: XCTestCase {
         XCTAssertEqual(running.first?.epochsDone, 1)
         XCTAssertEqual(running.first?.bestAccuracy, 0.4)
         let stopped = try XCTUnwrap(all.first { $0.id == 5 })
-        XCTAssertEqual(stopped.predictedAccuracy, 0.7)
-        XCTAssertEqual(stopped.predictedSigma, 0.05)
+        XCTAssertEqual(stopped.stopPrediction, Prediction(accuracy: 0.7, sigma: 0.05))
+        XCTAssertNil(stopped.priorPrediction)
         XCTAssertEqual(all[6].failureReason, "trainer exited 1")
         XCTAssertEqual(all[7].reusedFrom, 2)
         XCTAssertEqual(all[7].finalAccuracy, 0.9)
@@ -241,7 +241,7 @@ enum ControlFixtures {
             canonicalNotation: "[C(\(index * 8),3,1), SM(10)]",
             proposedNotation: "[C(\(index * 8),3,1), D(0.5), SM(10)]",
             identityKey: TrialIdentity.key(
-                canonicalHash: "hash\(index)", hyperparameters: hyperparameters, epochBudget: budget),
+                canonicalHash: "hash\(index)", hyperparameters: hyperparameters),
             hyperparameters: hyperparameters, epochBudget: budget, source: "random")
     }
 
@@ -268,9 +268,9 @@ enum ControlFixtures {
         _ = try train(3, accuracies: [0.4])
         try store.insertTrial(newTrial(4))
         let (fifth, fifthJob) = try train(5, accuracies: [0.3, 0.35])
-        try store.finishTrial(fifth.id, outcome: .stoppedEarly(predictedAccuracy: 0.7, sigma: 0.05), job: fifthJob.id)
+        try store.finishTrial(fifth.id, outcome: .stoppedEarly(Prediction(accuracy: 0.7, sigma: 0.05), atEpoch: 1), job: fifthJob.id)
         let sixth = try store.insertTrial(newTrial(6))
-        try store.finishTrial(sixth.id, outcome: .vetoed(predictedAccuracy: 0.5, sigma: 0.1))
+        try store.finishTrial(sixth.id, outcome: .vetoed(Prediction(accuracy: 0.5, sigma: 0.1)))
         let (seventh, seventhJob) = try train(7, accuracies: [])
         try store.finishTrial(seventh.id, outcome: .failed(reason: "trainer exited 1"), job: seventhJob.id)
         try store.insertReusedTrial(newTrial(2), reusing: second.id)

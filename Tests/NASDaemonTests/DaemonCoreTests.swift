@@ -11,18 +11,21 @@ import XCTest
 
 /// Stops every trial after its first epoch, predicting 0.2 ± 0.05; counts what it learned.
 private struct StopAfterFirstEpoch: Pruner {
-    func decide(candidate: Candidate, curve: [Double], best: Double?) -> PruneDecision {
-        curve.count >= 1 ? .stop(predicted: 0.2, sigma: 0.05) : .proceed
+    var name: String { "stop-after-first" }
+    func decide(candidate: Candidate, curve: [Double], standing: RunStanding, model: (any PredictorModel)?)
+        -> PruneDecision
+    {
+        curve.count >= 1 ? .stop(predicted: 0.2, sigma: 0.05, modelVersion: 3) : .proceed
     }
-    func learn(candidate: Candidate, curve: [Double]) {}
 }
 
-/// Vetoes every candidate whose proposal id is even.
+/// Vetoes every candidate whose proposal id is even (predicting 0.1); admits the others,
+/// predicting 0.6.
 private struct VetoEvenProposals: CandidateGate {
-    func evaluate(_ candidate: Candidate) -> GateDecision {
-        candidate.proposalID % 2 == 0 ? .veto(predicted: 0.1) : .admit
+    var name: String { "veto-even" }
+    func evaluate(_ candidate: Candidate, model: (any PredictorModel)?) -> GateDecision {
+        candidate.proposalID % 2 == 0 ? .veto(predicted: 0.1, modelVersion: 2) : .admit(predicted: 0.6, modelVersion: 2)
     }
-    func learn(candidate: Candidate, curve: [Double]) {}
 }
 
 /// A clock the test moves by hand.
@@ -54,7 +57,7 @@ private final class CoreHarness {
             options: DaemonOptions(
                 stateDirectory: directory, token: token, leaseTimeout: leaseTimeout, version: "test",
                 makePredictors: { _ in predictors }),
-            clock: { clock.now }, log: .silent)
+            clock: .following { clock.now }, log: .silent)
     }
 
     /// Simulates a daemon restart on the same state directory.
@@ -70,6 +73,9 @@ private final class CoreHarness {
             if case .reply(let reply, let response) = action {
                 reply(response)
                 collected.withLock { $0.append(response) }
+            }
+            if case .appendLog(let url, let lines) = action {
+                XCTAssertNoThrow(try TrialLogFile.append(lines, to: url))
             }
         }
         replies += collected.withLock { $0 }
@@ -241,11 +247,134 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertEqual(second.spec.trialID, first.spec.trialID)
         XCTAssertEqual(second.attempt, 2)
         XCTAssertEqual(second.spec.startEpoch, 0, "nothing was stored, so the retry starts afresh")
-        // A late report from the first attempt is not counted for the trial.
-        _ = harness.send([.workerMessage(ConnectionID(2), progress(second, epoch: 1, accuracy: 0.4, seq: 1))])
+        // The first worker comes back and sends a late report from the first attempt: it is not
+        // stored, and the worker is told to stop the job that is no longer its own.
+        let rejoined = harness.hello(3, worker: "w1")
+        XCTAssertTrue(assignments(rejoined).isEmpty || assignments(rejoined).allSatisfy { $0.1.jobID != first.jobID })
+        let late = harness.send([.workerMessage(ConnectionID(3), progress(first, epoch: 1, accuracy: 0.4, seq: 1))])
+        XCTAssertTrue(
+            messages(late, to: 3).contains {
+                if case .stopTrial(let stop) = $0 { return stop.jobID == first.jobID } else { return false }
+            }, "\(late)")
         let store = try harness.store("t")
+        let trialID = try XCTUnwrap(TrialID(first.spec.trialID))
+        XCTAssertEqual(try store.curve(of: trialID), [], "the late report of attempt 1 changed nothing")
         XCTAssertEqual(try store.trials().count, 1, "the trial is counted once")
-        XCTAssertEqual(try store.trial(try XCTUnwrap(TrialID(first.spec.trialID)))?.attempts, 2)
+        XCTAssertEqual(try store.trial(trialID)?.attempts, 2)
+        XCTAssertEqual(try store.trial(trialID)?.workerID, "w2")
+        // Its log lines for the job it lost are not written either; w2's are.
+        let logs = harness.directory.appendingPathComponent("t/logs/\(trialID.rawValue).log")
+        _ = harness.send([
+            .workerMessage(
+                ConnectionID(3),
+                .log(.init(jobID: "999", trialID: first.spec.trialID, runName: "t", lines: ["forged"])))
+        ])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: logs.path), "a job never leased to w1")
+        _ = harness.send([
+            .workerMessage(
+                ConnectionID(2),
+                .log(.init(jobID: second.jobID, trialID: second.spec.trialID, runName: "t", lines: ["ok"])))
+        ])
+        XCTAssertEqual(try String(contentsOf: logs, encoding: .utf8), "ok\n")
+    }
+
+    func testTrainerExitingBeforeItsBudget_isRetried_andEndsIncomplete_neverCompleted() throws {
+        let harness = try CoreHarness()
+        _ = harness.submit(config(trials: 1, epochs: 5, attempts: 2))
+        var actions = harness.hello(1, worker: "w1")
+        var seq: UInt64 = 0
+        for attempt in 1...2 {
+            let assignment = try XCTUnwrap(assignments(actions).first, "attempt \(attempt)").1
+            XCTAssertEqual(assignment.attempt, attempt)
+            for epoch in stride(from: assignment.spec.startEpoch + 1, through: 2, by: 1) {
+                seq += 1
+                _ = harness.send([
+                    .workerMessage(ConnectionID(1), progress(assignment, epoch: epoch, accuracy: 0.5, seq: seq))
+                ])
+            }
+            seq += 1
+            actions = harness.send([.workerMessage(ConnectionID(1), completion(assignment, seq: seq))])
+        }
+        let store = try harness.store("t")
+        let trial = try XCTUnwrap(try store.trials().first)
+        XCTAssertEqual(trial.state, .incomplete)
+        XCTAssertEqual(trial.attempts, 2)
+        XCTAssertNil(trial.finalAccuracy, "a partial curve is never a final accuracy")
+        XCTAssertTrue(
+            trial.failureReason?.contains("2 of 5 epochs") ?? false, "\(String(describing: trial.failureReason))")
+        XCTAssertNil(try store.bestTrial())
+        XCTAssertNil(try store.findFinishedTrial(identityKey: trial.identityKey), "never reused as a finished network")
+        XCTAssertEqual(try RunViews.trials(of: store, state: .incomplete).map(\.id), [trial.id.rawValue])
+        let log = try String(
+            contentsOf: harness.directory.appendingPathComponent("t/logs/\(trial.id.rawValue).log"), encoding: .utf8)
+        XCTAssertTrue(log.contains("exited successfully after 2 of 5 epochs"), log)
+        XCTAssertEqual(try store.unobservedProposals(), [], "the strategy learned it (as a failure)")
+    }
+
+    func testWallClockJumps_changeNothing_leasesAndTimeoutsRunOnTheMonotonicClock() throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "jump")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let wall = ManualClock()
+        let steady = ManualClock()
+        let core = try DaemonCore(
+            options: DaemonOptions(stateDirectory: directory, token: "t0k", leaseTimeout: 5, version: "test"),
+            clock: DaemonClock(wall: { wall.now }, monotonic: { steady.now.timeIntervalSince1970 }), log: .silent)
+        let yaml = config(trials: 1, epochs: 3).replacingOccurrences(
+            of: "trial: {max_attempts: 3}", with: "trial: {max_attempts: 3, timeout: 1h, no_progress_timeout: 10m}")
+        _ = core.handle([
+            .control(.submit(configText: yaml, fileName: "/tmp/x.yaml", restart: false), ControlReply { _ in })
+        ])
+        let actions = core.handle([
+            .workerConnected(ConnectionID(1), peer: "p"),
+            .workerMessage(
+                ConnectionID(1),
+                .hello(.init(workerVersion: "test", token: "t0k", workerID: "w", hostname: "h", slots: 1))),
+        ])
+        let assignment = try XCTUnwrap(assignments(actions).first).1
+        for jump in [3_600.0, -7_200.0, 86_400.0] {
+            wall.advance(by: jump)
+            steady.advance(by: 1)
+            let ticked = core.handle([
+                .workerMessage(
+                    ConnectionID(1),
+                    .heartbeat(
+                        .init(inFlight: [
+                            .init(
+                                jobID: assignment.jobID, attempt: 1, trialID: assignment.spec.trialID, runName: "t",
+                                lastEpochReported: 0)
+                        ])))
+            ])
+            XCTAssertFalse(
+                ticked.contains { if case .send(_, .stopTrial) = $0 { true } else { false } },
+                "a wall-clock step of \(jump) s neither expires the lease nor times the trial out")
+        }
+        let store = try RunStore(runDirectory: directory.appendingPathComponent("t"), mode: .mustExist)
+        XCTAssertEqual(try store.trials(in: [.running]).count, 1)
+        // The monotonic clock passing the lease does expire it.
+        steady.advance(by: 6)
+        _ = core.handle([.tick])
+        XCTAssertEqual(try store.trials(in: [.queued]).count, 1)
+    }
+
+    func testTrainingTimeout_countsTrainingTimeAcrossDaemonRestarts() throws {
+        let harness = try CoreHarness(leaseTimeout: 600)
+        _ = harness.submit(
+            config(trials: 1, epochs: 10).replacingOccurrences(
+                of: "trial: {max_attempts: 3}", with: "trial: {max_attempts: 3, timeout: 100s}"))
+        let assignment = try XCTUnwrap(assignments(harness.hello(1, worker: "w1")).first).1
+        harness.clock.advance(by: 60)
+        _ = harness.send([.workerMessage(ConnectionID(1), progress(assignment, epoch: 1, accuracy: 0.3, seq: 1))])
+        let trialID = try XCTUnwrap(TrialID(assignment.spec.trialID))
+        XCTAssertEqual(try harness.store("t").trial(trialID)?.trainingSeconds ?? 0, 60, accuracy: 1e-6)
+        try harness.restart(leaseTimeout: 600)
+        let inFlight = WorkerMessage.InFlightTrial(
+            jobID: assignment.jobID, attempt: 1, trialID: assignment.spec.trialID, runName: "t", lastEpochReported: 1)
+        _ = harness.hello(2, worker: "w1", inFlight: [inFlight])
+        harness.clock.advance(by: 50)
+        _ = harness.send([.tick])
+        let trial = try XCTUnwrap(try harness.store("t").trial(trialID))
+        XCTAssertEqual(trial.state, .failed, "60 s before the restart + 50 s after it exceed the 100 s timeout")
+        XCTAssertTrue(trial.failureReason?.contains("training timeout") ?? false)
     }
 
     func testRetriedTrial_continuesAfterItsLastStoredEpoch() throws {
@@ -362,8 +491,9 @@ final class DaemonCoreTests: XCTestCase {
         let store = try harness.store("t")
         let trial = try XCTUnwrap(try store.trials().first)
         XCTAssertEqual(trial.state, .stoppedEarly)
-        XCTAssertEqual(trial.predictedAccuracy, 0.2)
-        XCTAssertEqual(trial.predictedSigma, 0.05)
+        XCTAssertEqual(trial.stopPrediction, Prediction(accuracy: 0.2, sigma: 0.05, modelVersion: 3))
+        XCTAssertEqual(trial.stoppedAtEpoch, 1)
+        XCTAssertNil(trial.priorPrediction, "the run has no prior")
         XCTAssertEqual(try store.unobservedProposals(), [])
     }
 
@@ -374,8 +504,17 @@ final class DaemonCoreTests: XCTestCase {
         let store = try harness.store("t")
         let vetoed = try store.trials(in: [.vetoed])
         XCTAssertFalse(vetoed.isEmpty)
-        XCTAssertTrue(vetoed.allSatisfy { $0.predictedAccuracy == 0.1 && $0.attempts == 0 })
+        XCTAssertTrue(
+            vetoed.allSatisfy {
+                $0.priorPrediction == Prediction(accuracy: 0.1, modelVersion: 2) && $0.attempts == 0
+                    && $0.stopPrediction == nil
+            })
         XCTAssertEqual(dispatched.count + vetoed.filter { $0.reusedFrom == nil }.count, 4)
+        let admitted = try store.trials(in: [.running, .queued])
+        XCTAssertFalse(admitted.isEmpty)
+        XCTAssertTrue(
+            admitted.allSatisfy { $0.priorPrediction == Prediction(accuracy: 0.6, modelVersion: 2) },
+            "every trial carries the prior's prediction, vetoed or not")
     }
 
     func testEpochWithAnAccuracyOutsideTheUnitInterval_isAcknowledgedButNotStored() throws {

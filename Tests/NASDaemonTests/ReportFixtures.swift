@@ -10,13 +10,13 @@ import Synchronization
 ///
 /// | id | source                  | story                                               |
 /// |----|-------------------------|-----------------------------------------------------|
-/// | 1  | metaqnn:epsilon=1.0#1   | 4 epochs, completed at 0.60, predicted 0.55         |
-/// | 2  | metaqnn:epsilon=1.0#2   | 4 epochs, completed at 0.80, predicted 0.70         |
-/// | 3  | metaqnn:epsilon=1.0#3   | 2 epochs, stopped early (predicted 0.50 ± 0.05)     |
-/// | 4  | metaqnn:epsilon=0.5#4   | vetoed before training (predicted 0.30 ± 0.10)      |
-/// | 5  | metaqnn:epsilon=0.5#5   | 4 epochs, completed at 0.85, predicted 0.90         |
+/// | 1  | metaqnn:epsilon=1.0#1   | 4 epochs, completed at 0.60, prior 0.55 (model v1)  |
+/// | 2  | metaqnn:epsilon=1.0#2   | 4 epochs, completed at 0.80, prior 0.70 (model v2)  |
+/// | 3  | metaqnn:epsilon=1.0#3   | stopped at epoch 2 (stop rule 0.50 ± 0.05, v2)      |
+/// | 4  | metaqnn:epsilon=0.5#4   | vetoed before training (prior 0.30 ± 0.10, v3)      |
+/// | 5  | metaqnn:epsilon=0.5#5   | 4 epochs, completed at 0.85, prior 0.90 (model v5)  |
 /// | 6  | metaqnn:epsilon=0.5#6   | identical to 2: its result reused                   |
-/// | 7  | metaqnn:epsilon=0.5#7   | 1 epoch, stopped early (predicted 0.40 ± 0.05)      |
+/// | 7  | metaqnn:epsilon=0.5#7   | stopped at epoch 1 (stop rule 0.40 ± 0.05, v3)      |
 /// | 8  | metaqnn:epsilon=0.5#8   | failed ("trainer exited 1") without an epoch        |
 enum ReportFixtures {
     static let budget = 4
@@ -43,9 +43,9 @@ enum ReportFixtures {
         let notation = networks[index - 1]
         return NewTrial(
             canonicalNotation: notation, proposedNotation: notation,
-            identityKey: TrialIdentity.key(canonicalHash: notation, hyperparameters: [:], epochBudget: budget),
+            identityKey: TrialIdentity.key(canonicalHash: notation, hyperparameters: [:]),
             hyperparameters: [:], epochBudget: budget, source: "metaqnn:epsilon=\(epsilon)#\(index)",
-            predictedAccuracy: [1: 0.55, 2: 0.70, 5: 0.90][index])
+            priorPrediction: [1: 0.55, 2: 0.70, 5: 0.90][index].map { Prediction(accuracy: $0, modelVersion: index) })
     }
 
     /// Creates `<directory>` holding a run named `name` populated as in the table above.
@@ -72,15 +72,18 @@ enum ReportFixtures {
         let (second, secondJob) = try train(2, [0.5, 0.7, 0.75, 0.8])
         try store.finishTrial(second.id, outcome: .completed(finalAccuracy: 0.8), job: secondJob.id)
         let (third, thirdJob) = try train(3, [0.2, 0.3])
-        try store.finishTrial(third.id, outcome: .stoppedEarly(predictedAccuracy: 0.5, sigma: 0.05), job: thirdJob.id)
+        try store.finishTrial(
+            third.id, outcome: .stoppedEarly(Prediction(accuracy: 0.5, sigma: 0.05, modelVersion: 2), atEpoch: 2),
+            job: thirdJob.id)
         let fourth = try store.insertTrial(newTrial(4))
-        try store.finishTrial(fourth.id, outcome: .vetoed(predictedAccuracy: 0.3, sigma: 0.1))
+        try store.finishTrial(fourth.id, outcome: .vetoed(Prediction(accuracy: 0.3, sigma: 0.1, modelVersion: 3)))
         let (fifth, fifthJob) = try train(5, [0.55, 0.7, 0.8, 0.85])
         try store.finishTrial(fifth.id, outcome: .completed(finalAccuracy: 0.85), job: fifthJob.id)
         try store.insertReusedTrial(newTrial(6), reusing: second.id)
         let (seventh, seventhJob) = try train(7, [0.25])
         try store.finishTrial(
-            seventh.id, outcome: .stoppedEarly(predictedAccuracy: 0.4, sigma: 0.05), job: seventhJob.id)
+            seventh.id, outcome: .stoppedEarly(Prediction(accuracy: 0.4, sigma: 0.05, modelVersion: 3), atEpoch: 1),
+            job: seventhJob.id)
         let (eighth, eighthJob) = try train(8, [])
         try store.finishTrial(eighth.id, outcome: .failed(reason: "trainer exited 1"), job: eighthJob.id)
         return store

@@ -81,9 +81,12 @@ final class RunReportTests: XCTestCase {
         XCTAssertTrue(html.contains("Vetoed before training (1)"))
         XCTAssertTrue(html.contains("epsilon=0.5") && html.contains("epsilon=1.0"), "one legend entry per phase")
         // τ and R² of (0.55, 0.70, 0.90) against (0.60, 0.80, 0.85): ranks agree exactly.
-        XCTAssertTrue(html.contains("data-kendall-tau=\"1.000\""), "the ranks agree")
+        XCTAssertTrue(html.contains("data-prior-kendall-tau=\"1.000\""), "the ranks agree")
+        XCTAssertFalse(html.contains("data-stop-rule-kendall-tau"), "no completed trial carries a stop prediction")
+        XCTAssertTrue(html.contains("models v1–v5"), "the model versions that made the prior's predictions")
+        XCTAssertTrue(html.contains("30.00% ± 10.00% (model v3)"), "the veto's prediction and model")
         let agreement = PredictionAgreement(predicted: [0.55, 0.70, 0.90], actual: [0.6, 0.8, 0.85])
-        XCTAssertTrue(html.contains("data-r-squared=\"\(String(format: "%.3f", agreement.rSquared ?? 0))\""))
+        XCTAssertTrue(html.contains("data-prior-r-squared=\"\(String(format: "%.3f", agreement.rSquared ?? 0))\""))
     }
 
     func testHTML_ofAnEmptyRun_saysWhatIsMissing_andSeveralRunsOverlayTheirCurves() throws {

@@ -105,9 +105,49 @@ final class DatabaseMigratorTests: XCTestCase {
     func testRunStore_freshStoreHasTheDocumentedTablesAndVersion() throws {
         let store = try RunStore(runDirectory: directory.appendingPathComponent("fresh"))
         XCTAssertEqual(try store.database.userVersion(), RunStore.schemaVersion)
-        XCTAssertEqual(RunStore.schemaVersion, 2)
+        XCTAssertEqual(RunStore.schemaVersion, 3)
         XCTAssertEqual(
             try tables(store.database).filter { !$0.hasPrefix("sqlite_") },
             ["events", "jobs", "metrics", "predictor_models", "proposals", "run", "strategy_snapshots", "trials"])
+    }
+
+    func testVersion2Store_migratesToVersion3_keepingTrialsReferencesAndPredictionsApart() throws {
+        let runDirectory = directory.appendingPathComponent("old")
+        try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+        let path = runDirectory.appendingPathComponent(RunStore.fileName).path
+        do {
+            let database = try Database(path: path)
+            let steps = Array(try RunStoreSchema.makeMigrator().migrations.prefix(2))
+            try DatabaseMigrator(migrations: steps).migrate(database)
+            try database.execute(
+                sql: """
+                    INSERT INTO run (id, name, config_text, search_identity, created_at, updated_at, state)
+                    VALUES (1, 'old', 'name: old', '{}', 1, 1, 'active');
+                    INSERT INTO trials (id, canonical_notation, proposed_notation, identity_key, epoch_budget, state,
+                        source, predicted_accuracy, predicted_sigma, epochs_done, created_at)
+                    VALUES (1, 'a', 'a', 'k1', 5, 'stopped_early', 'random#1', 0.7, 0.05, 2, 1),
+                           (2, 'b', 'b', 'k2', 5, 'vetoed', 'random#2', 0.3, NULL, 0, 1),
+                           (3, 'c', 'c', 'k3', 5, 'completed', 'random#3', NULL, NULL, 5, 1);
+                    INSERT INTO metrics (trial_id, epoch, validation_accuracy, received_at)
+                    VALUES (1, 1, 0.5, 1), (1, 2, 0.6, 1);
+                    INSERT INTO proposals (proposal_id, trial_id, candidate) VALUES (1, 1, x'00'), (2, 2, x'00');
+                    """)
+        }
+        let store = try RunStore(runDirectory: runDirectory, mode: .mustExist)
+        XCTAssertEqual(try store.database.userVersion(), 3)
+        let stopped = try XCTUnwrap(try store.trial(TrialID(rawValue: 1)))
+        XCTAssertEqual(stopped.stopPrediction, Prediction(accuracy: 0.7, sigma: 0.05))
+        XCTAssertEqual(stopped.stoppedAtEpoch, 2)
+        XCTAssertNil(stopped.priorPrediction)
+        let vetoed = try XCTUnwrap(try store.trial(TrialID(rawValue: 2)))
+        XCTAssertEqual(vetoed.priorPrediction, Prediction(accuracy: 0.3))
+        XCTAssertNil(vetoed.stopPrediction)
+        XCTAssertEqual(try store.curve(of: TrialID(rawValue: 1)), [0.5, 0.6])
+        XCTAssertEqual(try store.trials().map(\.state), [.stoppedEarly, .vetoed, .completed])
+        XCTAssertTrue(try store.database.makeStatement("PRAGMA foreign_key_check").rows { $0.string(at: 0) }.isEmpty)
+        XCTAssertEqual(
+            try store.database.makeStatement("PRAGMA foreign_keys").rows { $0.int(at: 0) }, [1],
+            "foreign keys are enforced again after the rebuild")
+        XCTAssertNoThrow(try store.database.checkIntegrity(.full))
     }
 }

@@ -69,8 +69,7 @@ final class RunStoreTests: XCTestCase {
 
     func testInsertTrial_storesEveryFieldAsQueued() throws {
         var candidate = StoreFixtures.newTrial(3)
-        candidate.predictedAccuracy = 0.71
-        candidate.predictedSigma = 0.02
+        candidate.priorPrediction = Prediction(accuracy: 0.71, sigma: 0.02, modelVersion: 4)
         let trial = try store.insertTrial(candidate)
         XCTAssertEqual(trial.id, TrialID(rawValue: 1))
         XCTAssertEqual(trial.state, .queued)
@@ -81,20 +80,21 @@ final class RunStoreTests: XCTestCase {
         XCTAssertEqual(trial.epochBudget, 20)
         XCTAssertEqual(trial.attempts, 0)
         XCTAssertEqual(trial.source, "random")
-        XCTAssertEqual(trial.predictedAccuracy, 0.71)
-        XCTAssertEqual(trial.predictedSigma, 0.02)
+        XCTAssertEqual(trial.priorPrediction, Prediction(accuracy: 0.71, sigma: 0.02, modelVersion: 4))
+        XCTAssertNil(trial.stopPrediction)
         XCTAssertNil(trial.finalAccuracy)
         XCTAssertEqual(trial.createdAt, StoreFixtures.epoch)
         XCTAssertEqual(try store.trial(trial.id), trial)
     }
 
-    func testIdentityKey_ignoresHyperparameterOrderAndSeparatesBudgets() {
-        let a = TrialIdentity.key(canonicalHash: "h", hyperparameters: ["b": 2, "a": 0.1], epochBudget: 20)
-        let b = TrialIdentity.key(canonicalHash: "h", hyperparameters: ["a": 0.1, "b": 2], epochBudget: 20)
+    func testIdentityKey_ignoresHyperparameterOrder_andNamesNoBudget() {
+        let a = TrialIdentity.key(canonicalHash: "h", hyperparameters: ["b": 2, "a": 0.1])
+        let b = TrialIdentity.key(canonicalHash: "h", hyperparameters: ["a": 0.1, "b": 2])
         XCTAssertEqual(a, b)
-        XCTAssertEqual(a, #"h|{"a":0.1,"b":2.0}|20"#)
-        XCTAssertNotEqual(
-            a, TrialIdentity.key(canonicalHash: "h", hyperparameters: ["a": 0.1, "b": 2], epochBudget: 9))
+        XCTAssertEqual(a, #"h|{"a":0.1,"b":2.0}"#)
+        XCTAssertNotEqual(a, TrialIdentity.key(canonicalHash: "h", hyperparameters: ["a": 0.2, "b": 2]))
+        XCTAssertEqual(TrialIdentity.removingBudget(from: #"h|{"a":0.1,"b":2.0}|20"#), a, "a version-2 key")
+        XCTAssertEqual(TrialIdentity.removingBudget(from: a), a)
     }
 
     func testInsertTrial_anIdenticalInFlightTrialIsRefusedAndFound() throws {
@@ -140,8 +140,8 @@ final class RunStoreTests: XCTestCase {
             XCTAssertEqual(error as? RunStoreError, .illegalTransition(trial: trial.id, from: .queued, to: .completed))
         }
         XCTAssertThrowsError(
-            try store.finishTrial(trial.id, outcome: .stoppedEarly(predictedAccuracy: 0.5, sigma: 0.1)))
-        try store.finishTrial(trial.id, outcome: .vetoed(predictedAccuracy: 0.3, sigma: 0.05))
+            try store.finishTrial(trial.id, outcome: .stoppedEarly(Prediction(accuracy: 0.5, sigma: 0.1), atEpoch: 1)))
+        try store.finishTrial(trial.id, outcome: .vetoed(Prediction(accuracy: 0.3, sigma: 0.05)))
         XCTAssertThrowsError(try store.dispatchTrial(trial.id, to: "w", leaseDeadline: later)) { error in
             XCTAssertEqual(error as? RunStoreError, .illegalTransition(trial: trial.id, from: .vetoed, to: .running))
         }
@@ -150,7 +150,7 @@ final class RunStoreTests: XCTestCase {
         }
         let stored = try XCTUnwrap(try store.trial(trial.id))
         XCTAssertEqual(stored.state, .vetoed)
-        XCTAssertEqual(stored.predictedAccuracy, 0.3)
+        XCTAssertEqual(stored.priorPrediction?.accuracy, 0.3)
         XCTAssertNil(stored.failureReason)
         XCTAssertThrowsError(try store.finishTrial(TrialID(rawValue: 99), outcome: .cancelled(reason: "x"))) {
             XCTAssertEqual($0 as? RunStoreError, .unknownTrial(TrialID(rawValue: 99)))
@@ -160,7 +160,8 @@ final class RunStoreTests: XCTestCase {
     func testTrialState_transitionTableMatchesTheLifecycle() {
         let legal: Set<String> = [
             "queued>running", "queued>vetoed", "queued>failed", "queued>cancelled", "running>queued",
-            "running>completed", "running>stopped_early", "running>failed", "running>cancelled",
+            "running>completed", "running>stopped_early", "running>incomplete", "running>failed", "running>cancelled",
+            "completed>queued",
         ]
         for from in TrialState.allCases {
             for to in TrialState.allCases {
@@ -262,7 +263,7 @@ final class RunStoreTests: XCTestCase {
         }
         let stopped = try store.insertTrial(StoreFixtures.newTrial(10))
         try store.dispatchTrial(stopped.id, to: "w", leaseDeadline: later)
-        try store.finishTrial(stopped.id, outcome: .stoppedEarly(predictedAccuracy: 0.95, sigma: 0.01))
+        try store.finishTrial(stopped.id, outcome: .stoppedEarly(Prediction(accuracy: 0.95, sigma: 0.01), atEpoch: 1))
         try store.insertTrial(StoreFixtures.newTrial(11))
 
         XCTAssertEqual(
@@ -295,9 +296,13 @@ final class RunStoreTests: XCTestCase {
 
     func testPredictorModels_areVersionedPerName() throws {
         XCTAssertNil(try store.latestPredictorModel(named: "srm"))
-        XCTAssertEqual(try store.savePredictorModel(named: "srm", bytes: Data([1])).version, 1)
-        XCTAssertEqual(try store.savePredictorModel(named: "srm", bytes: Data([2])).version, 2)
-        XCTAssertEqual(try store.savePredictorModel(named: "peephole", bytes: Data([9])).version, 1)
+        XCTAssertEqual(try store.savePredictorModel(named: "srm", version: 1, bytes: Data([1])).version, 1)
+        XCTAssertEqual(try store.savePredictorModel(named: "srm", version: 2, bytes: Data([2])).version, 2)
+        XCTAssertEqual(try store.savePredictorModel(named: "peephole", version: 1, bytes: Data([9])).version, 1)
+        XCTAssertEqual(
+            try store.savePredictorModel(named: "srm", version: 2, bytes: Data([7])).bytes, Data([2]),
+            "a version saved again keeps its first bytes")
+        XCTAssertEqual(try store.predictorModel(named: "srm", version: 1)?.bytes, Data([1]))
         let latest = try XCTUnwrap(try store.latestPredictorModel(named: "srm"))
         XCTAssertEqual(latest.version, 2)
         XCTAssertEqual(latest.bytes, Data([2]))

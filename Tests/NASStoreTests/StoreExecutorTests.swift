@@ -18,31 +18,39 @@ final class StoreExecutorTests: XCTestCase {
 
     func testConcurrentTasks_seeConsistentCounts() async throws {
         let executor = try await StoreExecutor.open(runDirectory: directory)
-        try await executor.createRun(StoreFixtures.run)
+        try await executor.perform { store in try store.createRun(StoreFixtures.run) }
         let trialCount = 40
         let epochs = 10
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<trialCount {
                 group.addTask {
-                    let trial = try await executor.insertTrial(StoreFixtures.newTrial(index, budget: epochs))
-                    let job = try await executor.dispatchTrial(trial.id, to: "w\(index)", leaseDeadline: Date())
+                    let trial = try await executor.perform { store in
+                        try store.insertTrial(StoreFixtures.newTrial(index, budget: epochs))
+                    }
+                    let job = try await executor.perform { store in
+                        try store.dispatchTrial(trial.id, to: "w\(index)", leaseDeadline: Date())
+                    }
                     for epoch in 1...epochs {
-                        let outcomes = try await executor.recordEpochs([
-                            EpochReport(trialID: trial.id, epoch: epoch, validationAccuracy: Double(index) / 100)
-                        ])
+                        let outcomes = try await executor.perform { store in
+                            try store.recordEpochs([
+                                EpochReport(trialID: trial.id, epoch: epoch, validationAccuracy: Double(index) / 100)
+                            ])
+                        }
                         XCTAssertEqual(outcomes, [.recorded])
                     }
-                    try await executor.finishTrial(
-                        trial.id, outcome: .completed(finalAccuracy: Double(index) / 100), job: job.id)
+                    _ = try await executor.perform { store in
+                        try store.finishTrial(
+                            trial.id, outcome: .completed(finalAccuracy: Double(index) / 100), job: job.id)
+                    }
                 }
             }
             try await group.waitForAll()
         }
-        let counts = try await executor.trialCounts()
-        let epochsSpent = try await executor.epochsSpent()
-        let trials = try await executor.trials()
-        let best = try await executor.bestTrial()
-        let runningJobs = try await executor.runningJobs()
+        let counts = try await executor.perform { store in try store.trialCounts() }
+        let epochsSpent = try await executor.perform { store in try store.epochsSpent() }
+        let trials = try await executor.perform { store in try store.trials() }
+        let best = try await executor.perform { store in try store.bestTrial() }
+        let runningJobs = try await executor.perform { store in try store.runningJobs() }
         XCTAssertEqual(counts[.completed], trialCount)
         XCTAssertEqual(counts[.running], 0)
         XCTAssertEqual(epochsSpent, trialCount * epochs)
@@ -68,7 +76,7 @@ final class StoreExecutorTests: XCTestCase {
         } catch {
             XCTAssertTrue(error is CancellationError, "\(error)")
         }
-        let trials = try await executor.trials()
+        let trials = try await executor.perform { store in try store.trials() }
         XCTAssertEqual(trials, [])
     }
 
@@ -97,8 +105,8 @@ final class StoreExecutorTests: XCTestCase {
         } catch {
             XCTAssertTrue((error as? DatabaseError)?.isInterrupted ?? false, "\(error)")
         }
-        try await executor.insertTrial(StoreFixtures.newTrial(1))
-        let trials = try await executor.trials()
+        try await executor.perform { store in try store.insertTrial(StoreFixtures.newTrial(1)) }
+        let trials = try await executor.perform { store in try store.trials() }
         XCTAssertEqual(trials.count, 1, "the executor serves the next request normally")
     }
 
@@ -106,7 +114,7 @@ final class StoreExecutorTests: XCTestCase {
         let executor = try await StoreExecutor.open(runDirectory: directory)
         await executor.close()
         do {
-            _ = try await executor.run()
+            _ = try await executor.perform { store in try store.run() }
             XCTFail("a closed store answered")
         } catch {
             XCTAssertEqual(error as? RunStoreError, .closed)

@@ -15,7 +15,7 @@ enum StoreFixtures {
             canonicalNotation: "[C(64,3,1), FC(\(index + 10)), SM(10)]",
             proposedNotation: "[C(64,3,1), D(0.1), FC(\(index + 10)), SM(10)]",
             identityKey: TrialIdentity.key(
-                canonicalHash: "hash\(index)", hyperparameters: hyperparameters, epochBudget: budget),
+                canonicalHash: "hash\(index)", hyperparameters: hyperparameters),
             hyperparameters: hyperparameters, epochBudget: budget, source: source)
     }
 

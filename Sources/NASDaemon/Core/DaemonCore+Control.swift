@@ -6,7 +6,11 @@ import NASStore
 extension DaemonCore {
     var layout: StateDirectoryLayout { StateDirectoryLayout(path: options.stateDirectory.path) }
 
-    func handleControl(_ request: ControlRequest, now: Date) -> ControlResponse {
+    /// Answers a control request.
+    ///
+    /// - Throws: only a `DatabaseError` from a store in the batch (fatal for the batch); every
+    ///   other failure is the request's answer.
+    func handleControl(_ request: ControlRequest, now: Moment) throws -> ControlResponse {
         do {
             switch request {
             case .submit(let configText, let fileName, let restart):
@@ -16,20 +20,8 @@ extension DaemonCore {
                 return .ok(
                     try JSONValue(
                         encoding: try submit(configText: configText, fileName: fileName, restart: restart, now: now)))
-            case .status(nil):
-                let views = try layout.runNames().map { name in
-                    if let run = runs[name] { return try RunViews.status(of: run.store, live: liveInfo(run)) }
-                    return try RunViews.status(
-                        of: try RunStore(runDirectory: layout.runDirectory(named: name), mode: .mustExist))
-                }
-                return .ok(try JSONValue(encoding: views))
-            case .status(let name?), .trials(let name, _), .best(let name), .logs(let name, _, _):
-                if let run = runs[name] {
-                    return RunViews.response(to: request, from: run.store, live: liveInfo(run))
-                }
-                return RunViews.response(to: request, from: try finishedRunStore(name))
-            case .workers:
-                return .ok(try JSONValue(encoding: workerViews()))
+            case .status, .trials, .best, .logs, .workers:
+                return view(request)
             case .pause(let name):
                 let run = try loadedRun(name)
                 guard run.state == .active else {
@@ -48,7 +40,8 @@ extension DaemonCore {
                 return try acknowledge(name, "resumed")
             case .stop(let name):
                 let run = try loadedRun(name)
-                endRun(run, reason: "stopped by the user", now: now)
+                // The answer is sent only after the batch committed, so "stopped" means ended on disk.
+                try endRun(run, reason: "stopped by the user", now: now)
                 runs[name] = nil
                 return try acknowledge(name, "stopped")
             case .delete(let name):
@@ -63,16 +56,63 @@ extension DaemonCore {
                 isDraining = true
                 return try acknowledge(nil, "draining: no new trials will be dispatched; running trials continue")
             case .shutdown:
-                beginShutdown(reason: "requested by a client", now: now)
+                try beginShutdown(reason: "requested by a client", now: now)
                 return try acknowledge(nil, "shutting down")
             case .metrics, .stopTrial, .retryTrial:
-                return try handleTrialControl(request, now: now)
+                return try handleTrialControl(request)
+            }
+        } catch let error as ControlError {
+            return .error(error)
+        } catch let error as DatabaseError {
+            throw error
+        } catch {
+            return .error(ControlError(code: .internalError, message: "\(error)"))
+        }
+    }
+
+    /// Answers a read-only request. A failure to read a store (a corrupt finished run, say) is the
+    /// answer, never a failure of the batch: views change nothing.
+    private func view(_ request: ControlRequest) -> ControlResponse {
+        do {
+            switch request {
+            case .status(nil):
+                let views = try layout.runNames().map { name in
+                    if let run = runs[name] { return try RunViews.status(of: run.store, live: liveInfo(run)) }
+                    return try endedRunStatus(name)
+                }
+                return .ok(try JSONValue(encoding: views))
+            case .status(let name?), .trials(let name, _), .best(let name), .logs(let name, _, _):
+                if let run = runs[name] {
+                    return RunViews.response(to: request, from: run.store, live: liveInfo(run))
+                }
+                return RunViews.response(to: request, from: try finishedRunStore(name))
+            case .workers:
+                return .ok(try JSONValue(encoding: workerViews()))
+            default:
+                throw ControlError(code: .internalError, message: "not a view request")
             }
         } catch let error as ControlError {
             return .error(error)
         } catch {
             return .error(ControlError(code: .internalError, message: "\(error)"))
         }
+    }
+
+    /// The status of a run this daemon does not host (ended, or left alone), from a cache keyed by
+    /// its store's modification time: an ended run's store does not change, so `nasd status` does
+    /// not reopen (and integrity-check) every finished run's store on each request.
+    private func endedRunStatus(_ name: String) throws -> RunStatusView {
+        let directory = layout.runDirectory(named: name)
+        let paths = [RunStore.fileName, RunStore.fileName + "-wal"].map { directory.appendingPathComponent($0).path }
+        let stamp = paths.flatMap { path -> [Double] in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return [modified, Double((attributes?[.size] as? NSNumber)?.int64Value ?? 0)]
+        }
+        if let cached = endedRunStatusCache[name], cached.stamp == stamp { return cached.view }
+        let view = try RunViews.status(of: try RunStore(runDirectory: directory, mode: .mustExist))
+        endedRunStatusCache[name] = (stamp, view)
+        return view
     }
 
     /// Live information for a run's status view.

@@ -16,7 +16,7 @@ extension DaemonCore {
     static let duplicateProposalLimit = 1000
 
     /// Fills every free worker slot, sharing slots between runs by priority.
-    func dispatch(now: Date) {
+    func dispatch(now: Moment) throws {
         guard !isDraining else { return }
         var passedOver: Set<String> = []
         while let connection = workerWithFreeSlot() {
@@ -25,12 +25,12 @@ extension DaemonCore {
                 .map { FairShare.Claim(run: $0.name, priority: $0.configuration.priority, running: $0.active.count) }
             guard let name = FairShare.next(among: claims), let run = runs[name] else { return }
             if run.queue.isEmpty {
-                fillQueue(of: run, now: now)
+                try fillQueue(of: run, now: now)
                 if run.queue.isEmpty { passedOver.insert(name) }
                 continue
             }
             let trialID = run.queue.removeFirst()
-            assign(trialID, of: run, to: connection, now: now)
+            try assign(trialID, of: run, to: connection, now: now)
         }
     }
 
@@ -43,39 +43,42 @@ extension DaemonCore {
     }
 
     /// Asks the run's strategy for work until a trial is queued or the strategy has none.
-    func fillQueue(of run: RunRuntime, now: Date) {
+    func fillQueue(of run: RunRuntime, now: Moment) throws {
         var proposals = 0
         while run.queue.isEmpty && run.canPropose && proposals < Self.proposalsPerPass {
             proposals += 1
+            let proposal: Proposal
             do {
-                let proposal = try run.strategy.propose()
-                run.strategyChanged = true
-                switch proposal {
-                case .train(let candidate):
-                    try admit(candidate, to: run)
-                case .continueTraining(let proposalID, _):
-                    throw SearchSetup.Unsupported(
-                        keyPath: "strategy", message: "continuing proposal \(proposalID) is not supported by this build"
-                    )
-                case .waitForResults:
-                    run.isWaitingForResults = true
-                case .exhausted:
-                    run.isStrategyExhausted = true
-                    log("run '\(run.name)': the strategy has no more proposals")
-                }
+                proposal = try run.strategy.propose()
             } catch {
-                failRun(run, reason: "the strategy failed: \(error)", now: now)
+                return try failRun(run, reason: "the strategy failed: \(error)", now: now)
+            }
+            run.strategyChanged = true
+            switch proposal {
+            case .train(let candidate):
+                try admit(candidate, to: run)
+            case .continueTraining(let proposalID, let budget):
+                do {
+                    try continueTraining(proposalID, to: budget, in: run)
+                } catch let error as ContinuationError {
+                    return try failRun(run, reason: "the strategy failed: \(error)", now: now)
+                }
+            case .waitForResults:
+                run.isWaitingForResults = true
+            case .exhausted:
+                run.isStrategyExhausted = true
+                log("run '\(run.name)': the strategy has no more proposals")
             }
         }
     }
 
-    /// Turns a candidate into a trial: reuses a finished identical trial, joins one in flight, or
-    /// queues a new one.
+    /// Turns a candidate into a trial: answers it from a finished identical trial (its curve cut
+    /// at the candidate's budget, or promoting the trial when it asks for more epochs), joins one
+    /// in flight (raising its budget when it asks for more), or queues a new one.
     private func admit(_ candidate: Candidate, to run: RunRuntime) throws {
         let network = candidate.network
         let identityKey = TrialIdentity.key(
-            canonicalHash: network.canonicalHash, hyperparameters: candidate.hyperparameters,
-            epochBudget: candidate.budget)
+            canonicalHash: network.canonicalHash, hyperparameters: candidate.hyperparameters)
         let encoded = try JSONEncoder().encode(candidate)
         let newTrial = NewTrial(
             canonicalNotation: network.canonicalNotation, proposedNotation: network.notation,
@@ -83,25 +86,73 @@ extension DaemonCore {
             source: "\(run.strategy.kind)#\(candidate.proposalID)")
         try run.store.inTransaction {
             if let finished = try run.store.findFinishedTrial(identityKey: identityKey),
-                let outcome = try outcome(of: finished, in: run)
+                let result = try result(of: finished, in: run)
             {
-                let reused = try run.store.insertReusedTrial(newTrial, reusing: finished.id)
-                try run.store.recordProposal(candidate.proposalID, trialID: reused.id, candidate: encoded)
-                try deliverOutcome(outcome, of: reused.id, in: run)
-                noteDuplicate(in: run)
+                if finished.state == .completed, finished.reusedFrom == nil, candidate.budget > finished.epochsDone {
+                    // More epochs of a network trained already: train it on rather than afresh.
+                    run.consecutiveDuplicates = 0
+                    try run.store.recordProposal(candidate.proposalID, trialID: finished.id, candidate: encoded)
+                    try promoteIfAsked(finished.id, in: run)
+                } else {
+                    let reused = try run.store.insertReusedTrial(newTrial, reusing: finished.id)
+                    try run.store.recordProposal(candidate.proposalID, trialID: reused.id, candidate: encoded)
+                    try deliverOutcome(result, of: reused.id, in: run)
+                    noteDuplicate(in: run)
+                }
             } else if let inFlight = try run.store.findInFlightTrial(identityKey: identityKey) {
                 try run.store.recordProposal(candidate.proposalID, trialID: inFlight.id, candidate: encoded)
+                if candidate.budget > inFlight.epochBudget {
+                    try run.store.raiseBudget(of: inFlight.id, to: candidate.budget)
+                }
                 noteDuplicate(in: run)
             } else {
                 run.consecutiveDuplicates = 0
                 let trial = try run.store.insertTrial(newTrial)
                 try run.store.recordProposal(candidate.proposalID, trialID: trial.id, candidate: encoded)
                 run.countedTrials += 1
-                if case .veto(let predicted) = run.gate?.evaluate(candidate) {
-                    _ = try run.store.finishTrial(trial.id, outcome: .vetoed(predictedAccuracy: predicted, sigma: 0))
-                    try deliverOutcome(.vetoed(predicted: predicted), of: trial.id, in: run)
+                try passThroughPrior(trial, candidate: candidate, in: run)
+            }
+        }
+    }
+
+    /// Why a strategy's `continueTraining` cannot be carried out (a bug in the strategy).
+    struct ContinuationError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Carries out a strategy's "train proposal p on to `budget` epochs" (a Hyperband promotion):
+    /// the proposal waits for an outcome again, at the new budget, from the same trial — which is
+    /// promoted when it completed at less, has its budget raised when it is still in flight, and
+    /// answers at once when it already reached the budget or cannot go on (stopped early, failed).
+    func continueTraining(_ proposalID: Int, to budget: Int, in run: RunRuntime) throws {
+        guard let stored = try run.store.proposal(proposalID) else {
+            throw ContinuationError(description: "it asked to continue proposal \(proposalID), which it never made")
+        }
+        var candidate = try JSONDecoder().decode(Candidate.self, from: stored.candidate)
+        guard budget > candidate.budget else {
+            throw ContinuationError(
+                description: "it asked to continue proposal \(proposalID) to \(budget) epochs, "
+                    + "not more than its \(candidate.budget)")
+        }
+        guard let answering = try run.store.trial(stored.trialID) else { return }
+        let trialID = answering.reusedFrom ?? answering.id
+        candidate.budget = budget
+        try run.store.inTransaction {
+            try run.store.reopenProposal(proposalID, candidate: try JSONEncoder().encode(candidate))
+            if trialID != answering.id { try run.store.moveProposal(proposalID, to: trialID) }
+            guard let trial = try run.store.trial(trialID) else { return }
+            switch trial.state {
+            case .queued, .running:
+                try run.store.raiseBudget(of: trialID, to: budget)
+            case .completed:
+                if trial.epochsDone >= budget, let result = try result(of: trial, in: run) {
+                    try deliverOutcome(result, of: trialID, in: run)
                 } else {
-                    run.queue.append(trial.id)
+                    try promoteIfAsked(trialID, in: run)
+                }
+            case .stoppedEarly, .vetoed, .failed, .incomplete, .cancelled:
+                if let result = try result(of: trial, in: run) {
+                    try deliverOutcome(result, of: trialID, in: run)
                 }
             }
         }
@@ -119,12 +170,19 @@ extension DaemonCore {
     }
 
     /// Dispatches a queued trial to a worker under a fresh lease.
-    private func assign(_ trialID: TrialID, of run: RunRuntime, to connection: ConnectionID, now: Date) {
+    private func assign(_ trialID: TrialID, of run: RunRuntime, to connection: ConnectionID, now: Moment) throws {
         guard var session = workers[connection] else { return }
+        guard let trial = try run.store.trial(trialID) else { return }
+        let network: Network
         do {
-            guard let trial = try run.store.trial(trialID) else { return }
-            let network = try Network(notation: trial.proposedNotation)
-            let deadline = now.addingTimeInterval(options.leaseTimeout)
+            network = try Network(notation: trial.proposedNotation)
+        } catch {
+            log("run '\(run.name)': cannot dispatch trial \(trialID.rawValue): \(error)")
+            return try failTrial(trialID, in: run, reason: "cannot be dispatched: \(error)")
+        }
+        do {
+            // Stored for people reading the store; the lease itself runs on the monotonic clock.
+            let deadline = now.wall.addingTimeInterval(options.leaseTimeout)
             // A retried trial continues after its last stored epoch: built-in trainers resume exactly, a
             // trainer with a checkpoint resumes from it, and one without retrains from scratch while
             // the worker drops the epochs already stored (docs/trainer-protocol.md).
@@ -142,9 +200,10 @@ extension DaemonCore {
             let active = ActiveJob(
                 jobID: job.id, attempt: job.attempt, workerID: session.workerID, connection: connection,
                 lease: Lease(
-                    jobID: job.id.rawValue, workerID: session.workerID, now: now.timeIntervalSince1970,
+                    jobID: job.id.rawValue, workerID: session.workerID, now: now.elapsed,
                     duration: options.leaseTimeout),
-                budget: trial.epochBudget, curve: startEpoch > 0 ? stored.map(\.validationAccuracy) : [])
+                budget: trial.epochBudget, curve: startEpoch > 0 ? stored.map(\.validationAccuracy) : [],
+                trainingSeconds: trial.trainingSeconds, countedUntil: now.elapsed)
             run.active[trialID] = active
             session.busy.insert(WorkerSession.key(run: run.name, job: active.wireID))
             workers[connection] = session
@@ -152,9 +211,6 @@ extension DaemonCore {
                 .send(
                     connection,
                     .assign(.init(jobID: active.wireID, attempt: job.attempt, spec: spec, trainer: run.trainer))))
-        } catch {
-            log("run '\(run.name)': cannot dispatch trial \(trialID.rawValue): \(error)")
-            failTrial(trialID, in: run, reason: "cannot be dispatched: \(error)")
         }
     }
 }

@@ -21,7 +21,11 @@ extension DaemonCore {
     /// - Returns: nil for a run that is finished or failed (nothing to do).
     func loadRun(at directory: URL) throws -> RunRuntime? {
         let store = try RunStore(runDirectory: directory, mode: .mustExist)
+        storeOpened?(store)
         guard let record = try store.run(), !record.state.isTerminal else { return nil }
+        // Inside a batch (a submit), the new run's writes join the batch's transactions, so its
+        // proposals and its strategy snapshot commit together with everything else, or not at all.
+        if isHandlingBatch { try joinBatch(store) }
         let configuration = try RunConfiguration(
             yaml: record.configurationText, file: directory.appendingPathComponent("run.sqlite").path)
         let run = try makeRuntime(
@@ -31,23 +35,26 @@ extension DaemonCore {
             try run.strategy.restore(from: snapshot.bytes)
         }
         run.queue = try store.trials(in: [.queued]).map(\.id).sorted()
-        let now = clock().timeIntervalSince1970
+        let now = clock.monotonic()
         for job in try store.runningJobs() {
             guard let trial = try store.trial(job.trialID) else { continue }
             run.active[job.trialID] = ActiveJob(
                 jobID: job.id, attempt: job.attempt, workerID: job.workerID, connection: nil,
                 lease: Lease(jobID: job.id.rawValue, workerID: job.workerID, now: now, duration: options.leaseTimeout),
-                budget: trial.epochBudget, curve: try store.curve(of: job.trialID))
+                budget: trial.epochBudget, curve: try store.curve(of: job.trialID),
+                trainingSeconds: trial.trainingSeconds, countedUntil: now)
         }
         let trials = try store.trials()
         run.countedTrials = trials.filter { $0.reusedFrom == nil && $0.state != .cancelled }.count
         run.epochsSpent = try store.epochsSpent()
         run.bestAccuracy = try store.bestTrial()?.finalAccuracy
+        try restorePredictors(of: run)
         try store.inTransaction {
             for proposal in try store.unobservedProposals() {
-                guard let trial = try store.trial(proposal.trialID), let outcome = try outcome(of: trial, in: run)
+                guard let trial = try store.trial(proposal.trialID), let result = try result(of: trial, in: run)
                 else { continue }
-                try deliverOutcome(outcome, of: trial.id, in: run)
+                try deliverOutcome(result, of: trial.id, in: run)
+                try promoteIfAsked(trial.id, in: run)
             }
             if run.strategyChanged {
                 _ = try store.saveStrategySnapshot(try run.strategy.snapshot())
@@ -65,17 +72,19 @@ extension DaemonCore {
         let baseDirectory = source?.deletingLastPathComponent() ?? directory
         let run = RunRuntime(
             name: configuration.name, directory: directory, store: store, configuration: configuration,
-            strategy: try SearchSetup.makeStrategy(for: configuration),
+            strategy: try options.makeStrategy(configuration),
             trainer: SearchSetup.trainerDescription(for: configuration.trainer, baseDirectory: baseDirectory),
             state: state, createdAt: createdAt)
         let predictors = try options.makePredictors(configuration)
         run.pruner = predictors.pruner
         run.gate = predictors.gate
+        run.stopRule = predictors.pruner.map { PredictorHost(role: .stopRule, predictor: $0) }
+        run.prior = predictors.gate.map { PredictorHost(role: .prior, predictor: $0) }
         return run
     }
 
     /// Adds a run, resumes it, or refuses when a run of that name exists with a different search.
-    func submit(configText: String, fileName: String, restart: Bool, now: Date) throws -> SubmitResult {
+    func submit(configText: String, fileName: String, restart: Bool, now: Moment) throws -> SubmitResult {
         let configuration: RunConfiguration
         do {
             configuration = try RunConfiguration(yaml: configText, file: fileName)
@@ -84,7 +93,7 @@ extension DaemonCore {
         }
         // Validate what the configuration needs from this build before touching any state.
         do {
-            _ = try SearchSetup.makeStrategy(for: configuration)
+            _ = try options.makeStrategy(configuration)
             _ = try options.makePredictors(configuration)
         } catch {
             throw ControlError(code: .invalidConfig, message: "\(fileName): \(error)")
@@ -104,6 +113,56 @@ extension DaemonCore {
             return SubmitResult(
                 run: name, action: .updated, message: "run '\(name)' is in progress; configuration updated")
         }
+        let action = try prepareStore(
+            for: configuration, configText: configText, fileName: fileName, in: directory, restart: restart, now: now)
+        if action == .alreadyFinished {
+            return SubmitResult(run: name, action: action, message: try finishedMessage(in: directory, name: name))
+        }
+        let run: RunRuntime?
+        do {
+            run = try loadRun(at: directory)
+        } catch let error as DatabaseError where batchStores.contains(where: { $0.runDirectory == directory }) {
+            throw error  // the store joined the batch: a failure now fails the batch
+        } catch {
+            throw ControlError(code: .internalError, message: "run '\(name)' cannot be loaded: \(error)")
+        }
+        guard let run else {
+            throw ControlError(code: .internalError, message: "run '\(name)' could not be loaded after creation")
+        }
+        runs[name] = run
+        log("run '\(name)' \(action.rawValue)")
+        return SubmitResult(run: name, action: action, message: "run '\(name)' \(action.rawValue)")
+    }
+
+    /// Creates, archives or updates the store of a submitted run that is not loaded. Its writes
+    /// commit on their own (before the store joins the batch), so any failure here is the
+    /// request's answer (a `ControlError`), never a failure of the batch.
+    private func prepareStore(
+        for configuration: RunConfiguration, configText: String, fileName: String, in directory: URL, restart: Bool,
+        now: Moment
+    ) throws -> SubmitAction {
+        do {
+            return try prepareStoreUnchecked(
+                for: configuration, configText: configText, fileName: fileName, in: directory, restart: restart,
+                now: now)
+        } catch let error as ControlError {
+            throw error
+        } catch {
+            throw ControlError(
+                code: .internalError, message: "cannot prepare the store of run '\(configuration.name)': \(error)")
+        }
+    }
+
+    private func finishedMessage(in directory: URL, name: String) throws -> String {
+        let record = try? RunStore(runDirectory: directory, mode: .mustExist).run()
+        return "run '\(name)' already ended: \(record?.finishReason ?? record?.state.rawValue ?? "finished")"
+    }
+
+    private func prepareStoreUnchecked(
+        for configuration: RunConfiguration, configText: String, fileName: String, in directory: URL, restart: Bool,
+        now: Moment
+    ) throws -> SubmitAction {
+        let name = configuration.name
         var action = SubmitAction.created
         if FileManager.default.fileExists(atPath: directory.appendingPathComponent(RunStore.fileName).path) {
             let store = try RunStore(runDirectory: directory, mode: .mustExist)
@@ -122,9 +181,7 @@ extension DaemonCore {
                         + differences.joined(separator: "\n  ")
                         + "\nuse --restart to archive it and start afresh")
             } else if record.state.isTerminal {
-                return SubmitResult(
-                    run: name, action: .alreadyFinished,
-                    message: "run '\(name)' already ended: \(record.finishReason ?? record.state.rawValue)")
+                return .alreadyFinished
             } else {
                 _ = try store.updateRunConfiguration(configText)
                 action = .resumed
@@ -139,12 +196,7 @@ extension DaemonCore {
             try fileName.write(
                 to: directory.appendingPathComponent(Self.sourceFileName), atomically: true, encoding: .utf8)
         }
-        guard let run = try loadRun(at: directory) else {
-            throw ControlError(code: .internalError, message: "run '\(name)' could not be loaded after creation")
-        }
-        runs[name] = run
-        log("run '\(name)' \(action.rawValue)")
-        return SubmitResult(run: name, action: action, message: "run '\(name)' \(action.rawValue)")
+        return action
     }
 
     /// The payload of a `submit` answer (a `ControlAcknowledgement` with the action taken).
@@ -156,10 +208,10 @@ extension DaemonCore {
 
     /// Moves a run directory under `<state>/archive/`.
     @discardableResult
-    func archiveDirectory(_ directory: URL, name: String, now: Date) throws -> URL {
+    func archiveDirectory(_ directory: URL, name: String, now: Moment) throws -> URL {
         let archive = options.stateDirectory.appendingPathComponent("archive")
         try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
-        let stamp = Int(now.timeIntervalSince1970)
+        let stamp = Int(now.elapsed)
         var destination = archive.appendingPathComponent("\(name)-\(stamp)")
         var suffix = 1
         while FileManager.default.fileExists(atPath: destination.path) {

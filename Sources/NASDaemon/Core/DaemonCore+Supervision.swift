@@ -6,23 +6,24 @@ import NASStore
 /// Time-driven supervision: leases, trial timeouts, silent handshakes, run ends and shutdown.
 extension DaemonCore {
     /// Requeues jobs whose lease ran out and fails trials past their timeouts.
-    func superviseLeases(now: Date) {
-        let seconds = now.timeIntervalSince1970
-        for (connection, since) in handshaking where now.timeIntervalSince(since) > Self.handshakeTimeout {
+    func superviseLeases(now: Moment) throws {
+        let seconds = now.elapsed
+        for (connection, since) in handshaking where now.elapsed - since > Self.handshakeTimeout {
             closeConnection(connection, reason: "no 'hello' within \(Int(Self.handshakeTimeout)) s")
         }
         for run in runs.values.sorted(by: { $0.name < $1.name }) {
             let limits = run.configuration.trial
-            for (trialID, job) in run.active.sorted(by: { $0.key < $1.key }) {
-                if let timeout = limits.timeout?.seconds, seconds - job.lease.grantedAt > timeout {
-                    stopOnWorker(job, trial: trialID, of: run, reason: "wall-clock timeout")
-                    failTrial(trialID, in: run, reason: "exceeded its wall-clock timeout of \(Self.format(timeout))")
+            for (trialID, job) in run.active.sorted(by: { $0.key < $1.key }) where !job.completionPending {
+                if let timeout = limits.timeout?.seconds, job.trainingSeconds(at: seconds) > timeout {
+                    stopOnWorker(job, trial: trialID, of: run, reason: "training timeout")
+                    try failTrial(
+                        trialID, in: run, reason: "exceeded its training timeout of \(Self.format(timeout))")
                 } else if let timeout = limits.noProgressTimeout?.seconds, seconds - job.lease.lastProgress > timeout {
                     stopOnWorker(job, trial: trialID, of: run, reason: "no progress")
-                    failTrial(trialID, in: run, reason: "made no progress for \(Self.format(timeout))")
+                    try failTrial(trialID, in: run, reason: "made no progress for \(Self.format(timeout))")
                 } else if job.lease.isExpired(at: seconds) {
                     stopOnWorker(job, trial: trialID, of: run, reason: "lease expired")
-                    retryOrFail(
+                    try retryOrFail(
                         trialID, in: run,
                         reason:
                             "lease expired: worker '\(job.workerID)' silent for \(Self.format(options.leaseTimeout))",
@@ -44,20 +45,20 @@ extension DaemonCore {
     }
 
     /// Ends runs whose end criteria are met or whose strategy has nothing left.
-    func endFinishedRuns(now: Date) {
+    func endFinishedRuns(now: Moment) throws {
         for run in runs.values.sorted(by: { $0.name < $1.name }) where run.state == .active || run.state == .paused {
             let end = run.configuration.end
             let idle = run.active.isEmpty && run.queue.isEmpty
             if let target = end.targetAccuracy, let best = run.bestAccuracy, best >= target {
-                endRun(run, reason: "reached the target accuracy \(target) (best \(best))", now: now)
-            } else if let deadline = deadline(of: run), now >= deadline {
-                endRun(run, reason: "reached its deadline", now: now)
+                try endRun(run, reason: "reached the target accuracy \(target) (best \(best))", now: now)
+            } else if let deadline = deadline(of: run), now.wall >= deadline {
+                try endRun(run, reason: "reached its deadline", now: now)
             } else if let maxEpochs = end.maxEpochs, run.epochsSpent >= maxEpochs {
-                endRun(run, reason: "spent its \(maxEpochs) epochs", now: now)
+                try endRun(run, reason: "spent its \(maxEpochs) epochs", now: now)
             } else if run.isAtTrialLimit && idle {
-                endRun(run, reason: "trained its \(end.maxTrials ?? 0) trials", now: now)
+                try endRun(run, reason: "trained its \(end.maxTrials ?? 0) trials", now: now)
             } else if run.isStrategyExhausted && idle {
-                endRun(run, reason: run.exhaustionReason ?? "the \(run.strategy.kind) strategy finished", now: now)
+                try endRun(run, reason: run.exhaustionReason ?? "the \(run.strategy.kind) strategy finished", now: now)
             }
         }
     }
@@ -71,38 +72,35 @@ extension DaemonCore {
     }
 
     /// Finishes a run: queued trials are cancelled, running ones stopped and cancelled.
-    func endRun(_ run: RunRuntime, reason: String, now: Date, as state: RunState = .finished) {
-        do {
-            try run.store.inTransaction {
-                for trialID in run.queue {
-                    _ = try run.store.finishTrial(trialID, outcome: .cancelled(reason: "run ended: \(reason)"))
-                }
-                for (trialID, job) in run.active.sorted(by: { $0.key < $1.key }) {
-                    stopOnWorker(job, trial: trialID, of: run, reason: "run ended")
-                    _ = try run.store.finishTrial(
-                        trialID, outcome: .cancelled(reason: "run ended: \(reason)"), job: job.jobID)
-                }
-                _ = try run.store.setRunState(state, finishReason: reason)
+    func endRun(_ run: RunRuntime, reason: String, now: Moment, as state: RunState = .finished) throws {
+        try run.store.inTransaction {
+            for trialID in run.queue {
+                _ = try run.store.finishTrial(trialID, outcome: .cancelled(reason: "run ended: \(reason)"))
             }
-            run.queue = []
-            run.active = [:]
-            run.state = state
-            log("run '\(run.name)' \(state == .finished ? "finished" : "failed"): \(reason)")
-        } catch {
-            log("run '\(run.name)': cannot end the run (\(reason)): \(error)")
+            for (trialID, job) in run.active.sorted(by: { $0.key < $1.key }) {
+                stopOnWorker(job, trial: trialID, of: run, reason: "run ended")
+                _ = try run.store.finishTrial(
+                    trialID, outcome: .cancelled(reason: "run ended: \(reason)"), job: job.jobID)
+            }
+            _ = try run.store.setRunState(state, finishReason: reason)
         }
+        run.queue = []
+        run.active = [:]
+        run.state = state
+        log("run '\(run.name)' \(state == .finished ? "finished" : "failed"): \(reason)")
     }
 
     /// Ends a run as failed (its strategy broke, its configuration cannot be run).
-    func failRun(_ run: RunRuntime, reason: String, now: Date) {
-        endRun(run, reason: reason, now: now, as: .failed)
+    func failRun(_ run: RunRuntime, reason: String, now: Moment) throws {
+        try endRun(run, reason: reason, now: now, as: .failed)
     }
 
-    /// Stops dispatching, and exits once this batch is durable. With `requeueRunningOnShutdown`
-    /// (the daemon's own local workers go down with it) running jobs go back to the queue without
+    /// Stops dispatching, and exits once this batch is durable (its acknowledgements and messages
+    /// are sent first). With `requeueRunningOnShutdown` (the daemon's own local workers go down
+    /// with it) running jobs go back to the queue without
     /// using up an attempt; otherwise they stay leased so that their workers, which keep training,
     /// re-attach when the daemon is back.
-    func beginShutdown(reason: String, now: Date) {
+    func beginShutdown(reason: String, now: Moment) throws {
         guard !isShuttingDown else { return }
         isShuttingDown = true
         isDraining = true
@@ -113,18 +111,13 @@ extension DaemonCore {
             }
             for run in runs.values.sorted(by: { $0.name < $1.name }) {
                 for (trialID, job) in run.active.sorted(by: { $0.key < $1.key }) {
-                    do {
-                        _ = try run.store.requeue(job: job.jobID, endingAs: .cancelled, refundingAttempt: true)
-                        run.active[trialID] = nil
-                        run.queue.insert(trialID, at: 0)
-                    } catch {
-                        log("run '\(run.name)': cannot requeue trial \(trialID.rawValue) at shutdown: \(error)")
-                    }
+                    _ = try run.store.requeue(job: job.jobID, endingAs: .cancelled, refundingAttempt: true)
+                    run.active[trialID] = nil
+                    run.queue.insert(trialID, at: 0)
                 }
             }
         }
         for run in runs.values { run.strategyChanged = true }
-        actions.append(.exit)
     }
 
     static func format(_ seconds: Double) -> String {

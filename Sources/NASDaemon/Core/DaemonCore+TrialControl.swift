@@ -5,7 +5,7 @@ import NASStore
 /// Control requests about one trial (`nasd trial stop|retry`) and the core's gauges (`metrics`).
 extension DaemonCore {
     /// Answers `metrics`, `stopTrial` and `retryTrial`.
-    func handleTrialControl(_ request: ControlRequest, now: Date) throws -> ControlResponse {
+    func handleTrialControl(_ request: ControlRequest) throws -> ControlResponse {
         switch request {
         case .metrics:
             return .ok(try JSONValue(encoding: gauges()))
@@ -50,6 +50,8 @@ extension DaemonCore {
         if let job { stopOnWorker(job, trial: id, of: run, reason: reason) }
         run.active[id] = nil
         run.queue.removeAll { $0 == id }
+        run.awaitingPrior.removeAll { $0.trial == id }
+        run.pendingStopDecisions.removeAll { $0.trial == id }
         run.countedTrials = max(0, run.countedTrials - 1)
         log("run '\(run.name)': trial \(id.rawValue) \(reason)")
         return .ok(
@@ -57,8 +59,9 @@ extension DaemonCore {
     }
 
     /// Queues a failed or cancelled trial's network again as a new trial (same hyperparameters and
-    /// budget, source `user-retry#<id>`). The strategy has already been told how the first one
-    /// ended; the new trial's result shows in the views, the best and the report.
+    /// budget, source `user-retry#<id>`), without consulting the prior: the user asked for it. The
+    /// strategy has already been told how the first one ended; the new trial's result shows in the
+    /// views, the best and the report.
     private func retryTrial(_ id: TrialID, in run: RunRuntime) throws -> ControlResponse {
         guard let trial = try run.store.trial(id) else {
             throw ControlError(code: .notFound, message: "run '\(run.name)' has no trial \(id.rawValue)")

@@ -6,7 +6,7 @@ import NASStore
 
 /// Trial outcomes: epochs, completion, failure and retries, and telling the strategy.
 extension DaemonCore {
-    func recordEpoch(_ record: EpochRecord, of trialID: TrialID, in run: RunRuntime, now: Date) {
+    func recordEpoch(_ record: EpochRecord, of trialID: TrialID, in run: RunRuntime, now: Moment) throws {
         guard record.validationAccuracy.isFinite, (0...1).contains(record.validationAccuracy) else {
             // Acknowledged (so the worker does not resend it forever) but not stored.
             appendLog(
@@ -16,44 +16,24 @@ extension DaemonCore {
                 trial: trialID, in: run)
             return
         }
-        do {
-            let outcome = try run.store.recordEpochs([EpochReport(trialID: trialID, record: record)])
-            guard outcome.first == .recorded, var job = run.active[trialID] else { return }
-            run.epochsSpent += 1
-            job.lease.progressed(now: now.timeIntervalSince1970, duration: options.leaseTimeout)
-            if record.epoch == job.curve.count + 1 {
-                job.curve.append(record.validationAccuracy)
-            } else {
-                job.curve = try run.store.curve(of: trialID)
-            }
-            run.active[trialID] = job
-            if run.pruner != nil {
-                try consultPruner(about: trialID, in: run)
-            }
-        } catch {
-            log("run '\(run.name)': cannot record epoch \(record.epoch) of trial \(trialID.rawValue): \(error)")
+        let elapsed = run.active[trialID].map { max(0, now.elapsed - $0.countedUntil) } ?? 0
+        let outcome = try run.store.recordEpochs([
+            EpochReport(trialID: trialID, record: record, trainingSeconds: elapsed)
+        ])
+        guard outcome.first == .recorded, var job = run.active[trialID] else { return }
+        run.epochsSpent += 1
+        job.trainingSeconds += elapsed
+        job.countedUntil = now.elapsed
+        job.lease.progressed(now: now.elapsed, duration: options.leaseTimeout)
+        if record.epoch == job.curve.count + 1 {
+            job.curve.append(record.validationAccuracy)
+        } else {
+            job.curve = try run.store.curve(of: trialID)
         }
-    }
-
-    /// The pruning decision point: stops the trial when the run's pruner predicts it will not pay.
-    private func consultPruner(about trialID: TrialID, in run: RunRuntime) throws {
-        guard var pruner = run.pruner, var job = run.active[trialID] else { return }
-        if job.candidate == nil {
-            job.candidate = try candidate(of: trialID, in: run)
-            run.active[trialID] = job
+        run.active[trialID] = job
+        if run.pruner != nil {
+            try consultPruner(about: trialID, in: run)
         }
-        guard let candidate = job.candidate else { return }
-        let curve = job.curve
-        let decision = pruner.decide(candidate: candidate, curve: curve, best: run.bestAccuracy)
-        run.pruner = pruner
-        guard case .stop(let predicted, let sigma) = decision, curve.count < job.budget else { return }
-        try run.store.inTransaction {
-            _ = try run.store.finishTrial(
-                trialID, outcome: .stoppedEarly(predictedAccuracy: predicted, sigma: sigma), job: job.jobID)
-            try deliverOutcome(.stoppedEarly(curve: curve, predicted: predicted, sigma: sigma), of: trialID, in: run)
-        }
-        stopOnWorker(job, trial: trialID, of: run, reason: "stopped early: predicted \(predicted) ± \(sigma)")
-        run.active[trialID] = nil
     }
 
     /// The candidate a trial was created for (its first proposal).
@@ -62,97 +42,141 @@ extension DaemonCore {
         return try JSONDecoder().decode(Candidate.self, from: proposal.candidate)
     }
 
-    func completeTrial(_ trialID: TrialID, in run: RunRuntime, now: Date) {
-        do {
-            let curve = try run.store.curve(of: trialID)
-            guard let final = curve.last else {
-                return retryOrFail(
-                    trialID, in: run, reason: "the trainer finished without reporting an epoch", jobEnd: .failed,
-                    now: now)
-            }
-            let job = run.active[trialID]
-            try run.store.inTransaction {
-                _ = try run.store.finishTrial(trialID, outcome: .completed(finalAccuracy: final), job: job?.jobID)
-                try deliverOutcome(.completed(curve: curve), of: trialID, in: run)
-            }
-            run.active[trialID] = nil
-            run.bestAccuracy = max(run.bestAccuracy ?? final, final)
-            if run.pruner != nil || run.gate != nil,
-                let candidate = try job?.candidate ?? candidate(of: trialID, in: run)
-            {
-                run.pruner?.learn(candidate: candidate, curve: curve)
-                run.gate?.learn(candidate: candidate, curve: curve)
-            }
-        } catch {
-            log("run '\(run.name)': cannot complete trial \(trialID.rawValue): \(error)")
+    func completeTrial(_ trialID: TrialID, in run: RunRuntime, now: Moment) throws {
+        if run.pendingStopDecisions.contains(where: { $0.trial == trialID }) {
+            run.active[trialID]?.completionPending = true
+            return
+        }
+        let stored = try run.store.epochs(of: trialID)
+        let curve = stored.map(\.validationAccuracy)
+        guard let final = curve.last else {
+            return try retryOrFail(
+                trialID, in: run, reason: "the trainer finished without reporting an epoch", jobEnd: .failed,
+                now: now)
+        }
+        let job = run.active[trialID]
+        let budget = try job?.budget ?? run.store.trial(trialID)?.epochBudget ?? curve.count
+        let lastEpoch = stored.last?.epoch ?? 0
+        if lastEpoch < budget {
+            // A trainer that exits 0 before its budget has a partial curve that no strategy may
+            // take as final: retried like a failure, and `incomplete` once attempts run out. (A
+            // curve may be sparse — NAS-Bench-101 records epochs 4, 12, 36, 108 — so the last
+            // epoch counts, not the number of points.)
+            let reason = "the trainer exited successfully after \(lastEpoch) of \(budget) epochs"
+            appendLog(["[nasd] \(reason)"], trial: trialID, in: run)
+            return try retryOrFail(trialID, in: run, reason: reason, jobEnd: .failed, now: now, finalState: .incomplete)
+        }
+        try run.store.inTransaction {
+            _ = try run.store.finishTrial(trialID, outcome: .completed(finalAccuracy: final), job: job?.jobID)
+            try deliverOutcome(
+                TrialResult(outcome: .completed(curve: curve), epochs: stored.map(\.epoch)), of: trialID, in: run)
+            try promoteIfAsked(trialID, in: run)
+        }
+        run.active[trialID] = nil
+        run.bestAccuracy = max(run.bestAccuracy ?? final, final)
+        run.standing.record(final)
+        run.pendingStopDecisions.removeAll { $0.trial == trialID }
+        if run.stopRule != nil || run.prior != nil,
+            let candidate = try job?.candidate ?? candidate(of: trialID, in: run)
+        {
+            learn(candidate, curve: curve, in: run)
         }
     }
 
-    /// Gives a trial whose job ended without a result another attempt, or fails it past the limit.
-    func retryOrFail(_ trialID: TrialID, in run: RunRuntime, reason: String, jobEnd: JobState, now: Date) {
+    /// Gives a trial whose job ended without a result another attempt, or ends it past the limit
+    /// as `failed` (or `incomplete`, for a trainer that kept stopping short of its budget).
+    func retryOrFail(
+        _ trialID: TrialID, in run: RunRuntime, reason: String, jobEnd: JobState, now: Moment,
+        finalState: TrialState = .failed
+    ) throws {
         guard let job = run.active[trialID] else { return }
-        do {
-            let attempts = try run.store.trial(trialID)?.attempts ?? job.attempt
-            if attempts < run.configuration.trial.maxAttempts {
-                try run.store.inTransaction {
-                    _ = try run.store.requeue(job: job.jobID, endingAs: jobEnd)
-                    _ = try run.store.appendEvent(
-                        kind: "trial.retry", trialID: trialID, detail: Self.jsonDetail(reason))
-                }
-                run.active[trialID] = nil
-                run.queue.insert(trialID, at: 0)
-                log("run '\(run.name)': trial \(trialID.rawValue) attempt \(attempts) ended (\(reason)); requeued")
-            } else {
-                let attempts = run.configuration.trial.maxAttempts
-                failTrial(trialID, in: run, reason: "\(reason) (after \(attempts) attempt\(attempts == 1 ? "" : "s"))")
-            }
-        } catch {
-            log("run '\(run.name)': cannot requeue trial \(trialID.rawValue): \(error)")
-        }
-    }
-
-    /// Fails a trial for good and tells the strategy.
-    func failTrial(_ trialID: TrialID, in run: RunRuntime, reason: String) {
-        do {
-            let job = run.active[trialID]?.jobID
+        let attempts = try run.store.trial(trialID)?.attempts ?? job.attempt
+        if attempts < run.configuration.trial.maxAttempts {
             try run.store.inTransaction {
-                _ = try run.store.finishTrial(trialID, outcome: .failed(reason: reason), job: job)
-                try deliverOutcome(.failed(reason: reason), of: trialID, in: run)
+                _ = try run.store.requeue(job: job.jobID, endingAs: jobEnd)
+                _ = try run.store.appendEvent(
+                    kind: "trial.retry", trialID: trialID, detail: Self.jsonDetail(reason))
             }
             run.active[trialID] = nil
-            run.queue.removeAll { $0 == trialID }
-            log("run '\(run.name)': trial \(trialID.rawValue) failed: \(reason)")
-        } catch {
-            log("run '\(run.name)': cannot fail trial \(trialID.rawValue): \(error)")
+            run.queue.insert(trialID, at: 0)
+            log("run '\(run.name)': trial \(trialID.rawValue) attempt \(attempts) ended (\(reason)); requeued")
+        } else {
+            let attempts = run.configuration.trial.maxAttempts
+            try failTrial(
+                trialID, in: run, reason: "\(reason) (after \(attempts) attempt\(attempts == 1 ? "" : "s"))",
+                as: finalState)
         }
     }
 
-    /// Tells the strategy the outcome of every proposal the trial answers that it has not seen.
-    func deliverOutcome(_ outcome: NASSearch.TrialOutcome, of trialID: TrialID, in run: RunRuntime) throws {
+    /// Fails a trial for good (`failed`, or `incomplete`) and tells the strategy it failed.
+    func failTrial(_ trialID: TrialID, in run: RunRuntime, reason: String, as state: TrialState = .failed) throws {
+        let job = run.active[trialID]?.jobID
+        let outcome: NASStore.TrialOutcome =
+            state == .incomplete ? .incomplete(reason: reason) : .failed(reason: reason)
+        try run.store.inTransaction {
+            _ = try run.store.finishTrial(trialID, outcome: outcome, job: job)
+            try deliverOutcome(.failed(reason: reason), of: trialID, in: run)
+        }
+        run.active[trialID] = nil
+        run.queue.removeAll { $0 == trialID }
+        log("run '\(run.name)': trial \(trialID.rawValue) failed: \(reason)")
+    }
+
+    /// Tells the strategy the outcome of every proposal the trial answers that it has not seen:
+    /// each gets the result cut at its own budget; a proposal for more epochs than the trial
+    /// reached is not answered yet (the trial is promoted for it).
+    func deliverOutcome(_ result: TrialResult, of trialID: TrialID, in run: RunRuntime) throws {
         let proposals = try run.store.proposals(of: trialID).filter { !$0.isObserved }
-        guard !proposals.isEmpty else { return }
+        var delivered: [Int] = []
         for proposal in proposals {
             let candidate = try JSONDecoder().decode(Candidate.self, from: proposal.candidate)
+            guard let outcome = result.answer(forBudget: candidate.budget) else { continue }
             run.strategy.observe(Observation(proposalID: proposal.proposalID, candidate: candidate, outcome: outcome))
+            delivered.append(proposal.proposalID)
         }
-        try run.store.markProposalsObserved(of: trialID)
+        guard !delivered.isEmpty else { return }
+        try run.store.markProposalsObserved(delivered)
         run.strategyChanged = true
         run.isWaitingForResults = false
     }
 
-    /// The outcome a finished trial stands for, to deliver to proposals that reuse it.
-    func outcome(of trial: TrialRecord, in run: RunRuntime) throws -> NASSearch.TrialOutcome? {
+    /// Delivers an outcome that answers every budget (a failure, a veto).
+    func deliverOutcome(_ outcome: NASSearch.TrialOutcome, of trialID: TrialID, in run: RunRuntime) throws {
+        try deliverOutcome(TrialResult(outcome: outcome, epochs: []), of: trialID, in: run)
+    }
+
+    /// Promotes a completed trial when proposals for more epochs wait on it: it is queued first
+    /// and trains on from its last stored epoch to the largest budget asked for.
+    func promoteIfAsked(_ trialID: TrialID, in run: RunRuntime) throws {
+        let waiting = try run.store.proposals(of: trialID).filter { !$0.isObserved }
+        guard !waiting.isEmpty, let trial = try run.store.trial(trialID), trial.state == .completed else { return }
+        let budget = try waiting.map { try JSONDecoder().decode(Candidate.self, from: $0.candidate).budget }.max() ?? 0
+        guard budget > trial.epochsDone else { return }
+        _ = try run.store.promoteTrial(trialID, toBudget: budget)
+        run.queue.insert(trialID, at: 0)
+        log("run '\(run.name)': trial \(trialID.rawValue) promoted from \(trial.epochsDone) to \(budget) epochs")
+    }
+
+    /// The result a finished trial stands for, to deliver to proposals that reuse it (read from
+    /// the trial that was trained, when this one is itself a reuse).
+    func result(of trial: TrialRecord, in run: RunRuntime) throws -> TrialResult? {
+        let trained = trial.reusedFrom ?? trial.id
         switch trial.state {
         case .completed:
-            return .completed(curve: try run.store.curve(of: trial.id))
+            let epochs = try run.store.epochs(of: trained)
+            return TrialResult(
+                outcome: .completed(curve: epochs.map(\.validationAccuracy)), epochs: epochs.map(\.epoch))
         case .stoppedEarly:
-            return .stoppedEarly(
-                curve: try run.store.curve(of: trial.id), predicted: trial.predictedAccuracy ?? 0,
-                sigma: trial.predictedSigma ?? 0)
+            let epochs = try run.store.epochs(of: trained).filter { $0.epoch <= trial.stoppedAtEpoch ?? Int.max }
+            return TrialResult(
+                outcome: .stoppedEarly(
+                    curve: epochs.map(\.validationAccuracy), predicted: trial.stopPrediction?.accuracy ?? 0,
+                    sigma: trial.stopPrediction?.sigma ?? 0),
+                epochs: epochs.map(\.epoch))
         case .vetoed:
-            return .vetoed(predicted: trial.predictedAccuracy ?? 0)
-        case .failed:
-            return .failed(reason: trial.failureReason ?? "failed")
+            return TrialResult(outcome: .vetoed(predicted: trial.priorPrediction?.accuracy ?? 0), epochs: [])
+        case .failed, .incomplete:
+            return TrialResult(outcome: .failed(reason: trial.failureReason ?? trial.state.rawValue), epochs: [])
         case .queued, .running, .cancelled:
             return nil
         }

@@ -5,15 +5,19 @@ import NASStore
 
 /// Worker sessions: the handshake, reports, heartbeats and disconnects.
 extension DaemonCore {
-    func handleWorkerMessage(_ message: WorkerMessage, from connection: ConnectionID, now: Date) {
+    func handleWorkerMessage(_ message: WorkerMessage, from connection: ConnectionID, now: Moment) throws {
         if case .hello(let hello) = message {
             return handshake(hello, on: connection, now: now)
         }
         guard workers[connection] != nil else {
             return closeConnection(connection, reason: "'\(message.messageType)' before 'hello'")
         }
-        if let seq = message.sequenceNumber {
-            acknowledgements[connection] = max(acknowledgements[connection] ?? 0, seq)
+        // Raised only once the message was handled: a store failure while handling it fails the
+        // whole batch, and then no acknowledgement is sent at all.
+        defer {
+            if let seq = message.sequenceNumber, workers[connection] != nil {
+                acknowledgements[connection] = max(acknowledgements[connection] ?? 0, seq)
+            }
         }
         switch message {
         case .hello:
@@ -23,36 +27,44 @@ extension DaemonCore {
             else {
                 return stopStaleJob(run: progress.runName, trial: progress.trialID, job: progress.jobID, on: connection)
             }
-            recordEpoch(progress.record, of: trialID, in: run, now: now)
+            try recordEpoch(progress.record, of: trialID, in: run, now: now)
         case .complete(let completion):
             releaseSlot(run: completion.runName, job: completion.jobID, on: connection)
             guard let (run, trialID) = attachedJob(completion.runName, completion.trialID, completion.jobID, connection)
             else { return }
-            completeTrial(trialID, in: run, now: now)
+            try completeTrial(trialID, in: run, now: now)
         case .fail(let failure):
             releaseSlot(run: failure.runName, job: failure.jobID, on: connection)
             guard let (run, trialID) = attachedJob(failure.runName, failure.trialID, failure.jobID, connection)
             else { return }
             appendLog(failure.logTail.map { "[worker] \($0)" }, trial: trialID, in: run)
-            retryOrFail(trialID, in: run, reason: failure.reason, jobEnd: .failed, now: now)
+            try retryOrFail(trialID, in: run, reason: failure.reason, jobEnd: .failed, now: now)
         case .heartbeat(let heartbeat):
             for trial in heartbeat.inFlight {
                 if let (run, trialID) = attachedJob(trial.runName, trial.trialID, trial.jobID, connection) {
-                    run.active[trialID]?.lease.renew(now: now.timeIntervalSince1970, duration: options.leaseTimeout)
+                    run.active[trialID]?.lease.renew(now: now.elapsed, duration: options.leaseTimeout)
                 } else {
                     stopStaleJob(run: trial.runName, trial: trial.trialID, job: trial.jobID, on: connection)
                 }
             }
         case .log(let lines):
-            if let run = runs[lines.runName], let trialID = TrialID(lines.trialID) {
-                appendLog(lines.lines, trial: trialID, in: run)
+            // Only the worker a job was leased to may write that trial's log (its last lines may
+            // arrive just after the job ended, so the stored job is checked, not the live lease).
+            guard let run = runs[lines.runName], let trialID = TrialID(lines.trialID),
+                let jobNumber = Int64(lines.jobID), let session = workers[connection],
+                let job = try run.store.job(JobID(rawValue: jobNumber)),
+                job.trialID == trialID, job.workerID == session.workerID
+            else {
+                log("worker '\(workers[connection]?.workerID ?? "?")': log lines for a job it does not hold ignored")
+                return
             }
+            appendLog(lines.lines, trial: trialID, in: run)
         case .ready:
             break
         }
     }
 
-    private func handshake(_ hello: WorkerMessage.Hello, on connection: ConnectionID, now: Date) {
+    private func handshake(_ hello: WorkerMessage.Hello, on connection: ConnectionID, now: Moment) {
         handshaking[connection] = nil
         guard hello.protocolVersion == ProtocolVersion.current else {
             return refuse(
@@ -81,14 +93,14 @@ extension DaemonCore {
         }
         var session = WorkerSession(
             connection: connection, workerID: hello.workerID, hostname: hello.hostname, slots: hello.slots,
-            gpus: hello.gpus, version: hello.workerVersion, connectedAt: now)
+            gpus: hello.gpus, version: hello.workerVersion, connectedAt: now.wall)
         var reattached: [String] = []
         for trial in hello.inFlight {
             guard let run = runs[trial.runName], let trialID = TrialID(trial.trialID),
                 var job = run.active[trialID], job.wireID == trial.jobID, job.workerID == hello.workerID
             else { continue }
             job.connection = connection
-            job.lease.renew(now: now.timeIntervalSince1970, duration: options.leaseTimeout)
+            job.lease.renew(now: now.elapsed, duration: options.leaseTimeout)
             run.active[trialID] = job
             session.busy.insert(WorkerSession.key(run: run.name, job: job.wireID))
             reattached.append(trial.jobID)
@@ -162,23 +174,10 @@ extension DaemonCore {
         workers[connection]?.stopping.remove(key)
     }
 
-    /// Appends trainer output to the trial's log file in the run directory.
+    /// Asks for trainer output to be appended to the trial's log file, once the batch is durable
+    /// (the edge writes it on its own queue: no file I/O on the commit thread).
     func appendLog(_ lines: [String], trial: TrialID, in run: RunRuntime) {
         guard !lines.isEmpty else { return }
-        let url = run.logURL(for: trial)
-        let text = Data(lines.map { $0 + "\n" }.joined().utf8)
-        do {
-            let fileManager = FileManager.default
-            if !fileManager.fileExists(atPath: url.path) {
-                try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                fileManager.createFile(atPath: url.path, contents: nil)
-            }
-            let handle = try FileHandle(forWritingTo: url)
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: text)
-        } catch {
-            log("cannot write the log of trial \(trial.rawValue) of run '\(run.name)': \(error)")
-        }
+        actions.append(.appendLog(run.logURL(for: trial), lines))
     }
 }

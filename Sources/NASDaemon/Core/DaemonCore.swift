@@ -15,17 +15,26 @@ import NASStore
 /// moment leaves the stores consistent with what anyone was told.
 public final class DaemonCore {
     public let options: DaemonOptions
-    let clock: @Sendable () -> Date
+    let clock: DaemonClock
     let log: DaemonLogger
 
     var runs: [String: RunRuntime] = [:]
     var workers: [ConnectionID: WorkerSession] = [:]
-    /// Connections that have not said hello yet, with when they connected.
-    var handshaking: [ConnectionID: Date] = [:]
+    /// Connections that have not said hello yet, with when they connected (monotonic seconds).
+    var handshaking: [ConnectionID: Double] = [:]
     /// The highest report sequence number seen per connection in this batch.
     var acknowledgements: [ConnectionID: UInt64] = [:]
     /// Actions of the batch in progress.
     var actions: [DaemonAction] = []
+    /// The stores with the batch's transaction open, in the order they joined.
+    var batchStores: [RunStore] = []
+    /// Whether a batch is being handled (stores opened now join its transactions).
+    var isHandlingBatch = false
+    /// Status views of runs the core does not host, with the store stamps they were read at.
+    var endedRunStatusCache: [String: (stamp: [Double], view: RunStatusView)] = [:]
+    /// Called with every run store the core opens for a run it hosts (fault-injection tests
+    /// install a `StoreFaultInjector` here).
+    var storeOpened: ((RunStore) -> Void)?
     /// No new dispatches (drain or shutdown).
     var isDraining = false
     var isShuttingDown = false
@@ -40,7 +49,7 @@ public final class DaemonCore {
     /// the others are served.
     ///
     /// - Throws: when the state directory itself cannot be listed.
-    public init(options: DaemonOptions, clock: @escaping @Sendable () -> Date = { Date() }, log: DaemonLogger) throws {
+    public init(options: DaemonOptions, clock: DaemonClock = .system, log: DaemonLogger) throws {
         self.options = options
         self.clock = clock
         self.log = log
@@ -60,62 +69,89 @@ public final class DaemonCore {
     public var activeRunNames: [String] { runs.keys.sorted() }
 
     /// Processes one batch of events and returns what to do once it is durable.
+    ///
+    /// Every store the batch touches is in one open transaction from the batch's start (a run
+    /// created during the batch joins when its store is opened). A store failure anywhere — a
+    /// write, a savepoint, a `COMMIT`, SQLite rolling a transaction back by itself after a full disk
+    /// — fails the whole batch: everything is rolled back, nothing of the batch is announced (no
+    /// acknowledgements, no assignments, control requests answered with the error), and the core
+    /// asks to exit with the reason, because its in-memory state is now ahead of its stores. A
+    /// restart rebuilds everything from the stores, and workers resend what was not acknowledged.
     public func handle(_ events: [DaemonEvent]) -> [DaemonAction] {
         actions = []
         acknowledgements = [:]
-        let now = clock()
-        let stores = runs.values.sorted { $0.name < $1.name }.map(\.store)
+        batchStores = []
+        isHandlingBatch = true
+        defer { isHandlingBatch = false }
+        let now = clock.read()
         do {
-            try Self.inTransactions(stores[...]) {
-                for event in events {
-                    handle(event, now: now)
-                }
-                superviseLeases(now: now)
-                endFinishedRuns(now: now)
-                dispatch(now: now)
-                try saveChangedSnapshots()
+            for run in runs.values.sorted(by: { $0.name < $1.name }) {
+                try joinBatch(run.store)
             }
+            for event in events {
+                try handle(event, now: now)
+            }
+            try superviseLeases(now: now)
+            try endFinishedRuns(now: now)
+            requestMissingFits()
+            try dispatch(now: now)
+            try saveChangedSnapshots()
+            try commitBatch()
         } catch {
-            // A failed COMMIT (disk full, I/O error): nothing of this batch is durable, so nothing
-            // of it may be announced, and the in-memory state is ahead of the stores. Answer the
-            // clients with the error and exit: a restart rebuilds everything from the stores, and
-            // workers resend what was not acknowledged.
-            log("error: could not commit a batch of \(events.count) events, exiting: \(error)")
+            for store in batchStores.reversed() { store.rollBackTransaction() }
+            batchStores = []
+            let reason = "could not commit a batch of \(events.count) events to the run stores: \(error)"
+            log("error: \(reason); exiting (restart to resume from the stores)")
             let failure = ControlResponse.error(
                 ControlError(code: .internalError, message: "the daemon could not commit to its store: \(error)"))
             return actions.compactMap { action -> DaemonAction? in
                 if case .reply(let reply, _) = action { return .reply(reply, failure) }
                 return nil
-            } + [.exit]
+            } + [.exit(.storeFailure(reason))]
         }
         for (connection, seq) in acknowledgements.sorted(by: { $0.key < $1.key }) {
             actions.append(.send(connection, .ack(.init(seq: seq))))
         }
+        if isShuttingDown { actions.append(.exit(.shutdown)) }
         runs = runs.filter { !$0.value.state.isTerminal }
         return actions
     }
 
-    private func handle(_ event: DaemonEvent, now: Date) {
+    private func handle(_ event: DaemonEvent, now: Moment) throws {
         switch event {
         case .workerConnected(let connection, _):
-            handshaking[connection] = now
+            handshaking[connection] = now.elapsed
         case .workerMessage(let connection, let message):
-            handleWorkerMessage(message, from: connection, now: now)
+            try handleWorkerMessage(message, from: connection, now: now)
         case .workerDisconnected(let connection, let reason):
             workerDisconnected(connection, reason: reason)
         case .control(let request, let reply):
-            actions.append(.reply(reply, handleControl(request, now: now)))
+            actions.append(.reply(reply, try handleControl(request, now: now)))
         case .tick:
             break
         case .shutdownRequested(let reason):
-            beginShutdown(reason: reason, now: now)
+            try beginShutdown(reason: reason, now: now)
+        case .modelFitted(let fitted):
+            try modelFitted(fitted, now: now)
         }
     }
 
-    /// Runs `body` inside a transaction on every store (nested: the innermost commits first).
-    private static func inTransactions(_ stores: ArraySlice<RunStore>, _ body: () throws -> Void) throws {
-        guard let first = stores.first else { return try body() }
-        try first.inTransaction { try inTransactions(stores.dropFirst(), body) }
+    /// Opens the batch's transaction on `store` (once per batch).
+    func joinBatch(_ store: RunStore) throws {
+        guard !batchStores.contains(where: { $0 === store }) else { return }
+        try store.beginTransaction()
+        batchStores.append(store)
+    }
+
+    /// Commits every store of the batch. A failure part-way leaves the earlier stores committed,
+    /// which is safe (each store is consistent by itself, and nothing is announced before all
+    /// committed); the batch still fails as a whole.
+    private func commitBatch() throws {
+        while !batchStores.isEmpty {
+            let store = batchStores[0]
+            try store.commitTransaction()
+            batchStores.removeFirst()
+        }
     }
 
     private func saveChangedSnapshots() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import NASProtocol
 
 /// Identifies one worker connection for the lifetime of the daemon process.
@@ -40,6 +41,8 @@ public enum DaemonEvent: Sendable {
     case tick
     /// SIGTERM / SIGINT: drain and exit.
     case shutdownRequested(reason: String)
+    /// A predictor's fit, run off the commit thread, finished.
+    case modelFitted(FittedModel)
 }
 
 /// What the core asks the edges to do once a batch of events is durable.
@@ -50,6 +53,19 @@ public enum DaemonAction: Sendable {
     case close(ConnectionID, reason: String)
     /// Answer a control request.
     case reply(ControlReply, ControlResponse)
-    /// Every run is snapshotted and nothing more will be done: exit.
-    case exit
+    /// Fit a predictor's model off the commit thread, then post the event `FitJob.run()` returns.
+    case fit(FitJob)
+    /// Append lines to a trial's log file (`TrialLogFile.append`), in the order asked.
+    case appendLog(URL, [String])
+    /// Nothing more will be done: exit, for the reason given.
+    case exit(DaemonExit)
+}
+
+/// Why the daemon core asks to exit.
+public enum DaemonExit: Sendable, Hashable {
+    /// A requested shutdown; every run is snapshotted.
+    case shutdown
+    /// A batch could not be made durable (disk full, I/O error, a store made read-only): the
+    /// daemon must exit with a failure status; restarting it resumes from the stores.
+    case storeFailure(String)
 }

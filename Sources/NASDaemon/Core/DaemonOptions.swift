@@ -1,5 +1,6 @@
 import Foundation
 import NASConfig
+import NASSearch
 
 /// Settings of one daemon process.
 public struct DaemonOptions: Sendable {
@@ -20,13 +21,17 @@ public struct DaemonOptions: Sendable {
     public var requeueRunningOnShutdown: Bool
     /// Builds a run's pruning decision point and pre-dispatch gate from its configuration.
     public var makePredictors: @Sendable (RunConfiguration) throws -> RunPredictors
+    /// Builds a run's strategy from its configuration (fresh; a snapshot is restored on top).
+    public var makeStrategy: @Sendable (RunConfiguration) throws -> any SearchStrategy
 
     public init(
         stateDirectory: URL, token: String, leaseTimeout: Double = 30, heartbeatInterval: Double = 5,
         version: String, shutdownGrace: Double = 10, requeueRunningOnShutdown: Bool = false,
-        makePredictors: @escaping @Sendable (RunConfiguration) throws -> RunPredictors = SearchSetup.makePredictors
+        makePredictors: @escaping @Sendable (RunConfiguration) throws -> RunPredictors = SearchSetup.makePredictors,
+        makeStrategy: @escaping @Sendable (RunConfiguration) throws -> any SearchStrategy = SearchSetup.makeStrategy
     ) {
         self.makePredictors = makePredictors
+        self.makeStrategy = makeStrategy
         self.stateDirectory = stateDirectory
         self.token = token
         self.leaseTimeout = leaseTimeout

@@ -49,7 +49,7 @@ public struct DaemonMetrics: Sendable {
         return RunFigures(
             name: run.name, state: run.state, trials: try store.trialCounts(), epochsSpent: try store.epochsSpent(),
             epochsSavedByStopping: trained.filter { $0.state == .stoppedEarly }
-                .reduce(0) { $0 + max(0, $1.epochBudget - $1.epochsDone) },
+                .reduce(0) { $0 + max(0, $1.epochBudget - ($1.stoppedAtEpoch ?? $1.epochsDone)) },
             epochsSavedByVetoes: trained.filter { $0.state == .vetoed }.reduce(0) { $0 + $1.epochBudget },
             epochsSavedByReuse: trials.filter { $0.reusedFrom != nil && $0.state.hasReusableResult }
                 .reduce(0) { $0 + $1.epochBudget },

@@ -18,9 +18,12 @@ public struct ReportTrial: Hashable, Sendable {
     public var flops: Int?
     public var finalAccuracy: Double?
     public var bestAccuracy: Double?
-    /// The stored prediction (a gate's before training, or the pruner's when it stopped the trial).
-    public var predictedAccuracy: Double?
-    public var predictedSigma: Double?
+    /// The prior's estimate before dispatch (vetoed or not), with its model version.
+    public var priorPrediction: Prediction?
+    /// The stop rule's estimate of the final accuracy, when it stopped the trial early.
+    public var stopPrediction: Prediction?
+    /// The epoch it was stopped at, when it was stopped early.
+    public var stoppedAtEpoch: Int?
     public var epochBudget: Int
     public var epochsDone: Int
     /// Validation accuracy per epoch, epoch 1 first.

@@ -35,8 +35,10 @@ public struct RunReportData: Sendable {
     public var epochsSavedByVetoes: Int
     /// Epochs not spent because an identical trial's result was reused.
     public var epochsSavedByReuse: Int
-    /// What made the stored predictions: the configured prior and early-stopping kinds.
-    public var predictorNames: [String]
+    /// The configured prior's kind (`peephole`, …), if any.
+    public var priorName: String?
+    /// The configured early-stopping rule's kind (`srm`, …), if any.
+    public var stopRuleName: String?
     /// Saved predictor models' latest versions by name.
     public var modelVersions: [String: Int]
     /// The configuration in a few lines.
@@ -62,16 +64,14 @@ public struct RunReportData: Sendable {
                 canonicalNotation: record.canonicalNotation,
                 phase: ReportTrial.phase(ofSource: record.source), parameters: size?.parameters, flops: size?.macs,
                 finalAccuracy: record.finalAccuracy, bestAccuracy: record.bestAccuracy,
-                predictedAccuracy: record.predictedAccuracy, predictedSigma: record.predictedSigma,
+                priorPrediction: record.priorPrediction, stopPrediction: record.stopPrediction,
+                stoppedAtEpoch: record.stoppedAtEpoch,
                 epochBudget: record.epochBudget, epochsDone: record.epochsDone,
                 curve: epochs.map(\.validationAccuracy), testAccuracy: epochs.last?.metrics["test_accuracy"],
                 finishedAfter: record.finishedAt.map { $0.timeIntervalSince(start) },
                 reusedFrom: record.reusedFrom?.rawValue, failureReason: record.failureReason)
         }
         let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
-        var predictors: [String] = []
-        if let prior = configuration?.prior { predictors.append(prior.kind.rawValue) }
-        if let stopping = configuration?.earlyStopping { predictors.append(stopping.kind.rawValue) }
         let reused = records.filter { $0.reusedFrom != nil }
         return RunReportData(
             name: run.name, state: run.state, finishReason: run.finishReason,
@@ -80,11 +80,12 @@ public struct RunReportData: Sendable {
             counts: TrialCountsView(counts: try store.trialCounts(), reused: reused.count), trials: trials,
             progress: Self.progress(history: history, trials: byID), epochsSpent: history.count,
             epochsSavedByStopping: records.filter { $0.state == .stoppedEarly && $0.reusedFrom == nil }
-                .reduce(0) { $0 + max(0, $1.epochBudget - $1.epochsDone) },
+                .reduce(0) { $0 + max(0, $1.epochBudget - ($1.stoppedAtEpoch ?? $1.epochsDone)) },
             epochsSavedByVetoes: records.filter { $0.state == .vetoed && $0.reusedFrom == nil }
                 .reduce(0) { $0 + $1.epochBudget },
             epochsSavedByReuse: reused.filter { $0.state.hasReusableResult }.reduce(0) { $0 + $1.epochBudget },
-            predictorNames: predictors, modelVersions: try store.predictorModelVersions(),
+            priorName: configuration?.prior?.kind.rawValue, stopRuleName: configuration?.earlyStopping?.kind.rawValue,
+            modelVersions: try store.predictorModelVersions(),
             configurationSummary: configuration?.summary ?? [])
     }
 
@@ -127,7 +128,9 @@ public struct RunReportData: Sendable {
                 spent += 1
                 unpruned += 1
                 guard let trial = trials[id], epoch == trial.epochsDone else { continue }
-                if trial.state == .stoppedEarly { unpruned += max(0, trial.epochBudget - trial.epochsDone) }
+                if trial.state == .stoppedEarly {
+                    unpruned += max(0, trial.epochBudget - (trial.stoppedAtEpoch ?? trial.epochsDone))
+                }
                 if trial.state == .completed, let final = trial.finalAccuracy, final > (best ?? -1) {
                     best = final
                     points.append(Progress(epochsSpent: spent, epochsWithoutPruning: unpruned, bestAccuracy: final))

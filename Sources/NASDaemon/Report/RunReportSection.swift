@@ -170,46 +170,75 @@ struct RunReportSection: Sendable {
             legend: [("completed trials", ReportPalette.colour(5)), ("Pareto front", ReportPalette.colour(3))])
     }
 
+    /// One predictor's (predicted, actual) pairs: completed, trained trials that carry its prediction.
+    private struct PredictorPairs {
+        var name: String
+        var colour: String
+        var trials: [ReportTrial]
+        var predicted: [Double]
+        var actual: [Double]
+        var agreement: PredictionAgreement { PredictionAgreement(predicted: predicted, actual: actual) }
+    }
+
     private func predictions() -> String {
         let title = "Predicted against actual final accuracy"
-        let pairs = run.trials.filter {
-            $0.state == .completed && $0.reusedFrom == nil && $0.predictedAccuracy != nil && $0.finalAccuracy != nil
+        let completed = run.trials.filter { $0.state == .completed && $0.reusedFrom == nil && $0.finalAccuracy != nil }
+        let sources: [(String, (ReportTrial) -> Prediction?)] = [
+            (run.priorName.map { "prior (\($0))" } ?? "prior", \.priorPrediction),
+            (run.stopRuleName.map { "stop rule (\($0))" } ?? "stop rule", \.stopPrediction),
+        ]
+        let predictors = sources.enumerated().compactMap { index, source -> PredictorPairs? in
+            let (name, prediction) = source
+            let trials = completed.filter { prediction($0) != nil }
+            guard !trials.isEmpty else { return nil }
+            return PredictorPairs(
+                name: name, colour: ReportPalette.colour(index == 0 ? 1 : 4), trials: trials,
+                predicted: trials.compactMap { prediction($0)?.accuracy }, actual: trials.compactMap(\.finalAccuracy))
         }
-        let stopped = run.trials.filter { $0.state == .stoppedEarly && $0.predictedAccuracy != nil }.count
-        guard !pairs.isEmpty else {
+        guard !predictors.isEmpty else {
+            let stopped = run.trials.filter { $0.stopPrediction != nil }.count
+            let vetoed = run.trials.filter { $0.state == .vetoed }.count
             let note =
-                stopped > 0
-                ? "\(stopped) trials were stopped early with a prediction; none of the completed trials has one to compare."
+                stopped + vetoed > 0
+                ? "\(stopped) trials stopped early and \(vetoed) vetoed carry predictions, but no completed trial has one "
+                    + "to compare with its measured accuracy."
                 : "No predictions were stored in this run (no prior or early-stopping predictor configured)."
             return Self.empty(title, note)
         }
-        let predicted = pairs.compactMap(\.predictedAccuracy)
-        let actual = pairs.compactMap(\.finalAccuracy)
-        let agreement = PredictionAgreement(predicted: predicted, actual: actual)
+        let everything = predictors.flatMap { $0.predicted + $0.actual }
         var plot = SVGPlot(
             title: title, xLabel: "predicted accuracy", yLabel: "actual final accuracy",
-            x: AxisScale(covering: predicted + actual), y: AxisScale(covering: predicted + actual), xIsPercent: true,
-            yIsPercent: true)
-        let low = min(predicted.min() ?? 0, actual.min() ?? 0)
-        let high = max(predicted.max() ?? 1, actual.max() ?? 1)
+            x: AxisScale(covering: everything), y: AxisScale(covering: everything), xIsPercent: true, yIsPercent: true)
+        let (low, high) = (everything.min() ?? 0, everything.max() ?? 1)
         plot.series.append(
             SVGPlot.Series(
                 name: "perfect prediction", colour: ReportPalette.reference, style: .dashedLine,
                 points: [(x: low, y: low), (x: high, y: high)]))
-        let predictor = run.predictorNames.isEmpty ? "stored prediction" : run.predictorNames.joined(separator: " + ")
-        plot.series.append(
-            SVGPlot.Series(
-                name: predictor, colour: ReportPalette.colour(1), style: .points,
-                points: zip(predicted, actual).map { (x: $0.0, y: $0.1) },
-                labels: pairs.map { "trial \($0.id): predicted \(Self.percent($0.predictedAccuracy ?? 0))" }))
-        let tau = agreement.kendallTau.map { String(format: "%.3f", $0) } ?? "—"
-        let r2 = agreement.rSquared.map { String(format: "%.3f", $0) } ?? "—"
-        let versions = run.modelVersions.sorted { $0.key < $1.key }.map { "\($0.key) v\($0.value)" }
-        var caption = "\(predictor): Kendall τ = \(tau), R² = \(r2) over \(agreement.count) completed trials."
-        if !versions.isEmpty { caption += " Models: \(versions.joined(separator: ", "))." }
+        var captions: [String] = []
+        var attributes: [String] = []
+        for (index, predictor) in predictors.enumerated() {
+            plot.series.append(
+                SVGPlot.Series(
+                    name: predictor.name, colour: predictor.colour, style: .points,
+                    points: zip(predictor.predicted, predictor.actual).map { (x: $0.0, y: $0.1) },
+                    labels: zip(predictor.trials, predictor.predicted).map {
+                        "trial \($0.0.id): predicted \(Self.percent($0.1)), measured \(Self.percent($0.0.finalAccuracy ?? 0))"
+                    }))
+            let agreement = predictor.agreement
+            let tau = agreement.kendallTau.map { String(format: "%.3f", $0) } ?? "—"
+            let r2 = agreement.rSquared.map { String(format: "%.3f", $0) } ?? "—"
+            let versions = Set(
+                predictor.trials.compactMap { (index == 0 ? $0.priorPrediction : $0.stopPrediction)?.modelVersion })
+            let models = versions.isEmpty ? "" : ", models v\(versions.min() ?? 0)–v\(versions.max() ?? 0)"
+            captions.append(
+                "\(predictor.name): Kendall τ = \(tau), R² = \(r2) over \(agreement.count) completed trials\(models).")
+            let key = index == 0 ? "prior" : "stop-rule"
+            attributes.append("data-\(key)-kendall-tau=\"\(tau)\" data-\(key)-r-squared=\"\(r2)\"")
+        }
         return Self.figure(
-            plot, caption: caption, legend: [(predictor, ReportPalette.colour(1)), ("y = x", ReportPalette.reference)],
-            attributes: "data-kendall-tau=\"\(tau)\" data-r-squared=\"\(r2)\"")
+            plot, caption: captions.joined(separator: " "),
+            legend: predictors.map { ($0.name, $0.colour) } + [("y = x", ReportPalette.reference)],
+            attributes: attributes.joined(separator: " "))
     }
 
     private func learningCurves() -> String {
@@ -223,7 +252,7 @@ struct RunReportSection: Sendable {
         let curves = top + stopped
         let budget = curves.map(\.epochBudget).max() ?? 1
         var values = curves.flatMap(\.curve)
-        values += stopped.compactMap(\.predictedAccuracy)
+        values += stopped.compactMap { $0.stopPrediction?.accuracy }
         var plot = SVGPlot(
             title: "Learning curves of the best networks and of trials stopped early", xLabel: "epoch",
             yLabel: "validation accuracy", x: AxisScale(lower: 0.5, upper: Double(budget) + 0.5, isInteger: true),
@@ -243,12 +272,13 @@ struct RunReportSection: Sendable {
                 SVGPlot.Series(
                     name: "trial \(trial.id) (stopped)", colour: ReportPalette.reference, style: .dashedLine,
                     points: points))
-            if let last = points.last {
+            let stopEpoch = trial.stoppedAtEpoch ?? trial.epochsDone
+            if let last = points.last(where: { Int($0.x) <= stopEpoch }) ?? points.last {
                 plot.series.append(
                     SVGPlot.Series(
                         name: "stop point", colour: ReportPalette.colour(3), style: .crosses, points: [last],
-                        labels: ["trial \(trial.id) stopped after epoch \(trial.epochsDone)"]))
-                if let predicted = trial.predictedAccuracy {
+                        labels: ["trial \(trial.id) stopped after epoch \(stopEpoch)"]))
+                if let predicted = trial.stopPrediction?.accuracy {
                     plot.series.append(
                         SVGPlot.Series(
                             name: "predicted final", colour: ReportPalette.colour(3), style: .hollowPoints,
@@ -277,8 +307,9 @@ struct RunReportSection: Sendable {
         var rows = ""
         for trial in vetoed {
             let prediction =
-                trial.predictedAccuracy.map { value in
-                    Self.percent(value) + (trial.predictedSigma.map { " ± " + Self.percent($0) } ?? "")
+                trial.priorPrediction.map { prediction in
+                    Self.percent(prediction.accuracy) + (prediction.sigma.map { " ± " + Self.percent($0) } ?? "")
+                        + (prediction.modelVersion.map { " (model v\($0))" } ?? "")
                 } ?? "—"
             let audit = trained[trial.canonicalNotation].flatMap(\.finalAccuracy).map(Self.percent) ?? "not trained"
             rows +=

@@ -19,6 +19,17 @@ struct ActiveJob {
     var curve: [Double] = []
     /// The trial's candidate, decoded once when a predictor first needs it.
     var candidate: Candidate?
+    /// The worker reported the trial complete while a stop decision about it was still waiting for
+    /// its model: it completes (or is stopped) once that decision is made, so the outcome does not
+    /// depend on how long the fit took. Its lease no longer runs.
+    var completionPending = false
+    /// Training time stored for the trial so far (all attempts, across restarts), in seconds.
+    var trainingSeconds: Double = 0
+    /// The monotonic time up to which training time has been counted into `trainingSeconds`.
+    var countedUntil: Double = 0
+
+    /// Training time including what has not been stored yet, at `now` (monotonic seconds).
+    func trainingSeconds(at now: Double) -> Double { trainingSeconds + max(0, now - countedUntil) }
 
     /// The job id as it travels on the wire.
     var wireID: String { String(jobID.rawValue) }
@@ -37,6 +48,16 @@ final class RunRuntime {
     var pruner: (any Pruner)?
     /// The check every new candidate passes before dispatch, when the run has one.
     var gate: (any CandidateGate)?
+    /// The pruner's examples, models and fits.
+    var stopRule: PredictorHost?
+    /// The gate's examples, models and fits.
+    var prior: PredictorHost?
+    /// Stop decisions waiting for the model version they need: (trial, epoch τ, version).
+    var pendingStopDecisions: [(trial: TrialID, epoch: Int, version: Int)] = []
+    /// Trials waiting for the prior's model version before they may be queued, in proposal order.
+    var awaitingPrior: [(trial: TrialID, version: Int)] = []
+    /// The best final accuracies so far, for the stop rule.
+    var standing = RunStanding()
     var state: RunState
     /// When the run was created (deadlines count from here, across restarts).
     let createdAt: Date

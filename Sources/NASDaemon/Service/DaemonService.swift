@@ -127,30 +127,65 @@ public final class DaemonService: Sendable {
         let log = configuration.log
         log("serving state directory \(layout.path); workers connect to \(configuration.listen.host):\(workerPort)")
         let signals = try Signals.stream(of: [SIGTERM, SIGINT])
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let serviceFailure = Locked<String?>(nil)
+        // A service that fails for good (the worker listener, the control server) records why and
+        // asks the loop to shut down, so the daemon exits non-zero instead of hanging on the loop.
+        let failing: @Sendable (String, any Error) -> Void = { [loop] part, error in
+            let reason = "the \(part) failed: \(error)"
+            log("error: \(reason)")
+            serviceFailure.withLock { $0 = $0 ?? reason }
+            loop.post(.shutdownRequested(reason: reason))
+        }
+        let exit = try await withThrowingTaskGroup(of: DaemonExit?.self) { group in
             group.addTask { [loop, connections] in
                 try await Self.runLoop(loop, options: options, connections: connections, log: log)
             }
-            group.addTask { try await self.acceptWorkers() }
-            group.addTask { try await self.controlServer.run() }
+            group.addTask {
+                do { try await self.acceptWorkers() } catch where !Task.isCancelled { failing("worker listener", error) }
+                return nil
+            }
+            group.addTask {
+                do { try await self.controlServer.run() } catch where !Task.isCancelled { failing("control server", error) }
+                return nil
+            }
             if let httpServer {
                 let host = configuration.http?.host ?? "127.0.0.1"
-                let key = DashboardAccess.isLoopback(host) ? "" : " (key in \(layout.path)/\(DashboardAccess.keyFileName))"
+                let key =
+                    DashboardAccess.isLoopback(host) ? "" : " (key in \(layout.path)/\(DashboardAccess.keyFileName))"
                 log("dashboard at http://\(host):\(httpServer.port)/\(key)")
-                group.addTask { try await httpServer.run() }
+                group.addTask {
+                    do { try await httpServer.run() } catch where !Task.isCancelled { failing("dashboard", error) }
+                    return nil
+                }
             }
             group.addTask { [loop] in
                 for await signal in signals {
                     loop.post(.shutdownRequested(reason: signal == SIGINT ? "interrupted (SIGINT)" : "SIGTERM"))
                 }
+                return nil
             }
-            // The event loop ends first (on shutdown); then everything else is cancelled.
-            try await group.next()
-            group.cancelAll()
+            // The event loop ends first (on shutdown or a store failure); the others end when cancelled.
+            var exit: DaemonExit?
+            while exit == nil, let next = try await group.next() {
+                exit = next
+            }
+            // The last batch's acknowledgements and messages are queued before the close of each
+            // connection: let the writers send them before the connections are torn down.
             workerListener.shutdown()
             connections.closeAll()
+            await connections.waitUntilClosed(timeout: .seconds(2))
+            group.cancelAll()
+            return exit
         }
         workerListener.close()
+        if case .storeFailure(let reason) = exit {
+            log("stopped: \(reason)")
+            throw DaemonServiceError.storeFailure(reason)
+        }
+        if let reason = serviceFailure.withLock({ $0 }) {
+            log("stopped: \(reason)")
+            throw DaemonServiceError.serviceFailed(reason)
+        }
         log("stopped")
     }
 
@@ -158,8 +193,8 @@ public final class DaemonService: Sendable {
     /// The core is created on that thread and never leaves it.
     private static func runLoop(
         _ loop: EventLoop, options: DaemonOptions, connections: Outbound, log: DaemonLogger
-    ) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+    ) async throws -> DaemonExit {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DaemonExit, any Error>) in
             let thread = Thread {
                 let core: DaemonCore
                 do {
@@ -167,8 +202,22 @@ public final class DaemonService: Sendable {
                 } catch {
                     return continuation.resume(throwing: error)
                 }
-                loop.run(core: core) { action in
+                // Fits run here, one at a time in the order they were asked for, never on the
+                // loop's thread: acknowledgements and leases keep flowing while a model trains.
+                let predictorQueue = DispatchQueue(label: "nasd-predictor-fits", qos: .utility)
+                let logQueue = DispatchQueue(label: "nasd-trial-logs", qos: .utility)
+                let exit = loop.run(core: core) { action in
                     switch action {
+                    case .fit(let job):
+                        predictorQueue.async { loop.post(job.run()) }
+                    case .appendLog(let url, let lines):
+                        logQueue.async {
+                            do {
+                                try TrialLogFile.append(lines, to: url)
+                            } catch {
+                                log("cannot write the trial log \(url.path): \(error)")
+                            }
+                        }
                     case .send(let connection, let message):
                         connections.send(message, to: connection)
                     case .close(let connection, let reason):
@@ -180,7 +229,8 @@ public final class DaemonService: Sendable {
                         break
                     }
                 }
-                continuation.resume()
+                logQueue.sync {}  // the last batch's log lines are on disk before the daemon stops
+                continuation.resume(returning: exit)
             }
             thread.name = "nasd-event-loop"
             thread.stackSize = 8 << 20
@@ -251,6 +301,23 @@ public final class DaemonService: Sendable {
     }
 }
 
+/// Why a running daemon stopped with a failure (the command exits non-zero with it).
+public enum DaemonServiceError: Error, CustomStringConvertible {
+    /// A batch could not be committed (disk full, I/O error, a read-only store).
+    case storeFailure(String)
+    /// The worker listener or the control server failed for good.
+    case serviceFailed(String)
+
+    public var description: String {
+        switch self {
+        case .storeFailure(let reason):
+            return "\(reason); nothing unacknowledged was announced: free the space or fix the store, then start the "
+                + "daemon again to resume"
+        case .serviceFailed(let reason): return reason
+        }
+    }
+}
+
 /// Why a daemon could not start.
 public enum DaemonStartError: Error, CustomStringConvertible {
     case emptyToken(path: String)
@@ -312,6 +379,15 @@ final class Outbound: Sendable {
     func closeAll() {
         for continuation in queues.withLock({ Array($0.values) }) {
             continuation.yield(Item.close)
+        }
+    }
+
+    /// Waits until every connection has been removed (its writer sent what was queued before its
+    /// close), or `timeout` passed.
+    func waitUntilClosed(timeout: Duration) async {
+        let deadline = monotonicNow() + timeout
+        while !queues.withLock({ $0.isEmpty }) && monotonicNow() < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
         }
     }
 }

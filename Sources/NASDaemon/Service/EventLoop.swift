@@ -49,7 +49,9 @@ public final class EventLoop: @unchecked Sendable {
     /// - Parameters:
     ///   - core: the state machine; used from this thread only.
     ///   - perform: carries out one action (must not block for long).
-    public func run(core: DaemonCore, perform: (DaemonAction) -> Void) {
+    /// - Returns: why the core asked to exit.
+    @discardableResult
+    public func run(core: DaemonCore, perform: (DaemonAction) -> Void) -> DaemonExit {
         var lastTick = Date.distantPast
         while true {
             condition.lock()
@@ -66,10 +68,10 @@ public final class EventLoop: @unchecked Sendable {
                 batch.append(.tick)
                 lastTick = Date()
             }
-            var exit = false
+            var exit: DaemonExit?
             for action in core.handle(batch) {
-                if case .exit = action {
-                    exit = true
+                if case .exit(let reason) = action {
+                    exit = reason
                 } else {
                     perform(action)
                 }
@@ -79,14 +81,14 @@ public final class EventLoop: @unchecked Sendable {
                 ackLatency.record(
                     Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             }
-            if exit {
+            if let exit {
                 condition.lock()
                 stopped = true
                 let unprocessed = pending
                 pending.removeAll()
                 condition.unlock()
                 unprocessed.forEach(Self.refuse)
-                return
+                return exit
             }
         }
     }

@@ -14,6 +14,8 @@ public struct TrialCountsView: Codable, Hashable, Sendable {
     public var stoppedEarly: Int
     /// Rejected before training by the pre-dispatch gate.
     public var vetoed: Int
+    /// Every attempt's trainer exited successfully before the budget (a partial curve).
+    public var incomplete: Int
     /// Failed (attempts exhausted, a timeout, a trainer error).
     public var failed: Int
     /// Cancelled (the run was stopped).
@@ -24,8 +26,8 @@ public struct TrialCountsView: Codable, Hashable, Sendable {
 
     /// Creates counts.
     public init(
-        total: Int, completed: Int, running: Int, queued: Int, stoppedEarly: Int, vetoed: Int, failed: Int,
-        cancelled: Int, reused: Int
+        total: Int, completed: Int, running: Int, queued: Int, stoppedEarly: Int, vetoed: Int, incomplete: Int = 0,
+        failed: Int, cancelled: Int, reused: Int
     ) {
         self.total = total
         self.completed = completed
@@ -33,6 +35,7 @@ public struct TrialCountsView: Codable, Hashable, Sendable {
         self.queued = queued
         self.stoppedEarly = stoppedEarly
         self.vetoed = vetoed
+        self.incomplete = incomplete
         self.failed = failed
         self.cancelled = cancelled
         self.reused = reused
@@ -47,6 +50,6 @@ public struct TrialCountsView: Codable, Hashable, Sendable {
         self.init(
             total: counts.values.reduce(0, +), completed: counts[.completed] ?? 0, running: counts[.running] ?? 0,
             queued: counts[.queued] ?? 0, stoppedEarly: counts[.stoppedEarly] ?? 0, vetoed: counts[.vetoed] ?? 0,
-            failed: counts[.failed] ?? 0, cancelled: counts[.cancelled] ?? 0, reused: reused)
+            incomplete: counts[.incomplete] ?? 0, failed: counts[.failed] ?? 0, cancelled: counts[.cancelled] ?? 0, reused: reused)
     }
 }

@@ -25,10 +25,14 @@ public struct TrialView: Codable, Hashable, Sendable {
     public var finalAccuracy: Double?
     /// The best validation accuracy over the epochs reported.
     public var bestAccuracy: Double?
-    /// The predicted final accuracy (a gate's, a predictor's or the pruner's).
-    public var predictedAccuracy: Double?
-    /// The σ of `predictedAccuracy`.
-    public var predictedSigma: Double?
+    /// The prior's prediction before dispatch (vetoed or not), when the run has a prior.
+    public var priorPrediction: Prediction?
+    /// The stop rule's prediction of the final accuracy, when it stopped the trial early.
+    public var stopPrediction: Prediction?
+    /// The epoch it was stopped at, when it was stopped early.
+    public var stoppedAtEpoch: Int?
+    /// Training time over all attempts, in seconds.
+    public var trainingSeconds: Double
     /// The worker running it, or that last ran it.
     public var worker: String?
     /// Why it failed or was cancelled.
@@ -62,8 +66,10 @@ public struct TrialView: Codable, Hashable, Sendable {
         self.attempts = record.attempts
         self.finalAccuracy = record.finalAccuracy
         self.bestAccuracy = record.bestAccuracy
-        self.predictedAccuracy = record.predictedAccuracy
-        self.predictedSigma = record.predictedSigma
+        self.priorPrediction = record.priorPrediction
+        self.stopPrediction = record.stopPrediction
+        self.stoppedAtEpoch = record.stoppedAtEpoch
+        self.trainingSeconds = record.trainingSeconds
         self.worker = record.workerID
         self.failureReason = record.failureReason
         self.reusedFrom = record.reusedFrom?.rawValue

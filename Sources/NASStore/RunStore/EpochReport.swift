@@ -11,20 +11,27 @@ public struct EpochReport: Hashable, Sendable {
     public var validationAccuracy: Double
     /// Further metrics by name.
     public var metrics: [String: Double]
+    /// Training time since the trial's previous report (or its dispatch), added to the trial's
+    /// `trainingSeconds` when the epoch is new.
+    public var trainingSeconds: Double
 
     /// Creates a report.
-    public init(trialID: TrialID, epoch: Int, validationAccuracy: Double, metrics: [String: Double] = [:]) {
+    public init(
+        trialID: TrialID, epoch: Int, validationAccuracy: Double, metrics: [String: Double] = [:],
+        trainingSeconds: Double = 0
+    ) {
         self.trialID = trialID
         self.epoch = epoch
         self.validationAccuracy = validationAccuracy
         self.metrics = metrics
+        self.trainingSeconds = trainingSeconds
     }
 
     /// Creates a report from a trainer's epoch record.
-    public init(trialID: TrialID, record: EpochRecord) {
+    public init(trialID: TrialID, record: EpochRecord, trainingSeconds: Double = 0) {
         self.init(
             trialID: trialID, epoch: record.epoch, validationAccuracy: record.validationAccuracy,
-            metrics: record.metrics)
+            metrics: record.metrics, trainingSeconds: trainingSeconds)
     }
 }
 

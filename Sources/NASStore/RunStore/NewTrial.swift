@@ -12,15 +12,13 @@ public struct NewTrial: Hashable, Sendable {
     public var epochBudget: Int
     /// What proposed it (the strategy's name and phase, e.g. `"metaqnn:epsilon=0.9"`).
     public var source: String
-    /// A predictor's accuracy estimate before training, if any.
-    public var predictedAccuracy: Double?
-    /// The estimate's standard deviation, if any.
-    public var predictedSigma: Double?
+    /// The prior's estimate before training, if the run has a prior.
+    public var priorPrediction: Prediction?
 
     /// Creates a candidate.
     public init(
         canonicalNotation: String, proposedNotation: String, identityKey: String, hyperparameters: [String: Double],
-        epochBudget: Int, source: String, predictedAccuracy: Double? = nil, predictedSigma: Double? = nil
+        epochBudget: Int, source: String, priorPrediction: Prediction? = nil
     ) {
         self.canonicalNotation = canonicalNotation
         self.proposedNotation = proposedNotation
@@ -28,7 +26,6 @@ public struct NewTrial: Hashable, Sendable {
         self.hyperparameters = hyperparameters
         self.epochBudget = epochBudget
         self.source = source
-        self.predictedAccuracy = predictedAccuracy
-        self.predictedSigma = predictedSigma
+        self.priorPrediction = priorPrediction
     }
 }

@@ -38,37 +38,57 @@ extension RunStore {
 
     // MARK: Predictor models
 
-    /// Saves a predictor model as the next version under its name (all versions are kept).
+    /// Saves a predictor's model under its version (a version saved again keeps its first bytes:
+    /// the same examples give the same model).
     ///
-    /// - Returns: The stored model with its version.
+    /// - Returns: The stored model.
     @discardableResult
-    public func savePredictorModel(named name: String, bytes: Data) throws -> PredictorModel {
-        try inTransaction {
-            let version =
-                try database.cachedStatement(
-                    "SELECT coalesce(max(version), 0) + 1 FROM predictor_models WHERE name = ?"
-                ).firstRow([name]) { $0.int(at: 0) } ?? 1
-            let time = now()
-            try database.execute(
-                "INSERT INTO predictor_models (name, version, bytes, saved_at) VALUES (?, ?, ?, ?)",
-                [name, version, bytes, time])
-            return PredictorModel(
+    public func savePredictorModel(named name: String, version: Int, bytes: Data) throws -> StoredPredictorModel {
+        let time = now()
+        try database.execute(
+            """
+            INSERT INTO predictor_models (name, version, bytes, saved_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (name, version) DO NOTHING
+            """, [name, version, bytes, time])
+        return try predictorModel(named: name, version: version)
+            ?? StoredPredictorModel(
                 name: name, version: version, bytes: bytes, savedAt: Date(timeIntervalSince1970: time))
-        }
     }
 
-    /// The latest version of the named predictor model, or `nil`.
-    public func latestPredictorModel(named name: String) throws -> PredictorModel? {
+    /// The named predictor's model of this version, or `nil`.
+    public func predictorModel(named name: String, version: Int) throws -> StoredPredictorModel? {
+        try database.cachedStatement(
+            "SELECT name, version, bytes, saved_at FROM predictor_models WHERE name = ? AND version = ?"
+        ).firstRow([name, version], Self.decodePredictorModel)
+    }
+
+    /// The latest version of the named predictor's model, or `nil`.
+    public func latestPredictorModel(named name: String) throws -> StoredPredictorModel? {
         try database.cachedStatement(
             """
             SELECT name, version, bytes, saved_at FROM predictor_models WHERE name = ?
             ORDER BY version DESC LIMIT 1
             """
-        ).firstRow([name]) { row in
-            PredictorModel(
-                name: row.string(at: 0), version: row.int(at: 1), bytes: row.data(at: 2),
-                savedAt: Date(timeIntervalSince1970: row.double(at: 3)))
-        }
+        ).firstRow([name], Self.decodePredictorModel)
+    }
+
+    private static func decodePredictorModel(_ row: Statement) -> StoredPredictorModel {
+        StoredPredictorModel(
+            name: row.string(at: 0), version: row.int(at: 1), bytes: row.data(at: 2),
+            savedAt: Date(timeIntervalSince1970: row.double(at: 3)))
+    }
+
+    /// The trials that completed, in the order their completions committed (the order a
+    /// predictor's examples are numbered in by the model-version rule). Reused trials are not
+    /// included: they add no new curve.
+    public func completionOrder() throws -> [TrialID] {
+        try database.cachedStatement(
+            """
+            SELECT e.trial_id FROM events e JOIN trials t ON t.id = e.trial_id
+            WHERE e.kind = 'trial.completed' AND t.state = 'completed' AND t.reused_from IS NULL
+            ORDER BY e.seq
+            """
+        ).rows([]) { TrialID(rawValue: $0.int64(at: 0)) }
     }
 
     // MARK: Events

@@ -26,7 +26,8 @@ extension RunStore {
             let updateTrial = try database.cachedStatement(
                 """
                 UPDATE trials SET epochs_done = max(epochs_done, ?),
-                    best_accuracy = max(coalesce(best_accuracy, ?), ?), last_progress_at = ?
+                    best_accuracy = max(coalesce(best_accuracy, ?), ?), last_progress_at = ?,
+                    training_seconds = training_seconds + ?
                 WHERE id = ?
                 """)
             var outcomes: [EpochReportOutcome] = []
@@ -57,7 +58,7 @@ extension RunStore {
                     continue
                 }
                 let accuracy = report.validationAccuracy
-                try updateTrial.execute([report.epoch, accuracy, accuracy, time, id])
+                try updateTrial.execute([report.epoch, accuracy, accuracy, time, max(0, report.trainingSeconds), id])
                 outcomes.append(.recorded)
             }
             return outcomes

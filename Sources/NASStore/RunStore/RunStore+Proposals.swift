@@ -46,6 +46,34 @@ extension RunStore {
         try database.execute("UPDATE proposals SET observed = 1 WHERE trial_id = ?", [trialID.rawValue])
     }
 
+    /// Marks some proposals of a trial observed (those delivered; the others wait for more epochs).
+    public func markProposalsObserved(_ proposalIDs: [Int]) throws {
+        let statement = try database.cachedStatement("UPDATE proposals SET observed = 1 WHERE proposal_id = ?")
+        for id in proposalIDs { try statement.execute([id]) }
+    }
+
+    /// The proposal with this id, or `nil`.
+    public func proposal(_ proposalID: Int) throws -> StoredProposal? {
+        try database.cachedStatement(
+            "SELECT proposal_id, trial_id, candidate, observed FROM proposals WHERE proposal_id = ?"
+        ).firstRow([proposalID], Self.decodeProposal)
+    }
+
+    /// Re-opens a proposal the strategy asked to continue to a larger budget: its candidate is
+    /// replaced (the new budget) and it waits for an outcome again.
+    public func reopenProposal(_ proposalID: Int, candidate: Data) throws {
+        try database.execute(
+            "UPDATE proposals SET candidate = ?, observed = 0 WHERE proposal_id = ?", [candidate, proposalID])
+        guard database.changes == 1 else { throw RunStoreError.unknownProposal(proposalID) }
+    }
+
+    /// Moves a proposal to another trial (from a reused row to the trial that was trained, when
+    /// the proposal asks to train on).
+    public func moveProposal(_ proposalID: Int, to trialID: TrialID) throws {
+        try database.execute(
+            "UPDATE proposals SET trial_id = ? WHERE proposal_id = ?", [trialID.rawValue, proposalID])
+    }
+
     private static func decodeProposal(_ row: Statement) throws -> StoredProposal {
         StoredProposal(
             proposalID: row.int(at: 0), trialID: TrialID(rawValue: row.int64(at: 1)), candidate: row.data(at: 2),

@@ -5,8 +5,9 @@ extension RunStore {
     /// The `trials` columns in the order `decodeTrial` reads them.
     static let trialColumns = """
         id, canonical_notation, proposed_notation, identity_key, hyperparameters, epoch_budget, state, attempts,
-        source, predicted_accuracy, predicted_sigma, final_accuracy, best_accuracy, epochs_done, created_at,
-        started_at, finished_at, last_progress_at, worker_id, failure_reason, reused_from
+        source, prior_accuracy, prior_sigma, prior_model_version, stop_accuracy, stop_sigma, stop_model_version,
+        stopped_at_epoch, final_accuracy, best_accuracy, epochs_done, training_seconds, created_at, started_at,
+        finished_at, last_progress_at, worker_id, failure_reason, reused_from
         """
 
     /// The `jobs` columns in the order `decodeJob` reads them.
@@ -30,13 +31,14 @@ extension RunStore {
             try database.execute(
                 """
                 INSERT INTO trials (canonical_notation, proposed_notation, identity_key, hyperparameters,
-                    epoch_budget, state, source, predicted_accuracy, predicted_sigma, created_at)
-                VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)
+                    epoch_budget, state, source, prior_accuracy, prior_sigma, prior_model_version, created_at)
+                VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)
                 """,
                 [
                     trial.canonicalNotation, trial.proposedNotation, trial.identityKey,
                     NumberDictionaryJSON.encode(trial.hyperparameters), trial.epochBudget, trial.source,
-                    trial.predictedAccuracy, trial.predictedSigma, now(),
+                    trial.priorPrediction?.accuracy, trial.priorPrediction?.sigma,
+                    trial.priorPrediction?.modelVersion, now(),
                 ])
             let id = TrialID(rawValue: database.lastInsertedRowID)
             try appendEvent(
@@ -62,19 +64,23 @@ extension RunStore {
                 throw RunStoreError.nothingToReuse(originalID, state: original.state)
             }
             let time = now()
+            let prior = original.priorPrediction ?? trial.priorPrediction
             try database.execute(
                 """
                 INSERT INTO trials (canonical_notation, proposed_notation, identity_key, hyperparameters,
-                    epoch_budget, state, source, predicted_accuracy, predicted_sigma, final_accuracy,
-                    best_accuracy, epochs_done, created_at, finished_at, reused_from)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    epoch_budget, state, source, prior_accuracy, prior_sigma, prior_model_version, stop_accuracy,
+                    stop_sigma, stop_model_version, stopped_at_epoch, final_accuracy, best_accuracy, epochs_done,
+                    created_at, finished_at, reused_from)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     trial.canonicalNotation, trial.proposedNotation, trial.identityKey,
                     NumberDictionaryJSON.encode(trial.hyperparameters), trial.epochBudget, original.state.rawValue,
-                    trial.source, original.predictedAccuracy ?? trial.predictedAccuracy,
-                    original.predictedSigma ?? trial.predictedSigma, original.finalAccuracy, original.bestAccuracy,
-                    original.epochsDone, time, time, (original.reusedFrom ?? original.id).rawValue,
+                    trial.source, prior?.accuracy, prior?.sigma, prior?.modelVersion,
+                    original.stopPrediction?.accuracy, original.stopPrediction?.sigma,
+                    original.stopPrediction?.modelVersion, original.stoppedAtEpoch, original.finalAccuracy,
+                    original.bestAccuracy, original.epochsDone, time, time,
+                    (original.reusedFrom ?? original.id).rawValue,
                 ])
             let id = TrialID(rawValue: database.lastInsertedRowID)
             try appendEvent(
@@ -217,35 +223,44 @@ extension RunStore {
                 }
             }
             var finalAccuracy: Double?
-            var predictedAccuracy: Double?
-            var predictedSigma: Double?
+            var prior: Prediction?
+            var stop: Prediction?
+            var stoppedAt: Int?
             var reason: String?
             var detail: [String: DatabaseValue] = [:]
             switch outcome {
             case .completed(let accuracy):
                 finalAccuracy = accuracy
                 detail["accuracy"] = .real(accuracy)
-            case .stoppedEarly(let accuracy, let sigma), .vetoed(let accuracy, let sigma):
-                predictedAccuracy = accuracy
-                predictedSigma = sigma
-                detail["predicted"] = .real(accuracy)
-                detail["sigma"] = .real(sigma)
-            case .failed(let text), .cancelled(let text):
+            case .stoppedEarly(let prediction, let epoch):
+                stop = prediction
+                stoppedAt = epoch
+                detail["predicted"] = .real(prediction.accuracy)
+                detail["epoch"] = .integer(Int64(epoch))
+            case .vetoed(let prediction):
+                prior = prediction
+                detail["predicted"] = .real(prediction.accuracy)
+            case .incomplete(let text), .failed(let text), .cancelled(let text):
                 reason = text
                 detail["reason"] = .text(text)
             }
+            if let sigma = (stop ?? prior)?.sigma { detail["sigma"] = .real(sigma) }
+            if let version = (stop ?? prior)?.modelVersion { detail["model_version"] = .integer(Int64(version)) }
             try database.execute(
                 """
                 UPDATE trials SET state = ?, finished_at = ?, final_accuracy = coalesce(?, final_accuracy),
                     best_accuracy = CASE WHEN ? IS NULL THEN best_accuracy
                         ELSE max(coalesce(best_accuracy, ?), ?) END,
-                    predicted_accuracy = coalesce(?, predicted_accuracy),
-                    predicted_sigma = coalesce(?, predicted_sigma), failure_reason = ?
+                    prior_accuracy = coalesce(?, prior_accuracy), prior_sigma = coalesce(?, prior_sigma),
+                    prior_model_version = coalesce(?, prior_model_version),
+                    stop_accuracy = ?, stop_sigma = ?, stop_model_version = ?, stopped_at_epoch = ?,
+                    failure_reason = ?
                 WHERE id = ?
                 """,
                 [
                     next.rawValue, now(), finalAccuracy, finalAccuracy, finalAccuracy, finalAccuracy,
-                    predictedAccuracy, predictedSigma, reason, trialID.rawValue,
+                    prior?.accuracy, prior?.sigma, prior?.modelVersion, stop?.accuracy, stop?.sigma,
+                    stop?.modelVersion, stoppedAt, reason, trialID.rawValue,
                 ])
             for job in try jobs(of: trialID) where job.state == .running {
                 try endJob(job.id, as: outcome.jobState, endEpoch: trial.epochsDone)
@@ -253,6 +268,68 @@ extension RunStore {
             try appendEvent(kind: "trial.\(next.rawValue)", trialID: trialID, detail: EventDetail.make(detail))
             return try requireTrial(trialID)
         }
+    }
+
+    /// Records the prior's estimate for a trial it admitted (a vetoed trial gets it with its
+    /// outcome), so that every trial carries the prior's prediction, vetoed or not.
+    ///
+    /// - Throws: `RunStoreError.unknownTrial`; `DatabaseError`.
+    public func recordPriorPrediction(_ prediction: Prediction, of trialID: TrialID) throws {
+        try database.execute(
+            "UPDATE trials SET prior_accuracy = ?, prior_sigma = ?, prior_model_version = ? WHERE id = ?",
+            [prediction.accuracy, prediction.sigma, prediction.modelVersion, trialID.rawValue])
+        guard database.changes == 1 else { throw RunStoreError.unknownTrial(trialID) }
+    }
+
+    /// Promotes a completed trial to a larger budget: it is queued again and trains on from its
+    /// last stored epoch, keeping its curve (Hyperband's promotion, issue 6 §4).
+    ///
+    /// - Throws: `RunStoreError.illegalTransition` unless it is completed and `budget` is larger.
+    @discardableResult
+    public func promoteTrial(_ trialID: TrialID, toBudget budget: Int) throws -> TrialRecord {
+        try inTransaction {
+            let trial = try requireTrial(trialID)
+            guard trial.state == .completed, budget > trial.epochsDone else {
+                throw RunStoreError.illegalTransition(trial: trialID, from: trial.state, to: .queued)
+            }
+            try database.execute(
+                """
+                UPDATE trials SET state = 'queued', epoch_budget = max(epoch_budget, ?), finished_at = NULL,
+                    final_accuracy = NULL
+                WHERE id = ?
+                """, [budget, trialID.rawValue])
+            try appendEvent(
+                kind: "trial.promoted", trialID: trialID,
+                detail: EventDetail.make([
+                    "from": .integer(Int64(trial.epochsDone)), "to": .integer(Int64(budget)),
+                ]))
+            return try requireTrial(trialID)
+        }
+    }
+
+    /// Raises an in-flight trial's budget (a joining proposal asks for more epochs): a queued
+    /// trial then trains to it directly, a running one is promoted when its current job completes.
+    public func raiseBudget(of trialID: TrialID, to budget: Int) throws {
+        try database.execute(
+            """
+            UPDATE trials SET epoch_budget = max(epoch_budget, ?)
+            WHERE id = ? AND state IN ('queued', 'running')
+            """, [budget, trialID.rawValue])
+    }
+
+    /// Marks a queued trial as waiting for the prior's model `version` (it is dispatched only once
+    /// that model has judged it), so a restart knows which model must judge it.
+    public func markAwaitingPrior(_ trialID: TrialID, version: Int) throws {
+        try database.execute(
+            "UPDATE trials SET prior_model_version = ? WHERE id = ? AND prior_accuracy IS NULL",
+            [version, trialID.rawValue])
+    }
+
+    /// The prior model version a queued trial waits for, if it waits for one.
+    public func awaitedPriorVersion(of trialID: TrialID) throws -> Int? {
+        try database.cachedStatement(
+            "SELECT prior_model_version FROM trials WHERE id = ? AND prior_accuracy IS NULL AND state = 'queued'"
+        ).firstRow([trialID.rawValue]) { $0.optionalInt(at: 0) } ?? nil
     }
 
     private func endJob(_ jobID: JobID, as state: JobState, endEpoch: Int) throws {
@@ -283,14 +360,15 @@ extension RunStore {
         ).rows(names, decodeTrial)
     }
 
-    /// The earliest trial with this identity that finished with a reusable result (completed,
-    /// stopped early or vetoed), preferring one that was trained over one that was itself a reuse.
+    /// The trial with this identity that finished with a reusable result (completed, stopped
+    /// early or vetoed), preferring one that was trained over a reuse, then the one trained
+    /// furthest, then the earliest.
     public func findFinishedTrial(identityKey: String) throws -> TrialRecord? {
         try database.cachedStatement(
             """
             SELECT \(Self.trialColumns) FROM trials
             WHERE identity_key = ? AND state IN ('completed', 'stopped_early', 'vetoed')
-            ORDER BY reused_from IS NOT NULL, id LIMIT 1
+            ORDER BY reused_from IS NOT NULL, epochs_done DESC, id LIMIT 1
             """
         ).firstRow([identityKey], decodeTrial)
     }
@@ -348,14 +426,23 @@ extension RunStore {
             id: TrialID(rawValue: row.int64(at: 0)), canonicalNotation: row.string(at: 1),
             proposedNotation: row.string(at: 2), identityKey: row.string(at: 3), hyperparameters: hyperparameters,
             epochBudget: row.int(at: 5), state: state, attempts: row.int(at: 7), source: row.string(at: 8),
-            predictedAccuracy: row.optionalDouble(at: 9), predictedSigma: row.optionalDouble(at: 10),
-            finalAccuracy: row.optionalDouble(at: 11), bestAccuracy: row.optionalDouble(at: 12),
-            epochsDone: row.int(at: 13), createdAt: Date(timeIntervalSince1970: row.double(at: 14)),
-            startedAt: row.optionalDouble(at: 15).map(Date.init(timeIntervalSince1970:)),
-            finishedAt: row.optionalDouble(at: 16).map(Date.init(timeIntervalSince1970:)),
-            lastProgressAt: row.optionalDouble(at: 17).map(Date.init(timeIntervalSince1970:)),
-            workerID: row.optionalString(at: 18), failureReason: row.optionalString(at: 19),
-            reusedFrom: row.optionalInt64(at: 20).map(TrialID.init(rawValue:)))
+            priorPrediction: Self.prediction(row, at: 9), stopPrediction: Self.prediction(row, at: 12),
+            stoppedAtEpoch: row.optionalInt(at: 15), finalAccuracy: row.optionalDouble(at: 16),
+            bestAccuracy: row.optionalDouble(at: 17), epochsDone: row.int(at: 18), trainingSeconds: row.double(at: 19),
+            createdAt: Date(timeIntervalSince1970: row.double(at: 20)),
+            startedAt: row.optionalDouble(at: 21).map(Date.init(timeIntervalSince1970:)),
+            finishedAt: row.optionalDouble(at: 22).map(Date.init(timeIntervalSince1970:)),
+            lastProgressAt: row.optionalDouble(at: 23).map(Date.init(timeIntervalSince1970:)),
+            workerID: row.optionalString(at: 24), failureReason: row.optionalString(at: 25),
+            reusedFrom: row.optionalInt64(at: 26).map(TrialID.init(rawValue:)))
+    }
+
+    /// The prediction in columns `index` (accuracy), `index + 1` (σ), `index + 2` (model version).
+    private static func prediction(_ row: Statement, at index: Int) -> Prediction? {
+        row.optionalDouble(at: index).map {
+            Prediction(
+                accuracy: $0, sigma: row.optionalDouble(at: index + 1), modelVersion: row.optionalInt(at: index + 2))
+        }
     }
 
     // MARK: Reading jobs

@@ -59,6 +59,27 @@ public final class RunStore {
         try database.inTransaction(.immediate, body)
     }
 
+    /// Begins a transaction that stays open across calls until `commitTransaction()` or
+    /// `rollBackTransaction()` (the daemon's group commit); store calls made meanwhile join it.
+    ///
+    /// - Throws: `DatabaseError` from `BEGIN`.
+    public func beginTransaction() throws {
+        try database.beginTransaction(.immediate)
+    }
+
+    /// Commits the transaction opened by `beginTransaction()`.
+    ///
+    /// - Throws: `DatabaseError` when the commit failed or SQLite had already rolled the
+    ///   transaction back: then none of it is on disk.
+    public func commitTransaction() throws {
+        try database.commitTransaction()
+    }
+
+    /// Rolls back the transaction opened by `beginTransaction()`.
+    public func rollBackTransaction() {
+        database.rollBackTransaction()
+    }
+
     /// The current time in Unix seconds.
     func now() -> Double { clock().timeIntervalSince1970 }
 

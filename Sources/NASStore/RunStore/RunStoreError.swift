@@ -10,6 +10,8 @@ public enum RunStoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case unknownTrial(TrialID)
     /// No job has this id.
     case unknownJob(JobID)
+    /// No proposal has this id.
+    case unknownProposal(Int)
     /// The trial lifecycle does not allow this transition (see `TrialState`).
     case illegalTransition(trial: TrialID, from: TrialState, to: TrialState)
     /// The job has already ended, so its lease cannot be extended or expired.
@@ -34,6 +36,8 @@ public enum RunStoreError: Error, Hashable, Sendable, CustomStringConvertible {
             return "no run store at \(path)"
         case .unknownTrial(let id):
             return "no trial \(id)"
+        case .unknownProposal(let id):
+            return "no proposal \(id) in this run"
         case .unknownJob(let id):
             return "no job \(id)"
         case .illegalTransition(let trial, let from, let to):

@@ -11,6 +11,12 @@ enum RunStoreSchema {
             Migration(version: 2, name: "strategy proposals") { database in
                 try database.execute(sql: version2)
             },
+            Migration(version: 3, name: "incomplete trials, two predictions, training time", rebuildsTables: true) {
+                database in
+                try database.execute(sql: version3)
+                try removeBudgetFromIdentities(database)
+                try database.execute(sql: version3Indexes)
+            },
         ])
     }
 
@@ -111,5 +117,83 @@ enum RunStoreSchema {
         );
         CREATE INDEX proposals_by_trial ON proposals(trial_id);
         CREATE INDEX proposals_unobserved ON proposals(trial_id) WHERE observed = 0;
+        """
+
+    /// Identity keys stop naming the epoch budget (promotions keep one trial per network).
+    private static func removeBudgetFromIdentities(_ database: Database) throws {
+        let rows = try database.makeStatement("SELECT id, identity_key FROM trials").rows {
+            ($0.int64(at: 0), $0.string(at: 1))
+        }
+        for (id, key) in rows {
+            let updated = TrialIdentity.removingBudget(from: key)
+            if updated != key {
+                try database.execute("UPDATE trials SET identity_key = ? WHERE id = ?", [updated, id])
+            }
+        }
+    }
+
+    /// The trials table rebuilt (SQLite cannot change a CHECK constraint in place; the procedure of
+    /// https://www.sqlite.org/lang_altertable.html#otheralter, run with foreign keys off): the
+    /// `incomplete` state (a trainer that exited 0 before its budget, every attempt); the prior's
+    /// and the stop rule's predictions apart, each with its σ and model version, and the epoch a
+    /// trial was stopped at; the training time summed over attempts and daemon restarts (for
+    /// `trial.timeout`). Old predictions move by state: a vetoed trial's was the prior's, a stopped
+    /// one's the stop rule's.
+    static let version3 = """
+        CREATE TABLE trials_v3 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            canonical_notation TEXT NOT NULL,
+            proposed_notation TEXT NOT NULL,
+            identity_key TEXT NOT NULL,
+            hyperparameters TEXT NOT NULL DEFAULT '{}',
+            epoch_budget INTEGER NOT NULL CHECK (epoch_budget >= 0),
+            state TEXT NOT NULL CHECK (state IN
+                ('queued', 'running', 'completed', 'stopped_early', 'vetoed', 'incomplete', 'failed', 'cancelled')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            source TEXT NOT NULL,
+            prior_accuracy REAL,
+            prior_sigma REAL,
+            prior_model_version INTEGER,
+            stop_accuracy REAL,
+            stop_sigma REAL,
+            stop_model_version INTEGER,
+            stopped_at_epoch INTEGER,
+            final_accuracy REAL,
+            best_accuracy REAL,
+            epochs_done INTEGER NOT NULL DEFAULT 0,
+            training_seconds REAL NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            started_at REAL,
+            finished_at REAL,
+            last_progress_at REAL,
+            worker_id TEXT,
+            failure_reason TEXT,
+            reused_from INTEGER REFERENCES trials(id)
+        );
+        INSERT INTO trials_v3 (id, canonical_notation, proposed_notation, identity_key, hyperparameters, epoch_budget,
+            state, attempts, source, prior_accuracy, prior_sigma, stop_accuracy, stop_sigma, stopped_at_epoch,
+            final_accuracy, best_accuracy, epochs_done, created_at, started_at, finished_at, last_progress_at,
+            worker_id, failure_reason, reused_from)
+        SELECT id, canonical_notation, proposed_notation, identity_key, hyperparameters, epoch_budget, state,
+            attempts, source,
+            CASE WHEN state = 'stopped_early' THEN NULL ELSE predicted_accuracy END,
+            CASE WHEN state = 'stopped_early' THEN NULL ELSE predicted_sigma END,
+            CASE WHEN state = 'stopped_early' THEN predicted_accuracy END,
+            CASE WHEN state = 'stopped_early' THEN predicted_sigma END,
+            CASE WHEN state = 'stopped_early' THEN epochs_done END,
+            final_accuracy, best_accuracy, epochs_done, created_at, started_at, finished_at, last_progress_at,
+            worker_id, failure_reason, reused_from
+        FROM trials;
+        DROP TABLE trials;
+        ALTER TABLE trials_v3 RENAME TO trials;
+        CREATE INDEX trials_by_identity ON trials(identity_key);
+        CREATE INDEX trials_by_state ON trials(state);
+        """
+
+    /// Created after the identity keys were rewritten (two budgets of one network in flight
+    /// become one identity: a store from before promotions never has that).
+    static let version3Indexes = """
+        CREATE UNIQUE INDEX trials_in_flight_identity ON trials(identity_key)
+            WHERE state IN ('queued', 'running');
         """
 }

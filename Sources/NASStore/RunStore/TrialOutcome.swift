@@ -2,10 +2,12 @@
 public enum TrialOutcome: Hashable, Sendable {
     /// Trained to its budget with this final validation accuracy.
     case completed(finalAccuracy: Double)
-    /// Stopped by the pruner, which predicted this final accuracy with this σ.
-    case stoppedEarly(predictedAccuracy: Double, sigma: Double)
-    /// Rejected before training by the gate, which predicted this accuracy with this σ.
-    case vetoed(predictedAccuracy: Double, sigma: Double)
+    /// Stopped by the stop rule at `epoch`, which predicted this final accuracy.
+    case stoppedEarly(Prediction, atEpoch: Int)
+    /// Rejected before training by the prior, which predicted this accuracy.
+    case vetoed(Prediction)
+    /// Its trainer exited successfully before the budget on every attempt, for this reason.
+    case incomplete(reason: String)
     /// Failed, for this reason.
     case failed(reason: String)
     /// Cancelled, for this reason.
@@ -17,6 +19,7 @@ public enum TrialOutcome: Hashable, Sendable {
         case .completed: return .completed
         case .stoppedEarly: return .stoppedEarly
         case .vetoed: return .vetoed
+        case .incomplete: return .incomplete
         case .failed: return .failed
         case .cancelled: return .cancelled
         }
@@ -28,7 +31,7 @@ public enum TrialOutcome: Hashable, Sendable {
         case .completed: return .completed
         case .stoppedEarly: return .stopped
         case .vetoed, .cancelled: return .cancelled
-        case .failed: return .failed
+        case .incomplete, .failed: return .failed
         }
     }
 }

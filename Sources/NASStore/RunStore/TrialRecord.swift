@@ -20,17 +20,21 @@ public struct TrialRecord: Hashable, Sendable {
     public var attempts: Int
     /// What proposed it.
     public var source: String
-    /// The predicted (final) accuracy: the gate's or predictor's estimate before training, or the
-    /// pruner's when it stopped the trial early.
-    public var predictedAccuracy: Double?
-    /// The σ of `predictedAccuracy`.
-    public var predictedSigma: Double?
+    /// The prior's estimate before dispatch (vetoed or not), when the run has a prior.
+    public var priorPrediction: Prediction?
+    /// The stop rule's estimate of the final accuracy, when it stopped the trial early.
+    public var stopPrediction: Prediction?
+    /// The epoch the trial was stopped at, when it was stopped early.
+    public var stoppedAtEpoch: Int?
     /// The validation accuracy at the budget (completed trials only).
     public var finalAccuracy: Double?
     /// The best validation accuracy reported over all epochs.
     public var bestAccuracy: Double?
     /// The highest epoch reported.
     public var epochsDone: Int
+    /// Training time summed over its attempts and across daemon restarts, in seconds (what
+    /// `trial.timeout` limits).
+    public var trainingSeconds: Double
     /// When it was proposed.
     public var createdAt: Date
     /// When it was first dispatched.
@@ -50,8 +54,9 @@ public struct TrialRecord: Hashable, Sendable {
     public init(
         id: TrialID, canonicalNotation: String, proposedNotation: String, identityKey: String,
         hyperparameters: [String: Double], epochBudget: Int, state: TrialState, attempts: Int, source: String,
-        predictedAccuracy: Double?, predictedSigma: Double?, finalAccuracy: Double?, bestAccuracy: Double?,
-        epochsDone: Int, createdAt: Date, startedAt: Date?, finishedAt: Date?, lastProgressAt: Date?,
+        priorPrediction: Prediction?, stopPrediction: Prediction?, stoppedAtEpoch: Int?, finalAccuracy: Double?,
+        bestAccuracy: Double?, epochsDone: Int, trainingSeconds: Double, createdAt: Date, startedAt: Date?,
+        finishedAt: Date?, lastProgressAt: Date?,
         workerID: String?, failureReason: String?, reusedFrom: TrialID?
     ) {
         self.id = id
@@ -63,11 +68,13 @@ public struct TrialRecord: Hashable, Sendable {
         self.state = state
         self.attempts = attempts
         self.source = source
-        self.predictedAccuracy = predictedAccuracy
-        self.predictedSigma = predictedSigma
+        self.priorPrediction = priorPrediction
+        self.stopPrediction = stopPrediction
+        self.stoppedAtEpoch = stoppedAtEpoch
         self.finalAccuracy = finalAccuracy
         self.bestAccuracy = bestAccuracy
         self.epochsDone = epochsDone
+        self.trainingSeconds = trainingSeconds
         self.createdAt = createdAt
         self.startedAt = startedAt
         self.finishedAt = finishedAt

@@ -1,13 +1,14 @@
 /// Where a trial is in its lifecycle (`trials.state`).
 ///
 /// ```
-/// queued ──dispatch──▶ running ──▶ completed | stopped_early | failed | cancelled
-///   │  ▲                  │
-///   │  └──── requeue ─────┘   (lease expired, worker lost)
+/// queued ──dispatch──▶ running ──▶ completed | stopped_early | incomplete | failed | cancelled
+///   │  ▲   ▲              │   │
+///   │  │   └── requeue ───┘   │ (lease expired, worker lost, trainer failed or stopped short)
+///   │  └──── promote ─────────┘ (completed at r, asked for r′ > r: trained on from epoch r)
 ///   └──▶ vetoed | failed | cancelled
 /// ```
-/// The five outcomes are terminal. `completed`, `stopped_early` and `vetoed` carry a result that
-/// an identical later proposal reuses; `failed` and `cancelled` do not.
+/// The six outcomes are terminal. `completed`, `stopped_early` and `vetoed` carry a result that
+/// an identical later proposal reuses; `incomplete`, `failed` and `cancelled` do not.
 public enum TrialState: String, Hashable, Sendable, CaseIterable, Codable {
     /// Waiting for a worker slot.
     case queued
@@ -19,16 +20,20 @@ public enum TrialState: String, Hashable, Sendable, CaseIterable, Codable {
     case stoppedEarly = "stopped_early"
     /// Rejected before training by the pre-dispatch gate.
     case vetoed
+    /// Every attempt's trainer exited successfully before the epoch budget: a partial curve that no
+    /// strategy may take as final (learned as a failure, never reused).
+    case incomplete
     /// Failed: attempts exhausted, a timeout, or a trainer error.
     case failed
     /// Cancelled (the run was stopped or deleted).
     case cancelled
 
-    /// Whether no further transition is possible.
+    /// Whether the trial is at rest: no further transition happens unless a proposal asks for more
+    /// (only `completed` can then be promoted).
     public var isTerminal: Bool {
         switch self {
         case .queued, .running: return false
-        case .completed, .stoppedEarly, .vetoed, .failed, .cancelled: return true
+        case .completed, .stoppedEarly, .vetoed, .incomplete, .failed, .cancelled: return true
         }
     }
 
@@ -43,9 +48,11 @@ public enum TrialState: String, Hashable, Sendable, CaseIterable, Codable {
         switch (self, next) {
         case (.queued, .running), (.queued, .vetoed), (.queued, .failed), (.queued, .cancelled):
             return true
-        case (.running, .queued), (.running, .completed), (.running, .stoppedEarly), (.running, .failed),
-            (.running, .cancelled):
+        case (.running, .queued), (.running, .completed), (.running, .stoppedEarly), (.running, .incomplete),
+            (.running, .failed), (.running, .cancelled):
             return true
+        case (.completed, .queued):
+            return true  // a promotion
         default:
             return false
         }

@@ -92,6 +92,8 @@ public final class Database {
     private var statementCache: [String: Statement] = [:]
     /// How many `inTransaction` calls are open on the stack (0 = none).
     private var transactionDepth = 0
+    /// The fault injector every statement of this connection consults.
+    private let faultGate = FaultGate()
     /// Keeps the installed interrupt check alive while SQLite holds a pointer to it.
     private var interruptCheck: InterruptCheck?
 
@@ -175,7 +177,7 @@ public final class Database {
     ///
     /// - Throws: `DatabaseError` when the SQL does not compile.
     public func makeStatement(_ sql: String) throws -> Statement {
-        try Statement(connection: handle, sql: sql, persistent: false)
+        try Statement(connection: handle, sql: sql, persistent: false, faults: faultGate)
     }
 
     /// A prepared statement for `sql` from the cache, prepared on first use and reset on each use.
@@ -189,7 +191,7 @@ public final class Database {
             statement.reset()
             return statement
         }
-        let statement = try Statement(connection: handle, sql: sql, persistent: true)
+        let statement = try Statement(connection: handle, sql: sql, persistent: true, faults: faultGate)
         statementCache[sql] = statement
         return statement
     }
@@ -248,31 +250,64 @@ public final class Database {
     /// - Throws: What `body` threw, or the `DatabaseError` of a failed `BEGIN`/`COMMIT`.
     public func inTransaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
         if transactionDepth > 0 { return try inSavepoint(body) }
+        try beginTransaction(kind)
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            rollBackTransaction()
+            throw error
+        }
+        try commitTransaction()
+        return result
+    }
+
+    /// Begins a top-level transaction that stays open until `commitTransaction()` or
+    /// `rollBackTransaction()`; `inTransaction` calls made meanwhile run as savepoints inside it.
+    ///
+    /// For work that spans calls (the daemon's group commit keeps one transaction per store open
+    /// for a whole batch, and adds stores to the batch as runs are created in it).
+    ///
+    /// - Throws: `DatabaseError` from `BEGIN`, or `.misuse` when a transaction is already open.
+    public func beginTransaction(_ kind: TransactionKind = .immediate) throws {
+        guard transactionDepth == 0 else {
+            throw DatabaseError(extendedCode: SQLITE_MISUSE, message: "a transaction is already open", sql: "BEGIN")
+        }
         if isInTransaction {
             // A transaction left open by a failed rollback: discard it rather than nest in it.
             try execute(sql: "ROLLBACK")
         }
         try cachedStatement("BEGIN \(kind.rawValue)").execute()
-        transactionDepth += 1
-        defer { transactionDepth -= 1 }
-        let result: T
-        do {
-            result = try body()
-        } catch {
-            rollBackQuietly("ROLLBACK")
-            throw error
-        }
+        transactionDepth = 1
+    }
+
+    /// Commits the transaction opened by `beginTransaction(_:)`.
+    ///
+    /// - Throws: `DatabaseError` from `COMMIT` (the transaction is rolled back), or
+    ///   `transactionRolledBack` when SQLite had already rolled it back after an earlier failure
+    ///   (`SQLITE_FULL`, `SQLITE_IOERR`): then nothing of it is on disk.
+    public func commitTransaction() throws {
+        defer { transactionDepth = 0 }
+        guard isInTransaction else { throw Self.transactionRolledBack(sql: "COMMIT") }
         do {
             try cachedStatement("COMMIT").execute()
         } catch {
             rollBackQuietly("ROLLBACK")
             throw error
         }
-        return result
+    }
+
+    /// Rolls back the transaction opened by `beginTransaction(_:)` (nothing of it is kept).
+    public func rollBackTransaction() {
+        rollBackQuietly("ROLLBACK")
+        transactionDepth = 0
     }
 
     private func inSavepoint<T>(_ body: () throws -> T) throws -> T {
         let name = "nasd_savepoint_\(transactionDepth)"
+        // After SQLite rolled the enclosing transaction back on its own, a SAVEPOINT would start a
+        // new transaction in autocommit mode and its RELEASE would commit piecemeal.
+        guard isInTransaction else { throw Self.transactionRolledBack(sql: "SAVEPOINT \(name)") }
         try cachedStatement("SAVEPOINT \(name)").execute()
         transactionDepth += 1
         defer { transactionDepth -= 1 }
@@ -284,8 +319,23 @@ public final class Database {
             rollBackQuietly("RELEASE \(name)")
             throw error
         }
+        guard isInTransaction else { throw Self.transactionRolledBack(sql: "RELEASE \(name)") }
         try cachedStatement("RELEASE \(name)").execute()
         return result
+    }
+
+    /// The error for work attempted after SQLite rolled the transaction back by itself.
+    private static func transactionRolledBack(sql: String) -> DatabaseError {
+        DatabaseError(
+            extendedCode: SQLITE_ABORT,
+            message: "the transaction was rolled back by SQLite after an earlier failure; nothing of it was kept",
+            sql: sql)
+    }
+
+    /// Installs (or removes, with nil) a fault injector: tests only.
+    public var faultInjector: StoreFaultInjector? {
+        get { faultGate.injector }
+        set { faultGate.injector = newValue }
     }
 
     /// Rolls back after a failure, keeping the failure that caused it as the one reported.

@@ -76,6 +76,8 @@ public enum MigrationError: Error, Hashable, Sendable, CustomStringConvertible {
     case databaseIsNewer(path: String, databaseVersion: Int, supportedVersion: Int)
     /// The migration list is malformed: versions must start at 1 and increase by one.
     case invalidMigrationList(String)
+    /// A step that rebuilt tables left rows referencing rows that do not exist (nothing was kept).
+    case brokenReferences(migration: String, tables: [String])
 
     /// A message naming both versions, so an operator knows to upgrade `nasd`.
     public var description: String {
@@ -85,6 +87,8 @@ public enum MigrationError: Error, Hashable, Sendable, CustomStringConvertible {
                 + "versions up to \(supportedVersion); upgrade nasd to open it"
         case .invalidMigrationList(let reason):
             return "invalid migration list: \(reason)"
+        case .brokenReferences(let migration, let tables):
+            return "migration '\(migration)' would leave broken references in \(tables.joined(separator: ", "))"
         }
     }
 }

@@ -6,11 +6,18 @@ public struct Migration {
     public var name: String
     /// The step's work, run inside the migration's transaction.
     public var apply: (Database) throws -> Void
+    /// Whether the step rebuilds tables that others reference (create, copy, drop, rename): it then
+    /// runs with foreign-key enforcement off and checks every reference before committing, as
+    /// SQLite's procedure for schema changes requires (a DROP of a referenced table would fail).
+    public var rebuildsTables: Bool
 
     /// Creates a migration step.
-    public init(version: Int, name: String, apply: @escaping (Database) throws -> Void) {
+    public init(
+        version: Int, name: String, rebuildsTables: Bool = false, apply: @escaping (Database) throws -> Void
+    ) {
         self.version = version
         self.name = name
+        self.rebuildsTables = rebuildsTables
         self.apply = apply
     }
 }
@@ -52,10 +59,20 @@ public struct DatabaseMigrator {
         }
         var applied: [Int] = []
         for migration in migrations where migration.version > current {
+            // `PRAGMA foreign_keys` is a no-op inside a transaction: switch it outside.
+            if migration.rebuildsTables { try database.execute(sql: "PRAGMA foreign_keys=OFF") }
+            defer { if migration.rebuildsTables { try? database.execute(sql: "PRAGMA foreign_keys=ON") } }
             try database.inTransaction(.immediate) {
                 // Re-read inside the write lock: another process may have migrated meanwhile.
                 guard try database.userVersion() < migration.version else { return }
                 try migration.apply(database)
+                if migration.rebuildsTables {
+                    let broken = try database.makeStatement("PRAGMA foreign_key_check").rows { $0.string(at: 0) }
+                    guard broken.isEmpty else {
+                        throw MigrationError.brokenReferences(
+                            migration: migration.name, tables: Array(Set(broken)).sorted())
+                    }
+                }
                 try database.setUserVersion(migration.version)
                 applied.append(migration.version)
             }

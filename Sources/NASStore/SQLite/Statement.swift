@@ -18,11 +18,15 @@ public final class Statement {
     private let connection: OpaquePointer
     /// The statement's SQL text.
     public let sql: String
+    /// Whether the statement writes (or commits), for fault injection.
+    private let isWrite: Bool
+    /// The connection's fault injector, if one is installed.
+    private let faults: FaultGate
 
     /// Prepares `sql` on `connection`.
     ///
     /// - Throws: `DatabaseError` when the SQL does not compile, or is empty.
-    init(connection: OpaquePointer, sql: String, persistent: Bool) throws {
+    init(connection: OpaquePointer, sql: String, persistent: Bool, faults: FaultGate) throws {
         var statement: OpaquePointer?
         // SQLITE_PREPARE_PERSISTENT hints that the statement will be reused many times (cached).
         let flags: UInt32 = persistent ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
@@ -35,6 +39,8 @@ public final class Statement {
         self.handle = statement
         self.connection = connection
         self.sql = sql
+        self.isWrite = sqlite3_stmt_readonly(statement) == 0 || sql == "COMMIT"
+        self.faults = faults
     }
 
     deinit {
@@ -103,6 +109,9 @@ public final class Statement {
     /// - Throws: `DatabaseError` on failure (constraint violation, `SQLITE_BUSY`, interruption, …).
     @discardableResult
     public func step() throws -> Bool {
+        if isWrite, let injector = faults.injector {
+            try injector.willWrite(sql, on: connection)
+        }
         let code = sqlite3_step(handle)
         switch code {
         case SQLITE_ROW:

@@ -1,3 +1,5 @@
+import NASSystem
+
 /// How the worker reaches one running trial from outside its task: a stop (the daemon's
 /// `stopTrial`) or a cancellation (shutdown, a lease lost while disconnected).
 ///
@@ -13,7 +15,7 @@ final class TrialControl: Sendable {
         var cancelHandler: (@Sendable () -> Void)?
     }
 
-    private let state = LockedState(State())
+    private let state = Locked(State())
 
     /// Why the trial was asked to stop, once it was.
     var stopReason: String? { state.withLock { $0.stopReason } }

@@ -1,4 +1,5 @@
 import NASProtocol
+import NASSystem
 
 /// Trainer output lines waiting to be sent to the daemon as `log` messages, per trial.
 ///
@@ -19,7 +20,7 @@ final class TrialLogBuffer: Sendable {
     }
 
     private let capacity: Int
-    private let pending = LockedState([Key: Pending]())
+    private let pending = Locked([Key: Pending]())
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)

@@ -27,7 +27,7 @@ final class ProcessTermination: Sendable {
         var logTail: [String] = []
     }
 
-    private let state = LockedState(State())
+    private let state = Locked(State())
 
     /// Starts a new run: forgets what a finished earlier run left, keeps a pending request.
     func begin() {

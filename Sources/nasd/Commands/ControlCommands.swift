@@ -1,5 +1,6 @@
 import Foundation
 import NASDaemon
+import NASStore
 import NASProtocol
 
 /// `nasd submit|status|trials|best|logs|pause|resume|stop|delete|archive|workers|drain|shutdown`: the
@@ -76,8 +77,9 @@ enum ControlCommands {
             guard let parsed = RunViews.trialState(named: name) else {
                 throw UsageError(
                     command: arguments.command,
-                    message: "--state expects queued, running, completed, stopped_early, vetoed, failed or "
-                        + "cancelled; found '\(name)'")
+                    message: "--state expects "
+                        + TrialState.allCases.map(\.rawValue).dropLast().joined(separator: ", ")
+                        + " or \(TrialState.allCases.last?.rawValue ?? ""); found '\(name)'")
             }
             state = parsed.rawValue
         }

@@ -1,5 +1,6 @@
 import Foundation
 import NASDaemon
+import NASStore
 
 /// The human forms of the control views: tables and detail blocks.
 enum ControlOutput {
@@ -27,7 +28,8 @@ enum ControlOutput {
         lines.append("strategy:  \(run.strategy), phase: \(run.phase)")
         lines.append(
             "trials:    \(counts.completed) done, \(counts.running) running, \(counts.queued) queued, "
-                + "\(counts.stoppedEarly) stopped early, \(counts.vetoed) vetoed, \(counts.failed) failed, "
+                + "\(counts.stoppedEarly) stopped early, \(counts.vetoed) vetoed, \(counts.incomplete) incomplete, "
+                + "\(counts.failed) failed, "
                 + "\(counts.cancelled) cancelled (\(counts.total) in all, \(counts.reused) reused)")
         if let best = run.best {
             lines.append("best:      \(accuracy(best.accuracy)) (trial \(best.trial)) \(best.notation)")
@@ -130,9 +132,19 @@ enum ControlOutput {
         ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: seconds))
     }
 
+    /// The stop rule's prediction (`stop 0.71 ± 0.02 @3`) and the prior's (`prior 0.65`), apart.
     private static func prediction(_ trial: TrialView) -> String {
-        guard let predicted = trial.predictedAccuracy else { return "-" }
-        return accuracy(predicted) + (trial.predictedSigma.map { " ± " + String(format: "%.4f", $0) } ?? "")
+        var parts: [String] = []
+        if let stop = trial.stopPrediction {
+            parts.append("stop " + predicted(stop) + (trial.stoppedAtEpoch.map { " @\($0)" } ?? ""))
+        }
+        if let prior = trial.priorPrediction { parts.append("prior " + predicted(prior)) }
+        return parts.isEmpty ? "-" : parts.joined(separator: ", ")
+    }
+
+    private static func predicted(_ prediction: Prediction) -> String {
+        accuracy(prediction.accuracy) + (prediction.sigma.map { " ± " + String(format: "%.4f", $0) } ?? "")
+            + (prediction.modelVersion.map { " (model \($0))" } ?? "")
     }
 
     private static func note(_ trial: TrialView) -> String {

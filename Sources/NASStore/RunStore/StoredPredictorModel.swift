@@ -1,10 +1,10 @@
 import Foundation
 
 /// A trained predictor (SRM, Peephole, …) saved as bytes, versioned per name.
-public struct PredictorModel: Hashable, Sendable {
+public struct StoredPredictorModel: Hashable, Sendable {
     /// The predictor's name, e.g. `"srm"`.
     public var name: String
-    /// The version, 1 for the first model saved under the name.
+    /// The version: the model-version rule names which examples it was fit on.
     public var version: Int
     /// The serialized model.
     public var bytes: Data

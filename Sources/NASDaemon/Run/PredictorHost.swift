@@ -1,0 +1,101 @@
+import Foundation
+import NASSearch
+import NASStore
+
+/// Which of a run's two predictors a model belongs to.
+public enum PredictorRole: String, Sendable, Hashable {
+    /// The early-stopping rule every epoch report passes (`early_stopping:`).
+    case stopRule = "stop_rule"
+    /// The pre-dispatch prior (`prior:`).
+    case prior
+}
+
+/// A fit to run off the commit thread; `run()` gives the event that brings its model back.
+public struct FitJob: Sendable {
+    /// The run the model is for.
+    public let runName: String
+    /// Which predictor.
+    public let role: PredictorRole
+    /// The model version (the model-version rule names its examples).
+    public let version: Int
+    let predictor: any LearnedPredictor
+    let examples: [PredictorExample]
+
+    /// Fits the model (slow: call it on the predictor executor) and returns the event to post.
+    public func run() -> DaemonEvent {
+        let result: Result<FittedModel.Model, PredictorFitError>
+        do {
+            let model = try predictor.fit(examples, version: version)
+            let bytes: Data
+            do {
+                bytes = try model.encoded()
+            } catch {
+                throw PredictorFitError("cannot encode the model: \(error)")
+            }
+            result = .success(FittedModel.Model(model: model, bytes: bytes))
+        } catch let error as PredictorFitError {
+            result = .failure(error)
+        } catch {
+            result = .failure(PredictorFitError("\(error)"))
+        }
+        return .modelFitted(FittedModel(runName: runName, role: role, version: version, result: result))
+    }
+}
+
+/// A fit's result, posted back to the event loop.
+public struct FittedModel: Sendable {
+    /// A model with its bytes (encoded off the commit thread too).
+    public struct Model: Sendable {
+        let model: any PredictorModel
+        let bytes: Data
+    }
+
+    public let runName: String
+    public let role: PredictorRole
+    public let version: Int
+    public let result: Result<Model, PredictorFitError>
+}
+
+/// The daemon's side of one learned predictor of one run: its examples (every completed curve,
+/// in completion order), the models fit so far by version, the fits in flight, and the decisions
+/// waiting for a model.
+///
+/// Everything here is rebuilt from the run store after a restart: the examples are the completed
+/// trials (`RunStore.completionOrder()`), the models are in `predictor_models` under
+/// `storeName` and their version, so a kill -9 during burn-in or during a fit loses nothing.
+final class PredictorHost {
+    let role: PredictorRole
+    let predictor: any LearnedPredictor
+    /// Examples in completion order.
+    var examples: [PredictorExample] = []
+    /// Fitted models by version.
+    var models: [Int: any PredictorModel] = [:]
+    /// Versions whose fit has been handed to the executor and not come back.
+    var fitsInFlight: Set<Int> = []
+    /// Versions whose fit failed: decisions that need them are made without a model (proceed / admit).
+    var failedVersions: Set<Int> = []
+
+    init(role: PredictorRole, predictor: any LearnedPredictor) {
+        self.role = role
+        self.predictor = predictor
+    }
+
+    /// The name models are stored under (`stop_rule/srm`).
+    var storeName: String { "\(role.rawValue)/\(predictor.name)" }
+
+    /// The model version a decision made now uses (0: none, the burn-in; also 0 without a schedule).
+    var versionInForce: Int { predictor.schedule?.version(afterExamples: examples.count) ?? 0 }
+
+    /// The fit to start for the version in force, when it is neither fit, failed nor in flight.
+    func missingFit(runName: String) -> FitJob? {
+        guard let schedule = predictor.schedule else { return nil }
+        let version = versionInForce
+        guard version >= 1, models[version] == nil, !failedVersions.contains(version),
+            !fitsInFlight.contains(version)
+        else { return nil }
+        fitsInFlight.insert(version)
+        return FitJob(
+            runName: runName, role: role, version: version, predictor: predictor,
+            examples: Array(examples.prefix(schedule.exampleCount(ofVersion: version))))
+    }
+}

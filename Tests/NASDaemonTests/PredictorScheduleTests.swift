@@ -1,0 +1,236 @@
+import Foundation
+import NASCore
+import NASProtocol
+import NASStore
+import NASTestSupport
+import Synchronization
+import XCTest
+
+@testable import NASDaemon
+@testable import NASSearch
+
+/// The mean final accuracy of the examples it was fit on.
+private struct MeanModel: PredictorModel, Codable {
+    var mean: Double
+    var count: Int
+    func encoded() throws -> Data { try JSONEncoder().encode(self) }
+}
+
+/// A learned stop rule: stops a trial whose latest accuracy is below 3/4 of the fitted mean final
+/// accuracy, predicting its latest accuracy.
+private struct MeanPruner: Pruner {
+    var name: String { "mean" }
+    var schedule: ModelSchedule? { ModelSchedule(burnIn: 3, cadence: 2) }
+
+    func fit(_ examples: [PredictorExample], version: Int) throws(PredictorFitError) -> any PredictorModel {
+        let finals = examples.compactMap(\.curve.last)
+        guard !finals.isEmpty else { throw PredictorFitError("no examples") }
+        return MeanModel(mean: finals.reduce(0, +) / Double(finals.count), count: finals.count)
+    }
+
+    func decodeModel(_ bytes: Data) throws(PredictorFitError) -> any PredictorModel {
+        do { return try JSONDecoder().decode(MeanModel.self, from: bytes) } catch {
+            throw PredictorFitError("\(error)")
+        }
+    }
+
+    func decide(candidate: Candidate, curve: [Double], standing: RunStanding, model: (any PredictorModel)?)
+        -> PruneDecision
+    {
+        guard let model = model as? MeanModel, let last = curve.last, curve.count >= 2 else { return .proceed }
+        return last < model.mean * 0.75 ? .stop(predicted: last, sigma: 0.01) : .proceed
+    }
+}
+
+/// With one worker, a run with a learned pruner ends with the same trials, decisions and best
+/// however long its fits take and whether or not the daemon was killed (the model-version rule).
+final class PredictorScheduleTests: XCTestCase {
+    private let token = "tok"
+
+    private let configuration = """
+        name: p
+        seed: 23
+        space: {kind: metaqnn, filters: [16, 32, 64], kernels: [1, 3, 5], fc_sizes: [64, 128], max_depth: 5}
+        strategy: {kind: random}
+        training: {epochs: 6}
+        trainer: {builtin: surrogate}
+        end: {max_trials: 14}
+        """
+
+    private final class TestClock: Sendable {
+        private let current = Mutex(Date(timeIntervalSince1970: 1_900_000_000))
+        var now: Date { current.withLock { $0 } }
+        func advance(by seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    }
+
+    /// A trial's recorded accuracy at an epoch: a deterministic function of its network.
+    private static func accuracy(of notation: String, epoch: Int, budget: Int) -> Double {
+        let digest = SHA256.digest(of: Array(notation.utf8))
+        let final = 0.4 + 0.5 * Double(digest[0]) / 255
+        return final * (0.6 + 0.4 * Double(epoch) / Double(budget))
+    }
+
+    private struct Outcome: Hashable, CustomStringConvertible {
+        var notation: String
+        var state: TrialState
+        var stop: Prediction?
+        var stoppedAt: Int?
+        var final: Double?
+        var description: String {
+            "\(state) \(stop.map { "\($0.accuracy)@\(stoppedAt ?? 0) v\($0.modelVersion ?? 0)" } ?? "") \(notation)"
+        }
+    }
+
+    /// Runs the search with one worker slot; each fit's result is posted `fitDelay` batches after
+    /// it was asked for; with `killAfter`, the core is replaced by a fresh one over the same state
+    /// directory after that many batches (fits in flight are lost with it).
+    private func run(fitDelay: Int, killAfter: Int? = nil) throws -> (outcomes: [Outcome], fits: Int) {
+        let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "sched")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clock = TestClock()
+        let makeCore = {
+            try DaemonCore(
+                options: DaemonOptions(
+                    stateDirectory: directory, token: self.token, leaseTimeout: 30, version: "test",
+                    makePredictors: { _ in RunPredictors(pruner: MeanPruner()) }),
+                clock: .following { clock.now }, log: .silent)
+        }
+        var core = try makeCore()
+        var pendingFits: [(due: Int, job: FitJob)] = []
+        var batches = 0
+        var fits = 0
+        var connection = 0
+        var seq: UInt64 = 0
+        var assignments: [DaemonMessage.Assignment] = []
+        var stopped: Set<String> = []
+
+        func handle(_ events: [DaemonEvent]) -> [DaemonAction] {
+            batches += 1
+            let due = pendingFits.filter { $0.due <= batches }
+            pendingFits.removeAll { $0.due <= batches }
+            let actions = core.handle(events + due.map { $0.job.run() })
+            for action in actions {
+                switch action {
+                case .fit(let job):
+                    fits += 1
+                    pendingFits.append((batches + fitDelay, job))
+                case .send(_, .assign(let assignment)):
+                    assignments.append(assignment)
+                case .send(_, .stopTrial(let stop)):
+                    stopped.insert(stop.jobID)
+                case .reply(let reply, let response):
+                    reply(response)
+                default:
+                    break
+                }
+            }
+            return actions
+        }
+        func hello() {
+            connection += 1
+            _ = handle([
+                .workerConnected(ConnectionID(connection), peer: "t"),
+                .workerMessage(
+                    ConnectionID(connection),
+                    .hello(.init(workerVersion: "test", token: token, workerID: "w", hostname: "h", slots: 1))),
+            ])
+        }
+        _ = handle([
+            .control(
+                .submit(
+                    configText: configuration, fileName: directory.appendingPathComponent("p.yaml").path, restart: false
+                ),
+                ControlReply { _ in })
+        ])
+        hello()
+        var killed = false
+        while !assignments.isEmpty {
+            let assignment = assignments.removeFirst()
+            let id = ConnectionID(connection)
+            let notation = assignment.spec.network.notation
+            for epoch in (assignment.spec.startEpoch + 1)...assignment.spec.epochBudget
+            where !stopped.contains(assignment.jobID) {
+                seq += 1
+                let accuracy = Self.accuracy(of: notation, epoch: epoch, budget: assignment.spec.epochBudget)
+                _ = handle([
+                    .workerMessage(
+                        id,
+                        .epochProgress(
+                            .init(
+                                jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+                                runName: "p", record: EpochRecord(epoch: epoch, validationAccuracy: accuracy), seq: seq)
+                        ))
+                ])
+                if let killAfter, !killed, batches >= killAfter {
+                    // kill -9: a fresh core; the worker reconnects with its job in flight.
+                    killed = true
+                    core = try makeCore()
+                    pendingFits.removeAll()
+                    connection += 1
+                    _ = handle([
+                        .workerConnected(ConnectionID(connection), peer: "t"),
+                        .workerMessage(
+                            ConnectionID(connection),
+                            .hello(
+                                .init(
+                                    workerVersion: "test", token: token, workerID: "w", hostname: "h", slots: 1,
+                                    inFlight: [
+                                        .init(
+                                            jobID: assignment.jobID, attempt: assignment.attempt,
+                                            trialID: assignment.spec.trialID, runName: "p", lastEpochReported: epoch)
+                                    ]))),
+                    ])
+                }
+            }
+            seq += 1
+            _ = handle([
+                .workerMessage(
+                    ConnectionID(connection),
+                    .complete(
+                        .init(
+                            jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+                            runName: "p",
+                            summary: .init(
+                                epochsCompleted: assignment.spec.epochBudget, finalAccuracy: 0, bestAccuracy: 0,
+                                wallSeconds: 1),
+                            seq: seq)))
+            ])
+            // Let outstanding fits come back while the worker idles.
+            var idle = 0
+            while assignments.isEmpty && !pendingFits.isEmpty && idle < fitDelay + 2 {
+                idle += 1
+                _ = handle([.tick])
+            }
+        }
+        let store = try RunStore(runDirectory: directory.appendingPathComponent("p"), mode: .mustExist)
+        XCTAssertEqual(try store.run()?.state, .finished)
+        XCTAssertEqual(try store.trials(in: [.failed]).map { $0.failureReason ?? "" }, [])
+        let outcomes = try store.trials().filter { $0.reusedFrom == nil }.map {
+            Outcome(
+                notation: $0.canonicalNotation, state: $0.state, stop: $0.stopPrediction, stoppedAt: $0.stoppedAtEpoch,
+                final: $0.finalAccuracy)
+        }
+        // Every model a stop decision names is in the store under that version.
+        for version in Set(outcomes.compactMap { $0.stop?.modelVersion }) {
+            XCTAssertNotNil(try store.predictorModel(named: "stop_rule/mean", version: version), "model \(version)")
+        }
+        return (outcomes, fits)
+    }
+
+    func testOutcomes_doNotDependOnHowLongFitsTake_orOnAKill() throws {
+        let immediate = try run(fitDelay: 0)
+        XCTAssertEqual(immediate.outcomes.count, 14)
+        let stoppedEarly = immediate.outcomes.filter { $0.state == .stoppedEarly }
+        XCTAssertFalse(stoppedEarly.isEmpty, "the workload must exercise the stop rule: \(immediate.outcomes)")
+        XCTAssertTrue(stoppedEarly.allSatisfy { ($0.stop?.modelVersion ?? 0) >= 1 }, "each stop names its model")
+        XCTAssertGreaterThan(immediate.fits, 1, "\(immediate.outcomes)")
+        for delay in [2, 7] {
+            let slow = try run(fitDelay: delay)
+            XCTAssertEqual(slow.outcomes, immediate.outcomes, "fits \(delay) batches late")
+        }
+        for kill in [9, 30, 55] {
+            let killed = try run(fitDelay: 3, killAfter: kill)
+            XCTAssertEqual(killed.outcomes, immediate.outcomes, "killed after \(kill) batches")
+        }
+    }
+}

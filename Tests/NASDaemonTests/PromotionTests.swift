@@ -1,0 +1,171 @@
+import Foundation
+import NASCore
+import NASProtocol
+import NASStore
+import NASTestSupport
+import Synchronization
+import XCTest
+
+@testable import NASDaemon
+@testable import NASSearch
+
+/// A Hyperband-shaped script: train N for 2 epochs; once seen, ask for N at 1 epoch (answered at
+/// once, the curve cut) and continue the first proposal to 4; end once N at 4 is seen.
+private struct PromotingStrategy: SearchStrategy {
+    struct State: Codable, Hashable {
+        var step = 0
+        var seen: [String] = []
+    }
+    var state = State()
+    static let network = Network.sequential(
+        (try? Architecture(notation: "[C(16,3,1), SM(10)]")) ?? Architecture(layers: []))
+
+    var kind: String { "promoting" }
+    var phase: String { "step \(state.step)" }
+
+    mutating func propose() throws(StrategyError) -> Proposal {
+        switch state.step {
+        case 0:
+            state.step = 1
+            return .train(Candidate(proposalID: 1, network: Self.network, hyperparameters: [:], budget: 2))
+        case 1:
+            return .waitForResults
+        case 2:
+            state.step = 3
+            return .train(Candidate(proposalID: 2, network: Self.network, hyperparameters: [:], budget: 1))
+        case 3:
+            state.step = 4
+            return .continueTraining(proposalID: 1, budget: 4)
+        case 4:
+            return .waitForResults
+        default:
+            return .exhausted
+        }
+    }
+
+    mutating func observe(_ observation: Observation) {
+        guard case .completed(let curve) = observation.outcome else {
+            state.seen.append("\(observation.proposalID):\(observation.outcome)")
+            return
+        }
+        state.seen.append("\(observation.proposalID):\(curve.count)")
+        if observation.proposalID == 1 && curve.count == 2 { state.step = max(state.step, 2) }
+        if observation.proposalID == 1 && curve.count == 4 { state.step = 5 }
+    }
+
+    func snapshot() throws(StrategyError) -> Data { try Self.encodeSnapshot(state) }
+    mutating func restore(from snapshot: Data) throws(StrategyError) {
+        state = try Self.decodeSnapshot(State.self, from: snapshot)
+    }
+}
+
+final class PromotionTests: XCTestCase {
+    private final class TestClock: Sendable {
+        private let current = Mutex(Date(timeIntervalSince1970: 1_900_000_000))
+        var now: Date { current.withLock { $0 } }
+    }
+
+    private let configuration = """
+        name: h
+        seed: 3
+        space: {kind: metaqnn, filters: [16], kernels: [3], fc_sizes: [64], max_depth: 3}
+        strategy: {kind: random}
+        training: {epochs: 4}
+        trainer: {builtin: surrogate}
+        end: {max_trials: 10}
+        """
+
+    private func makeCore(_ directory: URL, _ clock: TestClock) throws -> DaemonCore {
+        try DaemonCore(
+            options: DaemonOptions(
+                stateDirectory: directory, token: "t", leaseTimeout: 30, version: "test",
+                makeStrategy: { _ in PromotingStrategy() }),
+            clock: .following { clock.now }, log: .silent)
+    }
+
+    private func assignments(_ actions: [DaemonAction]) -> [DaemonMessage.Assignment] {
+        actions.compactMap { if case .send(_, .assign(let a)) = $0 { a } else { nil } }
+    }
+
+    private func report(_ a: DaemonMessage.Assignment, epoch: Int, seq: UInt64) -> DaemonEvent {
+        .workerMessage(
+            ConnectionID(1),
+            .epochProgress(
+                .init(
+                    jobID: a.jobID, attempt: a.attempt, trialID: a.spec.trialID, runName: "h",
+                    record: EpochRecord(epoch: epoch, validationAccuracy: 0.1 * Double(epoch)), seq: seq)))
+    }
+
+    private func complete(_ a: DaemonMessage.Assignment, seq: UInt64) -> DaemonEvent {
+        .workerMessage(
+            ConnectionID(1),
+            .complete(
+                .init(
+                    jobID: a.jobID, attempt: a.attempt, trialID: a.spec.trialID, runName: "h",
+                    summary: .init(
+                        epochsCompleted: a.spec.epochBudget, finalAccuracy: 0, bestAccuracy: 0, wallSeconds: 1),
+                    seq: seq)))
+    }
+
+    func testPromotion_trainsTheSameTrialOnFromItsLastEpoch_andASmallerBudgetIsAnsweredWithTheCurveCut() throws {
+        for killDuringPromotion in [false, true] {
+            let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "promo")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let clock = TestClock()
+            var core = try makeCore(directory, clock)
+            _ = core.handle([
+                .control(
+                    .submit(configText: configuration, fileName: "/tmp/h.yaml", restart: false), ControlReply { _ in })
+            ])
+            let hello: [DaemonEvent] = [
+                .workerConnected(ConnectionID(1), peer: "p"),
+                .workerMessage(
+                    ConnectionID(1),
+                    .hello(.init(workerVersion: "test", token: "t", workerID: "w", hostname: "h", slots: 1))),
+            ]
+            let greeted = core.handle(hello)
+            let first = try XCTUnwrap(assignments(greeted).first, "\(greeted)")
+            XCTAssertEqual(first.spec.epochBudget, 2)
+            _ = core.handle([report(first, epoch: 1, seq: 1), report(first, epoch: 2, seq: 2)])
+            let afterCompletion = core.handle([complete(first, seq: 3)])
+            let promoted = try XCTUnwrap(assignments(afterCompletion).first, "the promotion: \(afterCompletion)")
+            XCTAssertEqual(promoted.spec.trialID, first.spec.trialID, "the same trial, not a new one")
+            XCTAssertEqual(promoted.spec.epochBudget, 4)
+            XCTAssertEqual(promoted.spec.startEpoch, 2, "it trains on from its last stored epoch")
+            _ = core.handle([report(promoted, epoch: 3, seq: 4)])
+            if killDuringPromotion {
+                core = try makeCore(directory, clock)
+                let reattach: [DaemonEvent] = [
+                    .workerConnected(ConnectionID(1), peer: "p"),
+                    .workerMessage(
+                        ConnectionID(1),
+                        .hello(
+                            .init(
+                                workerVersion: "test", token: "t", workerID: "w", hostname: "h", slots: 1,
+                                inFlight: [
+                                    .init(
+                                        jobID: promoted.jobID, attempt: promoted.attempt,
+                                        trialID: promoted.spec.trialID,
+                                        runName: "h", lastEpochReported: 3)
+                                ]))),
+                ]
+                XCTAssertTrue(assignments(core.handle(reattach)).isEmpty, "the promoted job is re-attached")
+            }
+            _ = core.handle([report(promoted, epoch: 4, seq: 5), complete(promoted, seq: 6)])
+            _ = core.handle([.tick])
+            let store = try RunStore(runDirectory: directory.appendingPathComponent("h"), mode: .mustExist)
+            let trials = try store.trials()
+            let trained = trials.filter { $0.reusedFrom == nil }
+            XCTAssertEqual(trained.count, 1, "one trial per network across budgets: \(trials.map(\.state))")
+            XCTAssertEqual(trials.count, 2, "and one reuse row for the proposal at 1 epoch")
+            XCTAssertEqual(trained.first?.state, .completed)
+            XCTAssertEqual(trained.first?.epochBudget, 4)
+            XCTAssertEqual(try store.curve(of: trained[0].id), [0.1, 0.2, 0.30000000000000004, 0.4])
+            XCTAssertEqual(try store.run()?.state, .finished, "the strategy saw N at 4 epochs and ended")
+            let snapshot = try XCTUnwrap(try store.latestStrategySnapshot())
+            let state = try JSONDecoder().decode(PromotingStrategy.State.self, from: snapshot.bytes)
+            XCTAssertEqual(state.seen, ["1:2", "2:1", "1:4"], "kill during promotion: \(killDuringPromotion)")
+            XCTAssertEqual(try store.jobs(of: trained[0].id).map(\.startEpoch), [0, 2])
+        }
+    }
+}

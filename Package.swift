@@ -29,7 +29,9 @@ let package = Package(
         .target(name: "NASWorker", dependencies: ["NASCore", "NASProtocol", "NASSystem"]),
         .target(
             name: "NASDaemon",
-            dependencies: ["NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker"]
+            dependencies: [
+                "NASCore", "NASNumerics", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker",
+            ]
         ),
         .executableTarget(
             name: "nasd",

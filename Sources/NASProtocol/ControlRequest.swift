@@ -29,10 +29,17 @@ public enum ControlRequest: Hashable, Sendable, WireMessage {
     case drain
     /// Drain, snapshot and exit.
     case shutdown
+    /// The daemon's live counters and gauges (workers, slots, queues, latencies) for `/metrics`.
+    case metrics
+    /// Stop one trial (queued or running): it ends as cancelled and the strategy moves on.
+    case stopTrial(run: String, trial: String)
+    /// Train a failed or cancelled trial again: queued afresh as a new trial with the same spec.
+    case retryTrial(run: String, trial: String)
 
     /// The discriminator values, one per case.
     public enum Kind: String, Hashable, Sendable, CaseIterable {
         case submit, status, trials, best, workers, logs, pause, resume, stop, delete, archive, drain, shutdown
+        case metrics, stopTrial = "trial.stop", retryTrial = "trial.retry"
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -55,6 +62,9 @@ public enum ControlRequest: Hashable, Sendable, WireMessage {
         case .archive: return .archive
         case .drain: return .drain
         case .shutdown: return .shutdown
+        case .metrics: return .metrics
+        case .stopTrial: return .stopTrial
+        case .retryTrial: return .retryTrial
         }
     }
 
@@ -69,9 +79,9 @@ public enum ControlRequest: Hashable, Sendable, WireMessage {
         switch self {
         case .status(let run): return run
         case .trials(let run, _), .best(let run), .logs(let run, _, _), .pause(let run), .resume(let run),
-            .stop(let run), .delete(let run), .archive(let run):
+            .stop(let run), .delete(let run), .archive(let run), .stopTrial(let run, _), .retryTrial(let run, _):
             return run
-        case .submit, .workers, .drain, .shutdown: return nil
+        case .submit, .workers, .drain, .shutdown, .metrics: return nil
         }
     }
 
@@ -102,6 +112,10 @@ public enum ControlRequest: Hashable, Sendable, WireMessage {
             case .archive: return .archive(run: try run())
             case .drain: return .drain
             case .shutdown: return .shutdown
+            case .metrics: return .metrics
+            case .stopTrial: return .stopTrial(run: try run(), trial: try container.decode(String.self, forKey: .trial))
+            case .retryTrial:
+                return .retryTrial(run: try run(), trial: try container.decode(String.self, forKey: .trial))
             }
         }
     }
@@ -127,7 +141,10 @@ public enum ControlRequest: Hashable, Sendable, WireMessage {
         case .best(let run), .pause(let run), .resume(let run), .stop(let run), .delete(let run),
             .archive(let run):
             try container.encode(run, forKey: .run)
-        case .workers, .drain, .shutdown:
+        case .stopTrial(let run, let trial), .retryTrial(let run, let trial):
+            try container.encode(run, forKey: .run)
+            try container.encode(trial, forKey: .trial)
+        case .workers, .drain, .shutdown, .metrics:
             break
         }
     }

@@ -82,6 +82,9 @@ enum MessageFixtures {
         .archive(run: "demo"),
         .drain,
         .shutdown,
+        .metrics,
+        .stopTrial(run: "demo", trial: "7"),
+        .retryTrial(run: "demo", trial: "t-0007"),
     ]
 
     static let controlResponses: [ControlResponse] = [

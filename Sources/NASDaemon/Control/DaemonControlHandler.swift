@@ -25,6 +25,16 @@ struct DaemonControlHandler: ControlHandler {
         switch request {
         case .status(nil):
             return await mergedStatus(hosted: live)
+        case .metrics:
+            // The core's gauges, with the loop's acknowledgement latency added (`DaemonCounters`).
+            guard case .ok(let payload) = live else { return live }
+            do {
+                let counters = DaemonCounters(
+                    gauges: try payload.decode(as: CoreGauges.self), ackLatency: loop.ackLatency.summary)
+                return .ok(try JSONValue(encoding: counters))
+            } catch {
+                return .error(ControlError(code: .internalError, message: "cannot encode the metrics: \(error)"))
+            }
         case .status(let run?), .trials(let run, _), .best(let run), .logs(let run, _, _):
             // The core answers only for the runs it hosts: the others are read here.
             if case .error(let error) = live, error.code == .notFound, StateDirectoryLayout.isValidRunName(run) {

@@ -7,6 +7,7 @@ import NASStore
 /// <state>/control.sock          the control socket (mode 0600)
 /// <state>/token                 the workers' shared secret (mode 0600)
 /// <state>/nasd.lock             held by the running daemon
+/// <state>/nasd.log              the daemon's log
 /// <state>/<run>/run.sqlite      one directory per run
 /// <state>/<run>/logs/<id>.log   one log per trial
 /// ```
@@ -24,6 +25,8 @@ public struct StateDirectoryLayout: Hashable, Sendable {
     public static let tokenName = "token"
     /// The daemon lock's file name.
     public static let lockName = "nasd.lock"
+    /// The daemon log's file name.
+    public static let logName = "nasd.log"
     /// The name of a run directory's folder of trial logs.
     public static let logsFolderName = "logs"
 
@@ -58,6 +61,9 @@ public struct StateDirectoryLayout: Hashable, Sendable {
     public var tokenPath: String { path + "/" + Self.tokenName }
     /// `<state>/nasd.lock`.
     public var lockPath: String { path + "/" + Self.lockName }
+
+    /// `<state>/nasd.log`: the daemon's operator log (levelled logfmt lines).
+    public var logPath: String { path + "/" + Self.logName }
 
     /// `<state>/<run>`.
     public func runDirectory(named run: String) -> URL {

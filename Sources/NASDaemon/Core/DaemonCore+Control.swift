@@ -58,6 +58,8 @@ extension DaemonCore {
             case .shutdown:
                 try beginShutdown(reason: "requested by a client", now: now)
                 return try acknowledge(nil, "shutting down")
+            case .metrics, .stopTrial, .retryTrial:
+                return try handleTrialControl(request)
             }
         } catch let error as ControlError {
             return .error(error)

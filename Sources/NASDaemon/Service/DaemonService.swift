@@ -26,6 +26,8 @@ public final class DaemonService: Sendable {
         public var log: DaemonLogger
         /// Builds a run's predictors (benchmarks install fakes; the default reads the configuration).
         public var makePredictors: @Sendable (RunConfiguration) throws -> RunPredictors
+        /// Where the dashboard (`/`, `/runs/<name>`, `/metrics`) listens; nil for none.
+        public var http: SocketEndpoint?
 
         public init(
             stateDirectory: URL, listen: SocketEndpoint = SocketEndpoint(host: "127.0.0.1", port: 7878),
@@ -33,6 +35,7 @@ public final class DaemonService: Sendable {
             requeueRunningOnShutdown: Bool = false, maximumFrameSize: Int = Framing.defaultMaximumFrameSize,
             workerConnections: ConnectionLimiter.Limits = .workerPort,
             controlConnections: ConnectionLimiter.Limits = .controlSocket, log: DaemonLogger = .standardError,
+            http: SocketEndpoint? = nil,
             makePredictors: @escaping @Sendable (RunConfiguration) throws -> RunPredictors = SearchSetup.makePredictors
         ) {
             self.makePredictors = makePredictors
@@ -46,6 +49,7 @@ public final class DaemonService: Sendable {
             self.workerConnections = workerConnections
             self.controlConnections = controlConnections
             self.log = log
+            self.http = http
         }
     }
 
@@ -53,6 +57,8 @@ public final class DaemonService: Sendable {
     public let layout: StateDirectoryLayout
     /// The port workers connect to (the real one when `listen` asked for port 0).
     public let workerPort: UInt16
+    /// The dashboard's port (the real one when `http` asked for port 0), nil without a dashboard.
+    public var httpPort: UInt16? { httpServer?.port }
     /// The path of the token file workers need.
     public var tokenPath: String { layout.tokenPath }
 
@@ -61,6 +67,7 @@ public final class DaemonService: Sendable {
     private let workerListener: SocketListener
     private let controlServer: ControlServer
     private let controlHandler: DaemonControlHandler
+    private let httpServer: HTTPServer?
     private let loop: EventLoop
     private let connections = Outbound()
     private let workerLimiter: ConnectionLimiter
@@ -86,6 +93,40 @@ public final class DaemonService: Sendable {
             socketPath: layout.controlSocketPath, handler: controlHandler,
             maximumFrameSize: configuration.maximumFrameSize,
             connectionLimits: configuration.controlConnections, log: { configuration.log($0) })
+        if let endpoint = configuration.http {
+            let layout = StateDirectoryLayout(path: configuration.stateDirectory.path)
+            httpServer = try Self.makeDashboard(
+                on: endpoint, layout: layout, loop: loop, log: configuration.log.component("http"))
+        } else {
+            httpServer = nil
+        }
+    }
+
+    /// The dashboard's server: pages read the stores on the server's threads; the core's gauges come
+    /// through the control path (a `metrics` request posted to the loop, waited for on that thread).
+    private static func makeDashboard(
+        on endpoint: SocketEndpoint, layout: StateDirectoryLayout, loop: EventLoop, log: DaemonLogger
+    ) throws -> HTTPServer {
+        let site = DashboardSite(
+            layout: layout, access: try DashboardAccess(endpoint: endpoint, layout: layout),
+            gauges: { Self.coreGauges(from: loop) }, ackLatency: { loop.ackLatency.summary })
+        return try HTTPServer(endpoint: endpoint, log: log) { site.respond(to: $0) }
+    }
+
+    /// Asks the core for its gauges and waits (at most 2 s) on the calling thread, which must not be
+    /// the loop's or the cooperative pool's.
+    private static func coreGauges(from loop: EventLoop) -> CoreGauges? {
+        let answer = Mutex<CoreGauges?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        loop.post(
+            .control(
+                .metrics,
+                ControlReply { response in
+                    if case .ok(let payload) = response { answer.withLock { $0 = try? payload.decode(as: CoreGauges.self) } }
+                    done.signal()
+                }))
+        guard done.wait(timeout: .now() + 2) == .success else { return nil }
+        return answer.withLock { $0 }
     }
 
     deinit {
@@ -146,6 +187,16 @@ public final class DaemonService: Sendable {
             group.addTask {
                 do { try await self.controlServer.run() } catch where !Task.isCancelled { failing("control server", error) }
                 return nil
+            }
+            if let httpServer {
+                let host = configuration.http?.host ?? "127.0.0.1"
+                let key =
+                    DashboardAccess.isLoopback(host) ? "" : " (key in \(layout.path)/\(DashboardAccess.keyFileName))"
+                log("dashboard at http://\(host):\(httpServer.port)/\(key)")
+                group.addTask {
+                    do { try await httpServer.run() } catch where !Task.isCancelled { failing("dashboard", error) }
+                    return nil
+                }
             }
             group.addTask { [loop] in
                 for await signal in signals {

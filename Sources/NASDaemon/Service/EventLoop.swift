@@ -10,8 +10,14 @@ public final class EventLoop: @unchecked Sendable {
     // @unchecked: `pending` and `stopped` are only touched with `condition` locked.
     private let condition = NSCondition()
     private var pending: [DaemonEvent] = []
+    /// When the oldest event in `pending` was posted.
+    private var pendingSince: ContinuousClock.Instant?
     private var stopped = false
     private let tickInterval: Double
+
+    /// From an event's post to the hand-over of what its batch produced (acks, assignments, replies),
+    /// measured per batch for its oldest event: the latency a worker sees before its ack.
+    public let ackLatency = LatencyRecorder()
 
     public init(tickInterval: Double = 0.1) {
         self.tickInterval = tickInterval
@@ -26,6 +32,7 @@ public final class EventLoop: @unchecked Sendable {
             Self.refuse(event)
             return
         }
+        if pending.isEmpty { pendingSince = .now }
         pending.append(event)
         condition.signal()
         condition.unlock()
@@ -53,7 +60,9 @@ public final class EventLoop: @unchecked Sendable {
                 _ = condition.wait(until: wakeAt)
             }
             var batch = pending
+            let batchSince = pendingSince
             pending.removeAll(keepingCapacity: true)
+            pendingSince = nil
             condition.unlock()
             if Date() >= wakeAt {
                 batch.append(.tick)
@@ -66,6 +75,11 @@ public final class EventLoop: @unchecked Sendable {
                 } else {
                     perform(action)
                 }
+            }
+            if let batchSince {
+                let elapsed = ContinuousClock.now - batchSince
+                ackLatency.record(
+                    Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             }
             if let exit {
                 condition.lock()

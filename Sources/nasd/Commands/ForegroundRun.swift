@@ -52,6 +52,10 @@ struct ForegroundRun {
                 return ExitStatus.success
             }
             writeStandardOutput("run '\(runName)' \(payload["action"]?.stringValue ?? "started") in \(layout.path)")
+            if let port = service.httpPort {
+                writeStandardOutput(
+                    "dashboard: http://\(service.configuration.http?.host ?? "127.0.0.1"):\(port)/runs/\(runName)")
+            }
         }
         try workers.start(count: workerCount, port: service.workerPort, tokenPath: layout.tokenPath)
         // Drained while the run goes on; cancelled when this function returns.

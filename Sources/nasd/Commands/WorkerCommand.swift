@@ -20,7 +20,8 @@ enum WorkerCommand {
                 "give-up-after", "SECONDS",
                 "Exit with status 1 after this long without reaching the daemon (default: never)."),
             .value("shutdown-grace", "SECONDS", "SIGTERM-to-SIGKILL time for trainers on shutdown (default 10)."),
-        ],
+            .value("log-file", "FILE", "Append the worker's log to FILE as well (logfmt lines)."),
+        ] + LogOptions.options,
         discussion: """
             With --gpus, each slot gets its own share of the GPUs (0,1,2,3 over 2 slots: 0,1 and 2,3), or the GPUs
             round-robin when there are fewer GPUs than slots. When the daemon goes away the trainers keep running,
@@ -31,7 +32,9 @@ enum WorkerCommand {
     ) { arguments in
         let options = try makeOptions(arguments)
         Signals.ignoreBrokenPipe()
-        let runtime = try WorkerRuntime(options: options)
+        let destination = try LogOptions.destination(arguments, filePath: arguments.value("log-file"))
+        let runtime = try WorkerRuntime(
+            options: options, logger: WorkerLogger(workerID: options.workerID, destination: destination))
         let signals = try Signals.stream(of: [SIGTERM, SIGINT])
         let exit = try await withThrowingTaskGroup(of: WorkerRuntime.Exit?.self) { group in
             group.addTask { try await runtime.run() }

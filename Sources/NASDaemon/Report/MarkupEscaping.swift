@@ -1,0 +1,20 @@
+/// Escapes text for HTML and SVG (both XML-compatible here): the five special characters.
+enum MarkupEscaping {
+    /// `text` with `&`, `<`, `>`, `"` and `'` replaced by entities, safe in element content and in
+    /// quoted attribute values.
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}

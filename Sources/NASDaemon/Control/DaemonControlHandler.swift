@@ -20,6 +20,12 @@ struct DaemonControlHandler: ControlHandler {
         self.endedRuns = EndedRunStatusCache(offline: OfflineControl(stateDirectory: layout))
     }
 
+    /// Reads every run's status into the cache once, so the first `nasd status` after a start does
+    /// not wait for big finished runs' stores to be opened and checked.
+    func warmUp() async {
+        _ = await endedRuns.views(of: (try? layout.runDirectoryNames()) ?? [], in: layout)
+    }
+
     func handle(_ request: ControlRequest) async -> ControlResponse {
         let live = await askCore(request)
         switch request {

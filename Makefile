@@ -28,6 +28,7 @@ bench: release
 	NASD_BIN=$(abspath .build/release/nasd) bash bench/run
 	.build/release/nasd-bench ack-during-fits 2
 	.build/release/nasd-bench status-with-big-runs 10 10000
+	.build/release/nasd-bench strategy-timing 10000
 
 # libFuzzer runs of the config reader and the protocol decoders (FUZZ_SECONDS each; docs/RELIABILITY.md).
 FUZZ_SECONDS ?= 60

@@ -158,20 +158,23 @@ public enum SearchSetup {
                     + "SRM early stopping runs with the random, metaqnn and evolution strategies")
         }
         let warmStart = try earlyStopping.warmStart.map { try WarmStart.examples(fromFile: $0) } ?? []
-        return RunPredictors(pruner: makeSRMPruner(earlyStopping, configuration: configuration, warmStart: warmStart))
+        return RunPredictors(
+            pruner: makeSRMPruner(
+                earlyStopping, seed: configuration.seed, input: configuration.training.input, warmStart: warmStart))
     }
 
-    /// The SRM pruner of an `early_stopping:` section (its warm-start curves already read).
+    /// The SRM pruner of an `early_stopping:` section (its warm-start curves already read), for a
+    /// run seeded with `seed` whose networks take `input`.
     public static func makeSRMPruner(
-        _ earlyStopping: EarlyStoppingConfiguration, configuration: RunConfiguration,
+        _ earlyStopping: EarlyStoppingConfiguration, seed: UInt64, input: TensorShape,
         warmStart: [LearningCurveExample]
     ) -> SRMPruner {
         SRMPruner(
             rule: EarlyStoppingRule(
                 confidence: earlyStopping.confidence, margin: earlyStopping.margin,
                 compareToNth: earlyStopping.compareToNth),
-            minimumEpochs: earlyStopping.minEpochs, burnIn: earlyStopping.burnIn, seed: configuration.seed,
-            input: configuration.training.input, warmStart: warmStart)
+            minimumEpochs: earlyStopping.minEpochs, burnIn: earlyStopping.burnIn, seed: seed, input: input,
+            warmStart: warmStart)
     }
 
     /// The configuration with its relative file paths that predictors read

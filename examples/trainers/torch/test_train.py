@@ -6,12 +6,13 @@ Run: python3 examples/trainers/torch/test_train.py (Tests/EndToEndTests/TrainerH
 when torch and scikit-learn are importable).
 """
 
+import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import unittest
+from contextlib import redirect_stderr, redirect_stdout
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -80,15 +81,22 @@ class TrainingTests(unittest.TestCase):
             path = os.path.join(directory, "spec.json")
             with open(path, "w") as handle:
                 json.dump(spec, handle)
-            environment = dict(os.environ, NASD_TRIAL_SPEC=path)
-            environment.pop("NASD_DATA", None)
-            result = subprocess.run([sys.executable, os.path.join(HERE, "train.py")], env=environment,
-                                    capture_output=True, text=True, timeout=300)
-            self.assertEqual(result.returncode, 0, result.stderr)
-            lines = [json.loads(line.split(" ", 1)[1]) for line in result.stdout.splitlines()
+            # In this process (one torch import for the whole test), as the worker would run it.
+            train.nasd._state.update(spec=None, stop=False, last_epoch=None)
+            out, err = io.StringIO(), io.StringIO()
+            saved_argv = sys.argv
+            sys.argv = ["train.py", "--spec", path]
+            try:
+                with redirect_stdout(out), redirect_stderr(err):
+                    status = train.main()
+            finally:
+                sys.argv = saved_argv
+            self.assertEqual(status, 0, err.getvalue())
+            lines = [json.loads(line.split(" ", 1)[1]) for line in out.getvalue().splitlines()
                      if line.startswith("NASD_EPOCH ")]
-            return lines, result.stderr
+            return lines, err.getvalue()
 
+        os.environ.pop("NASD_DATA", None)
         first, log = run(2, 0)
         self.assertEqual([r["epoch"] for r in first], [1, 2])
         self.assertIn("scikit-learn digits: 1438 training, 359 validation images", log)

@@ -15,6 +15,8 @@ import NASSystem
 ///   workload without a pruner in the same invocation.
 /// - `status-with-big-runs [RUNS] [TRIALS]`: `nasd status` latency and ack latency while RUNS
 ///   finished runs of TRIALS trials each (default 10 × 10,000) sit in the state directory.
+/// - `dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS]`: how long a freed slot waits
+///   for its next assignment with many worker connections (default 50 × 10 slots, 20 s, 2 s epochs).
 @main
 struct BenchMain {
     static func main() async {
@@ -27,9 +29,17 @@ struct BenchMain {
                 let numbers = arguments.dropFirst().compactMap { Int($0) }
                 try await StatusWithBigRuns.run(
                     runs: numbers.first ?? 10, trials: numbers.dropFirst().first ?? 10_000)
+            case "dispatch-at-scale":
+                let numbers = arguments.dropFirst().compactMap { Double($0) }
+                func number(_ index: Int, _ fallback: Double) -> Double { numbers.count > index ? numbers[index] : fallback }
+                try await DispatchAtScale.run(
+                    workers: Int(number(0, 50)), slots: Int(number(1, 10)), seconds: number(2, 20),
+                    pace: .milliseconds(Int(number(3, 2000))), epochs: Int(number(4, 4)))
             default:
                 FileHandle.standardError.write(
-                    Data("usage: nasd-bench ack-during-fits [SECONDS] | status-with-big-runs [RUNS] [TRIALS]\n".utf8))
+                    Data(
+                        ("usage: nasd-bench ack-during-fits [SECONDS] | status-with-big-runs [RUNS] [TRIALS] | "
+                            + "dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS]\n").utf8))
                 exit(64)
             }
         } catch {

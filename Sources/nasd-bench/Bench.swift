@@ -17,6 +17,8 @@ import NASSystem
 ///   result, over RESULTS results (default 10,000: MetaQNN's replay memory then holds 10,000).
 /// - `status-with-big-runs [RUNS] [TRIALS]`: `nasd status` latency and ack latency while RUNS
 ///   finished runs of TRIALS trials each (default 10 × 10,000) sit in the state directory.
+/// - `dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS]`: how long a freed slot waits
+///   for its next assignment with many worker connections (default 50 × 10 slots, 20 s, 2 s epochs).
 @main
 struct BenchMain {
     static func main() async {
@@ -31,11 +33,18 @@ struct BenchMain {
                 let numbers = arguments.dropFirst().compactMap { Int($0) }
                 try await StatusWithBigRuns.run(
                     runs: numbers.first ?? 10, trials: numbers.dropFirst().first ?? 10_000)
+            case "dispatch-at-scale":
+                let numbers = arguments.dropFirst().compactMap { Double($0) }
+                func number(_ index: Int, _ fallback: Double) -> Double { numbers.count > index ? numbers[index] : fallback }
+                try await DispatchAtScale.run(
+                    workers: Int(number(0, 50)), slots: Int(number(1, 10)), seconds: number(2, 20),
+                    pace: .milliseconds(Int(number(3, 2000))), epochs: Int(number(4, 4)))
             default:
                 FileHandle.standardError.write(
                     Data(
                         ("usage: nasd-bench ack-during-fits [SECONDS] | status-with-big-runs [RUNS] [TRIALS] | "
-                            + "strategy-timing [RESULTS]\n").utf8))
+                            + "strategy-timing [RESULTS] | dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS]\n")
+                            .utf8))
                 exit(64)
             }
         } catch {

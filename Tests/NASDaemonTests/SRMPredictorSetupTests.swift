@@ -45,7 +45,8 @@ final class SRMPredictorSetupTests: XCTestCase {
         XCTAssertThrowsError(try RunConfigurationCheck().check(text: missing, file: "/tmp/w.yaml")) { error in
             let headline = (error as? ConfigError)?.headline ?? "\(error)"
             XCTAssertTrue(headline.hasPrefix("/tmp/w.yaml:8:"), headline)
-            XCTAssertTrue(headline.contains("early_stopping.warm_start: cannot read /nonexistent/curves.jsonl"), headline)
+            XCTAssertTrue(
+                headline.contains("early_stopping.warm_start: cannot read /nonexistent/curves.jsonl"), headline)
         }
         let hyperband =
             Self.base.replacingOccurrences(of: "{kind: random}", with: "{kind: hyperband, max_resource: 8}")

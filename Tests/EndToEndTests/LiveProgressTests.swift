@@ -24,7 +24,9 @@ final class LiveProgressTests: EndToEndTestCase {
             trainer: {builtin: surrogate, epoch_delay: 0.1s}
             """, to: "live.yaml", in: directory)
         let state = directory.appendingPathComponent("state")
-        let command = [TestEnvironment.nasdBinary.path, "run", configuration.path, "--workers", "2", "--state-dir", state.path]
+        let command = [
+            TestEnvironment.nasdBinary.path, "run", configuration.path, "--workers", "2", "--state-dir", state.path,
+        ]
         let process = try ManagedProcess.start(
             name: "script nasd run", executable: script,
             arguments: ["-q", "-e", "-c", command.joined(separator: " "), "/dev/null"])

@@ -12,7 +12,8 @@ final class TrainerHelperTests: EndToEndTestCase {
 
     func testHelperProtocol_unitTestsWithThePlainPythonFakeTrainerPass() async throws {
         try requirePython()
-        let outcome = try await Self.python([trainers.appendingPathComponent("test_nasd_trainer.py").path], timeout: 120)
+        let outcome = try await Self.python(
+            [trainers.appendingPathComponent("test_nasd_trainer.py").path], timeout: 120)
         XCTAssertEqual(outcome.status, .exited(0), outcome.output)
         XCTAssertTrue(outcome.output.contains("OK"), outcome.output)
     }
@@ -32,7 +33,8 @@ final class TrainerHelperTests: EndToEndTestCase {
             end: {max_trials: 3}
             """, to: "fake.yaml", in: directory)
         let state = directory.appendingPathComponent("state")
-        let outcome = try await nasd(["run", configuration.path, "--workers", "2"], stateDirectory: state, timeout: 120)
+        let outcome = try await nasd(
+            ["run", configuration.path, "--workers", "2"], stateDirectory: state, timeout: 120)
         XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
         let status = try await status(of: "fake-python", in: state)
         XCTAssertEqual(status.counts.completed, 3, "\(status)")
@@ -70,10 +72,14 @@ final class TrainerHelperTests: EndToEndTestCase {
 
     private static var pythonPath: String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return path.split(separator: ":").map { "\($0)/python3" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 
-    private static func python(_ arguments: [String], timeout: Double) async throws -> (status: ExitStatus, output: String) {
+    private static func python(_ arguments: [String], timeout: Double) async throws -> (
+        status: ExitStatus, output: String
+    ) {
         let child = try Subprocess.spawn(.init(executable: pythonPath ?? "python3", arguments: arguments))
         let watchdog = Task {
             try await Task.sleep(for: .seconds(timeout))

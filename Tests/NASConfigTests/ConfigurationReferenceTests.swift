@@ -46,7 +46,8 @@ final class ConfigurationReferenceTests: XCTestCase {
 
     func testDefaults_areTheDecodersDefaults() throws {
         let markdown = ConfigurationReference().markdown()
-        let text = "name: d\nspace: {kind: metaqnn}\nstrategy: {kind: metaqnn}\ntraining: {epochs: 12}\n"
+        let text =
+            "name: d\nspace: {kind: metaqnn}\nstrategy: {kind: metaqnn}\ntraining: {epochs: 12}\n"
             + "trainer: {builtin: surrogate}\n"
         let configuration = try RunConfiguration(yaml: text, file: "d.yaml")
         guard case .metaQNN(let space) = configuration.space.kind, case .metaQNN(let strategy) = configuration.strategy

@@ -32,12 +32,18 @@ final class RunConfigurationTests: XCTestCase {
         }
     }
 
-    func testDemoConfiguration_isASmallSurrogateRandomSearch() throws {
+    func testDemoConfiguration_isASmallSurrogateMetaQNNSearch() throws {
         let url = TestEnvironment.packageRoot.appendingPathComponent("configs/demo.yaml")
         let demo = try RunConfiguration(yaml: String(contentsOf: url, encoding: .utf8), file: "configs/demo.yaml")
         XCTAssertEqual(demo.name, "demo")
         XCTAssertEqual(demo.seed, 42)
-        XCTAssertEqual(demo.strategy, .random)
+        guard case .metaQNN(let strategy) = demo.strategy else { return XCTFail("expected the metaqnn strategy") }
+        // The paper's schedule scaled to 100 networks: half at ε = 1, then steps of 0.1.
+        XCTAssertEqual(strategy.totalModels, 100)
+        XCTAssertEqual(strategy.epsilonSchedule.first, EpsilonStep(epsilon: 1.0, models: 50))
+        XCTAssertEqual(strategy.epsilonSchedule.map(\.epsilon), [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1])
+        XCTAssertNil(demo.earlyStopping, "the SRM block is left commented out for the lead to enable")
+        XCTAssertNil(demo.prior, "the Peephole block is left commented out for the lead to enable")
         guard case .metaQNN(let space) = demo.space.kind else { return XCTFail("expected a metaqnn space") }
         XCTAssertEqual(space.maxDepth, 8)
         XCTAssertEqual(space.filters, [32, 64, 128])
@@ -45,7 +51,7 @@ final class RunConfigurationTests: XCTestCase {
         XCTAssertEqual(demo.training.epochs, 12)
         XCTAssertEqual(demo.training.hyperparameters["weight_decay"], 0.0001)
         XCTAssertEqual(demo.trainer, .surrogate(epochDelay: .milliseconds(50)))
-        XCTAssertEqual(demo.end.maxTrials, 120)
+        XCTAssertNil(demo.end.maxTrials, "the schedule ends the run")
         XCTAssertEqual(demo.trial.noProgressTimeout, .seconds(30))
     }
 
@@ -473,10 +479,10 @@ final class RunConfigurationSummaryTests: XCTestCase {
             [
                 "run demo (seed 42)",
                 "space: metaqnn, input [3,32,32], 10 classes, depth ≤ 8, at most 5000000 parameters",
-                "strategy: random",
+                "strategy: metaqnn, 10 ε steps, 100 models",
                 "training: 12 epochs, hyperparameters learning_rate=0.1, momentum=0.9, weight_decay=0.0001",
                 "trainer: builtin surrogate, epoch delay 0.05 seconds",
-                "end: 120 trials",
+                "end: when the strategy ends",
             ])
     }
 }

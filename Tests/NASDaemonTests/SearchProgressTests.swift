@@ -87,7 +87,8 @@ final class SearchProgressTests: XCTestCase {
         RunStatusView(
             name: "search", state: state, finishReason: nil, strategy: "metaqnn",
             phase: "ε=0.5, 2/5 models (step 6 of 10)", counts: TrialCountsView(counts: [:], reused: 0),
-            best: BestTrialSummary(trial: 2, accuracy: 0.8125, notation: "[C(32,3,1), SM(10)]",
+            best: BestTrialSummary(
+                trial: 2, accuracy: 0.8125, notation: "[C(32,3,1), SM(10)]",
                 canonicalNotation: "[C(32,3,1), SM(10)]"),
             workers: [], epochsSpent: epochsSpent, createdAt: 0, updatedAt: 0, configuration: [])
     }

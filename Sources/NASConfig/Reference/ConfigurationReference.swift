@@ -130,15 +130,22 @@ public struct ConfigurationReference: Sendable {
         return [
             Section(
                 title: "Top level", probe: base + "\nSECTION_KEY: 1",
-                introduction: "A run is one YAML map. `name`, `space`, `strategy`, `training` and `trainer` are required.",
+                introduction:
+                    "A run is one YAML map. `name`, `space`, `strategy`, `training` and `trainer` are required.",
                 keys: [
-                    Key("name", "string", "**required**",
-                        "the run's identity and its directory in the state directory: letters, digits, `.`, `_`, `-`, not starting with `.`, at most 100 characters; running the same file again resumes it"),
+                    Key(
+                        "name", "string", "**required**",
+                        "the run's identity and its directory in the state directory: letters, digits, `.`, `_`, `-`, not starting with `.`, at most 100 characters; running the same file again resumes it"
+                    ),
                     Key("description", "string", "`\"\"`", "free text shown by status"),
-                    Key("seed", "int ≥ 0", "`0`", "the run's seed; the strategy's generator and every trial's seed derive from it"),
+                    Key(
+                        "seed", "int ≥ 0", "`0`",
+                        "the run's seed; the strategy's generator and every trial's seed derive from it"),
                     Key("space", "map", "**required**", "the search space: [space](#space)"),
                     Key("strategy", "map", "**required**", "how candidates are proposed: [strategy](#strategy)"),
-                    Key("training", "map", "**required**", "the epoch budget and hyperparameters: [training](#training)"),
+                    Key(
+                        "training", "map", "**required**", "the epoch budget and hyperparameters: [training](#training)"
+                    ),
                     Key("trainer", "map", "**required**", "what trains a trial: [trainer](#trainer-command)"),
                     Key("end", "map", "none", "when the run ends: [end](#end); `strategy.kind: random` needs one"),
                     Key("trial", "map", "the defaults below", "per-trial limits: [trial](#trial)"),
@@ -148,89 +155,123 @@ public struct ConfigurationReference: Sendable {
                 ]),
             Section(
                 title: "space", probe: probe(replacing: "space", with: "space: {kind: metaqnn, SECTION_KEY: 1}"),
-                introduction: "Keys common to every `kind`; the kind's own keys follow. `kind: metaqnn` is listed here with its keys.",
+                introduction:
+                    "Keys common to every `kind`; the kind's own keys follow. `kind: metaqnn` is listed here with its keys.",
                 keys: [
                     Key("kind", "`metaqnn` | `blocks` | `cell` | `nb201`", "**required**", "the family of networks"),
-                    Key("limits", "map `{max_params, max_flops}` of int ≥ 1", "none",
-                        "networks with more trainable parameters or multiply-accumulates are never proposed (sequential spaces)"),
+                    Key(
+                        "limits", "map `{max_params, max_flops}` of int ≥ 1", "none",
+                        "networks with more trainable parameters or multiply-accumulates are never proposed (sequential spaces)"
+                    ),
                     Key("filters", "list of int ≥ 1", list(metaQNNSpace.filters), "MetaQNN: convolution widths"),
-                    Key("kernels", "list of int ≥ 1", list(metaQNNSpace.kernels), "MetaQNN: convolution receptive fields"),
+                    Key(
+                        "kernels", "list of int ≥ 1", list(metaQNNSpace.kernels),
+                        "MetaQNN: convolution receptive fields"),
                     Key("strides", "list of int ≥ 1", list(metaQNNSpace.strides), "MetaQNN: convolution strides"),
-                    Key("pools", "list of `[kernel, stride]`",
+                    Key(
+                        "pools", "list of `[kernel, stride]`",
                         "`[" + metaQNNSpace.pools.map { "[\($0.kernel), \($0.stride)]" }.joined(separator: ", ") + "]`",
                         "MetaQNN: pooling shapes"),
-                    Key("fc_sizes", "list of int ≥ 1", list(metaQNNSpace.fullyConnectedSizes), "MetaQNN: fully connected widths"),
+                    Key(
+                        "fc_sizes", "list of int ≥ 1", list(metaQNNSpace.fullyConnectedSizes),
+                        "MetaQNN: fully connected widths"),
                     Key("max_depth", "int ≥ 1", code(metaQNNSpace.maxDepth), "MetaQNN: most layers"),
-                    Key("max_consecutive_fc", "int ≥ 0", code(metaQNNSpace.maxConsecutiveFullyConnected),
+                    Key(
+                        "max_consecutive_fc", "int ≥ 0", code(metaQNNSpace.maxConsecutiveFullyConnected),
                         "MetaQNN: most consecutive fully connected layers"),
-                    Key("size_bins", "decreasing list of int ≥ 1", list(metaQNNSpace.sizeBins),
+                    Key(
+                        "size_bins", "decreasing list of int ≥ 1", list(metaQNNSpace.sizeBins),
                         "MetaQNN: representation-size bin edges"),
                     Key("input", "shape", shape(metaQNNSpace.input), "the input shape (or `training.input`)"),
                     Key("classes", "int ≥ 2", code(metaQNNSpace.classes), "classifier outputs"),
                 ]),
             Section(
-                title: "space (kind: blocks)", probe: probe(replacing: "space", with: "space: {kind: blocks, SECTION_KEY: 1}"),
+                title: "space (kind: blocks)",
+                probe: probe(replacing: "space", with: "space: {kind: blocks, SECTION_KEY: 1}"),
                 introduction: "Peephole's block-based generation (Deng et al. 2017).",
                 keys: [
                     Key("kind", "`blocks`", "**required**", ""),
                     Key("limits", "map `{max_params, max_flops}`", "none", "as above"),
-                    Key("transition", "map of maps of number ≥ 0", "built-in matrix",
-                        "Markov chain over the next layer type (`conv maxpool avgpool relu sigmoid tanh`); rows are normalised"),
-                    Key("bn_probability", "number in [0, 1]", number(blocks.batchNormProbability),
+                    Key(
+                        "transition", "map of maps of number ≥ 0", "built-in matrix",
+                        "Markov chain over the next layer type (`conv maxpool avgpool relu sigmoid tanh`); rows are normalised"
+                    ),
+                    Key(
+                        "bn_probability", "number in [0, 1]", number(blocks.batchNormProbability),
                         "chance of batch norm right after a convolution"),
                     Key("max_block_layers", "int ≥ 1", code(blocks.maxBlockLayers), "most layers in a block"),
-                    Key("max_block_convolutions", "int ≥ 1", code(blocks.maxBlockConvolutions), "most convolutions in a block"),
+                    Key(
+                        "max_block_convolutions", "int ≥ 1", code(blocks.maxBlockConvolutions),
+                        "most convolutions in a block"),
                     Key("kernels", "list of int ≥ 1", list(blocks.kernels), "convolution kernel sizes"),
-                    Key("channel_ratios", "list of number > 0", list(blocks.channelRatios.map(formatNumber)), "out/in channel ratios"),
-                    Key("stages", "int in [1, 32]", code(blocks.stages), "stages, each a stack of block copies and a max pool"),
-                    Key("max_block_copies", "int ≥ 1", code(blocks.maxBlockCopies), "most copies of the block per stage"),
+                    Key(
+                        "channel_ratios", "list of number > 0", list(blocks.channelRatios.map(formatNumber)),
+                        "out/in channel ratios"),
+                    Key(
+                        "stages", "int in [1, 32]", code(blocks.stages),
+                        "stages, each a stack of block copies and a max pool"),
+                    Key(
+                        "max_block_copies", "int ≥ 1", code(blocks.maxBlockCopies), "most copies of the block per stage"
+                    ),
                     Key("input", "shape", shape(blocks.input), "input shape"),
                     Key("classes", "int ≥ 2", code(blocks.classes), "classifier outputs"),
                 ]),
             Section(
-                title: "space (kind: cell)", probe: probe(replacing: "space", with: "space: {kind: cell, SECTION_KEY: 1}"),
+                title: "space (kind: cell)",
+                probe: probe(replacing: "space", with: "space: {kind: cell, SECTION_KEY: 1}"),
                 introduction: "NAS-Bench-101 cells (Ying et al. 2019).",
                 keys: [
                     Key("kind", "`cell`", "**required**", ""),
                     Key("limits", "map", "none", "accepted; not applied to cells"),
                     Key("max_nodes", "int ≥ 2", code(cell.maxNodes), "nodes including input and output"),
                     Key("max_edges", "int ≥ 1", code(cell.maxEdges), "edges"),
-                    Key("ops", "list of `conv3x3` | `conv1x1` | `maxpool3x3`", "all three", "operations a node may take"),
+                    Key(
+                        "ops", "list of `conv3x3` | `conv1x1` | `maxpool3x3`", "all three", "operations a node may take"
+                    ),
                     Key("input", "shape", shape(cell.input), "input shape, passed to trainers"),
                     Key("classes", "int ≥ 2", code(cell.classes), "passed to trainers"),
                 ]),
             Section(
-                title: "space (kind: nb201)", probe: probe(replacing: "space", with: "space: {kind: nb201, SECTION_KEY: 1}"),
+                title: "space (kind: nb201)",
+                probe: probe(replacing: "space", with: "space: {kind: nb201, SECTION_KEY: 1}"),
                 introduction: "NAS-Bench-201 cells (Dong & Yang 2020): 4 nodes, 6 edges, one operation per edge.",
                 keys: [
                     Key("kind", "`nb201`", "**required**", ""),
                     Key("limits", "map", "none", "accepted; not applied to NAS-Bench-201 cells"),
-                    Key("ops", "list of `none` | `skip_connect` | `nor_conv_1x1` | `nor_conv_3x3` | `avg_pool_3x3`",
+                    Key(
+                        "ops", "list of `none` | `skip_connect` | `nor_conv_1x1` | `nor_conv_3x3` | `avg_pool_3x3`",
                         "all \(nb201.operations.count)", "operations an edge may carry"),
                     Key("input", "shape", shape(nb201.input), "input shape, passed to trainers"),
                     Key("classes", "int ≥ 2", code(nb201.classes), "passed to trainers"),
                 ]),
             Section(
-                title: "strategy", probe: probe(replacing: "strategy", with: "strategy: {kind: random, SECTION_KEY: 1}"),
+                title: "strategy",
+                probe: probe(replacing: "strategy", with: "strategy: {kind: random, SECTION_KEY: 1}"),
                 introduction: "`kind: random` takes no other keys and needs an `end` criterion.",
                 keys: [
-                    Key("kind", StrategyConfiguration.kindNames.map { "`\($0)`" }.joined(separator: " | "), "**required**",
+                    Key(
+                        "kind", StrategyConfiguration.kindNames.map { "`\($0)`" }.joined(separator: " | "),
+                        "**required**",
                         "how candidates are proposed")
                 ]),
             Section(
                 title: "strategy (kind: metaqnn)",
                 probe: probe(replacing: "strategy", with: "strategy: {kind: metaqnn, SECTION_KEY: 1}"),
-                introduction: "ε-greedy Q-learning with experience replay (Baker et al. 2017); ends when the schedule is done.",
+                introduction:
+                    "ε-greedy Q-learning with experience replay (Baker et al. 2017); ends when the schedule is done.",
                 keys: [
                     Key("kind", "`metaqnn`", "**required**", ""),
-                    Key("epsilon_schedule", "list of `{epsilon, models}`",
+                    Key(
+                        "epsilon_schedule", "list of `{epsilon, models}`",
                         "the paper's: " + schedule.joined(separator: ", ") + " (\(metaQNN.totalModels) models)",
                         "unique networks to train at each ε (`epsilon` in [0, 1], `models` ≥ 1)"),
                     Key("learning_rate", "number in (0, 1]", number(metaQNN.learningRate), "α of the Q update"),
                     Key("discount", "number in [0, 1]", number(metaQNN.discount), "γ"),
                     Key("initial_q", "number", number(metaQNN.initialQ), "the initial Q value"),
-                    Key("replay_batch", "int ≥ 0", code(metaQNN.replayBatch), "trajectories replayed after each result"),
-                    Key("diverged_restart", "map `{threshold, factor, tries}`", "none (off)",
+                    Key(
+                        "replay_batch", "int ≥ 0", code(metaQNN.replayBatch), "trajectories replayed after each result"),
+                    Key(
+                        "diverged_restart", "map `{threshold, factor, tries}`", "none (off)",
                         "restart a trial whose accuracy after epoch 1 is ≤ `threshold` (default \(formatNumber(restart.threshold))) "
                             + "with the learning rate times `factor`ⁱ (default \(formatNumber(restart.factor))), "
                             + "at most `tries` times (default \(restart.tries))"),
@@ -244,11 +285,14 @@ public struct ConfigurationReference: Sendable {
                     Key("population", "int ≥ 2", code(evolution.population), "population size"),
                     Key("sample_size", "int in [1, population]", code(evolution.sampleSize), "tournament size"),
                     Key("cycles", "int ≥ 1", code(evolution.cycles), "trained offspring before the run ends"),
-                    Key("predictor", "`none` | `peephole` | `rnas`", code(evolution.predictor.rawValue),
+                    Key(
+                        "predictor", "`none` | `peephole` | `rnas`", code(evolution.predictor.rawValue),
                         "score offspring with a predictor instead of training each"),
-                    Key("predictor_generations", "int ≥ 1", code(evolution.predictorGenerations),
+                    Key(
+                        "predictor_generations", "int ≥ 1", code(evolution.predictorGenerations),
                         "generations evolved on predicted fitness between trainings"),
-                    Key("train_top_k", "int ≥ 1", code(evolution.trainTopK),
+                    Key(
+                        "train_top_k", "int ≥ 1", code(evolution.trainTopK),
                         "best predicted individuals trained after each predictor-driven search"),
                 ]),
             Section(
@@ -259,7 +303,8 @@ public struct ConfigurationReference: Sendable {
                     Key("kind", "`hyperband`", "**required**", ""),
                     Key("max_resource", "int ≥ 1", "`training.epochs`", "R, the most epochs a configuration gets"),
                     Key("eta", "int ≥ 2", code(HyperbandOptions(maxResource: 1).eta), "η, the halving rate"),
-                    Key("iterations", "int ≥ 1", code(HyperbandOptions(maxResource: 1).iterations),
+                    Key(
+                        "iterations", "int ≥ 1", code(HyperbandOptions(maxResource: 1).iterations),
                         "times the whole set of brackets runs"),
                 ]),
             Section(
@@ -267,19 +312,26 @@ public struct ConfigurationReference: Sendable {
                 introduction: "",
                 keys: [
                     Key("epochs", "int ≥ 1", "**required**", "a trial's epoch budget"),
-                    Key("hyperparameters", "map of name → number", "`{}`",
+                    Key(
+                        "hyperparameters", "map of name → number", "`{}`",
                         "passed to the trainer in the trial spec's `hyper`; part of a trial's identity"),
-                    Key("input", "shape", "the space's `input`", "the input shape; write it here or in `space`, not both differently"),
+                    Key(
+                        "input", "shape", "the space's `input`",
+                        "the input shape; write it here or in `space`, not both differently"),
                 ]),
             Section(
                 title: "trainer (command)",
                 probe: probe(replacing: "trainer", with: "trainer: {command: [python3, train.py], SECTION_KEY: 1}"),
-                introduction: "An external training program (docs/trainer-protocol.md). Exactly one of `command` or `builtin`.",
+                introduction:
+                    "An external training program (docs/trainer-protocol.md). Exactly one of `command` or `builtin`.",
                 keys: [
-                    Key("command", "string or list of strings", "**required**",
+                    Key(
+                        "command", "string or list of strings", "**required**",
                         "a string runs as `/bin/sh -c STRING`; a list is the argument vector as is"),
                     Key("env", "map of name → string", "`{}`", "extra environment variables"),
-                    Key("workdir", "string", "the worker's", "working directory; relative to the configuration file's directory"),
+                    Key(
+                        "workdir", "string", "the worker's",
+                        "working directory; relative to the configuration file's directory"),
                 ]),
             Section(
                 title: "trainer (builtin: surrogate)",
@@ -287,7 +339,9 @@ public struct ConfigurationReference: Sendable {
                 introduction: "The built-in synthetic benchmark (docs/surrogate.md), run inside the worker.",
                 keys: [
                     Key("builtin", "`surrogate` | `replay`", "**required**", "a built-in trainer"),
-                    Key("epoch_delay", "duration ≥ 0", "`0s`", "wait this long per epoch, to behave like a slow trainer"),
+                    Key(
+                        "epoch_delay", "duration ≥ 0", "`0s`", "wait this long per epoch, to behave like a slow trainer"
+                    ),
                 ]),
             Section(
                 title: "trainer (builtin: replay)",
@@ -295,25 +349,35 @@ public struct ConfigurationReference: Sendable {
                 introduction: "Serves recorded curves from a curves file (docs/curves-format.md).",
                 keys: [
                     Key("builtin", "`replay`", "**required**", ""),
-                    Key("file", "string", "**required**", "the curves file; relative to the configuration file's directory"),
+                    Key(
+                        "file", "string", "**required**",
+                        "the curves file; relative to the configuration file's directory"),
                 ]),
             Section(
                 title: "end", probe: probe(replacing: "end", with: "end: {max_trials: 1, SECTION_KEY: 1}"),
                 introduction: "The run ends at the first criterion met, or when the strategy ends by itself.",
                 keys: [
-                    Key("max_trials", "int ≥ 1", "none", "trials trained, stopped early, vetoed or failed (reused results do not count)"),
+                    Key(
+                        "max_trials", "int ≥ 1", "none",
+                        "trials trained, stopped early, vetoed or failed (reused results do not count)"),
                     Key("max_epochs", "int ≥ 1", "none", "epochs trained across all trials"),
-                    Key("deadline", "duration, or ISO-8601 time with a zone", "none",
+                    Key(
+                        "deadline", "duration, or ISO-8601 time with a zone", "none",
                         "`2h` counts from the run's creation; `2025-06-01T18:00:00Z`"),
-                    Key("target_accuracy", "number in (0, 1]", "none", "stop once a trial reaches this validation accuracy"),
+                    Key(
+                        "target_accuracy", "number in (0, 1]", "none",
+                        "stop once a trial reaches this validation accuracy"),
                 ]),
             Section(
                 title: "trial", probe: base + "\ntrial: {SECTION_KEY: 1}",
                 introduction: "",
                 keys: [
-                    Key("max_attempts", "int ≥ 1", code(trial.maxAttempts), "dispatches before a trial fails; an expired lease counts"),
+                    Key(
+                        "max_attempts", "int ≥ 1", code(trial.maxAttempts),
+                        "dispatches before a trial fails; an expired lease counts"),
                     Key("timeout", "duration > 0", duration(trial.timeout), "wall-clock limit per attempt"),
-                    Key("no_progress_timeout", "duration > 0", duration(trial.noProgressTimeout),
+                    Key(
+                        "no_progress_timeout", "duration > 0", duration(trial.noProgressTimeout),
                         "longest time without an epoch report"),
                 ]),
             Section(
@@ -324,23 +388,31 @@ public struct ConfigurationReference: Sendable {
                     Key("margin", "number in [0, 1]", number(stopping.margin), "δ: let trials within δ of the best finish"),
                     Key("confidence", "number in (0, 1]", number(stopping.confidence), "Δ: the probability required to stop"),
                     Key("burn_in", "int ≥ 1", code(stopping.burnIn), "trials trained fully before any is stopped"),
-                    Key("compare_to_nth", "int ≥ 1", code(stopping.compareToNth), "compare with the n-th best instead of the best"),
-                    Key("min_epochs", "int in [1, `training.epochs` − 1]", "a quarter of `training.epochs`, at least 1",
+                    Key(
+                        "compare_to_nth", "int ≥ 1", code(stopping.compareToNth),
+                        "compare with the n-th best instead of the best"),
+                    Key(
+                        "min_epochs", "int in [1, `training.epochs` − 1]", "a quarter of `training.epochs`, at least 1",
                         "the earliest epoch at which a trial may be stopped"),
                     Key("warm_start", "path", "none",
                         "a curves file whose complete rows train the models first and count toward the burn-in"),
                 ]),
             Section(
                 title: "prior", probe: base + "\nprior: {kind: peephole, veto_below: 0.5, SECTION_KEY: 1}",
-                introduction: "A predictor consulted before dispatch; a candidate predicted to be poor is vetoed, not trained.",
+                introduction:
+                    "A predictor consulted before dispatch; a candidate predicted to be poor is vetoed, not trained.",
                 keys: [
-                    Key("kind", PriorConfiguration.Kind.allCases.map { "`\($0.rawValue)`" }.joined(separator: " | "),
+                    Key(
+                        "kind", PriorConfiguration.Kind.allCases.map { "`\($0.rawValue)`" }.joined(separator: " | "),
                         "**required**", "the predictor"),
-                    Key("veto_below", "number in [0, 1]", "**required**",
+                    Key(
+                        "veto_below", "number in [0, 1]", "**required**",
                         "veto below this prediction (Peephole: accuracy; RNAS: rank quantile)"),
-                    Key("train_after", "int ≥ 1", code(PriorConfiguration(kind: .peephole, vetoBelow: 0).trainAfter),
+                    Key(
+                        "train_after", "int ≥ 1", code(PriorConfiguration(kind: .peephole, vetoBelow: 0).trainAfter),
                         "trained networks before the predictor is fitted and the gate starts"),
-                    Key("reward_vetoed", "bool", code(PriorConfiguration(kind: .peephole, vetoBelow: 0).rewardVetoed),
+                    Key(
+                        "reward_vetoed", "bool", code(PriorConfiguration(kind: .peephole, vetoBelow: 0).rewardVetoed),
                         "whether MetaQNN learns from a vetoed candidate's prediction and counts it in its schedule"),
                 ]),
         ]

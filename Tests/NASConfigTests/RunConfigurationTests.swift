@@ -139,7 +139,7 @@ final class RunConfigurationTests: XCTestCase {
             priority: 2.5
             early_stopping:
               kind: srm
-              delta: 0.05
+              margin: 0.05
               confidence: 0.95
               burn_in: 50
               compare_to_nth: 3
@@ -188,7 +188,7 @@ final class RunConfigurationTests: XCTestCase {
         XCTAssertEqual(
             configuration.earlyStopping,
             EarlyStoppingConfiguration(
-                kind: .srm, delta: 0.05, confidence: 0.95, burnIn: 50, compareToNth: 3,
+                kind: .srm, margin: 0.05, confidence: 0.95, burnIn: 50, compareToNth: 3,
                 minEpochs: 4))
         XCTAssertEqual(configuration.prior, PriorConfiguration(kind: .rnas, vetoBelow: 0.25, trainAfter: 40))
     }
@@ -316,7 +316,7 @@ final class RunConfigurationTests: XCTestCase {
         XCTAssertEqual(
             configuration.earlyStopping,
             EarlyStoppingConfiguration(
-                kind: .srm, delta: 0, confidence: 0.99, burnIn: 100, compareToNth: 1,
+                kind: .srm, margin: 0, confidence: 0.99, burnIn: 100, compareToNth: 1,
                 minEpochs: 5))
     }
 
@@ -387,8 +387,8 @@ final class RunConfigurationTests: XCTestCase {
             "early_stopping.burn_in: (absent) → 100",
             "early_stopping.compare_to_nth: (absent) → 1",
             "early_stopping.confidence: (absent) → 0.99",
-            "early_stopping.delta: (absent) → 0.0",
             "early_stopping.kind: (absent) → \"srm\"",
+            "early_stopping.margin: (absent) → 0.0",
             "early_stopping.min_epochs: (absent) → 5",
             "seed: 0 → 9",
             "space.filters: [64, 128, 256, 512] → [64]",

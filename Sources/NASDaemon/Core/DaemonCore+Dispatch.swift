@@ -208,7 +208,8 @@ extension DaemonCore {
             var seedGenerator = SeededGenerator.derived(from: run.configuration.seed, stream: trial.identityKey)
             let spec = TrialSpec(
                 trialID: String(trialID.rawValue), runName: run.name, network: network,
-                hyperparameters: trial.hyperparameters, seed: seedGenerator.next(), epochBudget: trial.epochBudget,
+                hyperparameters: attemptHyperparameters(of: trial, in: run), seed: seedGenerator.next(),
+                epochBudget: trial.epochBudget,
                 startEpoch: startEpoch, checkpointDirectory: run.checkpointDirectory(for: trialID),
                 input: run.configuration.training.input)
             let active = ActiveJob(

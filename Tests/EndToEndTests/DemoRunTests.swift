@@ -21,11 +21,14 @@ final class DemoRunTests: EndToEndTestCase {
         XCTAssertTrue(bestLine.contains("accuracy ") && bestLine.contains("%: ["), bestLine)
 
         // The store agrees: the schedule's 100 networks (a few more proposed while a step filled),
-        // trained over the three local workers.
+        // trained to the end or stopped early by SRM after its burn-in of 20, over the three local
+        // workers; the stop rule engaged.
         let status = try await status(of: "demo", in: state)
         XCTAssertEqual(status.state, "finished")
         let trained = status.counts.completed - status.counts.reused
-        XCTAssertGreaterThanOrEqual(trained, 100)
+        XCTAssertGreaterThanOrEqual(trained, 20, "the burn-in trains fully")
+        XCTAssertGreaterThan(status.counts.stoppedEarly, 0, "SRM stopped trials after its burn-in")
+        XCTAssertGreaterThanOrEqual(trained + status.counts.stoppedEarly, 100)
         XCTAssertEqual(status.counts.failed, 0)
         let best = try XCTUnwrap(status.best)
         XCTAssertTrue(bestLine.hasPrefix("best: trial \(best.trial), "), "\(bestLine) vs \(best)")
@@ -102,7 +105,8 @@ final class DemoRunTests: EndToEndTestCase {
         XCTAssertTrue(resumed.outputText.contains("run 'demo' finished"), "\(resumed)")
         let status = try await status(of: "demo", in: state)
         XCTAssertEqual(status.state, "finished")
-        XCTAssertGreaterThanOrEqual(status.counts.completed - status.counts.reused, 100)
+        XCTAssertGreaterThanOrEqual(
+            status.counts.completed - status.counts.reused + status.counts.stoppedEarly, 100)
         let trials = try await trials(of: "demo", in: state)
         let failed = trials.filter { $0.state == "failed" }
         XCTAssertEqual(

@@ -42,7 +42,10 @@ final class RunConfigurationTests: XCTestCase {
         XCTAssertEqual(strategy.totalModels, 100)
         XCTAssertEqual(strategy.epsilonSchedule.first, EpsilonStep(epsilon: 1.0, models: 50))
         XCTAssertEqual(strategy.epsilonSchedule.map(\.epsilon), [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1])
-        XCTAssertNil(demo.earlyStopping, "the SRM block is left commented out for the lead to enable")
+        // SRM early stopping, scaled: 20 of the 100 networks train fully before the first models.
+        XCTAssertEqual(demo.earlyStopping?.kind, .srm)
+        XCTAssertEqual(demo.earlyStopping?.burnIn, 20)
+        XCTAssertEqual(demo.earlyStopping?.confidence, 0.99)
         XCTAssertNil(demo.prior, "the Peephole block is left commented out for the lead to enable")
         guard case .metaQNN(let space) = demo.space.kind else { return XCTFail("expected a metaqnn space") }
         XCTAssertEqual(space.maxDepth, 8)
@@ -483,6 +486,7 @@ final class RunConfigurationSummaryTests: XCTestCase {
                 "training: 12 epochs, hyperparameters learning_rate=0.1, momentum=0.9, weight_decay=0.0001",
                 "trainer: builtin surrogate, epoch delay 0.05 seconds",
                 "end: when the strategy ends",
+                "early stopping: srm, Δ = 0.99, δ = 0.05, burn-in 20",
             ])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NASConfig
 import NASCore
+import NASNumerics
 import NASProtocol
 import NASSearch
 
@@ -136,17 +137,49 @@ public enum SearchSetup {
             rewardsVetoed: prior?.rewardVetoed ?? false)
     }
 
-    /// The run's pruner and gate. This build has none of the predictors yet (SRM, f-Hyperband,
-    /// Peephole, RNAS), so a configuration that asks for one is refused rather than run without it.
+    /// The run's pruner and gate. A predictor this build does not have is refused rather than
+    /// run without it.
     @Sendable
     public static func makePredictors(for configuration: RunConfiguration) throws -> RunPredictors {
         if configuration.earlyStopping != nil {
             throw Unsupported(keyPath: "early_stopping", message: "early stopping is not available in this build yet")
         }
-        if configuration.prior != nil {
-            throw Unsupported(keyPath: "prior", message: "prior predictors are not available in this build yet")
+        var predictors = RunPredictors()
+        if let prior = configuration.prior {
+            switch prior.kind {
+            case .peephole:
+                predictors.gate = try makePeepholeGate(prior, configuration: configuration)
+            case .rnas:
+                throw Unsupported(keyPath: "prior.kind", message: "the RNAS prior is not available in this build yet")
+            }
         }
-        return RunPredictors()
+        return predictors
+    }
+
+    /// Peephole as the prior (docs/predictors.md), reading `prior.model` when given.
+    public static func makePeepholeGate(
+        _ prior: PriorConfiguration, configuration: RunConfiguration
+    ) throws -> PeepholeGate {
+        var transferred: PeepholeModel?
+        if let path = prior.model {
+            do {
+                transferred = try PeepholeModel(data: try Data(contentsOf: URL(fileURLWithPath: path)))
+            } catch let error as PeepholeError {
+                throw Unsupported(keyPath: "prior.model", message: "\(path): \(error)")
+            } catch {
+                throw Unsupported(keyPath: "prior.model", message: "\(path) cannot be read: \(error.localizedDescription)")
+            }
+        }
+        let rule: PeepholeVetoRule
+        switch prior.vetoRule {
+        case .quantile(let q): rule = .quantile(q)
+        case .below(let a): rule = .below(a)
+        }
+        return PeepholeGate(
+            rule: rule, trainAfter: prior.trainAfter, retrainEvery: prior.retrainEvery,
+            auditFraction: prior.auditFraction, input: configuration.space.input, seed: configuration.seed,
+            parallelism: Parallelism(threadCount: min(2, ProcessInfo.processInfo.activeProcessorCount)),
+            transferred: transferred)
     }
 
     /// What workers are told to run for each trial.

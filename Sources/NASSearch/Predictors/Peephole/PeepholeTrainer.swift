@@ -23,9 +23,15 @@ public struct PeepholeTrainer: Sendable {
 
     /// Trains a model on `examples`, in the given order.
     ///
+    /// - Parameters:
+    ///   - examples: the networks and their final accuracies.
+    ///   - initial: parameters to fine-tune (a transferred model's, of the same settings), or nil
+    ///     to start from the seeded initialization.
     /// - Throws: `PeepholeError.insufficientData` for fewer than 2 examples, an empty code
     ///   sequence or a non-finite accuracy; `.invalidSettings`; `.numerics` (a bug).
-    public func fit(_ examples: [PeepholeExample]) throws(PeepholeError) -> PeepholeModel {
+    public func fit(
+        _ examples: [PeepholeExample], startingFrom initial: ModelState? = nil
+    ) throws(PeepholeError) -> PeepholeModel {
         try settings.validate()
         guard examples.count >= 2 else {
             throw .insufficientData("at least 2 networks are needed, got \(examples.count)")
@@ -37,7 +43,13 @@ public struct PeepholeTrainer: Sendable {
         var initialization = SeededGenerator.derived(from: seed, stream: "peephole.init")
         let network = PeepholeNetwork(settings: settings, using: &initialization)
         let meanAccuracy = examples.reduce(0) { $0 + $1.accuracy } / Double(examples.count)
-        if let bias = network.head.bias {
+        if let initial {
+            do {
+                try network.load(initial)
+            } catch {
+                throw .invalidSettings("the starting model does not fit the settings: \(error)")
+            }
+        } else if let bias = network.head.bias {
             // Start at the mean accuracy rather than near 0: the first steps then learn ranking, not level.
             bias.value.scalars[0] = Float(meanAccuracy)
         }

@@ -302,7 +302,7 @@ final class ConfigErrorTableTests: XCTestCase {
         (
             "prior audit fraction out of range",
             base + "prior: {kind: peephole, veto_quantile: 0.2, audit_fraction: 1.5}\n",
-            "bad.yaml:7:60: error: prior.audit_fraction: expected a number in [0, 1], found '1.5'"
+            "bad.yaml:7:61: error: prior.audit_fraction: expected a number in [0, 1], found '1.5'"
         ),
         (
             "prior kind unknown",

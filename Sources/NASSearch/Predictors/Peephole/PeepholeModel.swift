@@ -60,7 +60,8 @@ public struct PeepholeModel: PredictorModel {
         return try encoder.encode(file)
     }
 
-    /// Predicts the accuracy at `epoch` of networks given by their codes, in inference mode.
+    /// Predicts the accuracy at `epoch` of networks given by their codes, in inference mode; an
+    /// epoch the model was not trained at is replaced by the nearest one it was.
     ///
     /// - Throws: `PeepholeError.numerics` (a bug) or `.insufficientData` for an empty sequence.
     public func predict(_ sequences: [[UnifiedLayerCode]], epochs: [Int]) throws(PeepholeError) -> [Double] {
@@ -69,7 +70,12 @@ public struct PeepholeModel: PredictorModel {
         }
         guard sequences.allSatisfy({ !$0.isEmpty }) else { throw .insufficientData("an empty code sequence") }
         if sequences.isEmpty { return [] }
-        return try inference.predict(sequences, epochs: epochs)
+        return try inference.predict(sequences, epochs: epochs.map(nearestTrainedEpoch))
+    }
+
+    /// The epoch the model was trained at that is nearest to `epoch` (the earlier one on a tie).
+    public func nearestTrainedEpoch(_ epoch: Int) -> Int {
+        file.trainedEpochs.min { abs($0 - epoch) < abs($1 - epoch) } ?? epoch
     }
 
     /// Predicts one network's accuracy at `epoch`.

@@ -21,14 +21,20 @@ public struct PeepholeModelFile: Equatable, Sendable, Codable {
     /// The model's own predictions for the networks it was trained on, ascending: the reference
     /// a quantile veto compares against.
     public var trainedPredictions: [Double]
+    /// The epochs the model was trained at, ascending: a prediction at another epoch uses the
+    /// nearest of these (the epoch table's other rows were never trained).
+    public var trainedEpochs: [Int]
 
     /// Creates a file of the current version.
-    public init(settings: PeepholeSettings, seed: UInt64, state: ModelState, trainedPredictions: [Double]) {
+    public init(
+        settings: PeepholeSettings, seed: UInt64, state: ModelState, trainedPredictions: [Double], trainedEpochs: [Int]
+    ) {
         self.format = Self.formatName
         self.formatVersion = Self.currentFormatVersion
         self.settings = settings
         self.seed = seed
         self.state = state
         self.trainedPredictions = trainedPredictions
+        self.trainedEpochs = trainedEpochs
     }
 }

@@ -80,7 +80,8 @@ public struct PeepholeTrainer: Sendable {
                     .scalars.map(Double.init)
             }
             let file = PeepholeModelFile(
-                settings: settings, seed: seed, state: network.state(), trainedPredictions: trained.sorted())
+                settings: settings, seed: seed, state: network.state(), trainedPredictions: trained.sorted(),
+                trainedEpochs: Set(examples.map(\.epoch)).sorted())
             return try PeepholeModel(file: file)
         } catch let error as PeepholeError {
             throw error

@@ -22,7 +22,8 @@ enum PredictCommands {
             .value("threads", "T", "Peephole: threads for the matrix kernels (default 1; the result does not change)."),
             .flag("models", "Also print each model's prefix length, chosen C, ν, γ, σ and widenings (text only)."),
             .value(
-                "split-out", "FILE", "Write the split and each row's features as JSON (for bench/srm_reference.py)."),
+                "split-out", "FILE", "Write the split and each row's features as JSON (bench/srm_reference.py; with peephole, "
+                    + "parameters, MACs and layer-type counts for bench/peephole_forest.py)."),
             ArchCommands.jsonOption,
         ],
         discussion: """
@@ -161,9 +162,9 @@ enum PredictCommands {
         settings.epochs = try arguments.integer("epochs", default: settings.epochs, range: 1...100_000)
         let threads = try arguments.integer("threads", default: 1, range: 1...256)
         let records = try readCurves(path)
-        let report: PredictorEvaluationReport
+        let outcome: PredictorEvaluation.PeepholeOutcome
         do {
-            report = try PredictorEvaluation.evaluatePeephole(
+            outcome = try PredictorEvaluation.evaluatePeepholeWithSplit(
                 records: records, trainCount: trainCount, seed: seed, settings: settings,
                 parallelism: Parallelism(threadCount: threads))
         } catch {
@@ -171,6 +172,13 @@ enum PredictCommands {
                 throw UsageError(command: arguments.command, message: message)
             }
             throw EvaluationFailure(path: path, error: error)
+        }
+        let report = outcome.report
+        if let splitPath = arguments.value("split-out") {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try encoder.encode(["train": outcome.trainingRows, "test": outcome.testingRows])
+                .write(to: URL(fileURLWithPath: splitPath))
         }
         if arguments.has("json") {
             try printJSON(report)
@@ -214,7 +222,7 @@ enum PredictCommands {
         settings.epochs = try arguments.integer("epochs", default: settings.epochs, range: 1...100_000)
         let threads = try arguments.integer("threads", default: 1, range: 1...256)
         let records = try readCurves(path)
-        let rows: [(row: Int, example: PeepholeExample, parameters: Int)]
+        let rows: [PredictorEvaluation.PeepholeRow]
         do {
             rows = try PredictorEvaluation.peepholeRows(records)
         } catch let error as PredictorEvaluationError {

@@ -195,8 +195,15 @@ extension EarlyStoppingConfiguration {
 
 extension PriorConfiguration {
     fileprivate var canonicalValue: CanonicalValue {
-        .object([
-            "kind": .string(kind.rawValue), "veto_below": .number(vetoBelow), "train_after": .integer(trainAfter),
-        ])
+        var fields: [String: CanonicalValue] = [
+            "kind": .string(kind.rawValue), "train_after": .integer(trainAfter),
+            "retrain_every": .integer(retrainEvery), "audit_fraction": .number(auditFraction),
+        ]
+        switch vetoRule {
+        case .quantile(let q): fields["veto_quantile"] = .number(q)
+        case .below(let a): fields["veto_below"] = .number(a)
+        }
+        if let model { fields["model"] = .string(model) }
+        return .object(fields)
     }
 }

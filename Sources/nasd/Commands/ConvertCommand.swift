@@ -1,10 +1,56 @@
 import Foundation
 import NASCore
+import NASSearch
 import NASSystem
 
 /// `nasd convert nb201`: published benchmark tables as a curves file.
 enum ConvertCommand {
-    static var all: [CommandSpec] { [nb201] }
+    static var all: [CommandSpec] { [nb201, metaQNNReplay] }
+
+    static let metaQNNReplay = CommandSpec(
+        ["convert", "metaqnn-replay"], summary: "Convert an original MetaQNN replay database into a curves file.",
+        positionals: ["FILE"],
+        options: [
+            .value("unlearned", "keep|drop", "Networks that never learned (accuracy 0.1): keep (default) or drop."),
+            .value("out", "FILE", "Write to FILE instead of standard output."),
+        ],
+        discussion: """
+            One line per distinct network (re-samples and dropout-only variants keep their first row): arch the \
+            network, curve [accuracy_best_val] at epoch 20 of budget 20, id the CSV line. Rows above 1 are dropped \
+            (the fixture's synthetic rows). docs/predictors.md explains the choices.
+            """
+    ) { arguments in
+        guard let path = arguments.positionals.first else {
+            throw UsageError(command: arguments.command, message: "give the replay database: convert metaqnn-replay FILE")
+        }
+        let choice = arguments.value("unlearned") ?? "keep"
+        guard let unlearned = MetaQNNReplayConversion.UnlearnedRows(rawValue: choice) else {
+            throw UsageError(command: arguments.command, message: "--unlearned expects keep or drop; found '\(choice)'")
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw UnreadableInput(path: path, reason: error.localizedDescription)
+        }
+        let database: MetaQNNReplayDatabase
+        do {
+            database = try MetaQNNReplayDatabase(csv: text)
+        } catch {
+            throw UnreadableInput(path: path, reason: "\(error)")
+        }
+        let result = MetaQNNReplayConversion.curveRecords(database, unlearned: unlearned)
+        let curves = try CurvesFile.format(result.records)
+        if let output = arguments.value("out") {
+            try curves.write(toFile: output, atomically: true, encoding: .utf8)
+        } else {
+            StandardStream.output.write(curves)
+        }
+        writeStandardError(
+            "nasd: \(result.records.count) networks; dropped \(result.rejected) rejected rows, \(result.duplicates) "
+                + "repeats, \(result.unlearned) never-learned")
+        return ExitStatus.success
+    }
 
     static let nb201 = CommandSpec(
         ["convert", "nb201"], summary: "Convert NAS-Bench-201's accuracy tables into a curves file.",

@@ -3,7 +3,7 @@ SWIFT ?= swift
 CONFIG ?= debug
 BIN = .build/$(CONFIG)/nasd
 
-.PHONY: build release test demo bench fuzz lint clean
+.PHONY: build release test chaos demo bench fuzz lint clean
 
 build:
 	$(SWIFT) build -c $(CONFIG)
@@ -20,6 +20,12 @@ test: build
 		--disable-swift-testing --xunit-output .build/xunit.xml; status=$$?; \
 		bash .ci/test-summary .build/xunit.xml && exit $$status
 
+# The fault-injection scenarios at full length (docs/RELIABILITY.md, "Fault injection"); `make test`
+# runs the same scenarios reduced. The full-disk scenario mounts a tmpfs, so it needs root.
+chaos: build
+	NASD_BIN=$(abspath $(BIN)) NASD_CHAOS=full $(SWIFT) test --filter 'ChaosTests|ResumeExactnessTests' \
+		--disable-swift-testing
+
 # The main job on the embedded default configuration, in an optimized build (the numerics of a debug
 # build are 10–100× slower): MetaQNN over the surrogate with 3 local workers, live progress, a report.
 demo: release
@@ -29,6 +35,7 @@ bench: release
 	NASD_BIN=$(abspath .build/release/nasd) bash bench/run
 	.build/release/nasd-bench ack-during-fits 2
 	.build/release/nasd-bench status-with-big-runs 10 10000
+	.build/release/nasd-bench strategy-timing 10000
 
 # libFuzzer runs of the config reader and the protocol decoders (FUZZ_SECONDS each; docs/RELIABILITY.md).
 FUZZ_SECONDS ?= 60

@@ -386,8 +386,8 @@ public struct ConfigurationReference: Sendable {
                 keys: [
                     Key("kind", "`srm`", "**required**", "sequential regression models (one ν-SVR per prefix length)"),
                     Key(
-                        "delta", "number in [0, 1]", number(stopping.delta), "δ: let trials within δ of the best finish"
-                    ),
+                        "margin", "number in [0, 1]", number(stopping.margin),
+                        "δ: let trials within δ of the best finish"),
                     Key(
                         "confidence", "number in (0, 1]", number(stopping.confidence),
                         "Δ: the probability required to stop"),
@@ -398,6 +398,9 @@ public struct ConfigurationReference: Sendable {
                     Key(
                         "min_epochs", "int in [1, `training.epochs` − 1]", "a quarter of `training.epochs`, at least 1",
                         "the earliest epoch at which a trial may be stopped"),
+                    Key(
+                        "warm_start", "path", "none",
+                        "a curves file whose complete rows train the models first and count toward the burn-in"),
                 ]),
             Section(
                 title: "prior", probe: base + "\nprior: {kind: peephole, veto_below: 0.5, SECTION_KEY: 1}",

@@ -136,17 +136,57 @@ public enum SearchSetup {
             rewardsVetoed: prior?.rewardVetoed ?? false)
     }
 
-    /// The run's pruner and gate. This build has none of the predictors yet (SRM, f-Hyperband,
-    /// Peephole, RNAS), so a configuration that asks for one is refused rather than run without it.
+    /// The run's pruner and gate: SRM early stopping for `early_stopping: {kind: srm}`. The
+    /// other predictors (f-Hyperband, Peephole, RNAS) are not in this build, so a configuration that
+    /// asks for one is refused rather than run without it.
+    ///
+    /// A relative `early_stopping.warm_start` is resolved against the working directory here; the
+    /// daemon and the configuration check pass a configuration resolved against its file's
+    /// directory first (`resolvingPaths(of:base:)`).
+    ///
+    /// - Throws: `Unsupported`, `WarmStartError`.
     @Sendable
     public static func makePredictors(for configuration: RunConfiguration) throws -> RunPredictors {
-        if configuration.earlyStopping != nil {
-            throw Unsupported(keyPath: "early_stopping", message: "early stopping is not available in this build yet")
-        }
         if configuration.prior != nil {
             throw Unsupported(keyPath: "prior", message: "prior predictors are not available in this build yet")
         }
-        return RunPredictors()
+        guard let earlyStopping = configuration.earlyStopping else { return RunPredictors() }
+        if case .hyperband = configuration.strategy {
+            throw Unsupported(
+                keyPath: "early_stopping",
+                message: "f-Hyperband (hyperband with early_stopping) is not available in this build yet; "
+                    + "SRM early stopping runs with the random, metaqnn and evolution strategies")
+        }
+        let warmStart = try earlyStopping.warmStart.map { try WarmStart.examples(fromFile: $0) } ?? []
+        return RunPredictors(
+            pruner: makeSRMPruner(
+                earlyStopping, seed: configuration.seed, input: configuration.training.input, warmStart: warmStart))
+    }
+
+    /// The SRM pruner of an `early_stopping:` section (its warm-start curves already read), for a
+    /// run seeded with `seed` whose networks take `input`.
+    public static func makeSRMPruner(
+        _ earlyStopping: EarlyStoppingConfiguration, seed: UInt64, input: TensorShape,
+        warmStart: [LearningCurveExample]
+    ) -> SRMPruner {
+        SRMPruner(
+            rule: EarlyStoppingRule(
+                confidence: earlyStopping.confidence, margin: earlyStopping.margin,
+                compareToNth: earlyStopping.compareToNth),
+            minimumEpochs: earlyStopping.minEpochs, burnIn: earlyStopping.burnIn, seed: seed, input: input,
+            warmStart: warmStart)
+    }
+
+    /// The configuration with its relative file paths that predictors read
+    /// (`early_stopping.warm_start`) made absolute against `base`, the configuration file's
+    /// directory. The run keeps the configuration as written (its search identity); only the
+    /// predictors see the resolved one.
+    public static func resolvingPaths(of configuration: RunConfiguration, base: URL) -> RunConfiguration {
+        var resolved = configuration
+        if let path = configuration.earlyStopping?.warmStart {
+            resolved.earlyStopping?.warmStart = absolutePath(path, base: base)
+        }
+        return resolved
     }
 
     /// What workers are told to run for each trial.

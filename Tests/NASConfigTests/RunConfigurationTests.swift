@@ -42,11 +42,10 @@ final class RunConfigurationTests: XCTestCase {
         XCTAssertEqual(strategy.totalModels, 100)
         XCTAssertEqual(strategy.epsilonSchedule.first, EpsilonStep(epsilon: 1.0, models: 50))
         XCTAssertEqual(strategy.epsilonSchedule.map(\.epsilon), [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1])
-        // SRM early stopping, scaled: 20 of the 100 networks train fully before the first models.
-        XCTAssertEqual(demo.earlyStopping?.kind, .srm)
-        XCTAssertEqual(demo.earlyStopping?.burnIn, 20)
-        XCTAssertEqual(demo.earlyStopping?.confidence, 0.99)
-        XCTAssertNil(demo.prior, "the Peephole block is left commented out for the lead to enable")
+        let stopping = try XCTUnwrap(demo.earlyStopping, "the demo runs with SRM early stopping")
+        XCTAssertEqual(stopping.burnIn, 20, "burn-in scaled to the 100 networks (the paper: 100 of 1,500)")
+        XCTAssertEqual(stopping.minEpochs, 3)
+        XCTAssertNil(demo.prior, "the Peephole block is left commented out until the prior lands")
         guard case .metaQNN(let space) = demo.space.kind else { return XCTFail("expected a metaqnn space") }
         XCTAssertEqual(space.maxDepth, 8)
         XCTAssertEqual(space.filters, [32, 64, 128])

@@ -386,8 +386,12 @@ public struct ConfigurationReference: Sendable {
                 introduction: "Stop a trial when Φ(y_best − δ; ŷ_T, σ) ≥ Δ (Baker et al. 2018).",
                 keys: [
                     Key("kind", "`srm`", "**required**", "sequential regression models (one ν-SVR per prefix length)"),
-                    Key("margin", "number in [0, 1]", number(stopping.margin), "δ: let trials within δ of the best finish"),
-                    Key("confidence", "number in (0, 1]", number(stopping.confidence), "Δ: the probability required to stop"),
+                    Key(
+                        "margin", "number in [0, 1]", number(stopping.margin),
+                        "δ: let trials within δ of the best finish"),
+                    Key(
+                        "confidence", "number in (0, 1]", number(stopping.confidence),
+                        "Δ: the probability required to stop"),
                     Key("burn_in", "int ≥ 1", code(stopping.burnIn), "trials trained fully before any is stopped"),
                     Key(
                         "compare_to_nth", "int ≥ 1", code(stopping.compareToNth),
@@ -395,7 +399,8 @@ public struct ConfigurationReference: Sendable {
                     Key(
                         "min_epochs", "int in [1, `training.epochs` − 1]", "a quarter of `training.epochs`, at least 1",
                         "the earliest epoch at which a trial may be stopped"),
-                    Key("warm_start", "path", "none",
+                    Key(
+                        "warm_start", "path", "none",
                         "a curves file whose complete rows train the models first and count toward the burn-in"),
                 ]),
             Section(

@@ -10,12 +10,16 @@ enum PredictCommands {
     static let evaluate = CommandSpec(
         ["predict", "eval"], summary: "Measure a learning-curve predictor on a curves file (R², MSE, Kendall τ).",
         options: [
-            .value("predictor", "NAME", "The predictor: srm (sequential regression models, Baker et al. 2018)."),
+            .value(
+                "predictor", "NAME",
+                "The predictor: srm (sequential regression models, Baker et al. 2018) or rnas (architecture ranker, "
+                    + "Xu et al. 2020)."),
             .value("data", "FILE", "The curves file (JSON Lines, docs/curves-format.md)."),
             .value("train", "N", "Train on N random complete rows; test on the other complete rows."),
             .value("observe", "FRACTION", "Observe max(1, round(FRACTION × T)) epochs of each test curve (0 < F ≤ 1)."),
             .value("seed", "S", "Seed of the split and the fit (default 0)."),
             .value("search-count", "K", "Random-search candidates per SRM model (default 40)."),
+            .value("epochs", "E", "RNAS: training epochs (default 100)."),
             .flag("models", "Also print each model's prefix length, chosen C, ν, γ, σ and widenings (text only)."),
             .value(
                 "split-out", "FILE", "Write the split and each row's features as JSON (for bench/srm_reference.py)."),
@@ -25,12 +29,17 @@ enum PredictCommands {
             Reports R², MSE and Kendall τ-b of the predicted final accuracy on the test rows, beside the \
             last-seen-value baseline (the last observed accuracy taken as the final one). JSON keys: predictor, r2, \
             mse, kendall_tau, n_train, n_test, baseline, baseline_r2, baseline_mse, baseline_kendall_tau (null where \
-            a figure is undefined). docs/early-stopping.md describes the model.
+            a figure is undefined). docs/early-stopping.md describes the model. With --predictor rnas the ranker \
+            learns from the architecture alone (--observe is not used): baseline params (rank by parameter count, \
+            R² and MSE null), R² and MSE of the scores mapped to accuracies by a least-squares line on the training \
+            rows.
             """
     ) { arguments in
         let predictor = arguments.value("predictor") ?? "srm"
+        if predictor == "rnas" { return try RNASEvaluationCommand.run(arguments) }
         guard predictor == "srm" else {
-            throw UsageError(command: arguments.command, message: "--predictor expects srm; found '\(predictor)'")
+            throw UsageError(
+                command: arguments.command, message: "--predictor expects srm or rnas; found '\(predictor)'")
         }
         guard let path = arguments.value("data") else {
             throw UsageError(command: arguments.command, message: "give the curves file with --data FILE")
@@ -153,7 +162,7 @@ enum PredictCommands {
         return fraction
     }
 
-    private static func seedValue(_ arguments: ParsedArguments) throws(UsageError) -> UInt64 {
+    static func seedValue(_ arguments: ParsedArguments) throws(UsageError) -> UInt64 {
         let text = arguments.value("seed") ?? "0"
         guard let seed = UInt64(text) else {
             throw UsageError(
@@ -162,7 +171,7 @@ enum PredictCommands {
         return seed
     }
 
-    private static func readCurves(_ path: String) throws -> [CurveRecord] {
+    static func readCurves(_ path: String) throws -> [CurveRecord] {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -176,7 +185,7 @@ enum PredictCommands {
         }
     }
 
-    private static func format(_ value: Double?) -> String {
+    static func format(_ value: Double?) -> String {
         value.map { String(format: "%.4f", $0) } ?? "—"
     }
 

@@ -102,7 +102,8 @@ public struct PredictorDrivenEvolution: SearchStrategy {
         self.budget = budget
         self.seed = seed
         self.state = State(
-            generator: SeededGenerator.derived(from: seed, stream: "predictor-driven-evolution"), nextProposalID: 1,
+            // The stream of `RegularizedEvolution`, so that the warm-up proposes what plain evolution would.
+            generator: SeededGenerator.derived(from: seed, stream: "regularized-evolution"), nextProposalID: 1,
             population: EvolutionPopulation(capacity: settings.population), trained: [], proposed: [],
             outstanding: 0, queue: [], round: 0, roundProposals: 0, model: nil)
         self.proposedSet = []

@@ -23,7 +23,7 @@ import NASNumerics
 /// Sequential analogue: a chain graph input → layer 1 → … → layer L → output, padded before the
 /// output to `maxLayers + 2` nodes; per-layer type, MACs and parameters: 3×(L+2)×(L+2).
 ///
-/// Values are raw counts; `RNASRanker` scales them (log, then by the training set's maximum).
+/// Values are raw counts and type codes; `RNASInputScaling` prepares them for the predictor.
 public enum RNASFeatureTensor {
     /// The padded node count of a NAS-Bench-101 cell.
     public static let nasBench101Side = 7

@@ -7,35 +7,19 @@ import NASNumerics
 public struct RNASModel: Sendable, Equatable, Codable {
     /// The settings the predictor was built and trained with.
     public var settings: RNASSettings
-    /// `[channels, side, side]` of the feature tensors.
+    /// `[channels, side, side]` of the feature tensors (before `scaling`).
     public var inputShape: [Int]
-    /// Per channel, the factor applied after the transform (`1 / max` over the training set).
-    public var channelScales: [Float]
+    /// How tensors are prepared for the predictor.
+    public var scaling: RNASInputScaling
     /// The predictor's parameters (batch normalization's running statistics included).
     public var state: ModelState
 
     /// Creates a model from its parts (as `RNASRanker.fit` and decoding do).
-    public init(settings: RNASSettings, inputShape: [Int], channelScales: [Float], state: ModelState) {
+    public init(settings: RNASSettings, inputShape: [Int], scaling: RNASInputScaling, state: ModelState) {
         self.settings = settings
         self.inputShape = inputShape
-        self.channelScales = channelScales
+        self.scaling = scaling
         self.state = state
-    }
-
-    /// The input transform: the type channel (0) as it is, counts (FLOPs, parameters) as
-    /// `log(1 + x)`, each channel then multiplied by its scale.
-    static func transform(_ tensor: Tensor, scales: [Float]?) -> Tensor {
-        var result = tensor
-        let channels = tensor.shape.first ?? 0
-        let plane = channels > 0 ? tensor.count / channels : 0
-        for channel in 0..<channels {
-            let scale = scales?[channel] ?? 1
-            for index in (channel * plane)..<((channel + 1) * plane) {
-                let value = result.scalars[index]
-                result.scalars[index] = (channel == 0 ? value : log1p(max(0, value))) * scale
-            }
-        }
-        return result
     }
 
     /// Stacks `[c, n, n]` tensors into one `[batch, c, n, n]` batch.
@@ -55,7 +39,8 @@ public struct RNASModel: Sendable, Equatable, Codable {
         guard inputShape.count == 3 else { throw .shapeMismatch(expected: [-1, -1, -1], actual: inputShape) }
         var generator = SeededGenerator(seed: 0)
         let predictor = try RNASPredictor(
-            inputChannels: inputShape[0], side: inputShape[1], settings: settings, using: &generator)
+            inputChannels: scaling.preparedShape(for: inputShape)[0], side: inputShape[1], settings: settings,
+            using: &generator)
         do {
             try predictor.load(state)
         } catch {
@@ -91,10 +76,10 @@ public final class RNASScorer {
         var start = 0
         while start < tensors.count {
             let end = min(tensors.count, start + max(1, batchSize))
-            let inputs = tensors[start..<end].map { RNASModel.transform($0, scales: model.channelScales) }
+            let inputs = tensors[start..<end].map { model.scaling.apply($0) }
             do {
                 let output = try predictor.forward(
-                    RNASModel.stack(inputs, shape: model.inputShape),
+                    RNASModel.stack(inputs, shape: model.scaling.preparedShape(for: model.inputShape)),
                     context: ComputeContext(isTraining: false, parallelism: parallelism))
                 result.append(contentsOf: output.scores.scalars.map(Double.init))
             } catch {
@@ -113,8 +98,3 @@ public final class RNASScorer {
     }
 }
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif

@@ -40,12 +40,13 @@ public enum RNASRanker {
         if let index = targets.firstIndex(where: { !$0.isFinite }) {
             throw .invalidTrainingSet("target \(index) is not finite")
         }
-        let scales = channelScales(inputs, shape: shape)
-        let scaled = inputs.map { RNASModel.transform($0, scales: scales) }
+        let scaling = RNASInputScaling(fitting: inputs)
+        let scaled = inputs.map { scaling.apply($0) }
+        let preparedShape = scaling.preparedShape(for: shape)
         var initialisation = SeededGenerator.derived(from: seed, stream: "rnas.initialisation")
         var batches = SeededGenerator.derived(from: seed, stream: "rnas.batches")
         let predictor = try RNASPredictor(
-            inputChannels: shape[0], side: shape[1], settings: settings, using: &initialisation)
+            inputChannels: preparedShape[0], side: shape[1], settings: settings, using: &initialisation)
         var optimizer = Adam(learningRate: settings.learningRate, weightDecay: settings.weightDecay)
         let hinge = PairwiseRankingHingeLoss(margin: settings.margin)
         let triplet = TripletMarginLoss(margin: settings.tripletMargin)
@@ -60,7 +61,7 @@ public enum RNASRanker {
                 for (position, start) in starts.enumerated() {
                     let end = position + 1 < starts.count ? starts[position + 1] : order.count
                     let members = Array(order[start..<end])
-                    let batch = RNASModel.stack(members.map { scaled[$0] }, shape: shape)
+                    let batch = RNASModel.stack(members.map { scaled[$0] }, shape: preparedShape)
                     let batchTargets = try Tensor(shape: [members.count], scalars: members.map { Float(targets[$0]) })
                     predictor.zeroGradients()
                     let output = try predictor.forward(batch, context: context)
@@ -79,24 +80,7 @@ public enum RNASRanker {
         } catch {
             throw .numerics("\(error)")
         }
-        return RNASModel(settings: settings, inputShape: shape, channelScales: scales, state: predictor.state())
-    }
-
-    /// `1 / max` of each transformed channel over the training tensors (1 for a channel that is
-    /// zero throughout).
-    static func channelScales(_ inputs: [Tensor], shape: [Int]) -> [Float] {
-        let channels = shape[0]
-        var maxima = [Float](repeating: 0, count: channels)
-        for input in inputs {
-            let transformed = RNASModel.transform(input, scales: nil)
-            let plane = transformed.count / channels
-            for channel in 0..<channels {
-                for index in (channel * plane)..<((channel + 1) * plane) {
-                    maxima[channel] = max(maxima[channel], abs(transformed.scalars[index]))
-                }
-            }
-        }
-        return maxima.map { $0 > 0 ? 1 / $0 : 1 }
+        return RNASModel(settings: settings, inputShape: shape, scaling: scaling, state: predictor.state())
     }
 
     /// λ times the gradient of the triplet continuity loss with respect to the batch's features:

@@ -161,6 +161,9 @@ extension StrategyConfiguration {
             members["predictor"] = .string(options.predictor.rawValue)
             members["predictor_generations"] = .integer(options.predictorGenerations)
             members["train_top_k"] = .integer(options.trainTopK)
+            if options.predictor != .none {
+                members["predictor_warmup"] = .integer(options.predictorWarmup)
+            }
         case .hyperband(let options):
             members["max_resource"] = .integer(options.maxResource)
             members["eta"] = .integer(options.eta)

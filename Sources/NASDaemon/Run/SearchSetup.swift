@@ -72,17 +72,26 @@ public enum SearchSetup {
                 sampler: sampler, hyperparameters: configuration.training.hyperparameters,
                 budget: configuration.training.epochs, seed: configuration.seed)
         case .evolution(let options):
-            guard options.predictor == .none else {
+            guard options.predictor != .peephole else {
                 throw Unsupported(
                     keyPath: "strategy.predictor",
-                    message: "predictor-driven evolution ('\(options.predictor.rawValue)') is not available in this "
-                        + "build yet (use 'none')")
+                    message: "Peephole-driven evolution is not available in this build yet (use 'none' or 'rnas')")
             }
             guard let space = sampler as? any MutableSpace else {
                 throw Unsupported(
                     keyPath: "strategy.kind",
                     message: "evolution needs a space with mutations (metaqnn, cell or nb201); "
                         + "'\(configuration.space.kindName)' has none")
+            }
+            if options.predictor == .rnas {
+                return PredictorDrivenEvolution(
+                    space: space,
+                    settings: PredictorDrivenEvolution.Settings(
+                        population: options.population, sampleSize: options.sampleSize, cycles: options.cycles,
+                        warmup: options.predictorWarmup, generations: options.predictorGenerations,
+                        trainTopK: options.trainTopK, ranker: daemonRankerSettings),
+                    hyperparameters: configuration.training.hyperparameters, budget: configuration.training.epochs,
+                    seed: configuration.seed)
             }
             return RegularizedEvolution(
                 space: space,
@@ -108,6 +117,11 @@ public enum SearchSetup {
                 message: "'\(configuration.strategy.kindName)' is not available in this build yet (use 'random')")
         }
     }
+
+    /// The RNAS ranker's settings in predictor-driven evolution: the paper's predictor and loss.
+    /// Each round's fit runs inside `propose()` (the commit thread in the daemon), so its cost is
+    /// measured in docs/rnas.md; moving it off the commit thread is the daemon's job.
+    public static let daemonRankerSettings = RNASSettings()
 
     /// MetaQNN over the configured space, fresh.
     public static func makeMetaQNN<Space: SequentialDecisionSpace>(

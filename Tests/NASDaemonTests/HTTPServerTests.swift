@@ -35,7 +35,9 @@ final class HTTPServerTests: XCTestCase {
     }
 
     func testServer_answersRefusesOversizedHeadsTimesOutSlowClientsAndCapsConnections() async throws {
-        let limits = HTTPServer.Limits(maximumHeadBytes: 512, maximumConnections: 2, timeout: .milliseconds(400))
+        // A timeout long enough that the silent clients are still held while the third one comes,
+        // even on a loaded machine.
+        let limits = HTTPServer.Limits(maximumHeadBytes: 512, maximumConnections: 2, timeout: .seconds(3))
         let server = try HTTPServer(
             endpoint: SocketEndpoint(host: "127.0.0.1", port: 0), limits: limits, log: .silent
         ) { request in
@@ -68,7 +70,10 @@ final class HTTPServerTests: XCTestCase {
         let timedOut = try await Self.read(silent[0])
         XCTAssertTrue(timedOut.hasPrefix("HTTP/1.1 408 "), timedOut)
         for connection in silent { connection.close() }
-        try await Task.sleep(for: .milliseconds(600))
+        let freed = ContinuousClock.now + .seconds(10)
+        while server.openConnections > 0 && ContinuousClock.now < freed {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         let again = try await Self.exchange(endpoint, "GET /again HTTP/1.1\r\n\r\n")
         XCTAssertTrue(again.hasPrefix("HTTP/1.1 200 "), "slots free again once the slow clients are gone: \(again)")
     }

@@ -35,7 +35,7 @@ final class SearchSetupEvolutionTests: XCTestCase {
         }
     }
 
-    func testEvolution_isRefused_overBlocks_andWithAPredictor() throws {
+    func testEvolution_isRefused_overBlocks_andWithAPredictorThisBuildLacks() throws {
         XCTAssertThrowsError(
             try SearchSetup.makeStrategy(for: try configuration(space: "{kind: blocks}", strategy: "{kind: evolution}"))
         ) { error in
@@ -43,7 +43,7 @@ final class SearchSetupEvolutionTests: XCTestCase {
         }
         XCTAssertThrowsError(
             try SearchSetup.makeStrategy(
-                for: try configuration(space: "{kind: nb201}", strategy: "{kind: evolution, predictor: rnas}"))
+                for: try configuration(space: "{kind: nb201}", strategy: "{kind: evolution, predictor: peephole}"))
         ) { error in
             XCTAssertEqual((error as? SearchSetup.Unsupported)?.keyPath, "strategy.predictor", "\(error)")
         }

@@ -3,7 +3,7 @@ SWIFT ?= swift
 CONFIG ?= debug
 BIN = .build/$(CONFIG)/nasd
 
-.PHONY: build release test demo bench fuzz lint clean
+.PHONY: build release test chaos demo bench fuzz lint clean
 
 build:
 	$(SWIFT) build -c $(CONFIG)
@@ -20,14 +20,25 @@ test: build
 		--disable-swift-testing --xunit-output .build/xunit.xml; status=$$?; \
 		bash .ci/test-summary .build/xunit.xml && exit $$status
 
-# The main job on the embedded default configuration.
-demo: build
-	$(BIN) run configs/demo.yaml --workers 3 --state-dir runs
+# The fault-injection scenarios at full length (docs/RELIABILITY.md, "Fault injection"); `make test`
+# runs the same scenarios reduced. The full-disk scenario mounts a tmpfs, so it needs root.
+chaos: build
+	NASD_BIN=$(abspath $(BIN)) NASD_CHAOS=full $(SWIFT) test --filter 'ChaosTests|ResumeExactnessTests' \
+		--disable-swift-testing
+
+# The main job on the embedded default configuration, in an optimized build (the numerics of a debug
+# build are 10–100× slower): MetaQNN over the surrogate with 3 local workers, live progress, a report.
+demo: release
+	.build/release/nasd run configs/demo.yaml --workers 3 --state-dir runs
 
 bench: release
 	NASD_BIN=$(abspath .build/release/nasd) bash bench/run
 	.build/release/nasd-bench ack-during-fits 2
 	.build/release/nasd-bench status-with-big-runs 10 10000
+	.build/release/nasd-bench strategy-timing 10000
+	.build/release/nasd-bench dispatch-at-scale 50 10 30 2000 4
+	.build/release/nasd-bench dispatch-at-scale 500 1 30 2000 4
+	.build/release/nasd-bench dispatch-at-scale 50 10 20 200 4
 
 # libFuzzer runs of the config reader and the protocol decoders (FUZZ_SECONDS each; docs/RELIABILITY.md).
 FUZZ_SECONDS ?= 60

@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "NASStoreTests", dependencies: ["NASTestSupport", "NASStore", "NASCore"]),
         .testTarget(name: "NASWorkerTests", dependencies: ["NASTestSupport", "NASWorker", "NASCore", "NASProtocol", "NASSystem"]),
         .testTarget(name: "NASDaemonTests", dependencies: ["CSQLite", "NASTestSupport", "NASDaemon", "NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["NASTestSupport", "NASSystem", "NASCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["NASTestSupport", "NASSystem", "NASCore", "NASProtocol"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -161,6 +161,9 @@ extension StrategyConfiguration {
             members["predictor"] = .string(options.predictor.rawValue)
             members["predictor_generations"] = .integer(options.predictorGenerations)
             members["train_top_k"] = .integer(options.trainTopK)
+            if options.predictor != .none {
+                members["predictor_warmup"] = .integer(options.predictorWarmup)
+            }
         case .hyperband(let options):
             members["max_resource"] = .integer(options.maxResource)
             members["eta"] = .integer(options.eta)
@@ -182,10 +185,14 @@ extension TrainingConfiguration {
 
 extension EarlyStoppingConfiguration {
     fileprivate var canonicalValue: CanonicalValue {
-        .object([
-            "kind": .string(kind.rawValue), "delta": .number(delta), "confidence": .number(confidence),
+        var members: [String: CanonicalValue] = [
+            "kind": .string(kind.rawValue), "margin": .number(margin), "confidence": .number(confidence),
             "burn_in": .integer(burnIn), "compare_to_nth": .integer(compareToNth), "min_epochs": .integer(minEpochs),
-        ])
+        ]
+        // The warm-start file changes which trials are stopped; absent, the key is left out so that
+        // identities written before it existed still match.
+        if let warmStart { members["warm_start"] = .string(warmStart) }
+        return .object(members)
     }
 }
 

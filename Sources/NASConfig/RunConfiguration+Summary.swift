@@ -71,7 +71,8 @@ extension RunConfiguration {
         if let earlyStopping {
             lines.append(
                 "early stopping: \(earlyStopping.kind.rawValue), Δ = \(formatNumber(earlyStopping.confidence)), "
-                    + "δ = \(formatNumber(earlyStopping.delta)), burn-in \(earlyStopping.burnIn)")
+                    + "δ = \(formatNumber(earlyStopping.margin)), burn-in \(earlyStopping.burnIn)"
+                    + (earlyStopping.warmStart.map { ", warm start from \($0)" } ?? ""))
         }
         if let prior {
             let rule: String

@@ -69,6 +69,12 @@ public struct JSONInputError: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     private static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPathText(codingPath, root: "the document")
+    }
+
+    /// A decoding path as people read it: `record.metrics.loss`, `inFlight[0].jobID`; `root` for
+    /// the empty path. Shared by every decoder that reports a field (the protocol's too).
+    public static func codingPathText(_ codingPath: [any CodingKey], root: String) -> String {
         var text = ""
         for key in codingPath {
             if let index = key.intValue {
@@ -77,7 +83,7 @@ public struct JSONInputError: Error, Hashable, Sendable, CustomStringConvertible
                 text += text.isEmpty ? key.stringValue : "." + key.stringValue
             }
         }
-        return text.isEmpty ? "the document" : text
+        return text.isEmpty ? root : text
     }
 
     private static func typeName(_ type: Any.Type) -> String {

@@ -115,15 +115,7 @@ public struct MessageCodec: Sendable {
 
     /// A dotted path such as `record.metrics.loss` or `inFlight[0].jobID`.
     private static func path(_ codingPath: [any CodingKey]) -> String {
-        var text = ""
-        for key in codingPath {
-            if let index = key.intValue {
-                text += "[\(index)]"
-            } else {
-                text += text.isEmpty ? key.stringValue : "." + key.stringValue
-            }
-        }
-        return text.isEmpty ? "(root)" : text
+        JSONInputError.codingPathText(codingPath, root: "(root)")
     }
 
     private static func describe(_ context: DecodingError.Context) -> String {

@@ -13,8 +13,12 @@ import NASSystem
 /// - `ack-during-fits [FIT_SECONDS]`: acknowledgement latency of a worker's epoch reports while a
 ///   fake learned pruner's fits (each sleeping FIT_SECONDS, default 2) run, against the same
 ///   workload without a pruner in the same invocation.
+/// - `strategy-timing [RESULTS]`: the time each strategy takes to propose and to incorporate a
+///   result, over RESULTS results (default 10,000: MetaQNN's replay memory then holds 10,000).
 /// - `status-with-big-runs [RUNS] [TRIALS]`: `nasd status` latency and ack latency while RUNS
 ///   finished runs of TRIALS trials each (default 10 × 10,000) sit in the state directory.
+/// - `dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS]`: how long a freed slot waits
+///   for its next assignment with many worker connections (default 50 × 10 slots, 20 s, 2 s epochs).
 @main
 struct BenchMain {
     static func main() async {
@@ -23,13 +27,26 @@ struct BenchMain {
             switch arguments.first {
             case "ack-during-fits":
                 try await AckDuringFits.run(fitSeconds: arguments.dropFirst().first.flatMap(Double.init) ?? 2)
+            case "strategy-timing":
+                try StrategyTiming.run(results: arguments.dropFirst().first.flatMap(Int.init) ?? 10_000)
             case "status-with-big-runs":
                 let numbers = arguments.dropFirst().compactMap { Int($0) }
                 try await StatusWithBigRuns.run(
                     runs: numbers.first ?? 10, trials: numbers.dropFirst().first ?? 10_000)
+            case "dispatch-at-scale":
+                let numbers = arguments.dropFirst().compactMap { Double($0) }
+                func number(_ index: Int, _ fallback: Double) -> Double {
+                    numbers.count > index ? numbers[index] : fallback
+                }
+                try await DispatchAtScale.run(
+                    workers: Int(number(0, 50)), slots: Int(number(1, 10)), seconds: number(2, 20),
+                    pace: .milliseconds(Int(number(3, 2000))), epochs: Int(number(4, 4)))
             default:
                 FileHandle.standardError.write(
-                    Data("usage: nasd-bench ack-during-fits [SECONDS] | status-with-big-runs [RUNS] [TRIALS]\n".utf8))
+                    Data(
+                        ("usage: nasd-bench ack-during-fits [SECONDS] | status-with-big-runs [RUNS] [TRIALS] | "
+                            + "strategy-timing [RESULTS] | "
+                            + "dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS]\n").utf8))
                 exit(64)
             }
         } catch {
@@ -275,7 +292,8 @@ enum StatusWithBigRuns {
         polling.cancel()
         let statusLatencies = await polling.value
         await daemon.stop()
-        print("nasd status (every 100 ms, \(runs + 1) runs): \(LatencySummary(statusLatencies))")
+        print(String(format: "nasd status, first request after start: %.1f ms", (statusLatencies.first ?? .nan) * 1000))
+        print("nasd status (every 100 ms, \(runs + 1) runs), the others: \(LatencySummary(Array(statusLatencies.dropFirst())))")
         print("ack latency meanwhile:                   \(LatencySummary(worker.samples.map(\.latency)))")
     }
 
@@ -299,6 +317,66 @@ enum StatusWithBigRuns {
                 try store.finishTrial(trial.id, outcome: .completed(finalAccuracy: 0.5), job: job.id)
             }
             try store.setRunState(.finished, finishReason: "bench fixture")
+        }
+    }
+}
+
+/// Propose and observe times of each strategy, as the daemon's commit thread pays them.
+enum StrategyTiming {
+    static func run(results: Int) throws {
+        let strategies = [
+            ("random", "strategy: {kind: random}\nend: {max_trials: \(results)}"),
+            ("evolution", "strategy: {kind: evolution, population: 50, sample_size: 10, cycles: \(results)}"),
+            ("metaqnn", "strategy: {kind: metaqnn, epsilon_schedule: [{epsilon: 0.5, models: \(results)}]}"),
+            ("hyperband", "strategy: {kind: hyperband, max_resource: 81, eta: 3, iterations: 100}"),
+        ]
+        for (word, section) in strategies {
+            let yaml = """
+                name: timing
+                seed: 3
+                space: {kind: metaqnn, filters: [16, 32, 64, 128, 256], kernels: [1, 3, 5], fc_sizes: [512, 256, 128], max_depth: 12}
+                \(section)
+                training: {epochs: 81}
+                trainer: {builtin: surrogate}
+                """
+            let configuration = try RunConfiguration(yaml: yaml, file: "\(word).yaml")
+            var strategy = try SearchSetup.makeStrategy(for: configuration)
+            var proposeTimes: [Double] = []
+            var observeTimes: [Double] = []
+            var outstanding: [Candidate] = []
+            var proposed: [Int: Candidate] = [:]
+            var observed = 0
+            while observed < results {
+                let started = monotonicNow()
+                let proposal = try strategy.propose()
+                proposeTimes.append(seconds(monotonicNow() - started))
+                switch proposal {
+                case .train(let candidate):
+                    proposed[candidate.proposalID] = candidate
+                    outstanding.append(candidate)
+                case .continueTraining(let id, let budget):
+                    guard var candidate = proposed[id] else { throw BenchError("continue of unknown proposal \(id)") }
+                    candidate.budget = budget
+                    proposed[id] = candidate
+                    outstanding.append(candidate)
+                case .waitForResults, .exhausted:
+                    break
+                }
+                if case .exhausted = proposal, outstanding.isEmpty { break }
+                // Results arrive one by one, as from one worker slot, for a deterministic workload.
+                guard !outstanding.isEmpty else { continue }
+                let candidate = outstanding.removeFirst()
+                let accuracy = Double(candidate.network.canonicalHash.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xFFFF }) / 65_536
+                let curve = (1...max(1, candidate.budget)).map { accuracy * Double($0) / Double(max(1, candidate.budget)) }
+                let observation = Observation(
+                    proposalID: candidate.proposalID, candidate: candidate, outcome: .completed(curve: curve))
+                let start = monotonicNow()
+                strategy.observe(observation)
+                observeTimes.append(seconds(monotonicNow() - start))
+                observed += 1
+            }
+            print("\(word.padding(toLength: 10, withPad: " ", startingAt: 0)) propose \(LatencySummary(proposeTimes))")
+            print("\(String(repeating: " ", count: 10)) observe \(LatencySummary(observeTimes)) (\(observed) results)")
         }
     }
 }

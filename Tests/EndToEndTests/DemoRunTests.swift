@@ -2,8 +2,10 @@ import Foundation
 import NASTestSupport
 import XCTest
 
-/// Issue 3 §6-7: `nasd run configs/demo.yaml --workers 3`, the demo as shipped, finishes and
-/// prints its best; running it again says the run already ended.
+/// Issue 3 §6-7, issue 10 §1: `nasd run configs/demo.yaml --workers 3`, the demo as shipped
+/// (MetaQNN, 100 networks in its ε schedule), finishes; its plain progress lines (output is not a
+/// terminal here) count what the store counts; it ends with the top 5, the epochs against the same
+/// search without pruning and the report it wrote; running it again says the run already ended.
 final class DemoRunTests: EndToEndTestCase {
     func testDemo_runsToCompletionWithThreeWorkersAndAgainReportsThatItEnded() async throws {
         let state = try makeTemporaryDirectory()
@@ -14,24 +16,61 @@ final class DemoRunTests: EndToEndTestCase {
         XCTAssertEqual(first.exitCode, 0, "\(first)")
         XCTAssertLessThan(seconds, 120)
         XCTAssertTrue(first.outputText.contains("run 'demo' finished"), "\(first)")
+        XCTAssertFalse(first.outputText.contains("\u{1B}["), "no terminal control sequences when not a terminal")
         let bestLine = try XCTUnwrap(first.standardOutput.last { $0.hasPrefix("best: trial ") }, "\(first)")
         XCTAssertTrue(bestLine.contains("accuracy ") && bestLine.contains("%: ["), bestLine)
 
-        // The store agrees: 120 trained trials, spread over the three local workers.
+        // The store agrees: the schedule's 100 networks (a few more proposed while a step filled),
+        // trained or stopped early by SRM over the three local workers.
         let status = try await status(of: "demo", in: state)
         XCTAssertEqual(status.state, "finished")
-        XCTAssertEqual(status.counts.completed - status.counts.reused, 120)
+        let trained = status.counts.completed - status.counts.reused
+        XCTAssertGreaterThanOrEqual(trained + status.counts.stoppedEarly, 100)
+        XCTAssertGreaterThan(status.counts.stoppedEarly, 0, "SRM early stopping engages within the demo")
         XCTAssertEqual(status.counts.failed, 0)
         let best = try XCTUnwrap(status.best)
         XCTAssertTrue(bestLine.hasPrefix("best: trial \(best.trial), "), "\(bestLine) vs \(best)")
         XCTAssertTrue(bestLine.hasSuffix(best.notation), "\(bestLine) vs \(best)")
-        let workers = Set(try await trials(of: "demo", in: state).compactMap(\.worker))
-        XCTAssertEqual(workers, ["local-1", "local-2", "local-3"])
+        let all = try await trials(of: "demo", in: state)
+        XCTAssertEqual(Set(all.compactMap(\.worker)), ["local-1", "local-2", "local-3"])
+        let stoppedEarly = all.filter { $0.state == "stopped_early" && $0.reusedFrom == nil }.count
+        let vetoed = all.filter { $0.state == "vetoed" && $0.reusedFrom == nil }.count
+
+        // The last progress line counts what the store counts, each count saying what it counts.
+        let progress = try XCTUnwrap(first.standardOutput.last { $0.hasPrefix("demo: ") }, "\(first)")
+        for expected in [
+            "\(trained) trained", "0 running", "\(stoppedEarly) stopped early", "\(vetoed) vetoed",
+            "\(status.counts.reused) reused (duplicates, not retrained)",
+            "\(status.epochsSpent) epochs spent", "of 100 planned trials evaluated",
+        ] {
+            XCTAssertTrue(progress.contains(expected), "'\(expected)' missing from: \(progress)")
+        }
+        XCTAssertGreaterThanOrEqual(
+            first.standardOutput.filter { $0.hasPrefix("demo: ") }.count, 2, "progress is logged while the run goes on")
+
+        // The closing summary: the top 5, best first, the epochs, the report.
+        let header = try XCTUnwrap(first.standardOutput.firstIndex(of: "top 5 of \(trained) trained architectures:"))
+        let ranks = first.standardOutput[(header + 1)...].prefix(5)
+        XCTAssertEqual(ranks.map { String($0.prefix(5)) }, ["  1. ", "  2. ", "  3. ", "  4. ", "  5. "])
+        let accuracies = ranks.compactMap { line in Double(line.dropFirst(5).prefix { $0 != "%" }) }
+        XCTAssertEqual(accuracies.count, 5)
+        XCTAssertEqual(accuracies, accuracies.sorted(by: >))
+        XCTAssertEqual(accuracies.first, (best.accuracy * 10000).rounded() / 100)
+        XCTAssertTrue(ranks.first?.hasSuffix(best.notation) ?? false)
+        let epochsLine = try XCTUnwrap(
+            first.standardOutput.first {
+                $0.hasPrefix("epochs: \(status.epochsSpent) spent; the same search without pruning: ")
+            }, "\(first)")
+        XCTAssertFalse(epochsLine.contains("(0 saved"), "early stopping saved epochs: \(epochsLine)")
+        let reportLine = try XCTUnwrap(first.standardOutput.last { $0.hasPrefix("report: ") })
+        let report = try String(contentsOfFile: String(reportLine.dropFirst("report: ".count)), encoding: .utf8)
+        XCTAssertTrue(report.contains("<svg") && report.contains(best.notation), "the report shows the best network")
 
         let again = try await nasd(["run", demo, "--workers", "3"], stateDirectory: state, timeout: 60)
         XCTAssertEqual(again.exitCode, 0, "\(again)")
         XCTAssertTrue(again.outputText.contains("run 'demo' already ended"), "\(again)")
         XCTAssertTrue(again.standardOutput.contains(bestLine), "\(again)")
+        XCTAssertTrue(again.standardOutput.contains(reportLine), "\(again)")
     }
 
     func testDemoInterruptedWithCtrlC_resumesWhenRunAgainAndFinishesWithoutFailedTrials() async throws {
@@ -67,7 +106,7 @@ final class DemoRunTests: EndToEndTestCase {
         XCTAssertTrue(resumed.outputText.contains("run 'demo' finished"), "\(resumed)")
         let status = try await status(of: "demo", in: state)
         XCTAssertEqual(status.state, "finished")
-        XCTAssertEqual(status.counts.completed - status.counts.reused, 120)
+        XCTAssertGreaterThanOrEqual(status.counts.completed + status.counts.stoppedEarly - status.counts.reused, 100)
         let trials = try await trials(of: "demo", in: state)
         let failed = trials.filter { $0.state == "failed" }
         XCTAssertEqual(

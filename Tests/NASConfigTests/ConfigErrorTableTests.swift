@@ -283,8 +283,24 @@ final class ConfigErrorTableTests: XCTestCase {
                 + " '5'"
         ),
         (
+            "early stopping with the old name of the margin",
+            base + "early_stopping: {kind: srm, delta: 0.01}\n",
+            "bad.yaml:7:29: error: early_stopping.delta: 'delta' has been renamed\nhint: use 'margin' for δ, the"
+                + " margin below the reference (Δ, the probability, is 'confidence')"
+        ),
+        (
+            "early stopping compares with more than the kept best",
+            base + "early_stopping: {kind: srm, compare_to_nth: 17}\n",
+            "bad.yaml:7:45: error: early_stopping.compare_to_nth: expected an integer in [1, 16], found '17'"
+        ),
+        (
+            "early stopping warm start is not a path",
+            base + "early_stopping: {kind: srm, warm_start: [a]}\n",
+            "bad.yaml:7:41: error: early_stopping.warm_start: expected a string, found [a]"
+        ),
+        (
             "early stopping without kind",
-            base + "early_stopping:\n  delta: 0.01\n",
+            base + "early_stopping:\n  margin: 0.01\n",
             "bad.yaml:8:3: error: early_stopping: missing required key 'kind'"
         ),
         (

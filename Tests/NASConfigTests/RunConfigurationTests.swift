@@ -32,12 +32,20 @@ final class RunConfigurationTests: XCTestCase {
         }
     }
 
-    func testDemoConfiguration_isASmallSurrogateRandomSearch() throws {
+    func testDemoConfiguration_isASmallSurrogateMetaQNNSearch() throws {
         let url = TestEnvironment.packageRoot.appendingPathComponent("configs/demo.yaml")
         let demo = try RunConfiguration(yaml: String(contentsOf: url, encoding: .utf8), file: "configs/demo.yaml")
         XCTAssertEqual(demo.name, "demo")
         XCTAssertEqual(demo.seed, 42)
-        XCTAssertEqual(demo.strategy, .random)
+        guard case .metaQNN(let strategy) = demo.strategy else { return XCTFail("expected the metaqnn strategy") }
+        // The paper's schedule scaled to 100 networks: half at ε = 1, then steps of 0.1.
+        XCTAssertEqual(strategy.totalModels, 100)
+        XCTAssertEqual(strategy.epsilonSchedule.first, EpsilonStep(epsilon: 1.0, models: 50))
+        XCTAssertEqual(strategy.epsilonSchedule.map(\.epsilon), [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1])
+        let stopping = try XCTUnwrap(demo.earlyStopping, "the demo runs with SRM early stopping")
+        XCTAssertEqual(stopping.burnIn, 20, "burn-in scaled to the 100 networks (the paper: 100 of 1,500)")
+        XCTAssertEqual(stopping.minEpochs, 3)
+        XCTAssertNil(demo.prior, "the Peephole block is left commented out until the prior lands")
         guard case .metaQNN(let space) = demo.space.kind else { return XCTFail("expected a metaqnn space") }
         XCTAssertEqual(space.maxDepth, 8)
         XCTAssertEqual(space.filters, [32, 64, 128])
@@ -45,7 +53,7 @@ final class RunConfigurationTests: XCTestCase {
         XCTAssertEqual(demo.training.epochs, 12)
         XCTAssertEqual(demo.training.hyperparameters["weight_decay"], 0.0001)
         XCTAssertEqual(demo.trainer, .surrogate(epochDelay: .milliseconds(50)))
-        XCTAssertEqual(demo.end.maxTrials, 120)
+        XCTAssertNil(demo.end.maxTrials, "the schedule ends the run")
         XCTAssertEqual(demo.trial.noProgressTimeout, .seconds(30))
     }
 
@@ -139,7 +147,7 @@ final class RunConfigurationTests: XCTestCase {
             priority: 2.5
             early_stopping:
               kind: srm
-              delta: 0.05
+              margin: 0.05
               confidence: 0.95
               burn_in: 50
               compare_to_nth: 3
@@ -188,7 +196,7 @@ final class RunConfigurationTests: XCTestCase {
         XCTAssertEqual(
             configuration.earlyStopping,
             EarlyStoppingConfiguration(
-                kind: .srm, delta: 0.05, confidence: 0.95, burnIn: 50, compareToNth: 3,
+                kind: .srm, margin: 0.05, confidence: 0.95, burnIn: 50, compareToNth: 3,
                 minEpochs: 4))
         XCTAssertEqual(configuration.prior, PriorConfiguration(kind: .rnas, vetoRule: .below(0.25), trainAfter: 40))
     }
@@ -316,7 +324,7 @@ final class RunConfigurationTests: XCTestCase {
         XCTAssertEqual(
             configuration.earlyStopping,
             EarlyStoppingConfiguration(
-                kind: .srm, delta: 0, confidence: 0.99, burnIn: 100, compareToNth: 1,
+                kind: .srm, margin: 0, confidence: 0.99, burnIn: 100, compareToNth: 1,
                 minEpochs: 5))
     }
 
@@ -387,8 +395,8 @@ final class RunConfigurationTests: XCTestCase {
             "early_stopping.burn_in: (absent) → 100",
             "early_stopping.compare_to_nth: (absent) → 1",
             "early_stopping.confidence: (absent) → 0.99",
-            "early_stopping.delta: (absent) → 0.0",
             "early_stopping.kind: (absent) → \"srm\"",
+            "early_stopping.margin: (absent) → 0.0",
             "early_stopping.min_epochs: (absent) → 5",
             "seed: 0 → 9",
             "space.filters: [64, 128, 256, 512] → [64]",
@@ -473,10 +481,11 @@ final class RunConfigurationSummaryTests: XCTestCase {
             [
                 "run demo (seed 42)",
                 "space: metaqnn, input [3,32,32], 10 classes, depth ≤ 8, at most 5000000 parameters",
-                "strategy: random",
+                "strategy: metaqnn, 10 ε steps, 100 models",
                 "training: 12 epochs, hyperparameters learning_rate=0.1, momentum=0.9, weight_decay=0.0001",
                 "trainer: builtin surrogate, epoch delay 0.05 seconds",
-                "end: 120 trials",
+                "end: when the strategy ends",
+                "early stopping: srm, Δ = 0.99, δ = 0.05, burn-in 20",
             ])
     }
 }

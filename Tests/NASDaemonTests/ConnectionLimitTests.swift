@@ -104,7 +104,9 @@ final class ConnectionLimitTests: XCTestCase {
             let serving = Task { try await service.run() }
             service.post(.shutdownRequested(reason: "test"))
             try await serving.value
-            let warning = lines.withLock { $0 }.first { $0.contains("warning: the worker port listens on") }
+            let warning = lines.withLock { $0 }.first {
+                $0.contains("level=warning") && $0.contains("the worker port listens on")
+            }
             XCTAssertEqual(warning != nil, warns, "\(host): \(lines.withLock { $0 })")
             if let warning {
                 XCTAssertTrue(warning.contains("in clear") && warning.contains("SSH tunnel"), warning)

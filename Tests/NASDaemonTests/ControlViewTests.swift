@@ -36,13 +36,14 @@ final class ControlViewTests: XCTestCase {
         XCTAssertEqual(status.epochsSpent, 9, "3 + 3 + 1 + 2 recorded epochs; the reused trial cost none")
         XCTAssertEqual(status.createdAt, 1_700_000_000)
         XCTAssertEqual(status.configuration.first, "run demo (seed 42)")
-        XCTAssertTrue(status.configuration.contains("strategy: random"), "\(status.configuration)")
+        XCTAssertTrue(
+            status.configuration.contains("strategy: metaqnn, 10 ε steps, 100 models"), "\(status.configuration)")
     }
 
     func testStatus_offline_readsTheStrategyFromTheStoredConfiguration_andIsNotRunning() throws {
         let store = try ControlFixtures.populateRun(in: directory.appendingPathComponent("demo"), name: "demo")
         let status = try RunViews.status(of: store)
-        XCTAssertEqual(status.strategy, "random")
+        XCTAssertEqual(status.strategy, "metaqnn", "the demo's strategy, read from the stored configuration")
         XCTAssertEqual(status.phase, "not running")
         XCTAssertEqual(status.workers, [])
     }

@@ -311,6 +311,58 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertEqual(try store.unobservedProposals(), [], "the strategy learned it (as a failure)")
     }
 
+    func testDivergedTrial_isRestartedWithASmallerLearningRate_thenFailsAfterItsTries() throws {
+        let harness = try CoreHarness()
+        _ = harness.submit(
+            """
+            name: t
+            seed: 5
+            space: {kind: metaqnn, filters: [16, 32], kernels: [1, 3], fc_sizes: [64], max_depth: 4}
+            strategy:
+              kind: metaqnn
+              epsilon_schedule: [{epsilon: 1.0, models: 1}]
+              diverged_restart: {threshold: 0.15, factor: 0.4, tries: 2}
+            training: {epochs: 3, hyperparameters: {learning_rate: 0.01}}
+            trainer: {builtin: surrogate}
+            trial: {max_attempts: 1}
+            """)
+        var actions = harness.hello(1, worker: "w1")
+        var rates: [Double] = []
+        var seq: UInt64 = 0
+        for _ in 0..<3 {
+            let assignment = try XCTUnwrap(assignments(actions).first, "\(actions)").1
+            rates.append(assignment.spec.hyperparameters["learning_rate"] ?? -1)
+            XCTAssertEqual(assignment.spec.startEpoch, 0, "a restart trains from scratch")
+            seq += 1
+            let reported = harness.send([
+                .workerMessage(ConnectionID(1), progress(assignment, epoch: 1, accuracy: 0.1, seq: seq))
+            ])
+            XCTAssertTrue(
+                messages(reported, to: 1).contains {
+                    if case .stopTrial(let stop) = $0 { return stop.jobID == assignment.jobID } else { return false }
+                })
+            seq += 1
+            actions =
+                harness.send([
+                    .workerMessage(
+                        ConnectionID(1),
+                        .fail(
+                            .init(
+                                jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+                                runName: "t", reason: "stopped", logTail: [], seq: seq)))
+                ]) + reported
+        }
+        XCTAssertEqual(rates.count, 3)
+        XCTAssertEqual(rates[0], 0.01, accuracy: 1e-12)
+        XCTAssertEqual(rates[1], 0.004, accuracy: 1e-12)
+        XCTAssertEqual(rates[2], 0.0016, accuracy: 1e-12)
+        let trial = try XCTUnwrap(try harness.store("t").trials().first)
+        XCTAssertEqual(trial.state, .failed)
+        XCTAssertEqual(trial.divergedRestarts, 2)
+        XCTAssertTrue(trial.failureReason?.contains("diverged") ?? false, "\(String(describing: trial.failureReason))")
+        XCTAssertEqual(try harness.store("t").curve(of: trial.id), [0.1], "only the last attempt's epoch is kept")
+    }
+
     func testWallClockJumps_changeNothing_leasesAndTimeoutsRunOnTheMonotonicClock() throws {
         let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "jump")
         defer { try? FileManager.default.removeItem(at: directory) }

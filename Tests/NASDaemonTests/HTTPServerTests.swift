@@ -57,7 +57,12 @@ final class HTTPServerTests: XCTestCase {
 
         // Two silent clients fill the cap: a third is refused at once; the silent ones time out.
         let silent = try (0..<2).map { _ in try SocketConnection.connect(to: endpoint) }
-        try await Task.sleep(for: .milliseconds(100))
+        // Wait for the server to hold both (an event, not a guess at how long accepting takes).
+        let deadline = ContinuousClock.now + .seconds(5)
+        while server.openConnections < 2 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        XCTAssertEqual(server.openConnections, 2)
         let refused = try await Self.exchange(endpoint, "GET / HTTP/1.1\r\n\r\n")
         XCTAssertTrue(refused.hasPrefix("HTTP/1.1 503 "), refused)
         let timedOut = try await Self.read(silent[0])

@@ -1,3 +1,4 @@
+import NASCore
 import XCTest
 
 @testable import NASDaemon
@@ -41,5 +42,40 @@ final class LeaseTests: XCTestCase {
         XCTAssertEqual(lease.lastProgress, 5)
         lease.renew(now: 1, duration: 1)
         XCTAssertEqual(lease.deadline, 35)
+    }
+}
+
+final class FreeSlotTableTests: XCTestCase {
+    func testMostFree_isTheWorkerWithTheMostFreeSlots_lowestIdOnTies_andNilWhenNoneIsFree() {
+        var table = FreeSlotTable([(3, 2), (1, 2), (2, 5), (4, 0)])
+        XCTAssertEqual(table.mostFree(), 2)
+        table.update(2, freeSlots: 2)
+        XCTAssertEqual(table.mostFree(), 1, "ties go to the lowest id")
+        table.update(1, freeSlots: 0)
+        table.update(2, freeSlots: 0)
+        XCTAssertEqual(table.mostFree(), 3)
+        table.update(3, freeSlots: 0)
+        XCTAssertNil(table.mostFree())
+        table.update(9, freeSlots: 1)
+        XCTAssertEqual(table.mostFree(), 9, "a worker not in the table is added")
+        XCTAssertNil(FreeSlotTable<Int>([]).mostFree())
+    }
+
+    /// The table chooses exactly as the scan over every session it replaces did, for seeded random
+    /// fills of random workers.
+    func testChoices_matchTheFullScan_overRandomFills() {
+        var generator = SplitMix64(seed: 5)
+        for _ in 0..<200 {
+            let workers = Int.random(in: 1...40, using: &generator)
+            var free = (0..<workers).map { _ in Int.random(in: 0...4, using: &generator) }
+            var table = FreeSlotTable(free.enumerated().map { ($0.offset, $0.element) })
+            while true {
+                let scanned = free.indices.filter { free[$0] > 0 }.max { (free[$0], $1) < (free[$1], $0) }
+                XCTAssertEqual(table.mostFree(), scanned)
+                guard let chosen = scanned else { break }
+                free[chosen] -= 1
+                table.update(chosen, freeSlots: free[chosen])
+            }
+        }
     }
 }

@@ -240,6 +240,14 @@ final class StoreFaultTests: XCTestCase {
         XCTAssertGreaterThan(n, 20)
     }
 
+    func testReadOnlyStoreAtEveryWrite_losesNothingAcknowledged_andTheRunResumes() throws {
+        var n = 1
+        while try runScenario(failingAt: n, code: SQLITE_READONLY, rollsBack: false) {
+            n += 1
+        }
+        XCTAssertGreaterThan(n, 20)
+    }
+
     func testRealFullDisk_viaMaxPageCount_exitsAndResumesOnceSpaceIsBack() throws {
         let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "full")
         defer { try? FileManager.default.removeItem(at: directory) }

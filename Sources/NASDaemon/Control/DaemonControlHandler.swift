@@ -20,6 +20,12 @@ struct DaemonControlHandler: ControlHandler {
         self.endedRuns = EndedRunStatusCache(offline: OfflineControl(stateDirectory: layout))
     }
 
+    /// Reads every run's status into the cache once, so the first `nasd status` after a start does
+    /// not wait for big finished runs' stores to be opened and checked.
+    func warmUp() async {
+        _ = await endedRuns.views(of: (try? layout.runDirectoryNames()) ?? [], in: layout)
+    }
+
     func handle(_ request: ControlRequest) async -> ControlResponse {
         let live = await askCore(request)
         switch request {
@@ -56,46 +62,58 @@ struct DaemonControlHandler: ControlHandler {
     private func mergedStatus(hosted: ControlResponse) async -> ControlResponse {
         guard case .ok(let payload) = hosted, case .array(let hostedViews) = payload else { return hosted }
         let hostedNames = Set(hostedViews.compactMap { $0["name"]?.stringValue })
-        guard case .ok(let storedPayload) = await endedRuns.status(layout: layout),
-            case .array(let storedViews) = storedPayload
-        else { return await endedRuns.status(layout: layout) }
-        let others = storedViews.filter { view in !hostedNames.contains(view["name"]?.stringValue ?? "") }
-        let merged = (hostedViews + others).sorted {
-            ($0["name"]?.stringValue ?? "") < ($1["name"]?.stringValue ?? "")
+        let names: [String]
+        do {
+            names = try layout.runDirectoryNames().filter { !hostedNames.contains($0) }
+        } catch {
+            return .error(
+                ControlError(code: .internalError, message: "cannot list state directory \(layout.path): \(error)"))
         }
-        return .ok(.array(merged))
+        do {
+            let others = try await endedRuns.views(of: names, in: layout).map { try JSONValue(encoding: $0) }
+            let merged = (hostedViews + others).sorted {
+                ($0["name"]?.stringValue ?? "") < ($1["name"]?.stringValue ?? "")
+            }
+            return .ok(.array(merged))
+        } catch {
+            return .error(ControlError(code: .internalError, message: "cannot encode the status: \(error)"))
+        }
     }
 }
 
-/// The offline status list of a state directory, kept while no run store changes (its stamp is
-/// every store's and WAL's modification time and size).
+/// The status views of runs the daemon does not host, each kept while its store does not change
+/// (its stamp: the modification time and size of the store and its WAL), so that ended runs'
+/// stores are opened (and integrity-checked) once, not at every `nasd status`.
 actor EndedRunStatusCache {
     private let offline: OfflineControl
-    private var cached: (stamp: [String: [Double]], response: ControlResponse)?
+    private var cached: [String: (stamp: [Double], view: RunStatusView)] = [:]
 
     init(offline: OfflineControl) {
         self.offline = offline
     }
 
-    func status(layout: StateDirectoryLayout) async -> ControlResponse {
-        let stamp = Self.stamp(layout)
-        if let cached, cached.stamp == stamp { return cached.response }
-        let response = await offline.handle(.status(run: nil))
-        cached = (stamp, response)
-        return response
+    func views(of names: [String], in layout: StateDirectoryLayout) async -> [RunStatusView] {
+        var views: [RunStatusView] = []
+        for name in names {
+            let stamp = Self.stamp(of: name, in: layout)
+            if let hit = cached[name], hit.stamp == stamp {
+                views.append(hit.view)
+                continue
+            }
+            let view = await offline.statusView(ofRun: name, in: layout)
+            cached[name] = (stamp, view)
+            views.append(view)
+        }
+        cached = cached.filter { names.contains($0.key) }
+        return views
     }
 
-    private static func stamp(_ layout: StateDirectoryLayout) -> [String: [Double]] {
-        var stamp: [String: [Double]] = [:]
-        for name in (try? layout.runNames()) ?? [] {
-            let directory = layout.runDirectory(named: name)
-            stamp[name] = [RunStore.fileName, RunStore.fileName + "-wal"].flatMap { file -> [Double] in
-                let attributes = try? FileManager.default.attributesOfItem(
-                    atPath: directory.appendingPathComponent(file).path)
-                let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-                return [modified, Double((attributes?[.size] as? NSNumber)?.int64Value ?? 0)]
-            }
+    private static func stamp(of name: String, in layout: StateDirectoryLayout) -> [Double] {
+        let directory = layout.runDirectory(named: name)
+        return [RunStore.fileName, RunStore.fileName + "-wal"].flatMap { file -> [Double] in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(file).path)
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return [modified, Double((attributes?[.size] as? NSNumber)?.int64Value ?? 0)]
         }
-        return stamp
     }
 }

@@ -75,22 +75,26 @@ public struct OfflineControl: ControlHandler {
                 return .error(
                     ControlError(code: .internalError, message: "cannot list state directory \(layout.path): \(error)"))
             }
-            // One broken store is listed with its error beside the healthy runs, never instead of them.
             for name in names {
-                if let missing = layout.missingStoreMessage(run: name) {
-                    views.append(.unreadable(name: name, error: missing))
-                    continue
-                }
-                switch await read(layout.runDirectory(named: name), expecting: nil, { try RunViews.status(of: $0) }) {
-                case .success(let view): views.append(view)
-                case .failure(let error): views.append(.unreadable(name: name, error: error.message))
-                }
+                views.append(await statusView(ofRun: name, in: layout))
             }
         }
         do {
             return .ok(try JSONValue(encoding: views))
         } catch {
             return .error(ControlError(code: .internalError, message: error.description))
+        }
+    }
+
+    /// One run's status from its store; a broken or missing store is the view's error, so that one
+    /// broken store is listed beside the healthy runs, never instead of them.
+    func statusView(ofRun name: String, in layout: StateDirectoryLayout) async -> RunStatusView {
+        if let missing = layout.missingStoreMessage(run: name) {
+            return .unreadable(name: name, error: missing)
+        }
+        switch await read(layout.runDirectory(named: name), expecting: nil, { try RunViews.status(of: $0) }) {
+        case .success(let view): return view
+        case .failure(let error): return .unreadable(name: name, error: error.message)
         }
     }
 

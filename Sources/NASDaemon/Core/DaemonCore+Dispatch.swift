@@ -16,36 +16,50 @@ extension DaemonCore {
     static let duplicateProposalLimit = 1000
 
     /// Fills every free worker slot, sharing slots between runs by priority.
+    ///
+    /// Two facts are taken once per pass rather than once per slot filled, so that a pass filling
+    /// k slots of W workers with A jobs in flight costs O(k·W) integer comparisons instead of k
+    /// copies of every worker session and k scans of every active job: each worker's free slots
+    /// (`FreeSlotTable`, updated for the worker just assigned to; rebuilt when a run fails, which may
+    /// release slots elsewhere), and whether a run still waits for a job loaded at a restart to be
+    /// re-attached (a pass only adds jobs that wait for nothing, so that cannot become true in it).
     func dispatch(now: Moment) throws {
         guard !isDraining else { return }
         var passedOver: Set<String> = []
-        while let connection = workerWithFreeSlot() {
+        var freeSlots = makeFreeSlotTable()
+        let awaitingReattach = Set(
+            runs.values.filter { $0.active.values.contains(where: \.awaitingReattach) }.map(\.name))
+        while let connection = freeSlots.mostFree() {
             let claims = runs.values
-                .filter { $0.wantsSlot && !passedOver.contains($0.name) }
+                .filter { run in
+                    run.state == .active && !passedOver.contains(run.name)
+                        && (!run.queue.isEmpty || run.canPropose(awaitingReattach: awaitingReattach.contains(run.name)))
+                }
                 .map { FairShare.Claim(run: $0.name, priority: $0.configuration.priority, running: $0.active.count) }
             guard let name = FairShare.next(among: claims), let run = runs[name] else { return }
             if run.queue.isEmpty {
-                try fillQueue(of: run, now: now)
+                try fillQueue(of: run, awaitingReattach: awaitingReattach.contains(name), now: now)
                 if run.queue.isEmpty { passedOver.insert(name) }
+                if run.state != .active { freeSlots = makeFreeSlotTable() }
                 continue
             }
             let trialID = run.queue.removeFirst()
             try assign(trialID, of: run, to: connection, now: now)
+            freeSlots.update(connection, freeSlots: workers[connection]?.freeSlots ?? 0)
         }
     }
 
-    /// The connected worker with the most free slots (lowest connection id on ties).
-    private func workerWithFreeSlot() -> ConnectionID? {
-        workers.values
-            .filter { $0.freeSlots > 0 }
-            .max { ($0.freeSlots, $1.connection) < ($1.freeSlots, $0.connection) }?
-            .connection
+    /// Every connected worker's free slots, for one dispatch pass.
+    private func makeFreeSlotTable() -> FreeSlotTable<ConnectionID> {
+        FreeSlotTable(workers.lazy.map { ($0.key, $0.value.freeSlots) })
     }
 
     /// Asks the run's strategy for work until a trial is queued or the strategy has none.
-    func fillQueue(of run: RunRuntime, now: Moment) throws {
+    func fillQueue(of run: RunRuntime, awaitingReattach: Bool, now: Moment) throws {
         var proposals = 0
-        while run.queue.isEmpty && run.canPropose && proposals < Self.proposalsPerPass {
+        while run.queue.isEmpty && run.canPropose(awaitingReattach: awaitingReattach)
+            && proposals < Self.proposalsPerPass
+        {
             proposals += 1
             let proposal: Proposal
             do {
@@ -194,7 +208,8 @@ extension DaemonCore {
             var seedGenerator = SeededGenerator.derived(from: run.configuration.seed, stream: trial.identityKey)
             let spec = TrialSpec(
                 trialID: String(trialID.rawValue), runName: run.name, network: network,
-                hyperparameters: trial.hyperparameters, seed: seedGenerator.next(), epochBudget: trial.epochBudget,
+                hyperparameters: attemptHyperparameters(of: trial, in: run), seed: seedGenerator.next(),
+                epochBudget: trial.epochBudget,
                 startEpoch: startEpoch, checkpointDirectory: run.checkpointDirectory(for: trialID),
                 input: run.configuration.training.input)
             let active = ActiveJob(

@@ -75,7 +75,7 @@ extension DaemonCore {
             strategy: try options.makeStrategy(configuration),
             trainer: SearchSetup.trainerDescription(for: configuration.trainer, baseDirectory: baseDirectory),
             state: state, createdAt: createdAt)
-        let predictors = try options.makePredictors(configuration)
+        let predictors = try options.makePredictors(SearchSetup.resolvingPaths(of: configuration, base: baseDirectory))
         run.pruner = predictors.pruner
         run.gate = predictors.gate
         run.stopRule = predictors.pruner.map { PredictorHost(role: .stopRule, predictor: $0) }

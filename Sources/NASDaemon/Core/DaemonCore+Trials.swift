@@ -31,9 +31,57 @@ extension DaemonCore {
             job.curve = try run.store.curve(of: trialID)
         }
         run.active[trialID] = job
+        if record.epoch == 1, try restartIfDiverged(trialID, accuracy: record.validationAccuracy, in: run) { return }
         if run.pruner != nil {
             try consultPruner(about: trialID, in: run)
         }
+    }
+
+    /// MetaQNN's diverged-trial rule (`strategy.diverged_restart`, the original code): a trial
+    /// whose accuracy after its first epoch is at or below `threshold` is restarted from scratch
+    /// with the learning rate times `factor`ⁱ, at most `tries` times (not counted against
+    /// `trial.max_attempts`); then it fails as diverged.
+    ///
+    /// - Returns: whether the trial was restarted or failed (its job is over).
+    private func restartIfDiverged(_ trialID: TrialID, accuracy: Double, in run: RunRuntime) throws -> Bool {
+        guard let options = run.configuration.strategy.divergedRestart, accuracy <= options.threshold,
+            let job = run.active[trialID], let trial = try run.store.trial(trialID)
+        else { return false }
+        if trial.divergedRestarts < options.tries {
+            let next = trial.divergedRestarts + 1
+            let rate = options.learningRate(base: Self.baseLearningRate(trial.hyperparameters), restart: next)
+            let reason =
+                "diverged (accuracy \(accuracy) after epoch 1): restart \(next) of \(options.tries), learning rate \(rate)"
+            stopOnWorker(job, trial: trialID, of: run, reason: reason)
+            _ = try run.store.restartDiverged(job: job.jobID, reason: reason)
+            run.active[trialID] = nil
+            run.queue.insert(trialID, at: 0)
+            appendLog(["[nasd] \(reason)"], trial: trialID, in: run)
+        } else {
+            stopOnWorker(job, trial: trialID, of: run, reason: "diverged")
+            try failTrial(
+                trialID, in: run,
+                reason: "diverged: accuracy \(accuracy) after epoch 1, after \(options.tries) restart(s)")
+        }
+        return true
+    }
+
+    /// The learning rate diverged restarts scale: the trial's `learning_rate`, else the original
+    /// MetaQNN code's 0.001.
+    static func baseLearningRate(_ hyperparameters: [String: Double]) -> Double {
+        hyperparameters["learning_rate"] ?? 0.001
+    }
+
+    /// The hyperparameters an attempt trains with: the trial's, with the learning rate of its
+    /// diverged restart when it has been restarted.
+    func attemptHyperparameters(of trial: TrialRecord, in run: RunRuntime) -> [String: Double] {
+        guard trial.divergedRestarts > 0, let options = run.configuration.strategy.divergedRestart else {
+            return trial.hyperparameters
+        }
+        var hyperparameters = trial.hyperparameters
+        hyperparameters["learning_rate"] = options.learningRate(
+            base: Self.baseLearningRate(trial.hyperparameters), restart: trial.divergedRestarts)
+        return hyperparameters
     }
 
     /// The candidate a trial was created for (its first proposal).

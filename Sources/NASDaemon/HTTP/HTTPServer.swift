@@ -53,6 +53,9 @@ public final class HTTPServer: Sendable {
         listener.close()
     }
 
+    /// How many connections are open now.
+    public var openConnections: Int { open.withLock { $0.count } }
+
     /// Accepts connections until the calling task is cancelled; then stops accepting and closes the
     /// connections still open.
     public func run() async throws {

@@ -62,10 +62,13 @@ public struct RunConfigurationCheck: Sendable {
         let sampler: any NetworkSampler
         do {
             _ = try SearchSetup.makeStrategy(for: configuration)
-            _ = try makePredictors(configuration)
+            let base = URL(fileURLWithPath: file).deletingLastPathComponent()
+            _ = try makePredictors(SearchSetup.resolvingPaths(of: configuration, base: base))
             sampler = try SearchSetup.makeSampler(for: configuration.space)
         } catch let unsupported as SearchSetup.Unsupported {
             throw refuse(unsupported.keyPath, unsupported.message)
+        } catch let warmStart as WarmStartError {
+            throw refuse("early_stopping.warm_start", warmStart.description)
         } catch let space as SpaceConfigurationError {
             throw refuse(Self.keyPath(of: space, in: configuration.space), "the space cannot be built: \(space)")
         } catch {

@@ -20,7 +20,7 @@ struct ActiveJob {
     /// The trial's candidate, decoded once when a predictor first needs it.
     var candidate: Candidate?
     /// Loaded at a restart and not yet re-attached by its worker (nor expired): its result may be
-    /// on its way, so the run makes no new proposal until it is known (see `canPropose`).
+    /// on its way, so the run makes no new proposal until it is known (see `canPropose(awaitingReattach:)`).
     var awaitingReattach = false
     /// The worker reported the trial complete while a stop decision about it was still waiting for
     /// its model: it completes (or is stopped) once that decision is made, so the outcome does not
@@ -110,15 +110,10 @@ final class RunRuntime {
     /// the job's result, and an uninterrupted daemon would have shown it to the strategy before
     /// asking for more, so asking now would make a resumed run diverge (an evolution offspring
     /// depends on every result before it). The wait ends when the worker re-attaches, reports the
-    /// result, or the lease runs out.
-    var canPropose: Bool {
-        state == .active && !isWaitingForResults && !isStrategyExhausted && !isAtTrialLimit
-            && !active.values.contains(where: \.awaitingReattach)
-    }
-
-    /// Whether this run wants a worker slot now.
-    var wantsSlot: Bool {
-        state == .active && (!queue.isEmpty || canPropose)
+    /// result, or the lease runs out. Whether a job still awaits re-attachment is passed in: a
+    /// dispatch pass finds it out once instead of scanning every active job for every slot it fills.
+    func canPropose(awaitingReattach: Bool) -> Bool {
+        state == .active && !isWaitingForResults && !isStrategyExhausted && !isAtTrialLimit && !awaitingReattach
     }
 
     /// Where the trainer's output for a trial is kept.

@@ -72,17 +72,26 @@ public enum SearchSetup {
                 sampler: sampler, hyperparameters: configuration.training.hyperparameters,
                 budget: configuration.training.epochs, seed: configuration.seed)
         case .evolution(let options):
-            guard options.predictor == .none else {
+            guard options.predictor != .peephole else {
                 throw Unsupported(
                     keyPath: "strategy.predictor",
-                    message: "predictor-driven evolution ('\(options.predictor.rawValue)') is not available in this "
-                        + "build yet (use 'none')")
+                    message: "Peephole-driven evolution is not available in this build yet (use 'none' or 'rnas')")
             }
             guard let space = sampler as? any MutableSpace else {
                 throw Unsupported(
                     keyPath: "strategy.kind",
                     message: "evolution needs a space with mutations (metaqnn, cell or nb201); "
                         + "'\(configuration.space.kindName)' has none")
+            }
+            if options.predictor == .rnas {
+                return PredictorDrivenEvolution(
+                    space: space,
+                    settings: PredictorDrivenEvolution.Settings(
+                        population: options.population, sampleSize: options.sampleSize, cycles: options.cycles,
+                        warmup: options.predictorWarmup, generations: options.predictorGenerations,
+                        trainTopK: options.trainTopK, ranker: daemonRankerSettings),
+                    hyperparameters: configuration.training.hyperparameters, budget: configuration.training.epochs,
+                    seed: configuration.seed)
             }
             return RegularizedEvolution(
                 space: space,
@@ -108,6 +117,11 @@ public enum SearchSetup {
                 message: "'\(configuration.strategy.kindName)' is not available in this build yet (use 'random')")
         }
     }
+
+    /// The RNAS ranker's settings in predictor-driven evolution: the paper's predictor and loss.
+    /// Each round's fit runs inside `propose()` (the commit thread in the daemon), so its cost is
+    /// measured in docs/rnas.md; moving it off the commit thread is the daemon's job.
+    public static let daemonRankerSettings = RNASSettings()
 
     /// MetaQNN over the configured space, fresh.
     public static func makeMetaQNN<Space: SequentialDecisionSpace>(
@@ -137,13 +151,17 @@ public enum SearchSetup {
             rewardsVetoed: prior?.rewardVetoed ?? false)
     }
 
-    /// The run's pruner and gate. A predictor this build does not have is refused rather than
-    /// run without it.
+    /// The run's pruner and gate: SRM early stopping for `early_stopping: {kind: srm}`, the
+    /// Peephole prior for `prior: {kind: peephole}`. The others (f-Hyperband, the RNAS prior) are
+    /// not in this build, so a configuration that asks for one is refused rather than run without it.
+    ///
+    /// A relative `early_stopping.warm_start` is resolved against the working directory here; the
+    /// daemon and the configuration check pass a configuration resolved against its file's
+    /// directory first (`resolvingPaths(of:base:)`).
+    ///
+    /// - Throws: `Unsupported`, `WarmStartError`.
     @Sendable
     public static func makePredictors(for configuration: RunConfiguration) throws -> RunPredictors {
-        if configuration.earlyStopping != nil {
-            throw Unsupported(keyPath: "early_stopping", message: "early stopping is not available in this build yet")
-        }
         var predictors = RunPredictors()
         if let prior = configuration.prior {
             switch prior.kind {
@@ -153,7 +171,43 @@ public enum SearchSetup {
                 throw Unsupported(keyPath: "prior.kind", message: "the RNAS prior is not available in this build yet")
             }
         }
+        guard let earlyStopping = configuration.earlyStopping else { return predictors }
+        if case .hyperband = configuration.strategy {
+            throw Unsupported(
+                keyPath: "early_stopping",
+                message: "f-Hyperband (hyperband with early_stopping) is not available in this build yet; "
+                    + "SRM early stopping runs with the random, metaqnn and evolution strategies")
+        }
+        let warmStart = try earlyStopping.warmStart.map { try WarmStart.examples(fromFile: $0) } ?? []
+        predictors.pruner = makeSRMPruner(
+            earlyStopping, seed: configuration.seed, input: configuration.training.input, warmStart: warmStart)
         return predictors
+    }
+
+    /// The SRM pruner of an `early_stopping:` section (its warm-start curves already read), for a
+    /// run seeded with `seed` whose networks take `input`.
+    public static func makeSRMPruner(
+        _ earlyStopping: EarlyStoppingConfiguration, seed: UInt64, input: TensorShape,
+        warmStart: [LearningCurveExample]
+    ) -> SRMPruner {
+        SRMPruner(
+            rule: EarlyStoppingRule(
+                confidence: earlyStopping.confidence, margin: earlyStopping.margin,
+                compareToNth: earlyStopping.compareToNth),
+            minimumEpochs: earlyStopping.minEpochs, burnIn: earlyStopping.burnIn, seed: seed, input: input,
+            warmStart: warmStart)
+    }
+
+    /// The configuration with its relative file paths that predictors read
+    /// (`early_stopping.warm_start`) made absolute against `base`, the configuration file's
+    /// directory. The run keeps the configuration as written (its search identity); only the
+    /// predictors see the resolved one.
+    public static func resolvingPaths(of configuration: RunConfiguration, base: URL) -> RunConfiguration {
+        var resolved = configuration
+        if let path = configuration.earlyStopping?.warmStart {
+            resolved.earlyStopping?.warmStart = absolutePath(path, base: base)
+        }
+        return resolved
     }
 
     /// Peephole as the prior (docs/predictors.md), reading `prior.model` when given.

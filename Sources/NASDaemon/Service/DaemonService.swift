@@ -198,6 +198,10 @@ public final class DaemonService: Sendable {
                     return nil
                 }
             }
+            group.addTask { [controlHandler] in
+                await controlHandler.warmUp()
+                return nil
+            }
             group.addTask { [loop] in
                 for await signal in signals {
                     loop.post(.shutdownRequested(reason: signal == SIGINT ? "interrupted (SIGINT)" : "SIGTERM"))

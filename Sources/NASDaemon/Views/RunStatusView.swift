@@ -23,6 +23,9 @@ public struct RunStatusView: Codable, Hashable, Sendable {
     public var workers: [String]
     /// Epochs trained and recorded over all trials (reused results cost none).
     public var epochsSpent: Int
+    /// Epochs early stopping saved so far: the remaining budgets of the trials it stopped (their
+    /// number is `counts.stoppedEarly`).
+    public var epochsSaved: Int
     /// When the run was created (Unix seconds).
     public var createdAt: Double
     /// When the run's row last changed (Unix seconds).
@@ -38,8 +41,8 @@ public struct RunStatusView: Codable, Hashable, Sendable {
     /// Creates a status view.
     public init(
         name: String, state: RunState, finishReason: String?, strategy: String, phase: String,
-        counts: TrialCountsView, best: BestTrialSummary?, workers: [String], epochsSpent: Int, createdAt: Double,
-        updatedAt: Double, configuration: [String], error: String? = nil
+        counts: TrialCountsView, best: BestTrialSummary?, workers: [String], epochsSpent: Int, epochsSaved: Int = 0,
+        createdAt: Double, updatedAt: Double, configuration: [String], error: String? = nil
     ) {
         self.name = name
         self.state = state
@@ -50,6 +53,7 @@ public struct RunStatusView: Codable, Hashable, Sendable {
         self.best = best
         self.workers = workers
         self.epochsSpent = epochsSpent
+        self.epochsSaved = epochsSaved
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.configuration = configuration

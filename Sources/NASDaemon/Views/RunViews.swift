@@ -26,7 +26,11 @@ public enum RunViews {
         }
         let configuration = try? RunConfiguration(
             yaml: run.configurationText, file: store.runDirectory.appendingPathComponent(RunStore.fileName).path)
-        let reused = try store.trials().reduce(0) { $0 + ($1.reusedFrom == nil ? 0 : 1) }
+        let trials = try store.trials()
+        let reused = trials.reduce(0) { $0 + ($1.reusedFrom == nil ? 0 : 1) }
+        // A stopped trial saved the epochs between its stop and its budget.
+        let saved = trials.filter { $0.state == .stoppedEarly && $0.reusedFrom == nil }
+            .reduce(0) { $0 + max(0, $1.epochBudget - ($1.stoppedAtEpoch ?? $1.epochsDone)) }
         let best = try store.bestTrial().flatMap { trial in
             trial.finalAccuracy.map { accuracy in
                 BestTrialSummary(
@@ -40,7 +44,7 @@ public enum RunViews {
             phase: live?.phase ?? LiveRunInfo.notRunningPhase,
             counts: TrialCountsView(counts: try store.trialCounts(), reused: reused), best: best,
             workers: (live?.workers ?? []).sorted(), epochsSpent: try store.epochsSpent(),
-            createdAt: run.createdAt.timeIntervalSince1970, updatedAt: run.updatedAt.timeIntervalSince1970,
+            epochsSaved: saved, createdAt: run.createdAt.timeIntervalSince1970, updatedAt: run.updatedAt.timeIntervalSince1970,
             configuration: configuration?.summary ?? [])
     }
 

@@ -39,9 +39,12 @@ public struct ModelSchedule: Hashable, Sendable, Codable {
     /// Examples between one model and the next.
     public var cadence: Int
 
-    /// Creates a schedule (`burnIn` at least 1, `cadence` at least 1).
+    /// Creates a schedule (`burnIn` at least 0, `cadence` at least 1).
+    ///
+    /// A burn-in of 0 makes version 1 due before the run has completed anything: a predictor that
+    /// brings its own examples (SRM's warm start) fits it at the run's first batch.
     public init(burnIn: Int, cadence: Int) {
-        self.burnIn = max(1, burnIn)
+        self.burnIn = max(0, burnIn)
         self.cadence = max(1, cadence)
     }
 

@@ -7,7 +7,7 @@ extension RunStore {
         id, canonical_notation, proposed_notation, identity_key, hyperparameters, epoch_budget, state, attempts,
         source, prior_accuracy, prior_sigma, prior_model_version, stop_accuracy, stop_sigma, stop_model_version,
         stopped_at_epoch, final_accuracy, best_accuracy, epochs_done, training_seconds, created_at, started_at,
-        finished_at, last_progress_at, worker_id, failure_reason, reused_from
+        finished_at, last_progress_at, worker_id, failure_reason, reused_from, diverged_restarts
         """
 
     /// The `jobs` columns in the order `decodeJob` reads them.
@@ -190,6 +190,35 @@ extension RunStore {
                 detail: EventDetail.make([
                     "job": .integer(jobID.rawValue), "job_state": .text(endState.rawValue),
                     "attempt": .integer(Int64(job.attempt)),
+                ]))
+            return try requireTrial(trial.id)
+        }
+    }
+
+    /// Restarts a trial whose first epoch shows it diverged (MetaQNN's original code): its job
+    /// ends, its epochs are discarded (the next attempt trains from scratch with a smaller
+    /// learning rate), `divergedRestarts` goes up by one, and it is queued again without using an
+    /// attempt.
+    ///
+    /// - Throws: `RunStoreError.jobNotRunning`, `illegalTransition`.
+    @discardableResult
+    public func restartDiverged(job jobID: JobID, reason: String) throws -> TrialRecord {
+        try inTransaction {
+            let job = try requireJob(jobID)
+            guard job.state == .running else { throw RunStoreError.jobNotRunning(jobID, state: job.state) }
+            let trial = try requireTrial(job.trialID)
+            try endJob(jobID, as: .stopped, endEpoch: trial.epochsDone)
+            try database.execute("DELETE FROM metrics WHERE trial_id = ?", [trial.id.rawValue])
+            try database.execute(
+                """
+                UPDATE trials SET state = 'queued', attempts = max(0, attempts - 1), epochs_done = 0,
+                    best_accuracy = NULL, diverged_restarts = diverged_restarts + 1
+                WHERE id = ?
+                """, [trial.id.rawValue])
+            try appendEvent(
+                kind: "trial.restarted", trialID: trial.id,
+                detail: EventDetail.make([
+                    "restart": .integer(Int64(trial.divergedRestarts + 1)), "reason": .text(reason),
                 ]))
             return try requireTrial(trial.id)
         }
@@ -434,7 +463,7 @@ extension RunStore {
             finishedAt: row.optionalDouble(at: 22).map(Date.init(timeIntervalSince1970:)),
             lastProgressAt: row.optionalDouble(at: 23).map(Date.init(timeIntervalSince1970:)),
             workerID: row.optionalString(at: 24), failureReason: row.optionalString(at: 25),
-            reusedFrom: row.optionalInt64(at: 26).map(TrialID.init(rawValue:)))
+            reusedFrom: row.optionalInt64(at: 26).map(TrialID.init(rawValue:)), divergedRestarts: row.int(at: 27))
     }
 
     /// The prediction in columns `index` (accuracy), `index + 1` (σ), `index + 2` (model version).

@@ -137,7 +137,7 @@ enum RunStoreSchema {
     /// `incomplete` state (a trainer that exited 0 before its budget, every attempt); the prior's
     /// and the stop rule's predictions apart, each with its σ and model version, and the epoch a
     /// trial was stopped at; the training time summed over attempts and daemon restarts (for
-    /// `trial.timeout`). Old predictions move by state: a vetoed trial's was the prior's, a stopped
+    /// `trial.timeout`); how many times it was restarted after diverging. Old predictions move by state: a vetoed trial's was the prior's, a stopped
     /// one's the stop rule's.
     static let version3 = """
         CREATE TABLE trials_v3 (
@@ -162,6 +162,7 @@ enum RunStoreSchema {
             best_accuracy REAL,
             epochs_done INTEGER NOT NULL DEFAULT 0,
             training_seconds REAL NOT NULL DEFAULT 0,
+            diverged_restarts INTEGER NOT NULL DEFAULT 0,
             created_at REAL NOT NULL,
             started_at REAL,
             finished_at REAL,

@@ -49,6 +49,8 @@ public struct TrialRecord: Hashable, Sendable {
     public var failureReason: String?
     /// The trial whose result this one reuses, when it was not trained itself.
     public var reusedFrom: TrialID?
+    /// How many times it was restarted after diverging (`strategy.diverged_restart`).
+    public var divergedRestarts: Int
 
     /// Creates a trial record.
     public init(
@@ -57,7 +59,7 @@ public struct TrialRecord: Hashable, Sendable {
         priorPrediction: Prediction?, stopPrediction: Prediction?, stoppedAtEpoch: Int?, finalAccuracy: Double?,
         bestAccuracy: Double?, epochsDone: Int, trainingSeconds: Double, createdAt: Date, startedAt: Date?,
         finishedAt: Date?, lastProgressAt: Date?,
-        workerID: String?, failureReason: String?, reusedFrom: TrialID?
+        workerID: String?, failureReason: String?, reusedFrom: TrialID?, divergedRestarts: Int = 0
     ) {
         self.id = id
         self.canonicalNotation = canonicalNotation
@@ -82,5 +84,6 @@ public struct TrialRecord: Hashable, Sendable {
         self.workerID = workerID
         self.failureReason = failureReason
         self.reusedFrom = reusedFrom
+        self.divergedRestarts = divergedRestarts
     }
 }

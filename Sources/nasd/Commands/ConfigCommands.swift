@@ -2,9 +2,22 @@ import Foundation
 import NASConfig
 import NASDaemon
 
-/// `nasd config check FILE`.
+/// `nasd config check FILE` and `nasd config reference`.
 enum ConfigCommands {
-    static var all: [CommandSpec] { [check] }
+    static var all: [CommandSpec] { [check, reference] }
+
+    static let reference = CommandSpec(
+        ["config", "reference"], summary: "Write the reference of every configuration key (Markdown).",
+        options: OutputDestination.options,
+        discussion: "Every key of a run configuration with its type, default and meaning, generated from the "
+            + "configuration types; docs/config-reference.md is its output "
+            + "('nasd config reference --out docs/config-reference.md'), and a test fails when that file is stale."
+    ) { arguments in
+        if let path = try OutputDestination.write(ConfigurationReference().markdown() + "\n", arguments) {
+            writeStandardError("nasd: wrote the configuration reference to \(path)")
+        }
+        return ExitStatus.success
+    }
 
     static let check = CommandSpec(
         ["config", "check"], summary: "Validate a run configuration without running it.", positionals: ["FILE"],

@@ -83,7 +83,8 @@ enum DaemonCommands {
         Signals.ignoreBrokenPipe()
         let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
         return try await ForegroundRun(
-            service: service, runName: configuration.name, workerCount: workers, layout: layout
+            service: service, runName: configuration.name,
+            plannedTrials: SearchProgress.plannedTrials(of: configuration), workerCount: workers, layout: layout
         ).execute(submit: .submit(configText: configText, fileName: absolute, restart: arguments.has("restart")))
     }
 

@@ -1,13 +1,17 @@
 import Foundation
 import NASDaemon
 import NASProtocol
+import NASStore
 import NASSystem
 import Synchronization
 
-/// `nasd run`: a daemon in this process, local worker processes, one line of live progress.
+/// `nasd run`: a daemon in this process, local worker processes, live progress, and a closing
+/// summary with the top architectures and the path of the run's report.
 struct ForegroundRun {
     var service: DaemonService
     var runName: String
+    /// The trials the search will decide on, when known (`SearchProgress.plannedTrials(of:)`).
+    var plannedTrials: Int?
     var workerCount: Int
     var layout: StateDirectoryLayout
 
@@ -60,55 +64,82 @@ struct ForegroundRun {
         try workers.start(count: workerCount, port: service.workerPort, tokenPath: layout.tokenPath)
         // Drained while the run goes on; cancelled when this function returns.
         async let _ = workers.recordOutput(to: layout.url.appendingPathComponent("local-workers.log"))
-        let progress = ProgressLine()
-        while true {
+        let display = ProgressDisplay()
+        let started = ContinuousClock.now
+        var evaluatedAtStart: Int?
+        var trials: [TrialView] = []
+        var last: SearchProgress?
+        for tick in 0..<Int.max {
             try await Task.sleep(for: .milliseconds(500))
             guard case .ok(let payload) = await request(.status(run: runName)),
                 let view = try? payload.decode(as: RunStatusView.self)
             else {
-                progress.finish()
+                display.detach()
                 writeStandardError("nasd: the daemon stopped before the run ended; run the same command to resume")
                 return ExitStatus.failure
             }
-            progress.show(Self.describe(view))
-            if view.state == .finished || view.state == .failed {
-                progress.finish()
+            let isOver = view.state == .finished || view.state == .failed
+            // The trial list costs more than the status: every second tick, and at the end.
+            if tick % 2 == 0 || isOver, let list = await trialList() { trials = list }
+            let elapsed = (ContinuousClock.now - started) / .seconds(1)
+            var progress = SearchProgress(
+                status: view, trials: trials, plannedTrials: plannedTrials, elapsedSeconds: elapsed,
+                evaluatedAtStart: evaluatedAtStart ?? 0)
+            // A finished run's status no longer has a live phase: keep the last one seen.
+            if view.phase == LiveRunInfo.notRunningPhase, let last { progress.phase = last.phase }
+            if evaluatedAtStart == nil {
+                evaluatedAtStart = progress.evaluated
+                progress.remainingSeconds = nil
+            }
+            last = progress
+            if isOver {
+                display.finish(last)
                 writeStandardOutput("run '\(runName)' \(view.state.rawValue): \(view.finishReason ?? "")")
                 try await printSummary()
                 return view.state == .finished ? ExitStatus.success : ExitStatus.failure
             }
+            display.show(progress)
         }
+        return ExitStatus.failure
+    }
+
+    private func trialList() async -> [TrialView]? {
+        guard case .ok(let payload) = await request(.trials(run: runName, state: nil)) else { return nil }
+        return try? payload.decode(as: [TrialView].self)
     }
 
     private func request(_ request: ControlRequest) async -> ControlResponse {
         await service.control(request)
     }
 
+    /// The best trial, the top architectures, the epochs against the same search without pruning,
+    /// and the report, written to `<run>/report.html` (as `nasd report` would).
     private func printSummary() async throws {
         guard case .ok(let payload) = await request(.status(run: runName)),
             let view = try? payload.decode(as: RunStatusView.self)
         else { return }
-        writeStandardOutput(Self.describe(view))
         if let best = view.best {
-            writeStandardOutput("best: trial \(best.trial), accuracy \(Self.percent(best.accuracy)): \(best.notation)")
+            writeStandardOutput(
+                "best: trial \(best.trial), accuracy \(SearchProgress.percent(best.accuracy)): \(best.notation)")
         }
-    }
-
-    static func describe(_ view: RunStatusView) -> String {
-        let counts = view.counts
-        var parts = [
-            "\(view.name)", "\(counts.completed) done" + (counts.reused > 0 ? " (\(counts.reused) reused)" : ""),
-            "\(counts.running) running", "\(counts.queued) queued",
-        ]
-        if counts.stoppedEarly > 0 { parts.append("\(counts.stoppedEarly) stopped early") }
-        if counts.failed > 0 { parts.append("\(counts.failed) failed") }
-        parts.append("\(view.epochsSpent) epochs")
-        if let best = view.best { parts.append("best \(percent(best.accuracy))") }
-        return parts.joined(separator: " · ")
-    }
-
-    static func percent(_ value: Double) -> String {
-        String(format: "%.2f%%", value * 100)
+        let directory = layout.runDirectory(named: runName)
+        let data: RunReportData
+        do {
+            data = try RunReportData.load(from: try RunStore(runDirectory: directory, mode: .mustExist))
+        } catch {
+            writeStandardError("nasd: could not read the run for its report: \(error)")
+            return
+        }
+        let reportPath = directory.appendingPathComponent("report.html").path
+        var written: String? = reportPath
+        do {
+            let html = ReportDocument(runs: [data], generatedAt: Date()).html()
+            try AtomicFile.write(Array(html.utf8), to: reportPath, permissions: 0o644)
+        } catch {
+            writeStandardError("nasd: could not write the report to \(reportPath): \(error)")
+            written = nil
+        }
+        for line in data.closingSummary(top: 5, reportPath: written) { writeStandardOutput(line) }
     }
 }
 
@@ -155,27 +186,5 @@ final class LocalWorkers: Sendable {
         for process in processes.withLock({ $0 }) {
             _ = await process.terminate(grace: .seconds(5))
         }
-    }
-}
-
-/// One line of progress: rewritten in place on a terminal, printed every few seconds otherwise.
-final class ProgressLine: @unchecked Sendable {
-    // @unchecked: used from one task at a time (the run's supervising task).
-    private let isTerminal = StandardStream.output.isTerminal
-    private var lastPrinted = Date.distantPast
-    private var lastLine = ""
-
-    func show(_ line: String) {
-        if isTerminal {
-            StandardStream.output.write("\r\u{1B}[K" + line)
-        } else if line != lastLine && Date().timeIntervalSince(lastPrinted) >= 5 {
-            writeStandardOutput(line)
-            lastPrinted = Date()
-        }
-        lastLine = line
-    }
-
-    func finish() {
-        if isTerminal { StandardStream.output.write("\n") }
     }
 }

@@ -12,13 +12,14 @@ enum PredictCommands {
         options: [
             .value(
                 "predictor", "NAME",
-                "The predictor: srm (sequential regression models, Baker et al. 2018) or peephole (Deng et al. 2017)."),
+                "The predictor: srm (sequential regression models, Baker et al. 2018), peephole (Deng et al. 2017) or "
+                    + "rnas (architecture ranker, Xu et al. 2020)."),
             .value("data", "FILE", "The curves file (JSON Lines, docs/curves-format.md)."),
             .value("train", "N", "Train on N random complete rows; test on the other complete rows."),
             .value("observe", "FRACTION", "Observe max(1, round(FRACTION × T)) epochs of each test curve (0 < F ≤ 1)."),
             .value("seed", "S", "Seed of the split and the fit (default 0)."),
             .value("search-count", "K", "Random-search candidates per SRM model (default 40)."),
-            .value("epochs", "E", "Peephole: training passes over the networks (default 100)."),
+            .value("epochs", "E", "Peephole and RNAS: training epochs (default 100)."),
             .value("threads", "T", "Peephole: threads for the matrix kernels (default 1; the result does not change)."),
             .flag("models", "Also print each model's prefix length, chosen C, ν, γ, σ and widenings (text only)."),
             .value(
@@ -32,13 +33,16 @@ enum PredictCommands {
             mse, kendall_tau, n_train, n_test, baseline, baseline_r2, baseline_mse, baseline_kendall_tau (null where \
             a figure is undefined). docs/early-stopping.md describes the model. With --predictor peephole the \
             final accuracy is predicted from the architecture alone (no --observe), beside the params baseline \
-            (predicted rank = parameter count; only its τ is defined); docs/predictors.md describes it.
+            (predicted rank = parameter count; only its τ is defined); docs/predictors.md describes it. With \
+            --predictor rnas the ranker learns from the architecture alone too: baseline params, R² and MSE of the \
+            scores mapped to accuracies by a least-squares line on the training rows (docs/rnas.md).
             """
     ) { arguments in
         let predictor = arguments.value("predictor") ?? "srm"
+        if predictor == "rnas" { return try RNASEvaluationCommand.run(arguments) }
         guard predictor == "srm" || predictor == "peephole" else {
             throw UsageError(
-                command: arguments.command, message: "--predictor expects srm or peephole; found '\(predictor)'")
+                command: arguments.command, message: "--predictor expects srm, peephole or rnas; found '\(predictor)'")
         }
         if predictor == "peephole" { return try evaluatePeephole(arguments) }
         guard let path = arguments.value("data") else {
@@ -253,7 +257,7 @@ enum PredictCommands {
         return fraction
     }
 
-    private static func seedValue(_ arguments: ParsedArguments) throws(UsageError) -> UInt64 {
+    static func seedValue(_ arguments: ParsedArguments) throws(UsageError) -> UInt64 {
         let text = arguments.value("seed") ?? "0"
         guard let seed = UInt64(text) else {
             throw UsageError(
@@ -262,7 +266,7 @@ enum PredictCommands {
         return seed
     }
 
-    private static func readCurves(_ path: String) throws -> [CurveRecord] {
+    static func readCurves(_ path: String) throws -> [CurveRecord] {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -276,7 +280,7 @@ enum PredictCommands {
         }
     }
 
-    private static func format(_ value: Double?) -> String {
+    static func format(_ value: Double?) -> String {
         value.map { String(format: "%.4f", $0) } ?? "—"
     }
 

@@ -18,6 +18,15 @@ enum ReplayCommand {
             .value("seeds", "K", "Searches per strategy (default 10)."),
             .value("seed", "S", "Base seed (default 0); search i of K derives its seed from S."),
             .value("config", "FILE", "A run configuration whose strategy:, space: and training: sections apply."),
+            .value("early-stop", "srm", "Replay the rows through SRM early stopping instead of a strategy."),
+            .value("confidence", "Δ", "With --early-stop: the probability required to stop (default 0.99)."),
+            .value("margin", "δ", "With --early-stop: the margin below the reference (default 0)."),
+            .value("nth", "n", "With --early-stop: compare with the n-th best final value (default 1)."),
+            .value("burn-in", "B", "With --early-stop: complete curves before the first model (default 100)."),
+            .value("min-epochs", "E", "With --early-stop: the earliest stop (default a quarter of the longest row)."),
+            .value("warm-start", "FILE", "With --early-stop: a curves file whose complete rows are fit first."),
+            .value("orderings", "K", "With --early-stop: random orders of the rows to replay (default 10)."),
+            .value("search-count", "N", "With --early-stop: random-search candidates per SRM model (default 24)."),
             .flag("json", "Print JSON: {\"results\": {WORD: {best_test_mean, best_test_std, ...}}}."),
         ],
         discussion: """
@@ -25,12 +34,19 @@ enum ReplayCommand {
             trained network costs its epochs and returns its recorded curve. Reported per strategy, over the K \
             seeds: the mean and standard deviation of the test accuracy (test_accuracy) of the network with the \
             best search signal (validation accuracy) among the N trained, that signal's mean, and the mean number \
-            of networks trained.
+            of networks trained. With --early-stop srm, the complete rows are replayed instead, in K seeded \
+            random orders, one trial at a time through the pruner a daemon run with the same early_stopping: \
+            settings uses; reported: the speedup (epochs of full training over epochs used), in how many orderings \
+            the best network was trained to the end, and the trials stopped (JSON: speedup, best_kept, orderings, \
+            epochs_used, epochs_full, stopped).
             """
     ) { arguments in
         let command = arguments.command
         guard let dataPath = arguments.value("data") else {
             throw UsageError(command: command, message: "--data CURVES.jsonl is required")
+        }
+        if let word = arguments.value("early-stop") {
+            return try replayEarlyStopping(word, dataPath: dataPath, arguments: arguments)
         }
         let words = (arguments.value("strategy") ?? "random").split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces)
@@ -62,14 +78,7 @@ enum ReplayCommand {
         if let configPath = arguments.value("config") {
             base = try ConfigCommands.loadConfiguration(configPath).configuration
         }
-        let records: [CurveRecord]
-        do {
-            records = try CurvesFile.parse(try Data(contentsOf: URL(fileURLWithPath: dataPath)))
-        } catch let error as CurvesFileError {
-            throw InvalidCurvesFile(path: dataPath, error: error)
-        } catch {
-            throw UnreadableInput(path: dataPath, reason: error.localizedDescription)
-        }
+        let records = try readCurves(dataPath)
         let table = ReplayTable(records: records)
         var summaries: [(String, ReplayBenchmark.Summary)] = []
         for word in words {
@@ -93,6 +102,72 @@ enum ReplayCommand {
             writeStandardOutput(table.render())
         }
         return ExitStatus.success
+    }
+
+    /// `nasd replay --early-stop srm`: the rows in K orders through SRM early stopping.
+    private static func replayEarlyStopping(_ word: String, dataPath: String, arguments: ParsedArguments) throws
+        -> Int32
+    {
+        let command = arguments.command
+        guard word == "srm" else {
+            throw UsageError(command: command, message: "unknown early stopping '\(word)' (expected srm)")
+        }
+        let settings = EarlyStoppingReplaySetup.Settings(
+            confidence: try number("confidence", default: 0.99, in: arguments, accepting: { $0 > 0 && $0 <= 1 }),
+            margin: try number("margin", default: 0, in: arguments, accepting: { $0 >= 0 && $0 <= 1 }),
+            compareToNth: try arguments.integer(
+                "nth", default: 1, range: 1...EarlyStoppingConfiguration.maximumCompareToNth),
+            burnIn: try arguments.integer("burn-in", default: 100),
+            minimumEpochs: arguments.value("min-epochs") == nil ? nil : try arguments.integer("min-epochs", default: 1),
+            searchCount: try arguments.integer("search-count", default: SRMSettings().searchCount, range: 1...100_000))
+        let orderings = try arguments.integer("orderings", default: 10)
+        let seedText = arguments.value("seed") ?? "0"
+        guard let seed = UInt64(seedText) else {
+            throw UsageError(command: command, message: "--seed expects a non-negative integer; found '\(seedText)'")
+        }
+        let records = try readCurves(dataPath)
+        let warmStart = try arguments.value("warm-start").map { try WarmStart.examples(fromFile: $0) } ?? []
+        let outcome = EarlyStoppingReplaySetup.run(
+            records: records, settings: settings, orderings: orderings, seed: seed, warmStart: warmStart)
+        let summary = outcome.summary
+        if arguments.has("json") {
+            try printJSON(EarlyStoppingReplayReport(summary: summary))
+        } else {
+            writeStandardOutput(
+                "\(records.count) records, \(orderings) orderings, seed \(seed), Δ = \(settings.confidence), "
+                    + "δ = \(settings.margin), n = \(settings.compareToNth), burn-in \(settings.burnIn)"
+                    + (warmStart.isEmpty ? "" : " (\(warmStart.count) warm-start curves)"))
+            var table = TextTable(columns: [
+                "speedup", "best kept", "epochs used (mean)", "epochs full", "stopped (mean)",
+            ])
+            table.add([
+                String(format: "%.2f×", summary.speedup), "\(summary.bestKept)/\(summary.orderings)",
+                String(format: "%.1f", summary.epochsUsed), "\(summary.epochsFull)",
+                String(format: "%.1f", summary.stopped),
+            ])
+            writeStandardOutput(table.render())
+        }
+        return ExitStatus.success
+    }
+
+    private static func number(
+        _ name: String, default value: Double, in arguments: ParsedArguments, accepting isValid: (Double) -> Bool
+    ) throws(UsageError) -> Double {
+        guard let text = arguments.value(name) else { return value }
+        guard let number = Double(text), number.isFinite, isValid(number) else {
+            throw UsageError(command: arguments.command, message: "option '--\(name)' is out of range; found '\(text)'")
+        }
+        return number
+    }
+
+    private static func readCurves(_ path: String) throws -> [CurveRecord] {
+        do {
+            return try CurvesFile.parse(try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch let error as CurvesFileError {
+            throw InvalidCurvesFile(path: path, error: error)
+        } catch {
+            throw UnreadableInput(path: path, reason: error.localizedDescription)
+        }
     }
 
     /// An accuracy in [0, 1] as a percentage with two decimals, or `-`.
@@ -138,5 +213,30 @@ private struct ReplayReport: Encodable {
     }
 }
 
+/// `nasd replay --early-stop srm --json`.
+private struct EarlyStoppingReplayReport: Encodable {
+    var summary: EarlyStoppingReplay.Summary
+
+    private enum Keys: String, CodingKey {
+        case speedup
+        case bestKept = "best_kept"
+        case orderings
+        case epochsUsed = "epochs_used"
+        case epochsFull = "epochs_full"
+        case stopped
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(summary.speedup, forKey: .speedup)
+        try container.encode(summary.bestKept, forKey: .bestKept)
+        try container.encode(summary.orderings, forKey: .orderings)
+        try container.encode(summary.epochsUsed, forKey: .epochsUsed)
+        try container.encode(summary.epochsFull, forKey: .epochsFull)
+        try container.encode(summary.stopped, forKey: .stopped)
+    }
+}
+
 extension ReplayError: InvalidInputError {}
+extension WarmStartError: InvalidInputError {}
 extension ReplaySetup.UnknownWord: InvalidInputError {}

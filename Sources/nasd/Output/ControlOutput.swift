@@ -9,17 +9,18 @@ enum ControlOutput {
         if runs.isEmpty { return "no runs" }
         var table = TextTable(columns: [
             "run", "state", "strategy", "phase", "done", "running", "queued", "stopped", "vetoed", "failed", "best",
-            "epochs",
+            "epochs", "saved",
         ])
         for run in runs {
             if run.error != nil {
-                table.add([run.name, "unreadable", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"])
+                table.add([run.name, "unreadable", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"])
                 continue
             }
             table.add([
                 run.name, run.state.rawValue, run.strategy, run.phase, "\(run.counts.completed)",
                 "\(run.counts.running)", "\(run.counts.queued)", "\(run.counts.stoppedEarly)", "\(run.counts.vetoed)",
                 "\(run.counts.failed)", accuracy(run.best?.accuracy), "\(run.epochsSpent)",
+                "\(run.epochsSaved)",
             ])
         }
         let errors = runs.compactMap { run in run.error.map { "error: run '\(run.name)': \($0)" } }
@@ -42,7 +43,9 @@ enum ControlOutput {
             lines.append("best:      none yet")
         }
         lines.append("workers:   " + (run.workers.isEmpty ? "none" : run.workers.joined(separator: ", ")))
-        lines.append("epochs:    \(run.epochsSpent) spent")
+        lines.append(
+            "epochs:    \(run.epochsSpent) spent, \(run.epochsSaved) saved by early stopping "
+                + "(\(counts.stoppedEarly) trial\(counts.stoppedEarly == 1 ? "" : "s") stopped)")
         lines.append("created:   \(time(run.createdAt)), updated \(time(run.updatedAt))")
         if !run.configuration.isEmpty {
             lines.append("configuration:")

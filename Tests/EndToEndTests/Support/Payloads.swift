@@ -28,6 +28,7 @@ struct RunStatusPayload: Decodable, Sendable {
     var counts: Counts
     var best: Best?
     var epochsSpent: Int
+    var epochsSaved: Int
 
     /// Whether the run has ended (`finished` or `failed`) and will not be resumed.
     var hasEnded: Bool { state == "finished" || state == "failed" }
@@ -46,6 +47,15 @@ struct TrialPayload: Decodable, Sendable, Hashable {
     var worker: String?
     var failureReason: String?
     var reusedFrom: Int64?
+    var stoppedAtEpoch: Int?
+    var stopPrediction: StopPrediction?
+
+    /// An early-stopped trial's recorded prediction.
+    struct StopPrediction: Decodable, Sendable, Hashable {
+        var accuracy: Double
+        var sigma: Double?
+        var modelVersion: Int?
+    }
 
     /// Completed by training, not by reusing an identical trial's result.
     var isTrainedCompletion: Bool { state == "completed" && reusedFrom == nil }

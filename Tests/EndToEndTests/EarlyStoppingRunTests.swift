@@ -1,0 +1,50 @@
+import Foundation
+import XCTest
+
+/// Issue 8 §3: `nasd run` with `early_stopping: {kind: srm}` over the surrogate trainer stops trials
+/// after the burn-in, records each stop's prediction and model version, and `nasd status` shows the
+/// epochs spent and saved and the trials stopped.
+final class EarlyStoppingRunTests: EndToEndTestCase {
+    private let configuration = """
+        name: srm
+        seed: 3
+        space: {kind: metaqnn, filters: [16, 32, 64], kernels: [1, 3, 5], fc_sizes: [64, 128], max_depth: 6}
+        strategy: {kind: random}
+        training: {epochs: 6, hyperparameters: {learning_rate: 0.01}}
+        trainer: {builtin: surrogate, epoch_delay: 0s}
+        end: {max_trials: 36}
+        early_stopping: {kind: srm, burn_in: 12, min_epochs: 2, confidence: 0.9}
+        """
+
+    func testSRMRun_stopsTrialsAfterTheBurnIn_andStatusShowsTheEpochsSaved() async throws {
+        let state = try makeTemporaryDirectory()
+        let file = try write(configuration, to: "srm.yaml", in: state)
+        let outcome = try await nasd(["run", file.path, "--workers", "1"], stateDirectory: state, timeout: 240)
+        XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
+        XCTAssertTrue(outcome.outputText.contains("run 'srm' finished"), outcome.outputText)
+
+        let trials = try await trials(of: "srm", in: state).filter { $0.reusedFrom == nil }.sorted { $0.id < $1.id }
+        XCTAssertEqual(trials.count, 36)
+        XCTAssertEqual(Set(trials.prefix(12).map(\.state)), ["completed"], "the burn-in trains fully")
+        let stopped = trials.filter { $0.state == "stopped_early" }
+        XCTAssertFalse(stopped.isEmpty, "SRM stopped nothing: \(trials.map(\.state))")
+        for trial in stopped {
+            let prediction = try XCTUnwrap(trial.stopPrediction, "\(trial)")
+            XCTAssertGreaterThanOrEqual(try XCTUnwrap(prediction.modelVersion), 1)
+            XCTAssertGreaterThan(try XCTUnwrap(prediction.sigma), 0)
+            let epoch = try XCTUnwrap(trial.stoppedAtEpoch)
+            XCTAssertTrue((2..<6).contains(epoch), "\(trial)")
+        }
+
+        let status = try await status(of: "srm", in: state)
+        XCTAssertEqual(status.counts.stoppedEarly, stopped.count)
+        XCTAssertEqual(status.epochsSaved, stopped.reduce(0) { $0 + $1.epochBudget - ($1.stoppedAtEpoch ?? 0) })
+        XCTAssertEqual(status.epochsSpent, trials.reduce(0) { $0 + $1.epochsDone })
+        let text = try await nasd(["status", "srm"], stateDirectory: state)
+        XCTAssertTrue(
+            text.outputText.contains(
+                "epochs:    \(status.epochsSpent) spent, \(status.epochsSaved) saved by early stopping "
+                    + "(\(stopped.count) trial\(stopped.count == 1 ? "" : "s") stopped)"),
+            text.outputText)
+    }
+}

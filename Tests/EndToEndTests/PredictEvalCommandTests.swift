@@ -73,7 +73,7 @@ final class PredictEvalCommandTests: EndToEndTestCase {
             ["predict", "eval", "--data", file.path, "--train", "1", "--observe", "1.5"])
         XCTAssertEqual(fraction.exitCode, 64, "\(fraction)")
         let predictor = try await NASDCommand.run(
-            ["predict", "eval", "--predictor", "forest", "--data", file.path, "--train", "1", "--observe", "0.5"])
-        XCTAssertEqual(predictor.exitCode, 64, "an unknown predictor: \(predictor)")
+            ["predict", "eval", "--predictor", "bnn", "--data", file.path, "--train", "1", "--observe", "0.5"])
+        XCTAssertEqual(predictor.exitCode, 64, "\(predictor)")
     }
 }

@@ -187,7 +187,8 @@ final class PeepholePriorTests: XCTestCase {
         }
         // Every model a prediction names is in the store under that version, and decodes.
         for version in Set(outcomes.compactMap { $0.prior?.modelVersion }) {
-            let stored = try XCTUnwrap(try store.predictorModel(named: "prior/peephole", version: version), "v\(version)")
+            let stored = try XCTUnwrap(
+                try store.predictorModel(named: "prior/peephole", version: version), "v\(version)")
             XCTAssertNoThrow(try Self.gate.decodeModel(stored.bytes))
         }
         return (outcomes, fits)

@@ -221,7 +221,8 @@ public enum SearchSetup {
             } catch let error as PeepholeError {
                 throw Unsupported(keyPath: "prior.model", message: "\(path): \(error)")
             } catch {
-                throw Unsupported(keyPath: "prior.model", message: "\(path) cannot be read: \(error.localizedDescription)")
+                throw Unsupported(
+                    keyPath: "prior.model", message: "\(path) cannot be read: \(error.localizedDescription)")
             }
         }
         let rule: PeepholeVetoRule

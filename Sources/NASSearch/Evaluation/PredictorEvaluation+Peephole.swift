@@ -42,12 +42,14 @@ extension PredictorEvaluation {
             do {
                 let codes = try PeepholeEncoding.codes(for: network, input: record.input)
                 let features = try ConfigurationFeatures(record: record)
-                let macs = try record.flops ?? network.architecture.map { try $0.analyze(input: record.input).macs } ?? 0
+                let macs =
+                    try record.flops ?? network.architecture.map { try $0.analyze(input: record.input).macs } ?? 0
                 var counts = [Int](repeating: 0, count: UnifiedLayerCode.LayerType.allCases.count)
                 for code in codes { counts[code.type.rawValue - 1] += 1 }
                 rows.append(
                     PeepholeRow(
-                        row: index + 1, example: PeepholeExample(codes: codes, epoch: record.lastEpoch, accuracy: target),
+                        row: index + 1,
+                        example: PeepholeExample(codes: codes, epoch: record.lastEpoch, accuracy: target),
                         parameters: features.parameterCount, macs: macs, typeCounts: counts))
             } catch {
                 throw .unusableRow(row: index + 1, id: record.id, reason: "\(error)")

@@ -21,7 +21,8 @@ enum ConvertCommand {
             """
     ) { arguments in
         guard let path = arguments.positionals.first else {
-            throw UsageError(command: arguments.command, message: "give the replay database: convert metaqnn-replay FILE")
+            throw UsageError(
+                command: arguments.command, message: "give the replay database: convert metaqnn-replay FILE")
         }
         let choice = arguments.value("unlearned") ?? "keep"
         guard let unlearned = MetaQNNReplayConversion.UnlearnedRows(rawValue: choice) else {

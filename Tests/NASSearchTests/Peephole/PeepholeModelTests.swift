@@ -22,7 +22,8 @@ final class PeepholeModelTests: XCTestCase {
             for _ in 0..<length {
                 if Bool.random(using: &generator) {
                     let kernel = Int.random(in: 1...5, using: &generator)
-                    codes.append(.square(.convolution, kernel: kernel, channelBin: Int.random(in: 0...7, using: &generator)))
+                    codes.append(
+                        .square(.convolution, kernel: kernel, channelBin: Int.random(in: 0...7, using: &generator)))
                     accuracy += 0.02 * Double(kernel)
                 } else {
                     codes.append(UnifiedLayerCode(type: Bool.random(using: &generator) ? .relu : .sigmoid))
@@ -47,7 +48,8 @@ final class PeepholeModelTests: XCTestCase {
         try network.backward(try Tensor(shape: [4, 1], scalars: weights))
         var checked = 0
         for (name, parameter) in network.namedParameters where parameter.isTrainable {
-            guard ["kernel.weight", "type.weight", "epoch.weight", "channel.weight", "lstm.weight_ih_l0"].contains(name)
+            guard
+                ["kernel.weight", "type.weight", "epoch.weight", "channel.weight", "lstm.weight_ih_l0"].contains(name)
             else { continue }
             for index in stride(from: 0, to: parameter.value.count, by: max(1, parameter.value.count / 7)) {
                 let analytic = Double(parameter.gradient.scalars[index])
@@ -211,10 +213,11 @@ final class PeepholeModelTests: XCTestCase {
         XCTAssertEqual(try early.encoded(), try model.encoded(), "before train_after the transferred model judges")
         let shallow = try candidate("[C(32,3,1), SM(10)]")
         XCTAssertEqual(gate.evaluate(shallow, model: nil), base.evaluate(shallow, model: model))
-        let three = one + [
-            PredictorExample(candidate: try candidate("[C(32,3,1), C(32,3,1), SM(10)]"), curve: [0.5]),
-            PredictorExample(candidate: try candidate("[C(32,5,1), SM(10)]"), curve: [0.4]),
-        ]
+        let three =
+            one + [
+                PredictorExample(candidate: try candidate("[C(32,3,1), C(32,3,1), SM(10)]"), curve: [0.5]),
+                PredictorExample(candidate: try candidate("[C(32,5,1), SM(10)]"), curve: [0.4]),
+            ]
         let refit = try XCTUnwrap(try gate.fit(three, version: 2) as? PeepholeModel)
         XCTAssertNotEqual(try refit.encoded(), try model.encoded())
         XCTAssertEqual(try gate.decodeModel(try refit.encoded()) as? PeepholeModel != nil, true)

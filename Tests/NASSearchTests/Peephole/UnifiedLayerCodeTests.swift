@@ -24,7 +24,8 @@ final class UnifiedLayerCodeTests: XCTestCase {
     }
 
     func testSequentialNetwork_isCodedLayerByLayer_withoutDropoutAndClassifier() throws {
-        let network = "[C(6,3,1), BN, RELU, P(2,2), C(12,5,1), SIGMOID, AP(3,2), D(1,2), C(9,1,1), TANH, GAP(10), SM(10)]"
+        let network =
+            "[C(6,3,1), BN, RELU, P(2,2), C(12,5,1), SIGMOID, AP(3,2), D(1,2), C(9,1,1), TANH, GAP(10), SM(10)]"
         XCTAssertEqual(
             try codes(network),
             [
@@ -39,7 +40,10 @@ final class UnifiedLayerCodeTests: XCTestCase {
     func testFullyConnectedLayers_codeUnitsOverInputChannels() throws {
         XCTAssertEqual(
             try codes("[C(64,3,1), P(2,2), FC(128), FC(64), SM(10)]"),
-            [code(.convolution, 3, bin: 7), code(.maxPool, 2), code(.fullyConnected, bin: 5), code(.fullyConnected, bin: 1)])
+            [
+                code(.convolution, 3, bin: 7), code(.maxPool, 2), code(.fullyConnected, bin: 5),
+                code(.fullyConnected, bin: 1),
+            ])
     }
 
     func testDropout_doesNotChangeTheCodes() throws {
@@ -72,7 +76,10 @@ final class UnifiedLayerCodeTests: XCTestCase {
     }
 
     func testUnanalysableNetwork_isALocatedError() {
-        XCTAssertThrowsError(try codes("[C(64,3,1), P(5,3), P(5,3), P(5,3), SM(10)]", input: TensorShape(channels: 3, height: 8, width: 8))) {
+        XCTAssertThrowsError(
+            try codes(
+                "[C(64,3,1), P(5,3), P(5,3), P(5,3), SM(10)]", input: TensorShape(channels: 3, height: 8, width: 8))
+        ) {
             guard case .unencodable(let network, _)? = $0 as? PeepholeError else { return XCTFail("\($0)") }
             XCTAssertTrue(network.hasPrefix("[C(64,3,1)"))
         }

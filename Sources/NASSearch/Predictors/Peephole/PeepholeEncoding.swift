@@ -55,7 +55,9 @@ public enum PeepholeEncoding {
             switch record.layer {
             case .convolution(let filters, let kernel, _):
                 codes.append(
-                    .square(.convolution, kernel: kernel, channelBin: UnifiedLayerCode.channelBin(ofRatio: Double(filters) / inChannels)))
+                    .square(
+                        .convolution, kernel: kernel,
+                        channelBin: UnifiedLayerCode.channelBin(ofRatio: Double(filters) / inChannels)))
             case .maxPool(let kernel, _): codes.append(.square(.maxPool, kernel: max(kernel, 2)))
             case .avgPool(let kernel, _): codes.append(.square(.averagePool, kernel: max(kernel, 2)))
             case .relu: codes.append(UnifiedLayerCode(type: .relu))
@@ -65,11 +67,14 @@ public enum PeepholeEncoding {
             case .fullyConnected(let units):
                 codes.append(
                     UnifiedLayerCode(
-                        type: .fullyConnected, channelBin: UnifiedLayerCode.channelBin(ofRatio: Double(units) / inChannels)))
+                        type: .fullyConnected,
+                        channelBin: UnifiedLayerCode.channelBin(ofRatio: Double(units) / inChannels)))
             case .globalAveragePool: codes.append(UnifiedLayerCode(type: .globalAveragePool))
             case .classifierHead(let classes):
                 codes.append(
-                    .square(.convolution, kernel: 1, channelBin: UnifiedLayerCode.channelBin(ofRatio: Double(classes) / inChannels)))
+                    .square(
+                        .convolution, kernel: 1,
+                        channelBin: UnifiedLayerCode.channelBin(ofRatio: Double(classes) / inChannels)))
                 codes.append(UnifiedLayerCode(type: .relu))
                 codes.append(UnifiedLayerCode(type: .globalAveragePool))
             case .dropout, .softmax: continue

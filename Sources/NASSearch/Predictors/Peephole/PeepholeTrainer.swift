@@ -38,7 +38,9 @@ public struct PeepholeTrainer: Sendable {
         }
         for (index, example) in examples.enumerated() {
             guard !example.codes.isEmpty else { throw .insufficientData("network \(index + 1) has no layer codes") }
-            guard example.accuracy.isFinite else { throw .insufficientData("network \(index + 1)'s accuracy is not finite") }
+            guard example.accuracy.isFinite else {
+                throw .insufficientData("network \(index + 1)'s accuracy is not finite")
+            }
         }
         var initialization = SeededGenerator.derived(from: seed, stream: "peephole.init")
         let network = PeepholeNetwork(settings: settings, using: &initialization)

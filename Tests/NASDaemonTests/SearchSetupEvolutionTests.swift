@@ -6,8 +6,8 @@ import XCTest
 @testable import NASDaemon
 @testable import NASSearch
 
-/// `SearchSetup` builds the nb201 space and regularized evolution; spaces without mutations and
-/// predictor-driven evolution are refused with the key path.
+/// `SearchSetup` builds the nb201 space, regularized evolution and RNAS-driven evolution; spaces
+/// without mutations and Peephole-driven evolution are refused with the key path.
 final class SearchSetupEvolutionTests: XCTestCase {
     private func configuration(space: String, strategy: String) throws -> RunConfiguration {
         try RunConfiguration(
@@ -35,7 +35,20 @@ final class SearchSetupEvolutionTests: XCTestCase {
         }
     }
 
-    func testEvolution_isRefused_overBlocks_andWithAPredictorThisBuildLacks() throws {
+    func testEvolutionWithRNAS_isThePredictorDrivenStrategy_withItsWarmup() throws {
+        let configuration = try configuration(
+            space: "{kind: nb201}",
+            strategy: "{kind: evolution, population: 4, sample_size: 2, predictor: rnas, predictor_warmup: 6}")
+        var strategy = try SearchSetup.makeStrategy(for: configuration)
+        XCTAssertTrue(strategy is PredictorDrivenEvolution)
+        XCTAssertEqual(strategy.kind, "evolution", "replay reports it under the word evolution")
+        for _ in 0..<6 {
+            guard case .train = try strategy.propose() else { return XCTFail("expected a warm-up candidate") }
+        }
+        XCTAssertEqual(try strategy.propose(), .waitForResults, "the first round waits for the warm-up's results")
+    }
+
+    func testEvolution_isRefused_overBlocks_andWithPeephole() throws {
         XCTAssertThrowsError(
             try SearchSetup.makeStrategy(for: try configuration(space: "{kind: blocks}", strategy: "{kind: evolution}"))
         ) { error in

@@ -107,6 +107,7 @@ final class RNASFeatureTensorTests: XCTestCase {
         let prepared = scaling.apply(second)
         XCTAssertEqual(prepared.shape, [4, 1, 2])
         XCTAssertEqual(Array(prepared.scalars.prefix(7)), [0, 0, 0, 0, 0, 1, 0])
-        XCTAssertEqual(prepared.scalars[7], 0.1 + 0.9 * 0.5, accuracy: 1e-5, "log 100 halfway between log 10 and log 1000")
+        XCTAssertEqual(
+            prepared.scalars[7], 0.1 + 0.9 * 0.5, accuracy: 1e-5, "log 100 halfway between log 10 and log 1000")
     }
 }

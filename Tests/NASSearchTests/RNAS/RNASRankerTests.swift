@@ -78,7 +78,9 @@ final class RNASRankerTests: XCTestCase {
         XCTAssertThrowsError(try RNASRanker.fit(inputs: [tensor, tensor], targets: [0.5, .nan], seed: 0))
         var settings = RNASSettings()
         settings.margin = -1
-        XCTAssertThrowsError(try RNASRanker.fit(inputs: [tensor, tensor], targets: [0.5, 0.6], settings: settings, seed: 0)) {
+        XCTAssertThrowsError(
+            try RNASRanker.fit(inputs: [tensor, tensor], targets: [0.5, 0.6], settings: settings, seed: 0)
+        ) {
             error in
             guard case RNASError.invalidSettings = error else { return XCTFail("\(error)") }
         }

@@ -37,7 +37,8 @@ final class TrainerHelperTests: EndToEndTestCase {
             ["run", configuration.path, "--workers", "2"], stateDirectory: state, timeout: 120)
         XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
         let status = try await status(of: "fake-python", in: state)
-        XCTAssertEqual(status.counts.completed, 3, "\(status)")
+        // A small space: random search proposes duplicates, whose results are reused, not retrained.
+        XCTAssertEqual(status.counts.completed - status.counts.reused, 3, "\(status)")
         XCTAssertTrue(outcome.outputText.contains("top 3 of 3 trained architectures:"), outcome.outputText)
         let curves = try await nasd(["export", "fake-python", "--format", "jsonl"], stateDirectory: state)
         let rows = curves.standardOutput.filter { !$0.isEmpty }

@@ -161,6 +161,9 @@ extension StrategyConfiguration {
             members["predictor"] = .string(options.predictor.rawValue)
             members["predictor_generations"] = .integer(options.predictorGenerations)
             members["train_top_k"] = .integer(options.trainTopK)
+            if options.predictor != .none {
+                members["predictor_warmup"] = .integer(options.predictorWarmup)
+            }
         case .hyperband(let options):
             members["max_resource"] = .integer(options.maxResource)
             members["eta"] = .integer(options.eta)
@@ -195,8 +198,15 @@ extension EarlyStoppingConfiguration {
 
 extension PriorConfiguration {
     fileprivate var canonicalValue: CanonicalValue {
-        .object([
-            "kind": .string(kind.rawValue), "veto_below": .number(vetoBelow), "train_after": .integer(trainAfter),
-        ])
+        var fields: [String: CanonicalValue] = [
+            "kind": .string(kind.rawValue), "train_after": .integer(trainAfter),
+            "retrain_every": .integer(retrainEvery), "audit_fraction": .number(auditFraction),
+        ]
+        switch vetoRule {
+        case .quantile(let q): fields["veto_quantile"] = .number(q)
+        case .below(let a): fields["veto_below"] = .number(a)
+        }
+        if let model { fields["model"] = .string(model) }
+        return .object(fields)
     }
 }

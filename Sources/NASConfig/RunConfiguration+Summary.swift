@@ -75,9 +75,14 @@ extension RunConfiguration {
                     + (earlyStopping.warmStart.map { ", warm start from \($0)" } ?? ""))
         }
         if let prior {
+            let rule: String
+            switch prior.vetoRule {
+            case .quantile(let q): rule = "veto below the \(formatNumber(q)) quantile of trained networks"
+            case .below(let a): rule = "veto below \(formatNumber(a))"
+            }
             lines.append(
-                "prior: \(prior.kind.rawValue), veto below \(formatNumber(prior.vetoBelow)) "
-                    + "after \(prior.trainAfter) trained")
+                "prior: \(prior.kind.rawValue), \(rule) after \(prior.trainAfter) trained, refit every "
+                    + "\(prior.retrainEvery), audit \(formatNumber(prior.auditFraction))")
         }
         return lines
     }

@@ -175,11 +175,14 @@ public struct EvolutionOptions: Hashable, Sendable {
     /// `train_top_k`: how many of the best predicted individuals are trained after each
     /// predictor-driven search. Default 10.
     public var trainTopK: Int
+    /// `predictor_warmup`: networks trained as plain regularised evolution would before the
+    /// predictor is first fitted. Default `population`.
+    public var predictorWarmup: Int
 
     /// Creates the options.
     public init(
         population: Int = 50, sampleSize: Int = 10, cycles: Int = 1000, predictor: Predictor = .none,
-        predictorGenerations: Int = 100, trainTopK: Int = 10
+        predictorGenerations: Int = 100, trainTopK: Int = 10, predictorWarmup: Int? = nil
     ) {
         self.population = population
         self.sampleSize = sampleSize
@@ -187,9 +190,12 @@ public struct EvolutionOptions: Hashable, Sendable {
         self.predictor = predictor
         self.predictorGenerations = predictorGenerations
         self.trainTopK = trainTopK
+        self.predictorWarmup = predictorWarmup ?? population
     }
 
-    static let keys = ["population", "sample_size", "cycles", "predictor", "predictor_generations", "train_top_k"]
+    static let keys = [
+        "population", "sample_size", "cycles", "predictor", "predictor_generations", "train_top_k", "predictor_warmup",
+    ]
 
     init(map: MapDecoder) throws(ConfigError) {
         let defaults = EvolutionOptions()
@@ -205,6 +211,7 @@ public struct EvolutionOptions: Hashable, Sendable {
         predictorGenerations = try map.integer(
             "predictor_generations", default: defaults.predictorGenerations, .atLeast(1))
         trainTopK = try map.integer("train_top_k", default: defaults.trainTopK, .atLeast(1))
+        predictorWarmup = try map.integer("predictor_warmup", default: population, .atLeast(2))
     }
 }
 

@@ -35,7 +35,9 @@ struct BenchMain {
                     runs: numbers.first ?? 10, trials: numbers.dropFirst().first ?? 10_000)
             case "dispatch-at-scale":
                 let numbers = arguments.dropFirst().compactMap { Double($0) }
-                func number(_ index: Int, _ fallback: Double) -> Double { numbers.count > index ? numbers[index] : fallback }
+                func number(_ index: Int, _ fallback: Double) -> Double {
+                    numbers.count > index ? numbers[index] : fallback
+                }
                 try await DispatchAtScale.run(
                     workers: Int(number(0, 50)), slots: Int(number(1, 10)), seconds: number(2, 20),
                     pace: .milliseconds(Int(number(3, 2000))), epochs: Int(number(4, 4)))
@@ -43,8 +45,8 @@ struct BenchMain {
                 FileHandle.standardError.write(
                     Data(
                         ("usage: nasd-bench ack-during-fits [SECONDS] | status-with-big-runs [RUNS] [TRIALS] | "
-                            + "strategy-timing [RESULTS] | dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS]\n")
-                            .utf8))
+                            + "strategy-timing [RESULTS] | "
+                            + "dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS]\n").utf8))
                 exit(64)
             }
         } catch {

@@ -13,6 +13,7 @@ import NASSystem
 /// workers did not all start in the same millisecond.
 enum DispatchAtScale {
     static func run(workers: Int, slots: Int, seconds duration: Double, pace: Duration, epochs: Int) async throws {
+        raiseDescriptorLimit()
         let directory = URL(fileURLWithPath: "/tmp/nasd-bench-scale-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: directory) }
         let daemon = try BenchDaemon.start(stateDirectory: directory, makePredictors: { _ in RunPredictors() })
@@ -36,22 +37,43 @@ enum DispatchAtScale {
         let trials = simulated.reduce(0) { $0 + $1.completions }
         for worker in simulated { worker.close() }
         await daemon.stop()
-        print("workers: \(workers) × \(slots) slots, \(epochs) epochs at \(pace) each, \(String(format: "%.0f", elapsed)) s")
+        print(
+            "workers: \(workers) × \(slots) slots, \(epochs) epochs at \(pace) each, "
+                + String(format: "%.0f s", elapsed)
+        )
         print("slot refill (complete sent -> next assign received): \(LatencySummary(latencies))")
         print(
             String(
-                format: "reports/s: %.0f, trials/s: %.1f, process CPU (daemon and workers): %.0f%% of a core",
-                Double(reports) / elapsed, Double(trials) / elapsed, 100 * cpu / elapsed))
+                format:
+                    "reports/s: %.0f, trials/s: %.1f, process (daemon and workers): %.0f%% of a core, "
+                    + "peak RSS %.0f MiB",
+                Double(reports) / elapsed, Double(trials) / elapsed, 100 * cpu / elapsed, ProcessCPU.peakResidentMiB()))
     }
 }
 
-/// User and system CPU of this process.
+/// Raises the soft limit on open descriptors to the hard one: every simulated connection holds
+/// two here (the worker's end and the daemon's), more than the usual soft limit of 1,024 allows.
+private func raiseDescriptorLimit() {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+    limit.rlim_cur = limit.rlim_max
+    _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+}
+
+/// User and system CPU and peak memory of this process.
 enum ProcessCPU {
     static func seconds() -> Double {
         var usage = rusage()
         getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// The peak resident set size of this process, in MiB.
+    static func peakResidentMiB() -> Double {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_maxrss) / 1024
     }
 }
 

@@ -19,7 +19,8 @@ final class ChaosTests: ChaosTestCase {
     {
         let directory = try makeTemporaryDirectory()
         let run = try makeReplayRun(
-            name: "hyperband", strategy: "kind: hyperband\n  max_resource: 9\n  eta: 3\n  iterations: \(Self.scaled(6, full: 15))",
+            name: "hyperband",
+            strategy: "kind: hyperband\n  max_resource: 9\n  eta: 3\n  iterations: \(Self.scaled(6, full: 15))",
             epochs: 9, in: directory)
         let reference = try await runUninterrupted(run, in: directory.appendingPathComponent("reference"))
 
@@ -44,10 +45,14 @@ final class ChaosTests: ChaosTestCase {
             let store = try XCTUnwrap(Self.store(of: run.name, in: state))
             try assertAcknowledgedEpochsAreStored(proxy.acknowledgedEpochs, store: store)
             XCTAssertEqual(try StoreQuery(store).rows("PRAGMA integrity_check"), ["ok"], "after kill \(kill)")
-            daemon = try await startDaemon(stateDirectory: state, port: port, leaseTimeout: 3, name: "daemon \(kill + 1)")
+            daemon = try await startDaemon(
+                stateDirectory: state, port: port, leaseTimeout: 3, name: "daemon \(kill + 1)")
         }
         XCTAssertGreaterThanOrEqual(killsMidRun, 2, "too few kills landed while the run was going")
-        note("daemon SIGKILL, Hyperband, 1 worker: \(killsMidRun) kills mid-run, \(proxy.acknowledgedEpochs.count) acknowledged epochs checked")
+        note(
+            "daemon SIGKILL, Hyperband, 1 worker: \(killsMidRun) kills mid-run, "
+                + "\(proxy.acknowledgedEpochs.count) acknowledged epochs checked"
+        )
         let interrupted = try await outcome(of: run, in: state)
         XCTAssertFalse(worker.hasExited, "the worker outlived every daemon")
         XCTAssertGreaterThan(proxy.acknowledgedEpochs.count, 0)
@@ -81,7 +86,8 @@ final class ChaosTests: ChaosTestCase {
             try await Task.sleep(for: .seconds(Double.random(in: 0...0.4, using: &generator)))
             if try await !status(of: run.name, in: state).hasEnded { killsMidRun += 1 }
             await daemon.process.kill()
-            daemon = try await startDaemon(stateDirectory: state, port: port, leaseTimeout: 3, name: "daemon \(kill + 1)")
+            daemon = try await startDaemon(
+                stateDirectory: state, port: port, leaseTimeout: 3, name: "daemon \(kill + 1)")
         }
         let outcome = try await outcome(of: run, in: state)
         XCTAssertEqual(workers.filter(\.hasExited).count, 0, "every worker outlived every daemon")
@@ -127,7 +133,8 @@ final class ChaosTests: ChaosTestCase {
     func testWorkerStoppedPastItsLease_lateReportsAreNotCountedTwice() async throws {
         let directory = try makeTemporaryDirectory()
         let trials = Self.scaled(300, full: 600)
-        let run = try makeReplayRun(name: "stalled", strategy: "kind: random", end: "end:\n  max_trials: \(trials)", in: directory)
+        let run = try makeReplayRun(
+            name: "stalled", strategy: "kind: random", end: "end:\n  max_trials: \(trials)", in: directory)
         let state = directory.appendingPathComponent("state")
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         let daemon = try await startDaemon(stateDirectory: state, leaseTimeout: 1)
@@ -154,7 +161,10 @@ final class ChaosTests: ChaosTestCase {
         XCTAssertGreaterThanOrEqual(stoppedHoldingJobs, 1)
         let expired = try StoreQuery(outcome.store).rows("SELECT count(*) FROM jobs WHERE state = 'expired'")
         XCTAssertNotEqual(expired, ["0"], "no lease ran out while a worker was stopped")
-        note("worker SIGSTOP past its lease, random, 2 workers: \(stoppedHoldingJobs) stops, \(expired.first ?? "?") leases expired")
+        note(
+            "worker SIGSTOP past its lease, random, 2 workers: \(stoppedHoldingJobs) stops, "
+                + "\(expired.first ?? "?") leases expired"
+        )
         XCTAssertEqual(workers.values.filter(\.hasExited).count, 0)
         try assertInvariants(outcome, of: run, trained: trials)
     }
@@ -166,7 +176,8 @@ final class ChaosTests: ChaosTestCase {
     func testConnectionsCutMidFrame_metaQNN_oneWorker_endsIdenticalToAnUninterruptedRun() async throws {
         let directory = try makeTemporaryDirectory()
         let run = try makeReplayRun(
-            name: "cut", strategy: """
+            name: "cut",
+            strategy: """
                 kind: metaqnn
                   epsilon_schedule:
                     - {epsilon: 1.0, models: 100}
@@ -203,7 +214,8 @@ final class ChaosTests: ChaosTestCase {
     func testDaemonRestartedWhileWorkersTrain_metaQNN_threeWorkers_keepsTheInvariants() async throws {
         let directory = try makeTemporaryDirectory()
         let run = try makeReplayRun(
-            name: "restarted", strategy: """
+            name: "restarted",
+            strategy: """
                 kind: metaqnn
                   epsilon_schedule:
                     - {epsilon: 1.0, models: 150}
@@ -248,7 +260,8 @@ final class ChaosTests: ChaosTestCase {
     func testDiskFilledAndFreed_random_oneWorker_daemonExitsNonZeroAndTheRunEndsIdentical() async throws {
         let directory = try makeTemporaryDirectory()
         let trials = Self.scaled(300, full: 600)
-        let run = try makeReplayRun(name: "full", strategy: "kind: random", end: "end:\n  max_trials: \(trials)", in: directory)
+        let run = try makeReplayRun(
+            name: "full", strategy: "kind: random", end: "end:\n  max_trials: \(trials)", in: directory)
         let reference = try await runUninterrupted(run, in: directory.appendingPathComponent("reference"))
 
         let mount = directory.appendingPathComponent("tmpfs")
@@ -267,10 +280,14 @@ final class ChaosTests: ChaosTestCase {
         let filled = try fillDisk(with: filler)
         let exit = await daemon.process.waitForExit(seconds: 30)
         guard case .exited(let code)? = exit else {
-            return XCTFail("the daemon did not exit on a full disk (\(filled) bytes written): \(String(describing: exit))")
+            return XCTFail(
+                "the daemon did not exit on a full disk (\(filled) bytes written): \(String(describing: exit))")
         }
         XCTAssertNotEqual(code, 0, "the daemon exits non-zero on a full disk")
-        note("disk full, random, 1 worker: exit \(code) after \(filled) filler bytes, \(proxy.acknowledgedEpochs.count) acknowledged epochs checked")
+        note(
+            "disk full, random, 1 worker: exit \(code) after \(filled) filler bytes, "
+                + "\(proxy.acknowledgedEpochs.count) acknowledged epochs checked"
+        )
         XCTAssertTrue(daemon.process.standardError.contains("could not commit"), daemon.process.standardError)
         let store = try XCTUnwrap(Self.store(of: run.name, in: state))
         try FileManager.default.removeItem(at: filler)
@@ -306,7 +323,9 @@ final class ChaosTests: ChaosTestCase {
     /// has it unmounted (lazily, in case a process still holds it) when the test ends.
     private func mountSmallTmpfs(at directory: URL, megabytes: Int) throws -> URL {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        guard getuid() == 0, Self.runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m,mode=0700", "tmpfs", directory.path]) == 0
+        guard getuid() == 0,
+            Self.runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m,mode=0700", "tmpfs", directory.path])
+                == 0
         else {
             throw XCTSkip("cannot mount a tmpfs here (needs root): the full-disk scenario is skipped")
         }

@@ -37,7 +37,7 @@ final class TrainerHelperTests: EndToEndTestCase {
             ["run", configuration.path, "--workers", "2"], stateDirectory: state, timeout: 120)
         XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
         let status = try await status(of: "fake-python", in: state)
-        // A small space: random search proposes duplicates, whose results are reused, not retrained.
+        // The tiny space repeats itself: duplicates are reused, not trained (counted apart).
         XCTAssertEqual(status.counts.completed - status.counts.reused, 3, "\(status)")
         XCTAssertTrue(outcome.outputText.contains("top 3 of 3 trained architectures:"), outcome.outputText)
         let curves = try await nasd(["export", "fake-python", "--format", "jsonl"], stateDirectory: state)

@@ -304,9 +304,21 @@ final class ConfigErrorTableTests: XCTestCase {
             "bad.yaml:8:3: error: early_stopping: missing required key 'kind'"
         ),
         (
-            "prior without veto_below",
+            "prior without a veto rule",
             base + "prior:\n  kind: peephole\n",
-            "bad.yaml:8:3: error: prior: missing required key 'veto_below'"
+            "bad.yaml:8:3: error: prior: missing required key 'veto_quantile' or 'veto_below'\nhint: e.g. "
+                + "veto_quantile: 0.25 (veto below the lower quartile of trained networks' predictions)"
+        ),
+        (
+            "prior with both veto rules",
+            base + "prior:\n  kind: peephole\n  veto_quantile: 0.2\n  veto_below: 0.5\n",
+            "bad.yaml:10:3: error: prior.veto_below: give only one of veto_quantile and veto_below\nhint: "
+                + "veto_quantile compares with the trained networks' predictions; veto_below is an accuracy"
+        ),
+        (
+            "prior audit fraction out of range",
+            base + "prior: {kind: peephole, veto_quantile: 0.2, audit_fraction: 1.5}\n",
+            "bad.yaml:7:61: error: prior.audit_fraction: expected a number in [0, 1], found '1.5'"
         ),
         (
             "prior kind unknown",

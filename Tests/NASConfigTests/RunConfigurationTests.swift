@@ -198,7 +198,7 @@ final class RunConfigurationTests: XCTestCase {
             EarlyStoppingConfiguration(
                 kind: .srm, margin: 0.05, confidence: 0.95, burnIn: 50, compareToNth: 3,
                 minEpochs: 4))
-        XCTAssertEqual(configuration.prior, PriorConfiguration(kind: .rnas, vetoBelow: 0.25, trainAfter: 40))
+        XCTAssertEqual(configuration.prior, PriorConfiguration(kind: .rnas, vetoRule: .below(0.25), trainAfter: 40))
     }
 
     func testUnderscoredIntegers_areStrings_andRejectedWhereANumberIsExpected() {

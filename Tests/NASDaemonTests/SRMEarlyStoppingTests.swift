@@ -53,7 +53,8 @@ final class SRMEarlyStoppingTests: XCTestCase {
     }
 
     /// Runs the search to its end with one worker slot; fits come back `fitDelay` batches late.
-    private func run(fitDelay: Int, in directory: URL) throws -> RunStore {
+    private func run(fitDelay: Int, in directory: URL, configuration: String? = nil) throws -> RunStore {
+        let configuration = configuration ?? self.configuration
         let clock = TestClock()
         let core = try DaemonCore(
             options: DaemonOptions(
@@ -84,7 +85,9 @@ final class SRMEarlyStoppingTests: XCTestCase {
                 .submit(
                     configText: configuration, fileName: directory.appendingPathComponent("s.yaml").path,
                     restart: false),
-                ControlReply { _ in })
+                ControlReply { response in
+                    if case .error(let error) = response { XCTFail("submit refused: \(error)") }
+                })
         ])
         let connection = ConnectionID(1)
         handle([
@@ -184,5 +187,36 @@ final class SRMEarlyStoppingTests: XCTestCase {
         let finals = trials.map { Self.accuracy(of: $0.proposedNotation, epoch: 6, budget: 6) }
         let bestIndex = try XCTUnwrap(finals.indices.max { finals[$0] < finals[$1] })
         XCTAssertEqual(trials[bestIndex].state, .completed)
+    }
+
+    /// With a warm start as large as the burn-in, the first model is fit before the run completes
+    /// anything (on the warm curves alone), and trials are stopped from the run's second trial on.
+    func testAWarmStartAsLargeAsTheBurnIn_stopsTrialsBeforeTheRunHasCompletedItsOwn() throws {
+        let cold = try TestEnvironment.makeTemporaryDirectory(prefix: "srm")
+        defer { try? FileManager.default.removeItem(at: cold) }
+        let first = try run(fitDelay: 1, in: cold)
+        // The first run's complete curves are the second's warm start (an earlier run of the task).
+        let records = try first.trials(in: [.completed]).filter { $0.reusedFrom == nil }.map { trial in
+            CurveRecord(
+                network: .notation(try Architecture(notation: trial.proposedNotation)),
+                curve: try first.curve(of: trial.id), hyperparameters: trial.hyperparameters)
+        }
+        let warm = try TestEnvironment.makeTemporaryDirectory(prefix: "srm")
+        defer { try? FileManager.default.removeItem(at: warm) }
+        try Data(try CurvesFile.format(Array(records.prefix(14))).utf8).write(
+            to: warm.appendingPathComponent("warm.jsonl"))
+        let text = configuration.replacingOccurrences(of: "seed: 5", with: "seed: 6").replacingOccurrences(
+            of: "confidence: 0.95}", with: "confidence: 0.95, warm_start: warm.jsonl}")
+        let store = try run(fitDelay: 1, in: warm, configuration: text)
+        let trials = try store.trials().filter { $0.reusedFrom == nil }.sorted { $0.id < $1.id }
+        XCTAssertEqual(trials.first?.state, .completed, "no stop before the run has a final accuracy")
+        let early = trials.prefix(14).filter { $0.state == .stoppedEarly }
+        XCTAssertFalse(early.isEmpty, "a warm start lets the run stop trials within its own burn-in")
+        let stored = try XCTUnwrap(try store.predictorModel(named: "stop_rule/srm", version: 1))
+        let pruner = try XCTUnwrap(
+            try Self.makePredictors(try RunConfiguration(yaml: configuration, file: "s.yaml")).pruner as? SRMPruner)
+        let models = try XCTUnwrap(try pruner.decodeModel(stored.bytes) as? SequentialRegressionModels)
+        XCTAssertEqual(models.exampleCount, 14, "version 1 is the warm curves alone")
+        XCTAssertEqual(early.first?.stopPrediction?.modelVersion, 1)
     }
 }

@@ -66,7 +66,8 @@ final class FreeSlotTableTests: XCTestCase {
     func testChoices_matchTheFullScan_overRandomFills() {
         var generator = SplitMix64(seed: 5)
         for _ in 0..<200 {
-            var free = (0..<Int.random(in: 1...40, using: &generator)).map { _ in Int.random(in: 0...4, using: &generator) }
+            let workers = Int.random(in: 1...40, using: &generator)
+            var free = (0..<workers).map { _ in Int.random(in: 0...4, using: &generator) }
             var table = FreeSlotTable(free.enumerated().map { ($0.offset, $0.element) })
             while true {
                 let scanned = free.indices.filter { free[$0] > 0 }.max { (free[$0], $1) < (free[$1], $0) }

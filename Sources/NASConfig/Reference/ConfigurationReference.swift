@@ -125,6 +125,7 @@ public struct ConfigurationReference: Sendable {
         let restart = DivergedRestartOptions()
         let evolution = EvolutionOptions()
         let trial = TrialLimits()
+        let defaultPrior = PriorConfiguration(kind: .peephole, vetoRule: .below(0))
         let stopping = EarlyStoppingConfiguration()
         let schedule = metaQNN.epsilonSchedule.map { "\($0.models) at \(formatNumber($0.epsilon))" }
         return [
@@ -411,13 +412,25 @@ public struct ConfigurationReference: Sendable {
                         "kind", PriorConfiguration.Kind.allCases.map { "`\($0.rawValue)`" }.joined(separator: " | "),
                         "**required**", "the predictor"),
                     Key(
-                        "veto_below", "number in [0, 1]", "**required**",
-                        "veto below this prediction (Peephole: accuracy; RNAS: rank quantile)"),
+                        "veto_quantile", "number in [0, 1]", "one of `veto_quantile` / `veto_below` is **required**",
+                        "veto a candidate predicted below this quantile of the predictions of the networks trained"),
                     Key(
-                        "train_after", "int ≥ 1", code(PriorConfiguration(kind: .peephole, vetoBelow: 0).trainAfter),
+                        "veto_below", "number in [0, 1]", "one of `veto_quantile` / `veto_below` is **required**",
+                        "veto a candidate predicted below this accuracy"),
+                    Key(
+                        "train_after", "int ≥ 1", code(defaultPrior.trainAfter),
                         "trained networks before the predictor is fitted and the gate starts"),
                     Key(
-                        "reward_vetoed", "bool", code(PriorConfiguration(kind: .peephole, vetoBelow: 0).rewardVetoed),
+                        "retrain_every", "int ≥ 1", code(defaultPrior.retrainEvery),
+                        "trained networks between one fit of the predictor and the next"),
+                    Key(
+                        "audit_fraction", "number in [0, 1]", number(defaultPrior.auditFraction),
+                        "the fraction of would-be vetoes trained anyway, to measure the false-veto rate"),
+                    Key(
+                        "model", "path", "none",
+                        "a model file (`nasd predict train --out`) that judges candidates until the run fits its own"),
+                    Key(
+                        "reward_vetoed", "bool", code(defaultPrior.rewardVetoed),
                         "whether MetaQNN learns from a vetoed candidate's prediction and counts it in its schedule"),
                 ]),
         ]

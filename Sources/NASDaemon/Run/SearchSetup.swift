@@ -1,6 +1,7 @@
 import Foundation
 import NASConfig
 import NASCore
+import NASNumerics
 import NASProtocol
 import NASSearch
 
@@ -71,17 +72,26 @@ public enum SearchSetup {
                 sampler: sampler, hyperparameters: configuration.training.hyperparameters,
                 budget: configuration.training.epochs, seed: configuration.seed)
         case .evolution(let options):
-            guard options.predictor == .none else {
+            guard options.predictor != .peephole else {
                 throw Unsupported(
                     keyPath: "strategy.predictor",
-                    message: "predictor-driven evolution ('\(options.predictor.rawValue)') is not available in this "
-                        + "build yet (use 'none')")
+                    message: "Peephole-driven evolution is not available in this build yet (use 'none' or 'rnas')")
             }
             guard let space = sampler as? any MutableSpace else {
                 throw Unsupported(
                     keyPath: "strategy.kind",
                     message: "evolution needs a space with mutations (metaqnn, cell or nb201); "
                         + "'\(configuration.space.kindName)' has none")
+            }
+            if options.predictor == .rnas {
+                return PredictorDrivenEvolution(
+                    space: space,
+                    settings: PredictorDrivenEvolution.Settings(
+                        population: options.population, sampleSize: options.sampleSize, cycles: options.cycles,
+                        warmup: options.predictorWarmup, generations: options.predictorGenerations,
+                        trainTopK: options.trainTopK, ranker: daemonRankerSettings),
+                    hyperparameters: configuration.training.hyperparameters, budget: configuration.training.epochs,
+                    seed: configuration.seed)
             }
             return RegularizedEvolution(
                 space: space,
@@ -107,6 +117,11 @@ public enum SearchSetup {
                 message: "'\(configuration.strategy.kindName)' is not available in this build yet (use 'random')")
         }
     }
+
+    /// The RNAS ranker's settings in predictor-driven evolution: the paper's predictor and loss.
+    /// Each round's fit runs inside `propose()` (the commit thread in the daemon), so its cost is
+    /// measured in docs/rnas.md; moving it off the commit thread is the daemon's job.
+    public static let daemonRankerSettings = RNASSettings()
 
     /// MetaQNN over the configured space, fresh.
     public static func makeMetaQNN<Space: SequentialDecisionSpace>(
@@ -136,9 +151,9 @@ public enum SearchSetup {
             rewardsVetoed: prior?.rewardVetoed ?? false)
     }
 
-    /// The run's pruner and gate: SRM early stopping for `early_stopping: {kind: srm}`. The
-    /// other predictors (f-Hyperband, Peephole, RNAS) are not in this build, so a configuration that
-    /// asks for one is refused rather than run without it.
+    /// The run's pruner and gate: SRM early stopping for `early_stopping: {kind: srm}`, the
+    /// Peephole prior for `prior: {kind: peephole}`. The others (f-Hyperband, the RNAS prior) are
+    /// not in this build, so a configuration that asks for one is refused rather than run without it.
     ///
     /// A relative `early_stopping.warm_start` is resolved against the working directory here; the
     /// daemon and the configuration check pass a configuration resolved against its file's
@@ -147,10 +162,16 @@ public enum SearchSetup {
     /// - Throws: `Unsupported`, `WarmStartError`.
     @Sendable
     public static func makePredictors(for configuration: RunConfiguration) throws -> RunPredictors {
-        if configuration.prior != nil {
-            throw Unsupported(keyPath: "prior", message: "prior predictors are not available in this build yet")
+        var predictors = RunPredictors()
+        if let prior = configuration.prior {
+            switch prior.kind {
+            case .peephole:
+                predictors.gate = try makePeepholeGate(prior, configuration: configuration)
+            case .rnas:
+                throw Unsupported(keyPath: "prior.kind", message: "the RNAS prior is not available in this build yet")
+            }
         }
-        guard let earlyStopping = configuration.earlyStopping else { return RunPredictors() }
+        guard let earlyStopping = configuration.earlyStopping else { return predictors }
         if case .hyperband = configuration.strategy {
             throw Unsupported(
                 keyPath: "early_stopping",
@@ -158,9 +179,9 @@ public enum SearchSetup {
                     + "SRM early stopping runs with the random, metaqnn and evolution strategies")
         }
         let warmStart = try earlyStopping.warmStart.map { try WarmStart.examples(fromFile: $0) } ?? []
-        return RunPredictors(
-            pruner: makeSRMPruner(
-                earlyStopping, seed: configuration.seed, input: configuration.training.input, warmStart: warmStart))
+        predictors.pruner = makeSRMPruner(
+            earlyStopping, seed: configuration.seed, input: configuration.training.input, warmStart: warmStart)
+        return predictors
     }
 
     /// The SRM pruner of an `early_stopping:` section (its warm-start curves already read), for a
@@ -187,6 +208,32 @@ public enum SearchSetup {
             resolved.earlyStopping?.warmStart = absolutePath(path, base: base)
         }
         return resolved
+    }
+
+    /// Peephole as the prior (docs/predictors.md), reading `prior.model` when given.
+    public static func makePeepholeGate(
+        _ prior: PriorConfiguration, configuration: RunConfiguration
+    ) throws -> PeepholeGate {
+        var transferred: PeepholeModel?
+        if let path = prior.model {
+            do {
+                transferred = try PeepholeModel(data: try Data(contentsOf: URL(fileURLWithPath: path)))
+            } catch let error as PeepholeError {
+                throw Unsupported(keyPath: "prior.model", message: "\(path): \(error)")
+            } catch {
+                throw Unsupported(keyPath: "prior.model", message: "\(path) cannot be read: \(error.localizedDescription)")
+            }
+        }
+        let rule: PeepholeVetoRule
+        switch prior.vetoRule {
+        case .quantile(let q): rule = .quantile(q)
+        case .below(let a): rule = .below(a)
+        }
+        return PeepholeGate(
+            rule: rule, trainAfter: prior.trainAfter, retrainEvery: prior.retrainEvery,
+            auditFraction: prior.auditFraction, input: configuration.space.input, seed: configuration.seed,
+            parallelism: Parallelism(threadCount: min(2, ProcessInfo.processInfo.activeProcessorCount)),
+            transferred: transferred)
     }
 
     /// What workers are told to run for each trial.

@@ -111,7 +111,7 @@ public enum PredictorEvaluation {
             testing: testingRows.map { ($0.row, $0.example.features) })
     }
 
-    private static func figures(_ predictions: [Double], _ targets: [Double]) throws(PredictorEvaluationError) -> (
+    static func figures(_ predictions: [Double], _ targets: [Double]) throws(PredictorEvaluationError) -> (
         r2: Double?, mse: Double, tau: Double?
     ) {
         do {

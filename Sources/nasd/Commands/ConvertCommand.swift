@@ -1,10 +1,56 @@
 import Foundation
 import NASCore
+import NASSearch
 import NASSystem
 
-/// `nasd convert nb201`: published benchmark tables as a curves file.
+/// `nasd convert nb201|nb101`: published benchmark tables as a curves file.
 enum ConvertCommand {
-    static var all: [CommandSpec] { [nb201] }
+    static var all: [CommandSpec] { [nb201, nb101, metaQNNReplay] }
+
+    static let metaQNNReplay = CommandSpec(
+        ["convert", "metaqnn-replay"], summary: "Convert an original MetaQNN replay database into a curves file.",
+        positionals: ["FILE"],
+        options: [
+            .value("unlearned", "keep|drop", "Networks that never learned (accuracy 0.1): keep (default) or drop."),
+            .value("out", "FILE", "Write to FILE instead of standard output."),
+        ],
+        discussion: """
+            One line per distinct network (re-samples and dropout-only variants keep their first row): arch the \
+            network, curve [accuracy_best_val] at epoch 20 of budget 20, id the CSV line. Rows above 1 are dropped \
+            (the fixture's synthetic rows). docs/predictors.md explains the choices.
+            """
+    ) { arguments in
+        guard let path = arguments.positionals.first else {
+            throw UsageError(command: arguments.command, message: "give the replay database: convert metaqnn-replay FILE")
+        }
+        let choice = arguments.value("unlearned") ?? "keep"
+        guard let unlearned = MetaQNNReplayConversion.UnlearnedRows(rawValue: choice) else {
+            throw UsageError(command: arguments.command, message: "--unlearned expects keep or drop; found '\(choice)'")
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw UnreadableInput(path: path, reason: error.localizedDescription)
+        }
+        let database: MetaQNNReplayDatabase
+        do {
+            database = try MetaQNNReplayDatabase(csv: text)
+        } catch {
+            throw UnreadableInput(path: path, reason: "\(error)")
+        }
+        let result = MetaQNNReplayConversion.curveRecords(database, unlearned: unlearned)
+        let curves = try CurvesFile.format(result.records)
+        if let output = arguments.value("out") {
+            try curves.write(toFile: output, atomically: true, encoding: .utf8)
+        } else {
+            StandardStream.output.write(curves)
+        }
+        writeStandardError(
+            "nasd: \(result.records.count) networks; dropped \(result.rejected) rejected rows, \(result.duplicates) "
+                + "repeats, \(result.unlearned) never-learned")
+        return ExitStatus.success
+    }
 
     static let nb201 = CommandSpec(
         ["convert", "nb201"], summary: "Convert NAS-Bench-201's accuracy tables into a curves file.",
@@ -48,3 +94,49 @@ enum ConvertCommand {
 }
 
 extension NASBench201ConversionError: InvalidInputError {}
+
+extension ConvertCommand {
+    static let nb101 = CommandSpec(
+        ["convert", "nb101"], summary: "Convert a NAS-Bench-101 export (nasbench-vis's nb101_data-1k.json) to curves.",
+        positionals: ["FILE"],
+        options: [
+            .value("out", "FILE", "Write to FILE instead of standard output."),
+        ],
+        discussion: """
+            One line per cell (docs/curves-format.md): cell with NAS-Bench-101's op codes (0 conv3×3, 1 conv1×1, \
+            2 max-pool3×3, −1 input, −2 output; the −3 padding vertices dropped) and its matrix, curve the \
+            validation accuracies at epochs [4, 12, 36, 108] (separate runs; the target is the 108-epoch value), \
+            params the trainable parameters, id the NAS-Bench-101 key.
+            """
+    ) { arguments in
+        guard let path = arguments.positionals.first else {
+            throw UsageError(command: arguments.command, message: "give the NAS-Bench-101 export FILE")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw UnreadableInput(path: path, reason: error.localizedDescription)
+        }
+        let records: [NASBench101Record]
+        do throws(NASBench101DataError) {
+            records = try NASBench101Record.records(from: data)
+        } catch {
+            throw InvalidNASBench101Export(path: path, error: error)
+        }
+        let text = try CurvesFile.format(records.map(\.curveRecord))
+        if let output = arguments.value("out") {
+            try text.write(toFile: output, atomically: true, encoding: .utf8)
+        } else {
+            StandardStream.output.write(text)
+        }
+        return ExitStatus.success
+    }
+}
+
+/// A NAS-Bench-101 export that cannot be read, with the file and the field or entry at fault.
+struct InvalidNASBench101Export: InvalidInputError, CustomStringConvertible {
+    var path: String
+    var error: NASBench101DataError
+    var description: String { "\(path): \(error)" }
+}

@@ -5,33 +5,46 @@ import NASSearch
 
 /// `nasd predict eval|svr-timing`: measuring learning-curve predictors on recorded curves.
 enum PredictCommands {
-    static var all: [CommandSpec] { [evaluate, svrTiming] }
+    static var all: [CommandSpec] { [evaluate, train, svrTiming] }
 
     static let evaluate = CommandSpec(
         ["predict", "eval"], summary: "Measure a learning-curve predictor on a curves file (R², MSE, Kendall τ).",
         options: [
-            .value("predictor", "NAME", "The predictor: srm (sequential regression models, Baker et al. 2018)."),
+            .value(
+                "predictor", "NAME",
+                "The predictor: srm (sequential regression models, Baker et al. 2018), peephole (Deng et al. 2017) or "
+                    + "rnas (architecture ranker, Xu et al. 2020)."),
             .value("data", "FILE", "The curves file (JSON Lines, docs/curves-format.md)."),
             .value("train", "N", "Train on N random complete rows; test on the other complete rows."),
             .value("observe", "FRACTION", "Observe max(1, round(FRACTION × T)) epochs of each test curve (0 < F ≤ 1)."),
             .value("seed", "S", "Seed of the split and the fit (default 0)."),
             .value("search-count", "K", "Random-search candidates per SRM model (default 40)."),
+            .value("epochs", "E", "Peephole and RNAS: training epochs (default 100)."),
+            .value("threads", "T", "Peephole: threads for the matrix kernels (default 1; the result does not change)."),
             .flag("models", "Also print each model's prefix length, chosen C, ν, γ, σ and widenings (text only)."),
             .value(
-                "split-out", "FILE", "Write the split and each row's features as JSON (for bench/srm_reference.py)."),
+                "split-out", "FILE", "Write the split and each row's features as JSON (bench/srm_reference.py; with peephole, "
+                    + "parameters, MACs and layer-type counts for bench/peephole_forest.py)."),
             ArchCommands.jsonOption,
         ],
         discussion: """
             Reports R², MSE and Kendall τ-b of the predicted final accuracy on the test rows, beside the \
             last-seen-value baseline (the last observed accuracy taken as the final one). JSON keys: predictor, r2, \
             mse, kendall_tau, n_train, n_test, baseline, baseline_r2, baseline_mse, baseline_kendall_tau (null where \
-            a figure is undefined). docs/early-stopping.md describes the model.
+            a figure is undefined). docs/early-stopping.md describes the model. With --predictor peephole the \
+            final accuracy is predicted from the architecture alone (no --observe), beside the params baseline \
+            (predicted rank = parameter count; only its τ is defined); docs/predictors.md describes it. With \
+            --predictor rnas the ranker learns from the architecture alone too: baseline params, R² and MSE of the \
+            scores mapped to accuracies by a least-squares line on the training rows (docs/rnas.md).
             """
     ) { arguments in
         let predictor = arguments.value("predictor") ?? "srm"
-        guard predictor == "srm" else {
-            throw UsageError(command: arguments.command, message: "--predictor expects srm; found '\(predictor)'")
+        if predictor == "rnas" { return try RNASEvaluationCommand.run(arguments) }
+        guard predictor == "srm" || predictor == "peephole" else {
+            throw UsageError(
+                command: arguments.command, message: "--predictor expects srm, peephole or rnas; found '\(predictor)'")
         }
+        if predictor == "peephole" { return try evaluatePeephole(arguments) }
         guard let path = arguments.value("data") else {
             throw UsageError(command: arguments.command, message: "give the curves file with --data FILE")
         }
@@ -140,6 +153,97 @@ enum PredictCommands {
         return ExitStatus.success
     }
 
+    private static func evaluatePeephole(_ arguments: ParsedArguments) throws -> Int32 {
+        guard let path = arguments.value("data") else {
+            throw UsageError(command: arguments.command, message: "give the curves file with --data FILE")
+        }
+        guard arguments.value("train") != nil else {
+            throw UsageError(command: arguments.command, message: "give the number of training rows with --train N")
+        }
+        let trainCount = try arguments.integer("train", default: 0)
+        let seed = try seedValue(arguments)
+        var settings = PeepholeSettings()
+        settings.epochs = try arguments.integer("epochs", default: settings.epochs, range: 1...100_000)
+        let threads = try arguments.integer("threads", default: 1, range: 1...256)
+        let records = try readCurves(path)
+        let outcome: PredictorEvaluation.PeepholeOutcome
+        do {
+            outcome = try PredictorEvaluation.evaluatePeepholeWithSplit(
+                records: records, trainCount: trainCount, seed: seed, settings: settings,
+                parallelism: Parallelism(threadCount: threads))
+        } catch {
+            if case .invalidArgument(let message) = error {
+                throw UsageError(command: arguments.command, message: message)
+            }
+            throw EvaluationFailure(path: path, error: error)
+        }
+        let report = outcome.report
+        if let splitPath = arguments.value("split-out") {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try encoder.encode(["train": outcome.trainingRows, "test": outcome.testingRows])
+                .write(to: URL(fileURLWithPath: splitPath))
+        }
+        if arguments.has("json") {
+            try printJSON(report)
+        } else {
+            var table = TextTable(columns: ["", "R²", "MSE", "Kendall τ"])
+            table.add([report.predictor, format(report.r2), format(report.mse), format(report.kendallTau)])
+            table.add([
+                report.baseline, format(report.baselineR2), format(report.baselineMSE),
+                format(report.baselineKendallTau),
+            ])
+            writeStandardOutput("trained on \(report.trainCount) rows, tested on \(report.testCount)")
+            writeStandardOutput(table.render())
+        }
+        return ExitStatus.success
+    }
+
+    static let train = CommandSpec(
+        ["predict", "train"], summary: "Train an architecture predictor on a curves file and save the model.",
+        options: [
+            .value("predictor", "NAME", "The predictor: peephole (Deng et al. 2017)."),
+            .value("data", "FILE", "The curves file (JSON Lines, docs/curves-format.md); its complete rows train."),
+            .value("out", "MODEL", "Where to write the model (JSON; prior.model reads it)."),
+            .value("seed", "S", "Seed of the initialization and the batch order (default 0)."),
+            .value("epochs", "E", "Training passes over the networks (default 100)."),
+            .value("threads", "T", "Threads for the matrix kernels (default 1; the model does not change)."),
+        ],
+        discussion: """
+            Trains on every complete row (final-epoch accuracy as the target) and writes the versioned model file \
+            (format nasd.peephole, docs/predictors.md). The same data, seed and epochs give the same bytes.
+            """
+    ) { arguments in
+        let predictor = arguments.value("predictor") ?? "peephole"
+        guard predictor == "peephole" else {
+            throw UsageError(command: arguments.command, message: "--predictor expects peephole; found '\(predictor)'")
+        }
+        guard let path = arguments.value("data"), let output = arguments.value("out") else {
+            throw UsageError(command: arguments.command, message: "--data FILE and --out MODEL are required")
+        }
+        let seed = try seedValue(arguments)
+        var settings = PeepholeSettings()
+        settings.epochs = try arguments.integer("epochs", default: settings.epochs, range: 1...100_000)
+        let threads = try arguments.integer("threads", default: 1, range: 1...256)
+        let records = try readCurves(path)
+        let rows: [PredictorEvaluation.PeepholeRow]
+        do {
+            rows = try PredictorEvaluation.peepholeRows(records)
+        } catch let error as PredictorEvaluationError {
+            throw EvaluationFailure(path: path, error: error)
+        }
+        let model: PeepholeModel
+        do {
+            model = try PeepholeTrainer(settings: settings, seed: seed, parallelism: Parallelism(threadCount: threads))
+                .fit(rows.map(\.example))
+        } catch {
+            throw EvaluationFailure(path: path, error: .predictor("\(error)"))
+        }
+        try model.encoded().write(to: URL(fileURLWithPath: output), options: .atomic)
+        writeStandardOutput("trained Peephole on \(rows.count) networks; wrote \(output)")
+        return ExitStatus.success
+    }
+
     // MARK: - Helpers
 
     private static func observedFraction(_ arguments: ParsedArguments) throws(UsageError) -> Double {
@@ -153,7 +257,7 @@ enum PredictCommands {
         return fraction
     }
 
-    private static func seedValue(_ arguments: ParsedArguments) throws(UsageError) -> UInt64 {
+    static func seedValue(_ arguments: ParsedArguments) throws(UsageError) -> UInt64 {
         let text = arguments.value("seed") ?? "0"
         guard let seed = UInt64(text) else {
             throw UsageError(
@@ -162,7 +266,7 @@ enum PredictCommands {
         return seed
     }
 
-    private static func readCurves(_ path: String) throws -> [CurveRecord] {
+    static func readCurves(_ path: String) throws -> [CurveRecord] {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -176,7 +280,7 @@ enum PredictCommands {
         }
     }
 
-    private static func format(_ value: Double?) -> String {
+    static func format(_ value: Double?) -> String {
         value.map { String(format: "%.4f", $0) } ?? "—"
     }
 

@@ -84,7 +84,8 @@ final class ChaosProxy: @unchecked Sendable {
 
     private func acceptLoop() {
         while let downstream = try? listener.accept() {
-            guard let upstream = try? SocketConnection.connect(to: SocketEndpoint(host: "127.0.0.1", port: upstreamPort))
+            guard
+                let upstream = try? SocketConnection.connect(to: SocketEndpoint(host: "127.0.0.1", port: upstreamPort))
             else {
                 downstream.close()
                 continue
@@ -100,6 +101,12 @@ final class ChaosProxy: @unchecked Sendable {
             Thread { link.pump(from: downstream, to: upstream, direction: .toDaemon) }.start()
             Thread { link.pump(from: upstream, to: downstream, direction: .toWorker) }.start()
         }
+    }
+
+    /// Both directions of a link ended: its sockets are closed and forgotten.
+    fileprivate func closed(_ connections: SocketConnection...) {
+        state.withLock { proxy in proxy.open.removeAll { open in connections.contains { $0 === open } } }
+        for connection in connections { connection.close() }
     }
 
     fileprivate func cut(insideFrame: Bool) {
@@ -146,13 +153,13 @@ private final class Link: @unchecked Sendable {
     private let proxy: ChaosProxy
     private let downstream: SocketConnection
     private let upstream: SocketConnection
-    private let state: Locked<(budget: Int, worker: String?, isCut: Bool, isCounted: Bool)>
+    private let state: Locked<(budget: Int, worker: String?, isCut: Bool, isCounted: Bool, pumpsDone: Int)>
 
     init(proxy: ChaosProxy, downstream: SocketConnection, upstream: SocketConnection, budget: Int) {
         self.proxy = proxy
         self.downstream = downstream
         self.upstream = upstream
-        state = Locked((budget, nil, false, false))
+        state = Locked((budget, nil, false, false, 0))
     }
 
     func pump(from source: SocketConnection, to sink: SocketConnection, direction: Direction) {
@@ -161,6 +168,11 @@ private final class Link: @unchecked Sendable {
         defer {
             source.shutdown()
             sink.shutdown()
+            let isLast = state.withLock { link -> Bool in
+                link.pumpsDone += 1
+                return link.pumpsDone == 2
+            }
+            if isLast { proxy.closed(downstream, upstream) }
         }
         while let chunk = try? source.read(upToCount: 4096), !chunk.isEmpty {
             let allowed = state.withLock { link -> Int in

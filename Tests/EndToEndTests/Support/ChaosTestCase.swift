@@ -147,7 +147,9 @@ class ChaosTestCase: EndToEndTestCase {
         XCTAssertEqual(try store.rows("PRAGMA integrity_check"), ["ok"], "integrity_check", file: file, line: line)
         // A trial may complete several jobs when promoted (Hyperband), each to a higher budget.
         let twice = try store.rows(
-            "SELECT trial_id, end_epoch FROM jobs WHERE state = 'completed' GROUP BY trial_id, end_epoch HAVING count(*) > 1")
+            "SELECT trial_id, end_epoch FROM jobs WHERE state = 'completed' "
+                + "GROUP BY trial_id, end_epoch HAVING count(*) > 1"
+        )
         XCTAssertEqual(twice, [], "trials completed twice at the same epoch", file: file, line: line)
         var stored: [Int64: [(epoch: Int, accuracy: Double)]] = [:]
         for row in try store.rows("SELECT trial_id, epoch, validation_accuracy FROM metrics ORDER BY trial_id, epoch") {
@@ -214,7 +216,10 @@ class ChaosTestCase: EndToEndTestCase {
         for report in acknowledged where !superseded.contains(report.jobID) {
             let key = "\(report.trialID)/\(report.epoch)"
             if let accuracy = stored[key], abs(accuracy - report.accuracy) <= 1e-9 { continue }
-            missing.append("trial \(report.trialID) epoch \(report.epoch) (job \(report.jobID)): \(stored[key].map { "\($0)" } ?? "missing")")
+            missing.append(
+                "trial \(report.trialID) epoch \(report.epoch) (job \(report.jobID)): "
+                    + (stored[key].map { "\($0)" } ?? "missing")
+            )
         }
         XCTAssertEqual(missing.sorted(), [], "acknowledged epochs not in the store", file: file, line: line)
     }

@@ -1,0 +1,82 @@
+/// Peephole's sizes and training recipe; the defaults are the paper's where it gives them
+/// (Deng et al. 2017, §5.1: 40-d layer and epoch embeddings, LSTM hidden 160, an MLP of 3 linear
+/// layers with 200 hidden units) and ours where it does not (docs/predictors.md).
+public struct PeepholeSettings: Hashable, Sendable, Codable {
+    /// The type table's vector length. The layer embedding is `type + 2·kernel + channel` long:
+    /// 16 + 2·8 + 8 = 40 by default.
+    public var typeDimension: Int
+    /// The kernel table's vector length (one table for width and height).
+    public var kernelDimension: Int
+    /// The channel-ratio table's vector length.
+    public var channelDimension: Int
+    /// The epoch embedding's length.
+    public var epochDimension: Int
+    /// Epochs the epoch table has rows for; a later epoch uses the last row.
+    public var epochTableSize: Int
+    /// The LSTM's hidden size (the structural feature's length).
+    public var hiddenSize: Int
+    /// The MLP's hidden width.
+    public var mlpHiddenSize: Int
+    /// The MLP's linear layers (at least 1); every one but the last is followed by BN and ReLU.
+    public var mlpLayers: Int
+    /// Passes over the training networks.
+    public var epochs: Int
+    /// Networks per mini-batch (at least 2: batch normalization needs a batch).
+    public var batchSize: Int
+    /// Adam's step size (the paper does not say; Adam at 1e-3 is ours).
+    public var learningRate: Float
+    /// Adam's L2 weight decay.
+    public var weightDecay: Float
+    /// The smooth L1 loss's β.
+    public var smoothL1Beta: Float
+
+    /// The layer embedding's length.
+    public var layerEmbeddingDimension: Int { typeDimension + 2 * kernelDimension + channelDimension }
+
+    /// Creates settings; the defaults are the paper's sizes.
+    public init(
+        typeDimension: Int = 16, kernelDimension: Int = 8, channelDimension: Int = 8, epochDimension: Int = 40,
+        epochTableSize: Int = 256, hiddenSize: Int = 160, mlpHiddenSize: Int = 200, mlpLayers: Int = 3,
+        epochs: Int = 100, batchSize: Int = 32, learningRate: Float = 1e-3, weightDecay: Float = 0,
+        smoothL1Beta: Float = 1
+    ) {
+        self.typeDimension = typeDimension
+        self.kernelDimension = kernelDimension
+        self.channelDimension = channelDimension
+        self.epochDimension = epochDimension
+        self.epochTableSize = epochTableSize
+        self.hiddenSize = hiddenSize
+        self.mlpHiddenSize = mlpHiddenSize
+        self.mlpLayers = mlpLayers
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.weightDecay = weightDecay
+        self.smoothL1Beta = smoothL1Beta
+    }
+
+    /// Checks every size and rate.
+    ///
+    /// - Throws: `PeepholeError.invalidSettings` naming the first bad value.
+    public func validate() throws(PeepholeError) {
+        let sizes: [(String, Int, Int)] = [
+            ("typeDimension", typeDimension, 1), ("kernelDimension", kernelDimension, 1),
+            ("channelDimension", channelDimension, 1), ("epochDimension", epochDimension, 1),
+            ("epochTableSize", epochTableSize, 1), ("hiddenSize", hiddenSize, 1),
+            ("mlpHiddenSize", mlpHiddenSize, 1), ("mlpLayers", mlpLayers, 1), ("epochs", epochs, 1),
+            ("batchSize", batchSize, 2),
+        ]
+        for (name, value, minimum) in sizes where value < minimum {
+            throw .invalidSettings("\(name) must be at least \(minimum), not \(value)")
+        }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw .invalidSettings("learningRate must be positive, not \(learningRate)")
+        }
+        guard weightDecay >= 0, weightDecay.isFinite else {
+            throw .invalidSettings("weightDecay must be non-negative, not \(weightDecay)")
+        }
+        guard smoothL1Beta > 0, smoothL1Beta.isFinite else {
+            throw .invalidSettings("smoothL1Beta must be positive, not \(smoothL1Beta)")
+        }
+    }
+}

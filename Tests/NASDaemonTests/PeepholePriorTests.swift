@@ -1,0 +1,209 @@
+import Foundation
+import NASCore
+import NASProtocol
+import NASStore
+import NASTestSupport
+import Synchronization
+import XCTest
+
+@testable import NASDaemon
+@testable import NASSearch
+
+/// Peephole as the prior in the daemon core: vetoes cost no training, every judged trial records
+/// the prior's prediction with its model version, and a run with one worker ends the same after
+/// a kill -9 (the model-version rule, audits decided from the candidate alone).
+final class PeepholePriorTests: XCTestCase {
+    /// Small sizes so the fits take milliseconds in a debug build; the threshold lies among its predictions.
+    static let gate = PeepholeGate(
+        rule: .below(0.79), trainAfter: 4, retrainEvery: 3, auditFraction: 0.2,
+        input: TensorShape(channels: 3, height: 32, width: 32),
+        settings: PeepholeSettings(
+            typeDimension: 4, kernelDimension: 3, channelDimension: 2, epochDimension: 3, epochTableSize: 10,
+            hiddenSize: 8, mlpHiddenSize: 8, epochs: 15, batchSize: 4, learningRate: 1e-2),
+        seed: 23)
+
+    private let token = "tok"
+
+    private let configuration = """
+        name: p
+        seed: 23
+        space: {kind: metaqnn, filters: [16, 32, 64], kernels: [1, 3, 5], fc_sizes: [64, 128], max_depth: 5}
+        strategy: {kind: random}
+        training: {epochs: 6}
+        trainer: {builtin: surrogate}
+        end: {max_trials: 16}
+        """
+
+    private final class TestClock: Sendable {
+        private let current = Mutex(Date(timeIntervalSince1970: 1_900_000_000))
+        var now: Date { current.withLock { $0 } }
+        func advance(by seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    }
+
+    /// A trial's recorded accuracy at an epoch: a deterministic function of its network.
+    private static func accuracy(of notation: String, epoch: Int, budget: Int) -> Double {
+        let digest = SHA256.digest(of: Array(notation.utf8))
+        let final = 0.4 + 0.5 * Double(digest[0]) / 255
+        return final * (0.6 + 0.4 * Double(epoch) / Double(budget))
+    }
+
+    private struct Outcome: Hashable, CustomStringConvertible {
+        var notation: String
+        var state: TrialState
+        var prior: Prediction?
+        var final: Double?
+        var description: String {
+            "\(state) \(prior.map { "\($0.accuracy) v\($0.modelVersion ?? 0)" } ?? "-") \(notation)"
+        }
+    }
+
+    /// Runs the search with one worker slot; each fit's result is posted `fitDelay` batches after
+    /// it was asked for; with `killAfter`, the core is replaced by a fresh one over the same state
+    /// directory after that many batches (fits in flight are lost with it).
+    private func run(fitDelay: Int, killAfter: Int? = nil) throws -> (outcomes: [Outcome], fits: Int) {
+        let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "sched")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clock = TestClock()
+        let makeCore = {
+            try DaemonCore(
+                options: DaemonOptions(
+                    stateDirectory: directory, token: self.token, leaseTimeout: 30, version: "test",
+                    makePredictors: { _ in RunPredictors(gate: Self.gate) }),
+                clock: .following { clock.now }, log: .silent)
+        }
+        var core = try makeCore()
+        var pendingFits: [(due: Int, job: FitJob)] = []
+        var batches = 0
+        var fits = 0
+        var connection = 0
+        var seq: UInt64 = 0
+        var assignments: [DaemonMessage.Assignment] = []
+        var stopped: Set<String> = []
+
+        func handle(_ events: [DaemonEvent]) -> [DaemonAction] {
+            batches += 1
+            let due = pendingFits.filter { $0.due <= batches }
+            pendingFits.removeAll { $0.due <= batches }
+            let actions = core.handle(events + due.map { $0.job.run() })
+            for action in actions {
+                switch action {
+                case .fit(let job):
+                    fits += 1
+                    pendingFits.append((batches + fitDelay, job))
+                case .send(_, .assign(let assignment)):
+                    assignments.append(assignment)
+                case .send(_, .stopTrial(let stop)):
+                    stopped.insert(stop.jobID)
+                case .reply(let reply, let response):
+                    reply(response)
+                default:
+                    break
+                }
+            }
+            return actions
+        }
+        func hello() {
+            connection += 1
+            _ = handle([
+                .workerConnected(ConnectionID(connection), peer: "t"),
+                .workerMessage(
+                    ConnectionID(connection),
+                    .hello(.init(workerVersion: "test", token: token, workerID: "w", hostname: "h", slots: 1))),
+            ])
+        }
+        _ = handle([
+            .control(
+                .submit(
+                    configText: configuration, fileName: directory.appendingPathComponent("p.yaml").path, restart: false
+                ),
+                ControlReply { _ in })
+        ])
+        hello()
+        var killed = false
+        while !assignments.isEmpty {
+            let assignment = assignments.removeFirst()
+            let id = ConnectionID(connection)
+            let notation = assignment.spec.network.notation
+            for epoch in (assignment.spec.startEpoch + 1)...assignment.spec.epochBudget
+            where !stopped.contains(assignment.jobID) {
+                seq += 1
+                let accuracy = Self.accuracy(of: notation, epoch: epoch, budget: assignment.spec.epochBudget)
+                _ = handle([
+                    .workerMessage(
+                        id,
+                        .epochProgress(
+                            .init(
+                                jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+                                runName: "p", record: EpochRecord(epoch: epoch, validationAccuracy: accuracy), seq: seq)
+                        ))
+                ])
+                if let killAfter, !killed, batches >= killAfter {
+                    // kill -9: a fresh core; the worker reconnects with its job in flight.
+                    killed = true
+                    core = try makeCore()
+                    pendingFits.removeAll()
+                    connection += 1
+                    _ = handle([
+                        .workerConnected(ConnectionID(connection), peer: "t"),
+                        .workerMessage(
+                            ConnectionID(connection),
+                            .hello(
+                                .init(
+                                    workerVersion: "test", token: token, workerID: "w", hostname: "h", slots: 1,
+                                    inFlight: [
+                                        .init(
+                                            jobID: assignment.jobID, attempt: assignment.attempt,
+                                            trialID: assignment.spec.trialID, runName: "p", lastEpochReported: epoch)
+                                    ]))),
+                    ])
+                }
+            }
+            seq += 1
+            _ = handle([
+                .workerMessage(
+                    ConnectionID(connection),
+                    .complete(
+                        .init(
+                            jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+                            runName: "p",
+                            summary: .init(
+                                epochsCompleted: assignment.spec.epochBudget, finalAccuracy: 0, bestAccuracy: 0,
+                                wallSeconds: 1),
+                            seq: seq)))
+            ])
+            // Let outstanding fits come back while the worker idles.
+            var idle = 0
+            // (A trial waiting for the prior's model is dispatched on the batch after the fit arrives.)
+            while assignments.isEmpty && idle < fitDelay + 3 {
+                idle += 1
+                _ = handle([.tick])
+            }
+        }
+        let store = try RunStore(runDirectory: directory.appendingPathComponent("p"), mode: .mustExist)
+        XCTAssertEqual(try store.run()?.state, .finished)
+        XCTAssertEqual(try store.trials(in: [.failed]).map { $0.failureReason ?? "" }, [])
+        let outcomes = try store.trials().filter { $0.reusedFrom == nil }.map {
+            Outcome(notation: $0.canonicalNotation, state: $0.state, prior: $0.priorPrediction, final: $0.finalAccuracy)
+        }
+        // Every model a prediction names is in the store under that version, and decodes.
+        for version in Set(outcomes.compactMap { $0.prior?.modelVersion }) {
+            let stored = try XCTUnwrap(try store.predictorModel(named: "prior/peephole", version: version), "v\(version)")
+            XCTAssertNoThrow(try Self.gate.decodeModel(stored.bytes))
+        }
+        return (outcomes, fits)
+    }
+
+    func testVetoes_recordPredictions_andSurviveAKill() throws {
+        let immediate = try run(fitDelay: 0)
+        let vetoed = immediate.outcomes.filter { $0.state == .vetoed }
+        XCTAssertFalse(vetoed.isEmpty, "the workload must exercise the veto: \(immediate.outcomes)")
+        XCTAssertTrue(vetoed.allSatisfy { $0.final == nil && ($0.prior?.modelVersion ?? 0) >= 1 }, "\(vetoed)")
+        let judged = immediate.outcomes.filter { $0.prior != nil && $0.state != .vetoed }
+        XCTAssertFalse(judged.isEmpty, "admitted trials keep the prior's prediction: \(immediate.outcomes)")
+        XCTAssertGreaterThan(immediate.fits, 1)
+        for kill in [25, 40] {
+            let killed = try run(fitDelay: 0, killAfter: kill)
+            XCTAssertEqual(killed.outcomes, immediate.outcomes, "killed after \(kill) batches")
+        }
+    }
+}

@@ -298,6 +298,9 @@ public struct ConfigurationReference: Sendable {
                     Key(
                         "train_top_k", "int ≥ 1", code(evolution.trainTopK),
                         "best predicted individuals trained after each predictor-driven search"),
+                    Key(
+                        "predictor_warmup", "int ≥ 2", "`population`",
+                        "networks trained as plain regularised evolution would before the predictor is first fitted"),
                 ]),
             Section(
                 title: "strategy (kind: hyperband)",

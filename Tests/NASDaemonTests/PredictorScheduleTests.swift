@@ -42,6 +42,27 @@ private struct MeanPruner: Pruner {
     }
 }
 
+/// A learned prior: vetoes a candidate whose parameter-free "prediction" (a hash of its network)
+/// is below the fitted mean final accuracy; fit after 3 trained networks, then every 4.
+private struct MeanGate: CandidateGate {
+    var name: String { "mean-gate" }
+    var schedule: ModelSchedule? { ModelSchedule(burnIn: 3, cadence: 4) }
+
+    func fit(_ examples: [PredictorExample], version: Int) throws(PredictorFitError) -> any PredictorModel {
+        try MeanPruner().fit(examples, version: version)
+    }
+
+    func decodeModel(_ bytes: Data) throws(PredictorFitError) -> any PredictorModel {
+        try MeanPruner().decodeModel(bytes)
+    }
+
+    func evaluate(_ candidate: Candidate, model: (any PredictorModel)?) -> GateDecision {
+        guard let model = model as? MeanModel else { return .admit() }
+        let predicted = 0.4 + 0.5 * Double(SHA256.digest(of: Array(candidate.network.notation.utf8))[1]) / 255
+        return predicted < model.mean - 0.1 ? .veto(predicted: predicted) : .admit(predicted: predicted)
+    }
+}
+
 /// With one worker, a run with a learned pruner ends with the same trials, decisions and best
 /// however long its fits take and whether or not the daemon was killed (the model-version rule).
 final class PredictorScheduleTests: XCTestCase {
@@ -84,7 +105,9 @@ final class PredictorScheduleTests: XCTestCase {
     /// Runs the search with one worker slot; each fit's result is posted `fitDelay` batches after
     /// it was asked for; with `killAfter`, the core is replaced by a fresh one over the same state
     /// directory after that many batches (fits in flight are lost with it).
-    private func run(fitDelay: Int, killAfter: Int? = nil) throws -> (outcomes: [Outcome], fits: Int) {
+    private func run(
+        fitDelay: Int, killAfter: Int? = nil, predictors: RunPredictors = RunPredictors(pruner: MeanPruner())
+    ) throws -> (outcomes: [Outcome], fits: Int) {
         let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "sched")
         defer { try? FileManager.default.removeItem(at: directory) }
         let clock = TestClock()
@@ -92,7 +115,7 @@ final class PredictorScheduleTests: XCTestCase {
             try DaemonCore(
                 options: DaemonOptions(
                     stateDirectory: directory, token: self.token, leaseTimeout: 30, version: "test",
-                    makePredictors: { _ in RunPredictors(pruner: MeanPruner()) }),
+                    makePredictors: { _ in predictors }),
                 clock: .following { clock.now }, log: .silent)
         }
         var core = try makeCore()
@@ -231,6 +254,17 @@ final class PredictorScheduleTests: XCTestCase {
         for kill in [9, 30, 55] {
             let killed = try run(fitDelay: 3, killAfter: kill)
             XCTAssertEqual(killed.outcomes, immediate.outcomes, "killed after \(kill) batches")
+        }
+    }
+
+    func testPrior_withSlowFits_vetoesTheSame_andTheRunEndsOnlyOnceNoTrialWaitsForAModel() throws {
+        let immediate = try run(fitDelay: 0, predictors: RunPredictors(gate: MeanGate()))
+        XCTAssertFalse(immediate.outcomes.filter { $0.state == .vetoed }.isEmpty, "the prior must veto some")
+        for delay in [3, 6] {
+            let slow = try run(fitDelay: delay, predictors: RunPredictors(gate: MeanGate()))
+            XCTAssertEqual(slow.outcomes, immediate.outcomes, "prior fits \(delay) batches late")
+            XCTAssertTrue(
+                slow.outcomes.allSatisfy { $0.state.isTerminal }, "no trial left waiting when the run ended")
         }
     }
 }

@@ -48,7 +48,8 @@ extension DaemonCore {
     func endFinishedRuns(now: Moment) throws {
         for run in runs.values.sorted(by: { $0.name < $1.name }) where run.state == .active || run.state == .paused {
             let end = run.configuration.end
-            let idle = run.active.isEmpty && run.queue.isEmpty
+            // Trials waiting for the prior's model count as work left, like queued ones.
+            let idle = run.active.isEmpty && run.queue.isEmpty && run.awaitingPrior.isEmpty
             if let target = end.targetAccuracy, let best = run.bestAccuracy, best >= target {
                 try endRun(run, reason: "reached the target accuracy \(target) (best \(best))", now: now)
             } else if let deadline = deadline(of: run), now.wall >= deadline {
@@ -74,7 +75,7 @@ extension DaemonCore {
     /// Finishes a run: queued trials are cancelled, running ones stopped and cancelled.
     func endRun(_ run: RunRuntime, reason: String, now: Moment, as state: RunState = .finished) throws {
         try run.store.inTransaction {
-            for trialID in run.queue {
+            for trialID in run.queue + run.awaitingPrior.map(\.trial) {
                 _ = try run.store.finishTrial(trialID, outcome: .cancelled(reason: "run ended: \(reason)"))
             }
             for (trialID, job) in run.active.sorted(by: { $0.key < $1.key }) {
@@ -85,6 +86,7 @@ extension DaemonCore {
             _ = try run.store.setRunState(state, finishReason: reason)
         }
         run.queue = []
+        run.awaitingPrior = []
         run.active = [:]
         run.state = state
         log("run '\(run.name)' \(state == .finished ? "finished" : "failed"): \(reason)")

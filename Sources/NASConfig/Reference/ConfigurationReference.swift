@@ -290,9 +290,6 @@ public struct ConfigurationReference: Sendable {
                         "predictor", "`none` | `peephole` | `rnas`", code(evolution.predictor.rawValue),
                         "score offspring with a predictor instead of training each"),
                     Key(
-                        "predictor_warmup", "int ≥ 1", "`population`",
-                        "networks trained as plain regularized evolution before the predictor drives the search"),
-                    Key(
                         "predictor_generations", "int ≥ 1", code(evolution.predictorGenerations),
                         "generations evolved on predicted fitness between trainings"),
                     Key(

@@ -34,12 +34,6 @@ final class PeepholePriorTests: XCTestCase {
         end: {max_trials: 16}
         """
 
-    private final class TestClock: Sendable {
-        private let current = Mutex(Date(timeIntervalSince1970: 1_900_000_000))
-        var now: Date { current.withLock { $0 } }
-        func advance(by seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    }
-
     /// A trial's recorded accuracy at an epoch: a deterministic function of its network.
     private static func accuracy(of notation: String, epoch: Int, budget: Int) -> Double {
         let digest = SHA256.digest(of: Array(notation.utf8))
@@ -63,122 +57,10 @@ final class PeepholePriorTests: XCTestCase {
     private func run(fitDelay: Int, killAfter: Int? = nil) throws -> (outcomes: [Outcome], fits: Int) {
         let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "sched")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let clock = TestClock()
-        let makeCore = {
-            try DaemonCore(
-                options: DaemonOptions(
-                    stateDirectory: directory, token: self.token, leaseTimeout: 30, version: "test",
-                    makePredictors: { _ in RunPredictors(gate: Self.gate) }),
-                clock: .following { clock.now }, log: .silent)
-        }
-        var core = try makeCore()
-        var pendingFits: [(due: Int, job: FitJob)] = []
-        var batches = 0
-        var fits = 0
-        var connection = 0
-        var seq: UInt64 = 0
-        var assignments: [DaemonMessage.Assignment] = []
-        var stopped: Set<String> = []
-
-        func handle(_ events: [DaemonEvent]) -> [DaemonAction] {
-            batches += 1
-            let due = pendingFits.filter { $0.due <= batches }
-            pendingFits.removeAll { $0.due <= batches }
-            let actions = core.handle(events + due.map { $0.job.run() })
-            for action in actions {
-                switch action {
-                case .fit(let job):
-                    fits += 1
-                    pendingFits.append((batches + fitDelay, job))
-                case .send(_, .assign(let assignment)):
-                    assignments.append(assignment)
-                case .send(_, .stopTrial(let stop)):
-                    stopped.insert(stop.jobID)
-                case .reply(let reply, let response):
-                    reply(response)
-                default:
-                    break
-                }
-            }
-            return actions
-        }
-        func hello() {
-            connection += 1
-            _ = handle([
-                .workerConnected(ConnectionID(connection), peer: "t"),
-                .workerMessage(
-                    ConnectionID(connection),
-                    .hello(.init(workerVersion: "test", token: token, workerID: "w", hostname: "h", slots: 1))),
-            ])
-        }
-        _ = handle([
-            .control(
-                .submit(
-                    configText: configuration, fileName: directory.appendingPathComponent("p.yaml").path, restart: false
-                ),
-                ControlReply { _ in })
-        ])
-        hello()
-        var killed = false
-        while !assignments.isEmpty {
-            let assignment = assignments.removeFirst()
-            let id = ConnectionID(connection)
-            let notation = assignment.spec.network.notation
-            for epoch in (assignment.spec.startEpoch + 1)...assignment.spec.epochBudget
-            where !stopped.contains(assignment.jobID) {
-                seq += 1
-                let accuracy = Self.accuracy(of: notation, epoch: epoch, budget: assignment.spec.epochBudget)
-                _ = handle([
-                    .workerMessage(
-                        id,
-                        .epochProgress(
-                            .init(
-                                jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
-                                runName: "p", record: EpochRecord(epoch: epoch, validationAccuracy: accuracy), seq: seq)
-                        ))
-                ])
-                if let killAfter, !killed, batches >= killAfter {
-                    // kill -9: a fresh core; the worker reconnects with its job in flight.
-                    killed = true
-                    core = try makeCore()
-                    pendingFits.removeAll()
-                    connection += 1
-                    _ = handle([
-                        .workerConnected(ConnectionID(connection), peer: "t"),
-                        .workerMessage(
-                            ConnectionID(connection),
-                            .hello(
-                                .init(
-                                    workerVersion: "test", token: token, workerID: "w", hostname: "h", slots: 1,
-                                    inFlight: [
-                                        .init(
-                                            jobID: assignment.jobID, attempt: assignment.attempt,
-                                            trialID: assignment.spec.trialID, runName: "p", lastEpochReported: epoch)
-                                    ]))),
-                    ])
-                }
-            }
-            seq += 1
-            _ = handle([
-                .workerMessage(
-                    ConnectionID(connection),
-                    .complete(
-                        .init(
-                            jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
-                            runName: "p",
-                            summary: .init(
-                                epochsCompleted: assignment.spec.epochBudget, finalAccuracy: 0, bestAccuracy: 0,
-                                wallSeconds: 1),
-                            seq: seq)))
-            ])
-            // Let outstanding fits come back while the worker idles.
-            var idle = 0
-            // (A trial waiting for the prior's model is dispatched on the batch after the fit arrives.)
-            while assignments.isEmpty && idle < fitDelay + 3 {
-                idle += 1
-                _ = handle([.tick])
-            }
-        }
+        let fits = try OneWorkerRun.run(
+            configuration: configuration, in: directory, token: token, predictors: RunPredictors(gate: Self.gate),
+            fitDelay: fitDelay,
+            killAfter: killAfter, accuracy: Self.accuracy)
         let store = try RunStore(runDirectory: directory.appendingPathComponent("p"), mode: .mustExist)
         XCTAssertEqual(try store.run()?.state, .finished)
         XCTAssertEqual(try store.trials(in: [.failed]).map { $0.failureReason ?? "" }, [])

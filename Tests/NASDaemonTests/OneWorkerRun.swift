@@ -1,0 +1,150 @@
+import Foundation
+import NASCore
+import NASProtocol
+import NASStore
+import Synchronization
+import XCTest
+
+@testable import NASDaemon
+@testable import NASSearch
+
+/// Drives a `DaemonCore` the way the daemon would with one worker of one slot, for the
+/// model-version tests of the stop rule and the prior: every assignment is trained epoch by epoch
+/// (one report per batch, accuracies from `accuracy`), each fit the core asks for is run and its
+/// result posted `fitDelay` batches later, and with `killAfter` the core is replaced by a fresh one
+/// over the same state directory after that many batches (fits in flight are lost with it; the
+/// worker re-attaches its job).
+enum OneWorkerRun {
+    final class TestClock: Sendable {
+        private let current = Mutex(Date(timeIntervalSince1970: 1_900_000_000))
+        var now: Date { current.withLock { $0 } }
+    }
+
+    /// Runs the configuration (its run must be named `p`) to its end.
+    ///
+    /// - Returns: how many fits the core asked for.
+    @discardableResult
+    static func run(
+        configuration: String, in directory: URL, token: String = "tok", predictors: RunPredictors, fitDelay: Int,
+        killAfter: Int? = nil, accuracy: (_ notation: String, _ epoch: Int, _ budget: Int) -> Double
+    ) throws -> Int {
+        let clock = TestClock()
+        let makeCore = {
+            try DaemonCore(
+                options: DaemonOptions(
+                    stateDirectory: directory, token: token, leaseTimeout: 30, version: "test",
+                    makePredictors: { _ in predictors }),
+                clock: .following { clock.now }, log: .silent)
+        }
+        var core = try makeCore()
+        var pendingFits: [(due: Int, job: FitJob)] = []
+        var batches = 0
+        var fits = 0
+        var connection = 0
+        var seq: UInt64 = 0
+        var assignments: [DaemonMessage.Assignment] = []
+        var stopped: Set<String> = []
+
+        func handle(_ events: [DaemonEvent]) -> [DaemonAction] {
+            batches += 1
+            let due = pendingFits.filter { $0.due <= batches }
+            pendingFits.removeAll { $0.due <= batches }
+            let actions = core.handle(events + due.map { $0.job.run() })
+            for action in actions {
+                switch action {
+                case .fit(let job):
+                    fits += 1
+                    pendingFits.append((batches + fitDelay, job))
+                case .send(_, .assign(let assignment)):
+                    assignments.append(assignment)
+                case .send(_, .stopTrial(let stop)):
+                    stopped.insert(stop.jobID)
+                case .reply(let reply, let response):
+                    reply(response)
+                default:
+                    break
+                }
+            }
+            return actions
+        }
+        func hello() {
+            connection += 1
+            _ = handle([
+                .workerConnected(ConnectionID(connection), peer: "t"),
+                .workerMessage(
+                    ConnectionID(connection),
+                    .hello(.init(workerVersion: "test", token: token, workerID: "w", hostname: "h", slots: 1))),
+            ])
+        }
+        _ = handle([
+            .control(
+                .submit(
+                    configText: configuration, fileName: directory.appendingPathComponent("p.yaml").path, restart: false
+                ),
+                ControlReply { _ in })
+        ])
+        hello()
+        var killed = false
+        while !assignments.isEmpty {
+            let assignment = assignments.removeFirst()
+            let id = ConnectionID(connection)
+            let notation = assignment.spec.network.notation
+            for epoch in (assignment.spec.startEpoch + 1)...assignment.spec.epochBudget
+            where !stopped.contains(assignment.jobID) {
+                seq += 1
+                let accuracy = accuracy(notation, epoch, assignment.spec.epochBudget)
+                _ = handle([
+                    .workerMessage(
+                        id,
+                        .epochProgress(
+                            .init(
+                                jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+                                runName: "p", record: EpochRecord(epoch: epoch, validationAccuracy: accuracy), seq: seq)
+                        ))
+                ])
+                if let killAfter, !killed, batches >= killAfter {
+                    // kill -9: a fresh core; the worker reconnects with its job in flight.
+                    killed = true
+                    core = try makeCore()
+                    pendingFits.removeAll()
+                    connection += 1
+                    _ = handle([
+                        .workerConnected(ConnectionID(connection), peer: "t"),
+                        .workerMessage(
+                            ConnectionID(connection),
+                            .hello(
+                                .init(
+                                    workerVersion: "test", token: token, workerID: "w", hostname: "h", slots: 1,
+                                    inFlight: [
+                                        .init(
+                                            jobID: assignment.jobID, attempt: assignment.attempt,
+                                            trialID: assignment.spec.trialID, runName: "p", lastEpochReported: epoch)
+                                    ]))),
+                    ])
+                }
+            }
+            seq += 1
+            _ = handle([
+                .workerMessage(
+                    ConnectionID(connection),
+                    .complete(
+                        .init(
+                            jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+                            runName: "p",
+                            summary: .init(
+                                epochsCompleted: assignment.spec.epochBudget, finalAccuracy: 0, bestAccuracy: 0,
+                                wallSeconds: 1),
+                            seq: seq)))
+            ])
+            // Let outstanding fits come back while the worker idles.
+            var idle = 0
+            // (A trial waiting for the prior's model is dispatched on the batch after the fit arrives.)
+            while assignments.isEmpty && idle < fitDelay + 3 {
+                idle += 1
+                _ = handle([.tick])
+            }
+
+        }
+        return fits
+    }
+}

@@ -20,13 +20,34 @@ enum OneWorkerRun {
         var now: Date { current.withLock { $0 } }
     }
 
+    /// A random search named `p` over a small MetaQNN space, 6 epochs per trial, `trials` trials.
+    static func configuration(trials: Int) -> String {
+        """
+        name: p
+        seed: 23
+        space: {kind: metaqnn, filters: [16, 32, 64], kernels: [1, 3, 5], fc_sizes: [64, 128], max_depth: 5}
+        strategy: {kind: random}
+        training: {epochs: 6}
+        trainer: {builtin: surrogate}
+        end: {max_trials: \(trials)}
+        """
+    }
+
+    /// A trial's recorded accuracy at an epoch: a deterministic function of its network.
+    static func accuracy(of notation: String, epoch: Int, budget: Int) -> Double {
+        let digest = SHA256.digest(of: Array(notation.utf8))
+        let final = 0.4 + 0.5 * Double(digest[0]) / 255
+        return final * (0.6 + 0.4 * Double(epoch) / Double(budget))
+    }
+
     /// Runs the configuration (its run must be named `p`) to its end.
     ///
     /// - Returns: how many fits the core asked for.
     @discardableResult
     static func run(
         configuration: String, in directory: URL, token: String = "tok", predictors: RunPredictors, fitDelay: Int,
-        killAfter: Int? = nil, accuracy: (_ notation: String, _ epoch: Int, _ budget: Int) -> Double
+        killAfter: Int? = nil,
+        accuracy: (_ notation: String, _ epoch: Int, _ budget: Int) -> Double = OneWorkerRun.accuracy
     ) throws -> Int {
         let clock = TestClock()
         let makeCore = {

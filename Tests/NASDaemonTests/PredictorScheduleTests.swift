@@ -68,22 +68,7 @@ private struct MeanGate: CandidateGate {
 final class PredictorScheduleTests: XCTestCase {
     private let token = "tok"
 
-    private let configuration = """
-        name: p
-        seed: 23
-        space: {kind: metaqnn, filters: [16, 32, 64], kernels: [1, 3, 5], fc_sizes: [64, 128], max_depth: 5}
-        strategy: {kind: random}
-        training: {epochs: 6}
-        trainer: {builtin: surrogate}
-        end: {max_trials: 14}
-        """
-
-    /// A trial's recorded accuracy at an epoch: a deterministic function of its network.
-    private static func accuracy(of notation: String, epoch: Int, budget: Int) -> Double {
-        let digest = SHA256.digest(of: Array(notation.utf8))
-        let final = 0.4 + 0.5 * Double(digest[0]) / 255
-        return final * (0.6 + 0.4 * Double(epoch) / Double(budget))
-    }
+    private let configuration = OneWorkerRun.configuration(trials: 14)
 
     private struct Outcome: Hashable, CustomStringConvertible {
         var notation: String
@@ -106,7 +91,7 @@ final class PredictorScheduleTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let fits = try OneWorkerRun.run(
             configuration: configuration, in: directory, token: token, predictors: predictors, fitDelay: fitDelay,
-            killAfter: killAfter, accuracy: Self.accuracy)
+            killAfter: killAfter)
         let store = try RunStore(runDirectory: directory.appendingPathComponent("p"), mode: .mustExist)
         XCTAssertEqual(try store.run()?.state, .finished)
         XCTAssertEqual(try store.trials(in: [.failed]).map { $0.failureReason ?? "" }, [])

@@ -113,8 +113,10 @@ final class ChaosTests: ChaosTestCase {
         try await submit(run.configuration, to: daemon)
         var generator = SplitMix64(seed: 80)
         var killsHoldingJobs = 0
-        for _ in 1...Self.scaled(3, full: 8) {
-            try await Task.sleep(for: .seconds(Double.random(in: 0.1...0.5, using: &generator)))
+        // Kill until enough kills caught a worker holding a job (a kill of an idle worker proves
+        // little), within a bounded number of tries.
+        for _ in 1...Self.scaled(12, full: 24) where killsHoldingJobs < Self.scaled(3, full: 8) {
+            try await Task.sleep(for: .seconds(Double.random(in: 0.05...0.3, using: &generator)))
             let victim = Int.random(in: 0..<workers.count, using: &generator)
             let view = try await self.workers(of: daemon).first { $0.id == "w\(victim)" }
             if view?.jobs.isEmpty == false { killsHoldingJobs += 1 }

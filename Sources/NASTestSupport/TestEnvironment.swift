@@ -53,6 +53,14 @@ public enum TestEnvironment {
         return packageRoot.appendingPathComponent(".build/debug/nasd")
     }
 
+    /// An optimized build of `nasd` (`$NASD_RELEASE_BIN`; `make test` builds one and sets it), for
+    /// the tests whose goals are stated for an optimized build (the demo's two minutes: its
+    /// predictors' numerics are 10–100× slower in a debug build); nil when unset.
+    public static var optimizedNasdBinary: URL? {
+        guard let bin = ProcessInfo.processInfo.environment["NASD_RELEASE_BIN"], !bin.isEmpty else { return nil }
+        return URL(fileURLWithPath: bin)
+    }
+
     /// A fresh, short-pathed temporary directory (short so Unix socket paths fit in `sun_path`).
     public static func makeTemporaryDirectory(prefix: String = "nasd") throws -> URL {
         let base = URL(fileURLWithPath: "/tmp", isDirectory: true)

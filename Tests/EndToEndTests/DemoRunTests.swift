@@ -6,12 +6,24 @@ import XCTest
 /// (MetaQNN, 100 networks in its ε schedule), finishes; its plain progress lines (output is not a
 /// terminal here) count what the store counts; it ends with the top 5, the epochs against the same
 /// search without pruning and the report it wrote; running it again says the run already ended.
+///
+/// The demo runs in an optimized build, as `make demo` does (its 2-minute goal is stated for one):
+/// `make test` builds one and names it in `NASD_RELEASE_BIN`; without it these tests skip.
 final class DemoRunTests: EndToEndTestCase {
+    private func optimizedBinary() throws -> String {
+        guard let binary = TestEnvironment.optimizedNasdBinary else {
+            throw XCTSkip("the demo runs in an optimized build: set NASD_RELEASE_BIN (make test builds one)")
+        }
+        return binary.path
+    }
+
     func testDemo_runsToCompletionWithThreeWorkersAndAgainReportsThatItEnded() async throws {
         let state = try makeTemporaryDirectory()
         let demo = TestEnvironment.packageRoot.appendingPathComponent("configs/demo.yaml").path
         let started = Date()
-        let first = try await nasd(["run", demo, "--workers", "3"], stateDirectory: state, timeout: 120)
+        let optimized = try optimizedBinary()
+        let first = try await nasd(
+            ["run", demo, "--workers", "3"], stateDirectory: state, timeout: 120, executable: optimized)
         let seconds = Date().timeIntervalSince(started)
         XCTAssertEqual(first.exitCode, 0, "\(first)")
         XCTAssertLessThan(seconds, 120)
@@ -21,12 +33,14 @@ final class DemoRunTests: EndToEndTestCase {
         XCTAssertTrue(bestLine.contains("accuracy ") && bestLine.contains("%: ["), bestLine)
 
         // The store agrees: the schedule's 100 networks (a few more proposed while a step filled),
-        // trained or stopped early by SRM over the three local workers.
+        // trained or stopped early by SRM over the three local workers; vetoed candidates (the
+        // Peephole prior) are not among them.
         let status = try await status(of: "demo", in: state)
         XCTAssertEqual(status.state, "finished")
         let trained = status.counts.completed - status.counts.reused
         XCTAssertGreaterThanOrEqual(trained + status.counts.stoppedEarly, 100)
         XCTAssertGreaterThan(status.counts.stoppedEarly, 0, "SRM early stopping engages within the demo")
+        XCTAssertGreaterThan(status.counts.vetoed, 0, "the Peephole prior vetoes within the demo")
         XCTAssertEqual(status.counts.failed, 0)
         let best = try XCTUnwrap(status.best)
         XCTAssertTrue(bestLine.hasPrefix("best: trial \(best.trial), "), "\(bestLine) vs \(best)")
@@ -66,7 +80,8 @@ final class DemoRunTests: EndToEndTestCase {
         let report = try String(contentsOfFile: String(reportLine.dropFirst("report: ".count)), encoding: .utf8)
         XCTAssertTrue(report.contains("<svg") && report.contains(best.notation), "the report shows the best network")
 
-        let again = try await nasd(["run", demo, "--workers", "3"], stateDirectory: state, timeout: 60)
+        let again = try await nasd(
+            ["run", demo, "--workers", "3"], stateDirectory: state, timeout: 60, executable: optimized)
         XCTAssertEqual(again.exitCode, 0, "\(again)")
         XCTAssertTrue(again.outputText.contains("run 'demo' already ended"), "\(again)")
         XCTAssertTrue(again.standardOutput.contains(bestLine), "\(again)")
@@ -76,8 +91,10 @@ final class DemoRunTests: EndToEndTestCase {
     func testDemoInterruptedWithCtrlC_resumesWhenRunAgainAndFinishesWithoutFailedTrials() async throws {
         let state = try makeTemporaryDirectory()
         let demo = TestEnvironment.packageRoot.appendingPathComponent("configs/demo.yaml").path
+        let optimized = try optimizedBinary()
         let foreground = try startProcess(
-            name: "nasd run", arguments: ["run", demo, "--workers", "3", "--state-dir", state.path])
+            name: "nasd run", arguments: ["run", demo, "--workers", "3", "--state-dir", state.path],
+            executable: optimized)
         let before = try await eventually("the demo to train a few trials with some running", timeout: 60) {
             () -> RunStatusPayload? in
             let status = try await self.status(of: "demo", in: state)
@@ -101,7 +118,8 @@ final class DemoRunTests: EndToEndTestCase {
         XCTAssertGreaterThanOrEqual(stopped.counts.completed, before.counts.completed)
         XCTAssertEqual(stopped.counts.failed, 0)
 
-        let resumed = try await nasd(["run", demo, "--workers", "3"], stateDirectory: state, timeout: 120)
+        let resumed = try await nasd(
+            ["run", demo, "--workers", "3"], stateDirectory: state, timeout: 120, executable: optimized)
         XCTAssertEqual(resumed.exitCode, 0, "\(resumed)")
         XCTAssertTrue(resumed.outputText.contains("run 'demo' finished"), "\(resumed)")
         let status = try await status(of: "demo", in: state)
@@ -121,8 +139,10 @@ final class DemoRunTests: EndToEndTestCase {
     func testCtrlCRightAfterTheRunStarts_stopsEveryLocalWorker() async throws {
         let state = try makeTemporaryDirectory()
         let demo = TestEnvironment.packageRoot.appendingPathComponent("configs/demo.yaml").path
+        let optimized = try optimizedBinary()
         let foreground = try startProcess(
-            name: "nasd run", arguments: ["run", demo, "--workers", "3", "--state-dir", state.path])
+            name: "nasd run", arguments: ["run", demo, "--workers", "3", "--state-dir", state.path],
+            executable: optimized)
         try await eventually("nasd run to start the run", timeout: 30, interval: 0.01) {
             foreground.output.contains("run 'demo' created") ? true : nil
         }

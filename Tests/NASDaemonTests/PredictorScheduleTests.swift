@@ -86,7 +86,7 @@ final class PredictorScheduleTests: XCTestCase {
     /// directory after that many batches (fits in flight are lost with it).
     private func run(
         fitDelay: Int, killAfter: Int? = nil, predictors: RunPredictors = RunPredictors(pruner: MeanPruner())
-    ) throws -> (outcomes: [Outcome], fits: Int) {
+    ) throws -> (outcomes: [Outcome], fits: Int, priorVersions: Set<Int>) {
         let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "sched")
         defer { try? FileManager.default.removeItem(at: directory) }
         let fits = try OneWorkerRun.run(
@@ -104,7 +104,8 @@ final class PredictorScheduleTests: XCTestCase {
         for version in Set(outcomes.compactMap { $0.stop?.modelVersion }) {
             XCTAssertNotNil(try store.predictorModel(named: "stop_rule/mean", version: version), "model \(version)")
         }
-        return (outcomes, fits)
+        let priorVersions = Set(try store.trials().compactMap { $0.priorPrediction?.modelVersion })
+        return (outcomes, fits, priorVersions)
     }
 
     func testOutcomes_doNotDependOnHowLongFitsTake_orOnAKill() throws {
@@ -127,6 +128,9 @@ final class PredictorScheduleTests: XCTestCase {
     func testPrior_withSlowFits_vetoesTheSame_andTheRunEndsOnlyOnceNoTrialWaitsForAModel() throws {
         let immediate = try run(fitDelay: 0, predictors: RunPredictors(gate: MeanGate()))
         XCTAssertFalse(immediate.outcomes.filter { $0.state == .vetoed }.isEmpty, "the prior must veto some")
+        // Proposals wait while a trial waits for the prior's model, so later candidates are judged by
+        // later models (fit on 3, 7 and 11 trained networks) rather than all by the first one.
+        XCTAssertGreaterThanOrEqual(immediate.priorVersions.count, 2, "\(immediate.priorVersions)")
         for delay in [3, 6] {
             let slow = try run(fitDelay: delay, predictors: RunPredictors(gate: MeanGate()))
             XCTAssertEqual(slow.outcomes, immediate.outcomes, "prior fits \(delay) batches late")

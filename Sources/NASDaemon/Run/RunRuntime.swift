@@ -112,8 +112,14 @@ final class RunRuntime {
     /// depends on every result before it). The wait ends when the worker re-attaches, reports the
     /// result, or the lease runs out. Whether a job still awaits re-attachment is passed in: a
     /// dispatch pass finds it out once instead of scanning every active job for every slot it fills.
+    ///
+    /// Nor while a proposed trial waits for the prior's model: the prior's decision on it (a veto
+    /// the strategy learns from) comes before the next proposal, as it would had the fit been
+    /// instant; asking on would pile up proposals made without that decision, all later judged by
+    /// the one model they waited for, as many as the fit takes time.
     func canPropose(awaitingReattach: Bool) -> Bool {
         state == .active && !isWaitingForResults && !isStrategyExhausted && !isAtTrialLimit && !awaitingReattach
+            && awaitingPrior.isEmpty
     }
 
     /// Where the trainer's output for a trial is kept.

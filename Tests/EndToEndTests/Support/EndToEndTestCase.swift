@@ -68,8 +68,10 @@ class EndToEndTestCase: XCTestCase {
     // MARK: - Processes
 
     /// Starts `nasd arguments…` as a child that `tearDown` kills with its process group.
-    func startProcess(name: String, arguments: [String]) throws -> ManagedProcess {
-        let process = try ManagedProcess.start(name: name, executable: NASDCommand.executable, arguments: arguments)
+    func startProcess(
+        name: String, arguments: [String], executable: String = NASDCommand.executable
+    ) throws -> ManagedProcess {
+        let process = try ManagedProcess.start(name: name, executable: executable, arguments: arguments)
         processes.append(process)
         return process
     }
@@ -113,8 +115,11 @@ class EndToEndTestCase: XCTestCase {
     // MARK: - Control commands
 
     /// Runs `nasd arguments… --state-dir DIR` to completion.
-    func nasd(_ arguments: [String], stateDirectory: URL, timeout: Double = 30) async throws -> CommandOutcome {
-        try await NASDCommand.run(arguments + ["--state-dir", stateDirectory.path], timeout: timeout)
+    func nasd(
+        _ arguments: [String], stateDirectory: URL, timeout: Double = 30, executable: String = NASDCommand.executable
+    ) async throws -> CommandOutcome {
+        try await NASDCommand.run(
+            arguments + ["--state-dir", stateDirectory.path], timeout: timeout, executable: executable)
     }
 
     /// Runs a command that must succeed and decodes its JSON output.

@@ -7,9 +7,11 @@ enum NASDCommand {
     /// The binary under test: `$NASD_BIN`, else `.build/debug/nasd`.
     static var executable: String { TestEnvironment.nasdBinary.path }
 
-    /// Runs `nasd arguments…`, killing it (and failing) when it runs past `timeout` seconds.
+    /// Runs `nasd arguments…` (the binary under test, or `executable`), killing it (and failing)
+    /// when it runs past `timeout` seconds.
     static func run(
-        _ arguments: [String], workingDirectory: String? = nil, timeout: Double = 30
+        _ arguments: [String], workingDirectory: String? = nil, timeout: Double = 30,
+        executable: String = NASDCommand.executable
     ) async throws -> CommandOutcome {
         let child = try Subprocess.spawn(
             .init(executable: executable, arguments: arguments, workingDirectory: workingDirectory))

@@ -41,6 +41,38 @@ final class SearchProgressTests: XCTestCase {
         XCTAssertEqual(progress.terminalLines[0], "search · metaqnn · ε=0.5, 2/5 models (step 6 of 10)")
     }
 
+    func testVetoes_countTowardTheTrialLimit_butNotTowardMetaQNNsScheduleUnlessRewarded() throws {
+        let trials = try [trial(1, .completed), trial(2, .vetoed, done: 0), trial(3, .vetoed, done: 0)]
+        let apart = SearchProgress(
+            status: status(), trials: trials, plannedTrials: 4, elapsedSeconds: 10, vetoesCountTowardPlan: false)
+        XCTAssertEqual(apart.evaluatedTowardPlan, 1)
+        XCTAssertTrue(apart.logLine.contains("1 of 4 planned trials evaluated (vetoes not counted)"), apart.logLine)
+        // 1 in 10 s, 3 left.
+        XCTAssertEqual(try XCTUnwrap(apart.remainingSeconds), 30, accuracy: 1e-9)
+        let counted = SearchProgress(status: status(), trials: trials, plannedTrials: 4, elapsedSeconds: 10)
+        XCTAssertTrue(counted.logLine.contains("3 of 4 planned trials evaluated ·"), counted.logLine)
+
+        func countsVetoes(_ strategy: String, prior: String, end: String = "") throws -> Bool {
+            let text = """
+                name: p
+                space: {kind: metaqnn}
+                strategy: \(strategy)
+                prior: \(prior)
+                training: {epochs: 4}
+                trainer: {builtin: surrogate}
+                \(end)
+                """
+            return SearchProgress.vetoesCountTowardPlan(of: try RunConfiguration(yaml: text, file: "p.yaml"))
+        }
+        let schedule = "{kind: metaqnn, epsilon_schedule: [{epsilon: 1.0, models: 10}]}"
+        XCTAssertFalse(try countsVetoes(schedule, prior: "{kind: peephole, veto_below: 0.5}"))
+        XCTAssertTrue(try countsVetoes(schedule, prior: "{kind: peephole, veto_below: 0.5, reward_vetoed: true}"))
+        XCTAssertTrue(
+            try countsVetoes(schedule, prior: "{kind: peephole, veto_below: 0.5}", end: "end: {max_trials: 5}"))
+        XCTAssertTrue(
+            try countsVetoes("{kind: random}", prior: "{kind: peephole, veto_below: 0.5}", end: "end: {max_trials: 5}"))
+    }
+
     func testEstimate_countsOnlyWhatThisObserverSawAndIsAbsentForAFinishedRun() throws {
         let trials = try (1...6).map { try trial(Int64($0), .completed) }
         let resumed = SearchProgress(

@@ -32,6 +32,9 @@ public struct SearchProgress: Hashable, Sendable {
     public var failed: Int
     /// The trials the search will decide on, when known: `end.max_trials`, else MetaQNN's schedule.
     public var plannedTrials: Int?
+    /// Whether vetoed trials count toward `plannedTrials` (false for MetaQNN's schedule when vetoes
+    /// teach it nothing: `prior.reward_vetoed: false`).
+    public var vetoesCountTowardPlan: Bool
     /// The best completed trial.
     public var best: BestTrialSummary?
     /// Epochs trained over all trials.
@@ -57,7 +60,7 @@ public struct SearchProgress: Hashable, Sendable {
     ///     so the pace counts only what this observer saw.
     public init(
         status: RunStatusView, trials: [TrialView], plannedTrials: Int?, elapsedSeconds: Double,
-        evaluatedAtStart: Int = 0
+        evaluatedAtStart: Int = 0, vetoesCountTowardPlan: Bool = true
     ) {
         run = status.name
         strategy = status.strategy
@@ -71,6 +74,7 @@ public struct SearchProgress: Hashable, Sendable {
         failed = own.filter { $0.state == .failed }.count
         reused = trials.count - own.count
         self.plannedTrials = plannedTrials
+        self.vetoesCountTowardPlan = vetoesCountTowardPlan
         best = status.best
         epochsSpent = status.epochsSpent
         epochsSavedByPruning =
@@ -82,8 +86,8 @@ public struct SearchProgress: Hashable, Sendable {
         self.elapsedSeconds = elapsedSeconds
         remainingSeconds = nil
         if let planned = plannedTrials, planned > 0, status.state == .active {
-            let evaluatedNow = evaluated - evaluatedAtStart
-            let left = max(0, planned - evaluated)
+            let evaluatedNow = evaluatedTowardPlan - evaluatedAtStart
+            let left = max(0, planned - evaluatedTowardPlan)
             if evaluatedNow > 0 && elapsedSeconds > 0 {
                 remainingSeconds = elapsedSeconds / Double(evaluatedNow) * Double(left)
             }
@@ -93,8 +97,21 @@ public struct SearchProgress: Hashable, Sendable {
     /// Trials evaluated: trained, stopped early, vetoed or failed (reuses excluded).
     public var evaluated: Int { trained + stoppedEarly + vetoed + failed }
 
+    /// The evaluated trials that count toward `plannedTrials`: all of them, or all but the vetoed
+    /// ones when vetoes do not count toward the plan.
+    public var evaluatedTowardPlan: Int { vetoesCountTowardPlan ? evaluated : evaluated - vetoed }
+
     /// The epochs the same trials would have cost without early stopping and vetoes.
     public var epochsWithoutPruning: Int { epochsSpent + epochsSavedByPruning }
+
+    /// Whether a vetoed trial counts toward `plannedTrials(of:)`: it does toward `end.max_trials`
+    /// (every trial the strategy proposed counts), not toward MetaQNN's ε schedule unless
+    /// `prior.reward_vetoed` makes the veto one of its networks.
+    public static func vetoesCountTowardPlan(of configuration: RunConfiguration) -> Bool {
+        guard case .metaQNN(let options) = configuration.strategy, let prior = configuration.prior else { return true }
+        if let limit = configuration.end.maxTrials, limit < options.totalModels { return true }
+        return prior.rewardVetoed
+    }
 
     /// The trials a configuration's search will decide on, when it says: `end.max_trials`, else
     /// the unique networks of MetaQNN's ε schedule, else an evolution's population plus
@@ -152,7 +169,11 @@ public struct SearchProgress: Hashable, Sendable {
 
     private var timeParts: [String] {
         var parts = ["\(Self.duration(elapsedSeconds)) elapsed"]
-        if let plannedTrials { parts.append("\(evaluated) of \(plannedTrials) planned trials evaluated") }
+        if let plannedTrials {
+            parts.append(
+                "\(evaluatedTowardPlan) of \(plannedTrials) planned trials evaluated"
+                    + (vetoesCountTowardPlan || vetoed == 0 ? "" : " (vetoes not counted)"))
+        }
         if let remainingSeconds {
             parts.append(remainingSeconds > 0 ? "about \(Self.duration(remainingSeconds)) left" : "finishing")
         }

@@ -1,7 +1,7 @@
 import Foundation
 import NASDaemon
-import NASStore
 import NASProtocol
+import NASStore
 
 /// `nasd submit|status|trials|best|logs|pause|resume|stop|delete|archive|workers|drain|shutdown`: the
 /// commands that talk to a running daemon over its control socket (docs/cli.md).

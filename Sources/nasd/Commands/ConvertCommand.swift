@@ -101,7 +101,7 @@ extension ConvertCommand {
         ["convert", "nb101"], summary: "Convert a NAS-Bench-101 export (nasbench-vis's nb101_data-1k.json) to curves.",
         positionals: ["FILE"],
         options: [
-            .value("out", "FILE", "Write to FILE instead of standard output."),
+            .value("out", "FILE", "Write to FILE instead of standard output.")
         ],
         discussion: """
             One line per cell (docs/curves-format.md): cell with NAS-Bench-101's op codes (0 conv3×3, 1 conv1×1, \

@@ -84,7 +84,9 @@ enum DaemonCommands {
         let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
         return try await ForegroundRun(
             service: service, runName: configuration.name,
-            plannedTrials: SearchProgress.plannedTrials(of: configuration), workerCount: workers, layout: layout
+            plannedTrials: SearchProgress.plannedTrials(of: configuration),
+            vetoesCountTowardPlan: SearchProgress.vetoesCountTowardPlan(of: configuration), workerCount: workers,
+            layout: layout
         ).execute(submit: .submit(configText: configText, fileName: absolute, restart: arguments.has("restart")))
     }
 

@@ -12,6 +12,8 @@ struct ForegroundRun {
     var runName: String
     /// The trials the search will decide on, when known (`SearchProgress.plannedTrials(of:)`).
     var plannedTrials: Int?
+    /// Whether vetoed trials count toward `plannedTrials` (`SearchProgress.vetoesCountTowardPlan(of:)`).
+    var vetoesCountTowardPlan: Bool
     var workerCount: Int
     var layout: StateDirectoryLayout
 
@@ -84,11 +86,11 @@ struct ForegroundRun {
             let elapsed = (ContinuousClock.now - started) / .seconds(1)
             var progress = SearchProgress(
                 status: view, trials: trials, plannedTrials: plannedTrials, elapsedSeconds: elapsed,
-                evaluatedAtStart: evaluatedAtStart ?? 0)
+                evaluatedAtStart: evaluatedAtStart ?? 0, vetoesCountTowardPlan: vetoesCountTowardPlan)
             // A finished run's status no longer has a live phase: keep the last one seen.
             if view.phase == LiveRunInfo.notRunningPhase, let last { progress.phase = last.phase }
             if evaluatedAtStart == nil {
-                evaluatedAtStart = progress.evaluated
+                evaluatedAtStart = progress.evaluatedTowardPlan
                 progress.remainingSeconds = nil
             }
             last = progress

@@ -23,7 +23,8 @@ enum PredictCommands {
             .value("threads", "T", "Peephole: threads for the matrix kernels (default 1; the result does not change)."),
             .flag("models", "Also print each model's prefix length, chosen C, ν, γ, σ and widenings (text only)."),
             .value(
-                "split-out", "FILE", "Write the split and each row's features as JSON (bench/srm_reference.py; with peephole, "
+                "split-out", "FILE",
+                "Write the split and each row's features as JSON (bench/srm_reference.py; with peephole, "
                     + "parameters, MACs and layer-type counts for bench/peephole_forest.py)."),
             ArchCommands.jsonOption,
         ],

@@ -17,11 +17,11 @@ release:
 # The demo's tests run an optimized nasd (NASD_RELEASE_BIN), as `make demo` does.
 test: build
 	$(SWIFT) build -c release --product nasd
-	rm -f .build/xunit.xml
+	rm -f .build/xunit.xml .build/skipped.log
 	NASD_BIN=$(abspath $(BIN)) NASD_RELEASE_BIN=$(abspath .build/release/nasd) NASD_SHARED=$(abspath ../shared) \
-		$(SWIFT) test --parallel --num-workers 2 \
+		NASD_SKIP_LOG=$(abspath .build/skipped.log) $(SWIFT) test --parallel --num-workers 2 \
 		--disable-swift-testing --xunit-output .build/xunit.xml; status=$$?; \
-		bash .ci/test-summary .build/xunit.xml && exit $$status
+		bash .ci/test-summary .build/xunit.xml .build/skipped.log && exit $$status
 
 # The fault-injection scenarios at full length (docs/RELIABILITY.md, "Fault injection"); `make test`
 # runs the same scenarios reduced. The full-disk scenario mounts a tmpfs, so it needs root.

@@ -29,13 +29,15 @@ public enum TestEnvironment {
     ///   passing vacuously; `TestEnvironmentError.missingSharedFile` instead when
     ///   `NASD_REQUIRE_SHARED=1` (set by `.ci/run`, where the data must be present), so CI never
     ///   skips these tests silently.
-    public static func sharedFile(_ relativePath: String) throws -> URL {
+    public static func sharedFile(
+        _ relativePath: String, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> URL {
         let url = sharedData.appendingPathComponent(relativePath)
         guard FileManager.default.fileExists(atPath: url.path) else {
             if isSharedDataRequired {
                 throw TestEnvironmentError.missingSharedFile(url.path)
             }
-            throw XCTSkip(TestEnvironmentError.missingSharedFile(url.path).description)
+            throw skip(TestEnvironmentError.missingSharedFile(url.path).description, file: file, line: line)
         }
         return url
     }
@@ -59,6 +61,23 @@ public enum TestEnvironment {
     public static var optimizedNasdBinary: URL? {
         guard let bin = ProcessInfo.processInfo.environment["NASD_RELEASE_BIN"], !bin.isEmpty else { return nil }
         return URL(fileURLWithPath: bin)
+    }
+
+    /// An `XCTSkip` saying why a test cannot run here, also appended as one line to `$NASD_SKIP_LOG`
+    /// when it is set: `swift test --parallel`'s xUnit file does not record skips, so `make test`
+    /// counts them from that file (`.ci/test-summary`). Throw it: `throw TestEnvironment.skip("…")`.
+    public static func skip(_ reason: String, file: StaticString = #filePath, line: UInt = #line) -> XCTSkip {
+        if let path = ProcessInfo.processInfo.environment["NASD_SKIP_LOG"], !path.isEmpty {
+            let name = URL(fileURLWithPath: "\(file)").lastPathComponent
+            let entry = "\(name):\(line): \(reason.replacingOccurrences(of: "\n", with: " "))\n"
+            let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+            if descriptor >= 0 {
+                // One write of one short line: appends from parallel test processes do not interleave.
+                _ = entry.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
+                close(descriptor)
+            }
+        }
+        return XCTSkip(reason, file: file, line: line)
     }
 
     /// A fresh, short-pathed temporary directory (short so Unix socket paths fit in `sun_path`).

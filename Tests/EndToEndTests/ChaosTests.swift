@@ -1,4 +1,5 @@
 import Foundation
+import NASTestSupport
 import Glibc
 import NASCore
 import XCTest
@@ -329,7 +330,7 @@ final class ChaosTests: ChaosTestCase {
             Self.runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m,mode=0700", "tmpfs", directory.path])
                 == 0
         else {
-            throw XCTSkip("cannot mount a tmpfs here (needs root): the full-disk scenario is skipped")
+            throw TestEnvironment.skip("cannot mount a tmpfs here (needs root): the full-disk scenario is skipped")
         }
         addTeardownBlock { _ = Self.runTool("/bin/umount", ["-l", directory.path]) }
         return directory

@@ -8,7 +8,7 @@ final class LiveProgressTests: EndToEndTestCase {
     func testOnATerminal_theProgressBlockIsRedrawnInPlaceAndTheSummaryFollows() async throws {
         let script = "/usr/bin/script"
         guard FileManager.default.isExecutableFile(atPath: script) else {
-            throw XCTSkip("no \(script) (util-linux) to give nasd run a pseudo terminal")
+            throw TestEnvironment.skip("no \(script) (util-linux) to give nasd run a pseudo terminal")
         }
         let directory = try makeTemporaryDirectory()
         let configuration = try write(

@@ -34,11 +34,11 @@ final class PredictionAgreementTests: XCTestCase {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = Pipe()
-        do { try process.run() } catch { throw XCTSkip("python3 is not available: \(error)") }
+        do { try process.run() } catch { throw TestEnvironment.skip("python3 is not available: \(error)") }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw XCTSkip("python3 lacks numpy, scipy or scikit-learn; the committed fixture is checked instead")
+            throw TestEnvironment.skip("python3 lacks numpy, scipy or scikit-learn; the committed fixture is checked instead")
         }
         try check(try JSONDecoder().decode([Case].self, from: data))
     }

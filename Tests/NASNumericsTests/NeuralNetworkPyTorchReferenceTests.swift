@@ -28,7 +28,7 @@ final class NeuralNetworkPyTorchReferenceTests: XCTestCase {
 
         func tensor(_ key: String) throws -> Tensor {
             guard let tensor = tensors[key] else {
-                throw XCTSkip("fixture case \(name) lacks tensor \(key)")
+                throw TestEnvironment.skip("fixture case \(name) lacks tensor \(key)")
             }
             return tensor
         }
@@ -52,7 +52,7 @@ final class NeuralNetworkPyTorchReferenceTests: XCTestCase {
         // One interpreter start (importing torch takes seconds): the script itself tells whether torch imports.
         let (status, errors) = Self.run(["python3", script, folder.path])
         if status != 0, errors.contains("No module named 'torch'") || errors.contains("No such file") || status == 127 {
-            throw XCTSkip(
+            throw TestEnvironment.skip(
                 "python3 cannot import torch: live PyTorch comparison skipped (committed fixture still checked)")
         }
         XCTAssertEqual(status, 0, "make_fixtures.py failed: \(errors)")

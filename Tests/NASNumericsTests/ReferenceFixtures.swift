@@ -29,14 +29,14 @@ enum ReferenceFixtures {
         defer { try? FileManager.default.removeItem(at: output) }
         let probe = run(["python3", "-c", "import sklearn, scipy, numpy"])
         guard probe.status == 0 else {
-            throw XCTSkip(
+            throw TestEnvironment.skip(
                 "live reference comparison skipped: python3 with scikit-learn, SciPy and NumPy is not importable "
                     + "(\(probe.error.trimmingCharacters(in: .whitespacesAndNewlines).suffix(200)))")
         }
         let result = run(["python3", directory.appendingPathComponent("make_fixtures.py").path, output.path])
         guard result.status == 0 else {
             XCTFail("make_fixtures.py failed (status \(result.status)): \(result.error)")
-            throw XCTSkip("make_fixtures.py failed")
+            throw TestEnvironment.skip("make_fixtures.py failed")
         }
         return try decoder.decode(type, from: Data(contentsOf: output.appendingPathComponent(name)))
     }

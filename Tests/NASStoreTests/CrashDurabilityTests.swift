@@ -58,7 +58,7 @@ final class CrashDurabilityTests: XCTestCase {
     func testKill9_everyAcknowledgedEpochSurvives() throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
         guard binary.path.hasSuffix(".xctest"), FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw XCTSkip("cannot re-run the test binary (\(binary.path)) as a child process")
+            throw TestEnvironment.skip("cannot re-run the test binary (\(binary.path)) as a child process")
         }
         let runDirectory = directory.appendingPathComponent("killed")
         let process = Process()
@@ -132,7 +132,7 @@ final class CrashChildProcess: XCTestCase {
 
     func testChild_recordsAndAcknowledgesEpochsUntilKilled() throws {
         guard let path = ProcessInfo.processInfo.environment[Self.directoryVariable] else {
-            throw XCTSkip("runs only as the child process of CrashDurabilityTests")
+            throw TestEnvironment.skip("runs only as the child process of CrashDurabilityTests")
         }
         let store = try RunStore(runDirectory: URL(fileURLWithPath: path))
         let trial = try store.insertTrial(StoreFixtures.newTrial(1, budget: 1_000_000))

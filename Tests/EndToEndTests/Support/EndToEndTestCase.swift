@@ -16,7 +16,7 @@ class EndToEndTestCase: XCTestCase {
         try await super.setUp()
         let binary = TestEnvironment.nasdBinary.path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw XCTSkip("no nasd binary at \(binary): run 'swift build' (or 'make test') first")
+            throw TestEnvironment.skip("no nasd binary at \(binary): run 'swift build' (or 'make test') first")
         }
     }
 

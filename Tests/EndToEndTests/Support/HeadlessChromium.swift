@@ -1,4 +1,5 @@
 import Foundation
+import NASTestSupport
 import XCTest
 
 /// Debian's `chromium` in headless mode, for screenshots of the report and the dashboard.
@@ -18,7 +19,7 @@ struct HeadlessChromium {
         if ProcessInfo.processInfo.environment["NASD_REQUIRE_CHROMIUM"] == "1" {
             XCTFail(message)
         }
-        throw XCTSkip(message)
+        throw TestEnvironment.skip(message)
     }
 
     /// Renders `url` at `width`×`height` and saves a PNG screenshot to `png`.

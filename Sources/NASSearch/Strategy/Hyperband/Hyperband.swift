@@ -156,6 +156,26 @@ public struct Hyperband: SearchStrategy {
         state = restored
     }
 
+    /// The rung proposal `proposalID` is training in — the highest rung where it awaits its
+    /// result — with that rung's results so far (values only: a failure is no result to compare
+    /// with) and n_{i+1}, or nil when it awaits none.
+    public func rungStanding(ofProposal proposalID: Int) -> RungStanding? {
+        for bracket in state.open {
+            for r in bracket.rungs.indices.reversed()
+            where bracket.rungs[r].members.contains(where: { $0.proposalID == proposalID && $0.result == nil }) {
+                let results = bracket.rungs[r].members.compactMap { member -> Double? in
+                    if case .value(let value)? = member.result { return value }
+                    return nil
+                }
+                let last = bracket.rungs.count - 1
+                return RungStanding(
+                    targetEpochs: bracket.bracket.rounds[r].epochs, results: results,
+                    survivors: r < last ? bracket.bracket.rounds[r + 1].configurations : 1)
+            }
+        }
+        return nil
+    }
+
     // MARK: - Successive halving
 
     /// The next promotion out of bracket `index`, lowest rung first, best member first.

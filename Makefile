@@ -39,6 +39,7 @@ bench: release
 	.build/release/nasd-bench dispatch-at-scale 50 10 30 2000 4
 	.build/release/nasd-bench dispatch-at-scale 500 1 30 2000 4
 	.build/release/nasd-bench dispatch-at-scale 50 10 20 200 4
+	NASD_BIN=$(abspath .build/release/nasd) bash bench/fhyperband
 
 # libFuzzer runs of the config reader and the protocol decoders (FUZZ_SECONDS each; docs/RELIABILITY.md).
 FUZZ_SECONDS ?= 60

@@ -17,7 +17,9 @@ import NASCore
 ///   to r_{i+1} epochs and later delivers a new observation with the same proposal id.
 ///
 /// Ranking: a completed trial ranks by the last value of its curve, an early-stopped one
-/// (f-Hyperband) by its predicted final value. A rung with failures: a failed (or vetoed) trial
+/// (f-Hyperband, `FastHyperbandPruner`) by its predicted value at the rung's budget, and is promoted
+/// like any other when that ranks it among the top k (the daemon does not train a stopped trial
+/// again: it answers the next rung with the same prediction). A rung with failures: a failed (or vetoed) trial
 /// ranks below every result, ties between failures by proposal order; it is never continued, and
 /// a top-k place that falls to a failure is lost, so the next rung is smaller by one. A rung
 /// whose members all fail ends its bracket early.

@@ -33,13 +33,13 @@ demo: release
 
 bench: release
 	NASD_BIN=$(abspath .build/release/nasd) bash bench/run
+	NASD_BIN=$(abspath .build/release/nasd) bash bench/fhyperband
 	.build/release/nasd-bench ack-during-fits 2
 	.build/release/nasd-bench status-with-big-runs 10 10000
 	.build/release/nasd-bench strategy-timing 10000
 	.build/release/nasd-bench dispatch-at-scale 50 10 30 2000 4
 	.build/release/nasd-bench dispatch-at-scale 500 1 30 2000 4
 	.build/release/nasd-bench dispatch-at-scale 50 10 20 200 4
-	NASD_BIN=$(abspath .build/release/nasd) bash bench/fhyperband
 
 # libFuzzer runs of the config reader and the protocol decoders (FUZZ_SECONDS each; docs/RELIABILITY.md).
 FUZZ_SECONDS ?= 60

@@ -16,29 +16,25 @@ enum ReplayCommand {
             .value(
                 "strategy", "LIST",
                 "Comma-separated strategies: random, evolution, metaqnn (default random); or hyperband, f-hyperband."),
+            .value(
+                "max-resource", "R", "hyperband, f-hyperband: R, the most epochs (default the shortest complete row)."),
+            .value("eta", "η", "hyperband, f-hyperband: the halving rate (default 3)."),
+            .value("iterations", "N", "hyperband, f-hyperband: runs of the whole bracket set per search (default 40)."),
+            .value("kappa", "κ", "f-hyperband: k = ⌈κ·n⌉, the rung's k-th best is the reference (default 1)."),
+            .value("min-curves", "d", "f-hyperband: curves trained to r before its models are fit (default 100)."),
             .value("budget", "N", "Distinct networks each search trains (default 100)."),
             .value("seeds", "K", "Searches per strategy (default 10)."),
             .value("seed", "S", "Base seed (default 0); search i of K derives its seed from S."),
             .value("config", "FILE", "A run configuration whose strategy:, space: and training: sections apply."),
             .value("early-stop", "srm", "Replay the rows through SRM early stopping instead of a strategy."),
-            .value("max-resource", "R", "Hyperband: R, the most epochs (default the shortest complete row)."),
-            .value("eta", "η", "Hyperband: the halving rate (default 3)."),
-            .value("iterations", "N", "Hyperband: runs of the whole set of brackets per search (default 40)."),
-            .value("kappa", "κ", "f-hyperband: the share of a rung's kept configurations to finish (default 1)."),
-            .value("min-curves", "d", "f-hyperband: curves trained to r before its models are fit (default 100)."),
-            .value(
-                "confidence", "Δ", "With --early-stop or f-hyperband: the probability required to stop (default 0.99)."),
-            .value("margin", "δ", "With --early-stop or f-hyperband: the margin below the reference (default 0)."),
+            .value("confidence", "Δ", "With --early-stop: the probability required to stop (default 0.99)."),
+            .value("margin", "δ", "With --early-stop: the margin below the reference (default 0)."),
             .value("nth", "n", "With --early-stop: compare with the n-th best final value (default 1)."),
             .value("burn-in", "B", "With --early-stop: complete curves before the first model (default 100)."),
-            .value(
-                "min-epochs", "E",
-                "With --early-stop: the earliest stop (default a quarter of the longest row; 1 for f-hyperband)."),
+            .value("min-epochs", "E", "With --early-stop: the earliest stop (default a quarter of the longest row)."),
             .value("warm-start", "FILE", "With --early-stop: a curves file whose complete rows are fit first."),
-            .value("orderings", "K", "With --early-stop or hyperband: orders (searches) to replay (default 10)."),
-            .value(
-                "search-count", "N",
-                "With --early-stop or f-hyperband: random-search candidates per SRM model (default 24)."),
+            .value("orderings", "K", "With --early-stop: random orders of the rows to replay (default 10)."),
+            .value("search-count", "N", "With --early-stop: random-search candidates per SRM model (default 24)."),
             .flag("json", "Print JSON: {\"results\": {WORD: {best_test_mean, best_test_std, ...}}}."),
         ],
         discussion: """
@@ -53,7 +49,8 @@ enum ReplayCommand {
             epochs_used, epochs_full, stopped). With --strategy hyperband,f-hyperband, K searches of Hyperband \
             (R, η, N iterations) draw configurations from the complete rows, a row's first r epochs standing for \
             training it r epochs, without and with f-Hyperband's early stopping; search i of both draws the same \
-            configurations. Reported per strategy: the best value after R epochs found and the epochs spent \
+            configurations; --confidence, --margin, --min-epochs (default 1), --orderings (the K searches) and \
+            --search-count apply to f-hyperband as to --early-stop. Reported per strategy: the best value after R epochs found and the epochs spent \
             (means over the K searches); and Hyperband's epochs over f-Hyperband's, with in how many searches \
             f-Hyperband's best reached Hyperband's (JSON: results.WORD.best_final, epochs_used, stopped; \
             epochs_ratio, best_reached, orderings).

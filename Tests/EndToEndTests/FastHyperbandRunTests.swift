@@ -19,7 +19,7 @@ final class FastHyperbandRunTests: EndToEndTestCase {
     func testFHyperbandRun_stopsTrialsInRungsWithModels_andFinishes() async throws {
         let state = try makeTemporaryDirectory()
         let file = try write(configuration, to: "fhb.yaml", in: state)
-        let outcome = try await nasd(["run", file.path, "--workers", "2"], stateDirectory: state, timeout: 90)
+        let outcome = try await nasd(["run", file.path, "--workers", "2"], stateDirectory: state, timeout: 240)
         XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
         XCTAssertTrue(outcome.outputText.contains("run 'fhb' finished"), outcome.outputText)
 

@@ -36,6 +36,7 @@ demo: release
 
 bench: release
 	NASD_BIN=$(abspath .build/release/nasd) bash bench/run
+	NASD_BIN=$(abspath .build/release/nasd) bash bench/fhyperband
 	.build/release/nasd-bench ack-during-fits 2
 	.build/release/nasd-bench status-with-big-runs 10 10000
 	.build/release/nasd-bench strategy-timing 10000

@@ -54,7 +54,7 @@ extension RunConfiguration {
             "training": training.canonicalValue,
         ]
         if let earlyStopping {
-            members["early_stopping"] = earlyStopping.canonicalValue
+            members["early_stopping"] = earlyStopping.canonicalValue(isHyperband: strategy.kindName == "hyperband")
         }
         if let prior {
             members["prior"] = prior.canonicalValue
@@ -184,7 +184,7 @@ extension TrainingConfiguration {
 }
 
 extension EarlyStoppingConfiguration {
-    fileprivate var canonicalValue: CanonicalValue {
+    fileprivate func canonicalValue(isHyperband: Bool) -> CanonicalValue {
         var members: [String: CanonicalValue] = [
             "kind": .string(kind.rawValue), "margin": .number(margin), "confidence": .number(confidence),
             "burn_in": .integer(burnIn), "compare_to_nth": .integer(compareToNth), "min_epochs": .integer(minEpochs),
@@ -192,6 +192,12 @@ extension EarlyStoppingConfiguration {
         // The warm-start file changes which trials are stopped; absent, the key is left out so that
         // identities written before it existed still match.
         if let warmStart { members["warm_start"] = .string(warmStart) }
+        // κ and d exist only in f-Hyperband (hyperband with early stopping): other runs keep the
+        // identities they had before the keys existed.
+        if isHyperband {
+            members["kappa"] = .number(kappa)
+            members["min_curves"] = .integer(minCurves)
+        }
         return .object(members)
     }
 }

@@ -68,7 +68,12 @@ extension RunConfiguration {
         }
         if let target = end.targetAccuracy { ends.append("accuracy ≥ \(formatNumber(target))") }
         lines.append("end: " + (ends.isEmpty ? "when the strategy ends" : ends.joined(separator: ", ")))
-        if let earlyStopping {
+        if let earlyStopping, case .hyperband = strategy {
+            lines.append(
+                "early stopping: f-Hyperband (\(earlyStopping.kind.rawValue)), Δ = \(formatNumber(earlyStopping.confidence)), "
+                    + "δ = \(formatNumber(earlyStopping.margin)), κ = \(formatNumber(earlyStopping.kappa)), "
+                    + "models after \(earlyStopping.minCurves) curves per budget")
+        } else if let earlyStopping {
             lines.append(
                 "early stopping: \(earlyStopping.kind.rawValue), Δ = \(formatNumber(earlyStopping.confidence)), "
                     + "δ = \(formatNumber(earlyStopping.margin)), burn-in \(earlyStopping.burnIn)"

@@ -111,7 +111,8 @@ public struct RunConfiguration: Hashable, Sendable {
         priority = try map.number("priority", default: 1, .positive)
         if let node = map.optional("early_stopping") {
             earlyStopping = try EarlyStoppingConfiguration(
-                node: node, path: "early_stopping", decoder: decoder, trainingEpochs: training.epochs)
+                node: node, path: "early_stopping", decoder: decoder, trainingEpochs: training.epochs,
+                isHyperband: strategy.kindName == "hyperband")
         } else {
             earlyStopping = nil
         }

@@ -294,6 +294,29 @@ final class ConfigErrorTableTests: XCTestCase {
             "bad.yaml:7:45: error: early_stopping.compare_to_nth: expected an integer in [1, 16], found '17'"
         ),
         (
+            "f-Hyperband's kappa without hyperband",
+            base + "early_stopping: {kind: srm, kappa: 0.5}\n",
+            "bad.yaml:7:29: error: early_stopping.kappa: 'kappa' is an f-Hyperband setting and the strategy is"
+                + " not hyperband\nhint: it applies only with strategy: {kind: hyperband}; remove it"
+        ),
+        (
+            "f-Hyperband's kappa above one",
+            strategy("{kind: hyperband}") + "early_stopping: {kind: srm, kappa: 1.5}\n",
+            "bad.yaml:7:36: error: early_stopping.kappa: expected a number in (0, 1], found '1.5'"
+        ),
+        (
+            "f-Hyperband's min_curves below two",
+            strategy("{kind: hyperband}") + "early_stopping: {kind: srm, min_curves: 1}\n",
+            "bad.yaml:7:41: error: early_stopping.min_curves: expected an integer ≥ 2, found '1'"
+        ),
+        (
+            "burn_in in f-Hyperband",
+            strategy("{kind: hyperband}") + "early_stopping: {kind: srm, burn_in: 10}\n",
+            "bad.yaml:7:29: error: early_stopping.burn_in: 'burn_in' has no meaning with strategy: {kind:"
+                + " hyperband} (f-Hyperband)\nhint: f-Hyperband fits the models for each budget r once min_curves"
+                + " configurations were trained to r"
+        ),
+        (
             "early stopping warm start is not a path",
             base + "early_stopping: {kind: srm, warm_start: [a]}\n",
             "bad.yaml:7:41: error: early_stopping.warm_start: expected a string, found [a]"

@@ -59,6 +59,50 @@ private struct PromotingStrategy: SearchStrategy {
     }
 }
 
+/// The script above, then, while the promoted trial trains to 4 epochs, N again at 8 epochs: the
+/// network's finished record is then the reuse row of the proposal at 1 epoch, whose trained trial
+/// is in flight again; the proposal must join that trial, not be answered from the reuse.
+private struct ReproposingStrategy: SearchStrategy {
+    var state = PromotingStrategy.State()
+
+    var kind: String { "reproposing" }
+    var phase: String { "step \(state.step)" }
+
+    mutating func propose() throws(StrategyError) -> Proposal {
+        switch state.step {
+        case 0:
+            state.step = 1
+            return .train(Candidate(proposalID: 1, network: PromotingStrategy.network, hyperparameters: [:], budget: 2))
+        case 2:
+            state.step = 3
+            return .train(Candidate(proposalID: 2, network: PromotingStrategy.network, hyperparameters: [:], budget: 1))
+        case 3:
+            state.step = 4
+            return .continueTraining(proposalID: 1, budget: 4)
+        case 4:
+            state.step = 5
+            return .train(Candidate(proposalID: 3, network: PromotingStrategy.network, hyperparameters: [:], budget: 8))
+        case 6:
+            return .exhausted
+        default:
+            return .waitForResults
+        }
+    }
+
+    mutating func observe(_ observation: Observation) {
+        let count: Int
+        if case .completed(let curve) = observation.outcome { count = curve.count } else { count = -1 }
+        state.seen.append("\(observation.proposalID):\(count)")
+        if observation.proposalID == 1 && count == 2 { state.step = max(state.step, 2) }
+        if observation.proposalID == 3 && count == 8 { state.step = 6 }
+    }
+
+    func snapshot() throws(StrategyError) -> Data { try Self.encodeSnapshot(state) }
+    mutating func restore(from snapshot: Data) throws(StrategyError) {
+        state = try Self.decodeSnapshot(PromotingStrategy.State.self, from: snapshot)
+    }
+}
+
 final class PromotionTests: XCTestCase {
     private final class TestClock: Sendable {
         private let current = Mutex(Date(timeIntervalSince1970: 1_900_000_000))
@@ -75,11 +119,16 @@ final class PromotionTests: XCTestCase {
         end: {max_trials: 10}
         """
 
-    private func makeCore(_ directory: URL, _ clock: TestClock) throws -> DaemonCore {
+    private func makeCore(
+        _ directory: URL, _ clock: TestClock,
+        strategy: @escaping @Sendable () -> any SearchStrategy = {
+            PromotingStrategy()
+        }
+    ) throws -> DaemonCore {
         try DaemonCore(
             options: DaemonOptions(
                 stateDirectory: directory, token: "t", leaseTimeout: 30, version: "test",
-                makeStrategy: { _ in PromotingStrategy() }),
+                makeStrategy: { _ in strategy() }),
             clock: .following { clock.now }, log: .silent)
     }
 
@@ -167,5 +216,45 @@ final class PromotionTests: XCTestCase {
             XCTAssertEqual(state.seen, ["1:2", "2:1", "1:4"], "kill during promotion: \(killDuringPromotion)")
             XCTAssertEqual(try store.jobs(of: trained[0].id).map(\.startEpoch), [0, 2])
         }
+    }
+
+    func testAProposalForMoreEpochs_joinsTheTrainedTrialWhenItsReuseRowIsFound() throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "promo-reuse")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let core = try makeCore(directory, TestClock()) { ReproposingStrategy() }
+        _ = core.handle([
+            .control(.submit(configText: configuration, fileName: "/tmp/h.yaml", restart: false), ControlReply { _ in })
+        ])
+        let greeted = core.handle([
+            .workerConnected(ConnectionID(1), peer: "p"),
+            .workerMessage(
+                ConnectionID(1),
+                .hello(.init(workerVersion: "test", token: "t", workerID: "w", hostname: "h", slots: 2))),
+        ])
+        let first = try XCTUnwrap(assignments(greeted).first, "\(greeted)")
+        _ = core.handle([report(first, epoch: 1, seq: 1), report(first, epoch: 2, seq: 2)])
+        let promoted = try XCTUnwrap(assignments(core.handle([complete(first, seq: 3)])).first)
+        XCTAssertEqual(promoted.spec.epochBudget, 4)
+        // A second free slot makes the daemon ask for work while the promoted trial trains: the
+        // proposal at 8 epochs comes then.
+        _ = core.handle([report(promoted, epoch: 3, seq: 4)])
+        _ = core.handle([report(promoted, epoch: 4, seq: 5)])
+        let again = try XCTUnwrap(
+            assignments(core.handle([complete(promoted, seq: 6)])).first, "promoted again to the joined budget")
+        XCTAssertEqual(again.spec.trialID, first.spec.trialID)
+        XCTAssertEqual(again.spec.epochBudget, 8)
+        var seq: UInt64 = 6
+        for epoch in 5...8 {
+            seq += 1
+            _ = core.handle([report(again, epoch: epoch, seq: seq)])
+        }
+        _ = core.handle([complete(again, seq: seq + 1)])
+        _ = core.handle([.tick])
+        let store = try RunStore(runDirectory: directory.appendingPathComponent("h"), mode: .mustExist)
+        let state = try JSONDecoder().decode(
+            PromotingStrategy.State.self, from: try XCTUnwrap(try store.latestStrategySnapshot()).bytes)
+        XCTAssertEqual(state.seen, ["1:2", "2:1", "1:4", "3:8"])
+        XCTAssertEqual(try store.run()?.state, .finished)
+        XCTAssertEqual(try store.trials().filter { $0.reusedFrom == nil }.count, 1)
     }
 }

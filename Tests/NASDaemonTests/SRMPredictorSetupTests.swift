@@ -40,7 +40,7 @@ final class SRMPredictorSetupTests: XCTestCase {
         XCTAssertEqual(pruner.seed, 2)
     }
 
-    func testAMissingWarmStartFile_andFHyperband_areRefusedWhereTheyAreWritten() throws {
+    func testAMissingWarmStartFile_isRefusedWhereItIsWritten() throws {
         let missing = Self.base + "early_stopping: {kind: srm, warm_start: /nonexistent/curves.jsonl}\n"
         XCTAssertThrowsError(try RunConfigurationCheck().check(text: missing, file: "/tmp/w.yaml")) { error in
             let headline = (error as? ConfigError)?.headline ?? "\(error)"
@@ -48,13 +48,24 @@ final class SRMPredictorSetupTests: XCTestCase {
             XCTAssertTrue(
                 headline.contains("early_stopping.warm_start: cannot read /nonexistent/curves.jsonl"), headline)
         }
-        let hyperband =
+    }
+
+    /// Hyperband with `early_stopping:` is f-Hyperband: its pruner, with κ, d, Δ, δ from the section
+    /// and `min_epochs` 1 by default.
+    func testHyperbandWithEarlyStopping_buildsFHyperbandsPruner() throws {
+        let text =
             Self.base.replacingOccurrences(of: "{kind: random}", with: "{kind: hyperband, max_resource: 8}")
-            + "early_stopping: {kind: srm}\n"
-        XCTAssertThrowsError(try RunConfigurationCheck().check(text: hyperband, file: "w.yaml")) { error in
-            let headline = (error as? ConfigError)?.headline ?? "\(error)"
-            XCTAssertTrue(headline.hasPrefix("w.yaml:8:"), headline)
-            XCTAssertTrue(headline.contains("f-Hyperband"), headline)
-        }
+            + "early_stopping: {kind: srm, confidence: 0.95, margin: 0.01, kappa: 0.5, min_curves: 20}\n"
+        let configuration = try RunConfigurationCheck().check(text: text, file: "w.yaml")
+        let pruner = try XCTUnwrap(try SearchSetup.makePredictors(for: configuration).pruner as? FastHyperbandPruner)
+        XCTAssertEqual(
+            pruner.rule, FastHyperbandRule(confidence: 0.95, margin: 0.01, kappa: 0.5, minimumCurves: 20))
+        XCTAssertEqual(pruner.minimumEpochs, 1)
+        XCTAssertEqual(pruner.schedule, ModelSchedule(burnIn: 20, cadence: 5))
+        XCTAssertEqual(pruner.seed, 2)
+        let defaults = try RunConfigurationCheck().check(
+            text: text.replacingOccurrences(of: ", kappa: 0.5, min_curves: 20", with: ""), file: "w.yaml")
+        XCTAssertEqual(defaults.earlyStopping?.kappa, 1)
+        XCTAssertEqual(defaults.earlyStopping?.minCurves, 100)
     }
 }

@@ -109,6 +109,27 @@ final class RunStoreTests: XCTestCase {
         XCTAssertEqual(try store.trials().count, 1)
     }
 
+    /// Hyperband promotes a completed trial: each completion is listed with the epochs it had then,
+    /// while the trial trains on and once it completes again; a trial that completed once counts
+    /// while it stays completed.
+    func testCompletions_listEachRungsCompletionWithItsEpochs() throws {
+        func train(_ trial: TrialRecord, from first: Int, to last: Int) throws {
+            let job = try store.dispatchTrial(trial.id, to: "w1/0", leaseDeadline: later)
+            _ = try store.recordEpochs(
+                (first...last).map { EpochReport(trialID: trial.id, epoch: $0, validationAccuracy: 0.1 * Double($0)) })
+            try store.finishTrial(trial.id, outcome: .completed(finalAccuracy: 0.1 * Double(last)), job: job.id)
+        }
+        let promoted = try store.insertTrial(StoreFixtures.newTrial(1, budget: 1))
+        let plain = try store.insertTrial(StoreFixtures.newTrial(2, budget: 3))
+        try train(promoted, from: 1, to: 1)
+        try train(plain, from: 1, to: 3)
+        try store.promoteTrial(promoted.id, toBudget: 3)
+        XCTAssertEqual(try store.completions().map { [Int($0.trial.rawValue), $0.epochs] }, [[1, 1], [2, 3]])
+        try train(try XCTUnwrap(try store.trial(promoted.id)), from: 2, to: 3)
+        XCTAssertEqual(
+            try store.completions().map { [Int($0.trial.rawValue), $0.epochs] }, [[1, 1], [2, 3], [1, 3]])
+    }
+
     func testLifecycle_dispatchCompleteAndFindFinished() throws {
         let trial = try store.insertTrial(StoreFixtures.newTrial(1))
         let job = try store.dispatchTrial(trial.id, to: "w1/0", leaseDeadline: later)

@@ -386,7 +386,11 @@ public struct ConfigurationReference: Sendable {
                 ]),
             Section(
                 title: "early_stopping", probe: base + "\nearly_stopping: {kind: srm, SECTION_KEY: 1}",
-                introduction: "Stop a trial when Φ(y_best − δ; ŷ_T, σ) ≥ Δ (Baker et al. 2018).",
+                introduction:
+                    "Stop a trial when Φ(y_best − δ; ŷ_T, σ) ≥ Δ (Baker et al. 2018). With `strategy: {kind: hyperband}` "
+                    + "this is f-Hyperband (docs/hyperband.md): the reference is the ⌈κ·n⌉-th best result of the "
+                    + "trial's rung, `kappa` and `min_curves` apply, and `burn_in`, `compare_to_nth` and `warm_start` "
+                    + "are refused; `kappa` and `min_curves` are refused with any other strategy.",
                 keys: [
                     Key("kind", "`srm`", "**required**", "sequential regression models (one ν-SVR per prefix length)"),
                     Key(
@@ -400,11 +404,19 @@ public struct ConfigurationReference: Sendable {
                         "compare_to_nth", "int ≥ 1", code(stopping.compareToNth),
                         "compare with the n-th best instead of the best"),
                     Key(
-                        "min_epochs", "int in [1, `training.epochs` − 1]", "a quarter of `training.epochs`, at least 1",
+                        "min_epochs", "int in [1, `training.epochs` − 1]",
+                        "a quarter of `training.epochs`, at least 1; 1 in f-Hyperband",
                         "the earliest epoch at which a trial may be stopped"),
                     Key(
                         "warm_start", "path", "none",
                         "a curves file whose complete rows train the models first and count toward the burn-in"),
+                    Key(
+                        "kappa", "number in (0, 1]", number(stopping.kappa),
+                        "f-Hyperband only — κ: compare with the rung's ⌈κ·n⌉-th best, n the configurations it keeps"),
+                    Key(
+                        "min_curves", "int ≥ 2", code(stopping.minCurves),
+                        "f-Hyperband only — d: configurations trained to a budget r before the models predicting y_r are fit"
+                    ),
                 ]),
             Section(
                 title: "prior", probe: base + "\nprior: {kind: peephole, veto_below: 0.5, SECTION_KEY: 1}",

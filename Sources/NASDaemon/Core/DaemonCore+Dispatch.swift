@@ -99,9 +99,12 @@ extension DaemonCore {
             identityKey: identityKey, hyperparameters: candidate.hyperparameters, epochBudget: candidate.budget,
             source: "\(run.strategy.kind)#\(candidate.proposalID)")
         try run.store.inTransaction {
-            if let finished = try run.store.findFinishedTrial(identityKey: identityKey),
-                let result = try result(of: finished, in: run)
-            {
+            // A reuse stands for the trial that was trained, which may have been promoted since and
+            // be training again: then the proposal joins it below (answering from the reuse would
+            // leave a proposal for more epochs than it reached unanswered for ever).
+            var finished = try run.store.findFinishedTrial(identityKey: identityKey)
+            if let source = finished?.reusedFrom { finished = try run.store.trial(source) }
+            if let finished, let result = try result(of: finished, in: run) {
                 if finished.state == .completed, finished.reusedFrom == nil, candidate.budget > finished.epochsDone {
                     // More epochs of a network trained already: train it on rather than afresh.
                     run.consecutiveDuplicates = 0

@@ -126,7 +126,11 @@ extension DaemonCore {
         guard let candidate = job.candidate, epoch >= 1, epoch <= job.curve.count else { return false }
         let curve = Array(job.curve.prefix(epoch))
         let model: (any PredictorModel)? = version.flatMap { run.stopRule?.models[$0] }
-        let decision = pruner.decide(candidate: candidate, curve: curve, standing: run.standing, model: model)
+        // A strategy with rounds of successive halving (Hyperband) tells the pruner the trial's rung:
+        // f-Hyperband's reference is the rung's results, not the run's.
+        var standing = run.standing
+        standing.rung = run.strategy.rungStanding(ofProposal: candidate.proposalID)
+        let decision = pruner.decide(candidate: candidate, curve: curve, standing: standing, model: model)
         guard case .stop(let predicted, let sigma, let modelVersion) = decision, epoch < job.budget else {
             return false
         }
@@ -208,9 +212,12 @@ extension DaemonCore {
         }
         let hosts = [run.stopRule, run.prior].compactMap { $0 }
         guard !hosts.isEmpty else { return }
-        for trialID in try store.completionOrder() {
-            guard let candidate = try candidate(of: trialID, in: run) else { continue }
-            let example = PredictorExample(candidate: candidate, curve: try store.curve(of: trialID))
+        for completion in try store.completions() {
+            guard let candidate = try candidate(of: completion.trial, in: run) else { continue }
+            // Cut at the epochs it had when it completed: a trial Hyperband promoted since then
+            // was an example of its earlier rung's budget (as `learn` made it), not of its curve now.
+            let epochs = try store.epochs(of: completion.trial).filter { $0.epoch <= completion.epochs }
+            let example = PredictorExample(candidate: candidate, curve: epochs.map(\.validationAccuracy))
             for host in hosts { host.examples.append(example) }
         }
         for host in hosts {

@@ -61,7 +61,7 @@ public struct FittedModel: Sendable {
 /// waiting for a model.
 ///
 /// Everything here is rebuilt from the run store after a restart: the examples are the completed
-/// trials (`RunStore.completionOrder()`), the models are in `predictor_models` under
+/// trials (`RunStore.completions()`, each curve cut where it completed), the models are in `predictor_models` under
 /// `storeName` and their version, so a kill -9 during burn-in or during a fit loses nothing.
 final class PredictorHost {
     let role: PredictorRole

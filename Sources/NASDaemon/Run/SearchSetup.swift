@@ -151,9 +151,10 @@ public enum SearchSetup {
             rewardsVetoed: prior?.rewardVetoed ?? false)
     }
 
-    /// The run's pruner and gate: SRM early stopping for `early_stopping: {kind: srm}`, the
-    /// Peephole prior for `prior: {kind: peephole}`. The others (f-Hyperband, the RNAS prior) are
-    /// not in this build, so a configuration that asks for one is refused rather than run without it.
+    /// The run's pruner and gate: SRM early stopping for `early_stopping: {kind: srm}` —
+    /// f-Hyperband's pruner when the strategy is Hyperband — and the Peephole prior for
+    /// `prior: {kind: peephole}`. The RNAS prior is not in this build, so a configuration that asks
+    /// for it is refused rather than run without it.
     ///
     /// A relative `early_stopping.warm_start` is resolved against the working directory here; the
     /// daemon and the configuration check pass a configuration resolved against its file's
@@ -173,10 +174,9 @@ public enum SearchSetup {
         }
         guard let earlyStopping = configuration.earlyStopping else { return predictors }
         if case .hyperband = configuration.strategy {
-            throw Unsupported(
-                keyPath: "early_stopping",
-                message: "f-Hyperband (hyperband with early_stopping) is not available in this build yet; "
-                    + "SRM early stopping runs with the random, metaqnn and evolution strategies")
+            predictors.pruner = makeFastHyperbandPruner(
+                earlyStopping, seed: configuration.seed, input: configuration.training.input)
+            return predictors
         }
         let warmStart = try earlyStopping.warmStart.map { try WarmStart.examples(fromFile: $0) } ?? []
         predictors.pruner = makeSRMPruner(
@@ -196,6 +196,18 @@ public enum SearchSetup {
                 compareToNth: earlyStopping.compareToNth),
             minimumEpochs: earlyStopping.minEpochs, burnIn: earlyStopping.burnIn, seed: seed, input: input,
             warmStart: warmStart)
+    }
+
+    /// f-Hyperband's pruner for an `early_stopping:` section of a Hyperband run seeded with `seed`
+    /// whose networks take `input` (the daemon's and `nasd replay --strategy f-hyperband`'s).
+    public static func makeFastHyperbandPruner(
+        _ earlyStopping: EarlyStoppingConfiguration, seed: UInt64, input: TensorShape
+    ) -> FastHyperbandPruner {
+        FastHyperbandPruner(
+            rule: FastHyperbandRule(
+                confidence: earlyStopping.confidence, margin: earlyStopping.margin, kappa: earlyStopping.kappa,
+                minimumCurves: earlyStopping.minCurves),
+            minimumEpochs: earlyStopping.minEpochs, seed: seed, input: input)
     }
 
     /// The configuration with its relative file paths that predictors read

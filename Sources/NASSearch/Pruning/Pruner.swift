@@ -10,17 +10,21 @@ public enum PruneDecision: Hashable, Sendable {
     case stop(predicted: Double, sigma: Double, modelVersion: Int? = nil)
 }
 
-/// Where the run stands when a pruner decides: the final accuracies trained so far.
+/// Where the run stands when a pruner decides: the final accuracies trained so far, and the rung
+/// of successive halving the trial trains in when the strategy has rungs (f-Hyperband).
 public struct RunStanding: Hashable, Sendable {
     /// The best final accuracies so far, best first (at most `RunStanding.kept` of them).
     public var topFinals: [Double]
+    /// The trial's rung (`SearchStrategy.rungStanding(ofProposal:)`), nil outside Hyperband.
+    public var rung: RungStanding?
 
     /// How many of the best final accuracies are kept (`compare_to_nth` up to this).
     public static let kept = 16
 
     /// Creates a standing.
-    public init(topFinals: [Double] = []) {
+    public init(topFinals: [Double] = [], rung: RungStanding? = nil) {
         self.topFinals = topFinals
+        self.rung = rung
     }
 
     /// The best final accuracy so far.

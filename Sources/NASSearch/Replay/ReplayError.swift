@@ -9,6 +9,9 @@ public enum ReplayError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The strategy made `proposals` proposals without training a new network often enough to
     /// reach the budget (it keeps proposing networks already trained).
     case stalled(proposals: Int, trained: Int)
+    /// A configuration was to be trained `needed` epochs but its row does not record every epoch
+    /// 1…needed (Hyperband's replay serves prefixes epoch by epoch).
+    case curveTooShort(notation: String, needed: Int)
 
     /// A one-line explanation.
     public var description: String {
@@ -21,6 +24,8 @@ public enum ReplayError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(error)"
         case .stalled(let proposals, let trained):
             return "\(proposals) proposals trained only \(trained) distinct networks; the strategy repeats itself"
+        case .curveTooShort(let notation, let needed):
+            return "the row of \(notation) does not record every epoch 1…\(needed) (lower --max-resource)"
         }
     }
 }

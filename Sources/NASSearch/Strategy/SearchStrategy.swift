@@ -24,6 +24,16 @@ public protocol SearchStrategy: Sendable {
 
     /// Replaces the state with one produced by `snapshot()`.
     mutating func restore(from snapshot: Data) throws(StrategyError)
+
+    /// Where proposal `proposalID`'s configuration stands in the round of successive halving it
+    /// is training in (Hyperband: f-Hyperband's reference), or nil for a strategy without rounds
+    /// or a proposal not training in one.
+    func rungStanding(ofProposal proposalID: Int) -> RungStanding?
+}
+
+extension SearchStrategy {
+    /// A strategy without rounds of successive halving has no rungs.
+    public func rungStanding(ofProposal proposalID: Int) -> RungStanding? { nil }
 }
 
 /// Why a strategy could not propose, snapshot or restore.

@@ -78,17 +78,38 @@ extension RunStore {
             savedAt: Date(timeIntervalSince1970: row.double(at: 3)))
     }
 
-    /// The trials that completed, in the order their completions committed (the order a
-    /// predictor's examples are numbered in by the model-version rule). Reused trials are not
-    /// included: they add no new curve.
-    public func completionOrder() throws -> [TrialID] {
-        try database.cachedStatement(
+    /// Every completion, in the order it committed (the order a predictor's examples are
+    /// numbered in by the model-version rule), with the epochs the trial had trained then. A trial
+    /// that Hyperband promoted completes once per rung: each completion is listed, with the epochs
+    /// it was promoted from, while the trial is completed again or still training on; a trial's
+    /// last completion counts while the trial stays completed. Reused trials are not included: they
+    /// add no new curve.
+    public func completions() throws -> [(trial: TrialID, epochs: Int)] {
+        let rows = try database.cachedStatement(
             """
-            SELECT e.trial_id FROM events e JOIN trials t ON t.id = e.trial_id
-            WHERE e.kind = 'trial.completed' AND t.state = 'completed' AND t.reused_from IS NULL
+            SELECT e.trial_id, t.state, t.epochs_done,
+                (SELECT p.detail FROM events p
+                 WHERE p.kind = 'trial.promoted' AND p.trial_id = e.trial_id AND p.seq > e.seq
+                 ORDER BY p.seq LIMIT 1)
+            FROM events e JOIN trials t ON t.id = e.trial_id
+            WHERE e.kind = 'trial.completed' AND t.reused_from IS NULL
             ORDER BY e.seq
             """
-        ).rows([]) { TrialID(rawValue: $0.int64(at: 0)) }
+        ).rows([]) { row in
+            (TrialID(rawValue: row.int64(at: 0)), row.string(at: 1), row.int(at: 2), row.optionalString(at: 3))
+        }
+        var completions: [(trial: TrialID, epochs: Int)] = []
+        for (trial, state, epochsDone, promotion) in rows {
+            if let promotion {
+                guard let from = NumberDictionaryJSON.decode(promotion)?["from"] else {
+                    throw RunStoreError.corruptValue(table: "events", column: "detail", value: promotion)
+                }
+                completions.append((trial, Int(from)))
+            } else if state == TrialState.completed.rawValue {
+                completions.append((trial, epochsDone))
+            }
+        }
+        return completions
     }
 
     // MARK: Events

@@ -13,7 +13,15 @@ enum ReplayCommand {
         options: [
             .value("data", "CURVES.jsonl", "The recorded curves (required), e.g. from 'nasd convert nb201'."),
             .value("space", "SPACE", "The space searched: nb201 (default), cell or metaqnn."),
-            .value("strategy", "LIST", "Comma-separated strategies: random, evolution (default random)."),
+            .value(
+                "strategy", "LIST",
+                "Comma-separated strategies: random, evolution, metaqnn (default random); or hyperband, f-hyperband."),
+            .value(
+                "max-resource", "R", "hyperband, f-hyperband: R, the most epochs (default the shortest complete row)."),
+            .value("eta", "η", "hyperband, f-hyperband: the halving rate (default 3)."),
+            .value("iterations", "N", "hyperband, f-hyperband: runs of the whole bracket set per search (default 40)."),
+            .value("kappa", "κ", "f-hyperband: k = ⌈κ·n⌉, the rung's k-th best is the reference (default 1)."),
+            .value("min-curves", "d", "f-hyperband: curves trained to r before its models are fit (default 100)."),
             .value("budget", "N", "Distinct networks each search trains (default 100)."),
             .value("seeds", "K", "Searches per strategy (default 10)."),
             .value("seed", "S", "Base seed (default 0); search i of K derives its seed from S."),
@@ -38,7 +46,14 @@ enum ReplayCommand {
             random orders, one trial at a time through the pruner a daemon run with the same early_stopping: \
             settings uses; reported: the speedup (epochs of full training over epochs used), in how many orderings \
             the best network was trained to the end, and the trials stopped (JSON: speedup, best_kept, orderings, \
-            epochs_used, epochs_full, stopped).
+            epochs_used, epochs_full, stopped). With --strategy hyperband,f-hyperband, K searches of Hyperband \
+            (R, η, N iterations) draw configurations from the complete rows, a row's first r epochs standing for \
+            training it r epochs, without and with f-Hyperband's early stopping; search i of both draws the same \
+            configurations; --confidence, --margin, --min-epochs (default 1), --orderings (the K searches) and \
+            --search-count apply to f-hyperband as to --early-stop. Reported per strategy: the best value after R epochs found and the epochs spent \
+            (means over the K searches); and Hyperband's epochs over f-Hyperband's, with in how many searches \
+            f-Hyperband's best reached Hyperband's (JSON: results.WORD.best_final, epochs_used, stopped; \
+            epochs_ratio, best_reached, orderings).
             """
     ) { arguments in
         let command = arguments.command
@@ -53,6 +68,9 @@ enum ReplayCommand {
         }
         guard !words.isEmpty, !words.contains(where: \.isEmpty) else {
             throw UsageError(command: command, message: "--strategy expects comma-separated strategy words")
+        }
+        if words.contains(where: HyperbandReplaySetup.words.contains) {
+            return try replayHyperband(words, dataPath: dataPath, arguments: arguments)
         }
         let space = arguments.value("space") ?? "nb201"
         let budget = try arguments.integer("budget", default: 100)
@@ -150,6 +168,83 @@ enum ReplayCommand {
         return ExitStatus.success
     }
 
+    /// `nasd replay --strategy hyperband,f-hyperband`: Hyperband with and without f-Hyperband's
+    /// early stopping, over the same draws.
+    private static func replayHyperband(_ words: [String], dataPath: String, arguments: ParsedArguments) throws
+        -> Int32
+    {
+        let command = arguments.command
+        if let word = words.first(where: { !HyperbandReplaySetup.words.contains($0) }) {
+            throw UsageError(
+                command: command,
+                message: "'\(word)' cannot be replayed with hyperband (expected only hyperband, f-hyperband)")
+        }
+        let records = try readCurves(dataPath)
+        let rows = EarlyStoppingReplay.Row.rows(of: records)
+        guard let shortest = rows.map(\.fullEpochs).min() else {
+            throw UsageError(command: command, message: "\(dataPath) has no complete rows to replay")
+        }
+        let maxResource = try arguments.integer("max-resource", default: shortest, range: 1...max(1, shortest))
+        let earlyStopping = EarlyStoppingConfiguration(
+            kind: .srm, margin: try number("margin", default: 0, in: arguments, accepting: { $0 >= 0 && $0 <= 1 }),
+            confidence: try number("confidence", default: 0.99, in: arguments, accepting: { $0 > 0 && $0 <= 1 }),
+            minEpochs: try arguments.integer("min-epochs", default: 1, range: 1...max(1, maxResource)),
+            kappa: try number(
+                "kappa", default: EarlyStoppingConfiguration.defaultKappa, in: arguments,
+                accepting: { $0 > 0 && $0 <= 1 }),
+            minCurves: try arguments.integer(
+                "min-curves", default: EarlyStoppingConfiguration.defaultMinCurves, range: 2...1_000_000))
+        let settings = HyperbandReplaySetup.Settings(
+            maxResource: maxResource, eta: try arguments.integer("eta", default: 3, range: 2...1_000),
+            iterations: try arguments.integer("iterations", default: 40, range: 1...100_000),
+            earlyStopping: earlyStopping,
+            searchCount: try arguments.integer("search-count", default: SRMSettings().searchCount, range: 1...100_000))
+        let orderings = try arguments.integer("orderings", default: 10, range: 1...100_000)
+        let seedText = arguments.value("seed") ?? "0"
+        guard let seed = UInt64(seedText) else {
+            throw UsageError(command: command, message: "--seed expects a non-negative integer; found '\(seedText)'")
+        }
+        var searches: [(String, [HyperbandReplay.Search])] = []
+        for word in words {
+            searches.append(
+                (
+                    word,
+                    try HyperbandReplaySetup.run(
+                        word: word, records: records, settings: settings, orderings: orderings, seed: seed)
+                ))
+        }
+        let baseline = searches.first { $0.0 == "hyperband" }?.1
+        let fast = searches.first { $0.0 == "f-hyperband" }?.1
+        let comparison = baseline.flatMap { base in fast.map { HyperbandReplay.compare(baseline: base, fast: $0) } }
+        let report = HyperbandReplayReport(
+            summaries: searches.map { ($0.0, HyperbandReplay.summarize($0.1)) }, comparison: comparison,
+            orderings: orderings)
+        if arguments.has("json") {
+            try printJSON(report)
+        } else {
+            writeStandardOutput(
+                "\(rows.count) complete rows, R = \(maxResource), η = \(settings.eta), \(settings.iterations) iterations, "
+                    + "\(orderings) orderings, seed \(seed); f-hyperband: Δ = \(earlyStopping.confidence), "
+                    + "δ = \(earlyStopping.margin), κ = \(earlyStopping.kappa), d = \(earlyStopping.minCurves)")
+            var table = TextTable(columns: ["strategy", "best final (mean)", "epochs used (mean)", "stopped (mean)"])
+            for (word, summary) in report.summaries {
+                table.add([
+                    word, percent(summary.bestFinal), String(format: "%.1f", summary.epochsUsed),
+                    String(format: "%.1f", summary.stopped),
+                ])
+            }
+            writeStandardOutput(table.render())
+            if let comparison {
+                writeStandardOutput(
+                    "epochs ratio (hyperband / f-hyperband): "
+                        + (comparison.epochsRatio.map { String(format: "%.2f×", $0) } ?? "-")
+                        + "; f-hyperband reached hyperband's best in \(comparison.bestReached)/\(comparison.searches) orderings"
+                )
+            }
+        }
+        return ExitStatus.success
+    }
+
     private static func number(
         _ name: String, default value: Double, in arguments: ParsedArguments, accepting isValid: (Double) -> Bool
     ) throws(UsageError) -> Double {
@@ -240,3 +335,43 @@ private struct EarlyStoppingReplayReport: Encodable {
 extension ReplayError: InvalidInputError {}
 extension WarmStartError: InvalidInputError {}
 extension ReplaySetup.UnknownWord: InvalidInputError {}
+
+/// `nasd replay --strategy hyperband,f-hyperband --json`: `{"results": {WORD: {best_final,
+/// epochs_used, stopped}}, "epochs_ratio", "best_reached", "orderings"}`; the comparison is `null`
+/// unless both words were replayed.
+private struct HyperbandReplayReport: Encodable {
+    var summaries: [(String, HyperbandReplay.Summary)]
+    var comparison: HyperbandReplay.Comparison?
+    var orderings: Int
+
+    private struct WordKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    private enum Keys: String, CodingKey {
+        case results
+        case bestFinal = "best_final"
+        case epochsUsed = "epochs_used"
+        case stopped
+        case epochsRatio = "epochs_ratio"
+        case bestReached = "best_reached"
+        case orderings
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        var results = container.nestedContainer(keyedBy: WordKey.self, forKey: .results)
+        for (word, summary) in summaries {
+            var entry = results.nestedContainer(keyedBy: Keys.self, forKey: WordKey(stringValue: word))
+            try entry.encode(summary.bestFinal, forKey: .bestFinal)
+            try entry.encode(summary.epochsUsed, forKey: .epochsUsed)
+            try entry.encode(summary.stopped, forKey: .stopped)
+        }
+        try container.encode(comparison?.epochsRatio, forKey: .epochsRatio)
+        try container.encode(comparison?.bestReached, forKey: .bestReached)
+        try container.encode(orderings, forKey: .orderings)
+    }
+}

@@ -17,7 +17,9 @@ import NASCore
 ///   to r_{i+1} epochs and later delivers a new observation with the same proposal id.
 ///
 /// Ranking: a completed trial ranks by the last value of its curve, an early-stopped one
-/// (f-Hyperband) by its predicted final value. A rung with failures: a failed (or vetoed) trial
+/// (f-Hyperband, `FastHyperbandPruner`) by its predicted value at the rung's budget, and is promoted
+/// like any other when that ranks it among the top k (the daemon does not train a stopped trial
+/// again: it answers the next rung with the same prediction). A rung with failures: a failed (or vetoed) trial
 /// ranks below every result, ties between failures by proposal order; it is never continued, and
 /// a top-k place that falls to a failure is lost, so the next rung is smaller by one. A rung
 /// whose members all fail ends its bracket early.
@@ -154,6 +156,26 @@ public struct Hyperband: SearchStrategy {
             })
         else { throw .snapshot("an open bracket's rungs do not match its rounds") }
         state = restored
+    }
+
+    /// The rung proposal `proposalID` is training in — the highest rung where it awaits its
+    /// result — with that rung's results so far (values only: a failure is no result to compare
+    /// with) and n_{i+1}, or nil when it awaits none.
+    public func rungStanding(ofProposal proposalID: Int) -> RungStanding? {
+        for bracket in state.open {
+            for r in bracket.rungs.indices.reversed()
+            where bracket.rungs[r].members.contains(where: { $0.proposalID == proposalID && $0.result == nil }) {
+                let results = bracket.rungs[r].members.compactMap { member -> Double? in
+                    if case .value(let value)? = member.result { return value }
+                    return nil
+                }
+                let last = bracket.rungs.count - 1
+                return RungStanding(
+                    targetEpochs: bracket.bracket.rounds[r].epochs, results: results,
+                    survivors: r < last ? bracket.bracket.rounds[r + 1].configurations : 1)
+            }
+        }
+        return nil
     }
 
     // MARK: - Successive halving

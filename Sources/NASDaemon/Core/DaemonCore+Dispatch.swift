@@ -97,7 +97,7 @@ extension DaemonCore {
         let newTrial = NewTrial(
             canonicalNotation: network.canonicalNotation, proposedNotation: network.notation,
             identityKey: identityKey, hyperparameters: candidate.hyperparameters, epochBudget: candidate.budget,
-            source: "\(run.strategy.kind)#\(candidate.proposalID)")
+            source: "\(run.strategy.kind)#\(candidate.proposalID)", phase: candidate.phase?.text)
         try run.store.inTransaction {
             if let finished = try run.store.findFinishedTrial(identityKey: identityKey),
                 let result = try result(of: finished, in: run)

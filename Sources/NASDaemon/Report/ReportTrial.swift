@@ -9,8 +9,9 @@ public struct ReportTrial: Hashable, Sendable {
     public var notation: String
     /// The architecture in canonical notation (what identical trials share).
     public var canonicalNotation: String
-    /// The strategy phase that proposed it (ε value, generation, bracket, …), from the trial's source
-    /// with the proposal number removed; the strategy's kind when it records no phase.
+    /// The strategy phase that proposed it (`epsilon=0.9`, `generation=2`, `bracket=4 rung=0`,
+    /// `final`) as stored with the trial; for a trial without one, its source with the proposal
+    /// number removed (the strategy's kind).
     public var phase: String
     /// Trainable parameters, when the network could be analysed.
     public var parameters: Int?

@@ -62,7 +62,7 @@ public struct RunReportData: Sendable {
             return ReportTrial(
                 id: record.id.rawValue, state: record.state, notation: record.proposedNotation,
                 canonicalNotation: record.canonicalNotation,
-                phase: ReportTrial.phase(ofSource: record.source), parameters: size?.parameters, flops: size?.macs,
+                phase: record.phase ?? ReportTrial.phase(ofSource: record.source), parameters: size?.parameters, flops: size?.macs,
                 finalAccuracy: record.finalAccuracy, bestAccuracy: record.bestAccuracy,
                 priorPrediction: record.priorPrediction, stopPrediction: record.stopPrediction,
                 stoppedAtEpoch: record.stoppedAtEpoch,

@@ -84,6 +84,10 @@ final class RunRuntime {
     var countedTrials = 0
     var epochsSpent = 0
     var bestAccuracy: Double?
+    /// Set once the final phase (`final:`) has begun: why the search before it ended. The strategy
+    /// is asked for nothing more, end criteria no longer apply, and the run ends when the final
+    /// phase's trials are done.
+    var finalPhaseReason: String?
 
     init(
         name: String, directory: URL, store: RunStore, configuration: RunConfiguration, strategy: any SearchStrategy,
@@ -114,6 +118,7 @@ final class RunRuntime {
     /// dispatch pass finds it out once instead of scanning every active job for every slot it fills.
     func canPropose(awaitingReattach: Bool) -> Bool {
         state == .active && !isWaitingForResults && !isStrategyExhausted && !isAtTrialLimit && !awaitingReattach
+            && finalPhaseReason == nil
     }
 
     /// Where the trainer's output for a trial is kept.
@@ -121,8 +126,17 @@ final class RunRuntime {
         directory.appendingPathComponent("logs").appendingPathComponent("\(trialID.rawValue).log")
     }
 
-    /// The checkpoint directory handed to trainers.
+    /// The directory holding the run's checkpoints: `<trainer.checkpoint_root>/<run name>` on a
+    /// file system every worker shares, else `checkpoints/` in the run directory.
+    var checkpointBase: URL {
+        if let root = configuration.checkpointRoot {
+            return URL(fileURLWithPath: root).appendingPathComponent(name)
+        }
+        return directory.appendingPathComponent("checkpoints")
+    }
+
+    /// The checkpoint directory handed to trainers: `<checkpointBase>/<trial id>`.
     func checkpointDirectory(for trialID: TrialID) -> String {
-        directory.appendingPathComponent("checkpoints").appendingPathComponent("\(trialID.rawValue)").path
+        checkpointBase.appendingPathComponent("\(trialID.rawValue)").path
     }
 }

@@ -59,7 +59,7 @@ final class HyperparameterSearchTests: XCTestCase {
             case .train(let proposed):
                 candidate = proposed
             case .continueTraining(let id, let budget):
-                var earlier = try XCTUnwrap(known[id])
+                var earlier = try XCTUnwrap(known[id], "continue of proposal \(id), never made")
                 earlier.budget = budget
                 candidate = earlier
             case .waitForResults, .exhausted:
@@ -99,8 +99,8 @@ final class HyperparameterSearchTests: XCTestCase {
         let originals = try makeStrategies(seed: 21)
         let fresh = try makeStrategies(seed: 999)
         for ((word, var original), (_, var restored)) in zip(originals, fresh) {
+            var knownOriginal: [Int: Candidate] = [:]
             for k in [4, 17] {
-                var knownOriginal: [Int: Candidate] = [:]
                 _ = try drive(&original, count: k, known: &knownOriginal)
                 try restored.restore(from: try original.snapshot())
                 var knownRestored = knownOriginal
@@ -155,8 +155,11 @@ final class HyperparameterSearchTests: XCTestCase {
             XCTAssertEqual(ProposalPhase(text: text)?.text, text)
         }
         XCTAssertNil(ProposalPhase(text: "colour=blue"))
-        // A candidate stored before phases existed decodes with none.
-        let old = #"{"proposalID":1,"architecture":"|none~0|+|none~0|none~1|+|none~0|none~1|none~2|","hyperparameters":{},"budget":3}"#
-        XCTAssertNil(try JSONDecoder().decode(Candidate.self, from: Data(old.utf8)).phase)
+        // A candidate without a phase is stored as before phases existed (no "phase" key), and reads back.
+        let network = try Network(notation: "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|")
+        let plain = Candidate(proposalID: 1, network: network, hyperparameters: [:], budget: 3)
+        let encoded = try JSONEncoder().encode(plain)
+        XCTAssertFalse(String(decoding: encoded, as: UTF8.self).contains("phase"))
+        XCTAssertEqual(try JSONDecoder().decode(Candidate.self, from: encoded), plain)
     }
 }

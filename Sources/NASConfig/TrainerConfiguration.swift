@@ -35,10 +35,12 @@ public enum TrainerConfiguration: Hashable, Sendable {
         if let builtinNode {
             let builtin = try decoder.choice(builtinNode.value, keyPath(path, "builtin"), among: Self.builtinNames)
             if builtin == "surrogate" {
-                let map = try MapDecoder(node, path: path, decoder: decoder, allowed: ["builtin", "epoch_delay", "checkpoint_root"])
+                let map = try MapDecoder(
+                    node, path: path, decoder: decoder, allowed: ["builtin", "epoch_delay", "checkpoint_root"])
                 self = .surrogate(epochDelay: try map.optionalDuration("epoch_delay", allowZero: true) ?? .zero)
             } else {
-                let map = try MapDecoder(node, path: path, decoder: decoder, allowed: ["builtin", "file", "checkpoint_root"])
+                let map = try MapDecoder(
+                    node, path: path, decoder: decoder, allowed: ["builtin", "file", "checkpoint_root"])
                 self = .replay(file: try decoder.string(try map.required("file"), map.path("file")))
             }
             return

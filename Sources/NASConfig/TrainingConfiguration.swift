@@ -12,7 +12,8 @@ public struct TrainingConfiguration: Hashable, Sendable {
     public var input: TensorShape
 
     /// Creates a training section.
-    public init(epochs: Int, hyperparameters: HyperparameterSpace = HyperparameterSpace(), input: TensorShape = .cifar) {
+    public init(epochs: Int, hyperparameters: HyperparameterSpace = HyperparameterSpace(), input: TensorShape = .cifar)
+    {
         self.epochs = epochs
         self.hyperparameters = hyperparameters
         self.input = input

@@ -117,7 +117,8 @@ enum SurrogateSearch {
             guard case .sequential(let architecture) = candidate.network else {
                 throw BenchError("the surrogate trains sequential networks only")
             }
-            let key = candidate.network.canonicalNotation + "|" + "\(candidate.hyperparameters.sorted { $0.key < $1.key })"
+            let key =
+                candidate.network.canonicalNotation + "|" + "\(candidate.hyperparameters.sorted { $0.key < $1.key })"
             var curve: [Double]
             if let cached = known[key], cached.count >= candidate.budget {
                 curve = Array(cached.prefix(candidate.budget))
@@ -135,7 +136,9 @@ enum SurrogateSearch {
             if let last = curve.last {
                 best = max(best, last)
                 trace.points.append((epochs, best))
-                if let epsilon = candidate.phase?.epsilon, isNewNetwork { trace.byEpsilon[epsilon, default: []].append(last) }
+                if let epsilon = candidate.phase?.epsilon, isNewNetwork {
+                    trace.byEpsilon[epsilon, default: []].append(last)
+                }
             }
             strategy.observe(
                 Observation(proposalID: candidate.proposalID, candidate: candidate, outcome: .completed(curve: curve)))

@@ -191,8 +191,10 @@ final class FinalPhaseRunTests: EndToEndTestCase {
         let phase = try XCTUnwrap(header.firstIndex(of: "phase"))
         let finalOf = try XCTUnwrap(header.firstIndex(of: "final_of"))
         let test = try XCTUnwrap(header.firstIndex(of: "final_phase_test_accuracy"))
-        let finalRows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-            .filter { $0[phase] == "final" }
+        let finalRows = lines.dropFirst().map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+        .filter { $0[phase] == "final" }
         XCTAssertEqual(finalRows.count, 6)
         XCTAssertTrue(finalRows.allSatisfy { !$0[finalOf].isEmpty && Double($0[test]) != nil }, "\(finalRows)")
     }

@@ -29,16 +29,19 @@ final class SearchedHyperparameterConfigTests: XCTestCase {
         XCTAssertEqual(hyperparameters["weight_decay"], 0.0005)
         XCTAssertTrue(hyperparameters.isSearched)
         XCTAssertEqual(
-            configuration.final, FinalPhaseConfiguration(topK: 3, epochs: 50, hyperparameters: ["learning_rate": 0.01], seeds: 2))
+            configuration.final,
+            FinalPhaseConfiguration(topK: 3, epochs: 50, hyperparameters: ["learning_rate": 0.01], seeds: 2))
         XCTAssertEqual(configuration.checkpointRoot, "/shared/nasd-checkpoints")
         XCTAssertTrue(configuration.summary.contains("final: top 3 retrained for 50 epochs, 2 seeds each"))
         XCTAssertTrue(
-            configuration.summary.contains { $0.contains("learning_rate=log_uniform[0.0001, 0.1]") }, "\(configuration.summary)")
+            configuration.summary.contains { $0.contains("learning_rate=log_uniform[0.0001, 0.1]") },
+            "\(configuration.summary)")
     }
 
     func testFinalDefaults_andAbsentSections() throws {
         let plain = try RunConfiguration(
-            yaml: yaml.replacingOccurrences(of: "{top_k: 3, epochs: 50, hyperparameters: {learning_rate: 0.01}, seeds: 2}", with: "{epochs: 9}"),
+            yaml: yaml.replacingOccurrences(
+                of: "{top_k: 3, epochs: 50, hyperparameters: {learning_rate: 0.01}, seeds: 2}", with: "{epochs: 9}"),
             file: "f.yaml")
         XCTAssertEqual(plain.final, FinalPhaseConfiguration(topK: 5, epochs: 9, hyperparameters: [:], seeds: 1))
         let none = try RunConfiguration(

@@ -41,7 +41,8 @@ final class HyperparameterSearchTests: XCTestCase {
 
     /// A fitness that depends on the network and on the learning rate (best near 10⁻²).
     private func fitness(_ candidate: Candidate) -> Double {
-        let byNetwork = Double(candidate.network.canonicalHash.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xFFFF }) / 65_536
+        let byNetwork =
+            Double(candidate.network.canonicalHash.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xFFFF }) / 65_536
         let rate = log10(candidate.hyperparameters["learning_rate"] ?? 1)
         return 0.5 * byNetwork + 0.5 * exp(-(rate + 2) * (rate + 2))
     }

@@ -109,7 +109,8 @@ final class DatabaseMigratorTests: XCTestCase {
         XCTAssertEqual(
             try tables(store.database).filter { !$0.hasPrefix("sqlite_") },
             [
-                "events", "final_phase", "jobs", "metrics", "predictor_models", "proposals", "run", "strategy_snapshots",
+                "events", "final_phase", "jobs", "metrics", "predictor_models", "proposals", "run",
+                "strategy_snapshots",
                 "trials",
             ])
     }

@@ -40,6 +40,9 @@ public struct ReportTrial: Hashable, Sendable {
     /// The accuracy a point stands for: the final one, else the best seen (a trial stopped early).
     public var shownAccuracy: Double? { finalAccuracy ?? bestAccuracy }
 
+    /// Whether the trial belongs to the final phase (retrains a search result after the search).
+    public var isFinalPhase: Bool { phase == "final" }
+
     /// Whether the trial was trained itself (not a reuse) and reported at least one epoch.
     public var wasTrained: Bool { reusedFrom == nil && !curve.isEmpty }
 

@@ -29,6 +29,7 @@ enum FinalPhaseSelection {
     /// search trial's key, so a final-phase trial neither answers nor joins a search proposal, and
     /// each seed is its own trial (the trial seed derives from the key).
     static func identityKey(of network: Network, hyperparameters: [String: Double], seed: Int) -> String {
-        "final|seed=\(seed)|" + TrialIdentity.key(canonicalHash: network.canonicalHash, hyperparameters: hyperparameters)
+        "final|seed=\(seed)|"
+            + TrialIdentity.key(canonicalHash: network.canonicalHash, hyperparameters: hyperparameters)
     }
 }

@@ -45,7 +45,8 @@ public enum RunViews {
             phase: live?.phase ?? LiveRunInfo.notRunningPhase,
             counts: TrialCountsView(counts: try store.trialCounts(), reused: reused), best: best,
             workers: (live?.workers ?? []).sorted(), epochsSpent: try store.epochsSpent(),
-            epochsSaved: saved, createdAt: run.createdAt.timeIntervalSince1970, updatedAt: run.updatedAt.timeIntervalSince1970,
+            epochsSaved: saved, createdAt: run.createdAt.timeIntervalSince1970,
+            updatedAt: run.updatedAt.timeIntervalSince1970,
             configuration: configuration?.summary ?? [], finalPhase: finalPhase)
     }
 

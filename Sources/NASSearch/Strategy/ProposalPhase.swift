@@ -38,10 +38,18 @@ public struct ProposalPhase: Hashable, Sendable, Codable {
             let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
             guard pair.count == 2 else { return nil }
             switch pair[0] {
-            case "epsilon": guard let value = Double(pair[1]) else { return nil }; epsilon = value
-            case "generation": guard let value = Int(pair[1]) else { return nil }; generation = value
-            case "bracket": guard let value = Int(pair[1]) else { return nil }; bracket = value
-            case "rung": guard let value = Int(pair[1]) else { return nil }; rung = value
+            case "epsilon":
+                guard let value = Double(pair[1]) else { return nil }
+                epsilon = value
+            case "generation":
+                guard let value = Int(pair[1]) else { return nil }
+                generation = value
+            case "bracket":
+                guard let value = Int(pair[1]) else { return nil }
+                bracket = value
+            case "rung":
+                guard let value = Int(pair[1]) else { return nil }
+                rung = value
             default: return nil
             }
         }

@@ -114,7 +114,9 @@ enum ControlOutput {
     /// The final phase, one row per retrained network: its search accuracy, then validation and
     /// test accuracy as mean ± sd over its completed seeds.
     static func finalPhaseTable(_ results: [FinalPhaseResult]) -> String {
-        var table = TextTable(columns: ["search trial", "search acc", "seeds", "val (mean ± sd)", "test (mean ± sd)", "architecture"])
+        var table = TextTable(columns: [
+            "search trial", "search acc", "seeds", "val (mean ± sd)", "test (mean ± sd)", "architecture",
+        ])
         for result in results {
             table.add([
                 "\(result.searchTrial)", accuracy(result.searchAccuracy), "\(result.completed)/\(result.trials)",

@@ -199,3 +199,54 @@ final class FinalPhaseRunTests: EndToEndTestCase {
         XCTAssertTrue(finalRows.allSatisfy { !$0[finalOf].isEmpty && Double($0[test]) != nil }, "\(finalRows)")
     }
 }
+
+/// `trainer.checkpoint_root` (issue 7 §3): every trial's checkpoint directory is
+/// `ROOT/RUN/TRIAL`, the same for each of its attempts, and the daemon removes the run's
+/// checkpoints when the run ends.
+final class CheckpointRootRunTests: EndToEndTestCase {
+    func testCheckpointRoot_namesEachTrialsDirectory_andTheRunsCheckpointsGoWhenItEnds() async throws {
+        let directory = try makeTemporaryDirectory()
+        let root = directory.appendingPathComponent("shared-checkpoints")
+        let seen = directory.appendingPathComponent("seen.txt")
+        // A trainer that keeps a checkpoint file where the spec says, notes the directory and its
+        // trial, reports its epochs, and fails trial 2 (one attempt), whose directory must go too.
+        let trainer = try write(
+            """
+            echo "$NASD_TRIAL_ID $NASD_CHECKPOINT_DIR" >> \(seen.path)
+            echo checkpoint > "$NASD_CHECKPOINT_DIR/state.ckpt"
+            if [ "$NASD_TRIAL_ID" = 2 ]; then exit 3; fi
+            e=$((NASD_START_EPOCH + 1))
+            while [ $e -le $NASD_BUDGET ]; do
+              echo "NASD_EPOCH {\\"epoch\\":$e,\\"val_acc\\":0.5}"
+              e=$((e + 1))
+            done
+            """, to: "trainer.sh", in: directory)
+        let configuration = try write(
+            """
+            name: ckpt
+            seed: 4
+            space: {kind: metaqnn, filters: [16, 32], kernels: [3], fc_sizes: [64], max_depth: 4}
+            strategy: {kind: random}
+            training: {epochs: 2}
+            trainer: {command: [sh, \(trainer.path)], checkpoint_root: \(root.path)}
+            end: {max_trials: 4}
+            trial: {max_attempts: 1}
+            """, to: "ckpt.yaml", in: directory)
+        let state = directory.appendingPathComponent("state")
+        let outcome = try await nasd(["run", configuration.path, "--workers", "1"], stateDirectory: state, timeout: 60)
+        XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
+
+        let lines = try String(contentsOf: seen, encoding: .utf8).split(separator: "\n")
+        XCTAssertGreaterThanOrEqual(lines.count, 4)
+        for line in lines {
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            XCTAssertEqual(parts.last, root.appendingPathComponent("ckpt").appendingPathComponent(parts[0]).path)
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root.path), "the root itself is the operator's")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: root.appendingPathComponent("ckpt").path),
+            "the run's checkpoints are removed when it ends")
+        let status = try await status(of: "ckpt", in: state)
+        XCTAssertEqual(status.counts.failed, 1)
+    }
+}

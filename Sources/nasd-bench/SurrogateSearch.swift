@@ -31,7 +31,7 @@ enum SurrogateSearch {
             ("random", "strategy: {kind: random}\nend: {max_trials: \(models * 4)}"),
             ("metaqnn", "strategy: {kind: metaqnn, epsilon_schedule: [\(schedule)]}"),
             ("evolution", "strategy: {kind: evolution, population: 50, sample_size: 10, cycles: \(models * 4)}"),
-            ("hyperband", "strategy: {kind: hyperband, max_resource: 27, eta: 3, iterations: 1000}"),
+            ("hyperband", "strategy: {kind: hyperband, max_resource: 20, eta: 3, iterations: 1000}"),
         ]
     }
 

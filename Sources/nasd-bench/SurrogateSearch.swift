@@ -40,6 +40,8 @@ enum SurrogateSearch {
     struct Trace {
         var points: [(epochs: Int, best: Double)] = []
         var byEpsilon: [Double: [Double]] = [:]
+        /// Proposals made (new networks and promotions).
+        var proposals = 0
     }
 
     static func run(seeds: Int, epochBudget: Int) throws {
@@ -62,7 +64,11 @@ enum SurrogateSearch {
                 let (mean, error) = meanAndStandardError(values)
                 row += String(format: " %7.4f±%.4f", mean, error)
             }
-            print(row + String(format: "   (%.0f s)", Date().timeIntervalSince(started)))
+            let proposals = Double(traces.reduce(0) { $0 + $1.proposals }) / Double(max(1, traces.count))
+            print(
+                row
+                    + String(
+                        format: "   (%.0f proposals per search, %.0f s)", proposals, Date().timeIntervalSince(started)))
             if word == "metaqnn" {
                 for trace in traces {
                     for (epsilon, values) in trace.byEpsilon { epsilonRows[epsilon, default: []] += values }
@@ -102,6 +108,7 @@ enum SurrogateSearch {
         while epochs < epochBudget && stalled < 10_000 {
             let candidate: Candidate
             var isNewNetwork = false
+            trace.proposals += 1
             switch try strategy.propose() {
             case .train(let proposal):
                 candidate = proposal

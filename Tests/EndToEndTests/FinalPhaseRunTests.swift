@@ -196,6 +196,16 @@ final class FinalPhaseRunTests: EndToEndTestCase {
         }
         .filter { $0[phase] == "final" }
         XCTAssertEqual(finalRows.count, 6)
+
+        // The report shows the final phase in a table of its own.
+        let html = directory.appendingPathComponent("report.html")
+        let report = try await nasd(["report", "nb201-final", "--out", html.path], stateDirectory: state)
+        XCTAssertEqual(report.exitCode, 0, "\(report)")
+        let page = try String(contentsOf: html, encoding: .utf8)
+        let table = try XCTUnwrap(page.range(of: "Final phase: the best networks retrained"), "no final-phase table")
+        XCTAssertTrue(
+            page[table.upperBound...].contains(String(format: "%.2f%% ± 0.00%%", (firstResult.testMean ?? 0) * 100)),
+            "the final phase's test accuracy")
         XCTAssertTrue(finalRows.allSatisfy { !$0[finalOf].isEmpty && Double($0[test]) != nil }, "\(finalRows)")
     }
 }

@@ -43,6 +43,8 @@ public struct RunReportData: Sendable {
     public var modelVersions: [String: Int]
     /// The configuration in a few lines.
     public var configurationSummary: [String]
+    /// The final phase's results, one per retrained network (empty without a final phase).
+    public var finalPhase: [FinalPhaseResult] = []
 
     /// Reads a run's report data.
     ///
@@ -87,7 +89,8 @@ public struct RunReportData: Sendable {
             epochsSavedByReuse: reused.filter { $0.state.hasReusableResult }.reduce(0) { $0 + $1.epochBudget },
             priorName: configuration?.prior?.kind.rawValue, stopRuleName: configuration?.earlyStopping?.kind.rawValue,
             modelVersions: try store.predictorModelVersions(),
-            configurationSummary: configuration?.summary ?? [])
+            configurationSummary: configuration?.summary ?? [],
+            finalPhase: try store.finalPhase() == nil ? [] : FinalPhaseResult.results(of: store))
     }
 
     /// Epochs saved in all (stopping, vetoes and reuse).

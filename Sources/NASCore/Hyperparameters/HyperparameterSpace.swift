@@ -23,11 +23,17 @@ public struct HyperparameterSpace: Hashable, Sendable, Codable {
     /// The names of the searched hyperparameters, sorted.
     public var searchedNames: [String] { domains.keys.sorted().filter { domains[$0]?.isSearched == true } }
 
-    /// The fixed values, or nil when something is searched.
+    /// The fixed values (a choice of one included), or nil when something is searched.
     public var fixedValues: [String: Double]? {
-        guard !isSearched else { return nil }
-        var generator = SeededGenerator(seed: 0)
-        return sample(using: &generator)
+        var values: [String: Double] = [:]
+        for (name, domain) in domains {
+            switch domain {
+            case .fixed(let value): values[name] = value
+            case .choice(let choices) where choices.count == 1: values[name] = choices[0]
+            default: return nil
+            }
+        }
+        return values
     }
 
     /// One value per name: fixed values as they are, searched ones drawn.

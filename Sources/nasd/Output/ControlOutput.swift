@@ -62,13 +62,13 @@ enum ControlOutput {
     static func trialTable(_ trials: [TrialView]) -> String {
         if trials.isEmpty { return "no trials" }
         var table = TextTable(columns: [
-            "id", "state", "epochs", "accuracy", "predicted", "tries", "worker", "architecture", "note",
+            "id", "state", "epochs", "accuracy", "predicted", "tries", "worker", "phase", "architecture", "note",
         ])
         for trial in trials {
             table.add([
                 "\(trial.id)", trial.state.rawValue, "\(trial.epochsDone)/\(trial.epochBudget)",
                 accuracy(trial.finalAccuracy ?? trial.bestAccuracy), prediction(trial), "\(trial.attempts)",
-                trial.worker ?? "-", trial.notation, note(trial),
+                trial.worker ?? "-", trial.phase ?? "-", trial.notation, note(trial),
             ])
         }
         return render(table)

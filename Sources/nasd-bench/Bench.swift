@@ -18,7 +18,7 @@ import NASSystem
 /// - `status-with-big-runs [RUNS] [TRIALS]`: `nasd status` latency and ack latency while RUNS
 ///   finished runs of TRIALS trials each (default 10 × 10,000) sit in the state directory.
 /// - `surrogate-search [SEEDS] [EPOCHS]`: best-so-far accuracy against trained epochs for each
-///   strategy on the surrogate, and MetaQNN's accuracy per ε step (default 20 seeds, 48,000 epochs: 2,400 networks of 20 epochs, the paper's MetaQNN schedule).
+///   strategy on the surrogate, and MetaQNN's accuracy per ε step (default 20 seeds, 54,000 epochs: 2,700 networks of 20 epochs, the paper's MetaQNN schedule).
 /// - `dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS]`: how long a freed slot waits
 ///   for its next assignment with many worker connections (default 50 × 10 slots, 20 s, 2 s epochs).
 @main
@@ -33,7 +33,7 @@ struct BenchMain {
                 try StrategyTiming.run(results: arguments.dropFirst().first.flatMap(Int.init) ?? 10_000)
             case "surrogate-search":
                 let numbers = arguments.dropFirst().compactMap { Int($0) }
-                try SurrogateSearch.run(seeds: numbers.first ?? 20, epochBudget: numbers.dropFirst().first ?? 48_000)
+                try SurrogateSearch.run(seeds: numbers.first ?? 20, epochBudget: numbers.dropFirst().first ?? 54_000)
             case "status-with-big-runs":
                 let numbers = arguments.dropFirst().compactMap { Int($0) }
                 try await StatusWithBigRuns.run(

@@ -20,12 +20,15 @@ enum SurrogateSearch {
 
     static func strategies(epochBudget: Int) -> [(String, String)] {
         let models = epochBudget / 20
-        // MetaQNN's schedule scaled to the budget: the paper's 1500 models at ε = 1 and 100 at each
-        // of ε = 0.9 … 0.1 (2400 in all), as fractions 15/24 and 1/24 of the models the budget buys.
-        let exploration = models * 15 / 24
-        let step = max(1, models / 24)
-        let schedule = ([1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]).enumerated().map { index, epsilon in
-            "{epsilon: \(epsilon), models: \(index == 0 ? exploration : step)}"
+        // MetaQNN's schedule scaled to the budget: the paper's models per ε (ALGORITHMS.md §1: 1,500
+        // at ε = 1.0, 100 at each of 0.9 … 0.7, 150 at each of 0.6 … 0.1; 2,700 in all) as fractions
+        // of the models the budget buys (exactly the paper's at 54,000 epochs of 20-epoch networks).
+        let paper: [(Double, Int)] = [
+            (1.0, 1500), (0.9, 100), (0.8, 100), (0.7, 100), (0.6, 150), (0.5, 150), (0.4, 150), (0.3, 150),
+            (0.2, 150), (0.1, 150),
+        ]
+        let schedule = paper.map { epsilon, count in
+            "{epsilon: \(epsilon), models: \(max(1, models * count / 2700))}"
         }.joined(separator: ", ")
         return [
             ("random", "strategy: {kind: random}\nend: {max_trials: \(models * 4)}"),

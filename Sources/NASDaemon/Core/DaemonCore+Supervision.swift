@@ -149,6 +149,7 @@ extension DaemonCore {
         }
         run.queue = queued.map(\.id)
         run.awaitingPrior = []
+        run.pendingStopDecisions = []
         run.active = [:]
         run.finalPhaseReason = searchEnd
         log(

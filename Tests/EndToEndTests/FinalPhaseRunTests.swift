@@ -55,7 +55,7 @@ final class FinalPhaseRunTests: EndToEndTestCase {
               hyperparameters:
                 learning_rate: {log_uniform: [0.001, 0.1]}
                 weight_decay: 0.0005
-            trainer: {builtin: surrogate, epoch_delay: 0.15s}
+            trainer: {builtin: surrogate, epoch_delay: 0.3s}
             final: {top_k: 2, epochs: 6, seeds: 2, hyperparameters: {weight_decay: 0.0001}}
             """, to: "ranged.yaml", in: directory)
         let state = directory.appendingPathComponent("state")

@@ -40,6 +40,7 @@ bench: release
 	.build/release/nasd-bench ack-during-fits 2
 	.build/release/nasd-bench status-with-big-runs 10 10000
 	.build/release/nasd-bench strategy-timing 10000
+	.build/release/nasd-bench surrogate-search 20 54000
 	.build/release/nasd-bench dispatch-at-scale 50 10 30 2000 4
 	.build/release/nasd-bench dispatch-at-scale 500 1 30 2000 4
 	.build/release/nasd-bench dispatch-at-scale 50 10 20 200 4

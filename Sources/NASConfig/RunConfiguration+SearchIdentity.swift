@@ -177,7 +177,7 @@ extension TrainingConfiguration {
     fileprivate var canonicalValue: CanonicalValue {
         .object([
             "epochs": .integer(epochs),
-            "hyperparameters": .object(hyperparameters.mapValues { .number($0) }),
+            "hyperparameters": .object(hyperparameters.domains.mapValues(\.canonicalValue)),
             "input": input.canonicalValue,
         ])
     }
@@ -214,5 +214,18 @@ extension PriorConfiguration {
         }
         if let model { fields["model"] = .string(model) }
         return .object(fields)
+    }
+}
+
+extension HyperparameterDomain {
+    /// A fixed value as its number (so identities written before ranges existed still match), a
+    /// range as `{"<kind>": [...]}`.
+    fileprivate var canonicalValue: CanonicalValue {
+        switch self {
+        case .fixed(let value): return .number(value)
+        case .uniform(let low, let high): return .object(["uniform": .array([.number(low), .number(high)])])
+        case .logUniform(let low, let high): return .object(["log_uniform": .array([.number(low), .number(high)])])
+        case .choice(let values): return .object(["choice": .array(values.map { .number($0) })])
+        }
     }
 }

@@ -1,3 +1,5 @@
+import NASCore
+
 extension RunConfiguration {
     /// A few lines describing the run, for `nasd config check` and `nasd status`:
     ///
@@ -43,13 +45,17 @@ extension RunConfiguration {
             lines.append("strategy: hyperband, R = \(options.maxResource), η = \(options.eta)")
         }
         var training = "training: \(self.training.epochs) epochs"
-        if !self.training.hyperparameters.isEmpty {
-            let pairs = self.training.hyperparameters.keys.sorted().map { key in
-                "\(key)=\(formatNumber(self.training.hyperparameters[key] ?? 0))"
-            }
+        let domains = self.training.hyperparameters.domains
+        if !domains.isEmpty {
+            let pairs = domains.keys.sorted().map { key in "\(key)=\(Self.describe(domains[key]))" }
             training += ", hyperparameters " + pairs.joined(separator: ", ")
         }
         lines.append(training)
+        if let final {
+            lines.append(
+                "final: top \(final.topK) retrained for \(final.epochs) epochs"
+                    + (final.seeds > 1 ? ", \(final.seeds) seeds each" : ""))
+        }
         switch trainer {
         case .command(let command):
             lines.append("trainer: command " + command.arguments.joined(separator: " "))
@@ -90,5 +96,16 @@ extension RunConfiguration {
                     + "\(prior.retrainEvery), audit \(formatNumber(prior.auditFraction))")
         }
         return lines
+    }
+
+    /// A hyperparameter's value or range as written in the configuration.
+    static func describe(_ domain: HyperparameterDomain?) -> String {
+        switch domain {
+        case .none: return "?"
+        case .fixed(let value): return formatNumber(value)
+        case .uniform(let low, let high): return "uniform[\(formatNumber(low)), \(formatNumber(high))]"
+        case .logUniform(let low, let high): return "log_uniform[\(formatNumber(low)), \(formatNumber(high))]"
+        case .choice(let values): return "choice{" + values.map(formatNumber).joined(separator: ", ") + "}"
+        }
     }
 }

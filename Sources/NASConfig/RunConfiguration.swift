@@ -34,13 +34,20 @@ public struct RunConfiguration: Hashable, Sendable {
     public var earlyStopping: EarlyStoppingConfiguration?
     /// `prior`: optional.
     public var prior: PriorConfiguration?
+    /// `final:`: the best networks retrained after the search; nil when absent.
+    public var final: FinalPhaseConfiguration?
+    /// `trainer.checkpoint_root`: an absolute path on a file system every worker shares, under
+    /// which each trial gets its checkpoint directory (so any worker can resume a promotion); nil
+    /// when absent (checkpoints stay in the run directory, docs/hyperband.md).
+    public var checkpointRoot: String?
 
     /// Creates a configuration from its parts.
     public init(
         name: String, description: String = "", seed: UInt64 = 0, space: SearchSpaceConfiguration,
         strategy: StrategyConfiguration, training: TrainingConfiguration, trainer: TrainerConfiguration,
         end: EndCriteria = EndCriteria(), trial: TrialLimits = TrialLimits(), priority: Double = 1,
-        earlyStopping: EarlyStoppingConfiguration? = nil, prior: PriorConfiguration? = nil
+        earlyStopping: EarlyStoppingConfiguration? = nil, prior: PriorConfiguration? = nil,
+        final: FinalPhaseConfiguration? = nil, checkpointRoot: String? = nil
     ) {
         self.name = name
         self.description = description
@@ -54,12 +61,14 @@ public struct RunConfiguration: Hashable, Sendable {
         self.priority = priority
         self.earlyStopping = earlyStopping
         self.prior = prior
+        self.final = final
+        self.checkpointRoot = checkpointRoot
     }
 
     /// The top-level keys.
     public static let keys = [
         "name", "description", "seed", "space", "strategy", "training", "trainer", "end", "trial", "priority",
-        "early_stopping", "prior",
+        "early_stopping", "prior", "final",
     ]
 
     /// Parses and decodes a configuration file's text.
@@ -97,7 +106,9 @@ public struct RunConfiguration: Hashable, Sendable {
         let strategyNode = try map.required("strategy")
         strategy = try StrategyConfiguration(
             node: strategyNode, path: "strategy", decoder: decoder, trainingEpochs: training.epochs)
-        trainer = try TrainerConfiguration(node: try map.required("trainer"), path: "trainer", decoder: decoder)
+        let trainerNode = try map.required("trainer")
+        trainer = try TrainerConfiguration(node: trainerNode, path: "trainer", decoder: decoder)
+        checkpointRoot = try TrainerConfiguration.checkpointRoot(in: trainerNode, path: "trainer", decoder: decoder)
         if let node = map.optional("end") {
             end = try EndCriteria(node: node, path: "end", decoder: decoder)
         } else {
@@ -120,6 +131,11 @@ public struct RunConfiguration: Hashable, Sendable {
             prior = try PriorConfiguration(node: node, path: "prior", decoder: decoder)
         } else {
             prior = nil
+        }
+        if let node = map.optional("final") {
+            final = try FinalPhaseConfiguration(node: node, path: "final", decoder: decoder)
+        } else {
+            final = nil
         }
         try reconcileInput(spaceNode: spaceNode, trainingNode: trainingNode, decoder: decoder)
         if case .metaQNN = strategy, !space.isBuiltBySequentialChoices, let kindNode = strategyNode["kind"] {

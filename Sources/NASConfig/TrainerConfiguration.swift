@@ -35,20 +35,37 @@ public enum TrainerConfiguration: Hashable, Sendable {
         if let builtinNode {
             let builtin = try decoder.choice(builtinNode.value, keyPath(path, "builtin"), among: Self.builtinNames)
             if builtin == "surrogate" {
-                let map = try MapDecoder(node, path: path, decoder: decoder, allowed: ["builtin", "epoch_delay"])
+                let map = try MapDecoder(
+                    node, path: path, decoder: decoder, allowed: ["builtin", "epoch_delay", "checkpoint_root"])
                 self = .surrogate(epochDelay: try map.optionalDuration("epoch_delay", allowZero: true) ?? .zero)
             } else {
-                let map = try MapDecoder(node, path: path, decoder: decoder, allowed: ["builtin", "file"])
+                let map = try MapDecoder(
+                    node, path: path, decoder: decoder, allowed: ["builtin", "file", "checkpoint_root"])
                 self = .replay(file: try decoder.string(try map.required("file"), map.path("file")))
             }
             return
         }
         let map = try MapDecoder(
-            node, path: path, decoder: decoder, allowed: ["command", "env", "workdir"])
+            node, path: path, decoder: decoder, allowed: ["command", "env", "workdir", "checkpoint_root"])
         guard hasCommand else {
             throw decoder.error(at: node.position, path, "missing required key 'command' or 'builtin'")
         }
         self = .command(try TrainerCommand(map: map))
+    }
+}
+
+extension TrainerConfiguration {
+    /// `trainer.checkpoint_root`, for any trainer kind: an absolute path (it names the same place on
+    /// every host), or nil when absent.
+    static func checkpointRoot(in node: YAMLNode, path: String, decoder: ValueDecoder) throws(ConfigError) -> String? {
+        guard let value = node["checkpoint_root"], !value.isNull else { return nil }
+        let root = try decoder.string(value, keyPath(path, "checkpoint_root"))
+        guard root.hasPrefix("/") else {
+            throw decoder.error(
+                at: value.position, keyPath(path, "checkpoint_root"),
+                "'\(root)' is not an absolute path; it must name the same directory on every worker's host")
+        }
+        return root
     }
 }
 

@@ -17,6 +17,9 @@ import NASSystem
 ///   result, over RESULTS results (default 10,000: MetaQNN's replay memory then holds 10,000).
 /// - `status-with-big-runs [RUNS] [TRIALS]`: `nasd status` latency and ack latency while RUNS
 ///   finished runs of TRIALS trials each (default 10 × 10,000) sit in the state directory.
+/// - `surrogate-search [SEEDS] [EPOCHS]`: best-so-far accuracy against trained epochs for each
+///   strategy on the surrogate, and MetaQNN's accuracy per ε step (default 20 seeds, 54,000
+///   epochs: 2,700 networks of 20 epochs, the paper's MetaQNN schedule).
 /// - `dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS]`: how long a freed slot waits
 ///   for its next assignment with many worker connections (default 50 × 10 slots, 20 s, 2 s epochs).
 @main
@@ -29,6 +32,9 @@ struct BenchMain {
                 try await AckDuringFits.run(fitSeconds: arguments.dropFirst().first.flatMap(Double.init) ?? 2)
             case "strategy-timing":
                 try StrategyTiming.run(results: arguments.dropFirst().first.flatMap(Int.init) ?? 10_000)
+            case "surrogate-search":
+                let numbers = arguments.dropFirst().compactMap { Int($0) }
+                try SurrogateSearch.run(seeds: numbers.first ?? 20, epochBudget: numbers.dropFirst().first ?? 54_000)
             case "status-with-big-runs":
                 let numbers = arguments.dropFirst().compactMap { Int($0) }
                 try await StatusWithBigRuns.run(
@@ -45,7 +51,7 @@ struct BenchMain {
                 FileHandle.standardError.write(
                     Data(
                         ("usage: nasd-bench ack-during-fits [SECONDS] | status-with-big-runs [RUNS] [TRIALS] | "
-                            + "strategy-timing [RESULTS] | "
+                            + "strategy-timing [RESULTS] | surrogate-search [SEEDS] [EPOCHS] | "
                             + "dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS]\n").utf8))
                 exit(64)
             }

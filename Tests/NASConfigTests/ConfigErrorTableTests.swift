@@ -199,6 +199,46 @@ final class ConfigErrorTableTests: XCTestCase {
             "bad.yaml:7:9: error: training.hyperparameters.lr: expected a number, found 'fast'"
         ),
         (
+            "hyperparameter range: empty choice",
+            training("{epochs: 5, hyperparameters: {lr: {choice: []}}}"),
+            "bad.yaml:4:54: error: training.hyperparameters.lr.choice: expected a non-empty list of numbers, found an empty list"
+        ),
+        (
+            "hyperparameter range: low not below high",
+            training("{epochs: 5, hyperparameters: {lr: {uniform: [0.3, 0.1]}}}"),
+            "bad.yaml:4:55: error: training.hyperparameters.lr.uniform: the lower bound 0.3 must be below the upper bound 0.1"
+        ),
+        (
+            "hyperparameter range: log-uniform from zero",
+            training("{epochs: 5, hyperparameters: {lr: {log_uniform: [0, 0.1]}}}"),
+            "bad.yaml:4:59: error: training.hyperparameters.lr.log_uniform: log-uniform bounds must be > 0 (got 0.0, 0.1)"
+        ),
+        (
+            "hyperparameter range: one bound",
+            training("{epochs: 5, hyperparameters: {lr: {uniform: [0.1]}}}"),
+            "bad.yaml:4:55: error: training.hyperparameters.lr.uniform: expected a list of two numbers [low, high], found [0.1]"
+        ),
+        (
+            "hyperparameter range: unknown kind",
+            training("{epochs: 5, hyperparameters: {lr: {loguniform: [0.1, 1]}}}"),
+            "bad.yaml:4:46: error: training.hyperparameters.lr.loguniform: unknown key\nhint: did you mean 'log_uniform'?"
+        ),
+        (
+            "final without epochs",
+            end("{max_trials: 10}\nfinal: {top_k: 3}"),
+            "bad.yaml:7:8: error: final: missing required key 'epochs'"
+        ),
+        (
+            "final hyperparameters must be numbers",
+            end("{max_trials: 10}\nfinal: {epochs: 50, hyperparameters: {lr: {uniform: [0.1, 0.2]}}}"),
+            "bad.yaml:7:43: error: final.hyperparameters.lr: expected a number, found a map"
+        ),
+        (
+            "checkpoint root not absolute",
+            trainer("{builtin: surrogate, checkpoint_root: shared/ckpt}"),
+            "bad.yaml:5:48: error: trainer.checkpoint_root: 'shared/ckpt' is not an absolute path; it must name the same directory on every worker's host"
+        ),
+        (
             "training input disagrees with space input",
             space("{kind: metaqnn, input: [1, 28, 28]}")
                 .replacingOccurrences(of: "{epochs: 5}", with: "{epochs: 5, input: [3, 32, 32]}"),
@@ -231,7 +271,7 @@ final class ConfigErrorTableTests: XCTestCase {
             "epoch delay on a command",
             trainer("{command: [python, train.py], epoch_delay: 1s}"),
             "bad.yaml:5:40: error: trainer.epoch_delay: unknown key\nhint: allowed keys here:"
-                + " command, env, workdir"
+                + " command, env, workdir, checkpoint_root"
         ),
         (
             "trainer with neither",

@@ -153,6 +153,7 @@ public struct ConfigurationReference: Sendable {
                     Key("priority", "number > 0", "`1`", "the run's weight when several runs share workers"),
                     Key("early_stopping", "map", "none (off)", "SRM early stopping: [early_stopping](#early_stopping)"),
                     Key("prior", "map", "none (off)", "a predictor gate before dispatch: [prior](#prior)"),
+                    Key("final", "map", "none (off)", "the best networks retrained after the search: [final](#final)"),
                 ]),
             Section(
                 title: "space", probe: probe(replacing: "space", with: "space: {kind: metaqnn, SECTION_KEY: 1}"),
@@ -317,8 +318,10 @@ public struct ConfigurationReference: Sendable {
                 keys: [
                     Key("epochs", "int ≥ 1", "**required**", "a trial's epoch budget"),
                     Key(
-                        "hyperparameters", "map of name → number", "`{}`",
-                        "passed to the trainer in the trial spec's `hyper`; part of a trial's identity"),
+                        "hyperparameters", "map of name → number or range", "`{}`",
+                        "passed to the trainer in the trial spec's `hyper`; part of a trial's identity. A range — "
+                            + "`{log_uniform: [low, high]}` (0 < low < high), `{uniform: [low, high]}` (low < high) "
+                            + "or `{choice: [v, …]}` (not empty) — is searched with the architecture"),
                     Key(
                         "input", "shape", "the space's `input`",
                         "the input shape; write it here or in `space`, not both differently"),
@@ -336,6 +339,9 @@ public struct ConfigurationReference: Sendable {
                     Key(
                         "workdir", "string", "the worker's",
                         "working directory; relative to the configuration file's directory"),
+                    Key(
+                        "checkpoint_root", "absolute path", "the run directory's `checkpoints/`",
+                        "a directory every worker shares; trial checkpoints go to `ROOT/RUN/TRIAL` (docs/hyperband.md)"),
                 ]),
             Section(
                 title: "trainer (builtin: surrogate)",
@@ -345,6 +351,10 @@ public struct ConfigurationReference: Sendable {
                     Key("builtin", "`surrogate` | `replay`", "**required**", "a built-in trainer"),
                     Key(
                         "epoch_delay", "duration ≥ 0", "`0s`", "wait this long per epoch, to behave like a slow trainer"
+                    ),
+                    Key(
+                        "checkpoint_root", "absolute path", "the run directory's `checkpoints/`",
+                        "as for a command trainer"
                     ),
                 ]),
             Section(
@@ -356,6 +366,9 @@ public struct ConfigurationReference: Sendable {
                     Key(
                         "file", "string", "**required**",
                         "the curves file; relative to the configuration file's directory"),
+                    Key(
+                        "checkpoint_root", "absolute path", "the run directory's `checkpoints/`",
+                        "as for a command trainer"),
                 ]),
             Section(
                 title: "end", probe: probe(replacing: "end", with: "end: {max_trials: 1, SECTION_KEY: 1}"),
@@ -371,6 +384,19 @@ public struct ConfigurationReference: Sendable {
                     Key(
                         "target_accuracy", "number in (0, 1]", "none",
                         "stop once a trial reaches this validation accuracy"),
+                ]),
+            Section(
+                title: "final", probe: base + "\nfinal: {epochs: 2, SECTION_KEY: 1}",
+                introduction:
+                    "After the search, the best networks are retrained at a longer schedule and reported apart "
+                    + "(docs/config.md, \"The final phase\").",
+                keys: [
+                    Key("top_k", "int ≥ 1", "`5`", "distinct networks retrained, best search accuracy first"),
+                    Key("epochs", "int ≥ 1", "**required**", "the epoch budget of every final-phase trial"),
+                    Key(
+                        "hyperparameters", "map of name → number", "`{}`",
+                        "laid over each network's own hyperparameters for the final phase"),
+                    Key("seeds", "int in [1, 100]", "`1`", "trials per network; reported as mean ± sd"),
                 ]),
             Section(
                 title: "trial", probe: base + "\ntrial: {SECTION_KEY: 1}",

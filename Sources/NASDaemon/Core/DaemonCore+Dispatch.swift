@@ -97,7 +97,7 @@ extension DaemonCore {
         let newTrial = NewTrial(
             canonicalNotation: network.canonicalNotation, proposedNotation: network.notation,
             identityKey: identityKey, hyperparameters: candidate.hyperparameters, epochBudget: candidate.budget,
-            source: "\(run.strategy.kind)#\(candidate.proposalID)")
+            source: "\(run.strategy.kind)#\(candidate.proposalID)", phase: candidate.phase?.text)
         try run.store.inTransaction {
             // A reuse stands for the trial that was trained, which may have been promoted since and
             // be training again: then the proposal joins it below (answering from the reuse would

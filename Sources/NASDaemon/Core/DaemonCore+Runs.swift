@@ -48,6 +48,7 @@ extension DaemonCore {
         run.countedTrials = trials.filter { $0.reusedFrom == nil && $0.state != .cancelled }.count
         run.epochsSpent = try store.epochsSpent()
         run.bestAccuracy = try store.bestTrial()?.finalAccuracy
+        run.finalPhaseReason = try store.finalPhase()?.searchEndReason
         try restorePredictors(of: run)
         try store.inTransaction {
             for proposal in try store.unobservedProposals() {

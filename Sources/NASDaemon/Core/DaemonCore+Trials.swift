@@ -32,7 +32,7 @@ extension DaemonCore {
         }
         run.active[trialID] = job
         if record.epoch == 1, try restartIfDiverged(trialID, accuracy: record.validationAccuracy, in: run) { return }
-        if run.pruner != nil {
+        if run.pruner != nil && run.finalPhaseReason == nil {
             try consultPruner(about: trialID, in: run)
         }
     }
@@ -121,6 +121,8 @@ extension DaemonCore {
             try promoteIfAsked(trialID, in: run)
         }
         run.active[trialID] = nil
+        // Final-phase trials are reported apart: they set no search best and teach no predictor.
+        guard run.finalPhaseReason == nil else { return }
         run.bestAccuracy = max(run.bestAccuracy ?? final, final)
         run.standing.record(final)
         run.pendingStopDecisions.removeAll { $0.trial == trialID }
@@ -167,6 +169,8 @@ extension DaemonCore {
         }
         run.active[trialID] = nil
         run.queue.removeAll { $0 == trialID }
+        // A failed trial is never resumed or promoted (docs/hyperband.md, "Checkpoints").
+        actions.append(.removeCheckpoints(URL(fileURLWithPath: run.checkpointDirectory(for: trialID))))
         log("run '\(run.name)': trial \(trialID.rawValue) failed: \(reason)")
     }
 

@@ -57,6 +57,10 @@ public enum DaemonAction: Sendable {
     case fit(FitJob)
     /// Append lines to a trial's log file (`TrialLogFile.append`), in the order asked.
     case appendLog(URL, [String])
+    /// Delete a checkpoint directory that no trial will resume from (docs/hyperband.md,
+    /// "Checkpoints"), after the log lines asked before it; a directory that is absent (on a host
+    /// that does not mount `trainer.checkpoint_root`, say) is left to its owner.
+    case removeCheckpoints(URL)
     /// Nothing more will be done: exit, for the reason given.
     case exit(DaemonExit)
 }

@@ -9,8 +9,9 @@ public struct ReportTrial: Hashable, Sendable {
     public var notation: String
     /// The architecture in canonical notation (what identical trials share).
     public var canonicalNotation: String
-    /// The strategy phase that proposed it (ε value, generation, bracket, …), from the trial's source
-    /// with the proposal number removed; the strategy's kind when it records no phase.
+    /// The strategy phase that proposed it (`epsilon=0.9`, `generation=2`, `bracket=4 rung=0`,
+    /// `final`) as stored with the trial; for a trial without one, its source with the proposal
+    /// number removed (the strategy's kind).
     public var phase: String
     /// Trainable parameters, when the network could be analysed.
     public var parameters: Int?
@@ -38,6 +39,9 @@ public struct ReportTrial: Hashable, Sendable {
 
     /// The accuracy a point stands for: the final one, else the best seen (a trial stopped early).
     public var shownAccuracy: Double? { finalAccuracy ?? bestAccuracy }
+
+    /// Whether the trial belongs to the final phase (retrains a search result after the search).
+    public var isFinalPhase: Bool { phase == "final" }
 
     /// Whether the trial was trained itself (not a reuse) and reported at least one epoch.
     public var wasTrained: Bool { reusedFrom == nil && !curve.isEmpty }

@@ -2,7 +2,8 @@ import Foundation
 
 extension RunReportData {
     /// The lines `nasd run` prints when a run ends: the top architectures, the epochs spent against
-    /// the same search without pruning, and where the report is.
+    /// the same search without pruning, the final phase's results (when it had one), and where the
+    /// report is.
     ///
     /// - Parameters:
     ///   - top: How many architectures to list.
@@ -33,6 +34,20 @@ extension RunReportData {
             epochs += "; \(epochsSavedByReuse) more not spent on \(counts.reused) reused duplicates"
         }
         lines.append(epochs)
+        if !finalPhase.isEmpty {
+            lines.append("final phase (the best networks retrained, apart from the search):")
+            for result in finalPhase {
+                func meanAndDeviation(_ mean: Double?, _ deviation: Double?) -> String {
+                    mean.map { SearchProgress.percent($0) + " ± " + SearchProgress.percent(deviation ?? 0) } ?? "—"
+                }
+                lines.append(
+                    "  trial \(result.searchTrial): validation "
+                        + meanAndDeviation(result.validationMean, result.validationStandardDeviation)
+                        + (result.testMean == nil
+                            ? "" : ", test " + meanAndDeviation(result.testMean, result.testStandardDeviation))
+                        + " (\(result.completed) of \(result.trials) seeds)  \(result.notation)")
+            }
+        }
         if let reportPath { lines.append("report: \(reportPath)") }
         return lines
     }

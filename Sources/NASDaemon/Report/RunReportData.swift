@@ -43,6 +43,8 @@ public struct RunReportData: Sendable {
     public var modelVersions: [String: Int]
     /// The configuration in a few lines.
     public var configurationSummary: [String]
+    /// The final phase's results, one per retrained network (empty without a final phase).
+    public var finalPhase: [FinalPhaseResult] = []
 
     /// Reads a run's report data.
     ///
@@ -62,7 +64,8 @@ public struct RunReportData: Sendable {
             return ReportTrial(
                 id: record.id.rawValue, state: record.state, notation: record.proposedNotation,
                 canonicalNotation: record.canonicalNotation,
-                phase: ReportTrial.phase(ofSource: record.source), parameters: size?.parameters, flops: size?.macs,
+                phase: record.phase ?? ReportTrial.phase(ofSource: record.source), parameters: size?.parameters,
+                flops: size?.macs,
                 finalAccuracy: record.finalAccuracy, bestAccuracy: record.bestAccuracy,
                 priorPrediction: record.priorPrediction, stopPrediction: record.stopPrediction,
                 stoppedAtEpoch: record.stoppedAtEpoch,
@@ -86,19 +89,23 @@ public struct RunReportData: Sendable {
             epochsSavedByReuse: reused.filter { $0.state.hasReusableResult }.reduce(0) { $0 + $1.epochBudget },
             priorName: configuration?.prior?.kind.rawValue, stopRuleName: configuration?.earlyStopping?.kind.rawValue,
             modelVersions: try store.predictorModelVersions(),
-            configurationSummary: configuration?.summary ?? [])
+            configurationSummary: configuration?.summary ?? [],
+            finalPhase: try store.finalPhase() == nil ? [] : FinalPhaseResult.results(of: store))
     }
 
     /// Epochs saved in all (stopping, vetoes and reuse).
     public var epochsSaved: Int { epochsSavedByStopping + epochsSavedByVetoes + epochsSavedByReuse }
 
-    /// Completed, trained trials, most accurate first (earliest on ties).
+    /// Completed, trained search trials, most accurate first (earliest on ties); the final phase's
+    /// retrainings are reported apart, never ranked with them.
     public var ranked: [ReportTrial] {
-        trials.filter { $0.state == .completed && $0.reusedFrom == nil && $0.finalAccuracy != nil }
-            .sorted { lhs, rhs in
-                let (left, right) = (lhs.finalAccuracy ?? 0, rhs.finalAccuracy ?? 0)
-                return left != right ? left > right : lhs.id < rhs.id
-            }
+        trials.filter {
+            $0.state == .completed && $0.reusedFrom == nil && $0.finalAccuracy != nil && !$0.isFinalPhase
+        }
+        .sorted { lhs, rhs in
+            let (left, right) = (lhs.finalAccuracy ?? 0, rhs.finalAccuracy ?? 0)
+            return left != right ? left > right : lhs.id < rhs.id
+        }
     }
 
     /// Walks the epochs in the order they arrived: a trial's last epoch closes it (a completed one
@@ -131,7 +138,8 @@ public struct RunReportData: Sendable {
                 if trial.state == .stoppedEarly {
                     unpruned += max(0, trial.epochBudget - (trial.stoppedAtEpoch ?? trial.epochsDone))
                 }
-                if trial.state == .completed, let final = trial.finalAccuracy, final > (best ?? -1) {
+                if trial.state == .completed, !trial.isFinalPhase, let final = trial.finalAccuracy, final > (best ?? -1)
+                {
                     best = final
                     points.append(Progress(epochsSpent: spent, epochsWithoutPruning: unpruned, bestAccuracy: final))
                 }

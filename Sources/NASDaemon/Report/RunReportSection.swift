@@ -24,7 +24,7 @@ struct RunReportSection: Sendable {
             bestSoFar() + accuracyOverTime() + accuracyAgainstCost(flops: false) + accuracyAgainstCost(flops: true)
             + predictions() + learningCurves()
         text += "</div>\n"
-        text += vetoes() + topArchitectures()
+        text += vetoes() + topArchitectures() + finalPhase()
         if !run.configurationSummary.isEmpty {
             text +=
                 "<h3>Configuration</h3>\n<ul class=\"muted\">"
@@ -340,6 +340,30 @@ struct RunReportSection: Sendable {
                 + "<td class=\"number\">\(Self.percent(trial.finalAccuracy ?? 0))</td>"
                 + (hasTest ? "<td class=\"number\">\(trial.testAccuracy.map(Self.percent) ?? "—")</td>" : "")
                 + "</tr>\n"
+        }
+        return text + "</table></div>\n"
+    }
+
+    /// The final phase, apart from the search: each retrained network's search accuracy, then its
+    /// validation and test accuracy as mean ± sd over the seeds that completed.
+    private func finalPhase() -> String {
+        guard !run.finalPhase.isEmpty else { return "" }
+        func meanAndDeviation(_ mean: Double?, _ deviation: Double?) -> String {
+            mean.map { Self.percent($0) + " ± " + Self.percent(deviation ?? 0) } ?? "—"
+        }
+        var text =
+            "<h3>Final phase: the best networks retrained</h3>\n<div class=\"table\"><table class=\"final\">\n"
+            + "<tr><th class=\"number\">search trial</th><th>network</th><th class=\"number\">search accuracy</th>"
+            + "<th class=\"number\">seeds</th><th class=\"number\">validation (mean ± sd)</th>"
+            + "<th class=\"number\">test (mean ± sd)</th></tr>\n"
+        for result in run.finalPhase {
+            text +=
+                "<tr><td class=\"number\">\(result.searchTrial)</td>"
+                + "<td><code>\(MarkupEscaping.escape(result.notation))</code></td>"
+                + "<td class=\"number\">\(result.searchAccuracy.map(Self.percent) ?? "—")</td>"
+                + "<td class=\"number\">\(result.completed)/\(result.trials)</td>"
+                + "<td class=\"number\">\(meanAndDeviation(result.validationMean, result.validationStandardDeviation))</td>"
+                + "<td class=\"number\">\(meanAndDeviation(result.testMean, result.testStandardDeviation))</td></tr>\n"
         }
         return text + "</table></div>\n"
     }

@@ -117,7 +117,8 @@ public struct RunConfigurationCheck: Sendable {
             if case .surrogate = configuration.trainer {
                 do {
                     _ = try SurrogateBenchmark().curve(
-                        for: architecture, input: input, hyperparameters: configuration.training.hyperparameters,
+                        for: architecture, input: input,
+                        hyperparameters: configuration.training.hyperparameters.sample(using: &generator),
                         seed: configuration.seed, budget: configuration.training.epochs)
                 } catch {
                     throw refuse(

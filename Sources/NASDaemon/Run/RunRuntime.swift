@@ -84,6 +84,10 @@ final class RunRuntime {
     var countedTrials = 0
     var epochsSpent = 0
     var bestAccuracy: Double?
+    /// Set once the final phase (`final:`) has begun: why the search before it ended. The strategy
+    /// is asked for nothing more, end criteria no longer apply, and the run ends when the final
+    /// phase's trials are done.
+    var finalPhaseReason: String?
 
     init(
         name: String, directory: URL, store: RunStore, configuration: RunConfiguration, strategy: any SearchStrategy,
@@ -119,7 +123,7 @@ final class RunRuntime {
     /// the one model they waited for, as many as the fit takes time.
     func canPropose(awaitingReattach: Bool) -> Bool {
         state == .active && !isWaitingForResults && !isStrategyExhausted && !isAtTrialLimit && !awaitingReattach
-            && awaitingPrior.isEmpty
+            && awaitingPrior.isEmpty && finalPhaseReason == nil
     }
 
     /// Where the trainer's output for a trial is kept.
@@ -127,8 +131,17 @@ final class RunRuntime {
         directory.appendingPathComponent("logs").appendingPathComponent("\(trialID.rawValue).log")
     }
 
-    /// The checkpoint directory handed to trainers.
+    /// The directory holding the run's checkpoints: `<trainer.checkpoint_root>/<run name>` on a
+    /// file system every worker shares, else `checkpoints/` in the run directory.
+    var checkpointBase: URL {
+        if let root = configuration.checkpointRoot {
+            return URL(fileURLWithPath: root).appendingPathComponent(name)
+        }
+        return directory.appendingPathComponent("checkpoints")
+    }
+
+    /// The checkpoint directory handed to trainers: `<checkpointBase>/<trial id>`.
     func checkpointDirectory(for trialID: TrialID) -> String {
-        directory.appendingPathComponent("checkpoints").appendingPathComponent("\(trialID.rawValue)").path
+        checkpointBase.appendingPathComponent("\(trialID.rawValue)").path
     }
 }

@@ -84,13 +84,19 @@ public enum SearchSetup {
                         + "'\(configuration.space.kindName)' has none")
             }
             if options.predictor == .rnas {
+                guard let fixed = configuration.training.hyperparameters.fixedValues else {
+                    throw Unsupported(
+                        keyPath: "training.hyperparameters",
+                        message: "RNAS-driven evolution searches architectures only; give every hyperparameter "
+                            + "one value, or use 'predictor: none' to search ranges")
+                }
                 return PredictorDrivenEvolution(
                     space: space,
                     settings: PredictorDrivenEvolution.Settings(
                         population: options.population, sampleSize: options.sampleSize, cycles: options.cycles,
                         warmup: options.predictorWarmup, generations: options.predictorGenerations,
                         trainTopK: options.trainTopK, ranker: daemonRankerSettings),
-                    hyperparameters: configuration.training.hyperparameters, budget: configuration.training.epochs,
+                    hyperparameters: fixed, budget: configuration.training.epochs,
                     seed: configuration.seed)
             }
             return RegularizedEvolution(

@@ -262,6 +262,15 @@ public final class DaemonService: Sendable {
                                 log("cannot write the trial log \(url.path): \(error)")
                             }
                         }
+                    case .removeCheckpoints(let url):
+                        logQueue.async {
+                            guard FileManager.default.fileExists(atPath: url.path) else { return }
+                            do {
+                                try FileManager.default.removeItem(at: url)
+                            } catch {
+                                log("cannot remove the checkpoints \(url.path): \(error)")
+                            }
+                        }
                     case .send(let connection, let message):
                         connections.send(message, to: connection)
                     case .close(let connection, let reason):

@@ -37,12 +37,15 @@ public struct RunStatusView: Codable, Hashable, Sendable {
     /// A run with an error is listed beside the others with `state` `failed`, empty counts and
     /// this message, so one broken store never hides the rest.
     public var error: String?
+    /// The final phase's results, one per retrained network, when the final phase has begun.
+    public var finalPhase: [FinalPhaseResult]?
 
     /// Creates a status view.
     public init(
         name: String, state: RunState, finishReason: String?, strategy: String, phase: String,
         counts: TrialCountsView, best: BestTrialSummary?, workers: [String], epochsSpent: Int, epochsSaved: Int = 0,
-        createdAt: Double, updatedAt: Double, configuration: [String], error: String? = nil
+        createdAt: Double, updatedAt: Double, configuration: [String], error: String? = nil,
+        finalPhase: [FinalPhaseResult]? = nil
     ) {
         self.name = name
         self.state = state
@@ -58,6 +61,7 @@ public struct RunStatusView: Codable, Hashable, Sendable {
         self.updatedAt = updatedAt
         self.configuration = configuration
         self.error = error
+        self.finalPhase = finalPhase
     }
 
     /// The entry of a run whose store cannot be read, for the list of every run.

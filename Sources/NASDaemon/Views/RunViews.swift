@@ -38,14 +38,16 @@ public enum RunViews {
                     canonicalNotation: trial.canonicalNotation)
             }
         }
+        let finalPhase = try store.finalPhase() == nil ? nil : FinalPhaseResult.results(of: store)
         return RunStatusView(
             name: run.name, state: run.state, finishReason: run.finishReason,
             strategy: live?.strategy ?? configuration?.strategy.kindName ?? "unknown",
             phase: live?.phase ?? LiveRunInfo.notRunningPhase,
             counts: TrialCountsView(counts: try store.trialCounts(), reused: reused), best: best,
             workers: (live?.workers ?? []).sorted(), epochsSpent: try store.epochsSpent(),
-            epochsSaved: saved, createdAt: run.createdAt.timeIntervalSince1970, updatedAt: run.updatedAt.timeIntervalSince1970,
-            configuration: configuration?.summary ?? [])
+            epochsSaved: saved, createdAt: run.createdAt.timeIntervalSince1970,
+            updatedAt: run.updatedAt.timeIntervalSince1970,
+            configuration: configuration?.summary ?? [], finalPhase: finalPhase)
     }
 
     /// A run's trials in proposal order.
@@ -70,9 +72,11 @@ public enum RunViews {
         try store.trial(id).map { TrialView(record: $0, curve: try store.curve(of: $0.id)) }
     }
 
-    /// The best completed trials, highest final accuracy first (the earliest on ties); the first
-    /// carries its curve. Trials that reused another's result are left out (the original is listed),
-    /// so an architecture appears once.
+    /// The best completed search trials, highest final accuracy first (the earliest on ties); the
+    /// first carries its curve. Trials that reused another's result are left out (the original is
+    /// listed), so an architecture appears once. Then every completed final-phase trial (marked by
+    /// `finalOf`, with its `testAccuracy` when the trainer reported one), in id order: they are
+    /// reported apart from the search's, never ranked with them.
     ///
     /// - Parameters:
     ///   - store: The run's store.
@@ -80,16 +84,17 @@ public enum RunViews {
     /// - Throws: `DatabaseError`, `RunStoreError.corruptValue`.
     public static func best(of store: RunStore, limit: Int = defaultBestCount) throws -> [TrialView] {
         let ranked = try store.trials(in: [.completed])
-            .filter { $0.reusedFrom == nil && $0.finalAccuracy != nil }
+            .filter { $0.reusedFrom == nil && $0.finalAccuracy != nil && !$0.isFinalPhase }
             .sorted { lhs, rhs in
                 let left = lhs.finalAccuracy ?? 0
                 let right = rhs.finalAccuracy ?? 0
                 return left != right ? left > right : lhs.id < rhs.id
             }
             .prefix(max(0, limit))
-        return try ranked.enumerated().map { index, record in
+        let search = try ranked.enumerated().map { index, record in
             TrialView(record: record, curve: index == 0 ? try store.curve(of: record.id) : nil)
         }
+        return search + (try FinalPhaseResult.completedTrials(of: store))
     }
 
     /// A trial's log, read from the run directory's `logs/<id>.log`.

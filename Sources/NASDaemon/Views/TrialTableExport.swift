@@ -9,6 +9,10 @@ import NASStore
 /// architecture (vetoed or not), and the stop rule's, made when it stopped the trial early. Each
 /// comes with the predictor's kind (from the run's configuration) and the version of the model that
 /// made it, when the predictor keeps versioned models.
+///
+/// Final-phase trials (`final:`) are rows of their own: `phase` is `final`, `final_of` the search
+/// trial whose network they retrain, `final_seed` their seed's number, and
+/// `final_phase_test_accuracy` the test accuracy their trainer reported.
 public enum TrialTableExport {
     /// The header row's column names, in order.
     public static let columns = [
@@ -17,7 +21,7 @@ public enum TrialTableExport {
         "prior_predicted_accuracy", "prior_predicted_sigma", "early_stopping_predictor",
         "early_stopping_model_version", "early_stopping_predicted_accuracy", "early_stopping_predicted_sigma",
         "stopped_at_epoch", "final_phase_test_accuracy", "parameters", "flops", "reused_from", "worker",
-        "failure_reason", "created_at", "started_at", "finished_at",
+        "failure_reason", "created_at", "started_at", "finished_at", "final_of", "final_seed",
     ]
 
     /// The table: a header row, then one row per trial in proposal order.
@@ -41,6 +45,7 @@ public enum TrialTableExport {
                     trial.parameters.map(String.init) ?? "", trial.flops.map(String.init) ?? "",
                     trial.reusedFrom.map(String.init) ?? "", record?.workerID ?? "", trial.failureReason ?? "",
                     time(record?.createdAt), time(record?.startedAt), time(record?.finishedAt),
+                    record?.finalOf.map { String($0.rawValue) } ?? "", record?.finalSeed.map(String.init) ?? "",
                 ]
             lines.append(fields.map(quoted).joined(separator: ","))
         }

@@ -49,13 +49,22 @@ public struct TrialView: Codable, Hashable, Sendable {
     public var finishedAt: Double?
     /// Validation accuracy per epoch, epoch 1 first; detailed views only.
     public var curve: [Double]?
+    /// The strategy's phase when it proposed the trial (`epsilon=0.9`, `generation=2`,
+    /// `bracket=4 rung=0`), `final` for a final-phase trial; absent when none was recorded.
+    public var phase: String?
+    /// For a final-phase trial: the search trial whose network it retrains.
+    public var finalOf: Int64?
+    /// For a final-phase trial: its seed's number.
+    public var finalSeed: Int?
+    /// The test accuracy the trainer reported with the last epoch (`test_accuracy`), when it did.
+    public var testAccuracy: Double?
 
     /// Creates a trial view from a stored trial.
     ///
     /// - Parameters:
     ///   - record: The stored trial.
     ///   - curve: Its curve, for a detailed view; `nil` leaves it out.
-    public init(record: TrialRecord, curve: [Double]? = nil) {
+    public init(record: TrialRecord, curve: [Double]? = nil, testAccuracy: Double? = nil) {
         self.id = record.id.rawValue
         self.state = record.state
         self.notation = record.proposedNotation
@@ -78,5 +87,9 @@ public struct TrialView: Codable, Hashable, Sendable {
         self.startedAt = record.startedAt?.timeIntervalSince1970
         self.finishedAt = record.finishedAt?.timeIntervalSince1970
         self.curve = curve
+        self.phase = record.phase
+        self.finalOf = record.finalOf?.rawValue
+        self.finalSeed = record.finalSeed
+        self.testAccuracy = testAccuracy
     }
 }

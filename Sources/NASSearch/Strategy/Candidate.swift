@@ -11,12 +11,18 @@ public struct Candidate: Hashable, Sendable, Codable {
     public var hyperparameters: [String: Double]
     /// The number of epochs to train to.
     public var budget: Int
+    /// Where the strategy stood when it proposed this candidate; nil for a strategy without
+    /// phases (random search). Absent in candidates stored by earlier builds.
+    public var phase: ProposalPhase?
 
-    public init(proposalID: Int, network: Network, hyperparameters: [String: Double], budget: Int) {
+    public init(
+        proposalID: Int, network: Network, hyperparameters: [String: Double], budget: Int, phase: ProposalPhase? = nil
+    ) {
         self.proposalID = proposalID
         self.network = network
         self.hyperparameters = hyperparameters
         self.budget = budget
+        self.phase = phase
     }
 
     /// The stored JSON keys. The network keeps the key `architecture` it had when candidates were
@@ -27,6 +33,7 @@ public struct Candidate: Hashable, Sendable, Codable {
         case network = "architecture"
         case hyperparameters
         case budget
+        case phase
     }
 }
 

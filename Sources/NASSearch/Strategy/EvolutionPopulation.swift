@@ -17,12 +17,16 @@ public struct EvolutionPopulation: Hashable, Sendable, Codable {
         public var fitness: Double
         /// The strategy's proposal number (or, in `evolve`, the position in its history).
         public var proposalID: Int
+        /// The training hyperparameters it was trained with, when they are searched (nil when they
+        /// are fixed, and in snapshots written before they could be searched).
+        public var hyperparameters: [String: Double]?
 
         /// Creates a member.
-        public init(network: Network, fitness: Double, proposalID: Int) {
+        public init(network: Network, fitness: Double, proposalID: Int, hyperparameters: [String: Double]? = nil) {
             self.network = network
             self.fitness = fitness
             self.proposalID = proposalID
+            self.hyperparameters = hyperparameters
         }
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 import NASCore
 
-/// Random search: every proposal is an independent uniform draw from the space.
+/// Random search: every proposal is an independent uniform draw from the space (and from the
+/// searched hyperparameters' ranges).
 ///
 /// The natural baseline of every NAS paper; it has no natural end, so the run's end criteria
 /// (max trials, max epochs, deadline, target accuracy) stop it.
@@ -13,7 +14,7 @@ public struct RandomSearch: SearchStrategy {
     }
 
     private let sampler: any NetworkSampler
-    private let hyperparameters: [String: Double]
+    private let hyperparameters: HyperparameterSpace
     private let budget: Int
     private var state: State
 
@@ -21,10 +22,10 @@ public struct RandomSearch: SearchStrategy {
     ///
     /// - Parameters:
     ///   - sampler: the space to draw from.
-    ///   - hyperparameters: the training hyperparameters every candidate gets.
+    ///   - hyperparameters: the training hyperparameters; searched ones are drawn per candidate.
     ///   - budget: the epoch budget of every candidate.
     ///   - seed: the run seed.
-    public init(sampler: any NetworkSampler, hyperparameters: [String: Double], budget: Int, seed: UInt64) {
+    public init(sampler: any NetworkSampler, hyperparameters: HyperparameterSpace, budget: Int, seed: UInt64) {
         self.sampler = sampler
         self.hyperparameters = hyperparameters
         self.budget = budget
@@ -39,8 +40,8 @@ public struct RandomSearch: SearchStrategy {
     public mutating func propose() throws(StrategyError) -> Proposal {
         let network = try sampler.sampleNetwork(using: &state.generator)
         let candidate = Candidate(
-            proposalID: state.nextProposalID, network: network, hyperparameters: hyperparameters,
-            budget: budget)
+            proposalID: state.nextProposalID, network: network,
+            hyperparameters: hyperparameters.sample(using: &state.generator), budget: budget)
         state.nextProposalID += 1
         return .train(candidate)
     }

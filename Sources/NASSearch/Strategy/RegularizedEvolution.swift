@@ -52,7 +52,7 @@ public struct RegularizedEvolution: SearchStrategy {
 
     private let space: any MutableSpace
     private let settings: Settings
-    private let hyperparameters: [String: Double]
+    private let hyperparameters: HyperparameterSpace
     private let budget: Int
     private var state: State
     /// `state.proposed` as a set, rebuilt on restore.
@@ -63,11 +63,13 @@ public struct RegularizedEvolution: SearchStrategy {
     /// - Parameters:
     ///   - space: where random networks and mutations come from.
     ///   - settings: P, S and the number of offspring.
-    ///   - hyperparameters: the training hyperparameters every candidate gets.
+    ///   - hyperparameters: the training hyperparameters: searched ones are drawn for a random
+    ///     network and inherited by an offspring, which mutates either its architecture or (with
+    ///     probability ½, when any is searched) one hyperparameter.
     ///   - budget: the epoch budget of every candidate.
     ///   - seed: the run seed.
     public init(
-        space: any MutableSpace, settings: Settings, hyperparameters: [String: Double], budget: Int, seed: UInt64
+        space: any MutableSpace, settings: Settings, hyperparameters: HyperparameterSpace, budget: Int, seed: UInt64
     ) {
         self.space = space
         self.settings = settings
@@ -96,21 +98,26 @@ public struct RegularizedEvolution: SearchStrategy {
 
     public mutating func propose() throws(StrategyError) -> Proposal {
         if state.offspringProposals >= settings.cycles { return .exhausted }
-        let network: Network
+        let child: Genome
+        let generation: Int
         if state.population.isFull,
             let parent = state.population.tournamentWinner(sampleSize: settings.sampleSize, using: &state.generator)
         {
-            network = try offspring(of: parent.network)
+            let inherited = parent.hyperparameters ?? hyperparameters.fixedValues ?? [:]
+            child = try offspring(of: Genome(network: parent.network, hyperparameters: inherited))
             state.offspringProposals += 1
+            generation = (state.offspringProposals + settings.population - 1) / max(1, settings.population)
         } else {
-            network = try randomNetwork()
+            child = try randomGenome()
             state.randomProposals += 1
+            generation = 0
         }
-        let identity = network.canonicalNotation
+        let identity = identity(of: child)
         state.proposed.append(identity)
         proposedSet.insert(identity)
         let candidate = Candidate(
-            proposalID: state.nextProposalID, network: network, hyperparameters: hyperparameters, budget: budget)
+            proposalID: state.nextProposalID, network: child.network, hyperparameters: child.hyperparameters,
+            budget: budget, phase: ProposalPhase(generation: generation))
         state.nextProposalID += 1
         return .train(candidate)
     }
@@ -120,7 +127,8 @@ public struct RegularizedEvolution: SearchStrategy {
         guard let fitness = observation.outcome.reward else { return }
         state.population.add(
             EvolutionPopulation.Member(
-                network: observation.candidate.network, fitness: fitness, proposalID: observation.proposalID))
+                network: observation.candidate.network, fitness: fitness, proposalID: observation.proposalID,
+                hyperparameters: hyperparameters.isSearched ? observation.candidate.hyperparameters : nil))
     }
 
     public func snapshot() throws(StrategyError) -> Data {
@@ -132,23 +140,54 @@ public struct RegularizedEvolution: SearchStrategy {
         proposedSet = Set(state.proposed)
     }
 
-    /// A random network not proposed before.
-    private mutating func randomNetwork() throws(StrategyError) -> Network {
+    /// A random network with drawn hyperparameters, not proposed before.
+    private mutating func randomGenome() throws(StrategyError) -> Genome {
         for _ in 0..<Self.maxRedraws {
             let network = try space.sampleNetwork(using: &state.generator)
-            if !proposedSet.contains(network.canonicalNotation) { return network }
+            let genome = Genome(network: network, hyperparameters: hyperparameters.sample(using: &state.generator))
+            if !proposedSet.contains(identity(of: genome)) { return genome }
         }
         throw .spaceExhausted("\(Self.maxRedraws) random draws gave only networks already proposed")
     }
 
     /// A mutation of `parent` not proposed before: a duplicate child is mutated again.
-    private mutating func offspring(of parent: Network) throws(StrategyError) -> Network {
-        var child = try space.mutateNetwork(parent, using: &state.generator)
+    private mutating func offspring(of parent: Genome) throws(StrategyError) -> Genome {
+        var child = try mutate(parent)
         for _ in 0..<Self.maxRedraws {
-            if !proposedSet.contains(child.canonicalNotation) { return child }
-            child = try space.mutateNetwork(child, using: &state.generator)
+            if !proposedSet.contains(identity(of: child)) { return child }
+            child = try mutate(child)
         }
         throw .spaceExhausted(
-            "\(Self.maxRedraws) mutations from \(parent.notation) gave only networks already proposed")
+            "\(Self.maxRedraws) mutations from \(parent.network.notation) gave only networks already proposed")
     }
+
+    /// What makes two proposals the same: the network's canonical notation, followed by the
+    /// hyperparameters when they are searched (an architecture-only run's identities are the
+    /// notations, as in snapshots written before hyperparameters could be searched).
+    private func identity(of genome: Genome) -> String {
+        guard hyperparameters.isSearched else { return genome.network.canonicalNotation }
+        let values = genome.hyperparameters
+        return genome.network.canonicalNotation + "|"
+            + values.keys.sorted().map { "\($0)=\(values[$0] ?? 0)" }.joined(separator: ",")
+    }
+
+    /// One mutation: of the architecture, or — with probability ½ when hyperparameters are
+    /// searched — of one searched hyperparameter. Without searched hyperparameters no coin is
+    /// drawn, so such runs draw what they drew before hyperparameters could be searched.
+    private mutating func mutate(_ genome: Genome) throws(StrategyError) -> Genome {
+        var child = genome
+        if hyperparameters.isSearched, Bool.random(using: &state.generator) {
+            child.hyperparameters = hyperparameters.mutate(genome.hyperparameters, using: &state.generator)
+        } else {
+            child.network = try space.mutateNetwork(genome.network, using: &state.generator)
+        }
+        return child
+    }
+}
+
+/// What regularized evolution mutates: a network and its training hyperparameters.
+struct Genome: Hashable {
+    var network: Network
+    var hyperparameters: [String: Double]
+
 }

@@ -14,11 +14,23 @@ public struct NewTrial: Hashable, Sendable {
     public var source: String
     /// The prior's estimate before training, if the run has a prior.
     public var priorPrediction: Prediction?
+    /// The strategy's phase when it proposed it (`TrialRecord.phase`).
+    public var phase: String?
+    /// For a final-phase trial: the search trial it retrains, and its seed's number.
+    public var finalOf: (trial: TrialID, seed: Int)? {
+        get { finalTrial.map { ($0, finalSeed ?? 1) } }
+        set {
+            finalTrial = newValue?.trial
+            finalSeed = newValue?.seed
+        }
+    }
+    var finalTrial: TrialID?
+    var finalSeed: Int?
 
     /// Creates a candidate.
     public init(
         canonicalNotation: String, proposedNotation: String, identityKey: String, hyperparameters: [String: Double],
-        epochBudget: Int, source: String, priorPrediction: Prediction? = nil
+        epochBudget: Int, source: String, priorPrediction: Prediction? = nil, phase: String? = nil
     ) {
         self.canonicalNotation = canonicalNotation
         self.proposedNotation = proposedNotation
@@ -27,5 +39,6 @@ public struct NewTrial: Hashable, Sendable {
         self.epochBudget = epochBudget
         self.source = source
         self.priorPrediction = priorPrediction
+        self.phase = phase
     }
 }

@@ -7,7 +7,8 @@ extension RunStore {
         id, canonical_notation, proposed_notation, identity_key, hyperparameters, epoch_budget, state, attempts,
         source, prior_accuracy, prior_sigma, prior_model_version, stop_accuracy, stop_sigma, stop_model_version,
         stopped_at_epoch, final_accuracy, best_accuracy, epochs_done, training_seconds, created_at, started_at,
-        finished_at, last_progress_at, worker_id, failure_reason, reused_from, diverged_restarts
+        finished_at, last_progress_at, worker_id, failure_reason, reused_from, diverged_restarts, phase, final_of,
+        final_seed
         """
 
     /// The `jobs` columns in the order `decodeJob` reads them.
@@ -31,14 +32,16 @@ extension RunStore {
             try database.execute(
                 """
                 INSERT INTO trials (canonical_notation, proposed_notation, identity_key, hyperparameters,
-                    epoch_budget, state, source, prior_accuracy, prior_sigma, prior_model_version, created_at)
-                VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)
+                    epoch_budget, state, source, prior_accuracy, prior_sigma, prior_model_version, created_at, phase,
+                    final_of, final_seed)
+                VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     trial.canonicalNotation, trial.proposedNotation, trial.identityKey,
                     NumberDictionaryJSON.encode(trial.hyperparameters), trial.epochBudget, trial.source,
                     trial.priorPrediction?.accuracy, trial.priorPrediction?.sigma,
-                    trial.priorPrediction?.modelVersion, now(),
+                    trial.priorPrediction?.modelVersion, now(), trial.phase, trial.finalTrial?.rawValue,
+                    trial.finalSeed,
                 ])
             let id = TrialID(rawValue: database.lastInsertedRowID)
             try appendEvent(
@@ -70,8 +73,8 @@ extension RunStore {
                 INSERT INTO trials (canonical_notation, proposed_notation, identity_key, hyperparameters,
                     epoch_budget, state, source, prior_accuracy, prior_sigma, prior_model_version, stop_accuracy,
                     stop_sigma, stop_model_version, stopped_at_epoch, final_accuracy, best_accuracy, epochs_done,
-                    created_at, finished_at, reused_from)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    created_at, finished_at, reused_from, phase)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     trial.canonicalNotation, trial.proposedNotation, trial.identityKey,
@@ -80,7 +83,7 @@ extension RunStore {
                     original.stopPrediction?.accuracy, original.stopPrediction?.sigma,
                     original.stopPrediction?.modelVersion, original.stoppedAtEpoch, original.finalAccuracy,
                     original.bestAccuracy, original.epochsDone, time, time,
-                    (original.reusedFrom ?? original.id).rawValue,
+                    (original.reusedFrom ?? original.id).rawValue, trial.phase,
                 ])
             let id = TrialID(rawValue: database.lastInsertedRowID)
             try appendEvent(
@@ -417,7 +420,7 @@ extension RunStore {
         try database.cachedStatement(
             """
             SELECT \(Self.trialColumns) FROM trials
-            WHERE state = 'completed' AND final_accuracy IS NOT NULL
+            WHERE state = 'completed' AND final_accuracy IS NOT NULL AND final_of IS NULL
             ORDER BY final_accuracy DESC, id LIMIT 1
             """
         ).firstRow([], decodeTrial)
@@ -463,7 +466,9 @@ extension RunStore {
             finishedAt: row.optionalDouble(at: 22).map(Date.init(timeIntervalSince1970:)),
             lastProgressAt: row.optionalDouble(at: 23).map(Date.init(timeIntervalSince1970:)),
             workerID: row.optionalString(at: 24), failureReason: row.optionalString(at: 25),
-            reusedFrom: row.optionalInt64(at: 26).map(TrialID.init(rawValue:)), divergedRestarts: row.int(at: 27))
+            reusedFrom: row.optionalInt64(at: 26).map(TrialID.init(rawValue:)), divergedRestarts: row.int(at: 27),
+            phase: row.optionalString(at: 28), finalOf: row.optionalInt64(at: 29).map(TrialID.init(rawValue:)),
+            finalSeed: row.optionalInt(at: 30))
     }
 
     /// The prediction in columns `index` (accuracy), `index + 1` (σ), `index + 2` (model version).

@@ -24,6 +24,8 @@ public enum RunStoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case corruptValue(table: String, column: String, value: String)
     /// The store was closed.
     case closed
+    /// The final phase was begun a second time.
+    case finalPhaseStarted
 
     /// A message for operators and logs.
     public var description: String {
@@ -52,6 +54,8 @@ public enum RunStoreError: Error, Hashable, Sendable, CustomStringConvertible {
             return "unreadable value '\(value)' in \(table).\(column)"
         case .closed:
             return "the run store is closed"
+        case .finalPhaseStarted:
+            return "the run's final phase has already begun"
         }
     }
 }

@@ -17,6 +17,9 @@ enum RunStoreSchema {
                 try removeBudgetFromIdentities(database)
                 try database.execute(sql: version3Indexes)
             },
+            Migration(version: 4, name: "proposal phases and the final phase") { database in
+                try database.execute(sql: version4)
+            },
         ])
     }
 
@@ -196,5 +199,20 @@ enum RunStoreSchema {
     static let version3Indexes = """
         CREATE UNIQUE INDEX trials_in_flight_identity ON trials(identity_key)
             WHERE state IN ('queued', 'running');
+        """
+
+    /// Each trial's strategy phase when proposed (`epsilon=0.9`, `generation=2`, `bracket=4
+    /// rung=0`, `final`); a final-phase trial's search trial and seed number; and the final phase
+    /// itself: when it began and why the search before it ended (docs/store-schema.md).
+    static let version4 = """
+        ALTER TABLE trials ADD COLUMN phase TEXT;
+        ALTER TABLE trials ADD COLUMN final_of INTEGER REFERENCES trials(id);
+        ALTER TABLE trials ADD COLUMN final_seed INTEGER;
+        CREATE INDEX trials_final_phase ON trials(final_of) WHERE final_of IS NOT NULL;
+        CREATE TABLE final_phase (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            search_end_reason TEXT NOT NULL,
+            started_at REAL NOT NULL
+        );
         """
 }

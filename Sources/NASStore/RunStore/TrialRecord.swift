@@ -51,6 +51,18 @@ public struct TrialRecord: Hashable, Sendable {
     public var reusedFrom: TrialID?
     /// How many times it was restarted after diverging (`strategy.diverged_restart`).
     public var divergedRestarts: Int
+    /// The strategy's phase when it proposed the trial (`ProposalPhase.text`: `epsilon=0.9`,
+    /// `generation=2`, `bracket=4 rung=0`), `final` for a final-phase trial, nil when the strategy
+    /// has none or the trial predates phases.
+    public var phase: String?
+    /// For a final-phase trial: the search trial whose network it retrains.
+    public var finalOf: TrialID?
+    /// For a final-phase trial: its seed's number, 1 … `final.seeds`.
+    public var finalSeed: Int?
+
+    /// Whether the trial belongs to the final phase (retrains a search result; no strategy learns
+    /// from it).
+    public var isFinalPhase: Bool { finalOf != nil }
 
     /// Creates a trial record.
     public init(
@@ -59,7 +71,8 @@ public struct TrialRecord: Hashable, Sendable {
         priorPrediction: Prediction?, stopPrediction: Prediction?, stoppedAtEpoch: Int?, finalAccuracy: Double?,
         bestAccuracy: Double?, epochsDone: Int, trainingSeconds: Double, createdAt: Date, startedAt: Date?,
         finishedAt: Date?, lastProgressAt: Date?,
-        workerID: String?, failureReason: String?, reusedFrom: TrialID?, divergedRestarts: Int = 0
+        workerID: String?, failureReason: String?, reusedFrom: TrialID?, divergedRestarts: Int = 0,
+        phase: String? = nil, finalOf: TrialID? = nil, finalSeed: Int? = nil
     ) {
         self.id = id
         self.canonicalNotation = canonicalNotation
@@ -85,5 +98,8 @@ public struct TrialRecord: Hashable, Sendable {
         self.failureReason = failureReason
         self.reusedFrom = reusedFrom
         self.divergedRestarts = divergedRestarts
+        self.phase = phase
+        self.finalOf = finalOf
+        self.finalSeed = finalSeed
     }
 }

@@ -42,6 +42,10 @@ enum ControlOutput {
         } else {
             lines.append("best:      none yet")
         }
+        if let results = run.finalPhase {
+            lines.append("final phase (reported apart from the search):")
+            lines.append(contentsOf: finalPhaseTable(results).split(separator: "\n").map { "  " + $0 })
+        }
         lines.append("workers:   " + (run.workers.isEmpty ? "none" : run.workers.joined(separator: ", ")))
         lines.append(
             "epochs:    \(run.epochsSpent) spent, \(run.epochsSaved) saved by early stopping "
@@ -58,20 +62,22 @@ enum ControlOutput {
     static func trialTable(_ trials: [TrialView]) -> String {
         if trials.isEmpty { return "no trials" }
         var table = TextTable(columns: [
-            "id", "state", "epochs", "accuracy", "predicted", "tries", "worker", "architecture", "note",
+            "id", "state", "epochs", "accuracy", "predicted", "tries", "worker", "phase", "architecture", "note",
         ])
         for trial in trials {
             table.add([
                 "\(trial.id)", trial.state.rawValue, "\(trial.epochsDone)/\(trial.epochBudget)",
                 accuracy(trial.finalAccuracy ?? trial.bestAccuracy), prediction(trial), "\(trial.attempts)",
-                trial.worker ?? "-", trial.notation, note(trial),
+                trial.worker ?? "-", trial.phase ?? "-", trial.notation, note(trial),
             ])
         }
         return render(table)
     }
 
     /// `nasd best RUN`: the best trial in detail, then the ranking.
-    static func best(_ trials: [TrialView], run: String) -> String {
+    static func best(_ all: [TrialView], run: String) -> String {
+        let trials = all.filter { $0.finalOf == nil }
+        let final = all.filter { $0.finalOf != nil }
         guard let winner = trials.first else {
             return "no completed trial yet" + (run.isEmpty ? "" : " in run \(run)")
         }
@@ -95,7 +101,35 @@ enum ControlOutput {
             }
             lines += ["", render(table)]
         }
+        if !final.isEmpty {
+            let searchTrials = Dictionary(trials.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            lines += [
+                "", "final phase (retrained after the search; completed seeds):",
+                finalPhaseTable(FinalPhaseResult.aggregate(final, searchTrials: searchTrials)),
+            ]
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// The final phase, one row per retrained network: its search accuracy, then validation and
+    /// test accuracy as mean ± sd over its completed seeds.
+    static func finalPhaseTable(_ results: [FinalPhaseResult]) -> String {
+        var table = TextTable(columns: [
+            "search trial", "search acc", "seeds", "val (mean ± sd)", "test (mean ± sd)", "architecture",
+        ])
+        for result in results {
+            table.add([
+                "\(result.searchTrial)", accuracy(result.searchAccuracy), "\(result.completed)/\(result.trials)",
+                meanAndDeviation(result.validationMean, result.validationStandardDeviation),
+                meanAndDeviation(result.testMean, result.testStandardDeviation), result.notation,
+            ])
+        }
+        return render(table)
+    }
+
+    private static func meanAndDeviation(_ mean: Double?, _ deviation: Double?) -> String {
+        guard let mean else { return "-" }
+        return accuracy(mean) + " ± " + accuracy(deviation ?? 0)
     }
 
     /// `nasd workers`: one row per connected worker.

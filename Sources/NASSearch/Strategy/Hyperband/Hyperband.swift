@@ -58,7 +58,7 @@ public struct Hyperband: SearchStrategy {
     }
 
     private let sampler: any NetworkSampler
-    private let hyperparameters: [String: Double]
+    private let hyperparameters: HyperparameterSpace
     private let brackets: [HyperbandBracket]
     private let iterations: Int
     private var state: State
@@ -70,10 +70,10 @@ public struct Hyperband: SearchStrategy {
     ///   - maxResource: R, in epochs.
     ///   - eta: η.
     ///   - iterations: how many times the whole set of brackets runs.
-    ///   - hyperparameters: the training hyperparameters every candidate gets.
+    ///   - hyperparameters: the training hyperparameters; searched ones are drawn with each network.
     ///   - seed: the run seed.
     public init(
-        sampler: any NetworkSampler, maxResource: Int, eta: Int, iterations: Int, hyperparameters: [String: Double],
+        sampler: any NetworkSampler, maxResource: Int, eta: Int, iterations: Int, hyperparameters: HyperparameterSpace,
         seed: UInt64
     ) {
         self.sampler = sampler
@@ -107,8 +107,9 @@ public struct Hyperband: SearchStrategy {
             if var newest = state.open.last, newest.drawn < newest.bracket.rounds[0].configurations {
                 let network = try sampler.sampleNetwork(using: &state.generator)
                 let candidate = Candidate(
-                    proposalID: state.nextProposalID, network: network, hyperparameters: hyperparameters,
-                    budget: newest.bracket.rounds[0].epochs)
+                    proposalID: state.nextProposalID, network: network,
+                    hyperparameters: hyperparameters.sample(using: &state.generator),
+                    budget: newest.bracket.rounds[0].epochs, phase: ProposalPhase(bracket: newest.bracket.s, rung: 0))
                 state.nextProposalID += 1
                 newest.drawn += 1
                 newest.rungs[0].members.append(Member(proposalID: candidate.proposalID))

@@ -70,7 +70,7 @@ public struct MetaQNN<Space: SequentialDecisionSpace>: SearchStrategy {
 
     private let space: Space
     private let parameters: MetaQNNParameters
-    private let hyperparameters: [String: Double]
+    private let hyperparameters: HyperparameterSpace
     private let budget: Int
     private var state: State
     /// The first reward of every network in the memory, by action sequence (derived from
@@ -84,11 +84,12 @@ public struct MetaQNN<Space: SequentialDecisionSpace>: SearchStrategy {
     /// - Parameters:
     ///   - space: the space to search.
     ///   - parameters: the schedule and the Q-learning parameters.
-    ///   - hyperparameters: the training hyperparameters every candidate gets.
+    ///   - hyperparameters: the training hyperparameters; searched ones are drawn for each new
+    ///     network (the Q-learning searches the architecture only).
     ///   - budget: the epoch budget of every candidate.
     ///   - seed: the run seed.
     public init(
-        space: Space, parameters: MetaQNNParameters, hyperparameters: [String: Double], budget: Int, seed: UInt64
+        space: Space, parameters: MetaQNNParameters, hyperparameters: HyperparameterSpace, budget: Int, seed: UInt64
     ) {
         self.space = space
         self.parameters = parameters
@@ -316,7 +317,9 @@ public struct MetaQNN<Space: SequentialDecisionSpace>: SearchStrategy {
 
     private mutating func makeCandidate(_ walk: Walk, network: Network) -> Candidate {
         let candidate = Candidate(
-            proposalID: state.nextProposalID, network: network, hyperparameters: hyperparameters, budget: budget)
+            proposalID: state.nextProposalID, network: network,
+            hyperparameters: hyperparameters.sample(using: &state.generator), budget: budget,
+            phase: ProposalPhase(epsilon: state.schedule.epsilon))
         state.pending.append(
             PendingProposal(
                 proposalID: state.nextProposalID, step: state.schedule.current, states: walk.states,

@@ -71,6 +71,10 @@ final class RunRuntime {
     var active: [TrialID: ActiveJob] = [:]
     /// The strategy said "nothing until results arrive".
     var isWaitingForResults = false
+    /// The model version the strategy waits for (`Proposal.waitForModel`), until it is handed over.
+    var awaitedStrategyModel: Int?
+    /// Versions of the strategy's model being fit on the predictor queue.
+    var strategyFitsInFlight: Set<Int> = []
     /// The strategy reached its natural end (or keeps proposing only what was trained already).
     var isStrategyExhausted = false
     /// Why the strategy counts as exhausted, when the daemon decided it rather than the strategy.
@@ -113,7 +117,8 @@ final class RunRuntime {
     /// result, or the lease runs out. Whether a job still awaits re-attachment is passed in: a
     /// dispatch pass finds it out once instead of scanning every active job for every slot it fills.
     func canPropose(awaitingReattach: Bool) -> Bool {
-        state == .active && !isWaitingForResults && !isStrategyExhausted && !isAtTrialLimit && !awaitingReattach
+        state == .active && !isWaitingForResults && awaitedStrategyModel == nil && !isStrategyExhausted
+            && !isAtTrialLimit && !awaitingReattach
     }
 
     /// Where the trainer's output for a trial is kept.

@@ -96,14 +96,12 @@ public struct RegularizedEvolution: SearchStrategy {
 
     public mutating func propose() throws(StrategyError) -> Proposal {
         if state.offspringProposals >= settings.cycles { return .exhausted }
-        let network: Network
-        if state.population.isFull,
-            let parent = state.population.tournamentWinner(sampleSize: settings.sampleSize, using: &state.generator)
-        {
-            network = try offspring(of: parent.network)
+        let (network, isOffspring) = try Self.nextNetwork(
+            population: state.population, sampleSize: settings.sampleSize, space: space, using: &state.generator,
+            proposed: proposedSet)
+        if isOffspring {
             state.offspringProposals += 1
         } else {
-            network = try randomNetwork()
             state.randomProposals += 1
         }
         let identity = network.canonicalNotation
@@ -132,23 +130,41 @@ public struct RegularizedEvolution: SearchStrategy {
         proposedSet = Set(state.proposed)
     }
 
-    /// A random network not proposed before.
-    private mutating func randomNetwork() throws(StrategyError) -> Network {
-        for _ in 0..<Self.maxRedraws {
-            let network = try space.sampleNetwork(using: &state.generator)
-            if !proposedSet.contains(network.canonicalNotation) { return network }
+    /// Regularized evolution's next network (Real et al. 2019, Algorithm 1): a mutation of the
+    /// fittest of S members drawn from a full population, otherwise a random network; never one
+    /// in `proposed`. Predictor-driven evolution's warm-up proposes with it too.
+    ///
+    /// - Returns: the network and whether it is an offspring.
+    static func nextNetwork(
+        population: EvolutionPopulation, sampleSize: Int, space: any MutableSpace,
+        using generator: inout SeededGenerator, proposed: Set<String>
+    ) throws(StrategyError) -> (network: Network, isOffspring: Bool) {
+        if population.isFull, let parent = population.tournamentWinner(sampleSize: sampleSize, using: &generator) {
+            return (try unseenOffspring(of: parent.network, space: space, using: &generator, proposed: proposed), true)
         }
-        throw .spaceExhausted("\(Self.maxRedraws) random draws gave only networks already proposed")
+        return (try unseenRandomNetwork(space: space, using: &generator, excluding: proposed), false)
     }
 
-    /// A mutation of `parent` not proposed before: a duplicate child is mutated again.
-    private mutating func offspring(of parent: Network) throws(StrategyError) -> Network {
-        var child = try space.mutateNetwork(parent, using: &state.generator)
-        for _ in 0..<Self.maxRedraws {
-            if !proposedSet.contains(child.canonicalNotation) { return child }
-            child = try space.mutateNetwork(child, using: &state.generator)
+    /// A random network whose identity is not in `excluded`.
+    static func unseenRandomNetwork(
+        space: any MutableSpace, using generator: inout SeededGenerator, excluding excluded: Set<String>
+    ) throws(StrategyError) -> Network {
+        for _ in 0..<maxRedraws {
+            let network = try space.sampleNetwork(using: &generator)
+            if !excluded.contains(network.canonicalNotation) { return network }
         }
-        throw .spaceExhausted(
-            "\(Self.maxRedraws) mutations from \(parent.notation) gave only networks already proposed")
+        throw .spaceExhausted("\(maxRedraws) random draws gave only networks already proposed")
+    }
+
+    /// A mutation of `parent` not in `proposed`: a duplicate child is mutated again.
+    static func unseenOffspring(
+        of parent: Network, space: any MutableSpace, using generator: inout SeededGenerator, proposed: Set<String>
+    ) throws(StrategyError) -> Network {
+        var child = try space.mutateNetwork(parent, using: &generator)
+        for _ in 0..<maxRedraws {
+            if !proposed.contains(child.canonicalNotation) { return child }
+            child = try space.mutateNetwork(child, using: &generator)
+        }
+        throw .spaceExhausted("\(maxRedraws) mutations from \(parent.notation) gave only networks already proposed")
     }
 }

@@ -24,6 +24,21 @@ public protocol SearchStrategy: Sendable {
 
     /// Replaces the state with one produced by `snapshot()`.
     mutating func restore(from snapshot: Data) throws(StrategyError)
+
+    /// The fit the next proposal waits for, while `propose()` answers `.waitForModel`; nil otherwise
+    /// (and for every strategy that fits no model).
+    var modelRequest: StrategyModelRequest? { get }
+
+    /// Hands over the model of `version` that `modelRequest` named, or nil when its fit failed (the
+    /// strategy then decides without one). A model of another version is ignored.
+    mutating func install(model: (any PredictorModel)?, version: Int)
+}
+
+extension SearchStrategy {
+    /// A strategy that fits no model never asks for one.
+    public var modelRequest: StrategyModelRequest? { nil }
+
+    public mutating func install(model: (any PredictorModel)?, version: Int) {}
 }
 
 /// Why a strategy could not propose, snapshot or restore.

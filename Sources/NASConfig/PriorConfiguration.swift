@@ -72,7 +72,9 @@ public struct PriorConfiguration: Hashable, Sendable {
                 throw decoder.error(
                     at: map.keyPosition("veto_below") ?? node.position, map.path("veto_below"),
                     "the RNAS prior ranks networks: its scores are not accuracies, so there is no accuracy to veto below",
-                    hint: "use veto_quantile: q (veto a candidate scored below the q-quantile of the trained networks' scores)")
+                    hint:
+                        "use veto_quantile: q (veto a candidate scored below the q-quantile of the trained networks' scores)"
+                )
             }
             vetoRule = .below(a)
         case (.some, .some):

@@ -1,4 +1,5 @@
 import Foundation
+import NASConfig
 import NASCore
 import NASProtocol
 import NASStore
@@ -47,6 +48,7 @@ enum OneWorkerRun {
     static func run(
         configuration: String, in directory: URL, token: String = "tok", predictors: RunPredictors, fitDelay: Int,
         killAfter: Int? = nil,
+        makeStrategy: @escaping @Sendable (RunConfiguration) throws -> any SearchStrategy = SearchSetup.makeStrategy,
         accuracy: (_ notation: String, _ epoch: Int, _ budget: Int) -> Double = OneWorkerRun.accuracy
     ) throws -> Int {
         let clock = TestClock()
@@ -54,7 +56,7 @@ enum OneWorkerRun {
             try DaemonCore(
                 options: DaemonOptions(
                     stateDirectory: directory, token: token, leaseTimeout: 30, version: "test",
-                    makePredictors: { _ in predictors }),
+                    makePredictors: { _ in predictors }, makeStrategy: makeStrategy),
                 clock: .following { clock.now }, log: .silent)
         }
         var core = try makeCore()

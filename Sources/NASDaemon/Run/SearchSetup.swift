@@ -124,7 +124,8 @@ public enum SearchSetup {
         case .none:
             return nil
         case .rnas:
-            return RNASArchitecturePredictor(settings: RNASSettings(), seed: configuration.seed, parallelism: parallelism)
+            return RNASArchitecturePredictor(
+                settings: RNASSettings(), seed: configuration.seed, parallelism: parallelism)
         case .peephole:
             return PeepholeArchitecturePredictor(
                 input: configuration.space.input, epoch: configuration.training.epochs, seed: configuration.seed,

@@ -163,7 +163,8 @@ public struct PredictorDrivenEvolution: SearchStrategy {
         guard let version = awaitedVersion else { return nil }
         let examples = state.trained.map {
             PredictorExample(
-                candidate: Candidate(proposalID: 0, network: $0.network, hyperparameters: hyperparameters, budget: budget),
+                candidate: Candidate(
+                    proposalID: 0, network: $0.network, hyperparameters: hyperparameters, budget: budget),
                 curve: [$0.fitness])
         }
         return StrategyModelRequest(predictor: predictor, version: version, examples: examples)

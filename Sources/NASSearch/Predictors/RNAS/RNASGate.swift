@@ -76,7 +76,8 @@ public struct RNASGate: CandidateGate {
             return .admit()
         }
         guard score < model.threshold(quantile: quantile) else { return .admit(predicted: score) }
-        return VetoAudit.isAudited(candidate, fraction: auditFraction) ? .audit(predicted: score) : .veto(predicted: score)
+        return VetoAudit.isAudited(candidate, fraction: auditFraction)
+            ? .audit(predicted: score) : .veto(predicted: score)
     }
 }
 

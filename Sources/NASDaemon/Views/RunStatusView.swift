@@ -33,6 +33,8 @@ public struct RunStatusView: Codable, Hashable, Sendable {
     /// The configuration summarized in a few lines (`RunConfiguration.summary`); empty when the
     /// stored configuration no longer parses.
     public var configuration: [String]
+    /// The prior's figures (`prior:` runs only).
+    public var prior: PriorFiguresView?
     /// Why the run's store could not be read (corrupt, deleted, unreadable); nil for a healthy run.
     /// A run with an error is listed beside the others with `state` `failed`, empty counts and
     /// this message, so one broken store never hides the rest.
@@ -42,7 +44,8 @@ public struct RunStatusView: Codable, Hashable, Sendable {
     public init(
         name: String, state: RunState, finishReason: String?, strategy: String, phase: String,
         counts: TrialCountsView, best: BestTrialSummary?, workers: [String], epochsSpent: Int, epochsSaved: Int = 0,
-        createdAt: Double, updatedAt: Double, configuration: [String], error: String? = nil
+        createdAt: Double, updatedAt: Double, configuration: [String], prior: PriorFiguresView? = nil,
+        error: String? = nil
     ) {
         self.name = name
         self.state = state
@@ -57,6 +60,7 @@ public struct RunStatusView: Codable, Hashable, Sendable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.configuration = configuration
+        self.prior = prior
         self.error = error
     }
 

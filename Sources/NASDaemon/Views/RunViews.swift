@@ -44,8 +44,14 @@ public enum RunViews {
             phase: live?.phase ?? LiveRunInfo.notRunningPhase,
             counts: TrialCountsView(counts: try store.trialCounts(), reused: reused), best: best,
             workers: (live?.workers ?? []).sorted(), epochsSpent: try store.epochsSpent(),
-            epochsSaved: saved, createdAt: run.createdAt.timeIntervalSince1970, updatedAt: run.updatedAt.timeIntervalSince1970,
-            configuration: configuration?.summary ?? [])
+            epochsSaved: saved, createdAt: run.createdAt.timeIntervalSince1970,
+            updatedAt: run.updatedAt.timeIntervalSince1970,
+            configuration: configuration?.summary ?? [],
+            prior: configuration?.prior == nil
+                && !trials.contains(where: { $0.priorPrediction != nil || $0.state == .vetoed })
+                ? nil
+                : PriorFiguresView(
+                    trials: trials, audited: Set(try store.trialIDs(withEvent: DaemonCore.auditedVetoEvent))))
     }
 
     /// A run's trials in proposal order.

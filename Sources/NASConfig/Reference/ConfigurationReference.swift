@@ -298,6 +298,12 @@ public struct ConfigurationReference: Sendable {
                     Key(
                         "predictor_warmup", "int ≥ 2", "`population`",
                         "networks trained as plain regularised evolution would before the predictor is first fitted"),
+                    Key(
+                        "predictor_pool",
+                        EvolutionOptions.CandidatePool.allCases.map { "`\($0.rawValue)`" }.joined(separator: " | "),
+                        code(evolution.predictorPool.rawValue),
+                        "each round's candidates: evolution on predicted fitness, or mutations of the best trained "
+                            + "networks (both `predictor_generations` × `population` of them)"),
                 ]),
             Section(
                 title: "strategy (kind: hyperband)",

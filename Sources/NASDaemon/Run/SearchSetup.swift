@@ -84,7 +84,9 @@ public enum SearchSetup {
                     settings: PredictorDrivenEvolution.Settings(
                         population: options.population, sampleSize: options.sampleSize, cycles: options.cycles,
                         warmup: options.predictorWarmup, generations: options.predictorGenerations,
-                        trainTopK: options.trainTopK),
+                        trainTopK: options.trainTopK,
+                        pool: PredictorDrivenEvolution.CandidatePool(rawValue: options.predictorPool.rawValue)
+                            ?? .evolution),
                     predictor: predictor, hyperparameters: configuration.training.hyperparameters,
                     budget: configuration.training.epochs, seed: configuration.seed)
             }

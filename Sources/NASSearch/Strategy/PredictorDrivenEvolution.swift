@@ -27,6 +27,18 @@ import NASCore
 /// The run ends after `cycles` networks proposed after the warm-up. Deterministic given the seed
 /// and the order of observations.
 public struct PredictorDrivenEvolution: SearchStrategy {
+    /// Where a round's candidates come from before the predictor ranks them.
+    public enum CandidatePool: String, Hashable, Sendable, CaseIterable {
+        /// Regularized evolution on predicted fitness for G × P cycles, seeded with the trained
+        /// population (Xu et al.'s Algorithm 1): every network it scores is a candidate.
+        case evolution
+        /// G × P mutations of the P best trained networks (parents drawn uniformly): candidates one
+        /// mutation away from measured results, where a predictor fit on those results is most
+        /// reliable (the mutation acquisition of BANANAS, White et al. 2021), with no drift into
+        /// regions only the predictor favours.
+        case mutations
+    }
+
     /// The strategy's settings.
     public struct Settings: Hashable, Sendable {
         /// P.
@@ -41,15 +53,21 @@ public struct PredictorDrivenEvolution: SearchStrategy {
         public var generations: Int
         /// Networks trained per round.
         public var trainTopK: Int
+        /// Where a round's candidates come from.
+        public var pool: CandidatePool
 
         /// Creates the settings.
-        public init(population: Int, sampleSize: Int, cycles: Int, warmup: Int, generations: Int, trainTopK: Int) {
+        public init(
+            population: Int, sampleSize: Int, cycles: Int, warmup: Int, generations: Int, trainTopK: Int,
+            pool: CandidatePool = .evolution
+        ) {
             self.population = population
             self.sampleSize = sampleSize
             self.cycles = cycles
             self.warmup = warmup
             self.generations = generations
             self.trainTopK = trainTopK
+            self.pool = pool
         }
     }
 
@@ -226,20 +244,11 @@ public struct PredictorDrivenEvolution: SearchStrategy {
             cache[identity] = value
             return value
         }
-        var population = EvolutionPopulation(capacity: settings.population)
-        for member in state.population.members {
-            let fitness: Double
-            do {
-                fitness = try predict(member.network)
-            } catch {
-                throw .spaceExhausted("fitness of \(member.network.notation): \(error)")
-            }
-            population.add(EvolutionPopulation.Member(network: member.network, fitness: fitness, proposalID: 0))
+        let history: [EvolutionPopulation.Member]
+        switch settings.pool {
+        case .evolution: history = try evolvedCandidates(predict)
+        case .mutations: history = try mutatedCandidates(predict)
         }
-        var history = population.members
-        history += try population.evolve(
-            cycles: settings.generations * settings.population, sampleSize: settings.sampleSize, space: space,
-            using: &state.generator, fitness: predict)
         var queued = Set<String>()
         let ranked = history.enumerated().sorted { ($1.element.fitness, $0.offset) < ($0.element.fitness, $1.offset) }
         for (_, member) in ranked where state.queue.count < count {
@@ -248,6 +257,52 @@ public struct PredictorDrivenEvolution: SearchStrategy {
             state.queue.append(member.network)
         }
         try fillWithRandomNetworks(to: count)
+    }
+
+    /// The trained population and G × P generations of evolution on predicted fitness.
+    private mutating func evolvedCandidates(_ predict: (Network) throws -> Double) throws(StrategyError)
+        -> [EvolutionPopulation.Member]
+    {
+        var population = EvolutionPopulation(capacity: settings.population)
+        for member in state.population.members {
+            population.add(
+                EvolutionPopulation.Member(
+                    network: member.network, fitness: try Self.scored(member.network, predict), proposalID: 0))
+        }
+        return try population.members
+            + population.evolve(
+                cycles: settings.generations * settings.population, sampleSize: settings.sampleSize, space: space,
+                using: &state.generator, fitness: predict)
+    }
+
+    /// G × P unseen mutations of the P best trained networks, scored.
+    private mutating func mutatedCandidates(_ predict: (Network) throws -> Double) throws(StrategyError)
+        -> [EvolutionPopulation.Member]
+    {
+        let parents = state.trained.enumerated()
+            .sorted { ($1.element.fitness, $0.offset) < ($0.element.fitness, $1.offset) }
+            .prefix(settings.population).map(\.element.network)
+        guard !parents.isEmpty else { return [] }
+        var candidates: [EvolutionPopulation.Member] = []
+        for index in 0..<(settings.generations * settings.population) {
+            let parent = parents[Int.random(in: 0..<parents.count, using: &state.generator)]
+            let child = try RegularizedEvolution.unseenOffspring(
+                of: parent, space: space, using: &state.generator, proposed: proposedSet)
+            candidates.append(
+                EvolutionPopulation.Member(
+                    network: child, fitness: try Self.scored(child, predict), proposalID: index + 1))
+        }
+        return candidates
+    }
+
+    private static func scored(_ network: Network, _ predict: (Network) throws -> Double) throws(StrategyError)
+        -> Double
+    {
+        do {
+            return try predict(network)
+        } catch {
+            throw .spaceExhausted("fitness of \(network.notation): \(error)")
+        }
     }
 
     private mutating func fillWithRandomNetworks(to count: Int) throws(StrategyError) {

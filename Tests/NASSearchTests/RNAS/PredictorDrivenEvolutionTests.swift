@@ -6,9 +6,11 @@ import XCTest
 
 final class PredictorDrivenEvolutionTests: XCTestCase {
     /// Few epochs for the tests of the mechanics; 40 for the one that needs a useful ranker.
-    private func settings(cycles: Int) -> PredictorDrivenEvolution.Settings {
+    private func settings(cycles: Int, pool: PredictorDrivenEvolution.CandidatePool = .evolution)
+        -> PredictorDrivenEvolution.Settings
+    {
         PredictorDrivenEvolution.Settings(
-            population: 10, sampleSize: 3, cycles: cycles, warmup: 15, generations: 2, trainTopK: 5)
+            population: 10, sampleSize: 3, cycles: cycles, warmup: 15, generations: 2, trainTopK: 5, pool: pool)
     }
 
     private func ranker(epochs: Int, seed: UInt64) -> RNASArchitecturePredictor {
@@ -49,9 +51,11 @@ final class PredictorDrivenEvolutionTests: XCTestCase {
         return try drive(&strategy, count: count, fits: &fits)
     }
 
-    private func make(seed: UInt64 = 3, cycles: Int = 10, epochs: Int = 2) throws -> PredictorDrivenEvolution {
+    private func make(
+        seed: UInt64 = 3, cycles: Int = 10, epochs: Int = 2, pool: PredictorDrivenEvolution.CandidatePool = .evolution
+    ) throws -> PredictorDrivenEvolution {
         PredictorDrivenEvolution(
-            space: try NASBench201Space(), settings: settings(cycles: cycles),
+            space: try NASBench201Space(), settings: settings(cycles: cycles, pool: pool),
             predictor: ranker(epochs: epochs, seed: seed), hyperparameters: [:], budget: 12, seed: seed)
     }
 
@@ -79,6 +83,28 @@ final class PredictorDrivenEvolutionTests: XCTestCase {
             rounds.reduce(0, +) / Double(rounds.count), warmup.reduce(0, +) / Double(warmup.count) + 0.02,
             "the ranker's picks are better on average than the warm-up's")
         XCTAssertEqual(strategy.modelVersion, 2)
+    }
+
+    func testMutationPool_proposesNeighboursOfTheBestTrained_betterPredicted_neverTwice() throws {
+        var strategy = try make(cycles: 10, epochs: 40, pool: .mutations)
+        let candidates = try drive(&strategy, count: 1000)
+        XCTAssertEqual(candidates.count, 25)
+        XCTAssertEqual(Set(candidates.map(\.network.canonicalNotation)).count, 25, "no network proposed twice")
+        let warmup = candidates.prefix(15).map { fitness($0.network) }
+        let rounds = candidates.dropFirst(15).map { fitness($0.network) }
+        XCTAssertGreaterThan(
+            rounds.reduce(0, +) / Double(rounds.count), warmup.reduce(0, +) / Double(warmup.count) + 0.02)
+        // Each of the first round's picks is a mutation (one edge, or a few when a child was
+        // proposed already) of one of the 10 best warm-up networks.
+        let best = candidates.prefix(15).sorted { fitness($0.network) > fitness($1.network) }.prefix(10)
+            .compactMap(\.network.nb201Cell)
+        for candidate in candidates[15..<20] {
+            let cell = try XCTUnwrap(candidate.network.nb201Cell)
+            let distance =
+                best.map { parent in zip(parent.operations, cell.operations).filter { $0 != $1 }.count }
+                .min() ?? 6
+            XCTAssertLessThanOrEqual(distance, 3, "\(cell) is near the best trained cells")
+        }
     }
 
     func testRound_waitsForOutstandingResults_beforeFitting() throws {

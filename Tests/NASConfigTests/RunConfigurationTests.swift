@@ -152,7 +152,7 @@ final class RunConfigurationTests: XCTestCase {
               burn_in: 50
               compare_to_nth: 3
               min_epochs: 4
-            prior: {kind: rnas, veto_below: 0.25, train_after: 40}
+            prior: {kind: rnas, veto_quantile: 0.25, train_after: 40}
             """)
         XCTAssertEqual(configuration.name, "full_run-1.2")
         XCTAssertEqual(configuration.description, "every section")
@@ -198,7 +198,7 @@ final class RunConfigurationTests: XCTestCase {
             EarlyStoppingConfiguration(
                 kind: .srm, margin: 0.05, confidence: 0.95, burnIn: 50, compareToNth: 3,
                 minEpochs: 4))
-        XCTAssertEqual(configuration.prior, PriorConfiguration(kind: .rnas, vetoRule: .below(0.25), trainAfter: 40))
+        XCTAssertEqual(configuration.prior, PriorConfiguration(kind: .rnas, vetoRule: .quantile(0.25), trainAfter: 40))
     }
 
     func testUnderscoredIntegers_areStrings_andRejectedWhereANumberIsExpected() {

@@ -7,7 +7,7 @@ the best validation accuracy; mean ± standard deviation (n - 1) over the seeds.
 
     python3 bench/nb201_strategies.py [--nasd .build/release/nasd] [--data nb201.jsonl]
         [--budgets 50,100,200] [--seeds 50] [--seed 0] [--strategies random,evolution]
-        [--population 10] [--sample-size 3] [--json FILE]
+        [--population 10] [--sample-size 3] [--evolution-options 'predictor: rnas, ...'] [--json FILE]
 
 Without --data the curves file is made from ../shared/data with `nasd convert nb201`. TPE runs when
 `import optuna` works (six categorical parameters, one per edge, default TPESampler seeded per
@@ -88,6 +88,8 @@ def main():
     parser.add_argument("--strategies", default="random,evolution")
     parser.add_argument("--population", type=int, default=10)
     parser.add_argument("--sample-size", type=int, default=3)
+    parser.add_argument("--evolution-options", default="",
+                        help="more keys of the evolution strategy, e.g. 'predictor: rnas, predictor_warmup: 30'")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     if not os.access(args.nasd, os.X_OK):
@@ -104,9 +106,10 @@ def main():
     config = os.path.join(work, "nb201.yaml")
     with open(config, "w") as handle:
         handle.write("name: nb201-bench\nspace: {kind: nb201}\n"
-                     "strategy: {kind: evolution, population: %d, sample_size: %d, cycles: 1000000}\n"
+                     "strategy: {kind: evolution, population: %d, sample_size: %d, cycles: 1000000%s}\n"
                      "training: {epochs: 12}\ntrainer: {builtin: replay, file: %s}\n"
-                     % (args.population, args.sample_size, data))
+                     % (args.population, args.sample_size,
+                        ", " + args.evolution_options if args.evolution_options else "", data))
     table = read_table(data)
     optimum = max(test for _, test in table.values() if test is not None)
     try:

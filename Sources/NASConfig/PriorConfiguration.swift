@@ -14,13 +14,15 @@ public struct PriorConfiguration: Hashable, Sendable {
         /// `veto_quantile: q`: predicted below the q-quantile of the predictions of the networks
         /// the model was trained on (the run's trained networks), q in [0, 1].
         case quantile(Double)
-        /// `veto_below: a`: predicted accuracy below `a`, in [0, 1].
+        /// `veto_below: a`: predicted accuracy below `a`, in [0, 1]. Peephole only: RNAS ranks,
+        /// its scores are not accuracies (a located error).
         case below(Double)
     }
 
     /// `kind` (required): `peephole` or `rnas`.
     public var kind: Kind
-    /// `veto_quantile` or `veto_below` (exactly one is required).
+    /// `veto_quantile` or `veto_below` (exactly one is required; `veto_quantile` with `kind: rnas`,
+    /// where it compares ranking scores).
     public var vetoRule: VetoRule
     /// `train_after`: trained networks needed before the predictor is fitted and the gate starts.
     /// Default 100.
@@ -36,6 +38,7 @@ public struct PriorConfiguration: Hashable, Sendable {
     public var auditFraction: Double
     /// `model`: a trained model file (`nasd predict train --out`) that judges candidates before
     /// the run has fitted its own, as written (relative paths are the daemon's to resolve).
+    /// Peephole only (the daemon refuses it with `kind: rnas`).
     public var model: String?
 
     /// Creates the section.
@@ -64,7 +67,16 @@ public struct PriorConfiguration: Hashable, Sendable {
         let below = try map.optionalNumber("veto_below", .within(0...1))
         switch (quantile, below) {
         case (let q?, nil): vetoRule = .quantile(q)
-        case (nil, let a?): vetoRule = .below(a)
+        case (nil, let a?):
+            guard kind != .rnas else {
+                throw decoder.error(
+                    at: map.keyPosition("veto_below") ?? node.position, map.path("veto_below"),
+                    "the RNAS prior ranks networks: its scores are not accuracies, so there is no accuracy to veto below",
+                    hint:
+                        "use veto_quantile: q (veto a candidate scored below the q-quantile of the trained networks' scores)"
+                )
+            }
+            vetoRule = .below(a)
         case (.some, .some):
             let position = map.keyPosition("veto_below") ?? node.position
             throw decoder.error(
@@ -79,6 +91,12 @@ public struct PriorConfiguration: Hashable, Sendable {
         retrainEvery = try map.integer("retrain_every", default: 50, .atLeast(1))
         if let node = map.optional("reward_vetoed") {
             rewardVetoed = try decoder.bool(node, map.path("reward_vetoed"))
+            if rewardVetoed && kind == .rnas {
+                throw decoder.error(
+                    at: node.position, map.path("reward_vetoed"),
+                    "the RNAS prior's prediction is a ranking score, not an accuracy a strategy can learn from",
+                    hint: "leave reward_vetoed false with kind: rnas")
+            }
         } else {
             rewardVetoed = false
         }

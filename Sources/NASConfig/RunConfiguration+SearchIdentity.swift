@@ -164,6 +164,10 @@ extension StrategyConfiguration {
             if options.predictor != .none {
                 members["predictor_warmup"] = .integer(options.predictorWarmup)
             }
+            if options.predictorPool != .evolution {
+                // Only when not the default, so that earlier runs keep their identity.
+                members["predictor_pool"] = .string(options.predictorPool.rawValue)
+            }
         case .hyperband(let options):
             members["max_resource"] = .integer(options.maxResource)
             members["eta"] = .integer(options.eta)

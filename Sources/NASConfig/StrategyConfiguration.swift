@@ -179,10 +179,22 @@ public struct EvolutionOptions: Hashable, Sendable {
     /// predictor is first fitted. Default `population`.
     public var predictorWarmup: Int
 
+    /// Where each predictor round's candidates come from (`predictor_pool`).
+    public enum CandidatePool: String, Hashable, Sendable, CaseIterable {
+        /// Evolution on predicted fitness for `predictor_generations` × `population` cycles.
+        case evolution
+        /// `predictor_generations` × `population` mutations of the `population` best trained networks.
+        case mutations
+    }
+
+    /// `predictor_pool`: `evolution` or `mutations`. Default evolution.
+    public var predictorPool: CandidatePool
+
     /// Creates the options.
     public init(
         population: Int = 50, sampleSize: Int = 10, cycles: Int = 1000, predictor: Predictor = .none,
-        predictorGenerations: Int = 100, trainTopK: Int = 10, predictorWarmup: Int? = nil
+        predictorGenerations: Int = 100, trainTopK: Int = 10, predictorWarmup: Int? = nil,
+        predictorPool: CandidatePool = .evolution
     ) {
         self.population = population
         self.sampleSize = sampleSize
@@ -191,10 +203,12 @@ public struct EvolutionOptions: Hashable, Sendable {
         self.predictorGenerations = predictorGenerations
         self.trainTopK = trainTopK
         self.predictorWarmup = predictorWarmup ?? population
+        self.predictorPool = predictorPool
     }
 
     static let keys = [
         "population", "sample_size", "cycles", "predictor", "predictor_generations", "train_top_k", "predictor_warmup",
+        "predictor_pool",
     ]
 
     init(map: MapDecoder) throws(ConfigError) {
@@ -212,6 +226,13 @@ public struct EvolutionOptions: Hashable, Sendable {
             "predictor_generations", default: defaults.predictorGenerations, .atLeast(1))
         trainTopK = try map.integer("train_top_k", default: defaults.trainTopK, .atLeast(1))
         predictorWarmup = try map.integer("predictor_warmup", default: population, .atLeast(2))
+        if let node = map.optional("predictor_pool") {
+            let name = try map.decoder.choice(
+                node, map.path("predictor_pool"), among: CandidatePool.allCases.map(\.rawValue))
+            predictorPool = CandidatePool(rawValue: name) ?? .evolution
+        } else {
+            predictorPool = defaults.predictorPool
+        }
     }
 }
 

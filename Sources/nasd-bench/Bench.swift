@@ -365,6 +365,11 @@ enum StrategyTiming {
                     candidate.budget = budget
                     proposed[id] = candidate
                     outstanding.append(candidate)
+                case .waitForModel(let version):
+                    if let request = strategy.modelRequest {
+                        strategy.install(
+                            model: try? request.predictor.fit(request.examples, version: version), version: version)
+                    }
                 case .waitForResults, .exhausted:
                     break
                 }

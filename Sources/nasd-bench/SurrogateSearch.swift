@@ -120,7 +120,7 @@ enum SurrogateSearch {
                 guard var earlier = proposed[id] else { throw BenchError("continue of unknown proposal \(id)") }
                 earlier.budget = budget
                 candidate = earlier
-            case .waitForResults, .exhausted:
+            case .waitForResults, .waitForModel, .exhausted:
                 return trace
             }
             proposed[candidate.proposalID] = candidate

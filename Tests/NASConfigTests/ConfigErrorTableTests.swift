@@ -384,6 +384,19 @@ final class ConfigErrorTableTests: XCTestCase {
             "bad.yaml:7:61: error: prior.audit_fraction: expected a number in [0, 1], found '1.5'"
         ),
         (
+            "RNAS prior with an absolute accuracy",
+            base + "prior:\n  kind: rnas\n  veto_below: 0.5\n",
+            "bad.yaml:9:3: error: prior.veto_below: the RNAS prior ranks networks: its scores are not accuracies, "
+                + "so there is no accuracy to veto below\nhint: use veto_quantile: q (veto a candidate scored below "
+                + "the q-quantile of the trained networks' scores)"
+        ),
+        (
+            "RNAS prior rewarding vetoes",
+            base + "prior: {kind: rnas, veto_quantile: 0.2, reward_vetoed: true}\n",
+            "bad.yaml:7:56: error: prior.reward_vetoed: the RNAS prior's prediction is a ranking score, not an "
+                + "accuracy a strategy can learn from\nhint: leave reward_vetoed false with kind: rnas"
+        ),
+        (
             "prior kind unknown",
             base + "prior: {kind: peephol, veto_below: 0.5}\n",
             "bad.yaml:7:15: error: prior.kind: expected one of peephole, rnas, found"

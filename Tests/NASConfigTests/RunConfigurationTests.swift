@@ -45,7 +45,10 @@ final class RunConfigurationTests: XCTestCase {
         let stopping = try XCTUnwrap(demo.earlyStopping, "the demo runs with SRM early stopping")
         XCTAssertEqual(stopping.burnIn, 20, "burn-in scaled to the 100 networks (the paper: 100 of 1,500)")
         XCTAssertEqual(stopping.minEpochs, 3)
-        XCTAssertNil(demo.prior, "the Peephole block is left commented out until the prior lands")
+        let prior = try XCTUnwrap(demo.prior, "the demo runs with the Peephole prior")
+        XCTAssertEqual(prior.kind, .peephole)
+        XCTAssertEqual(prior.trainAfter, 20, "train_after scaled to the 100 networks")
+        XCTAssertFalse(prior.rewardVetoed)
         guard case .metaQNN(let space) = demo.space.kind else { return XCTFail("expected a metaqnn space") }
         XCTAssertEqual(space.maxDepth, 8)
         XCTAssertEqual(space.filters, [32, 64, 128])
@@ -152,7 +155,7 @@ final class RunConfigurationTests: XCTestCase {
               burn_in: 50
               compare_to_nth: 3
               min_epochs: 4
-            prior: {kind: rnas, veto_below: 0.25, train_after: 40}
+            prior: {kind: rnas, veto_quantile: 0.25, train_after: 40}
             """)
         XCTAssertEqual(configuration.name, "full_run-1.2")
         XCTAssertEqual(configuration.description, "every section")
@@ -198,7 +201,7 @@ final class RunConfigurationTests: XCTestCase {
             EarlyStoppingConfiguration(
                 kind: .srm, margin: 0.05, confidence: 0.95, burnIn: 50, compareToNth: 3,
                 minEpochs: 4))
-        XCTAssertEqual(configuration.prior, PriorConfiguration(kind: .rnas, vetoRule: .below(0.25), trainAfter: 40))
+        XCTAssertEqual(configuration.prior, PriorConfiguration(kind: .rnas, vetoRule: .quantile(0.25), trainAfter: 40))
     }
 
     func testUnderscoredIntegers_areStrings_andRejectedWhereANumberIsExpected() {
@@ -486,6 +489,7 @@ final class RunConfigurationSummaryTests: XCTestCase {
                 "trainer: builtin surrogate, epoch delay 0.05 seconds",
                 "end: when the strategy ends",
                 "early stopping: srm, Δ = 0.99, δ = 0.05, burn-in 20",
+                "prior: peephole, veto below 0.5 after 20 trained, refit every 50, audit 0.05",
             ])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NASConfig
 import NASCore
 import NASProtocol
 import NASStore
@@ -12,8 +13,8 @@ import XCTest
 /// model-version tests of the stop rule and the prior: every assignment is trained epoch by epoch
 /// (one report per batch, accuracies from `accuracy`), each fit the core asks for is run and its
 /// result posted `fitDelay` batches later, and with `killAfter` the core is replaced by a fresh one
-/// over the same state directory after that many batches (fits in flight are lost with it; the
-/// worker re-attaches its job).
+/// over the same state directory after that many batches, whether a job is in flight or the worker
+/// idles (fits in flight are lost with it; the worker re-attaches its job).
 enum OneWorkerRun {
     final class TestClock: Sendable {
         private let current = Mutex(Date(timeIntervalSince1970: 1_900_000_000))
@@ -47,6 +48,7 @@ enum OneWorkerRun {
     static func run(
         configuration: String, in directory: URL, token: String = "tok", predictors: RunPredictors, fitDelay: Int,
         killAfter: Int? = nil,
+        makeStrategy: @escaping @Sendable (RunConfiguration) throws -> any SearchStrategy = SearchSetup.makeStrategy,
         accuracy: (_ notation: String, _ epoch: Int, _ budget: Int) -> Double = OneWorkerRun.accuracy
     ) throws -> Int {
         let clock = TestClock()
@@ -54,7 +56,7 @@ enum OneWorkerRun {
             try DaemonCore(
                 options: DaemonOptions(
                     stateDirectory: directory, token: token, leaseTimeout: 30, version: "test",
-                    makePredictors: { _ in predictors }),
+                    makePredictors: { _ in predictors }, makeStrategy: makeStrategy),
                 clock: .following { clock.now }, log: .silent)
         }
         var core = try makeCore()
@@ -106,6 +108,22 @@ enum OneWorkerRun {
         ])
         hello()
         var killed = false
+        /// kill -9: a fresh core; the worker reconnects with its job in flight, if any.
+        func kill(inFlight: [WorkerMessage.InFlightTrial]) throws {
+            killed = true
+            core = try makeCore()
+            pendingFits.removeAll()
+            connection += 1
+            _ = handle([
+                .workerConnected(ConnectionID(connection), peer: "t"),
+                .workerMessage(
+                    ConnectionID(connection),
+                    .hello(
+                        .init(
+                            workerVersion: "test", token: token, workerID: "w", hostname: "h", slots: 1,
+                            inFlight: inFlight))),
+            ])
+        }
         while !assignments.isEmpty {
             let assignment = assignments.removeFirst()
             let id = ConnectionID(connection)
@@ -124,24 +142,12 @@ enum OneWorkerRun {
                         ))
                 ])
                 if let killAfter, !killed, batches >= killAfter {
-                    // kill -9: a fresh core; the worker reconnects with its job in flight.
-                    killed = true
-                    core = try makeCore()
-                    pendingFits.removeAll()
-                    connection += 1
-                    _ = handle([
-                        .workerConnected(ConnectionID(connection), peer: "t"),
-                        .workerMessage(
-                            ConnectionID(connection),
-                            .hello(
-                                .init(
-                                    workerVersion: "test", token: token, workerID: "w", hostname: "h", slots: 1,
-                                    inFlight: [
-                                        .init(
-                                            jobID: assignment.jobID, attempt: assignment.attempt,
-                                            trialID: assignment.spec.trialID, runName: "p", lastEpochReported: epoch)
-                                    ]))),
-                    ])
+                    try kill(
+                        inFlight: [
+                            .init(
+                                jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+                                runName: "p", lastEpochReported: epoch)
+                        ])
                 }
             }
             seq += 1
@@ -163,6 +169,8 @@ enum OneWorkerRun {
             while assignments.isEmpty && idle < fitDelay + 3 {
                 idle += 1
                 _ = handle([.tick])
+                // A kill while the worker idles (a strategy waiting for its model, say).
+                if let killAfter, !killed, batches >= killAfter { try kill(inFlight: []) }
             }
 
         }

@@ -74,4 +74,60 @@ final class PeepholePriorTests: XCTestCase {
             XCTAssertEqual(killed.outcomes, immediate.outcomes, "killed after \(kill) batches")
         }
     }
+
+    func testStatus_showsThePriorsFigures_asTheStoredTrialsGiveThem() throws {
+        var gate = Self.gate
+        gate.auditFraction = 0.5
+        let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "priorfig")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try OneWorkerRun.run(
+            configuration: OneWorkerRun.configuration(trials: 24), in: directory, token: token,
+            predictors: RunPredictors(gate: gate), fitDelay: 0)
+        let store = try RunStore(runDirectory: directory.appendingPathComponent("p"), mode: .mustExist)
+        let figures = try XCTUnwrap(try RunViews.status(of: store).prior)
+        let trials = try store.trials().filter { $0.reusedFrom == nil }
+        // Recomputed here from the stored trials, independently of the view's code.
+        XCTAssertEqual(figures.vetoed, trials.filter { $0.state == .vetoed }.count)
+        XCTAssertGreaterThan(figures.vetoed, 0, "the workload must exercise the veto")
+        let audited = try trials.filter { trial in
+            try store.events(of: trial.id).contains { $0.kind == "prior.audited_veto" }
+        }
+        XCTAssertEqual(figures.audited, audited.count)
+        XCTAssertGreaterThan(figures.audited, 0, "half the would-be vetoes are audited")
+        for trial in audited {
+            // An audited veto was predicted below the rule's 0.79 and trained anyway.
+            XCTAssertLessThan(try XCTUnwrap(trial.priorPrediction).accuracy, 0.79)
+            XCTAssertNotEqual(trial.state, .vetoed)
+        }
+        let completed = trials.filter { $0.state == .completed }
+        let finals = completed.compactMap(\.finalAccuracy).sorted(by: >)
+        let cut = finals[(finals.count + 9) / 10 - 1]
+        XCTAssertEqual(
+            figures.auditedInTopDecile, audited.filter { $0.state == .completed && $0.finalAccuracy! >= cut }.count)
+        XCTAssertEqual(figures.auditedCompleted, audited.filter { $0.state == .completed }.count)
+        let pairs = completed.compactMap { t in t.priorPrediction.map { ($0.accuracy, t.finalAccuracy!) } }
+        XCTAssertEqual(figures.tauTrials, pairs.count)
+        XCTAssertGreaterThan(pairs.count, 2)
+        // Kendall τ-b by counting pairs.
+        var (concordant, discordant, tiesX, tiesY) = (0.0, 0.0, 0.0, 0.0)
+        for i in 0..<pairs.count {
+            for j in (i + 1)..<pairs.count {
+                let (dx, dy) = (pairs[i].0 - pairs[j].0, pairs[i].1 - pairs[j].1)
+                if dx == 0 && dy == 0 { continue }
+                if dx == 0 {
+                    tiesX += 1
+                } else if dy == 0 {
+                    tiesY += 1
+                } else if (dx > 0) == (dy > 0) {
+                    concordant += 1
+                } else {
+                    discordant += 1
+                }
+            }
+        }
+        let tau =
+            (concordant - discordant)
+            / ((concordant + discordant + tiesX) * (concordant + discordant + tiesY)).squareRoot()
+        XCTAssertEqual(try XCTUnwrap(figures.kendallTau), tau, accuracy: 1e-12)
+    }
 }

@@ -48,18 +48,33 @@ final class SearchSetupEvolutionTests: XCTestCase {
         XCTAssertEqual(try strategy.propose(), .waitForResults, "the first round waits for the warm-up's results")
     }
 
-    func testEvolution_isRefused_overBlocks_andWithPeephole() throws {
+    func testEvolution_isRefused_overBlocks() throws {
         XCTAssertThrowsError(
             try SearchSetup.makeStrategy(for: try configuration(space: "{kind: blocks}", strategy: "{kind: evolution}"))
         ) { error in
             XCTAssertEqual((error as? SearchSetup.Unsupported)?.keyPath, "strategy.kind", "\(error)")
         }
-        XCTAssertThrowsError(
-            try SearchSetup.makeStrategy(
-                for: try configuration(space: "{kind: nb201}", strategy: "{kind: evolution, predictor: peephole}"))
-        ) { error in
-            XCTAssertEqual((error as? SearchSetup.Unsupported)?.keyPath, "strategy.predictor", "\(error)")
+    }
+
+    func testPeepholeDrivenEvolution_asksForPeepholeModels() throws {
+        let configuration = try configuration(
+            space: "{kind: nb201}",
+            strategy: "{kind: evolution, population: 4, sample_size: 2, predictor: peephole, predictor_warmup: 3}")
+        var strategy = try SearchSetup.makeStrategy(for: configuration)
+        var candidates: [Candidate] = []
+        for _ in 0..<3 {
+            guard case .train(let candidate) = try strategy.propose() else { return XCTFail("expected a candidate") }
+            candidates.append(candidate)
         }
+        for (index, candidate) in candidates.enumerated() {
+            strategy.observe(
+                Observation(
+                    proposalID: candidate.proposalID, candidate: candidate,
+                    outcome: .completed(curve: [0.5 + 0.1 * Double(index)])))
+        }
+        XCTAssertEqual(try strategy.propose(), .waitForModel(version: 1))
+        XCTAssertEqual(strategy.modelRequest?.predictor.name, "peephole")
+        XCTAssertEqual(strategy.modelRequest?.examples.count, 3)
     }
 
     func testReplaySetup_usesTheConfigsSectionOnlyForTheWordOfItsKind() throws {

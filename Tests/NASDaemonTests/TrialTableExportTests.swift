@@ -33,7 +33,7 @@ final class TrialTableExportTests: XCTestCase {
             ])
         XCTAssertEqual(table[0]["prior_predicted_accuracy"], "0.55")
         XCTAssertEqual(table[0]["prior_model_version"], "1")
-        XCTAssertEqual(table[0]["prior_predictor"], "prior", "the demo configuration names no prior kind")
+        XCTAssertEqual(table[0]["prior_predictor"], "peephole", "the demo configuration's prior")
         XCTAssertEqual(table[0]["early_stopping_predicted_accuracy"], "")
         XCTAssertEqual(table[2]["early_stopping_predicted_accuracy"], "0.5")
         XCTAssertEqual(table[2]["early_stopping_predicted_sigma"], "0.05")

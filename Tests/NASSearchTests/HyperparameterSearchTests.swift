@@ -63,7 +63,7 @@ final class HyperparameterSearchTests: XCTestCase {
                 var earlier = try XCTUnwrap(known[id], "continue of proposal \(id), never made")
                 earlier.budget = budget
                 candidate = earlier
-            case .waitForResults, .exhausted:
+            case .waitForResults, .waitForModel, .exhausted:
                 return made
             }
             known[candidate.proposalID] = candidate

@@ -299,6 +299,12 @@ public struct ConfigurationReference: Sendable {
                     Key(
                         "predictor_warmup", "int ≥ 2", "`population`",
                         "networks trained as plain regularised evolution would before the predictor is first fitted"),
+                    Key(
+                        "predictor_pool",
+                        EvolutionOptions.CandidatePool.allCases.map { "`\($0.rawValue)`" }.joined(separator: " | "),
+                        code(evolution.predictorPool.rawValue),
+                        "each round's candidates: evolution on predicted fitness, or mutations of the best trained "
+                            + "networks (both `predictor_generations` × `population` of them)"),
                 ]),
             Section(
                 title: "strategy (kind: hyperband)",
@@ -454,10 +460,12 @@ public struct ConfigurationReference: Sendable {
                         "**required**", "the predictor"),
                     Key(
                         "veto_quantile", "number in [0, 1]", "one of `veto_quantile` / `veto_below` is **required**",
-                        "veto a candidate predicted below this quantile of the predictions of the networks trained"),
+                        "veto a candidate predicted below this quantile of the predictions of the networks trained "
+                            + "(with `rnas`: of the ranker's scores of the networks it was fit on)"),
                     Key(
                         "veto_below", "number in [0, 1]", "one of `veto_quantile` / `veto_below` is **required**",
-                        "veto a candidate predicted below this accuracy"),
+                        "veto a candidate predicted below this accuracy (`peephole` only: a ranker's scores are not "
+                            + "accuracies)"),
                     Key(
                         "train_after", "int ≥ 1", code(defaultPrior.trainAfter),
                         "trained networks before the predictor is fitted and the gate starts"),
@@ -469,10 +477,12 @@ public struct ConfigurationReference: Sendable {
                         "the fraction of would-be vetoes trained anyway, to measure the false-veto rate"),
                     Key(
                         "model", "path", "none",
-                        "a model file (`nasd predict train --out`) that judges candidates until the run fits its own"),
+                        "a Peephole model file (`nasd predict train --out`) that judges candidates until the run fits "
+                            + "its own"),
                     Key(
                         "reward_vetoed", "bool", code(defaultPrior.rewardVetoed),
-                        "whether MetaQNN learns from a vetoed candidate's prediction and counts it in its schedule"),
+                        "whether MetaQNN learns from a vetoed candidate's prediction and counts it in its schedule "
+                            + "(not with `rnas`: its scores are no accuracies)"),
                 ]),
         ]
     }

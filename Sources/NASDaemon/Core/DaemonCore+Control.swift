@@ -110,6 +110,7 @@ extension DaemonCore {
         var phase = run.strategy.phase
         if run.state == .paused { phase = "paused; " + phase }
         if run.isWaitingForResults { phase += "; waiting for results" }
+        if let version = run.awaitedStrategyModel { phase += "; fitting model \(version) off the commit thread" }
         if isDraining { phase += "; daemon draining" }
         return LiveRunInfo(
             strategy: run.strategy.kind, phase: phase, workers: Array(Set(run.active.values.map(\.workerID))).sorted())

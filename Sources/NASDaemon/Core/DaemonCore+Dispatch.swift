@@ -79,6 +79,12 @@ extension DaemonCore {
                 }
             case .waitForResults:
                 run.isWaitingForResults = true
+            case .waitForModel(let version):
+                do {
+                    try provideStrategyModel(version, to: run)
+                } catch let error as StrategyModelError {
+                    return try failRun(run, reason: "the strategy failed: \(error)", now: now)
+                }
             case .exhausted:
                 run.isStrategyExhausted = true
                 log("run '\(run.name)': the strategy has no more proposals")

@@ -29,6 +29,9 @@ extension DaemonCore {
     /// Takes a fitted model: stores it under its version (in the batch's transaction), then makes
     /// the decisions that were waiting for it, in the order they arose.
     func modelFitted(_ fitted: FittedModel, now: Moment) throws {
+        if fitted.role == .strategy, let run = runs[fitted.runName], !run.state.isTerminal {
+            return try strategyModelFitted(fitted, in: run)
+        }
         guard let run = runs[fitted.runName], !run.state.isTerminal,
             let host = fitted.role == .stopRule ? run.stopRule : run.prior
         else { return }
@@ -47,7 +50,61 @@ extension DaemonCore {
         switch fitted.role {
         case .stopRule: try resolvePendingStops(in: run, now: now)
         case .prior: try resolveAwaitingPrior(in: run)
+        case .strategy: break
         }
+    }
+
+    /// Hands the strategy the model version it waits for: the stored one (after a restart: fits are
+    /// pure, so it is the model the uninterrupted run had), or a fit started on the predictor queue
+    /// that `strategyModelFitted` brings back. Until then the run proposes nothing.
+    func provideStrategyModel(_ version: Int, to run: RunRuntime) throws {
+        guard let request = run.strategy.modelRequest, request.version == version else {
+            throw StrategyModelError(
+                description: "run '\(run.name)': the \(run.strategy.kind) strategy waits for model \(version) "
+                    + "but names no fit for it")
+        }
+        run.awaitedStrategyModel = version
+        let storeName = PredictorHost.storeName(role: .strategy, predictor: request.predictor.name)
+        if let stored = try run.store.predictorModel(named: storeName, version: version) {
+            do {
+                run.strategy.install(model: try request.predictor.decodeModel(stored.bytes), version: version)
+                run.awaitedStrategyModel = nil
+                return
+            } catch {
+                log("run '\(run.name)': \(storeName) model \(version) cannot be decoded (\(error)); refitting it")
+            }
+        }
+        guard run.strategyFitsInFlight.insert(version).inserted else { return }
+        actions.append(
+            .fit(
+                FitJob(
+                    runName: run.name, role: .strategy, version: version, predictor: request.predictor,
+                    examples: request.examples)))
+    }
+
+    /// A strategy's model came back: stored under its version (in the batch's transaction) and
+    /// handed to the strategy, which proposes again at the next dispatch; a failed fit is recorded
+    /// and handed over as nil (the strategy decides without a model).
+    private func strategyModelFitted(_ fitted: FittedModel, in run: RunRuntime) throws {
+        run.strategyFitsInFlight.remove(fitted.version)
+        let storeName = PredictorHost.storeName(role: .strategy, predictor: fitted.predictorName)
+        switch fitted.result {
+        case .success(let model):
+            _ = try run.store.savePredictorModel(named: storeName, version: fitted.version, bytes: model.bytes)
+            run.strategy.install(model: model.model, version: fitted.version)
+            log("run '\(run.name)': \(storeName) model \(fitted.version) fit")
+        case .failure(let error):
+            _ = try run.store.appendEvent(
+                kind: "predictor.fit_failed", detail: Self.jsonDetail("\(storeName) v\(fitted.version): \(error)"))
+            run.strategy.install(model: nil, version: fitted.version)
+            log("run '\(run.name)': \(storeName) model \(fitted.version) could not be fit: \(error)")
+        }
+        if run.awaitedStrategyModel == fitted.version { run.awaitedStrategyModel = nil }
+    }
+
+    /// A strategy that waits for a model without naming its fit (a bug in the strategy).
+    struct StrategyModelError: Error, CustomStringConvertible {
+        var description: String
     }
 
     /// The model a decision made now uses: `.ready(model)`, `.none` (no schedule, burn-in, or a
@@ -183,8 +240,17 @@ extension DaemonCore {
                     Prediction(accuracy: predicted, modelVersion: modelVersion ?? version), of: trialID)
             }
             run.queue.append(trialID)
+        case .audit(let predicted, let modelVersion):
+            // Trained although vetoed: the event marks it for the prior's false-veto figures.
+            try run.store.recordPriorPrediction(
+                Prediction(accuracy: predicted, modelVersion: modelVersion ?? version), of: trialID)
+            _ = try run.store.appendEvent(kind: Self.auditedVetoEvent, trialID: trialID, detail: "{}")
+            run.queue.append(trialID)
         }
     }
+
+    /// The event kind that marks a trial as an audited veto (`prior.audit_fraction`).
+    static let auditedVetoEvent = "prior.audited_veto"
 
     /// Evaluates the trials that waited for a prior model that has now arrived (or failed).
     private func resolveAwaitingPrior(in run: RunRuntime) throws {

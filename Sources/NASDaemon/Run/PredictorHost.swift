@@ -8,6 +8,9 @@ public enum PredictorRole: String, Sendable, Hashable {
     case stopRule = "stop_rule"
     /// The pre-dispatch prior (`prior:`).
     case prior
+    /// The strategy's own predictor (predictor-driven evolution's fitness), fit when the strategy
+    /// asks (`Proposal.waitForModel`).
+    case strategy
 }
 
 /// A fit to run off the commit thread; `run()` gives the event that brings its model back.
@@ -38,7 +41,8 @@ public struct FitJob: Sendable {
         } catch {
             result = .failure(PredictorFitError("\(error)"))
         }
-        return .modelFitted(FittedModel(runName: runName, role: role, version: version, result: result))
+        return .modelFitted(
+            FittedModel(runName: runName, role: role, predictorName: predictor.name, version: version, result: result))
     }
 }
 
@@ -52,6 +56,8 @@ public struct FittedModel: Sendable {
 
     public let runName: String
     public let role: PredictorRole
+    /// The predictor's name (`LearnedPredictor.name`).
+    public let predictorName: String
     public let version: Int
     public let result: Result<Model, PredictorFitError>
 }
@@ -81,7 +87,10 @@ final class PredictorHost {
     }
 
     /// The name models are stored under (`stop_rule/srm`).
-    var storeName: String { "\(role.rawValue)/\(predictor.name)" }
+    var storeName: String { Self.storeName(role: role, predictor: predictor.name) }
+
+    /// The name a role's models are stored under in `predictor_models` (`strategy/rnas`).
+    static func storeName(role: PredictorRole, predictor: String) -> String { "\(role.rawValue)/\(predictor)" }
 
     /// The model version a decision made now uses (0: none, the burn-in; also 0 without a schedule).
     var versionInForce: Int { predictor.schedule?.version(afterExamples: examples.count) ?? 0 }

@@ -71,6 +71,10 @@ final class RunRuntime {
     var active: [TrialID: ActiveJob] = [:]
     /// The strategy said "nothing until results arrive".
     var isWaitingForResults = false
+    /// The model version the strategy waits for (`Proposal.waitForModel`), until it is handed over.
+    var awaitedStrategyModel: Int?
+    /// Versions of the strategy's model being fit on the predictor queue.
+    var strategyFitsInFlight: Set<Int> = []
     /// The strategy reached its natural end (or keeps proposing only what was trained already).
     var isStrategyExhausted = false
     /// Why the strategy counts as exhausted, when the daemon decided it rather than the strategy.
@@ -122,8 +126,8 @@ final class RunRuntime {
     /// instant; asking on would pile up proposals made without that decision, all later judged by
     /// the one model they waited for, as many as the fit takes time.
     func canPropose(awaitingReattach: Bool) -> Bool {
-        state == .active && !isWaitingForResults && !isStrategyExhausted && !isAtTrialLimit && !awaitingReattach
-            && awaitingPrior.isEmpty && finalPhaseReason == nil
+        state == .active && !isWaitingForResults && awaitedStrategyModel == nil && !isStrategyExhausted
+            && !isAtTrialLimit && !awaitingReattach && awaitingPrior.isEmpty && finalPhaseReason == nil
     }
 
     /// Where the trainer's output for a trial is kept.

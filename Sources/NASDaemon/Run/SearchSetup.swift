@@ -72,22 +72,17 @@ public enum SearchSetup {
                 sampler: sampler, hyperparameters: configuration.training.hyperparameters,
                 budget: configuration.training.epochs, seed: configuration.seed)
         case .evolution(let options):
-            guard options.predictor != .peephole else {
-                throw Unsupported(
-                    keyPath: "strategy.predictor",
-                    message: "Peephole-driven evolution is not available in this build yet (use 'none' or 'rnas')")
-            }
             guard let space = sampler as? any MutableSpace else {
                 throw Unsupported(
                     keyPath: "strategy.kind",
                     message: "evolution needs a space with mutations (metaqnn, cell or nb201); "
                         + "'\(configuration.space.kindName)' has none")
             }
-            if options.predictor == .rnas {
+            if let predictor = architecturePredictor(options.predictor, configuration: configuration) {
                 guard let fixed = configuration.training.hyperparameters.fixedValues else {
                     throw Unsupported(
                         keyPath: "training.hyperparameters",
-                        message: "RNAS-driven evolution searches architectures only; give every hyperparameter "
+                        message: "predictor-driven evolution searches architectures only; give every hyperparameter "
                             + "one value, or use 'predictor: none' to search ranges")
                 }
                 return PredictorDrivenEvolution(
@@ -95,9 +90,11 @@ public enum SearchSetup {
                     settings: PredictorDrivenEvolution.Settings(
                         population: options.population, sampleSize: options.sampleSize, cycles: options.cycles,
                         warmup: options.predictorWarmup, generations: options.predictorGenerations,
-                        trainTopK: options.trainTopK, ranker: daemonRankerSettings),
-                    hyperparameters: fixed, budget: configuration.training.epochs,
-                    seed: configuration.seed)
+                        trainTopK: options.trainTopK,
+                        pool: PredictorDrivenEvolution.CandidatePool(rawValue: options.predictorPool.rawValue)
+                            ?? .evolution),
+                    predictor: predictor, hyperparameters: fixed,
+                    budget: configuration.training.epochs, seed: configuration.seed)
             }
             return RegularizedEvolution(
                 space: space,
@@ -124,10 +121,25 @@ public enum SearchSetup {
         }
     }
 
-    /// The RNAS ranker's settings in predictor-driven evolution: the paper's predictor and loss.
-    /// Each round's fit runs inside `propose()` (the commit thread in the daemon), so its cost is
-    /// measured in docs/rnas.md; moving it off the commit thread is the daemon's job.
-    public static let daemonRankerSettings = RNASSettings()
+    /// The fitness predictor of predictor-driven evolution (`strategy.predictor`), nil for plain
+    /// evolution. Its fits run on the daemon's predictor queue (`Proposal.waitForModel`), with up to
+    /// two threads; the models do not depend on the thread count.
+    public static func architecturePredictor(
+        _ kind: EvolutionOptions.Predictor, configuration: RunConfiguration
+    ) -> (any ArchitecturePredictor)? {
+        let parallelism = Parallelism(threadCount: min(2, ProcessInfo.processInfo.activeProcessorCount))
+        switch kind {
+        case .none:
+            return nil
+        case .rnas:
+            return RNASArchitecturePredictor(
+                settings: RNASSettings(), seed: configuration.seed, parallelism: parallelism)
+        case .peephole:
+            return PeepholeArchitecturePredictor(
+                input: configuration.space.input, epoch: configuration.training.epochs, seed: configuration.seed,
+                parallelism: parallelism)
+        }
+    }
 
     /// MetaQNN over the configured space, fresh.
     public static func makeMetaQNN<Space: SequentialDecisionSpace>(
@@ -158,9 +170,8 @@ public enum SearchSetup {
     }
 
     /// The run's pruner and gate: SRM early stopping for `early_stopping: {kind: srm}` —
-    /// f-Hyperband's pruner when the strategy is Hyperband — and the Peephole prior for
-    /// `prior: {kind: peephole}`. The RNAS prior is not in this build, so a configuration that asks
-    /// for it is refused rather than run without it.
+    /// f-Hyperband's pruner when the strategy is Hyperband — and the Peephole or RNAS prior for
+    /// `prior: {kind: peephole | rnas}`.
     ///
     /// A relative `early_stopping.warm_start` is resolved against the working directory here; the
     /// daemon and the configuration check pass a configuration resolved against its file's
@@ -175,7 +186,7 @@ public enum SearchSetup {
             case .peephole:
                 predictors.gate = try makePeepholeGate(prior, configuration: configuration)
             case .rnas:
-                throw Unsupported(keyPath: "prior.kind", message: "the RNAS prior is not available in this build yet")
+                predictors.gate = try makeRNASGate(prior, configuration: configuration)
             }
         }
         guard let earlyStopping = configuration.earlyStopping else { return predictors }
@@ -253,6 +264,24 @@ public enum SearchSetup {
             auditFraction: prior.auditFraction, input: configuration.space.input, seed: configuration.seed,
             parallelism: Parallelism(threadCount: min(2, ProcessInfo.processInfo.activeProcessorCount)),
             transferred: transferred)
+    }
+
+    /// RNAS's ranker as the prior (docs/rnas.md): `veto_quantile` only (the configuration refuses
+    /// `veto_below`, an accuracy, for a ranker), and no transferred `model`.
+    public static func makeRNASGate(_ prior: PriorConfiguration, configuration: RunConfiguration) throws -> RNASGate {
+        guard prior.model == nil else {
+            throw Unsupported(
+                keyPath: "prior.model",
+                message: "a transferred model is Peephole's (`nasd predict train --predictor peephole`); "
+                    + "the RNAS prior fits its own")
+        }
+        guard case .quantile(let q) = prior.vetoRule else {
+            throw Unsupported(keyPath: "prior.veto_below", message: "the RNAS prior's scores are not accuracies")
+        }
+        return RNASGate(
+            quantile: q, trainAfter: prior.trainAfter, retrainEvery: prior.retrainEvery,
+            auditFraction: prior.auditFraction, seed: configuration.seed,
+            parallelism: Parallelism(threadCount: min(2, ProcessInfo.processInfo.activeProcessorCount)))
     }
 
     /// What workers are told to run for each trial.

@@ -33,6 +33,8 @@ public struct RunStatusView: Codable, Hashable, Sendable {
     /// The configuration summarized in a few lines (`RunConfiguration.summary`); empty when the
     /// stored configuration no longer parses.
     public var configuration: [String]
+    /// The prior's figures (`prior:` runs only).
+    public var prior: PriorFiguresView?
     /// Why the run's store could not be read (corrupt, deleted, unreadable); nil for a healthy run.
     /// A run with an error is listed beside the others with `state` `failed`, empty counts and
     /// this message, so one broken store never hides the rest.
@@ -44,8 +46,8 @@ public struct RunStatusView: Codable, Hashable, Sendable {
     public init(
         name: String, state: RunState, finishReason: String?, strategy: String, phase: String,
         counts: TrialCountsView, best: BestTrialSummary?, workers: [String], epochsSpent: Int, epochsSaved: Int = 0,
-        createdAt: Double, updatedAt: Double, configuration: [String], error: String? = nil,
-        finalPhase: [FinalPhaseResult]? = nil
+        createdAt: Double, updatedAt: Double, configuration: [String], prior: PriorFiguresView? = nil,
+        error: String? = nil, finalPhase: [FinalPhaseResult]? = nil
     ) {
         self.name = name
         self.state = state
@@ -60,6 +62,7 @@ public struct RunStatusView: Codable, Hashable, Sendable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.configuration = configuration
+        self.prior = prior
         self.error = error
         self.finalPhase = finalPhase
     }

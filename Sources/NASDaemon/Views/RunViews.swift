@@ -47,7 +47,13 @@ public enum RunViews {
             workers: (live?.workers ?? []).sorted(), epochsSpent: try store.epochsSpent(),
             epochsSaved: saved, createdAt: run.createdAt.timeIntervalSince1970,
             updatedAt: run.updatedAt.timeIntervalSince1970,
-            configuration: configuration?.summary ?? [], finalPhase: finalPhase)
+            configuration: configuration?.summary ?? [],
+            prior: configuration?.prior == nil
+                && !trials.contains(where: { $0.priorPrediction != nil || $0.state == .vetoed })
+                ? nil
+                : PriorFiguresView(
+                    trials: trials, audited: Set(try store.trialIDs(withEvent: DaemonCore.auditedVetoEvent))),
+            finalPhase: finalPhase)
     }
 
     /// A run's trials in proposal order.

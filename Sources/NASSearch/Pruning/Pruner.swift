@@ -64,8 +64,24 @@ public protocol Pruner: LearnedPredictor {
 public enum GateDecision: Hashable, Sendable {
     /// Train it; `predicted` is the gate's estimate, recorded with the trial, when it has one.
     case admit(predicted: Double? = nil, modelVersion: Int? = nil)
-    /// Do not train; `predicted` is the accuracy the gate expects (Peephole, RNAS).
+    /// Do not train; `predicted` is the accuracy the gate expects (Peephole; RNAS: a ranking score).
     case veto(predicted: Double, modelVersion: Int? = nil)
+    /// A would-be veto trained anyway (`audit_fraction`), so the run measures its false-veto rate.
+    case audit(predicted: Double, modelVersion: Int? = nil)
+}
+
+/// Which would-be vetoes are trained anyway (`prior.audit_fraction`).
+///
+/// A candidate's audit draw is the first 8 bytes of SHA-256 of its canonical notation and
+/// proposal number as a fraction of 2⁶⁴: decided from the candidate alone, so a resumed run audits
+/// exactly the same candidates.
+public enum VetoAudit {
+    /// Whether a would-be veto of `candidate` is trained anyway: its draw is below `fraction`.
+    public static func isAudited(_ candidate: Candidate, fraction: Double) -> Bool {
+        let digest = SHA256.digest(of: Array("\(candidate.network.canonicalNotation)#\(candidate.proposalID)".utf8))
+        let word = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return Double(word >> 11) * 0x1p-53 < fraction
+    }
 }
 
 /// A check run on each candidate before dispatch (the prior issue's Peephole / RNAS veto).

@@ -121,7 +121,8 @@ public enum HyperbandReplay {
                 (proposalID, budget) = (candidate.proposalID, candidate.budget)
             case .continueTraining(let id, let newBudget):
                 (proposalID, budget) = (id, newBudget)
-            case .waitForResults:
+            case .waitForResults, .waitForModel:
+                // Hyperband answers every proposal it waits on in order and fits no model.
                 throw .stalled(proposals: proposals, trained: trained.count)
             case .exhausted:
                 return search

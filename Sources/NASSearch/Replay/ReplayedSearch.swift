@@ -5,7 +5,7 @@ import NASCore
 ///
 /// A proposed network costs its served epochs and returns its recorded curve up to the candidate's
 /// budget; a network proposed again is served again at no cost, as the daemon reuses a trained
-/// network. The search ends when `budget` distinct networks have been trained, or when the
+/// network. A model a strategy waits for (`Proposal.waitForModel`) is fitted in place. The search ends when `budget` distinct networks have been trained, or when the
 /// strategy is exhausted or waits for results (nothing else is in flight).
 public struct ReplayedSearch: Hashable, Sendable {
     /// The outcome of one replayed search.
@@ -63,6 +63,14 @@ public struct ReplayedSearch: Hashable, Sendable {
                 earlier.budget = newBudget
                 candidate = earlier
                 alreadyServed = servedEpoch[proposalID] ?? 0
+            case .waitForModel(let version):
+                // Replay has no commit thread to keep free: the fit runs in place.
+                guard let request = strategy.modelRequest, request.version == version else {
+                    throw .stalled(proposals: proposals, trained: result.trained)
+                }
+                strategy.install(
+                    model: try? request.predictor.fit(request.examples, version: version), version: version)
+                continue search
             case .waitForResults, .exhausted:
                 break search
             }

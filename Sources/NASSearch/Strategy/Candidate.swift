@@ -45,6 +45,9 @@ public enum Proposal: Hashable, Sendable {
     case continueTraining(proposalID: Int, budget: Int)
     /// Nothing to propose until results arrive (e.g. a Hyperband rung waiting to fill).
     case waitForResults
+    /// Nothing to propose until model `version` is fitted (`SearchStrategy.modelRequest` names the
+    /// fit): predictor-driven evolution at the start of a round.
+    case waitForModel(version: Int)
     /// The strategy has reached its natural end (an ε schedule run out, the last bracket done).
     case exhausted
 }

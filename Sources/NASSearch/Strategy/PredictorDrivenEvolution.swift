@@ -1,26 +1,44 @@
 import Foundation
 import NASCore
-import NASNumerics
 
-/// Regularized evolution with RNAS's ranker as the fitness (Xu et al. 2020, Algorithm 1;
-/// ALGORITHMS.md §4; issue 9 §4): `strategy: {kind: evolution, predictor: rnas}`.
+/// Regularized evolution with a learned predictor as the fitness (Xu et al. 2020, Algorithm 1;
+/// ALGORITHMS.md §4; issue 9 §4): `strategy: {kind: evolution, predictor: rnas | peephole}`.
 ///
 /// The first `warmup` networks are proposed exactly as plain regularized evolution would (random
-/// until the population holds P trained networks, then mutations of tournament winners). Then, in
-/// rounds: once every proposal so far has its result, the ranker is fitted on all trained networks,
-/// a population — seeded with the trained population — is evolved for `generations` × P cycles
-/// on predicted fitness alone (`EvolutionPopulation.evolve`), and the `trainTopK` best-predicted
-/// networks not proposed before are proposed for training. Their results join the trained set and
-/// the next round refits.
+/// until the population holds P trained networks, then mutations of tournament winners:
+/// `RegularizedEvolution.nextNetwork`). Then, in rounds: once every proposal so far has its
+/// result, the predictor is fitted on all trained networks, a population — seeded with the trained
+/// population — is evolved for `generations` × P cycles on predicted fitness alone
+/// (`EvolutionPopulation.evolve`), and the `trainTopK` best-predicted networks not proposed before
+/// are proposed for training. Their results join the trained set and the next round refits.
+///
+/// The fit of round r is model version r of the predictor, and it is not made here: `propose()`
+/// answers `.waitForModel(version: r)`, `modelRequest` names the fit, and the daemon fits it off
+/// its commit thread and hands it over with `install(model:version:)` (`nasd replay` fits it in
+/// place). The snapshot holds the round, never the model, so it stays small; a restored strategy
+/// waiting for round r asks for model r again and gets the stored one.
 ///
 /// Each round refits **from scratch** (seeded by the run seed and the round): the model is then a
-/// pure function of the trained networks, so a resumed run fits bit-identically whatever happened to
-/// earlier models; the training sets are small (hundreds) so a fresh fit is cheap; and a fresh
-/// pairwise fit weighs every pair equally instead of the first rounds' pairs dominating a warm model.
+/// pure function of the trained networks, so a resumed run gets bit-identical models whatever
+/// happened to earlier ones; the training sets are small (hundreds) so a fresh fit is cheap; and a
+/// fresh pairwise fit weighs every pair equally instead of the first rounds' pairs dominating a
+/// warm model. A failed fit (or fewer than 2 trained networks) makes the round explore at random.
 ///
-/// The fitted model is part of the snapshot. The run ends after `cycles` networks proposed after the
-/// warm-up. Deterministic given the seed and the order of observations.
+/// The run ends after `cycles` networks proposed after the warm-up. Deterministic given the seed
+/// and the order of observations.
 public struct PredictorDrivenEvolution: SearchStrategy {
+    /// Where a round's candidates come from before the predictor ranks them.
+    public enum CandidatePool: String, Hashable, Sendable, CaseIterable {
+        /// Regularized evolution on predicted fitness for G × P cycles, seeded with the trained
+        /// population (Xu et al.'s Algorithm 1): every network it scores is a candidate.
+        case evolution
+        /// G × P mutations of the P best trained networks (parents drawn uniformly): candidates one
+        /// mutation away from measured results, where a predictor fit on those results is most
+        /// reliable (the mutation acquisition of BANANAS, White et al. 2021), with no drift into
+        /// regions only the predictor favours.
+        case mutations
+    }
+
     /// The strategy's settings.
     public struct Settings: Hashable, Sendable {
         /// P.
@@ -35,13 +53,13 @@ public struct PredictorDrivenEvolution: SearchStrategy {
         public var generations: Int
         /// Networks trained per round.
         public var trainTopK: Int
-        /// The ranker's settings.
-        public var ranker: RNASSettings
+        /// Where a round's candidates come from.
+        public var pool: CandidatePool
 
         /// Creates the settings.
         public init(
             population: Int, sampleSize: Int, cycles: Int, warmup: Int, generations: Int, trainTopK: Int,
-            ranker: RNASSettings = RNASSettings()
+            pool: CandidatePool = .evolution
         ) {
             self.population = population
             self.sampleSize = sampleSize
@@ -49,11 +67,11 @@ public struct PredictorDrivenEvolution: SearchStrategy {
             self.warmup = warmup
             self.generations = generations
             self.trainTopK = trainTopK
-            self.ranker = ranker
+            self.pool = pool
         }
     }
 
-    /// A trained network and its accuracy.
+    /// A trained network and its reward.
     struct TrainedNetwork: Codable, Hashable {
         var network: Network
         var fitness: Double
@@ -65,72 +83,83 @@ public struct PredictorDrivenEvolution: SearchStrategy {
         /// The trained networks as regularized evolution sees them (the warm-up's population, and
         /// the seed of each round's predicted evolution).
         var population: EvolutionPopulation
-        /// Every network trained with a result, in observation order: the ranker's training set.
+        /// Every network trained with a result, in observation order: the predictor's training set.
         var trained: [TrainedNetwork]
         var proposed: [String]
         var outstanding: Int
         /// The current round's networks still to propose, best predicted first.
         var queue: [Network]
+        /// Rounds started (the model version of the latest).
         var round: Int
         var roundProposals: Int
-        var model: RNASModel?
     }
 
     private let space: any MutableSpace
     private let settings: Settings
+    private let predictor: any ArchitecturePredictor
     private let hyperparameters: [String: Double]
     private let budget: Int
-    private let seed: UInt64
     private var state: State
     private var proposedSet: Set<String>
+    /// The model handed over for the round about to start (not part of the snapshot); `model` nil
+    /// when its fit failed.
+    private var installed: (version: Int, model: (any PredictorModel)?)?
 
     /// Creates the strategy.
     ///
     /// - Parameters:
-    ///   - space: where random networks and mutations come from (cells, NAS-Bench-201 cells or
-    ///     sequential networks: any network `RNASFeatureTensor` encodes).
-    ///   - settings: P, S, the warm-up, the rounds and the ranker.
+    ///   - space: where random networks and mutations come from (any network the predictor encodes).
+    ///   - settings: P, S, the warm-up and the rounds.
+    ///   - predictor: the fitness predictor (RNAS's ranker, Peephole).
     ///   - hyperparameters: the training hyperparameters every candidate gets.
     ///   - budget: the epoch budget of every candidate.
     ///   - seed: the run seed.
     public init(
-        space: any MutableSpace, settings: Settings, hyperparameters: [String: Double], budget: Int, seed: UInt64
+        space: any MutableSpace, settings: Settings, predictor: any ArchitecturePredictor,
+        hyperparameters: [String: Double], budget: Int, seed: UInt64
     ) {
         self.space = space
         self.settings = settings
+        self.predictor = predictor
         self.hyperparameters = hyperparameters
         self.budget = budget
-        self.seed = seed
         self.state = State(
             // The stream of `RegularizedEvolution`, so that the warm-up proposes what plain evolution would.
             generator: SeededGenerator.derived(from: seed, stream: "regularized-evolution"), nextProposalID: 1,
             population: EvolutionPopulation(capacity: settings.population), trained: [], proposed: [],
-            outstanding: 0, queue: [], round: 0, roundProposals: 0, model: nil)
+            outstanding: 0, queue: [], round: 0, roundProposals: 0)
         self.proposedSet = []
     }
 
     public var kind: String { "evolution" }
 
     public var phase: String {
-        if state.round == 0 {
+        if state.round == 0 && state.proposed.count < settings.warmup {
             return "warm-up (\(state.proposed.count)/\(settings.warmup) proposed, \(state.trained.count) trained)"
         }
+        if let version = awaitedVersion {
+            return "waiting for \(predictor.name) model \(version) (on \(state.trained.count) networks)"
+        }
         return "predictor round \(state.round) (\(state.roundProposals)/\(settings.cycles) after warm-up, "
-            + "model on \(state.trained.count) networks)"
+            + "\(predictor.name) model on \(state.trained.count) networks)"
     }
 
-    /// The model of the latest round, if any.
-    public var model: RNASModel? { state.model }
+    /// The latest round's model version (0 before the first round).
+    public var modelVersion: Int { state.round }
 
     public mutating func propose() throws(StrategyError) -> Proposal {
         let network: Network
         if state.proposed.count < settings.warmup {
-            network = try warmupNetwork()
+            let next = try RegularizedEvolution.nextNetwork(
+                population: state.population, sampleSize: settings.sampleSize, space: space,
+                using: &state.generator, proposed: proposedSet)
+            network = next.network
         } else {
             if state.roundProposals >= settings.cycles { return .exhausted }
             if state.queue.isEmpty {
                 // A round fits on every result so far: wait for the outstanding ones.
                 if state.outstanding > 0 { return .waitForResults }
+                if let version = awaitedVersion { return .waitForModel(version: version) }
                 try startRound()
             }
             network = state.queue.removeFirst()
@@ -148,6 +177,22 @@ public struct PredictorDrivenEvolution: SearchStrategy {
                 network: observation.candidate.network, fitness: fitness, proposalID: observation.proposalID))
     }
 
+    public var modelRequest: StrategyModelRequest? {
+        guard let version = awaitedVersion else { return nil }
+        let examples = state.trained.map {
+            PredictorExample(
+                candidate: Candidate(
+                    proposalID: 0, network: $0.network, hyperparameters: hyperparameters, budget: budget),
+                curve: [$0.fitness])
+        }
+        return StrategyModelRequest(predictor: predictor, version: version, examples: examples)
+    }
+
+    public mutating func install(model: (any PredictorModel)?, version: Int) {
+        guard version == awaitedVersion else { return }
+        installed = (version, model)
+    }
+
     public func snapshot() throws(StrategyError) -> Data {
         try Self.encodeSnapshot(state)
     }
@@ -155,6 +200,17 @@ public struct PredictorDrivenEvolution: SearchStrategy {
     public mutating func restore(from snapshot: Data) throws(StrategyError) {
         state = try Self.decodeSnapshot(State.self, from: snapshot)
         proposedSet = Set(state.proposed)
+        installed = nil
+    }
+
+    /// The model version the next round needs and has not been handed: set once the warm-up is
+    /// proposed, the round's queue is empty, every result is in and there is something to fit on.
+    private var awaitedVersion: Int? {
+        guard state.proposed.count >= settings.warmup, state.roundProposals < settings.cycles, state.queue.isEmpty,
+            state.outstanding == 0, state.trained.count >= 2
+        else { return nil }
+        let version = state.round + 1
+        return installed?.version == version ? nil : version
     }
 
     private mutating func record(_ network: Network) -> Candidate {
@@ -168,55 +224,31 @@ public struct PredictorDrivenEvolution: SearchStrategy {
         return candidate
     }
 
-    /// Plain regularized evolution's proposal (`RegularizedEvolution.propose`).
-    private mutating func warmupNetwork() throws(StrategyError) -> Network {
-        if state.population.isFull,
-            let parent = state.population.tournamentWinner(sampleSize: settings.sampleSize, using: &state.generator)
-        {
-            return try unseenMutation(of: parent.network)
-        }
-        return try unseenRandomNetwork()
-    }
-
-    /// Fits the ranker on every trained network and queues the best-predicted unseen networks of an
-    /// evolution on predicted fitness.
+    /// Queues the best-predicted unseen networks of an evolution on the installed model's predicted
+    /// fitness (random unseen networks when there is no model).
     private mutating func startRound() throws(StrategyError) {
         state.round += 1
+        let model = installed?.version == state.round ? installed?.model : nil
+        installed = nil
         let count = min(settings.trainTopK, settings.cycles - state.roundProposals)
-        guard state.trained.count >= 2 else {
-            // Nothing to learn from (every warm-up trial failed): keep exploring at random.
-            for _ in 0..<count { state.queue.append(try unseenRandomNetwork(excluding: state.queue)) }
+        guard let model, let score = try? predictor.makeScore(model) else {
+            // Nothing to learn from (every warm-up trial failed, or the fit failed): explore at random.
+            try fillWithRandomNetworks(to: count)
             return
-        }
-        let scorer: RNASScorer
-        do {
-            let model = try RNASRanker.fit(
-                inputs: state.trained.map { try RNASFeatureTensor.encode($0.network) },
-                targets: state.trained.map(\.fitness), settings: settings.ranker,
-                seed: seed &+ UInt64(state.round))
-            state.model = model
-            scorer = try model.makeScorer()
-        } catch {
-            throw .spaceExhausted("the RNAS ranker could not be fitted: \(error)")
         }
         var cache: [String: Double] = [:]
         let predict = { (network: Network) throws -> Double in
             let identity = network.canonicalNotation
             if let known = cache[identity] { return known }
-            let value = try scorer.score(network)
+            let value = try score(network)
             cache[identity] = value
             return value
         }
-        var population = EvolutionPopulation(capacity: settings.population)
-        for member in state.population.members {
-            population.add(
-                EvolutionPopulation.Member(
-                    network: member.network, fitness: try scored(member.network, predict), proposalID: 0))
+        let history: [EvolutionPopulation.Member]
+        switch settings.pool {
+        case .evolution: history = try evolvedCandidates(predict)
+        case .mutations: history = try mutatedCandidates(predict)
         }
-        var history = population.members
-        history += try population.evolve(
-            cycles: settings.generations * settings.population, sampleSize: settings.sampleSize, space: space,
-            using: &state.generator, fitness: predict)
         var queued = Set<String>()
         let ranked = history.enumerated().sorted { ($1.element.fitness, $0.offset) < ($0.element.fitness, $1.offset) }
         for (_, member) in ranked where state.queue.count < count {
@@ -224,10 +256,48 @@ public struct PredictorDrivenEvolution: SearchStrategy {
             guard !proposedSet.contains(identity), queued.insert(identity).inserted else { continue }
             state.queue.append(member.network)
         }
-        while state.queue.count < count { state.queue.append(try unseenRandomNetwork(excluding: state.queue)) }
+        try fillWithRandomNetworks(to: count)
     }
 
-    private func scored(_ network: Network, _ predict: (Network) throws -> Double) throws(StrategyError) -> Double {
+    /// The trained population and G × P generations of evolution on predicted fitness.
+    private mutating func evolvedCandidates(_ predict: (Network) throws -> Double) throws(StrategyError)
+        -> [EvolutionPopulation.Member]
+    {
+        var population = EvolutionPopulation(capacity: settings.population)
+        for member in state.population.members {
+            population.add(
+                EvolutionPopulation.Member(
+                    network: member.network, fitness: try Self.scored(member.network, predict), proposalID: 0))
+        }
+        return try population.members
+            + population.evolve(
+                cycles: settings.generations * settings.population, sampleSize: settings.sampleSize, space: space,
+                using: &state.generator, fitness: predict)
+    }
+
+    /// G × P unseen mutations of the P best trained networks, scored.
+    private mutating func mutatedCandidates(_ predict: (Network) throws -> Double) throws(StrategyError)
+        -> [EvolutionPopulation.Member]
+    {
+        let parents = state.trained.enumerated()
+            .sorted { ($1.element.fitness, $0.offset) < ($0.element.fitness, $1.offset) }
+            .prefix(settings.population).map(\.element.network)
+        guard !parents.isEmpty else { return [] }
+        var candidates: [EvolutionPopulation.Member] = []
+        for index in 0..<(settings.generations * settings.population) {
+            let parent = parents[Int.random(in: 0..<parents.count, using: &state.generator)]
+            let child = try RegularizedEvolution.unseenOffspring(
+                of: parent, space: space, using: &state.generator, proposed: proposedSet)
+            candidates.append(
+                EvolutionPopulation.Member(
+                    network: child, fitness: try Self.scored(child, predict), proposalID: index + 1))
+        }
+        return candidates
+    }
+
+    private static func scored(_ network: Network, _ predict: (Network) throws -> Double) throws(StrategyError)
+        -> Double
+    {
         do {
             return try predict(network)
         } catch {
@@ -235,24 +305,12 @@ public struct PredictorDrivenEvolution: SearchStrategy {
         }
     }
 
-    private mutating func unseenRandomNetwork(excluding extra: [Network] = []) throws(StrategyError) -> Network {
-        let excluded = Set(extra.map(\.canonicalNotation))
-        for _ in 0..<RegularizedEvolution.maxRedraws {
-            let network = try space.sampleNetwork(using: &state.generator)
-            let identity = network.canonicalNotation
-            if !proposedSet.contains(identity), !excluded.contains(identity) { return network }
+    private mutating func fillWithRandomNetworks(to count: Int) throws(StrategyError) {
+        while state.queue.count < count {
+            state.queue.append(
+                try RegularizedEvolution.unseenRandomNetwork(
+                    space: space, using: &state.generator,
+                    excluding: proposedSet.union(state.queue.map(\.canonicalNotation))))
         }
-        throw .spaceExhausted(
-            "\(RegularizedEvolution.maxRedraws) random draws gave only networks already proposed")
-    }
-
-    private mutating func unseenMutation(of parent: Network) throws(StrategyError) -> Network {
-        var child = try space.mutateNetwork(parent, using: &state.generator)
-        for _ in 0..<RegularizedEvolution.maxRedraws {
-            if !proposedSet.contains(child.canonicalNotation) { return child }
-            child = try space.mutateNetwork(child, using: &state.generator)
-        }
-        throw .spaceExhausted(
-            "\(RegularizedEvolution.maxRedraws) mutations from \(parent.notation) gave only networks already proposed")
     }
 }

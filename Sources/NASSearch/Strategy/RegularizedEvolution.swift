@@ -183,6 +183,44 @@ public struct RegularizedEvolution: SearchStrategy {
         }
         return child
     }
+
+    /// Regularized evolution's next network (Real et al. 2019, Algorithm 1): a mutation of the
+    /// fittest of S members drawn from a full population, otherwise a random network; never one
+    /// in `proposed`. Predictor-driven evolution's warm-up proposes with it too.
+    ///
+    /// - Returns: the network and whether it is an offspring.
+    static func nextNetwork(
+        population: EvolutionPopulation, sampleSize: Int, space: any MutableSpace,
+        using generator: inout SeededGenerator, proposed: Set<String>
+    ) throws(StrategyError) -> (network: Network, isOffspring: Bool) {
+        if population.isFull, let parent = population.tournamentWinner(sampleSize: sampleSize, using: &generator) {
+            return (try unseenOffspring(of: parent.network, space: space, using: &generator, proposed: proposed), true)
+        }
+        return (try unseenRandomNetwork(space: space, using: &generator, excluding: proposed), false)
+    }
+
+    /// A random network whose identity is not in `excluded`.
+    static func unseenRandomNetwork(
+        space: any MutableSpace, using generator: inout SeededGenerator, excluding excluded: Set<String>
+    ) throws(StrategyError) -> Network {
+        for _ in 0..<maxRedraws {
+            let network = try space.sampleNetwork(using: &generator)
+            if !excluded.contains(network.canonicalNotation) { return network }
+        }
+        throw .spaceExhausted("\(maxRedraws) random draws gave only networks already proposed")
+    }
+
+    /// A mutation of `parent` not in `proposed`: a duplicate child is mutated again.
+    static func unseenOffspring(
+        of parent: Network, space: any MutableSpace, using generator: inout SeededGenerator, proposed: Set<String>
+    ) throws(StrategyError) -> Network {
+        var child = try space.mutateNetwork(parent, using: &generator)
+        for _ in 0..<maxRedraws {
+            if !proposed.contains(child.canonicalNotation) { return child }
+            child = try space.mutateNetwork(child, using: &generator)
+        }
+        throw .spaceExhausted("\(maxRedraws) mutations from \(parent.notation) gave only networks already proposed")
+    }
 }
 
 /// What regularized evolution mutates: a network and its training hyperparameters.

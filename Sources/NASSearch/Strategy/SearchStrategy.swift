@@ -29,11 +29,24 @@ public protocol SearchStrategy: Sendable {
     /// is training in (Hyperband: f-Hyperband's reference), or nil for a strategy without rounds
     /// or a proposal not training in one.
     func rungStanding(ofProposal proposalID: Int) -> RungStanding?
+
+    /// The fit the next proposal waits for, while `propose()` answers `.waitForModel`; nil otherwise
+    /// (and for every strategy that fits no model).
+    var modelRequest: StrategyModelRequest? { get }
+
+    /// Hands over the model of `version` that `modelRequest` named, or nil when its fit failed (the
+    /// strategy then decides without one). A model of another version is ignored.
+    mutating func install(model: (any PredictorModel)?, version: Int)
 }
 
 extension SearchStrategy {
     /// A strategy without rounds of successive halving has no rungs.
     public func rungStanding(ofProposal proposalID: Int) -> RungStanding? { nil }
+
+    /// A strategy that fits no model never asks for one.
+    public var modelRequest: StrategyModelRequest? { nil }
+
+    public mutating func install(model: (any PredictorModel)?, version: Int) {}
 }
 
 /// Why a strategy could not propose, snapshot or restore.

@@ -142,6 +142,13 @@ extension RunStore {
         ).rows([sequence, limit], decodeEvent)
     }
 
+    /// The trials that have an event of `kind` (each once, ascending).
+    public func trialIDs(withEvent kind: String) throws -> [TrialID] {
+        try database.cachedStatement(
+            "SELECT DISTINCT trial_id FROM events WHERE kind = ? AND trial_id IS NOT NULL ORDER BY trial_id"
+        ).rows([kind]) { TrialID(rawValue: $0.int64(at: 0)) }
+    }
+
     /// A trial's events, oldest first.
     public func events(of trialID: TrialID) throws -> [StoreEvent] {
         try database.cachedStatement(

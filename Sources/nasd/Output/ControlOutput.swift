@@ -50,12 +50,23 @@ enum ControlOutput {
         lines.append(
             "epochs:    \(run.epochsSpent) spent, \(run.epochsSaved) saved by early stopping "
                 + "(\(counts.stoppedEarly) trial\(counts.stoppedEarly == 1 ? "" : "s") stopped)")
+        if let prior = run.prior {
+            lines.append("prior:     " + priorFigures(prior))
+        }
         lines.append("created:   \(time(run.createdAt)), updated \(time(run.updatedAt))")
         if !run.configuration.isEmpty {
             lines.append("configuration:")
             lines += run.configuration.map { "  " + $0 }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The prior's line of `nasd status RUN`.
+    static func priorFigures(_ prior: PriorFiguresView) -> String {
+        let tau = prior.kendallTau.map { String(format: "%.3f", $0) } ?? "-"
+        return "\(prior.vetoed) vetoed; \(prior.audited) audited veto\(prior.audited == 1 ? "" : "es"), "
+            + "\(prior.auditedInTopDecile) of \(prior.auditedCompleted) completed in the top 10 %; "
+            + "Kendall τ \(tau) on \(prior.tauTrials) trained"
     }
 
     /// `nasd trials RUN`: one row per trial.

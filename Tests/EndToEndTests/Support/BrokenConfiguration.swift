@@ -66,6 +66,12 @@ struct BrokenConfiguration: Sendable {
             name: "bad duration", text: valid(replacingLine: 11, with: "  builtin: surrogate", "  epoch_delay: fast"),
             expected: "12:16: error: trainer.epoch_delay: expected a duration such as 30s, 90m or 2h, found 'fast'"),
         .init(
+            name: "RNAS prior with an absolute accuracy",
+            text: valid(replacingLine: 2, with: "seed: 1", "prior:", "  kind: rnas", "  veto_below: 0.5"),
+            expected: "5:3: error: prior.veto_below: the RNAS prior ranks networks: its scores are not accuracies, "
+                + "so there is no accuracy to veto below",
+            hint: "use veto_quantile: q (veto a candidate scored below the q-quantile of the trained networks' scores)"),
+        .init(
             name: "misspelled top-level key", text: valid(replacingLine: 2, with: "seed: 1", "prority: 2"),
             expected: "3:1: error: prority: unknown key", hint: "did you mean 'priority'?"),
         .init(

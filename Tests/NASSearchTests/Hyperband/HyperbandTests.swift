@@ -185,7 +185,7 @@ struct HyperbandDriver {
                     start(id, budget)
                     proposals.append(.continueTraining(id: id, budget: budget))
                     continue
-                case .waitForResults:
+                case .waitForResults, .waitForModel:
                     break
                 case .exhausted:
                     if running.isEmpty { return }

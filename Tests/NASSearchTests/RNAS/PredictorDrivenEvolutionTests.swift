@@ -6,22 +6,37 @@ import XCTest
 
 final class PredictorDrivenEvolutionTests: XCTestCase {
     /// Few epochs for the tests of the mechanics; 40 for the one that needs a useful ranker.
-    private func settings(cycles: Int, epochs: Int) -> PredictorDrivenEvolution.Settings {
-        var ranker = RNASRankerTests.smallSettings
-        ranker.epochs = epochs
-        return PredictorDrivenEvolution.Settings(
-            population: 10, sampleSize: 3, cycles: cycles, warmup: 15, generations: 2, trainTopK: 5, ranker: ranker)
+    private func settings(cycles: Int, pool: PredictorDrivenEvolution.CandidatePool = .evolution)
+        -> PredictorDrivenEvolution.Settings
+    {
+        PredictorDrivenEvolution.Settings(
+            population: 10, sampleSize: 3, cycles: cycles, warmup: 15, generations: 2, trainTopK: 5, pool: pool)
+    }
+
+    private func ranker(epochs: Int, seed: UInt64) -> RNASArchitecturePredictor {
+        var settings = RNASRankerTests.smallSettings
+        settings.epochs = epochs
+        return RNASArchitecturePredictor(settings: settings, seed: seed)
     }
 
     private func fitness(_ network: Network) -> Double {
         network.nb201Cell.map(RNASRankerTests.syntheticAccuracy) ?? 0
     }
 
-    /// Proposes and observes at once (as replay does) until `count` candidates or the end.
-    private func drive(_ strategy: inout some SearchStrategy, count: Int) throws -> [Candidate] {
+    /// Proposes and observes at once (as replay does) until `count` candidates or the end; a
+    /// model the strategy waits for is fitted in place (the daemon fits it off its commit thread).
+    private func drive(_ strategy: inout some SearchStrategy, count: Int, fits: inout [Int]) throws -> [Candidate] {
         var candidates: [Candidate] = []
         while candidates.count < count {
-            guard case .train(let candidate) = try strategy.propose() else { break }
+            let proposal = try strategy.propose()
+            if case .waitForModel(let version) = proposal {
+                let request = try XCTUnwrap(strategy.modelRequest, "a wait for a model names its fit")
+                XCTAssertEqual(request.version, version)
+                strategy.install(model: try request.predictor.fit(request.examples, version: version), version: version)
+                fits.append(version)
+                continue
+            }
+            guard case .train(let candidate) = proposal else { break }
             candidates.append(candidate)
             strategy.observe(
                 Observation(
@@ -31,11 +46,17 @@ final class PredictorDrivenEvolutionTests: XCTestCase {
         return candidates
     }
 
-    private func make(seed: UInt64 = 3, cycles: Int = 10, epochs: Int = 2) throws -> PredictorDrivenEvolution {
+    private func drive(_ strategy: inout some SearchStrategy, count: Int) throws -> [Candidate] {
+        var fits: [Int] = []
+        return try drive(&strategy, count: count, fits: &fits)
+    }
+
+    private func make(
+        seed: UInt64 = 3, cycles: Int = 10, epochs: Int = 2, pool: PredictorDrivenEvolution.CandidatePool = .evolution
+    ) throws -> PredictorDrivenEvolution {
         PredictorDrivenEvolution(
-            space: try NASBench201Space(), settings: settings(cycles: cycles, epochs: epochs), hyperparameters: [:],
-            budget: 12,
-            seed: seed)
+            space: try NASBench201Space(), settings: settings(cycles: cycles, pool: pool),
+            predictor: ranker(epochs: epochs, seed: seed), hyperparameters: [:], budget: 12, seed: seed)
     }
 
     func testWarmup_proposesWhatPlainRegularizedEvolutionProposes() throws {
@@ -50,8 +71,10 @@ final class PredictorDrivenEvolutionTests: XCTestCase {
 
     func testRounds_trainBetterPredictedNetworks_neverTwice_andEndAfterTheCycles() throws {
         var strategy = try make(cycles: 10, epochs: 40)
-        let candidates = try drive(&strategy, count: 1000)
+        var fits: [Int] = []
+        let candidates = try drive(&strategy, count: 1000, fits: &fits)
         XCTAssertEqual(candidates.count, 25, "15 warm-up + 10 cycles")
+        XCTAssertEqual(fits, [1, 2], "one model per round of 5, by round")
         XCTAssertEqual(Set(candidates.map(\.network.canonicalNotation)).count, 25, "no network proposed twice")
         XCTAssertEqual(try strategy.propose(), .exhausted)
         let warmup = candidates.prefix(15).map { fitness($0.network) }
@@ -59,7 +82,29 @@ final class PredictorDrivenEvolutionTests: XCTestCase {
         XCTAssertGreaterThan(
             rounds.reduce(0, +) / Double(rounds.count), warmup.reduce(0, +) / Double(warmup.count) + 0.02,
             "the ranker's picks are better on average than the warm-up's")
-        XCTAssertNotNil(strategy.model)
+        XCTAssertEqual(strategy.modelVersion, 2)
+    }
+
+    func testMutationPool_proposesNeighboursOfTheBestTrained_betterPredicted_neverTwice() throws {
+        var strategy = try make(cycles: 10, epochs: 40, pool: .mutations)
+        let candidates = try drive(&strategy, count: 1000)
+        XCTAssertEqual(candidates.count, 25)
+        XCTAssertEqual(Set(candidates.map(\.network.canonicalNotation)).count, 25, "no network proposed twice")
+        let warmup = candidates.prefix(15).map { fitness($0.network) }
+        let rounds = candidates.dropFirst(15).map { fitness($0.network) }
+        XCTAssertGreaterThan(
+            rounds.reduce(0, +) / Double(rounds.count), warmup.reduce(0, +) / Double(warmup.count) + 0.02)
+        // Each of the first round's picks is a mutation (one edge, or a few when a child was
+        // proposed already) of one of the 10 best warm-up networks.
+        let best = candidates.prefix(15).sorted { fitness($0.network) > fitness($1.network) }.prefix(10)
+            .compactMap(\.network.nb201Cell)
+        for candidate in candidates[15..<20] {
+            let cell = try XCTUnwrap(candidate.network.nb201Cell)
+            let distance =
+                best.map { parent in zip(parent.operations, cell.operations).filter { $0 != $1 }.count }
+                .min() ?? 6
+            XCTAssertLessThanOrEqual(distance, 3, "\(cell) is near the best trained cells")
+        }
     }
 
     func testRound_waitsForOutstandingResults_beforeFitting() throws {
@@ -75,16 +120,40 @@ final class PredictorDrivenEvolutionTests: XCTestCase {
                 Observation(
                     proposalID: candidate.proposalID, candidate: candidate, outcome: .completed(curve: [0.5])))
         }
-        guard case .train = try strategy.propose() else { return XCTFail("a round starts once all results are in") }
+        XCTAssertEqual(try strategy.propose(), .waitForModel(version: 1), "then for the round's model")
+        XCTAssertEqual(try strategy.propose(), .waitForModel(version: 1), "asking does not change the state")
+        XCTAssertEqual(strategy.modelRequest?.examples.count, 15)
+        XCTAssertEqual(strategy.modelRequest?.examples.map(\.curve), Array(repeating: [0.5], count: 15))
+        strategy.install(model: nil, version: 2)
+        XCTAssertEqual(try strategy.propose(), .waitForModel(version: 1), "a model of another version is ignored")
+        strategy.install(model: nil, version: 1)
+        guard case .train = try strategy.propose() else {
+            return XCTFail("a failed fit lets the round start (exploring at random)")
+        }
+    }
+
+    func testSnapshot_holdsNoModel_andARestoredStrategyAsksForTheSameFit() throws {
+        var original = try make(seed: 9)
+        _ = try drive(&original, count: 15)
+        XCTAssertEqual(try original.propose(), .waitForModel(version: 1))
+        let snapshot = try original.snapshot()
+        var restored = try make(seed: 9)
+        try restored.restore(from: snapshot)
+        XCTAssertEqual(try restored.propose(), .waitForModel(version: 1))
+        let (a, b) = (try XCTUnwrap(original.modelRequest), try XCTUnwrap(restored.modelRequest))
+        XCTAssertEqual(a.examples, b.examples)
+        let model = try a.predictor.fit(a.examples, version: 1)
+        XCTAssertEqual(
+            try model.encoded(), try b.predictor.fit(b.examples, version: 1).encoded(), "the fit is a pure function")
+        XCTAssertLessThan(snapshot.count, try model.encoded().count / 4, "the snapshot is no model")
     }
 
     func testRestoredSnapshot_proposesExactlyWhatTheUninterruptedRunProposes() throws {
         var original = try make(seed: 9)
-        _ = try drive(&original, count: 17)  // into the first predictor round, model in the snapshot
+        _ = try drive(&original, count: 17)  // into the first predictor round
         let snapshot = try original.snapshot()
         var restored = try make(seed: 9)
         try restored.restore(from: snapshot)
-        XCTAssertEqual(restored.model, original.model)
         XCTAssertEqual(try drive(&restored, count: 8).map(\.network), try drive(&original, count: 8).map(\.network))
     }
 }

@@ -11,9 +11,8 @@ import NASNumerics
 /// schedule starts at the first trained network: model versions fit on fewer than `train_after`
 /// examples are the transferred model itself, later ones fine-tune it on the run's networks.
 ///
-/// A would-be veto is admitted anyway (an *audited* veto) when the candidate's audit draw, a hash
-/// of its identity and proposal number, falls below `auditFraction`: decided from the candidate
-/// alone, so a resumed run audits exactly the same candidates.
+/// A would-be veto is admitted anyway (an *audited* veto, `GateDecision.audit`) when the
+/// candidate's audit draw (`VetoAudit`) falls below `auditFraction`.
 public struct PeepholeGate: CandidateGate {
     /// The veto rule.
     public var rule: PeepholeVetoRule
@@ -87,24 +86,18 @@ public struct PeepholeGate: CandidateGate {
         guard let model = (model as? PeepholeModel) ?? transferred,
             let predicted = try? model.predict(candidate.network, input: input, epoch: candidate.budget)
         else { return .admit() }
-        guard isVetoed(predicted: predicted, by: model), !isAudited(candidate) else {
-            return .admit(predicted: predicted)
-        }
-        return .veto(predicted: predicted)
+        guard isVetoed(predicted: predicted, by: model) else { return .admit(predicted: predicted) }
+        return isAudited(candidate) ? .audit(predicted: predicted) : .veto(predicted: predicted)
     }
 
     /// Whether `predicted` falls below the rule's threshold for `model` (true also for an audited
-    /// veto: the status counts those from this).
+    /// veto).
     public func isVetoed(predicted: Double, by model: PeepholeModel) -> Bool {
         predicted < rule.threshold(for: model)
     }
 
-    /// Whether a would-be veto of `candidate` is trained anyway: its audit draw, the first 8 bytes
-    /// of SHA-256 of its canonical notation and proposal number as a fraction of 2⁶⁴, is below
-    /// `auditFraction`.
+    /// Whether a would-be veto of `candidate` is trained anyway (`VetoAudit`).
     public func isAudited(_ candidate: Candidate) -> Bool {
-        let digest = SHA256.digest(of: Array("\(candidate.network.canonicalNotation)#\(candidate.proposalID)".utf8))
-        let word = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        return Double(word >> 11) * 0x1p-53 < auditFraction
+        VetoAudit.isAudited(candidate, fraction: auditFraction)
     }
 }

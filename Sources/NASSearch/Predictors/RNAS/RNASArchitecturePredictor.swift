@@ -1,0 +1,71 @@
+import Foundation
+import NASCore
+import NASNumerics
+
+/// RNAS's ranker as a `LearnedPredictor`: the fitness of `strategy: {kind: evolution, predictor:
+/// rnas}`, fit off the daemon's commit thread.
+///
+/// Model `version` is fit from scratch on the examples' networks and last curve values with the
+/// seed `seed + version` (so a resumed run fits bit-identical models; `RNASRanker.fit`).
+public struct RNASArchitecturePredictor: ArchitecturePredictor {
+    /// The ranker's settings.
+    public var settings: RNASSettings
+    /// The run's seed.
+    public var seed: UInt64
+    /// Threads for the fit's kernels (the model does not depend on it).
+    public var parallelism: Parallelism
+
+    /// Creates the predictor.
+    public init(settings: RNASSettings = RNASSettings(), seed: UInt64, parallelism: Parallelism = .serial) {
+        self.settings = settings
+        self.seed = seed
+        self.parallelism = parallelism
+    }
+
+    public var name: String { "rnas" }
+
+    public func fit(_ examples: [PredictorExample], version: Int) throws(PredictorFitError) -> any PredictorModel {
+        do {
+            var inputs: [Tensor] = []
+            var targets: [Double] = []
+            for example in examples {
+                guard let reward = example.curve.last else { continue }
+                inputs.append(try RNASFeatureTensor.encode(example.candidate.network))
+                targets.append(reward)
+            }
+            return try RNASRanker.fit(
+                inputs: inputs, targets: targets, settings: settings, seed: seed &+ UInt64(truncatingIfNeeded: version),
+                parallelism: parallelism)
+        } catch {
+            throw PredictorFitError("the RNAS ranker could not be fitted: \(error)")
+        }
+    }
+
+    public func decodeModel(_ bytes: Data) throws(PredictorFitError) -> any PredictorModel {
+        do {
+            return try JSONDecoder().decode(RNASModel.self, from: bytes)
+        } catch {
+            throw PredictorFitError("not an RNAS model: \(error)")
+        }
+    }
+
+    public func makeScore(_ model: any PredictorModel) throws(PredictorFitError) -> (Network) throws -> Double {
+        guard let model = model as? RNASModel else { throw PredictorFitError("not an RNAS model: \(type(of: model))") }
+        let scorer: RNASScorer
+        do {
+            scorer = try model.makeScorer()
+        } catch {
+            throw PredictorFitError("\(error)")
+        }
+        return { network in try scorer.score(network) }
+    }
+}
+
+extension RNASModel: PredictorModel {
+    /// The model as JSON (sorted keys: the same model gives the same bytes).
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(self)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import NASCore
+import XCTest
+
+@testable import NASSearch
+
+final class RNASGateTests: XCTestCase {
+    private func example(_ cell: NASBench201Cell, proposalID: Int = 0) -> PredictorExample {
+        PredictorExample(
+            candidate: Candidate(proposalID: proposalID, network: .nb201(cell), hyperparameters: [:], budget: 12),
+            curve: [RNASRankerTests.syntheticAccuracy(cell)])
+    }
+
+    private func gate(quantile: Double, audit: Double = 0) -> RNASGate {
+        var settings = RNASRankerTests.smallSettings
+        settings.epochs = 30
+        return RNASGate(
+            quantile: quantile, trainAfter: 40, retrainEvery: 10, auditFraction: audit, settings: settings, seed: 4)
+    }
+
+    func testVetoesBelowTheQuantileOfTheTrainedScores_recordsScores_andAuditsByTheCandidate() throws {
+        var generator = SeededGenerator(seed: 11)
+        let space = try NASBench201Space()
+        var cells: [NASBench201Cell] = []
+        while cells.count < 80 {
+            if case .nb201(let cell) = try space.sampleNetwork(using: &generator) { cells.append(cell) }
+        }
+        let gate = gate(quantile: 0.5)
+        let model = try XCTUnwrap(
+            try gate.fit(cells.prefix(40).map { example($0) }, version: 1) as? RNASGateModel)
+        XCTAssertEqual(model.trainedScores.count, 40)
+        let median = model.threshold(quantile: 0.5)
+        var vetoes = 0
+        for (index, cell) in cells.dropFirst(40).enumerated() {
+            let candidate = Candidate(proposalID: index, network: .nb201(cell), hyperparameters: [:], budget: 12)
+            let score = try model.score(candidate.network)
+            switch gate.evaluate(candidate, model: model) {
+            case .veto(let predicted, _):
+                vetoes += 1
+                XCTAssertEqual(predicted, score)
+                XCTAssertLessThan(predicted, median)
+            case .admit(let predicted, _):
+                XCTAssertEqual(predicted, score)
+                XCTAssertGreaterThanOrEqual(score, median)
+            case .audit:
+                XCTFail("no audits with audit_fraction 0")
+            }
+            // With every would-be veto audited, a veto becomes an audit, decided by the candidate alone.
+            if score < median {
+                XCTAssertEqual(
+                    self.gate(quantile: 0.5, audit: 1).evaluate(candidate, model: model), .audit(predicted: score))
+            }
+        }
+        XCTAssertGreaterThan(vetoes, 5, "a median threshold vetoes a good share of fresh cells")
+        XCTAssertLessThan(vetoes, 35)
+        // The stored bytes give the same model and the same decisions.
+        let decoded = try XCTUnwrap(try gate.decodeModel(try model.encoded()) as? RNASGateModel)
+        XCTAssertEqual(decoded, model)
+        XCTAssertEqual(gate.schedule, ModelSchedule(burnIn: 40, cadence: 10))
+    }
+
+    func testWithoutAModel_admitsWithoutAPrediction() throws {
+        let candidate = Candidate(
+            proposalID: 1, network: .nb201(try NASBench201Cell(operations: Array(repeating: .skipConnect, count: 6))),
+            hyperparameters: [:], budget: 12)
+        XCTAssertEqual(gate(quantile: 0.5).evaluate(candidate, model: nil), .admit())
+    }
+}

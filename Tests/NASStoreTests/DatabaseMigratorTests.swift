@@ -105,10 +105,13 @@ final class DatabaseMigratorTests: XCTestCase {
     func testRunStore_freshStoreHasTheDocumentedTablesAndVersion() throws {
         let store = try RunStore(runDirectory: directory.appendingPathComponent("fresh"))
         XCTAssertEqual(try store.database.userVersion(), RunStore.schemaVersion)
-        XCTAssertEqual(RunStore.schemaVersion, 3)
+        XCTAssertEqual(RunStore.schemaVersion, 4)
         XCTAssertEqual(
             try tables(store.database).filter { !$0.hasPrefix("sqlite_") },
-            ["events", "jobs", "metrics", "predictor_models", "proposals", "run", "strategy_snapshots", "trials"])
+            [
+                "events", "jobs", "metric_tally", "metrics", "predictor_models", "proposals", "run",
+                "strategy_snapshots", "trial_tallies", "trials",
+            ])
     }
 
     func testVersion2Store_migratesToVersion3_keepingTrialsReferencesAndPredictionsApart() throws {
@@ -134,7 +137,7 @@ final class DatabaseMigratorTests: XCTestCase {
                     """)
         }
         let store = try RunStore(runDirectory: runDirectory, mode: .mustExist)
-        XCTAssertEqual(try store.database.userVersion(), 3)
+        XCTAssertEqual(try store.database.userVersion(), RunStore.schemaVersion)
         let stopped = try XCTUnwrap(try store.trial(TrialID(rawValue: 1)))
         XCTAssertEqual(stopped.stopPrediction, Prediction(accuracy: 0.7, sigma: 0.05))
         XCTAssertEqual(stopped.stoppedAtEpoch, 2)

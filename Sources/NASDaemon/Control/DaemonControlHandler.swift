@@ -41,7 +41,7 @@ struct DaemonControlHandler: ControlHandler {
             } catch {
                 return .error(ControlError(code: .internalError, message: "cannot encode the metrics: \(error)"))
             }
-        case .status(let run?), .trials(let run, _), .best(let run), .logs(let run, _, _):
+        case .status(let run?), .trials(let run, _, _), .best(let run), .logs(let run, _, _):
             // The core answers only for the runs it hosts: the others are read here.
             if case .error(let error) = live, error.code == .notFound, StateDirectoryLayout.isValidRunName(run) {
                 return await OfflineControl(stateDirectory: layout).handle(request)
@@ -111,7 +111,8 @@ actor EndedRunStatusCache {
     private static func stamp(of name: String, in layout: StateDirectoryLayout) -> [Double] {
         let directory = layout.runDirectory(named: name)
         return [RunStore.fileName, RunStore.fileName + "-wal"].flatMap { file -> [Double] in
-            let attributes = try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(file).path)
+            let attributes = try? FileManager.default.attributesOfItem(
+                atPath: directory.appendingPathComponent(file).path)
             let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             return [modified, Double((attributes?[.size] as? NSNumber)?.int64Value ?? 0)]
         }

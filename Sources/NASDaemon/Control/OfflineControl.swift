@@ -40,7 +40,7 @@ public struct OfflineControl: ControlHandler {
         switch request {
         case .status(nil):
             return await allRuns()
-        case .status(let run?), .trials(let run, _), .best(let run), .logs(let run, _, _):
+        case .status(let run?), .trials(let run, _, _), .best(let run), .logs(let run, _, _):
             return await answer(request, run: run)
         default:
             return .error(ControlError(code: .daemonNotRunning, message: notRunningMessage(for: request)))

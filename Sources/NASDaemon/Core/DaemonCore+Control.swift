@@ -82,12 +82,14 @@ extension DaemonCore {
                     // A store deleted under the daemon: the run is shown with the problem, and logged once.
                     if let missing = layout.missingStoreMessage(run: run.name) {
                         view.error = missing
-                        if reportedMissingStores.insert(run.name).inserted { log("error: run '\(run.name)': \(missing)") }
+                        if reportedMissingStores.insert(run.name).inserted {
+                            log("error: run '\(run.name)': \(missing)")
+                        }
                     }
                     return view
                 }
                 return .ok(try JSONValue(encoding: views))
-            case .status(let name?), .trials(let name, _), .best(let name), .logs(let name, _, _):
+            case .status(let name?), .trials(let name, _, _), .best(let name), .logs(let name, _, _):
                 guard let run = runs[name] else {
                     // Not hosted: `DaemonControlHandler` reads it from its store, off this thread.
                     throw ControlError(code: .notFound, message: "no run named '\(name)' in \(layout.path)")

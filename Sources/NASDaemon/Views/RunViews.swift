@@ -26,11 +26,8 @@ public enum RunViews {
         }
         let configuration = try? RunConfiguration(
             yaml: run.configurationText, file: store.runDirectory.appendingPathComponent(RunStore.fileName).path)
-        let trials = try store.trials()
-        let reused = trials.reduce(0) { $0 + ($1.reusedFrom == nil ? 0 : 1) }
-        // A stopped trial saved the epochs between its stop and its budget.
-        let saved = trials.filter { $0.state == .stoppedEarly && $0.reusedFrom == nil }
-            .reduce(0) { $0 + max(0, $1.epochBudget - ($1.stoppedAtEpoch ?? $1.epochsDone)) }
+        // Counts from the tallies the store keeps: the same cost at any number of trials.
+        let tallies = try store.tallies()
         let best = try store.bestTrial().flatMap { trial in
             trial.finalAccuracy.map { accuracy in
                 BestTrialSummary(
@@ -42,23 +39,28 @@ public enum RunViews {
             name: run.name, state: run.state, finishReason: run.finishReason,
             strategy: live?.strategy ?? configuration?.strategy.kindName ?? "unknown",
             phase: live?.phase ?? LiveRunInfo.notRunningPhase,
-            counts: TrialCountsView(counts: try store.trialCounts(), reused: reused), best: best,
-            workers: (live?.workers ?? []).sorted(), epochsSpent: try store.epochsSpent(),
-            epochsSaved: saved, createdAt: run.createdAt.timeIntervalSince1970, updatedAt: run.updatedAt.timeIntervalSince1970,
+            counts: TrialCountsView(counts: tallies.counts, reused: tallies.reused), best: best,
+            workers: (live?.workers ?? []).sorted(), epochsSpent: tallies.epochsRecorded,
+            epochsSaved: tallies.epochsSaved, createdAt: run.createdAt.timeIntervalSince1970,
+            updatedAt: run.updatedAt.timeIntervalSince1970,
             configuration: configuration?.summary ?? [])
     }
 
-    /// A run's trials in proposal order.
+    /// A run's trials, or one page of them.
     ///
     /// - Parameters:
     ///   - store: The run's store.
     ///   - state: Only trials in this state; `nil` for all.
+    ///   - order: The order (proposal order by default).
+    ///   - limit: At most this many; `nil` for all.
+    ///   - offset: How many of the ordered trials to skip.
     ///   - detail: Whether to include each trial's curve.
     /// - Throws: `DatabaseError`, `RunStoreError.corruptValue`.
-    public static func trials(of store: RunStore, state: TrialState? = nil, detail: Bool = false) throws
-        -> [TrialView]
-    {
-        try store.trials(in: state.map { [$0] }).map { record in
+    public static func trials(
+        of store: RunStore, state: TrialState? = nil, order: TrialOrder = .id, limit: Int? = nil, offset: Int = 0,
+        detail: Bool = false
+    ) throws -> [TrialView] {
+        try store.trials(in: state.map { [$0] }, order: order, limit: limit, offset: offset).map { record in
             TrialView(record: record, curve: detail ? try store.curve(of: record.id) : nil)
         }
     }
@@ -79,14 +81,7 @@ public enum RunViews {
     ///   - limit: How many to list.
     /// - Throws: `DatabaseError`, `RunStoreError.corruptValue`.
     public static func best(of store: RunStore, limit: Int = defaultBestCount) throws -> [TrialView] {
-        let ranked = try store.trials(in: [.completed])
-            .filter { $0.reusedFrom == nil && $0.finalAccuracy != nil }
-            .sorted { lhs, rhs in
-                let left = lhs.finalAccuracy ?? 0
-                let right = rhs.finalAccuracy ?? 0
-                return left != right ? left > right : lhs.id < rhs.id
-            }
-            .prefix(max(0, limit))
+        let ranked = try store.bestTrials(limit: limit)
         return try ranked.enumerated().map { index, record in
             TrialView(record: record, curve: index == 0 ? try store.curve(of: record.id) : nil)
         }
@@ -125,7 +120,7 @@ public enum RunViews {
             switch request {
             case .status:
                 return .ok(try JSONValue(encoding: status(of: store, live: live)))
-            case .trials(_, let stateName):
+            case .trials(_, let stateName, let page):
                 var state: TrialState?
                 if let stateName {
                     guard let parsed = trialState(named: stateName) else {
@@ -137,7 +132,27 @@ public enum RunViews {
                     }
                     state = parsed
                 }
-                return .ok(try JSONValue(encoding: trials(of: store, state: state)))
+                var order = TrialOrder.id
+                if let sortName = page.sort {
+                    guard let parsed = trialOrder(named: sortName) else {
+                        let names = TrialOrder.allCases.map(\.rawValue).joined(separator: ", ")
+                        return .error(
+                            ControlError(
+                                code: .invalidRequest, message: "unknown trial order '\(sortName)' (one of: \(names))"))
+                    }
+                    order = parsed
+                }
+                if let limit = page.limit, limit < 0 {
+                    return .error(ControlError(code: .invalidRequest, message: "limit must be 0 or more, not \(limit)"))
+                }
+                if let offset = page.offset, offset < 0 {
+                    return .error(
+                        ControlError(code: .invalidRequest, message: "offset must be 0 or more, not \(offset)"))
+                }
+                return .ok(
+                    try JSONValue(
+                        encoding: trials(
+                            of: store, state: state, order: order, limit: page.limit, offset: page.offset ?? 0)))
             case .best:
                 return .ok(try JSONValue(encoding: best(of: store)))
             case .logs(let run, let trialText, let tail):
@@ -170,6 +185,11 @@ public enum RunViews {
         let normalized = name.lowercased().replacingOccurrences(of: "-", with: "_")
         if let state = TrialState(rawValue: normalized) { return state }
         return TrialState.allCases.first { "\($0)".lowercased() == normalized }
+    }
+
+    /// Parses a trial order as users write it (`id`, `newest`, `accuracy`; any case).
+    public static func trialOrder(named name: String) -> TrialOrder? {
+        TrialOrder(rawValue: name.lowercased())
     }
 
     /// Parses a trial id as users write it: `7`, `#7` or `t-0007`.

@@ -416,25 +416,16 @@ extension RunStore {
     public func bestTrial() throws -> TrialRecord? {
         try database.cachedStatement(
             """
-            SELECT \(Self.trialColumns) FROM trials
+            SELECT \(Self.trialColumns) FROM trials INDEXED BY trials_best
             WHERE state = 'completed' AND final_accuracy IS NOT NULL
             ORDER BY final_accuracy DESC, id LIMIT 1
             """
         ).firstRow([], decodeTrial)
     }
 
-    /// The number of trials in each state (every state present, zero when none).
+    /// The number of trials in each state (every state present, zero when none), from the tallies.
     public func trialCounts() throws -> [TrialState: Int] {
-        var counts = Dictionary(uniqueKeysWithValues: TrialState.allCases.map { ($0, 0) })
-        let rows = try database.cachedStatement("SELECT state, count(*) FROM trials GROUP BY state")
-            .rows([]) { ($0.string(at: 0), $0.int(at: 1)) }
-        for (name, count) in rows {
-            guard let state = TrialState(rawValue: name) else {
-                throw RunStoreError.corruptValue(table: "trials", column: "state", value: name)
-            }
-            counts[state] = count
-        }
-        return counts
+        try tallies().counts
     }
 
     func requireTrial(_ id: TrialID) throws -> TrialRecord {

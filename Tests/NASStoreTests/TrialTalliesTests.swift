@@ -20,16 +20,24 @@ final class TrialTalliesTests: XCTestCase {
 
     /// The tallies computed the slow way, from every trial and every stored epoch.
     private func countedOverEveryRow(_ store: RunStore) throws -> TrialTallies {
-        let trials = try store.trials()
-        var counts = Dictionary(uniqueKeysWithValues: TrialState.allCases.map { ($0, 0) })
-        for trial in trials { counts[trial.state, default: 0] += 1 }
-        let saved = trials.filter { $0.state == .stoppedEarly && $0.reusedFrom == nil }
-            .reduce(0) { $0 + max(0, $1.epochBudget - ($1.stoppedAtEpoch ?? $1.epochsDone)) }
+        var states: [TrialState: TrialTallies.StateTally] = [:]
+        for trial in try store.trials() {
+            var tally = states[trial.state] ?? TrialTallies.StateTally()
+            tally.trials += 1
+            if trial.reusedFrom == nil {
+                tally.trainedBudget += trial.epochBudget
+                if trial.state == .stoppedEarly {
+                    tally.epochsSaved += max(0, trial.epochBudget - (trial.stoppedAtEpoch ?? trial.epochsDone))
+                }
+            } else {
+                tally.reused += 1
+                tally.reusedBudget += trial.epochBudget
+            }
+            states[trial.state] = tally
+        }
         let epochs =
             try store.database.makeStatement("SELECT count(*) FROM metrics").firstRow([]) { $0.int(at: 0) } ?? -1
-        return TrialTallies(
-            counts: counts, reused: trials.filter { $0.reusedFrom != nil }.count, epochsSaved: saved,
-            epochsRecorded: epochs)
+        return TrialTallies(states: states, epochsRecorded: epochs)
     }
 
     /// A small deterministic generator (the store's tests do not link the search library).
@@ -145,6 +153,9 @@ final class TrialTalliesTests: XCTestCase {
         XCTAssertEqual(tallies.reused, 2)
         XCTAssertEqual(tallies.epochsSaved, 6, "trial 1 saved 9 - 3; trial 4 reused its result and saved none")
         XCTAssertEqual(tallies.epochsRecorded, 4)
+        XCTAssertEqual(tallies.states[.completed]?.reusedBudget, 5)
+        XCTAssertEqual(tallies.states[.stoppedEarly]?.trainedBudget, 9)
+        XCTAssertEqual(tallies.trainedCounts[.completed], 1)
         XCTAssertEqual(try store.bestTrials(limit: 5).map(\.id.rawValue), [2], "the reuse is left out")
         // The triggers keep counting after the migration.
         _ = try store.recordEpochs([EpochReport(trialID: TrialID(rawValue: 2), epoch: 2, validationAccuracy: 0.8)])

@@ -43,7 +43,11 @@ public enum RunViews {
             workers: (live?.workers ?? []).sorted(), epochsSpent: tallies.epochsRecorded,
             epochsSaved: tallies.epochsSaved, createdAt: run.createdAt.timeIntervalSince1970,
             updatedAt: run.updatedAt.timeIntervalSince1970,
-            configuration: configuration?.summary ?? [])
+            configuration: configuration?.summary ?? [],
+            trained: TrialCountsView(counts: tallies.trainedCounts, reused: 0),
+            epochsSavedByVetoes: tallies.states[.vetoed]?.trainedBudget ?? 0,
+            epochsSavedByReuse: TrialState.allCases.filter(\.hasReusableResult)
+                .reduce(0) { $0 + (tallies.states[$1]?.reusedBudget ?? 0) })
     }
 
     /// A run's trials, or one page of them.

@@ -203,8 +203,9 @@ enum RunStoreSchema {
 
     /// What the status view reads, kept by triggers instead of counted over every trial on each
     /// request (issue 11 §4: `status` cost grew with the run): per state the trials, those that
-    /// reused a result and the epochs early stopping saved (a stopped trial's budget minus the
-    /// epoch it stopped at, reused ones left out); and the epochs recorded in `metrics`. Filled
+    /// reused a result, the epochs early stopping saved (a stopped trial's budget minus the epoch
+    /// it stopped at, reused ones left out), and the budgets of the trained and of the reused
+    /// trials; and the epochs recorded in `metrics`. Filled
     /// from the rows already there, so an older store migrates with exact tallies. Two indexes
     /// answer `best` and `trials --sort accuracy` without sorting every trial.
     static let trialTallies = """
@@ -212,7 +213,9 @@ enum RunStoreSchema {
             state TEXT PRIMARY KEY,
             trials INTEGER NOT NULL DEFAULT 0,
             reused INTEGER NOT NULL DEFAULT 0,
-            epochs_saved INTEGER NOT NULL DEFAULT 0
+            epochs_saved INTEGER NOT NULL DEFAULT 0,
+            trained_budget INTEGER NOT NULL DEFAULT 0,
+            reused_budget INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID;
         INSERT INTO trial_tallies (state) VALUES ('queued'), ('running'), ('completed'), ('stopped_early'),
             ('vetoed'), ('incomplete'), ('failed'), ('cancelled');
@@ -221,7 +224,11 @@ enum RunStoreSchema {
             reused = (SELECT count(*) FROM trials t WHERE t.state = trial_tallies.state AND t.reused_from IS NOT NULL),
             epochs_saved = coalesce((SELECT sum(max(0, t.epoch_budget - coalesce(t.stopped_at_epoch, t.epochs_done)))
                 FROM trials t WHERE t.state = trial_tallies.state AND t.state = 'stopped_early'
-                AND t.reused_from IS NULL), 0);
+                AND t.reused_from IS NULL), 0),
+            trained_budget = coalesce((SELECT sum(t.epoch_budget) FROM trials t
+                WHERE t.state = trial_tallies.state AND t.reused_from IS NULL), 0),
+            reused_budget = coalesce((SELECT sum(t.epoch_budget) FROM trials t
+                WHERE t.state = trial_tallies.state AND t.reused_from IS NOT NULL), 0);
         CREATE TABLE metric_tally (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             epochs INTEGER NOT NULL
@@ -230,24 +237,32 @@ enum RunStoreSchema {
         CREATE TRIGGER trial_tallies_insert AFTER INSERT ON trials BEGIN
             UPDATE trial_tallies SET trials = trials + 1, reused = reused + (NEW.reused_from IS NOT NULL),
                 epochs_saved = epochs_saved + CASE WHEN NEW.state = 'stopped_early' AND NEW.reused_from IS NULL
-                    THEN max(0, NEW.epoch_budget - coalesce(NEW.stopped_at_epoch, NEW.epochs_done)) ELSE 0 END
+                    THEN max(0, NEW.epoch_budget - coalesce(NEW.stopped_at_epoch, NEW.epochs_done)) ELSE 0 END,
+                trained_budget = trained_budget + CASE WHEN NEW.reused_from IS NULL THEN NEW.epoch_budget ELSE 0 END,
+                reused_budget = reused_budget + CASE WHEN NEW.reused_from IS NULL THEN 0 ELSE NEW.epoch_budget END
             WHERE state = NEW.state;
         END;
         CREATE TRIGGER trial_tallies_update
         AFTER UPDATE OF state, reused_from, epoch_budget, stopped_at_epoch, epochs_done ON trials BEGIN
             UPDATE trial_tallies SET trials = trials - 1, reused = reused - (OLD.reused_from IS NOT NULL),
                 epochs_saved = epochs_saved - CASE WHEN OLD.state = 'stopped_early' AND OLD.reused_from IS NULL
-                    THEN max(0, OLD.epoch_budget - coalesce(OLD.stopped_at_epoch, OLD.epochs_done)) ELSE 0 END
+                    THEN max(0, OLD.epoch_budget - coalesce(OLD.stopped_at_epoch, OLD.epochs_done)) ELSE 0 END,
+                trained_budget = trained_budget - CASE WHEN OLD.reused_from IS NULL THEN OLD.epoch_budget ELSE 0 END,
+                reused_budget = reused_budget - CASE WHEN OLD.reused_from IS NULL THEN 0 ELSE OLD.epoch_budget END
             WHERE state = OLD.state;
             UPDATE trial_tallies SET trials = trials + 1, reused = reused + (NEW.reused_from IS NOT NULL),
                 epochs_saved = epochs_saved + CASE WHEN NEW.state = 'stopped_early' AND NEW.reused_from IS NULL
-                    THEN max(0, NEW.epoch_budget - coalesce(NEW.stopped_at_epoch, NEW.epochs_done)) ELSE 0 END
+                    THEN max(0, NEW.epoch_budget - coalesce(NEW.stopped_at_epoch, NEW.epochs_done)) ELSE 0 END,
+                trained_budget = trained_budget + CASE WHEN NEW.reused_from IS NULL THEN NEW.epoch_budget ELSE 0 END,
+                reused_budget = reused_budget + CASE WHEN NEW.reused_from IS NULL THEN 0 ELSE NEW.epoch_budget END
             WHERE state = NEW.state;
         END;
         CREATE TRIGGER trial_tallies_delete AFTER DELETE ON trials BEGIN
             UPDATE trial_tallies SET trials = trials - 1, reused = reused - (OLD.reused_from IS NOT NULL),
                 epochs_saved = epochs_saved - CASE WHEN OLD.state = 'stopped_early' AND OLD.reused_from IS NULL
-                    THEN max(0, OLD.epoch_budget - coalesce(OLD.stopped_at_epoch, OLD.epochs_done)) ELSE 0 END
+                    THEN max(0, OLD.epoch_budget - coalesce(OLD.stopped_at_epoch, OLD.epochs_done)) ELSE 0 END,
+                trained_budget = trained_budget - CASE WHEN OLD.reused_from IS NULL THEN OLD.epoch_budget ELSE 0 END,
+                reused_budget = reused_budget - CASE WHEN OLD.reused_from IS NULL THEN 0 ELSE OLD.epoch_budget END
             WHERE state = OLD.state;
         END;
         CREATE TRIGGER metric_tally_insert AFTER INSERT ON metrics BEGIN

@@ -9,8 +9,12 @@ import NASSystem
 struct TrialPages {
     /// The rows of the first page: few, so they come back at once.
     static let firstPageSize = 100
-    /// The rows of every later page.
-    static let pageSize = 2_000
+    /// The rows of every later page from a daemon: well inside its 1 MiB frame (a trial's row is
+    /// about 650 bytes of JSON with a MetaQNN network of depth 18).
+    static let pageSize = 250
+    /// The rows of every later page read from a run directory (`--run-dir`): no frame to fit, and
+    /// each page opens the store again.
+    static let runDirectoryPageSize = 5_000
 
     var run: String
     var state: String?
@@ -24,7 +28,8 @@ struct TrialPages {
         var widths: [Int] = []
         var streamingJSON = false
         while true {
-            let wanted = offset == 0 ? Self.firstPageSize : Self.pageSize
+            let later = arguments.value("run-dir") == nil ? Self.pageSize : Self.runDirectoryPageSize
+            let wanted = offset == 0 ? Self.firstPageSize : later
             let size = limit.map { min(wanted, $0 - offset) } ?? wanted
             let page = try await ControlSession.view(
                 .trials(run: run, state: state, page: TrialPageRequest(sort: sort, limit: size, offset: offset)),

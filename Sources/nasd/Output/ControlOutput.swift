@@ -143,7 +143,7 @@ enum ControlOutput {
     /// Text with the trailing spaces of each line removed.
     private static func trimmed(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { line in String(line.reversed().drop(while: { $0 == " " }).reversed()) }
+            .map { line in line.lastIndex { $0 != " " }.map { line[...$0] } ?? "" }
             .joined(separator: "\n")
     }
 

@@ -27,7 +27,7 @@ struct TextTable {
         let text = all.map { row in
             row.indices.map { index in
                 index == row.count - 1
-                    ? row[index] : row[index].padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                    ? row[index] : row[index] + String(repeating: " ", count: max(0, widths[index] - row[index].count))
             }.joined(separator: "  ")
         }.joined(separator: "\n")
         return (text, widths)

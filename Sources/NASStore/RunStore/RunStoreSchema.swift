@@ -205,7 +205,8 @@ enum RunStoreSchema {
     /// request (issue 11 §4: `status` cost grew with the run): per state the trials, those that
     /// reused a result, the epochs early stopping saved (a stopped trial's budget minus the epoch
     /// it stopped at, reused ones left out), and the budgets of the trained and of the reused
-    /// trials; and the epochs recorded in `metrics`. Filled
+    /// trials; and the epochs recorded in `metrics`. An epoch report's update of a running trial
+    /// changes none of them and leaves `trial_tallies` unwritten (the trigger's `WHEN`). Filled
     /// from the rows already there, so an older store migrates with exact tallies. Two indexes
     /// answer `best` and `trials --sort accuracy` without sorting every trial.
     static let trialTallies = """
@@ -243,7 +244,11 @@ enum RunStoreSchema {
             WHERE state = NEW.state;
         END;
         CREATE TRIGGER trial_tallies_update
-        AFTER UPDATE OF state, reused_from, epoch_budget, stopped_at_epoch, epochs_done ON trials BEGIN
+        AFTER UPDATE OF state, reused_from, epoch_budget, stopped_at_epoch, epochs_done ON trials
+        WHEN OLD.state IS NOT NEW.state OR OLD.reused_from IS NOT NEW.reused_from
+            OR OLD.epoch_budget IS NOT NEW.epoch_budget OR OLD.stopped_at_epoch IS NOT NEW.stopped_at_epoch
+            OR (NEW.state = 'stopped_early' AND OLD.epochs_done IS NOT NEW.epochs_done)
+        BEGIN
             UPDATE trial_tallies SET trials = trials - 1, reused = reused - (OLD.reused_from IS NOT NULL),
                 epochs_saved = epochs_saved - CASE WHEN OLD.state = 'stopped_early' AND OLD.reused_from IS NULL
                     THEN max(0, OLD.epoch_budget - coalesce(OLD.stopped_at_epoch, OLD.epochs_done)) ELSE 0 END,

@@ -82,9 +82,7 @@ extension DaemonCore {
                     // A store deleted under the daemon: the run is shown with the problem, and logged once.
                     if let missing = layout.missingStoreMessage(run: run.name) {
                         view.error = missing
-                        if reportedMissingStores.insert(run.name).inserted {
-                            log("error: run '\(run.name)': \(missing)")
-                        }
+                        if reportedMissingStores.insert(run.name).inserted { log("error: run '\(run.name)': \(missing)") }
                     }
                     return view
                 }

@@ -3,7 +3,7 @@ SWIFT ?= swift
 CONFIG ?= debug
 BIN = .build/$(CONFIG)/nasd
 
-.PHONY: build release test chaos demo bench fuzz lint clean
+.PHONY: build release test chaos demo bench bench-full fuzz lint clean
 
 build:
 	$(SWIFT) build -c $(CONFIG)
@@ -44,6 +44,10 @@ bench: release
 	.build/release/nasd-bench dispatch-at-scale 50 10 30 2000 4
 	.build/release/nasd-bench dispatch-at-scale 500 1 30 2000 4
 	.build/release/nasd-bench dispatch-at-scale 50 10 20 200 4
+
+# issue 11 §4: one run of 100,000 trials (about 7 minutes on 2 cores; not part of `make bench`).
+bench-full: release
+	NASD_BIN=$(abspath .build/release/nasd) BENCH_POINTS=100000x2x4 BENCH_SLOTS=2 BENCH_OPTUNA=0 bash bench/run
 
 # libFuzzer runs of the config reader and the protocol decoders (FUZZ_SECONDS each; docs/RELIABILITY.md).
 FUZZ_SECONDS ?= 60

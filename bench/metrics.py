@@ -45,7 +45,51 @@ def gnu_time(path):
         return None, None
 
 
-def nasd_figures(store, rss_kb=None, wall=None, label=None, daemon_time=None, worker_times=()):
+def seconds_file(path):
+    """The numbers in a file of one number per line (bench/run's timings), or [] without one."""
+    try:
+        with open(path) as lines:
+            return [float(line) for line in lines if line.strip()]
+    except OSError:
+        return []
+
+
+def view_figures(prefix):
+    """bench/run's timings of the read-only commands, in milliseconds (median of the rounds;
+    the status polls during the run: p50, p99 and the last tenth's max)."""
+    figures = {}
+    for name in ("status", "first-rows", "limit", "offline-status", "offline-first-rows", "all"):
+        values = seconds_file(f"{prefix}.views-{name}")
+        if values:
+            figures[name.replace("-", "_") + "_ms"] = percentile(values, 0.5) * 1000.0
+    polls = seconds_file(f"{prefix}.status-seconds")
+    if polls:
+        figures["poll_ms_p50"] = percentile(polls, 0.5) * 1000.0
+        figures["poll_ms_p99"] = percentile(polls, 0.99) * 1000.0
+        figures["poll_ms_last_tenth_max"] = max(polls[-max(1, len(polls) // 10):]) * 1000.0
+        figures["polls"] = len(polls)
+    return figures
+
+
+def store_figures(connection, trials):
+    """The store's bytes by table (indexes counted with their table) and per trial without the
+    epochs (the `metrics` table), from SQLite's dbstat."""
+    try:
+        rows = connection.execute(
+            "SELECT coalesce(m.tbl_name, d.name), sum(d.pgsize) FROM dbstat d "
+            "LEFT JOIN sqlite_schema m ON m.name = d.name GROUP BY 1").fetchall()
+    except sqlite3.Error:
+        return {}
+    tables = {name: size for name, size in rows}
+    total = sum(tables.values())
+    without_epochs = total - tables.get("metrics", 0)
+    return {
+        "store_bytes": total, "store_bytes_by_table": tables,
+        "store_bytes_per_trial_without_epochs": without_epochs / trials if trials else None,
+    }
+
+
+def nasd_figures(store, rss_kb=None, wall=None, label=None, daemon_time=None, worker_times=(), views=None):
     connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
     query = lambda sql: connection.execute(sql).fetchall()  # noqa: E731
     states = dict(query("SELECT state, count(*) FROM trials WHERE reused_from IS NULL GROUP BY state"))
@@ -72,6 +116,17 @@ def nasd_figures(store, rss_kb=None, wall=None, label=None, daemon_time=None, wo
                 dispatch.append(time - released)
                 if trial_id in first_epoch and first_epoch[trial_id] >= time:
                     turnaround.append(first_epoch[trial_id] - released)
+
+    # Completions per second over the first and the last tenth of the run's trials: a cost per
+    # trial that grows with the run shows as a lower rate at the end.
+    finished = [row[0] for row in query(
+        "SELECT finished_at FROM trials WHERE finished_at IS NOT NULL AND reused_from IS NULL ORDER BY finished_at")]
+    tenth = len(finished) // 10
+    rate = lambda part: (len(part) - 1) / (part[-1] - part[0]) if len(part) > 1 and part[-1] > part[0] else None  # noqa: E731
+    first_tenth_rate = rate(finished[:tenth]) if tenth > 1 else None
+    last_tenth_rate = rate(finished[-tenth:]) if tenth > 1 else None
+    (trial_count,) = query("SELECT count(*) FROM trials")[0]
+    sizes = store_figures(connection, trial_count)
 
     gaps = []
     previous = {}
@@ -105,6 +160,8 @@ def nasd_figures(store, rss_kb=None, wall=None, label=None, daemon_time=None, wo
         "peak_rss_mib": rss_kb / 1024.0 if rss_kb else None,
         "daemon_cpu_s": daemon_cpu, "workers_cpu_s": workers_cpu,
         "daemon_cpu_us_per_report": daemon_cpu / reports * 1e6 if daemon_cpu and reports else None,
+        "trials_per_s_first_tenth": first_tenth_rate, "trials_per_s_last_tenth": last_tenth_rate,
+        **sizes, **(view_figures(views) if views else {}),
     }
 
 
@@ -114,6 +171,40 @@ def cell(value, digits=0):
     if isinstance(value, float):
         return f"{value:,.{digits}f}"
     return f"{value:,}"
+
+
+def scale_table(figures):
+    """What grows with a run (issue 11 §4): the rate at the start and the end, the read-only
+    commands' latencies (ms, median of three; polls during the run), the store per trial."""
+    rows = [("run", "trials/s first/last tenth", "status ms", "polls p50/p99/last max ms", "trials first rows ms",
+             "trials --limit 100 ms", "trials all ms", "offline status / first rows ms", "store MB",
+             "B/trial w/o epochs")]
+    for f in figures:
+        if "store_bytes" not in f and "status_ms" not in f:
+            continue
+        rows.append((
+            f"nasd {f.get('label') or ''}".strip(),
+            f"{cell(f.get('trials_per_s_first_tenth'), 1)} / {cell(f.get('trials_per_s_last_tenth'), 1)}",
+            cell(f.get("status_ms"), 1),
+            f"{cell(f.get('poll_ms_p50'), 1)} / {cell(f.get('poll_ms_p99'), 1)} / {cell(f.get('poll_ms_last_tenth_max'), 1)}",
+            cell(f.get("first_rows_ms"), 1), cell(f.get("limit_ms"), 1), cell(f.get("all_ms"), 0),
+            f"{cell(f.get('offline_status_ms'), 1)} / {cell(f.get('offline_first_rows_ms'), 1)}",
+            cell(f["store_bytes"] / 1e6 if f.get("store_bytes") else None, 1),
+            cell(f.get("store_bytes_per_trial_without_epochs"), 0)))
+    if len(rows) == 1:
+        return
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for index, row in enumerate(rows):
+        print("  ".join(text.ljust(widths[i]) if i == 0 else text.rjust(widths[i]) for i, text in enumerate(row)))
+        if index == 0:
+            print("  ".join("-" * width for width in widths))
+    print()
+    for f in figures:
+        if f.get("store_bytes_by_table"):
+            parts = sorted(f["store_bytes_by_table"].items(), key=lambda item: -item[1])
+            print(f"nasd {f.get('label')}: store by table (MB, indexes included): "
+                  + ", ".join(f"{name} {size / 1e6:.1f}" for name, size in parts if size >= 1e5))
+    print()
 
 
 def table(paths):
@@ -146,6 +237,7 @@ def table(paths):
         if index == 0:
             print("  ".join("-" * width for width in widths))
     print()
+    scale_table([f for f in figures if f["system"] == "nasd"])
     for f in figures:
         name = f"{f['system']} {f.get('label') or ''}".strip()
         if f["system"] == "nasd":
@@ -174,13 +266,14 @@ def main():
     nasd.add_argument("--label")
     nasd.add_argument("--daemon-time", help="the daemon's /usr/bin/time -v report")
     nasd.add_argument("--worker-time", action="append", default=[], help="a worker's /usr/bin/time -v report")
+    nasd.add_argument("--views", help="bench/run's prefix of the timing files of the read-only commands")
     show = commands.add_parser("table")
     show.add_argument("files", nargs="+")
     arguments = parser.parse_args()
     if arguments.command == "nasd":
         print(json.dumps(nasd_figures(
             arguments.store, arguments.rss_kb, arguments.wall, arguments.label, arguments.daemon_time,
-            arguments.worker_time)))
+            arguments.worker_time, arguments.views)))
     else:
         table(arguments.files)
     return 0

@@ -7,8 +7,8 @@ public enum ControlRequest: Hashable, Sendable, WireMessage {
     case submit(configText: String, fileName: String, restart: Bool)
     /// All runs, or one run in detail.
     case status(run: String?)
-    /// A run's trials, optionally only those in one state.
-    case trials(run: String, state: String?)
+    /// A run's trials, optionally only those in one state, one page of them in an order.
+    case trials(run: String, state: String?, page: TrialPageRequest = TrialPageRequest())
     /// A run's best trials so far.
     case best(run: String)
     /// The connected workers.
@@ -43,7 +43,7 @@ public enum ControlRequest: Hashable, Sendable, WireMessage {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case configText, fileName, restart, run, state, trial, tail
+        case configText, fileName, restart, run, state, trial, tail, sort, limit, offset
     }
 
     /// This request's discriminator.
@@ -78,7 +78,7 @@ public enum ControlRequest: Hashable, Sendable, WireMessage {
     public var runName: String? {
         switch self {
         case .status(let run): return run
-        case .trials(let run, _), .best(let run), .logs(let run, _, _), .pause(let run), .resume(let run),
+        case .trials(let run, _, _), .best(let run), .logs(let run, _, _), .pause(let run), .resume(let run),
             .stop(let run), .delete(let run), .archive(let run), .stopTrial(let run, _), .retryTrial(let run, _):
             return run
         case .submit, .workers, .drain, .shutdown, .metrics: return nil
@@ -98,7 +98,12 @@ public enum ControlRequest: Hashable, Sendable, WireMessage {
                     restart: try container.decodeIfPresent(Bool.self, forKey: .restart) ?? false)
             case .status: return .status(run: try container.decodeIfPresent(String.self, forKey: .run))
             case .trials:
-                return .trials(run: try run(), state: try container.decodeIfPresent(String.self, forKey: .state))
+                return .trials(
+                    run: try run(), state: try container.decodeIfPresent(String.self, forKey: .state),
+                    page: TrialPageRequest(
+                        sort: try container.decodeIfPresent(String.self, forKey: .sort),
+                        limit: try container.decodeIfPresent(Int.self, forKey: .limit),
+                        offset: try container.decodeIfPresent(Int.self, forKey: .offset)))
             case .best: return .best(run: try run())
             case .workers: return .workers
             case .logs:
@@ -131,9 +136,12 @@ public enum ControlRequest: Hashable, Sendable, WireMessage {
             try container.encode(restart, forKey: .restart)
         case .status(let run):
             try container.encodeIfPresent(run, forKey: .run)
-        case .trials(let run, let state):
+        case .trials(let run, let state, let page):
             try container.encode(run, forKey: .run)
             try container.encodeIfPresent(state, forKey: .state)
+            try container.encodeIfPresent(page.sort, forKey: .sort)
+            try container.encodeIfPresent(page.limit, forKey: .limit)
+            try container.encodeIfPresent(page.offset, forKey: .offset)
         case .logs(let run, let trial, let tail):
             try container.encode(run, forKey: .run)
             try container.encode(trial, forKey: .trial)

@@ -22,6 +22,8 @@ import NASSystem
 ///   epochs: 2,700 networks of 20 epochs, the paper's MetaQNN schedule).
 /// - `dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS]`: how long a freed slot waits
 ///   for its next assignment with many worker connections (default 50 × 10 slots, 20 s, 2 s epochs).
+/// - `store-at-scale [TRIALS] [BATCH]`: the store's time per 1,000 trials as a run grows to TRIALS
+///   (default 100,000), BATCH trials per commit (default 8), and the views' queries at the end.
 @main
 struct BenchMain {
     static func main() async {
@@ -47,12 +49,16 @@ struct BenchMain {
                 try await DispatchAtScale.run(
                     workers: Int(number(0, 50)), slots: Int(number(1, 10)), seconds: number(2, 20),
                     pace: .milliseconds(Int(number(3, 2000))), epochs: Int(number(4, 4)))
+            case "store-at-scale":
+                let numbers = arguments.dropFirst().compactMap { Int($0) }
+                try StoreAtScale.run(trials: numbers.first ?? 100_000, batch: numbers.dropFirst().first ?? 8)
             default:
                 FileHandle.standardError.write(
                     Data(
                         ("usage: nasd-bench ack-during-fits [SECONDS] | status-with-big-runs [RUNS] [TRIALS] | "
                             + "strategy-timing [RESULTS] | surrogate-search [SEEDS] [EPOCHS] | "
-                            + "dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS]\n").utf8))
+                            + "dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS] | "
+                            + "store-at-scale [TRIALS] [BATCH]\n").utf8))
                 exit(64)
             }
         } catch {
@@ -110,7 +116,8 @@ struct BenchDaemon {
 
     func submit(_ yaml: String) async throws {
         let response = try await control.send(
-            .submit(configText: yaml, fileName: stateDirectory.appendingPathComponent("bench.yaml").path, restart: false))
+            .submit(
+                configText: yaml, fileName: stateDirectory.appendingPathComponent("bench.yaml").path, restart: false))
         if case .error(let error) = response { throw BenchError("submit refused: \(error.message)") }
     }
 
@@ -246,7 +253,9 @@ enum AckDuringFits {
         let fits = Locked<[(start: Double, end: Double)]>([])
         let withFits = try await measure(pruner: SleepingPruner(fitSeconds: fitSeconds, fits: fits))
         let windows = fits.withLock { $0 }
-        let during = withFits.filter { sample in windows.contains { sample.sentAt >= $0.start && sample.sentAt < $0.end } }
+        let during = withFits.filter { sample in
+            windows.contains { sample.sentAt >= $0.start && sample.sentAt < $0.end }
+        }
         let fitTime = windows.reduce(0) { $0 + $1.end - $1.start }
         print("ack latency, no predictor:                 \(LatencySummary(baseline.map(\.latency)))")
         print("ack latency, whole run with \(fitSeconds) s fits:     \(LatencySummary(withFits.map(\.latency)))")
@@ -275,9 +284,13 @@ enum StatusWithBigRuns {
         defer { try? FileManager.default.removeItem(at: directory) }
         let started = ContinuousClock.now
         for index in 1...runs {
-            try makeFinishedRun(in: directory.appendingPathComponent("big\(index)"), name: "big\(index)", trials: trials)
+            try makeFinishedRun(
+                in: directory.appendingPathComponent("big\(index)"), name: "big\(index)", trials: trials)
         }
-        print(String(format: "made %d finished runs of %d trials in %.1f s", runs, trials, seconds(ContinuousClock.now - started)))
+        print(
+            String(
+                format: "made %d finished runs of %d trials in %.1f s", runs, trials,
+                seconds(ContinuousClock.now - started)))
         let daemon = try BenchDaemon.start(stateDirectory: directory, makePredictors: SearchSetup.makePredictors)
         try await daemon.submit(benchConfiguration(name: "live", trials: 40, epochs: 10))
         let token = try String(contentsOfFile: daemon.service.tokenPath, encoding: .utf8)
@@ -299,7 +312,9 @@ enum StatusWithBigRuns {
         let statusLatencies = await polling.value
         await daemon.stop()
         print(String(format: "nasd status, first request after start: %.1f ms", (statusLatencies.first ?? .nan) * 1000))
-        print("nasd status (every 100 ms, \(runs + 1) runs), the others: \(LatencySummary(Array(statusLatencies.dropFirst())))")
+        print(
+            "nasd status (every 100 ms, \(runs + 1) runs), the others: \(LatencySummary(Array(statusLatencies.dropFirst())))"
+        )
         print("ack latency meanwhile:                   \(LatencySummary(worker.samples.map(\.latency)))")
     }
 
@@ -377,8 +392,11 @@ enum StrategyTiming {
                 // Results arrive one by one, as from one worker slot, for a deterministic workload.
                 guard !outstanding.isEmpty else { continue }
                 let candidate = outstanding.removeFirst()
-                let accuracy = Double(candidate.network.canonicalHash.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xFFFF }) / 65_536
-                let curve = (1...max(1, candidate.budget)).map { accuracy * Double($0) / Double(max(1, candidate.budget)) }
+                let accuracy =
+                    Double(candidate.network.canonicalHash.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xFFFF }) / 65_536
+                let curve = (1...max(1, candidate.budget)).map {
+                    accuracy * Double($0) / Double(max(1, candidate.budget))
+                }
                 let observation = Observation(
                     proposalID: candidate.proposalID, candidate: candidate, outcome: .completed(curve: curve))
                 let start = monotonicNow()

@@ -29,9 +29,25 @@ enum DispatchAtScale {
         }
         let started = ContinuousClock.now
         let cpuBefore = ProcessCPU.seconds()
+        let batchesBefore = daemon.service.batchTimes.count
+        // `nasd status RUN` once a second meanwhile, as a watching user or script does.
+        let control = daemon.control
+        let polling = Task { () -> [Double] in
+            var latencies: [Double] = []
+            while !Task.isCancelled {
+                let sent = ContinuousClock.now
+                _ = try? await control.send(.status(run: "scale"))
+                latencies.append(seconds(ContinuousClock.now - sent))
+                try? await Task.sleep(for: .seconds(1))
+            }
+            return latencies
+        }
         try await Task.sleep(for: .seconds(duration))
         let elapsed = seconds(ContinuousClock.now - started)
         let cpu = ProcessCPU.seconds() - cpuBefore
+        polling.cancel()
+        let polls = await polling.value
+        let batches = daemon.service.batchTimes
         let latencies = simulated.flatMap(\.latencies)
         let reports = simulated.reduce(0) { $0 + $1.reports }
         let trials = simulated.reduce(0) { $0 + $1.completions }
@@ -42,6 +58,12 @@ enum DispatchAtScale {
                 + String(format: "%.0f s", elapsed)
         )
         print("slot refill (complete sent -> next assign received): \(LatencySummary(latencies))")
+        // The loop's own time per batch since the daemon started (the first wave of assignments
+        // and the submission included): \(batches.count - batchesBefore) of them in the window.
+        print(
+            "daemon's own time per batch (handling, commit, hand-over; \(batches.count - batchesBefore) batches "
+                + "in the window, all \(batches.count) since the start): \(LatencySummary(batches.recent))")
+        print("nasd status (every second, in process): \(LatencySummary(polls))")
         print(
             String(
                 format:

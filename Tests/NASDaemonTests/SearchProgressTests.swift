@@ -8,13 +8,17 @@ import XCTest
 /// result is never "trained", so a run told to train 16 trials never shows more than 16 trained.
 final class SearchProgressTests: XCTestCase {
     func testCounts_splitTrainedFromReusedAndCountEachStateOnce() throws {
-        let trials = try [
-            trial(1, .completed), trial(2, .completed), trial(3, .completed, reusedFrom: 1),
-            trial(4, .stoppedEarly, done: 4, stoppedAt: 4), trial(5, .vetoed, done: 0), trial(6, .running, done: 3),
-            trial(7, .queued, done: 0), trial(8, .failed, done: 2), trial(9, .stoppedEarly, done: 12, reusedFrom: 4),
-        ]
-        let progress = SearchProgress(
-            status: status(epochsSpent: 12 + 12 + 4 + 3 + 2), trials: trials, plannedTrials: 10, elapsedSeconds: 30)
+        let store = try makeStore()
+        let one = try trial(.completed(finalAccuracy: 0.75), in: store)
+        try trial(.completed(finalAccuracy: 0.8125), in: store)
+        try reuse(one, in: store)
+        let stopped = try trial(.stoppedEarly(Prediction(accuracy: 0.5), atEpoch: 4), done: 4, in: store)
+        try trial(.vetoed(Prediction(accuracy: 0.2)), done: 0, in: store)
+        try trial(nil, done: 3, in: store)  // running
+        try store.insertTrial(newTrial(in: store))  // queued
+        try trial(.failed(reason: "crashed"), done: 2, in: store)
+        try reuse(stopped, in: store)
+        let progress = SearchProgress(status: try status(of: store), plannedTrials: 10, elapsedSeconds: 30)
         XCTAssertEqual(progress.trained, 2, "a reused completed result is not a trained trial")
         XCTAssertEqual(progress.reused, 2)
         XCTAssertEqual(progress.stoppedEarly, 1)
@@ -42,14 +46,17 @@ final class SearchProgressTests: XCTestCase {
     }
 
     func testVetoes_countTowardTheTrialLimit_butNotTowardMetaQNNsScheduleUnlessRewarded() throws {
-        let trials = try [trial(1, .completed), trial(2, .vetoed, done: 0), trial(3, .vetoed, done: 0)]
+        let store = try makeStore()
+        try trial(.completed(finalAccuracy: 0.75), in: store)
+        try trial(.vetoed(Prediction(accuracy: 0.2)), done: 0, in: store)
+        try trial(.vetoed(Prediction(accuracy: 0.3)), done: 0, in: store)
         let apart = SearchProgress(
-            status: status(), trials: trials, plannedTrials: 4, elapsedSeconds: 10, vetoesCountTowardPlan: false)
+            status: try status(of: store), plannedTrials: 4, elapsedSeconds: 10, vetoesCountTowardPlan: false)
         XCTAssertEqual(apart.evaluatedTowardPlan, 1)
         XCTAssertTrue(apart.logLine.contains("1 of 4 planned trials evaluated (vetoes not counted)"), apart.logLine)
         // 1 in 10 s, 3 left.
         XCTAssertEqual(try XCTUnwrap(apart.remainingSeconds), 30, accuracy: 1e-9)
-        let counted = SearchProgress(status: status(), trials: trials, plannedTrials: 4, elapsedSeconds: 10)
+        let counted = SearchProgress(status: try status(of: store), plannedTrials: 4, elapsedSeconds: 10)
         XCTAssertTrue(counted.logLine.contains("3 of 4 planned trials evaluated ·"), counted.logLine)
 
         func countsVetoes(_ strategy: String, prior: String, end: String = "") throws -> Bool {
@@ -74,15 +81,16 @@ final class SearchProgressTests: XCTestCase {
     }
 
     func testEstimate_countsOnlyWhatThisObserverSawAndIsAbsentForAFinishedRun() throws {
-        let trials = try (1...6).map { try trial(Int64($0), .completed) }
+        let store = try makeStore()
+        for _ in 1...6 { try trial(.completed(finalAccuracy: 0.5), in: store) }
         let resumed = SearchProgress(
-            status: status(), trials: trials, plannedTrials: 8, elapsedSeconds: 10, evaluatedAtStart: 4)
+            status: try status(of: store), plannedTrials: 8, elapsedSeconds: 10, evaluatedAtStart: 4)
         // 2 in 10 s since the observer started, 2 left.
         XCTAssertEqual(try XCTUnwrap(resumed.remainingSeconds), 10, accuracy: 1e-9)
-        let finished = SearchProgress(
-            status: status(state: .finished), trials: trials, plannedTrials: 8, elapsedSeconds: 10)
+        try store.setRunState(.finished, finishReason: "done")
+        let finished = SearchProgress(status: try status(of: store), plannedTrials: 8, elapsedSeconds: 10)
         XCTAssertNil(finished.remainingSeconds)
-        let unplanned = SearchProgress(status: status(), trials: trials, plannedTrials: nil, elapsedSeconds: 10)
+        let unplanned = SearchProgress(status: try status(of: store), plannedTrials: nil, elapsedSeconds: 10)
         XCTAssertNil(unplanned.remainingSeconds)
         XCTAssertFalse(unplanned.logLine.contains("planned"))
     }
@@ -113,29 +121,66 @@ final class SearchProgressTests: XCTestCase {
         XCTAssertEqual(SearchProgress.duration(10930), "3:02:10")
     }
 
-    // MARK: - Fixtures
-
-    private func status(state: RunState = .active, epochsSpent: Int = 0) -> RunStatusView {
-        RunStatusView(
-            name: "search", state: state, finishReason: nil, strategy: "metaqnn",
-            phase: "ε=0.5, 2/5 models (step 6 of 10)", counts: TrialCountsView(counts: [:], reused: 0),
-            best: BestTrialSummary(
-                trial: 2, accuracy: 0.8125, notation: "[C(32,3,1), SM(10)]",
-                canonicalNotation: "[C(32,3,1), SM(10)]"),
-            workers: [], epochsSpent: epochsSpent, createdAt: 0, updatedAt: 0, configuration: [])
+    func testAStatusFromAnOlderDaemon_countsEveryTrialAsTrainedHere() throws {
+        var view = try status(of: try makeStore())
+        view.counts = TrialCountsView(counts: [.completed: 3, .running: 1], reused: 0)
+        view.trained = nil
+        let progress = SearchProgress(status: view, plannedTrials: nil, elapsedSeconds: 1)
+        XCTAssertEqual(progress.trained, 3)
+        XCTAssertEqual(progress.running, 1)
+        XCTAssertEqual(progress.epochsSavedByReuse, 0)
     }
 
-    /// A trial as the control server's `trials` list serves it (its JSON form).
-    private func trial(
-        _ id: Int64, _ state: TrialState, done: Int = 12, stoppedAt: Int? = nil, reusedFrom: Int64? = nil
-    ) throws -> TrialView {
-        var object: [String: Any] = [
-            "id": id, "state": state.rawValue, "notation": "[SM(10)]", "canonicalNotation": "[SM(10)]",
-            "hyperparameters": [String: Double](), "epochBudget": 12, "epochsDone": done, "attempts": 1,
-            "trainingSeconds": 1.0, "source": "metaqnn#\(id)", "createdAt": 0.0,
-        ]
-        if let stoppedAt { object["stoppedAtEpoch"] = stoppedAt }
-        if let reusedFrom { object["reusedFrom"] = reusedFrom }
-        return try JSONDecoder().decode(TrialView.self, from: JSONSerialization.data(withJSONObject: object))
+    // MARK: - Fixtures
+
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("progress-\(UUID().uuidString)")
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func makeStore() throws -> RunStore {
+        let store = try RunStore(runDirectory: directory.appendingPathComponent(UUID().uuidString))
+        try store.createRun(NewRun(name: "search", configurationText: "name: search", searchIdentity: "x"))
+        return store
+    }
+
+    /// The status view as the daemon serves it, with a live phase.
+    private func status(of store: RunStore) throws -> RunStatusView {
+        try RunViews.status(
+            of: store, live: LiveRunInfo(strategy: "metaqnn", phase: "ε=0.5, 2/5 models (step 6 of 10)", workers: []))
+    }
+
+    private func newTrial(in store: RunStore) throws -> NewTrial {
+        let index = try store.trials().count + 1
+        return NewTrial(
+            canonicalNotation: "[C(\(index),3,1), SM(10)]", proposedNotation: "[C(\(index),3,1), SM(10)]",
+            identityKey: "k\(index)", hyperparameters: [:], epochBudget: 12, source: "metaqnn#\(index)")
+    }
+
+    /// A trial of budget 12 trained `done` epochs, then ended with `outcome` (nil: still running;
+    /// a veto ends it before dispatch).
+    @discardableResult
+    private func trial(_ outcome: TrialOutcome?, done: Int = 12, in store: RunStore) throws -> TrialID {
+        let trial = try store.insertTrial(newTrial(in: store))
+        if case .vetoed = outcome, let outcome {
+            try store.finishTrial(trial.id, outcome: outcome)
+            return trial.id
+        }
+        let job = try store.dispatchTrial(trial.id, to: "w", leaseDeadline: Date())
+        if done > 0 {
+            _ = try store.recordEpochs(
+                (1...done).map { EpochReport(trialID: trial.id, epoch: $0, validationAccuracy: 0.5) })
+        }
+        if let outcome { try store.finishTrial(trial.id, outcome: outcome, job: job.id) }
+        return trial.id
+    }
+
+    private func reuse(_ original: TrialID, in store: RunStore) throws {
+        try store.insertReusedTrial(try newTrial(in: store), reusing: original)
     }
 }

@@ -71,6 +71,7 @@ enum MessageFixtures {
         .status(run: "demo"),
         .trials(run: "demo", state: nil),
         .trials(run: "demo", state: "running"),
+        .trials(run: "demo", state: "completed", page: TrialPageRequest(sort: "accuracy", limit: 20, offset: 40)),
         .best(run: "demo"),
         .workers,
         .logs(run: "demo", trial: "t-0007", tail: 50),

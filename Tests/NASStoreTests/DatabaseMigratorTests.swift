@@ -105,13 +105,12 @@ final class DatabaseMigratorTests: XCTestCase {
     func testRunStore_freshStoreHasTheDocumentedTablesAndVersion() throws {
         let store = try RunStore(runDirectory: directory.appendingPathComponent("fresh"))
         XCTAssertEqual(try store.database.userVersion(), RunStore.schemaVersion)
-        XCTAssertEqual(RunStore.schemaVersion, 4)
+        XCTAssertEqual(RunStore.schemaVersion, 5)
         XCTAssertEqual(
             try tables(store.database).filter { !$0.hasPrefix("sqlite_") },
             [
-                "events", "final_phase", "jobs", "metrics", "predictor_models", "proposals", "run",
-                "strategy_snapshots",
-                "trials",
+                "events", "final_phase", "jobs", "metric_tally", "metrics", "predictor_models", "proposals", "run",
+                "strategy_snapshots", "trial_tallies", "trials",
             ])
     }
 

@@ -41,7 +41,7 @@ struct DaemonControlHandler: ControlHandler {
             } catch {
                 return .error(ControlError(code: .internalError, message: "cannot encode the metrics: \(error)"))
             }
-        case .status(let run?), .trials(let run, _), .best(let run), .logs(let run, _, _):
+        case .status(let run?), .trials(let run, _, _), .best(let run), .logs(let run, _, _):
             // The core answers only for the runs it hosts: the others are read here.
             if case .error(let error) = live, error.code == .notFound, StateDirectoryLayout.isValidRunName(run) {
                 return await OfflineControl(stateDirectory: layout).handle(request)

@@ -87,7 +87,7 @@ extension DaemonCore {
                     return view
                 }
                 return .ok(try JSONValue(encoding: views))
-            case .status(let name?), .trials(let name, _), .best(let name), .logs(let name, _, _):
+            case .status(let name?), .trials(let name, _, _), .best(let name), .logs(let name, _, _):
                 guard let run = runs[name] else {
                     // Not hosted: `DaemonControlHandler` reads it from its store, off this thread.
                     throw ControlError(code: .notFound, message: "no run named '\(name)' in \(layout.path)")

@@ -61,6 +61,8 @@ public final class DaemonService: Sendable {
     public var httpPort: UInt16? { httpServer?.port }
     /// The path of the token file workers need.
     public var tokenPath: String { layout.tokenPath }
+    /// The event loop's own time per batch (the last 65,536 batches), for in-process benchmarks.
+    public var batchTimes: LatencyRecorder.Summary { loop.batchTime.summary }
 
     private let lock: FileLock
     private let token: String

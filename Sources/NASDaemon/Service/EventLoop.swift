@@ -18,6 +18,10 @@ public final class EventLoop: @unchecked Sendable {
     /// From an event's post to the hand-over of what its batch produced (acks, assignments, replies),
     /// measured per batch for its oldest event: the latency a worker sees before its ack.
     public let ackLatency = LatencyRecorder()
+    /// How long each batch took the loop itself: the core's handling (its commit included) and
+    /// handing over the actions, without the wait for the batch to start. The daemon's own cost
+    /// per batch, apart from the scheduling noise a loaded machine adds around it (`nasd-bench`).
+    public let batchTime = LatencyRecorder(window: 1 << 16)
 
     public init(tickInterval: Double = 0.1) {
         self.tickInterval = tickInterval
@@ -69,6 +73,12 @@ public final class EventLoop: @unchecked Sendable {
                 lastTick = Date()
             }
             var exit: DaemonExit?
+            let handlingStarted = ContinuousClock.now
+            defer {
+                let handling = ContinuousClock.now - handlingStarted
+                batchTime.record(
+                    Double(handling.components.seconds) + Double(handling.components.attoseconds) / 1e18)
+            }
             for action in core.handle(batch) {
                 if case .exit(let reason) = action {
                     exit = reason

@@ -35,6 +35,13 @@ public struct RunStatusView: Codable, Hashable, Sendable {
     public var configuration: [String]
     /// The prior's figures (`prior:` runs only).
     public var prior: PriorFiguresView?
+    /// The trials trained here, by state: `counts` without the trials that reused a result
+    /// (its `reused` is 0); nil from a daemon older than the tallies.
+    public var trained: TrialCountsView?
+    /// Epochs the prior's vetoes saved: the budgets of the vetoed trials (reuses left out).
+    public var epochsSavedByVetoes: Int?
+    /// Epochs reuse saved: the budgets of the trials that took a finished trial's result.
+    public var epochsSavedByReuse: Int?
     /// Why the run's store could not be read (corrupt, deleted, unreadable); nil for a healthy run.
     /// A run with an error is listed beside the others with `state` `failed`, empty counts and
     /// this message, so one broken store never hides the rest.
@@ -47,8 +54,12 @@ public struct RunStatusView: Codable, Hashable, Sendable {
         name: String, state: RunState, finishReason: String?, strategy: String, phase: String,
         counts: TrialCountsView, best: BestTrialSummary?, workers: [String], epochsSpent: Int, epochsSaved: Int = 0,
         createdAt: Double, updatedAt: Double, configuration: [String], prior: PriorFiguresView? = nil,
-        error: String? = nil, finalPhase: [FinalPhaseResult]? = nil
+        error: String? = nil, finalPhase: [FinalPhaseResult]? = nil, trained: TrialCountsView? = nil,
+        epochsSavedByVetoes: Int? = nil, epochsSavedByReuse: Int? = nil
     ) {
+        self.trained = trained
+        self.epochsSavedByVetoes = epochsSavedByVetoes
+        self.epochsSavedByReuse = epochsSavedByReuse
         self.name = name
         self.state = state
         self.finishReason = finishReason

@@ -26,11 +26,8 @@ public enum RunViews {
         }
         let configuration = try? RunConfiguration(
             yaml: run.configurationText, file: store.runDirectory.appendingPathComponent(RunStore.fileName).path)
-        let trials = try store.trials()
-        let reused = trials.reduce(0) { $0 + ($1.reusedFrom == nil ? 0 : 1) }
-        // A stopped trial saved the epochs between its stop and its budget.
-        let saved = trials.filter { $0.state == .stoppedEarly && $0.reusedFrom == nil }
-            .reduce(0) { $0 + max(0, $1.epochBudget - ($1.stoppedAtEpoch ?? $1.epochsDone)) }
+        // Counts from the tallies the store keeps: the same cost at any number of trials.
+        let tallies = try store.tallies()
         let best = try store.bestTrial().flatMap { trial in
             trial.finalAccuracy.map { accuracy in
                 BestTrialSummary(
@@ -43,30 +40,46 @@ public enum RunViews {
             name: run.name, state: run.state, finishReason: run.finishReason,
             strategy: live?.strategy ?? configuration?.strategy.kindName ?? "unknown",
             phase: live?.phase ?? LiveRunInfo.notRunningPhase,
-            counts: TrialCountsView(counts: try store.trialCounts(), reused: reused), best: best,
-            workers: (live?.workers ?? []).sorted(), epochsSpent: try store.epochsSpent(),
-            epochsSaved: saved, createdAt: run.createdAt.timeIntervalSince1970,
+            counts: TrialCountsView(counts: tallies.counts, reused: tallies.reused), best: best,
+            workers: (live?.workers ?? []).sorted(), epochsSpent: tallies.epochsRecorded,
+            epochsSaved: tallies.epochsSaved, createdAt: run.createdAt.timeIntervalSince1970,
             updatedAt: run.updatedAt.timeIntervalSince1970,
             configuration: configuration?.summary ?? [],
-            prior: configuration?.prior == nil
-                && !trials.contains(where: { $0.priorPrediction != nil || $0.state == .vetoed })
-                ? nil
-                : PriorFiguresView(
-                    trials: trials, audited: Set(try store.trialIDs(withEvent: DaemonCore.auditedVetoEvent))),
-            finalPhase: finalPhase)
+            prior: try priorFigures(of: store, configuration: configuration, tallies: tallies),
+            finalPhase: finalPhase,
+            trained: TrialCountsView(counts: tallies.trainedCounts, reused: 0),
+            epochsSavedByVetoes: tallies.states[.vetoed]?.trainedBudget ?? 0,
+            epochsSavedByReuse: TrialState.allCases.filter(\.hasReusableResult)
+                .reduce(0) { $0 + (tallies.states[$1]?.reusedBudget ?? 0) })
     }
 
-    /// A run's trials in proposal order.
+    /// The prior's figures, for a run judged by a prior (configured, or with vetoes or prior
+    /// predictions stored). They are computed over every trial, so only such runs pay for reading
+    /// them all.
+    private static func priorFigures(
+        of store: RunStore, configuration: RunConfiguration?, tallies: TrialTallies
+    ) throws -> PriorFiguresView? {
+        let judged = try configuration?.prior != nil || (tallies.counts[.vetoed] ?? 0) > 0 || store.hasPriorPredictions()
+        guard judged else { return nil }
+        return PriorFiguresView(
+            trials: try store.trials(), audited: Set(try store.trialIDs(withEvent: DaemonCore.auditedVetoEvent)))
+    }
+
+    /// A run's trials, or one page of them.
     ///
     /// - Parameters:
     ///   - store: The run's store.
     ///   - state: Only trials in this state; `nil` for all.
+    ///   - order: The order (proposal order by default).
+    ///   - limit: At most this many; `nil` for all.
+    ///   - offset: How many of the ordered trials to skip.
     ///   - detail: Whether to include each trial's curve.
     /// - Throws: `DatabaseError`, `RunStoreError.corruptValue`.
-    public static func trials(of store: RunStore, state: TrialState? = nil, detail: Bool = false) throws
-        -> [TrialView]
-    {
-        try store.trials(in: state.map { [$0] }).map { record in
+    public static func trials(
+        of store: RunStore, state: TrialState? = nil, order: TrialOrder = .id, limit: Int? = nil, offset: Int = 0,
+        detail: Bool = false
+    ) throws -> [TrialView] {
+        try store.trials(in: state.map { [$0] }, order: order, limit: limit, offset: offset).map { record in
             TrialView(record: record, curve: detail ? try store.curve(of: record.id) : nil)
         }
     }
@@ -89,15 +102,7 @@ public enum RunViews {
     ///   - limit: How many to list.
     /// - Throws: `DatabaseError`, `RunStoreError.corruptValue`.
     public static func best(of store: RunStore, limit: Int = defaultBestCount) throws -> [TrialView] {
-        let ranked = try store.trials(in: [.completed])
-            .filter { $0.reusedFrom == nil && $0.finalAccuracy != nil && !$0.isFinalPhase }
-            .sorted { lhs, rhs in
-                let left = lhs.finalAccuracy ?? 0
-                let right = rhs.finalAccuracy ?? 0
-                return left != right ? left > right : lhs.id < rhs.id
-            }
-            .prefix(max(0, limit))
-        let search = try ranked.enumerated().map { index, record in
+        let search = try store.bestTrials(limit: limit).enumerated().map { index, record in
             TrialView(record: record, curve: index == 0 ? try store.curve(of: record.id) : nil)
         }
         return search + (try FinalPhaseResult.completedTrials(of: store))
@@ -136,7 +141,7 @@ public enum RunViews {
             switch request {
             case .status:
                 return .ok(try JSONValue(encoding: status(of: store, live: live)))
-            case .trials(_, let stateName):
+            case .trials(_, let stateName, let page):
                 var state: TrialState?
                 if let stateName {
                     guard let parsed = trialState(named: stateName) else {
@@ -148,7 +153,27 @@ public enum RunViews {
                     }
                     state = parsed
                 }
-                return .ok(try JSONValue(encoding: trials(of: store, state: state)))
+                var order = TrialOrder.id
+                if let sortName = page.sort {
+                    guard let parsed = trialOrder(named: sortName) else {
+                        let names = TrialOrder.allCases.map(\.rawValue).joined(separator: ", ")
+                        return .error(
+                            ControlError(
+                                code: .invalidRequest, message: "unknown trial order '\(sortName)' (one of: \(names))"))
+                    }
+                    order = parsed
+                }
+                if let limit = page.limit, limit < 0 {
+                    return .error(ControlError(code: .invalidRequest, message: "limit must be 0 or more, not \(limit)"))
+                }
+                if let offset = page.offset, offset < 0 {
+                    return .error(
+                        ControlError(code: .invalidRequest, message: "offset must be 0 or more, not \(offset)"))
+                }
+                return .ok(
+                    try JSONValue(
+                        encoding: trials(
+                            of: store, state: state, order: order, limit: page.limit, offset: page.offset ?? 0)))
             case .best:
                 return .ok(try JSONValue(encoding: best(of: store)))
             case .logs(let run, let trialText, let tail):
@@ -181,6 +206,11 @@ public enum RunViews {
         let normalized = name.lowercased().replacingOccurrences(of: "-", with: "_")
         if let state = TrialState(rawValue: normalized) { return state }
         return TrialState.allCases.first { "\($0)".lowercased() == normalized }
+    }
+
+    /// Parses a trial order as users write it (`id`, `newest`, `accuracy`; any case).
+    public static func trialOrder(named name: String) -> TrialOrder? {
+        TrialOrder(rawValue: name.lowercased())
     }
 
     /// Parses a trial id as users write it: `7`, `#7` or `t-0007`.

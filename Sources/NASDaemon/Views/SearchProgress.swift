@@ -8,7 +8,7 @@ import NASStore
 ///
 /// Every count says what it counts: `trained` is trials trained to their budget by a worker, never
 /// a reused result; `reused` is trials that took an identical earlier trial's result instead.
-/// Built from a status view and the trial list; pure (the caller passes the elapsed time).
+/// Built from a status view; pure (the caller passes the elapsed time).
 public struct SearchProgress: Hashable, Sendable {
     /// The run's name.
     public var run: String
@@ -48,41 +48,37 @@ public struct SearchProgress: Hashable, Sendable {
     /// Seconds the search still needs at the pace seen so far; nil before there is a pace.
     public var remainingSeconds: Double?
 
-    /// Builds the progress of a run.
+    /// Builds the progress of a run from its status view alone (its tallies: the same cost at any
+    /// number of trials).
     ///
     /// - Parameters:
-    ///   - status: The run's status view.
-    ///   - trials: The run's trials (`trials RUN`), for counts that split reuse from training and
-    ///     for the epochs saved.
+    ///   - status: The run's status view; a view without `trained` (from an older daemon) counts
+    ///     every trial as trained here.
     ///   - plannedTrials: `SearchProgress.plannedTrials(of:)` of the run's configuration.
     ///   - elapsedSeconds: Seconds since the observer started.
     ///   - evaluatedAtStart: `evaluated` when the observer started (a resumed run has some already),
     ///     so the pace counts only what this observer saw.
     public init(
-        status: RunStatusView, trials: [TrialView], plannedTrials: Int?, elapsedSeconds: Double,
-        evaluatedAtStart: Int = 0, vetoesCountTowardPlan: Bool = true
+        status: RunStatusView, plannedTrials: Int?, elapsedSeconds: Double, evaluatedAtStart: Int = 0,
+        vetoesCountTowardPlan: Bool = true
     ) {
         run = status.name
         strategy = status.strategy
         phase = status.phase
-        let own = trials.filter { $0.reusedFrom == nil }
-        trained = own.filter { $0.state == .completed || $0.state == .incomplete }.count
-        running = own.filter { $0.state == .running }.count
-        queued = own.filter { $0.state == .queued }.count
-        stoppedEarly = own.filter { $0.state == .stoppedEarly }.count
-        vetoed = own.filter { $0.state == .vetoed }.count
-        failed = own.filter { $0.state == .failed }.count
-        reused = trials.count - own.count
+        let own = status.trained ?? status.counts
+        trained = own.completed + own.incomplete
+        running = own.running
+        queued = own.queued
+        stoppedEarly = own.stoppedEarly
+        vetoed = own.vetoed
+        failed = own.failed
+        reused = status.counts.reused
         self.plannedTrials = plannedTrials
         self.vetoesCountTowardPlan = vetoesCountTowardPlan
         best = status.best
         epochsSpent = status.epochsSpent
-        epochsSavedByPruning =
-            own.filter { $0.state == .stoppedEarly }
-            .reduce(0) { $0 + max(0, $1.epochBudget - ($1.stoppedAtEpoch ?? $1.epochsDone)) }
-            + own.filter { $0.state == .vetoed }.reduce(0) { $0 + $1.epochBudget }
-        epochsSavedByReuse = trials.filter { $0.reusedFrom != nil && $0.state.hasReusableResult }
-            .reduce(0) { $0 + $1.epochBudget }
+        epochsSavedByPruning = status.epochsSaved + (status.epochsSavedByVetoes ?? 0)
+        epochsSavedByReuse = status.epochsSavedByReuse ?? 0
         self.elapsedSeconds = elapsedSeconds
         remainingSeconds = nil
         if let planned = plannedTrials, planned > 0, status.state == .active {

@@ -92,6 +92,6 @@ extension RunStore {
 
     /// The number of distinct epochs trained and recorded in the run (reused trials cost none).
     public func epochsSpent() throws -> Int {
-        try database.cachedStatement("SELECT count(*) FROM metrics").firstRow([]) { $0.int(at: 0) } ?? 0
+        try database.cachedStatement("SELECT epochs FROM metric_tally").firstRow([]) { $0.int(at: 0) } ?? 0
     }
 }

@@ -416,28 +416,26 @@ extension RunStore {
     }
 
     /// The completed trial with the highest final accuracy (the earliest on ties), if any.
+    /// Whether any trial carries a prediction of the prior (an index-free scan that stops at the
+    /// first such trial; a run without a prior reads every row once, without decoding them).
+    public func hasPriorPredictions() throws -> Bool {
+        try database.cachedStatement("SELECT EXISTS (SELECT 1 FROM trials WHERE prior_accuracy IS NOT NULL)")
+            .firstRow([]) { $0.int64(at: 0) != 0 } ?? false
+    }
+
     public func bestTrial() throws -> TrialRecord? {
         try database.cachedStatement(
             """
-            SELECT \(Self.trialColumns) FROM trials
+            SELECT \(Self.trialColumns) FROM trials INDEXED BY trials_best
             WHERE state = 'completed' AND final_accuracy IS NOT NULL AND final_of IS NULL
             ORDER BY final_accuracy DESC, id LIMIT 1
             """
         ).firstRow([], decodeTrial)
     }
 
-    /// The number of trials in each state (every state present, zero when none).
+    /// The number of trials in each state (every state present, zero when none), from the tallies.
     public func trialCounts() throws -> [TrialState: Int] {
-        var counts = Dictionary(uniqueKeysWithValues: TrialState.allCases.map { ($0, 0) })
-        let rows = try database.cachedStatement("SELECT state, count(*) FROM trials GROUP BY state")
-            .rows([]) { ($0.string(at: 0), $0.int(at: 1)) }
-        for (name, count) in rows {
-            guard let state = TrialState(rawValue: name) else {
-                throw RunStoreError.corruptValue(table: "trials", column: "state", value: name)
-            }
-            counts[state] = count
-        }
-        return counts
+        try tallies().counts
     }
 
     func requireTrial(_ id: TrialID) throws -> TrialRecord {

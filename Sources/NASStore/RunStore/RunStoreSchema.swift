@@ -20,6 +20,9 @@ enum RunStoreSchema {
             Migration(version: 4, name: "proposal phases and the final phase") { database in
                 try database.execute(sql: version4)
             },
+            Migration(version: 5, name: "trial tallies and view indexes") { database in
+                try database.execute(sql: trialTallies)
+            },
         ])
     }
 
@@ -214,5 +217,85 @@ enum RunStoreSchema {
             search_end_reason TEXT NOT NULL,
             started_at REAL NOT NULL
         );
+        """
+
+    /// What the status view reads, kept by triggers instead of counted over every trial on each
+    /// request (issue 11 §4: `status` cost grew with the run): per state the trials, those that
+    /// reused a result, the epochs early stopping saved (a stopped trial's budget minus the epoch
+    /// it stopped at, reused ones left out), and the budgets of the trained and of the reused
+    /// trials; and the epochs recorded in `metrics`. An epoch report's update of a running trial
+    /// changes none of them and leaves `trial_tallies` unwritten (the trigger's `WHEN`). Filled
+    /// from the rows already there, so an older store migrates with exact tallies. Two indexes
+    /// answer `best` and `trials --sort accuracy` without sorting every trial.
+    static let trialTallies = """
+        CREATE TABLE trial_tallies (
+            state TEXT PRIMARY KEY,
+            trials INTEGER NOT NULL DEFAULT 0,
+            reused INTEGER NOT NULL DEFAULT 0,
+            epochs_saved INTEGER NOT NULL DEFAULT 0,
+            trained_budget INTEGER NOT NULL DEFAULT 0,
+            reused_budget INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        INSERT INTO trial_tallies (state) VALUES ('queued'), ('running'), ('completed'), ('stopped_early'),
+            ('vetoed'), ('incomplete'), ('failed'), ('cancelled');
+        UPDATE trial_tallies SET
+            trials = (SELECT count(*) FROM trials t WHERE t.state = trial_tallies.state),
+            reused = (SELECT count(*) FROM trials t WHERE t.state = trial_tallies.state AND t.reused_from IS NOT NULL),
+            epochs_saved = coalesce((SELECT sum(max(0, t.epoch_budget - coalesce(t.stopped_at_epoch, t.epochs_done)))
+                FROM trials t WHERE t.state = trial_tallies.state AND t.state = 'stopped_early'
+                AND t.reused_from IS NULL), 0),
+            trained_budget = coalesce((SELECT sum(t.epoch_budget) FROM trials t
+                WHERE t.state = trial_tallies.state AND t.reused_from IS NULL), 0),
+            reused_budget = coalesce((SELECT sum(t.epoch_budget) FROM trials t
+                WHERE t.state = trial_tallies.state AND t.reused_from IS NOT NULL), 0);
+        CREATE TABLE metric_tally (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            epochs INTEGER NOT NULL
+        );
+        INSERT INTO metric_tally (id, epochs) SELECT 1, count(*) FROM metrics;
+        CREATE TRIGGER trial_tallies_insert AFTER INSERT ON trials BEGIN
+            UPDATE trial_tallies SET trials = trials + 1, reused = reused + (NEW.reused_from IS NOT NULL),
+                epochs_saved = epochs_saved + CASE WHEN NEW.state = 'stopped_early' AND NEW.reused_from IS NULL
+                    THEN max(0, NEW.epoch_budget - coalesce(NEW.stopped_at_epoch, NEW.epochs_done)) ELSE 0 END,
+                trained_budget = trained_budget + CASE WHEN NEW.reused_from IS NULL THEN NEW.epoch_budget ELSE 0 END,
+                reused_budget = reused_budget + CASE WHEN NEW.reused_from IS NULL THEN 0 ELSE NEW.epoch_budget END
+            WHERE state = NEW.state;
+        END;
+        CREATE TRIGGER trial_tallies_update
+        AFTER UPDATE OF state, reused_from, epoch_budget, stopped_at_epoch, epochs_done ON trials
+        WHEN OLD.state IS NOT NEW.state OR OLD.reused_from IS NOT NEW.reused_from
+            OR OLD.epoch_budget IS NOT NEW.epoch_budget OR OLD.stopped_at_epoch IS NOT NEW.stopped_at_epoch
+            OR (NEW.state = 'stopped_early' AND OLD.epochs_done IS NOT NEW.epochs_done)
+        BEGIN
+            UPDATE trial_tallies SET trials = trials - 1, reused = reused - (OLD.reused_from IS NOT NULL),
+                epochs_saved = epochs_saved - CASE WHEN OLD.state = 'stopped_early' AND OLD.reused_from IS NULL
+                    THEN max(0, OLD.epoch_budget - coalesce(OLD.stopped_at_epoch, OLD.epochs_done)) ELSE 0 END,
+                trained_budget = trained_budget - CASE WHEN OLD.reused_from IS NULL THEN OLD.epoch_budget ELSE 0 END,
+                reused_budget = reused_budget - CASE WHEN OLD.reused_from IS NULL THEN 0 ELSE OLD.epoch_budget END
+            WHERE state = OLD.state;
+            UPDATE trial_tallies SET trials = trials + 1, reused = reused + (NEW.reused_from IS NOT NULL),
+                epochs_saved = epochs_saved + CASE WHEN NEW.state = 'stopped_early' AND NEW.reused_from IS NULL
+                    THEN max(0, NEW.epoch_budget - coalesce(NEW.stopped_at_epoch, NEW.epochs_done)) ELSE 0 END,
+                trained_budget = trained_budget + CASE WHEN NEW.reused_from IS NULL THEN NEW.epoch_budget ELSE 0 END,
+                reused_budget = reused_budget + CASE WHEN NEW.reused_from IS NULL THEN 0 ELSE NEW.epoch_budget END
+            WHERE state = NEW.state;
+        END;
+        CREATE TRIGGER trial_tallies_delete AFTER DELETE ON trials BEGIN
+            UPDATE trial_tallies SET trials = trials - 1, reused = reused - (OLD.reused_from IS NOT NULL),
+                epochs_saved = epochs_saved - CASE WHEN OLD.state = 'stopped_early' AND OLD.reused_from IS NULL
+                    THEN max(0, OLD.epoch_budget - coalesce(OLD.stopped_at_epoch, OLD.epochs_done)) ELSE 0 END,
+                trained_budget = trained_budget - CASE WHEN OLD.reused_from IS NULL THEN OLD.epoch_budget ELSE 0 END,
+                reused_budget = reused_budget - CASE WHEN OLD.reused_from IS NULL THEN 0 ELSE OLD.epoch_budget END
+            WHERE state = OLD.state;
+        END;
+        CREATE TRIGGER metric_tally_insert AFTER INSERT ON metrics BEGIN
+            UPDATE metric_tally SET epochs = epochs + 1;
+        END;
+        CREATE TRIGGER metric_tally_delete AFTER DELETE ON metrics BEGIN
+            UPDATE metric_tally SET epochs = epochs - 1;
+        END;
+        CREATE INDEX trials_best ON trials(final_accuracy DESC, id)
+            WHERE state = 'completed' AND final_accuracy IS NOT NULL;
+        CREATE INDEX trials_by_accuracy ON trials(coalesce(final_accuracy, best_accuracy) DESC, id);
         """
 }

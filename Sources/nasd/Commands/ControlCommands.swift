@@ -64,11 +64,18 @@ enum ControlCommands {
         options: [
             .value(
                 "state", "S",
-                "Only trials in this state: queued, running, completed, stopped_early, vetoed, failed, cancelled."),
+                "Only trials in this state: queued, running, completed, stopped_early, vetoed, incomplete, failed, "
+                    + "cancelled."),
+            .value(
+                "sort", "ORDER",
+                "id (proposal order, the default), newest (latest first) or accuracy (highest first; trials "
+                    + "without one last)."),
+            .value("limit", "N", "Only the first N trials of that order."),
             stateDir, runDir, json,
         ],
         discussion: "The accuracy column is the final accuracy, or the best so far for a trial still training. "
-            + offlineNote
+            + "Trials are read and printed a page at a time, so the first rows appear at once however long "
+            + "the run; pages of a run in progress are read at different moments. " + offlineNote
     ) { arguments in
         let run = try ControlSession.runName(arguments)
         var state: String?
@@ -82,8 +89,20 @@ enum ControlCommands {
             }
             state = parsed.rawValue
         }
-        let payload = try await ControlSession.view(.trials(run: run, state: state), arguments)
-        try ControlSession.output(payload, arguments, as: [TrialView].self, ControlOutput.trialTable)
+        var sort: String?
+        if let name = arguments.value("sort") {
+            guard let order = RunViews.trialOrder(named: name) else {
+                throw UsageError(
+                    command: arguments.command,
+                    message: "--sort expects "
+                        + TrialOrder.allCases.map(\.rawValue).dropLast().joined(separator: ", ")
+                        + " or \(TrialOrder.allCases.last?.rawValue ?? ""); found '\(name)'")
+            }
+            sort = order.rawValue
+        }
+        let limit =
+            arguments.value("limit") == nil ? nil : try arguments.integer("limit", default: 0, range: 0...Int.max)
+        try await TrialPages(run: run, state: state, sort: sort, limit: limit).print(arguments)
         return ExitStatus.success
     }
 

@@ -69,9 +69,8 @@ struct ForegroundRun {
         let display = ProgressDisplay()
         let started = ContinuousClock.now
         var evaluatedAtStart: Int?
-        var trials: [TrialView] = []
         var last: SearchProgress?
-        for tick in 0..<Int.max {
+        while true {
             try await Task.sleep(for: .milliseconds(500))
             guard case .ok(let payload) = await request(.status(run: runName)),
                 let view = try? payload.decode(as: RunStatusView.self)
@@ -81,11 +80,9 @@ struct ForegroundRun {
                 return ExitStatus.failure
             }
             let isOver = view.state == .finished || view.state == .failed
-            // The trial list costs more than the status: every second tick, and at the end.
-            if tick % 2 == 0 || isOver, let list = await trialList() { trials = list }
             let elapsed = (ContinuousClock.now - started) / .seconds(1)
             var progress = SearchProgress(
-                status: view, trials: trials, plannedTrials: plannedTrials, elapsedSeconds: elapsed,
+                status: view, plannedTrials: plannedTrials, elapsedSeconds: elapsed,
                 evaluatedAtStart: evaluatedAtStart ?? 0, vetoesCountTowardPlan: vetoesCountTowardPlan)
             // A finished run's status no longer has a live phase: keep the last one seen.
             if view.phase == LiveRunInfo.notRunningPhase, let last { progress.phase = last.phase }
@@ -102,12 +99,6 @@ struct ForegroundRun {
             }
             display.show(progress)
         }
-        return ExitStatus.failure
-    }
-
-    private func trialList() async -> [TrialView]? {
-        guard case .ok(let payload) = await request(.trials(run: runName, state: nil)) else { return nil }
-        return try? payload.decode(as: [TrialView].self)
     }
 
     private func request(_ request: ControlRequest) async -> ControlResponse {

@@ -72,6 +72,18 @@ enum ControlOutput {
     /// `nasd trials RUN`: one row per trial.
     static func trialTable(_ trials: [TrialView]) -> String {
         if trials.isEmpty { return "no trials" }
+        return render(trialRows(trials))
+    }
+
+    /// One page of `nasd trials RUN`'s table: the header only on the first page, and columns at
+    /// least as wide as the pages before (`widths`, updated), so pages printed as they arrive line up.
+    static func trialTablePage(_ trials: [TrialView], first: Bool, widths: inout [Int]) -> String {
+        let (text, used) = trialRows(trials).render(header: first, minimumWidths: widths)
+        widths = used
+        return trimmed(text)
+    }
+
+    private static func trialRows(_ trials: [TrialView]) -> TextTable {
         var table = TextTable(columns: [
             "id", "state", "epochs", "accuracy", "predicted", "tries", "worker", "phase", "architecture", "note",
         ])
@@ -82,7 +94,7 @@ enum ControlOutput {
                 trial.worker ?? "-", trial.phase ?? "-", trial.notation, note(trial),
             ])
         }
-        return render(table)
+        return table
     }
 
     /// `nasd best RUN`: the best trial in detail, then the ranking.
@@ -170,8 +182,13 @@ enum ControlOutput {
 
     /// The table's text without the spaces that pad an empty last cell.
     private static func render(_ table: TextTable) -> String {
-        table.render().split(separator: "\n", omittingEmptySubsequences: false)
-            .map { line in String(line.reversed().drop(while: { $0 == " " }).reversed()) }
+        trimmed(table.render())
+    }
+
+    /// Text with the trailing spaces of each line removed.
+    private static func trimmed(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { line in line.lastIndex { $0 != " " }.map { line[...$0] } ?? "" }
             .joined(separator: "\n")
     }
 

@@ -3,7 +3,7 @@ SWIFT ?= swift
 CONFIG ?= debug
 BIN = .build/$(CONFIG)/nasd
 
-.PHONY: build release test chaos demo bench fuzz lint clean
+.PHONY: build release test chaos demo bench bench-full record-curves fuzz lint clean
 
 build:
 	$(SWIFT) build -c $(CONFIG)
@@ -39,6 +39,15 @@ bench: release
 	.build/release/nasd-bench dispatch-at-scale 50 10 30 2000 4
 	.build/release/nasd-bench dispatch-at-scale 500 1 30 2000 4
 	.build/release/nasd-bench dispatch-at-scale 50 10 20 200 4
+	python3 bench/real_curves.py --nasd .build/release/nasd
+
+# The longer sweeps beside make bench: the real-curve references at the paper's 1000 candidates, more seeds.
+bench-full: release
+	python3 bench/real_curves.py --nasd .build/release/nasd --full
+
+# Re-records bench/data/digits-curves.jsonl (real PyTorch training; needs torch and scikit-learn).
+record-curves: release
+	NASD_BIN=$(abspath .build/release/nasd) bash bench/record_digits_curves.sh
 
 # libFuzzer runs of the config reader and the protocol decoders (FUZZ_SECONDS each; docs/RELIABILITY.md).
 FUZZ_SECONDS ?= 60

@@ -3,7 +3,7 @@
 (digits)"): SRM's predictions and early-stopping replays and Peephole's ranking, each beside its reference.
 
     python3 bench/real_curves.py --nasd .build/release/nasd [--data bench/data/digits-curves.jsonl] [--full]
-        [--json-out FILE]
+        [--rows N] [--json-out FILE]
 
 1. `nasd predict eval --predictor srm --train 100 --observe 0.25` on seeds 1..3 (R², MSE, Kendall τ-b; the
    last-seen value beside it) and bench/srm_reference.py (scikit-learn's NuSVR the paper's way) on each split.
@@ -55,12 +55,21 @@ def main():
     parser.add_argument("--data", default=os.path.join(HERE, "data", "digits-curves.jsonl"))
     parser.add_argument("--full", action="store_true")
     parser.add_argument("--json-out")
+    parser.add_argument("--rows", type=int, help="measure on the file's first N rows only")
     args = parser.parse_args()
     nasd, data = os.path.abspath(args.nasd), os.path.abspath(args.data)
+    prefix = None
+    if args.rows:
+        prefix = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False)
+        with open(data) as handle:
+            prefix.writelines([line for line in handle if line.strip()][: args.rows])
+        prefix.close()
+        data = prefix.name
     references = have_sklearn()
     search_count = "1000" if args.full else "200"
     seeds = [1, 2, 3, 4, 5] if args.full else [1, 2, 3]
-    figures = {"data": os.path.relpath(data, os.path.dirname(HERE)), "full": args.full, "references": references}
+    figures = {"data": os.path.relpath(os.path.abspath(args.data), os.path.dirname(HERE)), "rows": args.rows,
+               "full": args.full, "references": references}
     print(f"real curves: {data} ({sum(1 for line in open(data) if line.strip())} rows); "
           f"references: {'scikit-learn, ' + search_count + ' candidates' if references else 'skipped (no scikit-learn)'}")
     sys.stdout.flush()
@@ -169,6 +178,8 @@ def main():
                 figures["peephole"].append({"nasd": report})
                 print(f"seed {seed}: Peephole τ {fmt(report['kendall_tau'])}, params τ "
                       f"{fmt(report['baseline_kendall_tau'])} (forest skipped: no scikit-learn)")
+    if prefix:
+        os.unlink(prefix.name)
     if args.json_out:
         with open(args.json_out, "w") as handle:
             json.dump(figures, handle, indent=1, sort_keys=True)

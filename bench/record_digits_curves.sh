@@ -28,7 +28,8 @@ python3 -c "import torch, sklearn" || { echo "record: needs torch and scikit-lea
 state=$(mktemp -d /tmp/nasd-digits.XXXXXX)
 server=""
 cleanup() {
-    [[ -n $server ]] && kill "$server" 2>/dev/null
+    # SIGKILL: the server imported nasd_trainer, whose SIGTERM handler only sets a flag.
+    [[ -n $server ]] && kill -KILL "$server" 2>/dev/null
     if [[ ${RECORD_KEEP:-0} == 1 ]]; then echo "record: kept $state"; else rm -rf "$state"; fi
 }
 trap cleanup EXIT

@@ -10,8 +10,8 @@
 #
 # Environment: NASD_BIN (default .build/release/nasd), RECORD_TRIALS (default 310), RECORD_WORKERS
 # (default 2), RECORD_SEED (default 11), RECORD_KEEP=1 keeps the state directory.
-# Needs python3 with torch and scikit-learn (pip install torch scikit-learn). On 2 shared CPU cores
-# the default takes about half an hour (docs/BENCHMARKS.md, "Real curves (digits)").
+# Needs python3 with torch and scikit-learn (pip install torch scikit-learn). The committed file took
+# 56 min on 2 heavily shared cores, with extra workers attached (docs/BENCHMARKS.md, "Real curves (digits)").
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -3,7 +3,7 @@ SWIFT ?= swift
 CONFIG ?= debug
 BIN = .build/$(CONFIG)/nasd
 
-.PHONY: build release test chaos demo bench bench-full fuzz lint clean
+.PHONY: build release test chaos demo bench bench-full record-curves fuzz lint clean
 
 build:
 	$(SWIFT) build -c $(CONFIG)
@@ -44,10 +44,18 @@ bench: release
 	.build/release/nasd-bench dispatch-at-scale 50 10 30 2000 4
 	.build/release/nasd-bench dispatch-at-scale 500 1 30 2000 4
 	.build/release/nasd-bench dispatch-at-scale 50 10 20 200 4
+	python3 bench/real_curves.py --nasd .build/release/nasd
 
-# issue 11 §4: one run of 100,000 trials (about 7 minutes on 2 cores; not part of `make bench`).
+
+# Re-records bench/data/digits-curves.jsonl (real PyTorch training; needs torch and scikit-learn).
+record-curves: release
+	NASD_BIN=$(abspath .build/release/nasd) bash bench/record_digits_curves.sh
+
+# The longer measurements beside make bench: one run of 100,000 trials (issue 11 §4, about 7 minutes
+# on 2 cores) and the real-curve references at the paper's 1000 candidates with more seeds.
 bench-full: release
 	NASD_BIN=$(abspath .build/release/nasd) BENCH_POINTS=100000x2x4 BENCH_SLOTS=2 BENCH_OPTUNA=0 bash bench/run
+	python3 bench/real_curves.py --nasd .build/release/nasd --full
 
 # libFuzzer runs of the config reader and the protocol decoders (FUZZ_SECONDS each; docs/RELIABILITY.md).
 FUZZ_SECONDS ?= 60

@@ -47,8 +47,36 @@ final class ReplayEarlyStopCommandTests: EndToEndTestCase {
         // 12 burn-in rows train fully, a stopped one costs at least min_epochs (a quarter of 8).
         XCTAssertGreaterThanOrEqual(cold.epochsUsed, 12 * 8 + cold.stopped * 2)
         XCTAssertEqual(cold.bestKept, 2, "\(cold)")
-        let again = try await replay(["--confidence", "0.95", "--burn-in", "12"], data: data)
+        let orderingsFile = directory.appendingPathComponent("orderings.json")
+        let again = try await replay(
+            ["--confidence", "0.95", "--burn-in", "12", "--orderings-out", orderingsFile.path], data: data)
         XCTAssertEqual(again, cold, "the replay is a function of its seed")
+
+        // --orderings-out: each ordering's rows (1-based lines, a permutation) and its outcome.
+        struct Orderings: Decodable {
+            struct Entry: Decodable {
+                var rows: [Int]
+                var epochsUsed: Int
+                var stopped: Int
+                var bestKept: Bool
+
+                enum CodingKeys: String, CodingKey {
+                    case rows, stopped
+                    case epochsUsed = "epochs_used"
+                    case bestKept = "best_kept"
+                }
+            }
+            var orderings: [Entry]
+        }
+        let written = try JSONDecoder().decode(Orderings.self, from: Data(contentsOf: orderingsFile))
+        XCTAssertEqual(written.orderings.count, 2)
+        for entry in written.orderings {
+            XCTAssertEqual(entry.rows.sorted(), Array(1...40))
+        }
+        XCTAssertNotEqual(written.orderings[0].rows, written.orderings[1].rows, "two seeded orders")
+        XCTAssertEqual(Double(written.orderings.map(\.epochsUsed).reduce(0, +)) / 2, cold.epochsUsed, accuracy: 1e-9)
+        XCTAssertEqual(Double(written.orderings.map(\.stopped).reduce(0, +)) / 2, cold.stopped, accuracy: 1e-9)
+        XCTAssertEqual(written.orderings.filter(\.bestKept).count, cold.bestKept)
 
         // The warm start's 12 curves are the whole burn-in: stopping starts at the run's first final.
         let warmed = try await replay(

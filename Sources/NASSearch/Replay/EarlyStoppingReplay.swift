@@ -62,6 +62,9 @@ public enum EarlyStoppingReplay {
         public var bestKept: Bool
         /// Model versions fit.
         public var fits: Int
+        /// The rows in the order replayed, each as its record's index in the curves file (the
+        /// candidate's `proposalID`), so a reference implementation can replay the same order.
+        public var order: [Int]
     }
 
     /// The outcome over all orderings.
@@ -101,7 +104,8 @@ public enum EarlyStoppingReplay {
     public static func replay(_ rows: [Row], pruner: any Pruner) -> Ordering {
         let best = rows.map(\.final).max()
         var result = Ordering(
-            epochsUsed: 0, epochsFull: rows.reduce(0) { $0 + $1.fullEpochs }, stopped: 0, bestKept: false, fits: 0)
+            epochsUsed: 0, epochsFull: rows.reduce(0) { $0 + $1.fullEpochs }, stopped: 0, bestKept: false, fits: 0,
+            order: rows.map(\.candidate.proposalID))
         var standing = RunStanding()
         var examples: [PredictorExample] = []
         var models: [Int: (any PredictorModel)?] = [:]

@@ -35,6 +35,9 @@ enum ReplayCommand {
             .value("warm-start", "FILE", "With --early-stop: a curves file whose complete rows are fit first."),
             .value("orderings", "K", "With --early-stop: random orders of the rows to replay (default 10)."),
             .value("search-count", "N", "With --early-stop: random-search candidates per SRM model (default 24)."),
+            .value(
+                "orderings-out", "FILE",
+                "With --early-stop: write each ordering's rows and outcome as JSON (bench/srm_replay_reference.py)."),
             .flag("json", "Print JSON: {\"results\": {WORD: {best_test_mean, best_test_std, ...}}}."),
         ],
         discussion: """
@@ -148,6 +151,11 @@ enum ReplayCommand {
         let outcome = EarlyStoppingReplaySetup.run(
             records: records, settings: settings, orderings: orderings, seed: seed, warmStart: warmStart)
         let summary = outcome.summary
+        if let orderingsPath = arguments.value("orderings-out") {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try encoder.encode(ReplayedOrderings(outcome.orderings)).write(to: URL(fileURLWithPath: orderingsPath))
+        }
         if arguments.has("json") {
             try printJSON(EarlyStoppingReplayReport(summary: summary))
         } else {
@@ -329,6 +337,33 @@ private struct EarlyStoppingReplayReport: Encodable {
         try container.encode(summary.epochsUsed, forKey: .epochsUsed)
         try container.encode(summary.epochsFull, forKey: .epochsFull)
         try container.encode(summary.stopped, forKey: .stopped)
+    }
+}
+
+/// `nasd replay --early-stop srm --orderings-out FILE`: the orders replayed, so a reference
+/// implementation can replay exactly the same ones.
+private struct ReplayedOrderings: Encodable {
+    struct Entry: Encodable {
+        /// The 1-based position of each row among the file's non-blank lines, in replay order (the
+        /// numbering of `predict eval --split-out`).
+        var rows: [Int]
+        var epochsUsed: Int
+        var stopped: Int
+        var bestKept: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case rows, stopped
+            case epochsUsed = "epochs_used"
+            case bestKept = "best_kept"
+        }
+    }
+
+    var orderings: [Entry]
+
+    init(_ orderings: [EarlyStoppingReplay.Ordering]) {
+        self.orderings = orderings.map {
+            Entry(rows: $0.order.map { $0 + 1 }, epochsUsed: $0.epochsUsed, stopped: $0.stopped, bestKept: $0.bestKept)
+        }
     }
 }
 

@@ -87,6 +87,21 @@ final class RunStoreTests: XCTestCase {
         XCTAssertEqual(try store.trial(trial.id), trial)
     }
 
+    func testHyperparameters_readBackExactly_toTheLastBit() throws {
+        // Log-uniform draws, as a searched learning rate is: JSONSerialization misread about two in
+        // three of these by one bit; every value must come back as the very Double stored.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for index in 0..<200 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let unit = Double(state >> 11) / Double(1 << 53)
+            let rate = exp(log(0.001) + unit * log(100))
+            var candidate = StoreFixtures.newTrial(index)
+            candidate.hyperparameters = ["learning_rate": rate, "momentum": 0.9]
+            let trial = try store.insertTrial(candidate)
+            XCTAssertEqual(try store.trial(trial.id)?.hyperparameters["learning_rate"], rate, "draw \(index)")
+        }
+    }
+
     func testIdentityKey_ignoresHyperparameterOrder_andNamesNoBudget() {
         let a = TrialIdentity.key(canonicalHash: "h", hyperparameters: ["b": 2, "a": 0.1])
         let b = TrialIdentity.key(canonicalHash: "h", hyperparameters: ["a": 0.1, "b": 2])

@@ -23,19 +23,16 @@ enum NumberDictionaryJSON {
         return text
     }
 
-    /// Decodes a JSON object of numbers (and `null`s, skipped).
+    /// Decodes a JSON object of numbers (and `null`s, skipped), each to the exact `Double` its text
+    /// names: `JSONDecoder` parses numbers exactly, where `JSONSerialization` on Linux misreads the
+    /// last bit of about two values in three (a learning rate read back would differ from the one
+    /// trained with, and a retrained network would not carry its searched value).
     ///
     /// - Returns: The values, or `nil` when the text is not such an object.
     static func decode(_ text: String) -> [String: Double]? {
-        guard let data = text.data(using: .utf8),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return nil }
-        var values: [String: Double] = [:]
-        for (key, value) in object {
-            if value is NSNull { continue }
-            guard let number = value as? NSNumber else { return nil }
-            values[key] = number.doubleValue
+        guard let object = try? JSONDecoder().decode([String: Double?].self, from: Data(text.utf8)) else {
+            return nil
         }
-        return values
+        return object.compactMapValues { $0 }
     }
 }

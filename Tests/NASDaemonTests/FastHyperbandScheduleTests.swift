@@ -64,10 +64,8 @@ final class FastHyperbandScheduleTests: XCTestCase {
         XCTAssertFalse(stopped.isEmpty, "the workload must exercise f-Hyperband: \(immediate)")
         XCTAssertTrue(immediate.contains { $0.state == .completed && $0.final != nil }, "\(immediate)")
         XCTAssertEqual(try run(fitDelay: 4), immediate, "fits 4 batches late")
-        // Kills after the first models exist. (A kill at batch 30 or 60 of this workload ends a
-        // promoted trial `incomplete` even in plain Hyperband without any pruner: a separate
-        // promotion-and-restart issue, not f-Hyperband's.)
-        for kill in [90, 120, 170] {
+        // Kills before the first models exist, and after.
+        for kill in [30, 60, 90, 120, 170] {
             XCTAssertEqual(try run(fitDelay: 2, killAfter: kill), immediate, "killed after \(kill) batches")
         }
     }

@@ -258,3 +258,40 @@ final class PromotionTests: XCTestCase {
         XCTAssertEqual(try store.trials().filter { $0.reusedFrom == nil }.count, 1)
     }
 }
+
+/// Plain Hyperband with one worker, killed while promoted trials train: the run ends with the same
+/// trials and results as an uninterrupted one. A trial whose budget a promotion raised while it was
+/// in flight keeps the budget its job was dispatched with across the restart (the worker trains to
+/// that), so its completion there is a rung result, not a trainer that stopped short.
+final class HyperbandKillTests: XCTestCase {
+    private let configuration = """
+        name: p
+        seed: 23
+        space: {kind: metaqnn, filters: [16, 32, 64], kernels: [1, 3, 5], fc_sizes: [64, 128], max_depth: 5}
+        strategy: {kind: hyperband, max_resource: 9, eta: 3, iterations: 3}
+        training: {epochs: 9}
+        trainer: {builtin: surrogate}
+        """
+
+    private func outcomes(killAfter: Int?) throws -> [String] {
+        let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "hbk")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try OneWorkerRun.run(
+            configuration: configuration, in: directory, predictors: RunPredictors(), fitDelay: 0,
+            killAfter: killAfter,
+            accuracy: { notation, epoch, _ in OneWorkerRun.accuracy(of: notation, epoch: epoch, budget: 9) })
+        let store = try RunStore(runDirectory: directory.appendingPathComponent("p"), mode: .mustExist)
+        XCTAssertEqual(try store.run()?.state, .finished, "killed after \(killAfter ?? 0) batches")
+        return try store.trials().filter { $0.reusedFrom == nil }.map {
+            "\($0.state) \($0.epochsDone)/\($0.epochBudget) \($0.finalAccuracy ?? -1) \($0.canonicalNotation)"
+        }
+    }
+
+    func testKillsWhilePromotedTrialsTrain_endAsAnUninterruptedRun() throws {
+        let uninterrupted = try outcomes(killAfter: nil)
+        XCTAssertFalse(uninterrupted.contains { $0.hasPrefix("incomplete") }, "\(uninterrupted)")
+        for kill in [30, 60] {
+            XCTAssertEqual(try outcomes(killAfter: kill), uninterrupted, "killed after \(kill) batches")
+        }
+    }
+}

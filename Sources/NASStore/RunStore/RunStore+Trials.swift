@@ -314,7 +314,10 @@ extension RunStore {
     }
 
     /// Promotes a completed trial to a larger budget: it is queued again and trains on from its
-    /// last stored epoch, keeping its curve (Hyperband's promotion, issue 6 §4).
+    /// last stored epoch, keeping its curve (Hyperband's promotion, issue 6 §4). Its `attempts`
+    /// start again at 0: `trial.max_attempts` bounds the failures of each stage of training, so a
+    /// trial promoted twice still has its retries for the third stage (a promotion is new work,
+    /// not a retry).
     ///
     /// - Throws: `RunStoreError.illegalTransition` unless it is completed and `budget` is larger.
     @discardableResult
@@ -327,7 +330,7 @@ extension RunStore {
             try database.execute(
                 """
                 UPDATE trials SET state = 'queued', epoch_budget = max(epoch_budget, ?), finished_at = NULL,
-                    final_accuracy = NULL
+                    final_accuracy = NULL, attempts = 0
                 WHERE id = ?
                 """, [budget, trialID.rawValue])
             try appendEvent(

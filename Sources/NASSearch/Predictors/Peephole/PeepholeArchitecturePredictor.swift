@@ -50,21 +50,12 @@ public struct PeepholeArchitecturePredictor: ArchitecturePredictor {
             }
             training.append(PeepholeExample(codes: codes, epoch: epoch, accuracy: reward))
         }
-        let versionSeed = seed &+ UInt64(truncatingIfNeeded: version) &* 0x9E37_79B9_7F4A_7C15
-        do {
-            return try PeepholeTrainer(settings: settings, seed: versionSeed, parallelism: parallelism)
-                .fit(training, startingFrom: transferred?.file.state)
-        } catch {
-            throw PredictorFitError(error.description)
-        }
+        return try PeepholeTrainer.fitVersion(
+            version, on: training, settings: settings, seed: seed, parallelism: parallelism, transferred: transferred)
     }
 
     public func decodeModel(_ bytes: Data) throws(PredictorFitError) -> any PredictorModel {
-        do {
-            return try PeepholeModel(data: bytes)
-        } catch {
-            throw PredictorFitError(error.description)
-        }
+        try PeepholeModel.decodeStored(bytes)
     }
 
     public func makeScore(_ model: any PredictorModel) throws(PredictorFitError) -> (Network) throws -> Double {

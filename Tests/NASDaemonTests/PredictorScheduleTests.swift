@@ -20,7 +20,7 @@ private struct MeanModel: PredictorModel, Codable {
 /// accuracy, predicting its latest accuracy.
 private struct MeanPruner: Pruner {
     var name: String { "mean" }
-    var schedule: ModelSchedule? { ModelSchedule(burnIn: 3, cadence: 2) }
+    var schedule: ModelSchedule? = ModelSchedule(burnIn: 3, cadence: 2)
 
     func fit(_ examples: [PredictorExample], version: Int) throws(PredictorFitError) -> any PredictorModel {
         let finals = examples.compactMap(\.curve.last)
@@ -137,5 +137,78 @@ final class PredictorScheduleTests: XCTestCase {
             XCTAssertTrue(
                 slow.outcomes.allSatisfy { $0.state.isTerminal }, "no trial left waiting when the run ended")
         }
+    }
+
+    /// Two completions in one batch move the version in force from v to v + 1 while a decision
+    /// made between them waits for v: v is fit all the same, the decision is made with it, and
+    /// the trial ends (it used to wait for a model nobody asked for, its completion held forever).
+    func testADecisionWaitingForAVersionTheNextCompletionSuperseded_getsItsModel_andItsTrialEnds() throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "sched")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clock = OneWorkerRun.TestClock()
+        let pruner = MeanPruner(schedule: ModelSchedule(burnIn: 1, cadence: 1))
+        let core = try DaemonCore(
+            options: DaemonOptions(
+                stateDirectory: directory, token: token, leaseTimeout: 30, version: "test",
+                makePredictors: { _ in RunPredictors(pruner: pruner) }),
+            clock: .following { clock.now }, log: .silent)
+        var fitsAskedFor: [FitJob] = []
+        var assignments: [DaemonMessage.Assignment] = []
+        func handle(_ events: [DaemonEvent]) {
+            for action in core.handle(events) {
+                switch action {
+                case .fit(let job): fitsAskedFor.append(job)
+                case .send(_, .assign(let assignment)): assignments.append(assignment)
+                case .reply(let reply, let response): reply(response)
+                default: break
+                }
+            }
+        }
+        handle([
+            .control(
+                .submit(configText: configuration, fileName: directory.appendingPathComponent("p.yaml").path, restart: false),
+                ControlReply { _ in }),
+            .workerConnected(ConnectionID(1), peer: "t"),
+            .workerMessage(
+                ConnectionID(1), .hello(.init(workerVersion: "test", token: token, workerID: "w", hostname: "h", slots: 3))),
+        ])
+        XCTAssertEqual(assignments.count, 3)
+        let (a, b, c) = (assignments[0], assignments[1], assignments[2])
+        var seq: UInt64 = 0
+        func epochs(_ job: DaemonMessage.Assignment, _ range: ClosedRange<Int>) -> [DaemonEvent] {
+            range.map { epoch in
+                seq += 1
+                return .workerMessage(
+                    ConnectionID(1),
+                    .epochProgress(
+                        .init(
+                            jobID: job.jobID, attempt: job.attempt, trialID: job.spec.trialID, runName: "p",
+                            record: EpochRecord(epoch: epoch, validationAccuracy: 0.5), seq: seq)))
+            }
+        }
+        func complete(_ job: DaemonMessage.Assignment) -> DaemonEvent {
+            seq += 1
+            return .workerMessage(
+                ConnectionID(1),
+                .complete(
+                    .init(
+                        jobID: job.jobID, attempt: job.attempt, trialID: job.spec.trialID, runName: "p",
+                        summary: .init(epochsCompleted: 6, finalAccuracy: 0.5, bestAccuracy: 0.5, wallSeconds: 1),
+                        seq: seq)))
+        }
+        // C trains to its end during the burn-in, A completes (version 1 in force), B reports two
+        // epochs (their decisions wait for version 1), C completes (version 2 in force) — all in
+        // one batch.
+        handle(epochs(c, 1...6) + epochs(a, 1...6) + [complete(a)] + epochs(b, 1...2) + [complete(c)])
+        // Every version a decision waits for is asked for.
+        XCTAssertEqual(Set(fitsAskedFor.map(\.version)), [1, 2])
+        let fits = fitsAskedFor
+        fitsAskedFor = []
+        handle(fits.map { $0.run() })
+        handle(epochs(b, 3...6) + [complete(b)])
+        for _ in 0..<3 { handle(fitsAskedFor.map { $0.run() }); fitsAskedFor = [] }
+        let store = try RunStore(runDirectory: directory.appendingPathComponent("p"), mode: .mustExist)
+        let trialB = try XCTUnwrap(try store.trial(try XCTUnwrap(TrialID(b.spec.trialID))))
+        XCTAssertTrue(trialB.state.isTerminal, "trial B is \(trialB.state)")
     }
 }

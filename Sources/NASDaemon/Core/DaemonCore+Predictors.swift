@@ -7,14 +7,18 @@ import NASStore
 /// models stored by version, and the decisions that wait for a model (the model-version rule of
 /// `ModelSchedule`, docs/architecture.md).
 extension DaemonCore {
-    /// Starts every fit a run's predictors need and have not started (after a completion, after a
-    /// restart, after a failed batch made a restarted core rebuild its hosts).
+    /// Starts every fit a run's predictors need and have not started — the version in force and
+    /// every version a decision waits for (after a completion, after a restart, after a failed
+    /// batch made a restarted core rebuild its hosts).
     func requestMissingFits() {
         for run in runs.values.sorted(by: { $0.name < $1.name }) where !run.state.isTerminal {
-            for host in [run.stopRule, run.prior].compactMap({ $0 }) {
-                if let job = host.missingFit(runName: run.name) {
-                    actions.append(.fit(job))
-                }
+            if let host = run.stopRule {
+                let awaited = Set(run.pendingStopDecisions.map(\.version))
+                actions += host.missingFits(runName: run.name, awaited: awaited).map { .fit($0) }
+            }
+            if let host = run.prior {
+                let awaited = Set(run.awaitingPrior.map(\.version))
+                actions += host.missingFits(runName: run.name, awaited: awaited).map { .fit($0) }
             }
         }
     }

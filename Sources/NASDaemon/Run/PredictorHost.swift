@@ -95,16 +95,20 @@ final class PredictorHost {
     /// The model version a decision made now uses (0: none, the burn-in; also 0 without a schedule).
     var versionInForce: Int { predictor.schedule?.version(afterExamples: examples.count) ?? 0 }
 
-    /// The fit to start for the version in force, when it is neither fit, failed nor in flight.
-    func missingFit(runName: String) -> FitJob? {
-        guard let schedule = predictor.schedule else { return nil }
-        let version = versionInForce
-        guard version >= 1, models[version] == nil, !failedVersions.contains(version),
-            !fitsInFlight.contains(version)
-        else { return nil }
-        fitsInFlight.insert(version)
-        return FitJob(
-            runName: runName, role: role, version: version, predictor: predictor,
-            examples: Array(examples.prefix(schedule.exampleCount(ofVersion: version))))
+    /// The fits to start: for the version in force and for every version in `awaited` (the
+    /// versions decisions wait for: two completions in one batch can bring version v + 1 into
+    /// force while a decision made between them waits for v), each when it is neither fit, failed
+    /// nor in flight; oldest first.
+    func missingFits(runName: String, awaited: Set<Int>) -> [FitJob] {
+        guard let schedule = predictor.schedule else { return [] }
+        let versions = awaited.union([versionInForce]).filter {
+            $0 >= 1 && models[$0] == nil && !failedVersions.contains($0) && !fitsInFlight.contains($0)
+        }
+        return versions.sorted().map { version in
+            fitsInFlight.insert(version)
+            return FitJob(
+                runName: runName, role: role, version: version, predictor: predictor,
+                examples: Array(examples.prefix(schedule.exampleCount(ofVersion: version))))
+        }
     }
 }

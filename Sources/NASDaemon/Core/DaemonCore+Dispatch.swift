@@ -106,29 +106,34 @@ extension DaemonCore {
             source: "\(run.strategy.kind)#\(candidate.proposalID)", phase: candidate.phase?.text)
         try run.store.inTransaction {
             // A reuse stands for the trial that was trained, which may have been promoted since and
-            // be training again: then the proposal joins it below (answering from the reuse would
-            // leave a proposal for more epochs than it reached unanswered for ever).
-            var finished = try run.store.findFinishedTrial(identityKey: identityKey)
-            if let source = finished?.reusedFrom { finished = try run.store.trial(source) }
-            if let finished, let result = try result(of: finished, in: run) {
-                if finished.state == .completed, finished.reusedFrom == nil, candidate.budget > finished.epochsDone {
-                    // More epochs of a network trained already: train it on rather than afresh.
-                    run.consecutiveDuplicates = 0
-                    try run.store.recordProposal(candidate.proposalID, trialID: finished.id, candidate: encoded)
-                    try promoteIfAsked(finished.id, in: run)
-                } else {
-                    let reused = try run.store.insertReusedTrial(newTrial, reusing: finished.id)
-                    try run.store.recordProposal(candidate.proposalID, trialID: reused.id, candidate: encoded)
-                    try deliverOutcome(result, of: reused.id, in: run)
-                    noteDuplicate(in: run)
+            // be training again: then the proposal joins it (answering from the reuse would leave a
+            // proposal for more epochs than it reached unanswered for ever).
+            var existing = try run.store.findFinishedTrial(identityKey: identityKey)
+            if let source = existing?.reusedFrom { existing = try run.store.trial(source) }
+            if existing == nil { existing = try run.store.findInFlightTrial(identityKey: identityKey) }
+            var action = TrialLifecycle.Action.trainAfresh
+            if let existing {
+                var life = lifecycle(of: existing, in: run)
+                action = try life.handle(.requested(budget: candidate.budget))
+            }
+            switch (action, existing) {
+            case (.answer, let existing?):
+                guard let result = try result(of: existing, in: run) else {
+                    throw TrialLifecycle.UnexpectedAction(action: action, context: "trial \(existing.id) has no result")
                 }
-            } else if let inFlight = try run.store.findInFlightTrial(identityKey: identityKey) {
-                try run.store.recordProposal(candidate.proposalID, trialID: inFlight.id, candidate: encoded)
-                if candidate.budget > inFlight.epochBudget {
-                    try run.store.raiseBudget(of: inFlight.id, to: candidate.budget)
-                }
+                let reused = try run.store.insertReusedTrial(newTrial, reusing: existing.id)
+                try run.store.recordProposal(candidate.proposalID, trialID: reused.id, candidate: encoded)
+                try deliverOutcome(result, of: reused.id, in: run)
                 noteDuplicate(in: run)
-            } else {
+            case (.promote, let existing?):
+                run.consecutiveDuplicates = 0
+                try run.store.recordProposal(candidate.proposalID, trialID: existing.id, candidate: encoded)
+                try promoteIfAsked(existing.id, in: run)
+            case (.join(let budget), let existing?):
+                try run.store.recordProposal(candidate.proposalID, trialID: existing.id, candidate: encoded)
+                if budget > existing.epochBudget { try run.store.raiseBudget(of: existing.id, to: budget) }
+                noteDuplicate(in: run)
+            default:
                 run.consecutiveDuplicates = 0
                 let trial = try run.store.insertTrial(newTrial)
                 try run.store.recordProposal(candidate.proposalID, trialID: trial.id, candidate: encoded)
@@ -164,19 +169,21 @@ extension DaemonCore {
             try run.store.reopenProposal(proposalID, candidate: try JSONEncoder().encode(candidate))
             if trialID != answering.id { try run.store.moveProposal(proposalID, to: trialID) }
             guard let trial = try run.store.trial(trialID) else { return }
-            switch trial.state {
-            case .queued, .running:
-                try run.store.raiseBudget(of: trialID, to: budget)
-            case .completed:
-                if trial.epochsDone >= budget, let result = try result(of: trial, in: run) {
-                    try deliverOutcome(result, of: trialID, in: run)
-                } else {
-                    try promoteIfAsked(trialID, in: run)
-                }
-            case .stoppedEarly, .vetoed, .failed, .incomplete, .cancelled:
+            var life = lifecycle(of: trial, in: run)
+            switch try life.handle(.requested(budget: budget)) {
+            case .join(let raised):
+                if raised > trial.epochBudget { try run.store.raiseBudget(of: trialID, to: raised) }
+            case .promote:
+                try promoteIfAsked(trialID, in: run)
+            case .answer, .trainAfresh:
+                // It reached the budget, or cannot go on (stopped early, vetoed, failed): its
+                // outcome answers.
                 if let result = try result(of: trial, in: run) {
                     try deliverOutcome(result, of: trialID, in: run)
                 }
+            case let action:
+                throw TrialLifecycle.UnexpectedAction(
+                    action: action, context: "proposal \(proposalID) asked trial \(trialID) for \(budget) epochs")
             }
         }
     }
@@ -209,9 +216,12 @@ extension DaemonCore {
             // A retried trial continues after its last stored epoch: built-in trainers resume exactly, a
             // trainer with a checkpoint resumes from it, and one without retrains from scratch while
             // the worker drops the epochs already stored (docs/trainer-protocol.md).
-            let stored = try run.store.epochs(of: trialID)
-            let lastEpoch = stored.last?.epoch ?? 0
-            let startEpoch = lastEpoch < trial.epochBudget ? lastEpoch : 0
+            var life = lifecycle(of: trial, in: run)
+            let action = try life.handle(.dispatched)
+            guard case .dispatch(_, let startEpoch) = action else {
+                throw TrialLifecycle.UnexpectedAction(action: action, context: "dispatching trial \(trialID)")
+            }
+            let stored = startEpoch > 0 ? try run.store.epochs(of: trialID) : []
             let job = try run.store.dispatchTrial(
                 trialID, to: session.workerID, leaseDeadline: deadline, startEpoch: startEpoch)
             var seedGenerator = SeededGenerator.derived(from: run.configuration.seed, stream: trial.identityKey)
@@ -226,7 +236,7 @@ extension DaemonCore {
                 lease: Lease(
                     jobID: job.id.rawValue, workerID: session.workerID, now: now.elapsed,
                     duration: options.leaseTimeout),
-                budget: trial.epochBudget, curve: startEpoch > 0 ? stored.map(\.validationAccuracy) : [],
+                budget: trial.epochBudget, curve: stored.map(\.validationAccuracy),
                 trainingSeconds: trial.trainingSeconds, countedUntil: now.elapsed)
             run.active[trialID] = active
             session.busy.insert(WorkerSession.key(run: run.name, job: active.wireID))

@@ -27,7 +27,7 @@ extension DaemonCore {
                         trialID, in: run,
                         reason:
                             "lease expired: worker '\(job.workerID)' silent for \(Self.format(options.leaseTimeout))",
-                        jobEnd: .expired, now: now)
+                        jobEnd: .expired)
                 }
             }
         }

@@ -48,6 +48,8 @@ extension DaemonCore {
             let job = run.active[trialID], let trial = try run.store.trial(trialID)
         else { return false }
         if trial.divergedRestarts < options.tries {
+            var life = lifecycle(of: trial, in: run)
+            _ = try life.handle(.divergedRestart)
             let next = trial.divergedRestarts + 1
             let rate = options.learningRate(base: Self.baseLearningRate(trial.hyperparameters), restart: next)
             let reason =
@@ -99,20 +101,25 @@ extension DaemonCore {
         let curve = stored.map(\.validationAccuracy)
         guard let final = curve.last else {
             return try retryOrFail(
-                trialID, in: run, reason: "the trainer finished without reporting an epoch", jobEnd: .failed,
-                now: now)
+                trialID, in: run, reason: "the trainer finished without reporting an epoch", jobEnd: .failed)
         }
         let job = run.active[trialID]
-        let budget = try job?.budget ?? run.store.trial(trialID)?.epochBudget ?? curve.count
+        guard let trial = try run.store.trial(trialID) else { return }
+        // The job trains to the budget it was dispatched with; a budget raised since (a joining
+        // proposal asked for more) is a promotion once it completes.
+        var life = TrialLifecycle(
+            state: trial.state, attempts: trial.attempts, epochsDone: trial.epochsDone,
+            budget: job?.budget ?? trial.epochBudget, maxAttempts: run.configuration.trial.maxAttempts)
+        // A curve may be sparse — NAS-Bench-101 records epochs 4, 12, 36, 108 — so the last epoch
+        // counts, not the number of points.
         let lastEpoch = stored.last?.epoch ?? 0
-        if lastEpoch < budget {
+        let action = try life.handle(.trainerExited(lastEpoch: lastEpoch))
+        guard action == .complete else {
             // A trainer that exits 0 before its budget has a partial curve that no strategy may
-            // take as final: retried like a failure, and `incomplete` once attempts run out. (A
-            // curve may be sparse — NAS-Bench-101 records epochs 4, 12, 36, 108 — so the last
-            // epoch counts, not the number of points.)
-            let reason = "the trainer exited successfully after \(lastEpoch) of \(budget) epochs"
+            // take as final: retried like a failure, and `incomplete` once attempts run out.
+            let reason = "the trainer exited successfully after \(lastEpoch) of \(life.budget) epochs"
             appendLog(["[nasd] \(reason)"], trial: trialID, in: run)
-            return try retryOrFail(trialID, in: run, reason: reason, jobEnd: .failed, now: now, finalState: .incomplete)
+            return try carryOut(action, of: trialID, in: run, reason: reason, jobEnd: .failed)
         }
         try run.store.inTransaction {
             _ = try run.store.finishTrial(trialID, outcome: .completed(finalAccuracy: final), job: job?.jobID)
@@ -133,15 +140,27 @@ extension DaemonCore {
         }
     }
 
+    /// A stored trial's lifecycle under the run's `trial.max_attempts`.
+    func lifecycle(of trial: TrialRecord, in run: RunRuntime) -> TrialLifecycle {
+        TrialLifecycle(trial, maxAttempts: run.configuration.trial.maxAttempts)
+    }
+
     /// Gives a trial whose job ended without a result another attempt, or ends it past the limit
-    /// as `failed` (or `incomplete`, for a trainer that kept stopping short of its budget).
-    func retryOrFail(
-        _ trialID: TrialID, in run: RunRuntime, reason: String, jobEnd: JobState, now: Moment,
-        finalState: TrialState = .failed
+    /// as `failed` (the lifecycle's `jobEnded`).
+    func retryOrFail(_ trialID: TrialID, in run: RunRuntime, reason: String, jobEnd: JobState) throws {
+        guard run.active[trialID] != nil, let trial = try run.store.trial(trialID) else { return }
+        var life = lifecycle(of: trial, in: run)
+        try carryOut(try life.handle(.jobEnded(refund: false)), of: trialID, in: run, reason: reason, jobEnd: jobEnd)
+    }
+
+    /// Carries out the lifecycle's answer to a job that ended without a result: requeue it, or end
+    /// the trial (`failed`, `incomplete`).
+    private func carryOut(
+        _ action: TrialLifecycle.Action, of trialID: TrialID, in run: RunRuntime, reason: String, jobEnd: JobState
     ) throws {
         guard let job = run.active[trialID] else { return }
-        let attempts = try run.store.trial(trialID)?.attempts ?? job.attempt
-        if attempts < run.configuration.trial.maxAttempts {
+        switch action {
+        case .requeue:
             try run.store.inTransaction {
                 _ = try run.store.requeue(job: job.jobID, endingAs: jobEnd)
                 _ = try run.store.appendEvent(
@@ -149,12 +168,14 @@ extension DaemonCore {
             }
             run.active[trialID] = nil
             run.queue.insert(trialID, at: 0)
-            log("run '\(run.name)': trial \(trialID.rawValue) attempt \(attempts) ended (\(reason)); requeued")
-        } else {
+            log("run '\(run.name)': trial \(trialID.rawValue) attempt \(job.attempt) ended (\(reason)); requeued")
+        case .finish(let state):
             let attempts = run.configuration.trial.maxAttempts
             try failTrial(
                 trialID, in: run, reason: "\(reason) (after \(attempts) attempt\(attempts == 1 ? "" : "s"))",
-                as: finalState)
+                as: state)
+        default:
+            throw TrialLifecycle.UnexpectedAction(action: action, context: "a job of trial \(trialID) ended")
         }
     }
 
@@ -202,8 +223,9 @@ extension DaemonCore {
     func promoteIfAsked(_ trialID: TrialID, in run: RunRuntime) throws {
         let waiting = try run.store.proposals(of: trialID).filter { !$0.isObserved }
         guard !waiting.isEmpty, let trial = try run.store.trial(trialID), trial.state == .completed else { return }
-        let budget = try waiting.map { try JSONDecoder().decode(Candidate.self, from: $0.candidate).budget }.max() ?? 0
-        guard budget > trial.epochsDone else { return }
+        let wanted = try waiting.map { try JSONDecoder().decode(Candidate.self, from: $0.candidate).budget }.max() ?? 0
+        var life = lifecycle(of: trial, in: run)
+        guard case .promote(let budget) = try life.handle(.requested(budget: wanted)) else { return }
         _ = try run.store.promoteTrial(trialID, toBudget: budget)
         run.queue.insert(trialID, at: 0)
         log("run '\(run.name)': trial \(trialID.rawValue) promoted from \(trial.epochsDone) to \(budget) epochs")

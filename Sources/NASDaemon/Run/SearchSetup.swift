@@ -114,10 +114,6 @@ public enum SearchSetup {
             return Hyperband(
                 sampler: sampler, maxResource: options.maxResource, eta: options.eta, iterations: options.iterations,
                 hyperparameters: configuration.training.hyperparameters, seed: configuration.seed)
-        default:
-            throw Unsupported(
-                keyPath: "strategy.kind",
-                message: "'\(configuration.strategy.kindName)' is not available in this build yet (use 'random')")
         }
     }
 

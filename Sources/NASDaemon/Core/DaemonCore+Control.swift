@@ -46,11 +46,11 @@ extension DaemonCore {
                 return try acknowledge(name, "stopped")
             case .delete(let name):
                 let directory = try removableRunDirectory(name)
-                try FileManager.default.removeItem(at: directory)
+                try layout.remove(directory)
                 return try acknowledge(name, "deleted \(directory.path)")
             case .archive(let name):
                 let directory = try removableRunDirectory(name)
-                let destination = try archiveDirectory(directory, name: name, now: now)
+                let destination = try layout.archive(directory, name: name, at: now.wall)
                 return try acknowledge(name, "archived to \(destination.path)")
             case .drain:
                 isDraining = true
@@ -133,9 +133,7 @@ extension DaemonCore {
 
     private func loadedRun(_ name: String) throws -> RunRuntime {
         if let run = runs[name] { return run }
-        if FileManager.default.fileExists(
-            atPath: layout.runDirectory(named: name).appendingPathComponent(RunStore.fileName).path)
-        {
+        if layout.hasStore(in: layout.runDirectory(named: name)) {
             throw ControlError(code: .conflict, message: "run '\(name)' has already ended")
         }
         throw ControlError(code: .notFound, message: "no run named '\(name)' in \(layout.path)")
@@ -146,7 +144,7 @@ extension DaemonCore {
             throw ControlError(code: .notFound, message: "no run named '\(name)' in \(layout.path)")
         }
         do {
-            return try RunStore(runDirectory: layout.runDirectory(named: name), mode: .mustExist)
+            return try layout.openStore(in: layout.runDirectory(named: name))
         } catch RunStoreError.storeNotFound {
             throw ControlError(code: .notFound, message: "no run named '\(name)' in \(layout.path)")
         }

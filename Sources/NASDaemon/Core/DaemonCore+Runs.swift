@@ -6,10 +6,6 @@ import NASStore
 
 /// Creating, resuming, archiving and deleting runs.
 extension DaemonCore {
-    /// The file in a run directory that remembers where the configuration came from, so relative
-    /// paths in it (a replay file, a trainer's working directory) resolve the same after a restart.
-    static let sourceFileName = "submitted-from"
-
     /// What `submit` did.
     enum SubmitAction: String, Codable {
         case created, resumed, updated, restarted, alreadyFinished
@@ -20,7 +16,7 @@ extension DaemonCore {
     ///
     /// - Returns: nil for a run that is finished or failed (nothing to do).
     func loadRun(at directory: URL) throws -> RunRuntime? {
-        let store = try RunStore(runDirectory: directory, mode: .mustExist)
+        let store = try layout.openStore(in: directory)
         storeOpened?(store)
         guard let record = try store.run(), !record.state.isTerminal else { return nil }
         // Inside a batch (a submit), the new run's writes join the batch's transactions, so its
@@ -68,9 +64,7 @@ extension DaemonCore {
     private func makeRuntime(
         directory: URL, store: RunStore, configuration: RunConfiguration, state: RunState, createdAt: Date
     ) throws -> RunRuntime {
-        let source = (try? String(contentsOf: directory.appendingPathComponent(Self.sourceFileName), encoding: .utf8))
-            .map { URL(fileURLWithPath: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        let baseDirectory = source?.deletingLastPathComponent() ?? directory
+        let baseDirectory = layout.submittedFrom(directory)?.deletingLastPathComponent() ?? directory
         let run = RunRuntime(
             name: configuration.name, directory: directory, store: store, configuration: configuration,
             strategy: try options.makeStrategy(configuration),
@@ -156,7 +150,7 @@ extension DaemonCore {
     }
 
     private func finishedMessage(in directory: URL, name: String) throws -> String {
-        let record = try? RunStore(runDirectory: directory, mode: .mustExist).run()
+        let record = try? layout.openStore(in: directory).run()
         return "run '\(name)' already ended: \(record?.finishReason ?? record?.state.rawValue ?? "finished")"
     }
 
@@ -166,15 +160,15 @@ extension DaemonCore {
     ) throws -> SubmitAction {
         let name = configuration.name
         var action = SubmitAction.created
-        if FileManager.default.fileExists(atPath: directory.appendingPathComponent(RunStore.fileName).path) {
-            let store = try RunStore(runDirectory: directory, mode: .mustExist)
+        if layout.hasStore(in: directory) {
+            let store = try layout.openStore(in: directory)
             guard let record = try store.run() else {
                 throw ControlError(code: .conflict, message: "\(directory.path) holds a store without a run")
             }
             let differences = RunConfiguration.searchIdentityDifferences(
                 from: record.searchIdentity, to: configuration.searchIdentity)
             if restart {
-                try archiveDirectory(directory, name: name, now: now)
+                try layout.archive(directory, name: name, at: now.wall)
                 action = .restarted
             } else if !differences.isEmpty {
                 throw ControlError(
@@ -190,14 +184,11 @@ extension DaemonCore {
             }
         }
         if action != .resumed {
-            let store = try RunStore(runDirectory: directory)
+            let store = try layout.createStore(in: directory)
             _ = try store.createRun(
                 NewRun(name: name, configurationText: configText, searchIdentity: configuration.searchIdentity))
         }
-        if fileName.hasPrefix("/") {
-            try fileName.write(
-                to: directory.appendingPathComponent(Self.sourceFileName), atomically: true, encoding: .utf8)
-        }
+        if fileName.hasPrefix("/") { try layout.recordSubmittedFrom(fileName, in: directory) }
         return action
     }
 
@@ -206,23 +197,5 @@ extension DaemonCore {
         var run: String
         var action: SubmitAction
         var message: String
-    }
-
-    /// Moves a run directory under `<state>/archive/`.
-    @discardableResult
-    func archiveDirectory(_ directory: URL, name: String, now: Moment) throws -> URL {
-        let archive = options.stateDirectory.appendingPathComponent("archive")
-        try FileManager.default.createDirectory(
-            at: archive, withIntermediateDirectories: true,
-            attributes: [.posixPermissions: RunStore.directoryPermissions])
-        let stamp = Int(now.wall.timeIntervalSince1970)
-        var destination = archive.appendingPathComponent("\(name)-\(stamp)")
-        var suffix = 1
-        while FileManager.default.fileExists(atPath: destination.path) {
-            destination = archive.appendingPathComponent("\(name)-\(stamp)-\(suffix)")
-            suffix += 1
-        }
-        try FileManager.default.moveItem(at: directory, to: destination)
-        return destination
     }
 }

@@ -53,7 +53,7 @@ public final class DaemonCore {
         self.options = options
         self.clock = clock
         self.log = log
-        for directory in try Self.runDirectories(in: options.stateDirectory) {
+        for directory in try StateDirectoryLayout(path: options.stateDirectory.path).storeDirectories() {
             do {
                 if let run = try loadRun(at: directory) {
                     runs[run.name] = run
@@ -159,14 +159,5 @@ public final class DaemonCore {
             _ = try run.store.saveStrategySnapshot(try run.strategy.snapshot())
             run.strategyChanged = false
         }
-    }
-
-    /// Run directories under the state directory: folders holding a `run.sqlite`.
-    static func runDirectories(in stateDirectory: URL) throws -> [URL] {
-        let fileManager = FileManager.default
-        guard fileManager.fileExists(atPath: stateDirectory.path) else { return [] }
-        return try fileManager.contentsOfDirectory(at: stateDirectory, includingPropertiesForKeys: nil)
-            .filter { fileManager.fileExists(atPath: $0.appendingPathComponent(RunStore.fileName).path) }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 }

@@ -117,9 +117,9 @@ public enum MetaQNNReplayImport {
             guard restart else {
                 throw MetaQNNImportConflict.runExists(name: configuration.name, directory: directory.path)
             }
-            archivedTo = try archive(directory, name: configuration.name, layout: layout, now: now)
+            archivedTo = try layout.archive(directory, name: configuration.name, at: now)
         }
-        let store = try RunStore(runDirectory: directory)
+        let store = try layout.createStore(in: directory)
         _ = try store.createRun(
             NewRun(
                 name: configuration.name, configurationText: configText,
@@ -127,24 +127,8 @@ public enum MetaQNNReplayImport {
         _ = try store.saveStrategySnapshot(snapshot)
         // As `submit` does: relative paths in the configuration resolve against its file.
         let absolute = URL(fileURLWithPath: configFile).standardizedFileURL.path
-        try absolute.write(
-            to: directory.appendingPathComponent(DaemonCore.sourceFileName), atomically: true, encoding: .utf8)
+        try layout.recordSubmittedFrom(absolute, in: directory)
         return archivedTo
-    }
-
-    /// Moves a run directory under `<state>/archive/<name>-<unix time>`, as `--restart` does.
-    private static func archive(_ directory: URL, name: String, layout: StateDirectoryLayout, now: Date) throws -> URL {
-        let archive = layout.url.appendingPathComponent("archive")
-        try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
-        let stamp = Int(now.timeIntervalSince1970)
-        var destination = archive.appendingPathComponent("\(name)-\(stamp)")
-        var suffix = 1
-        while FileManager.default.fileExists(atPath: destination.path) {
-            destination = archive.appendingPathComponent("\(name)-\(stamp)-\(suffix)")
-            suffix += 1
-        }
-        try FileManager.default.moveItem(at: directory, to: destination)
-        return destination
     }
 
     private static func read(_ path: String) throws -> String {

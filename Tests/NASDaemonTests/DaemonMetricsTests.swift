@@ -48,6 +48,19 @@ final class DaemonMetricsTests: XCTestCase {
         XCTAssertEqual(samples["nasd_ack_latency_seconds{quantile=\"0.5\"}"], 0.003)
     }
 
+    /// Quantiles come from the latest jobs only; count and sum cover them all.
+    func testDispatchWaits_countAndSumEveryJob_andKeepTheLatestForQuantiles() throws {
+        let store = try ReportFixtures.populate(in: directory.appendingPathComponent("alpha"), name: "alpha")
+        let all = try store.dispatchWaits(recent: 100)
+        XCTAssertEqual(all.count, 6)
+        XCTAssertEqual(all.recent.count, 6)
+        XCTAssertEqual(all.sum, all.recent.reduce(0, +), accuracy: 1e-9)
+        let latest = try store.dispatchWaits(recent: 2)
+        XCTAssertEqual(latest.count, 6)
+        XCTAssertEqual(latest.sum, all.sum, accuracy: 1e-9)
+        XCTAssertEqual(latest.recent, Array(all.recent.prefix(2)), "latest first")
+    }
+
     func testWithoutADaemon_upIsZero_andTheLiveGaugesAreLeftOut() throws {
         let layout = StateDirectoryLayout(path: directory.path)
         try ControlFixtures.populateRun(in: layout.runDirectory(named: "beta"), name: "beta")

@@ -71,18 +71,43 @@ extension DaemonCore {
         let source = (try? String(contentsOf: directory.appendingPathComponent(Self.sourceFileName), encoding: .utf8))
             .map { URL(fileURLWithPath: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         let baseDirectory = source?.deletingLastPathComponent() ?? directory
+        let resolved = try pinningStrategyModel(
+            of: SearchSetup.resolvingPaths(of: configuration, base: baseDirectory), in: directory)
         let run = RunRuntime(
             name: configuration.name, directory: directory, store: store, configuration: configuration,
-            strategy: try options.makeStrategy(configuration),
+            strategy: try options.makeStrategy(resolved),
             trainer: SearchSetup.trainerDescription(for: configuration.trainer, baseDirectory: baseDirectory),
             state: state, createdAt: createdAt)
-        let predictors = try options.makePredictors(SearchSetup.resolvingPaths(of: configuration, base: baseDirectory))
+        let predictors = try options.makePredictors(resolved)
         run.pruner = predictors.pruner
         run.gate = predictors.gate
         run.stopRule = predictors.pruner.map { PredictorHost(role: .stopRule, predictor: $0) }
         run.prior = predictors.gate.map { PredictorHost(role: .prior, predictor: $0) }
         return run
     }
+
+    /// The configuration with `strategy.predictor_model` read from the run's own copy of the file
+    /// (`pinnedModelFileName` in the run directory), made from the configured file the first time
+    /// the run is loaded: the transferred model is part of the run's durable state, so a resumed run
+    /// starts from the very model it started from, whatever became of the file since.
+    private func pinningStrategyModel(of resolved: RunConfiguration, in directory: URL) throws -> RunConfiguration {
+        guard case .evolution(var evolution) = resolved.strategy, let path = evolution.predictorModel else {
+            return resolved
+        }
+        let pinned = directory.appendingPathComponent(Self.pinnedModelFileName)
+        if !FileManager.default.fileExists(atPath: pinned.path) {
+            // Checked like any model file first, so a bad file is refused before it is pinned.
+            _ = try SearchSetup.transferredModel(evolution)
+            try Data(contentsOf: URL(fileURLWithPath: path)).write(to: pinned, options: .atomic)
+        }
+        evolution.predictorModel = pinned.path
+        var pinnedConfiguration = resolved
+        pinnedConfiguration.strategy = .evolution(evolution)
+        return pinnedConfiguration
+    }
+
+    /// The run directory's copy of its `strategy.predictor_model` file.
+    static let pinnedModelFileName = "strategy-model.json"
 
     /// Adds a run, resumes it, or refuses when a run of that name exists with a different search.
     func submit(configText: String, fileName: String, restart: Bool, now: Moment) throws -> SubmitResult {
@@ -96,7 +121,8 @@ extension DaemonCore {
         }
         // The strategy this daemon builds (a test or benchmark may install its own).
         do {
-            _ = try options.makeStrategy(configuration)
+            let base = URL(fileURLWithPath: fileName).deletingLastPathComponent()
+            _ = try options.makeStrategy(SearchSetup.resolvingPaths(of: configuration, base: base))
         } catch {
             throw ControlError(code: .invalidConfig, message: "\(fileName): \(error)")
         }

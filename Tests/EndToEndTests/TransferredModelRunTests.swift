@@ -56,6 +56,16 @@ final class TransferredModelRunTests: EndToEndTestCase {
         let checked = try await NASDCommand.run(["config", "check", configuration.path], timeout: 60)
         XCTAssertEqual(checked.exitCode, 0, "the model is found next to the configuration: \(checked)")
 
+        // `nasd replay --config` finds the model next to the configuration too (not in the working
+        // directory), over the recorded curves of the whole space.
+        let everything = try write(curves.text, to: "space.jsonl", in: directory)
+        let replayed = try await NASDCommand.run(
+            [
+                "replay", "--data", everything.path, "--space", "metaqnn", "--strategy", "evolution", "--budget", "8",
+                "--seeds", "1", "--config", configuration.path, "--json",
+            ], timeout: 120)
+        XCTAssertEqual(replayed.exitCode, 0, "\(replayed)")
+
         // The reference: never interrupted.
         let referenceState = directory.appendingPathComponent("reference")
         try FileManager.default.createDirectory(at: referenceState, withIntermediateDirectories: true)

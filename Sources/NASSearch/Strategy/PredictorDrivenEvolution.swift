@@ -153,8 +153,9 @@ public struct PredictorDrivenEvolution: SearchStrategy {
         if let version = awaitedVersion {
             return "waiting for \(predictor.name) model \(version) (on \(state.trained.count) networks)"
         }
+        let origin = transferred == nil ? "" : ", from a transferred model"
         return "predictor round \(state.round) (\(state.roundProposals)/\(settings.cycles) after warm-up, "
-            + "\(predictor.name) model on \(state.trained.count) networks)"
+            + "\(predictor.name) model on \(state.trained.count) networks\(origin))"
     }
 
     /// The latest round's model version (0 before the first round).

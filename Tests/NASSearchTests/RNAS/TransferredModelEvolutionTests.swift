@@ -81,6 +81,9 @@ final class TransferredModelEvolutionTests: XCTestCase {
         }
         XCTAssertEqual(strategy.modelVersion, 1, "the first proposal is already the first predictor round's")
         XCTAssertNil(strategy.modelRequest, "no fit is asked for while nothing is trained")
+        XCTAssertEqual(
+            strategy.phase, "predictor round 1 (5/10 after warm-up, rnas model on 0 networks, from a transferred model)"
+        )
         let scores = try first.map { try score($0.network) }
         XCTAssertEqual(scores, scores.sorted(by: >), "proposed best predicted first")
         XCTAssertEqual(try strategy.propose(), .waitForResults, "the round is 5 networks (train_top_k)")
@@ -91,7 +94,8 @@ final class TransferredModelEvolutionTests: XCTestCase {
         let random = try proposeRound(&plain, count: 5)
         XCTAssertNotEqual(first.map(\.network), random.map(\.network))
         let mean = { (candidates: [Candidate]) in candidates.map { self.fitness($0.network) }.reduce(0, +) / 5 }
-        XCTAssertGreaterThan(mean(first), mean(random) + 0.02, "transferred picks \(mean(first)), random \(mean(random))")
+        XCTAssertGreaterThan(
+            mean(first), mean(random) + 0.02, "transferred picks \(mean(first)), random \(mean(random))")
 
         // The same seed and model propose the same networks.
         var again = try make(warmup: 0, transferred: model)
@@ -108,7 +112,8 @@ final class TransferredModelEvolutionTests: XCTestCase {
         var plain = try make(warmup: 15, transferred: nil)
         let random = try proposeRound(&plain, count: 5)
         let mean = { (candidates: [Candidate]) in candidates.map { self.fitness($0.network) }.reduce(0, +) / 5 }
-        XCTAssertGreaterThan(mean(first), mean(random) + 0.02, "transferred picks \(mean(first)), random \(mean(random))")
+        XCTAssertGreaterThan(
+            mean(first), mean(random) + 0.02, "transferred picks \(mean(first)), random \(mean(random))")
     }
 
     func testLaterRounds_waitForTheRunsOwnFit_andAFailedFitFallsBackToTheTransferredModel() throws {

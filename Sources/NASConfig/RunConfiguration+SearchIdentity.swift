@@ -168,6 +168,9 @@ extension StrategyConfiguration {
                 // Only when not the default, so that earlier runs keep their identity.
                 members["predictor_pool"] = .string(options.predictorPool.rawValue)
             }
+            // The path as written; the run keeps its own copy of the file's bytes, so a resumed
+            // run starts from the same model whatever became of the file.
+            if let model = options.predictorModel { members["predictor_model"] = .string(model) }
         case .hyperband(let options):
             members["max_resource"] = .integer(options.maxResource)
             members["eta"] = .integer(options.eta)

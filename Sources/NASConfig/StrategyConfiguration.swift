@@ -176,8 +176,13 @@ public struct EvolutionOptions: Hashable, Sendable {
     /// predictor-driven search. Default 10.
     public var trainTopK: Int
     /// `predictor_warmup`: networks trained as plain regularised evolution would before the
-    /// predictor is first fitted. Default `population`.
+    /// predictor is first fitted. Default `population`, or 0 with a `predictor_model`.
     public var predictorWarmup: Int
+    /// `predictor_model`: a trained model file (`nasd predict train --out`) that is the fitness
+    /// from the first predictor round until the run fits its own, and that the run's fits
+    /// fine-tune; as written (a relative path is resolved against the configuration file's
+    /// directory by the daemon). Needs a `predictor` other than `none`. Default none.
+    public var predictorModel: String?
 
     /// Where each predictor round's candidates come from (`predictor_pool`).
     public enum CandidatePool: String, Hashable, Sendable, CaseIterable {
@@ -194,7 +199,7 @@ public struct EvolutionOptions: Hashable, Sendable {
     public init(
         population: Int = 50, sampleSize: Int = 10, cycles: Int = 1000, predictor: Predictor = .none,
         predictorGenerations: Int = 100, trainTopK: Int = 10, predictorWarmup: Int? = nil,
-        predictorPool: CandidatePool = .evolution
+        predictorPool: CandidatePool = .evolution, predictorModel: String? = nil
     ) {
         self.population = population
         self.sampleSize = sampleSize
@@ -202,13 +207,14 @@ public struct EvolutionOptions: Hashable, Sendable {
         self.predictor = predictor
         self.predictorGenerations = predictorGenerations
         self.trainTopK = trainTopK
-        self.predictorWarmup = predictorWarmup ?? population
+        self.predictorWarmup = predictorWarmup ?? (predictorModel == nil ? population : 0)
         self.predictorPool = predictorPool
+        self.predictorModel = predictorModel
     }
 
     static let keys = [
         "population", "sample_size", "cycles", "predictor", "predictor_generations", "train_top_k", "predictor_warmup",
-        "predictor_pool",
+        "predictor_pool", "predictor_model",
     ]
 
     init(map: MapDecoder) throws(ConfigError) {
@@ -225,7 +231,19 @@ public struct EvolutionOptions: Hashable, Sendable {
         predictorGenerations = try map.integer(
             "predictor_generations", default: defaults.predictorGenerations, .atLeast(1))
         trainTopK = try map.integer("train_top_k", default: defaults.trainTopK, .atLeast(1))
-        predictorWarmup = try map.integer("predictor_warmup", default: population, .atLeast(2))
+        predictorModel = try map.optional("predictor_model").map { node throws(ConfigError) in
+            try map.decoder.string(node, map.path("predictor_model"))
+        }
+        if predictorModel != nil, predictor == .none {
+            throw map.decoder.error(
+                at: map.keyPosition("predictor_model") ?? map.node.position, map.path("predictor_model"),
+                "a predictor model needs a predictor: plain evolution ('predictor: none') has no fitness to start from",
+                hint: "add 'predictor: peephole' (the predictor `nasd predict train` wrote the model for)")
+        }
+        // A transferred model can drive the first round at once: no warm-up is needed.
+        predictorWarmup = try map.integer(
+            "predictor_warmup", default: predictorModel == nil ? population : 0,
+            .atLeast(predictorModel == nil ? 2 : 0))
         if let node = map.optional("predictor_pool") {
             let name = try map.decoder.choice(
                 node, map.path("predictor_pool"), among: CandidatePool.allCases.map(\.rawValue))

@@ -51,3 +51,72 @@ final class StrategyOptionsTests: XCTestCase {
         XCTAssertEqual(rewarding.prior?.rewardVetoed, true)
     }
 }
+
+/// `strategy.predictor_model`: a transferred model for predictor-driven evolution.
+final class PredictorModelOptionTests: XCTestCase {
+    private func configuration(strategy: String) throws -> RunConfiguration {
+        try RunConfiguration(
+            yaml: """
+                name: t
+                space: {kind: nb201}
+                strategy: \(strategy)
+                training: {epochs: 5}
+                trainer: {builtin: replay, file: curves.jsonl}
+                """, file: "t.yaml")
+    }
+
+    private func evolution(_ strategy: String) throws -> EvolutionOptions {
+        guard case .evolution(let options) = try configuration(strategy: strategy).strategy else {
+            throw ConfigError(file: "t.yaml", position: .start, message: "not evolution")
+        }
+        return options
+    }
+
+    func testModel_isReadAsWritten_andTheWarmupDefaultsToZero() throws {
+        let options = try evolution("{kind: evolution, population: 8, predictor: peephole, predictor_model: m.json}")
+        XCTAssertEqual(options.predictorModel, "m.json")
+        XCTAssertEqual(options.predictorWarmup, 0, "the model ranks the first round")
+        let plain = try evolution("{kind: evolution, population: 8, predictor: peephole}")
+        XCTAssertNil(plain.predictorModel)
+        XCTAssertEqual(plain.predictorWarmup, 8, "without a model the warm-up is the population")
+        XCTAssertEqual(EvolutionOptions(population: 8, predictor: .peephole, predictorModel: "m").predictorWarmup, 0)
+    }
+
+    func testModel_allowsAnExplicitWarmup_downToZero_whichWithoutAModelIsRefused() throws {
+        XCTAssertEqual(
+            try evolution("{kind: evolution, predictor: peephole, predictor_model: m.json, predictor_warmup: 6}")
+                .predictorWarmup, 6)
+        XCTAssertThrowsError(try evolution("{kind: evolution, predictor: peephole, predictor_warmup: 0}")) { error in
+            XCTAssertEqual(
+                "\(error)", "t.yaml:3:68: error: strategy.predictor_warmup: expected an integer ≥ 2, found '0'")
+        }
+    }
+
+    func testModel_withoutAPredictor_isALocatedError() {
+        XCTAssertThrowsError(try evolution("{kind: evolution, predictor_model: m.json}")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(
+                text.hasPrefix("t.yaml:3:29: error: strategy.predictor_model: a predictor model needs a predictor"),
+                text)
+            XCTAssertTrue(text.contains("predictor: peephole"), "the hint names the fix: \(text)")
+        }
+    }
+
+    func testModel_onAnotherStrategy_isAnUnknownKey() {
+        XCTAssertThrowsError(try configuration(strategy: "{kind: metaqnn, predictor_model: m.json}")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("t.yaml:3:"), text)
+            XCTAssertTrue(text.contains("strategy.predictor_model"), text)
+        }
+    }
+
+    func testModel_isPartOfTheSearchIdentity() throws {
+        let base = "{kind: evolution, predictor: peephole, predictor_warmup: 4"
+        let without = try configuration(strategy: base + "}")
+        let with = try configuration(strategy: base + ", predictor_model: m.json}")
+        let other = try configuration(strategy: base + ", predictor_model: n.json}")
+        XCTAssertEqual(with.searchDifferences(from: without), ["strategy.predictor_model: (absent) → \"m.json\""])
+        XCTAssertNotEqual(with.searchIdentity, other.searchIdentity)
+        XCTAssertEqual(without.searchIdentity.contains("predictor_model"), false, "earlier runs keep their identity")
+    }
+}

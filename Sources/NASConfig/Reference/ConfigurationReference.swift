@@ -297,8 +297,14 @@ public struct ConfigurationReference: Sendable {
                         "train_top_k", "int ≥ 1", code(evolution.trainTopK),
                         "best predicted individuals trained after each predictor-driven search"),
                     Key(
-                        "predictor_warmup", "int ≥ 2", "`population`",
+                        "predictor_warmup", "int ≥ 2 (≥ 0 with `predictor_model`)",
+                        "`population`; `0` with `predictor_model`",
                         "networks trained as plain regularised evolution would before the predictor is first fitted"),
+                    Key(
+                        "predictor_model", "path", "none",
+                        "a trained model (`nasd predict train --out`; its predictor must be `predictor`'s), relative to "
+                            + "this file: the fitness of the predictor rounds until the run's own first fit, which "
+                            + "fine-tunes it (docs/rnas.md); the run keeps a copy, so a resume uses the same model"),
                     Key(
                         "predictor_pool",
                         EvolutionOptions.CandidatePool.allCases.map { "`\($0.rawValue)`" }.joined(separator: " | "),

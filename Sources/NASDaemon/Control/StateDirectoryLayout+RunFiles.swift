@@ -71,4 +71,20 @@ extension StateDirectoryLayout {
         (try? String(contentsOf: directory.appendingPathComponent(Self.submittedFromName), encoding: .utf8))
             .map { URL(fileURLWithPath: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
+
+    /// The run directory's copy of its `strategy.predictor_model` file.
+    public static let pinnedStrategyModelName = "strategy-model.json"
+
+    /// The run's own copy of a transferred model: made from `source` (after `check` accepts it)
+    /// the first time, read from the run directory ever after.
+    ///
+    /// - Returns: The copy's location.
+    public func pinStrategyModel(from source: URL, in directory: URL, check: () throws -> Void) throws -> URL {
+        let pinned = directory.appendingPathComponent(Self.pinnedStrategyModelName)
+        if !FileManager.default.fileExists(atPath: pinned.path) {
+            try check()
+            try Data(contentsOf: source).write(to: pinned, options: .atomic)
+        }
+        return pinned
+    }
 }

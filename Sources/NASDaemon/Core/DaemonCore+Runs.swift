@@ -65,17 +65,38 @@ extension DaemonCore {
         directory: URL, store: RunStore, configuration: RunConfiguration, state: RunState, createdAt: Date
     ) throws -> RunRuntime {
         let baseDirectory = layout.submittedFrom(directory)?.deletingLastPathComponent() ?? directory
+        let resolved = try pinningStrategyModel(
+            of: SearchSetup.resolvingPaths(of: configuration, base: baseDirectory), in: directory)
         let run = RunRuntime(
             name: configuration.name, directory: directory, store: store, configuration: configuration,
-            strategy: try options.makeStrategy(configuration),
+            strategy: try options.makeStrategy(resolved),
             trainer: SearchSetup.trainerDescription(for: configuration.trainer, baseDirectory: baseDirectory),
             state: state, createdAt: createdAt)
-        let predictors = try options.makePredictors(SearchSetup.resolvingPaths(of: configuration, base: baseDirectory))
+        let predictors = try options.makePredictors(resolved)
         run.pruner = predictors.pruner
         run.gate = predictors.gate
         run.stopRule = predictors.pruner.map { PredictorHost(role: .stopRule, predictor: $0) }
         run.prior = predictors.gate.map { PredictorHost(role: .prior, predictor: $0) }
         return run
+    }
+
+    /// The configuration with `strategy.predictor_model` read from the run's own copy of the file
+    /// (`StateDirectoryLayout.pinnedStrategyModelName` in the run directory), made from the
+    /// configured file the first time the run is loaded: the transferred model is part of the
+    /// run's durable state, so a resumed run starts from the very model it started from, whatever
+    /// became of the file since.
+    private func pinningStrategyModel(of resolved: RunConfiguration, in directory: URL) throws -> RunConfiguration {
+        guard case .evolution(var evolution) = resolved.strategy, let path = evolution.predictorModel else {
+            return resolved
+        }
+        let pinned = try layout.pinStrategyModel(from: URL(fileURLWithPath: path), in: directory) {
+            // Checked like any model file first, so a bad file is refused before it is pinned.
+            _ = try SearchSetup.transferredModel(evolution)
+        }
+        evolution.predictorModel = pinned.path
+        var pinnedConfiguration = resolved
+        pinnedConfiguration.strategy = .evolution(evolution)
+        return pinnedConfiguration
     }
 
     /// Adds a run, resumes it, or refuses when a run of that name exists with a different search.
@@ -90,7 +111,8 @@ extension DaemonCore {
         }
         // The strategy this daemon builds (a test or benchmark may install its own).
         do {
-            _ = try options.makeStrategy(configuration)
+            let base = URL(fileURLWithPath: fileName).deletingLastPathComponent()
+            _ = try options.makeStrategy(SearchSetup.resolvingPaths(of: configuration, base: base))
         } catch {
             throw ControlError(code: .invalidConfig, message: "\(fileName): \(error)")
         }

@@ -61,9 +61,10 @@ public struct RunConfigurationCheck: Sendable {
         }
         let sampler: any NetworkSampler
         do {
-            _ = try SearchSetup.makeStrategy(for: configuration)
             let base = URL(fileURLWithPath: file).deletingLastPathComponent()
-            _ = try makePredictors(SearchSetup.resolvingPaths(of: configuration, base: base))
+            let resolved = SearchSetup.resolvingPaths(of: configuration, base: base)
+            _ = try SearchSetup.makeStrategy(for: resolved)
+            _ = try makePredictors(resolved)
             sampler = try SearchSetup.makeSampler(for: configuration.space)
         } catch let unsupported as SearchSetup.Unsupported {
             throw refuse(unsupported.keyPath, unsupported.message)

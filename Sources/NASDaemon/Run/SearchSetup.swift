@@ -78,7 +78,10 @@ public enum SearchSetup {
                     message: "evolution needs a space with mutations (metaqnn, cell or nb201); "
                         + "'\(configuration.space.kindName)' has none")
             }
-            if let predictor = architecturePredictor(options.predictor, configuration: configuration) {
+            let transferred = try transferredModel(options)
+            if let predictor = architecturePredictor(
+                options.predictor, configuration: configuration, transferred: transferred)
+            {
                 guard let fixed = configuration.training.hyperparameters.fixedValues else {
                     throw Unsupported(
                         keyPath: "training.hyperparameters",
@@ -94,7 +97,7 @@ public enum SearchSetup {
                         pool: PredictorDrivenEvolution.CandidatePool(rawValue: options.predictorPool.rawValue)
                             ?? .evolution),
                     predictor: predictor, hyperparameters: fixed,
-                    budget: configuration.training.epochs, seed: configuration.seed)
+                    budget: configuration.training.epochs, seed: configuration.seed, transferred: transferred)
             }
             return RegularizedEvolution(
                 space: space,
@@ -119,9 +122,10 @@ public enum SearchSetup {
 
     /// The fitness predictor of predictor-driven evolution (`strategy.predictor`), nil for plain
     /// evolution. Its fits run on the daemon's predictor queue (`Proposal.waitForModel`), with up to
-    /// two threads; the models do not depend on the thread count.
+    /// two threads; the models do not depend on the thread count. With a `transferred` model
+    /// (`strategy.predictor_model`, Peephole's) its fits fine-tune that model.
     public static func architecturePredictor(
-        _ kind: EvolutionOptions.Predictor, configuration: RunConfiguration
+        _ kind: EvolutionOptions.Predictor, configuration: RunConfiguration, transferred: PeepholeModel? = nil
     ) -> (any ArchitecturePredictor)? {
         let parallelism = Parallelism(threadCount: min(2, ProcessInfo.processInfo.activeProcessorCount))
         switch kind {
@@ -133,7 +137,39 @@ public enum SearchSetup {
         case .peephole:
             return PeepholeArchitecturePredictor(
                 input: configuration.space.input, epoch: configuration.training.epochs, seed: configuration.seed,
-                parallelism: parallelism)
+                parallelism: parallelism, transferred: transferred)
+        }
+    }
+
+    /// The model file of `strategy.predictor_model`, read and checked against `predictor:`; nil
+    /// when none is given. The path is read as it stands: the daemon and the configuration check
+    /// resolve it against the configuration file's directory first (`resolvingPaths(of:base:)`),
+    /// and a run reads its own copy (`DaemonCore`'s pinned model).
+    ///
+    /// - Throws: `Unsupported` at `strategy.predictor_model` for an unreadable file, a file that
+    ///   is not a model, or a model of another predictor than `predictor:`.
+    public static func transferredModel(_ options: EvolutionOptions) throws -> PeepholeModel? {
+        guard let path = options.predictorModel else { return nil }
+        let keyPath = "strategy.predictor_model"
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw Unsupported(keyPath: keyPath, message: "\(path) cannot be read: \(error.localizedDescription)")
+        }
+        // The file's own `format` names its predictor; `nasd predict train` writes Peephole's only.
+        let format = (try? JSONSerialization.jsonObject(with: bytes) as? [String: Any])?["format"] as? String
+        guard options.predictor == .peephole else {
+            throw Unsupported(
+                keyPath: keyPath,
+                message: "\(path) is \(format.map { "a '\($0)' model" } ?? "not a model file"); 'predictor: "
+                    + "\(options.predictor.rawValue)' needs a model of its own predictor, and `nasd predict train` "
+                    + "writes Peephole models only (use 'predictor: peephole' with this file)")
+        }
+        do {
+            return try PeepholeModel(data: bytes)
+        } catch {
+            throw Unsupported(keyPath: keyPath, message: "\(path): \(error)")
         }
     }
 
@@ -223,14 +259,18 @@ public enum SearchSetup {
             minimumEpochs: earlyStopping.minEpochs, seed: seed, input: input)
     }
 
-    /// The configuration with its relative file paths that predictors read
-    /// (`early_stopping.warm_start`) made absolute against `base`, the configuration file's
+    /// The configuration with its relative file paths that predictors and strategies read
+    /// (`early_stopping.warm_start`, `strategy.predictor_model`) made absolute against `base`, the configuration file's
     /// directory. The run keeps the configuration as written (its search identity); only the
     /// predictors see the resolved one.
     public static func resolvingPaths(of configuration: RunConfiguration, base: URL) -> RunConfiguration {
         var resolved = configuration
         if let path = configuration.earlyStopping?.warmStart {
             resolved.earlyStopping?.warmStart = absolutePath(path, base: base)
+        }
+        if case .evolution(var options) = configuration.strategy, let path = options.predictorModel {
+            options.predictorModel = absolutePath(path, base: base)
+            resolved.strategy = .evolution(options)
         }
         return resolved
     }

@@ -24,6 +24,15 @@ import NASCore
 /// fresh pairwise fit weighs every pair equally instead of the first rounds' pairs dominating a
 /// warm model. A failed fit (or fewer than 2 trained networks) makes the round explore at random.
 ///
+/// With a **transferred model** (`strategy.predictor_model`, a model trained on an earlier run's
+/// networks) the strategy does not have to learn before it can rank: a round that starts with
+/// fewer than 2 trained networks (the first, with no warm-up) is ranked by the transferred model
+/// at once, without waiting for a fit; later rounds wait for model version r as above, which the
+/// predictor fits by fine-tuning the transferred model on the run's trained networks (the rule of
+/// `prior.model`: the transfer is the point of giving a model), and a failed fit falls back to the
+/// transferred model rather than to random networks. The transferred model is not in the snapshot
+/// either: the strategy is rebuilt with it (the daemon pins the run's copy of the file).
+///
 /// The run ends after `cycles` networks proposed after the warm-up. Deterministic given the seed
 /// and the order of observations.
 public struct PredictorDrivenEvolution: SearchStrategy {
@@ -97,6 +106,7 @@ public struct PredictorDrivenEvolution: SearchStrategy {
     private let space: any MutableSpace
     private let settings: Settings
     private let predictor: any ArchitecturePredictor
+    private let transferred: (any PredictorModel)?
     private let hyperparameters: [String: Double]
     private let budget: Int
     private var state: State
@@ -114,13 +124,16 @@ public struct PredictorDrivenEvolution: SearchStrategy {
     ///   - hyperparameters: the training hyperparameters every candidate gets.
     ///   - budget: the epoch budget of every candidate.
     ///   - seed: the run seed.
+    ///   - transferred: a model of `predictor`'s trained before the run (`strategy.predictor_model`),
+    ///     the fitness until the run's first fit; nil to learn from the run's networks only.
     public init(
         space: any MutableSpace, settings: Settings, predictor: any ArchitecturePredictor,
-        hyperparameters: [String: Double], budget: Int, seed: UInt64
+        hyperparameters: [String: Double], budget: Int, seed: UInt64, transferred: (any PredictorModel)? = nil
     ) {
         self.space = space
         self.settings = settings
         self.predictor = predictor
+        self.transferred = transferred
         self.hyperparameters = hyperparameters
         self.budget = budget
         self.state = State(
@@ -140,8 +153,9 @@ public struct PredictorDrivenEvolution: SearchStrategy {
         if let version = awaitedVersion {
             return "waiting for \(predictor.name) model \(version) (on \(state.trained.count) networks)"
         }
+        let origin = transferred == nil ? "" : ", from a transferred model"
         return "predictor round \(state.round) (\(state.roundProposals)/\(settings.cycles) after warm-up, "
-            + "\(predictor.name) model on \(state.trained.count) networks)"
+            + "\(predictor.name) model on \(state.trained.count) networks\(origin))"
     }
 
     /// The latest round's model version (0 before the first round).
@@ -204,7 +218,8 @@ public struct PredictorDrivenEvolution: SearchStrategy {
     }
 
     /// The model version the next round needs and has not been handed: set once the warm-up is
-    /// proposed, the round's queue is empty, every result is in and there is something to fit on.
+    /// proposed, the round's queue is empty, every result is in and there is something to fit on
+    /// (with a transferred model, fewer than 2 trained networks need no fit: the round uses it).
     private var awaitedVersion: Int? {
         guard state.proposed.count >= settings.warmup, state.roundProposals < settings.cycles, state.queue.isEmpty,
             state.outstanding == 0, state.trained.count >= 2
@@ -225,14 +240,16 @@ public struct PredictorDrivenEvolution: SearchStrategy {
     }
 
     /// Queues the best-predicted unseen networks of an evolution on the installed model's predicted
-    /// fitness (random unseen networks when there is no model).
+    /// fitness — the transferred model's when none was fit (fewer than 2 trained networks, or a
+    /// failed fit) — and random unseen networks when there is no model at all.
     private mutating func startRound() throws(StrategyError) {
         state.round += 1
-        let model = installed?.version == state.round ? installed?.model : nil
+        let model = (installed?.version == state.round ? installed?.model : nil) ?? transferred
         installed = nil
         let count = min(settings.trainTopK, settings.cycles - state.roundProposals)
         guard let model, let score = try? predictor.makeScore(model) else {
-            // Nothing to learn from (every warm-up trial failed, or the fit failed): explore at random.
+            // Nothing to learn from (every warm-up trial failed, or the fit failed) and no
+            // transferred model: explore at random.
             try fillWithRandomNetworks(to: count)
             return
         }
@@ -275,19 +292,24 @@ public struct PredictorDrivenEvolution: SearchStrategy {
                 using: &state.generator, fitness: predict)
     }
 
-    /// G × P unseen mutations of the P best trained networks, scored.
+    /// G × P unseen mutations of the P best trained networks (unseen random networks when none is
+    /// trained), scored.
     private mutating func mutatedCandidates(_ predict: (Network) throws -> Double) throws(StrategyError)
         -> [EvolutionPopulation.Member]
     {
         let parents = state.trained.enumerated()
             .sorted { ($1.element.fitness, $0.offset) < ($0.element.fitness, $1.offset) }
             .prefix(settings.population).map(\.element.network)
-        guard !parents.isEmpty else { return [] }
         var candidates: [EvolutionPopulation.Member] = []
         for index in 0..<(settings.generations * settings.population) {
-            let parent = parents[Int.random(in: 0..<parents.count, using: &state.generator)]
-            let child = try RegularizedEvolution.unseenOffspring(
-                of: parent, space: space, using: &state.generator, proposed: proposedSet)
+            // No trained parent yet (a transferred model's first round): unseen random networks.
+            let child =
+                parents.isEmpty
+                ? try RegularizedEvolution.unseenRandomNetwork(
+                    space: space, using: &state.generator, excluding: proposedSet)
+                : try RegularizedEvolution.unseenOffspring(
+                    of: parents[Int.random(in: 0..<parents.count, using: &state.generator)], space: space,
+                    using: &state.generator, proposed: proposedSet)
             candidates.append(
                 EvolutionPopulation.Member(
                     network: child, fitness: try Self.scored(child, predict), proposalID: index + 1))

@@ -205,7 +205,8 @@ enum PredictCommands {
         options: [
             .value("predictor", "NAME", "The predictor: peephole (Deng et al. 2017)."),
             .value("data", "FILE", "The curves file (JSON Lines, docs/curves-format.md); its complete rows train."),
-            .value("out", "MODEL", "Where to write the model (JSON; prior.model reads it)."),
+            .value(
+                "out", "MODEL", "Where to write the model (JSON; prior.model and strategy.predictor_model read it)."),
             .value("seed", "S", "Seed of the initialization and the batch order (default 0)."),
             .value("epochs", "E", "Training passes over the networks (default 100)."),
             .value("threads", "T", "Threads for the matrix kernels (default 1; the model does not change)."),

@@ -97,7 +97,10 @@ enum ReplayCommand {
         }
         var base: RunConfiguration?
         if let configPath = arguments.value("config") {
-            base = try ConfigCommands.loadConfiguration(configPath).configuration
+            // Paths in it (`strategy.predictor_model`) are relative to the file, as for a run.
+            base = SearchSetup.resolvingPaths(
+                of: try ConfigCommands.loadConfiguration(configPath).configuration,
+                base: URL(fileURLWithPath: configPath).deletingLastPathComponent())
         }
         let records = try readCurves(dataPath)
         let table = ReplayTable(records: records)

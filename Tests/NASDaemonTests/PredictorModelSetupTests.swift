@@ -2,6 +2,7 @@ import Foundation
 import NASConfig
 import NASCore
 import NASNumerics
+import NASProtocol
 import NASTestSupport
 import XCTest
 
@@ -105,5 +106,46 @@ final class PredictorModelSetupTests: XCTestCase {
         _ = try writeModel(named: "model.json")
         assertRefused(
             text(predictor: "rnas", model: "model.json"), containing: "is a 'nasd.peephole' model; 'predictor: rnas'")
+    }
+
+    /// `prior.model` is found next to the configuration too (it used to be read from the daemon's
+    /// working directory), and the run keeps its own copy: a resumed run starts from the model it
+    /// started from even when the file is gone.
+    func testPriorModel_isFoundNextToTheConfiguration_andPinnedInTheRunDirectory() throws {
+        let model = try writeModel(named: "prior.json")
+        let text = """
+            name: judged
+            seed: 3
+            space: {kind: nb201}
+            strategy: {kind: random}
+            prior: {kind: peephole, model: prior.json, veto_below: 0.2}
+            training: {epochs: 12}
+            trainer: {builtin: surrogate}
+            end: {max_trials: 4}
+            """
+        let configuration = try RunConfigurationCheck().check(text: text, file: configurationFile)
+        let resolved = SearchSetup.resolvingPaths(
+            of: configuration, base: URL(fileURLWithPath: configurationFile).deletingLastPathComponent())
+        XCTAssertEqual(resolved.prior?.model, model.path)
+
+        let state = directory.appendingPathComponent("state")
+        func core() throws -> DaemonCore {
+            try DaemonCore(
+                options: DaemonOptions(stateDirectory: state, token: "t", leaseTimeout: 30, version: "test"),
+                log: .silent)
+        }
+        let actions = try core().handle([
+            .control(.submit(configText: text, fileName: configurationFile, restart: false), ControlReply { _ in })
+        ])
+        let answers = actions.compactMap { action -> ControlResponse? in
+            if case .reply(_, let response) = action { return response }
+            return nil
+        }
+        guard case .ok = try XCTUnwrap(answers.first) else { return XCTFail("submit: \(answers)") }
+        let pinned = state.appendingPathComponent("judged").appendingPathComponent(
+            StateDirectoryLayout.pinnedPriorModelName)
+        XCTAssertEqual(try Data(contentsOf: pinned), try Data(contentsOf: model))
+        try FileManager.default.removeItem(at: model)
+        XCTAssertEqual(try core().activeRunNames, ["judged"], "resumed from its own copy")
     }
 }

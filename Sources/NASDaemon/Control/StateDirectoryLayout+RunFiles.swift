@@ -74,13 +74,15 @@ extension StateDirectoryLayout {
 
     /// The run directory's copy of its `strategy.predictor_model` file.
     public static let pinnedStrategyModelName = "strategy-model.json"
+    /// The run directory's copy of its `prior.model` file.
+    public static let pinnedPriorModelName = "prior-model.json"
 
-    /// The run's own copy of a transferred model: made from `source` (after `check` accepts it)
-    /// the first time, read from the run directory ever after.
+    /// The run's own copy of a model file it starts from: made from `source` as `name` (after
+    /// `check` accepts it) the first time, read from the run directory ever after.
     ///
     /// - Returns: The copy's location.
-    public func pinStrategyModel(from source: URL, in directory: URL, check: () throws -> Void) throws -> URL {
-        let pinned = directory.appendingPathComponent(Self.pinnedStrategyModelName)
+    public func pinModel(from source: URL, as name: String, in directory: URL, check: () throws -> Void) throws -> URL {
+        let pinned = directory.appendingPathComponent(name)
         if !FileManager.default.fileExists(atPath: pinned.path) {
             try check()
             try Data(contentsOf: source).write(to: pinned, options: .atomic)

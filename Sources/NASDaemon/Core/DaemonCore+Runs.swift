@@ -65,7 +65,7 @@ extension DaemonCore {
         directory: URL, store: RunStore, configuration: RunConfiguration, state: RunState, createdAt: Date
     ) throws -> RunRuntime {
         let baseDirectory = layout.submittedFrom(directory)?.deletingLastPathComponent() ?? directory
-        let resolved = try pinningStrategyModel(
+        let resolved = try pinningModels(
             of: SearchSetup.resolvingPaths(of: configuration, base: baseDirectory), in: directory)
         let run = RunRuntime(
             name: configuration.name, directory: directory, store: store, configuration: configuration,
@@ -80,22 +80,29 @@ extension DaemonCore {
         return run
     }
 
-    /// The configuration with `strategy.predictor_model` read from the run's own copy of the file
-    /// (`StateDirectoryLayout.pinnedStrategyModelName` in the run directory), made from the
-    /// configured file the first time the run is loaded: the transferred model is part of the
-    /// run's durable state, so a resumed run starts from the very model it started from, whatever
-    /// became of the file since.
-    private func pinningStrategyModel(of resolved: RunConfiguration, in directory: URL) throws -> RunConfiguration {
-        guard case .evolution(var evolution) = resolved.strategy, let path = evolution.predictorModel else {
-            return resolved
-        }
-        let pinned = try layout.pinStrategyModel(from: URL(fileURLWithPath: path), in: directory) {
-            // Checked like any model file first, so a bad file is refused before it is pinned.
-            _ = try SearchSetup.transferredModel(evolution)
-        }
-        evolution.predictorModel = pinned.path
+    /// The configuration with `strategy.predictor_model` and `prior.model` read from the run's own
+    /// copies of the files (`StateDirectoryLayout.pinnedStrategyModelName`, `pinnedPriorModelName`),
+    /// made from the configured files the first time the run is loaded: a transferred model is part
+    /// of the run's durable state, so a resumed run starts from the very model it started from,
+    /// whatever became of the file since.
+    private func pinningModels(of resolved: RunConfiguration, in directory: URL) throws -> RunConfiguration {
         var pinnedConfiguration = resolved
-        pinnedConfiguration.strategy = .evolution(evolution)
+        if case .evolution(var evolution) = resolved.strategy, let path = evolution.predictorModel {
+            evolution.predictorModel = try layout.pinModel(
+                from: URL(fileURLWithPath: path), as: StateDirectoryLayout.pinnedStrategyModelName, in: directory
+            ) {
+                // Checked like any model file first, so a bad file is refused before it is pinned.
+                _ = try SearchSetup.transferredModel(evolution)
+            }.path
+            pinnedConfiguration.strategy = .evolution(evolution)
+        }
+        if let path = resolved.prior?.model {
+            pinnedConfiguration.prior?.model = try layout.pinModel(
+                from: URL(fileURLWithPath: path), as: StateDirectoryLayout.pinnedPriorModelName, in: directory
+            ) {
+                _ = try options.makePredictors(resolved)
+            }.path
+        }
         return pinnedConfiguration
     }
 

@@ -272,6 +272,9 @@ public enum SearchSetup {
             options.predictorModel = absolutePath(path, base: base)
             resolved.strategy = .evolution(options)
         }
+        if let path = configuration.prior?.model {
+            resolved.prior?.model = absolutePath(path, base: base)
+        }
         return resolved
     }
 

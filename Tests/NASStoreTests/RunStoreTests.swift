@@ -20,6 +20,27 @@ final class RunStoreTests: XCTestCase {
 
     private let later = StoreFixtures.epoch.addingTimeInterval(60)
 
+    /// A proposed notation equal to the canonical one is stored once (the column holds ''), and
+    /// read back whole; one that differs (dropout) is stored as it is.
+    func testProposedNotation_isStoredOnlyWhereItDiffersFromTheCanonicalOne() throws {
+        _ = try store.createRun(StoreFixtures.run)
+        let withDropout = try store.insertTrial(StoreFixtures.newTrial(1))
+        var plain = StoreFixtures.newTrial(2)
+        plain.proposedNotation = plain.canonicalNotation
+        let same = try store.insertTrial(plain)
+        XCTAssertEqual(try store.trial(same.id)?.proposedNotation, plain.canonicalNotation)
+        XCTAssertEqual(try store.trial(withDropout.id)?.proposedNotation, "[C(64,3,1), D(0.1), FC(11), SM(10)]")
+        let stored = try store.database.cachedStatement("SELECT proposed_notation FROM trials ORDER BY id").rows([]) {
+            $0.string(at: 0)
+        }
+        XCTAssertEqual(stored, ["[C(64,3,1), D(0.1), FC(11), SM(10)]", ""])
+        let reused = try store.insertReusedTrial(plain, reusing: try {
+            _ = try store.dispatchTrial(same.id, to: "w", leaseDeadline: later)
+            return try store.finishTrial(same.id, outcome: .completed(finalAccuracy: 0.5)).id
+        }())
+        XCTAssertEqual(try store.trial(reused.id)?.proposedNotation, plain.canonicalNotation)
+    }
+
     // MARK: Run row
 
     func testCreateRun_storesTheRowAsActive() throws {

@@ -25,15 +25,44 @@ public struct Candidate: Hashable, Sendable, Codable {
         self.phase = phase
     }
 
-    /// The stored JSON keys. The network keeps the key `architecture` it had when candidates were
-    /// sequential only (a sequential network's JSON is unchanged), so stores written by earlier
-    /// builds still decode.
+    /// The stored JSON keys. The network is written as its notation (`notation`: a third of the
+    /// bytes of its JSON form, which every proposal row used to hold); candidates written by
+    /// earlier builds carry its JSON form under `architecture` (the key it had when candidates
+    /// were sequential only) and still decode.
     private enum CodingKeys: String, CodingKey {
         case proposalID
-        case network = "architecture"
+        case notation
+        case legacyNetwork = "architecture"
         case hyperparameters
         case budget
         case phase
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        proposalID = try container.decode(Int.self, forKey: .proposalID)
+        if let notation = try container.decodeIfPresent(String.self, forKey: .notation) {
+            do {
+                network = try Network(notation: notation)
+            } catch {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .notation, in: container, debugDescription: "\(error)")
+            }
+        } else {
+            network = try container.decode(Network.self, forKey: .legacyNetwork)
+        }
+        hyperparameters = try container.decode([String: Double].self, forKey: .hyperparameters)
+        budget = try container.decode(Int.self, forKey: .budget)
+        phase = try container.decodeIfPresent(ProposalPhase.self, forKey: .phase)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(proposalID, forKey: .proposalID)
+        try container.encode(network.notation, forKey: .notation)
+        try container.encode(hyperparameters, forKey: .hyperparameters)
+        try container.encode(budget, forKey: .budget)
+        try container.encodeIfPresent(phase, forKey: .phase)
     }
 }
 

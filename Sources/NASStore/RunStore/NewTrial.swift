@@ -41,4 +41,11 @@ public struct NewTrial: Hashable, Sendable {
         self.priorPrediction = priorPrediction
         self.phase = phase
     }
+
+    /// `trials.proposed_notation` as stored: empty when it equals the canonical notation (most
+    /// networks), which `decodeTrial` reads back as the canonical one — a notation of up to a few
+    /// hundred bytes not stored twice in every row.
+    var storedProposedNotation: String {
+        proposedNotation == canonicalNotation ? "" : proposedNotation
+    }
 }

@@ -37,7 +37,7 @@ extension RunStore {
                 VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
-                    trial.canonicalNotation, trial.proposedNotation, trial.identityKey,
+                    trial.canonicalNotation, trial.storedProposedNotation, trial.identityKey,
                     NumberDictionaryJSON.encode(trial.hyperparameters), trial.epochBudget, trial.source,
                     trial.priorPrediction?.accuracy, trial.priorPrediction?.sigma,
                     trial.priorPrediction?.modelVersion, now(), trial.phase, trial.finalTrial?.rawValue,
@@ -77,7 +77,7 @@ extension RunStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
-                    trial.canonicalNotation, trial.proposedNotation, trial.identityKey,
+                    trial.canonicalNotation, trial.storedProposedNotation, trial.identityKey,
                     NumberDictionaryJSON.encode(trial.hyperparameters), trial.epochBudget, original.state.rawValue,
                     trial.source, prior?.accuracy, prior?.sigma, prior?.modelVersion,
                     original.stopPrediction?.accuracy, original.stopPrediction?.sigma,
@@ -455,9 +455,11 @@ extension RunStore {
         guard let hyperparameters = NumberDictionaryJSON.decode(hyperparametersText) else {
             throw RunStoreError.corruptValue(table: "trials", column: "hyperparameters", value: hyperparametersText)
         }
+        let canonical = row.string(at: 1)
+        let proposed = row.string(at: 2)
         return TrialRecord(
-            id: TrialID(rawValue: row.int64(at: 0)), canonicalNotation: row.string(at: 1),
-            proposedNotation: row.string(at: 2), identityKey: row.string(at: 3), hyperparameters: hyperparameters,
+            id: TrialID(rawValue: row.int64(at: 0)), canonicalNotation: canonical,
+            proposedNotation: proposed.isEmpty ? canonical : proposed, identityKey: row.string(at: 3), hyperparameters: hyperparameters,
             epochBudget: row.int(at: 5), state: state, attempts: row.int(at: 7), source: row.string(at: 8),
             priorPrediction: Self.prediction(row, at: 9), stopPrediction: Self.prediction(row, at: 12),
             stoppedAtEpoch: row.optionalInt(at: 15), finalAccuracy: row.optionalDouble(at: 16),

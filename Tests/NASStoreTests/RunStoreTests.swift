@@ -187,7 +187,7 @@ final class RunStoreTests: XCTestCase {
         XCTAssertEqual(try store.findFinishedTrial(identityKey: trial.identityKey)?.id, trial.id)
         XCTAssertNil(try store.findInFlightTrial(identityKey: trial.identityKey))
         XCTAssertEqual(
-            try store.events(of: trial.id).map(\.kind), ["trial.queued", "trial.dispatched", "trial.completed"])
+            try store.events(of: trial.id).map(\.kind), ["trial.dispatched", "trial.completed"])
         XCTAssertEqual(try store.runningJobs(), [])
     }
 
@@ -367,10 +367,11 @@ final class RunStoreTests: XCTestCase {
 
     func testEvents_appendAndPageBySequence() throws {
         let trial = try store.insertTrial(StoreFixtures.newTrial(1))
+        _ = try store.dispatchTrial(trial.id, to: "w1/0", leaseDeadline: later)
         let event = try store.appendEvent(kind: "worker.connected", detail: #"{"worker":"w1"}"#)
         XCTAssertEqual(event.kind, "worker.connected")
         let all = try store.events()
-        XCTAssertEqual(all.map(\.kind), ["trial.queued", "worker.connected"])
+        XCTAssertEqual(all.map(\.kind), ["trial.dispatched", "worker.connected"])
         XCTAssertEqual(all.first?.trialID, trial.id)
         XCTAssertEqual(try store.events(after: all[0].sequence).map(\.sequence), [event.sequence])
         XCTAssertEqual(try store.events(limit: 1).count, 1)

@@ -145,7 +145,7 @@ final class TrialTalliesTests: XCTestCase {
                     """)
         }
         let store = try RunStore(runDirectory: runDirectory, mode: .mustExist)
-        XCTAssertEqual(try store.database.userVersion(), 5)
+        XCTAssertEqual(try store.database.userVersion(), RunStore.schemaVersion)
         let tallies = try store.tallies()
         XCTAssertEqual(tallies, try countedOverEveryRow(store))
         XCTAssertEqual(tallies.counts[.completed], 2)

@@ -43,10 +43,9 @@ extension RunStore {
                     trial.priorPrediction?.modelVersion, now(), trial.phase, trial.finalTrial?.rawValue,
                     trial.finalSeed,
                 ])
-            let id = TrialID(rawValue: database.lastInsertedRowID)
-            try appendEvent(
-                kind: "trial.queued", trialID: id, detail: EventDetail.make(["source": .text(trial.source)]))
-            return try requireTrial(id)
+            // No event: the row's `created_at` and `source` say when and why it was queued (an
+            // event repeating them cost about 70 bytes a trial).
+            return try requireTrial(TrialID(rawValue: database.lastInsertedRowID))
         }
     }
 
@@ -401,8 +400,9 @@ extension RunStore {
     public func findFinishedTrial(identityKey: String) throws -> TrialRecord? {
         try database.cachedStatement(
             """
-            SELECT \(Self.trialColumns) FROM trials
-            WHERE identity_key = ? AND state IN ('completed', 'stopped_early', 'vetoed')
+            SELECT \(Self.trialColumns) FROM trials INDEXED BY trials_by_identity_prefix
+            WHERE substr(identity_key, 1, 16) = substr(?1, 1, 16) AND identity_key = ?1
+                AND state IN ('completed', 'stopped_early', 'vetoed')
             ORDER BY reused_from IS NOT NULL, epochs_done DESC, id LIMIT 1
             """
         ).firstRow([identityKey], decodeTrial)

@@ -1,7 +1,8 @@
 import Foundation
 import NASCore
-@testable import NASSearch
 import XCTest
+
+@testable import NASSearch
 
 /// `Hyperband` examines only the brackets that changed since it last looked, instead of every
 /// bracket opened so far, and drops the ones that are done: the same decisions at a cost per call

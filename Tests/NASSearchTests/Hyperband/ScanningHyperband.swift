@@ -1,5 +1,6 @@
 import Foundation
 import NASCore
+
 @testable import NASSearch
 
 /// `Hyperband` as it was before its proposal cost stopped growing with the search (commit 5c3d578):

@@ -172,7 +172,8 @@ extension DaemonCore {
                 throw ControlError(code: .conflict, message: "\(directory.path) holds a store without a run")
             }
             let differences = RunConfiguration.searchIdentityDifferences(
-                from: record.searchIdentity, to: configuration.searchIdentity)
+                from: record.searchIdentity, storedConfiguration: record.configurationText,
+                to: configuration.searchIdentity)
             if restart {
                 try archiveDirectory(directory, name: name, now: now)
                 action = .restarted

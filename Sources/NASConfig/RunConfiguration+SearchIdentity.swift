@@ -2,13 +2,16 @@ import NASCore
 
 extension RunConfiguration {
     /// The search-defining parts of the configuration as canonical JSON: `seed`, `space`,
-    /// `strategy`, `training` (epochs, hyperparameters, input), `early_stopping` and `prior`,
-    /// with every default filled in, keys sorted.
+    /// `strategy`, `training` (epochs, hyperparameters, input), `early_stopping`, `prior` and
+    /// `final`, with every default filled in, keys sorted.
     ///
     /// Two configurations define the same search exactly when their identities are equal, so a
     /// run may be resumed with a configuration whose identity matches the stored one. `name`,
     /// `description`, `trainer`, `end`, `trial` and `priority` are not part of it: they may change
-    /// between restarts (to extend a budget, move a trainer, reprioritise).
+    /// between restarts (to extend a budget, move a trainer, reprioritise). `final` is: it decides
+    /// which networks the run retrains and how, so a resume must not change it halfway. A section
+    /// left out is left out of the identity, so identities written before a section counted
+    /// still match.
     public var searchIdentity: String {
         searchIdentityValue.rendered
     }
@@ -23,15 +26,44 @@ extension RunConfiguration {
     /// The differences between two `searchIdentity` strings (for example, one stored with a run
     /// and one from the configuration at hand), as `searchDifferences(from:)` lists them.
     ///
+    /// Identities stored before `final` was part of them lack it whatever the run's `final:`
+    /// section: for those, the section is read from the run's stored configuration text, so such
+    /// a run resumes with the same section (or none, as before) and is refused with another.
+    ///
+    /// - Parameters:
+    ///   - old: the stored identity.
+    ///   - storedConfiguration: the configuration text stored with the run (the one it last ran
+    ///     with), read only when `old` has no `final`; nil to compare the identities as they are.
+    ///   - new: the identity of the configuration at hand.
     /// - Returns: the lines; a single line saying so when `old` cannot be read.
-    public static func searchIdentityDifferences(from old: String, to new: String) -> [String] {
+    public static func searchIdentityDifferences(
+        from old: String, storedConfiguration: String? = nil, to new: String
+    ) -> [String] {
         do {
             let oldNode = try YAMLParser.parse(old, file: "stored identity")
             let newNode = try YAMLParser.parse(new, file: "new identity")
-            return differences(from: CanonicalValue(node: oldNode), to: CanonicalValue(node: newNode))
+            var oldValue = CanonicalValue(node: oldNode)
+            if case .object(var members) = oldValue, members["final"] == nil,
+                let finalPhase = storedConfiguration.flatMap(finalPhaseValue(ofConfiguration:))
+            {
+                members["final"] = finalPhase
+                oldValue = .object(members)
+            }
+            return differences(from: oldValue, to: CanonicalValue(node: newNode))
         } catch {
             return old == new ? [] : ["the stored search identity cannot be read (\(error.message))"]
         }
+    }
+
+    /// The identity's `final` member for a configuration text's `final:` section, or nil when it
+    /// has none or the section cannot be read (it then counts as absent, and a configuration with
+    /// the section is refused with the difference rather than resumed on a guess).
+    private static func finalPhaseValue(ofConfiguration text: String) -> CanonicalValue? {
+        let file = "stored configuration"
+        guard let document = try? YAMLParser.parse(text, file: file), let node = document["final"], !node.isNull,
+            let finalPhase = try? FinalPhaseConfiguration(node: node, path: "final", decoder: ValueDecoder(file: file))
+        else { return nil }
+        return finalPhase.canonicalValue
     }
 
     private static func differences(from old: CanonicalValue, to new: CanonicalValue) -> [String] {
@@ -58,6 +90,9 @@ extension RunConfiguration {
         }
         if let prior {
             members["prior"] = prior.canonicalValue
+        }
+        if let finalPhase = self.final {
+            members["final"] = finalPhase.canonicalValue
         }
         return .object(members)
     }
@@ -221,6 +256,15 @@ extension PriorConfiguration {
         }
         if let model { fields["model"] = .string(model) }
         return .object(fields)
+    }
+}
+
+extension FinalPhaseConfiguration {
+    fileprivate var canonicalValue: CanonicalValue {
+        .object([
+            "top_k": .integer(topK), "epochs": .integer(epochs),
+            "hyperparameters": .object(hyperparameters.mapValues { .number($0) }), "seeds": .integer(seeds),
+        ])
     }
 }
 

@@ -450,6 +450,55 @@ final class RunConfigurationTests: XCTestCase {
         XCTAssertEqual(changed.searchDifferences(from: base), ["training.hyperparameters.lr: (absent) → 0.1"])
     }
 
+    /// `final` decides which networks are retrained and how: a change is a different search.
+    func testFinalPhase_isPartOfTheIdentity_andItsChangesAreListed() throws {
+        let base = try decode(Self.minimal)
+        let withFinal = try decode(Self.minimal + "\nfinal: {top_k: 3, epochs: 60}")
+        XCTAssertEqual(
+            withFinal.searchDifferences(from: base),
+            ["final.epochs: (absent) → 60", "final.seeds: (absent) → 1", "final.top_k: (absent) → 3"])
+        let changed = try decode(
+            Self.minimal + "\nfinal: {top_k: 3, epochs: 60, seeds: 2, hyperparameters: {learning_rate: 0.01}}")
+        let expected = ["final.hyperparameters.learning_rate: (absent) → 0.01", "final.seeds: 1 → 2"]
+        XCTAssertEqual(changed.searchDifferences(from: withFinal), expected)
+        XCTAssertEqual(
+            RunConfiguration.searchIdentityDifferences(from: withFinal.searchIdentity, to: changed.searchIdentity),
+            expected)
+        let defaultsWritten = try decode(
+            Self.minimal + "\nfinal: {top_k: 3, epochs: 60, seeds: 1, hyperparameters: {}}")
+        XCTAssertEqual(defaultsWritten.searchIdentity, withFinal.searchIdentity)
+    }
+
+    /// An identity stored before `final` counted lacks it whatever the run's section was (the
+    /// identity of the same configuration without the section, which is unchanged): the run's
+    /// stored configuration text supplies the section, so the run resumes with it and only with it.
+    func testStoredIdentityWithoutFinal_isComparedWithTheStoredConfigurationsSection() throws {
+        let storedText = Self.minimal + "\nfinal: {top_k: 3, epochs: 60}"
+        let storedIdentity = try decode(Self.minimal).searchIdentity
+        func differences(storedText: String, new: String) throws -> [String] {
+            RunConfiguration.searchIdentityDifferences(
+                from: storedIdentity, storedConfiguration: storedText, to: try decode(new).searchIdentity)
+        }
+        XCTAssertEqual(try differences(storedText: storedText, new: storedText), [])
+        XCTAssertEqual(
+            try differences(storedText: storedText, new: Self.minimal + "\nfinal: {top_k: 5, epochs: 60}"),
+            ["final.top_k: 3 → 5"])
+        XCTAssertEqual(
+            try differences(storedText: storedText, new: Self.minimal),
+            ["final.epochs: 60 → (absent)", "final.seeds: 1 → (absent)", "final.top_k: 3 → (absent)"])
+        XCTAssertEqual(try differences(storedText: Self.minimal, new: Self.minimal), [])
+        XCTAssertEqual(
+            try differences(storedText: Self.minimal, new: storedText).first, "final.epochs: (absent) → 60")
+        XCTAssertEqual(
+            try differences(storedText: "{not yaml", new: storedText).first, "final.epochs: (absent) → 60",
+            "an unreadable stored configuration supplies no section")
+        let storedWithFinal = try decode(storedText).searchIdentity
+        XCTAssertEqual(
+            RunConfiguration.searchIdentityDifferences(
+                from: storedWithFinal, storedConfiguration: Self.minimal, to: try decode(storedText).searchIdentity),
+            [], "an identity that has `final` is compared as it is")
+    }
+
     func testSearchIdentity_escapesStringsAsJSON() throws {
         var configuration = try decode(Self.minimal)
         configuration.training.hyperparameters = ["a\"b\\c\nd\u{1}": 1]

@@ -60,10 +60,12 @@ final class SearchedHyperparameterConfigTests: XCTestCase {
         XCTAssertEqual(
             narrower.searchDifferences(from: configuration),
             ["training.hyperparameters.learning_rate.log_uniform: [0.0001, 0.1] → [0.001, 0.1]"])
-        // The final phase and the checkpoint root may change between restarts.
+        // The checkpoint root may change between restarts; the final phase is part of the search.
+        var moved = configuration
+        moved.checkpointRoot = "/elsewhere"
+        XCTAssertEqual(moved.searchIdentity, configuration.searchIdentity)
         var longer = configuration
         longer.final?.epochs = 100
-        longer.checkpointRoot = "/elsewhere"
-        XCTAssertEqual(longer.searchIdentity, configuration.searchIdentity)
+        XCTAssertEqual(longer.searchDifferences(from: configuration), ["final.epochs: 50 → 100"])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NASConfig
 import NASCore
 import NASProtocol
 import NASStore
@@ -518,6 +519,28 @@ final class DaemonCoreTests: XCTestCase {
         else { return XCTFail("a different seed must be refused") }
         XCTAssertEqual(error.code, .conflict)
         XCTAssertTrue(error.message.contains("seed"), error.message)
+    }
+
+    /// A run stored before `final` was part of the search identity (its identity lacks the
+    /// section) resumes with the section it was stored with, and is refused with another.
+    func testRunStoredBeforeFinalCounted_resumesWithItsSection_andIsRefusedAnother() throws {
+        let harness = try CoreHarness()
+        let section = "final: {top_k: 2, epochs: 4}"
+        let identityBefore = try RunConfiguration(yaml: config(), file: "run.yaml").searchIdentity
+        for name in ["t", "u"] {
+            let store = try RunStore(runDirectory: harness.directory.appendingPathComponent(name))
+            _ = try store.createRun(
+                NewRun(
+                    name: name, configurationText: config(name: name, extra: section), searchIdentity: identityBefore))
+        }
+        guard case .ok = harness.submit(config(extra: section)) else {
+            return XCTFail("the stored section must resume: \(harness.replies)")
+        }
+        guard case .error(let error) = harness.submit(config(name: "u", extra: "final: {top_k: 3, epochs: 4}")) else {
+            return XCTFail("another final section must be refused")
+        }
+        XCTAssertEqual(error.code, .conflict)
+        XCTAssertTrue(error.message.contains("final.top_k: 2 → 3"), error.message)
     }
 
     func testTwoRuns_shareSlotsByPriority() throws {

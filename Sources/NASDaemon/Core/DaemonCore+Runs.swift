@@ -195,7 +195,8 @@ extension DaemonCore {
                 throw ControlError(code: .conflict, message: "\(directory.path) holds a store without a run")
             }
             let differences = RunConfiguration.searchIdentityDifferences(
-                from: record.searchIdentity, to: configuration.searchIdentity)
+                from: record.searchIdentity, storedConfiguration: record.configurationText,
+                to: configuration.searchIdentity)
             if restart {
                 try layout.archive(directory, name: name, at: now.wall)
                 action = .restarted

@@ -23,6 +23,11 @@ import NASCore
 /// ranks below every result, ties between failures by proposal order; it is never continued, and
 /// a top-k place that falls to a failure is lost, so the next rung is smaller by one. A rung
 /// whose members all fail ends its bracket early.
+///
+/// Cost: a call examines only the brackets that changed since it last found nothing to promote in
+/// them (a result arrived, a configuration was drawn, or it promoted from them), and a bracket that
+/// is done leaves the state, so neither `propose()` nor `observe(_:)` grows with the brackets
+/// opened so far.
 public struct Hyperband: SearchStrategy {
     private enum Result: Codable, Hashable {
         case value(Double)
@@ -50,7 +55,9 @@ public struct Hyperband: SearchStrategy {
     private struct State: Codable, Hashable {
         var generator: SeededGenerator
         var nextProposalID = 1
-        /// Brackets opened so far (iteration after iteration), oldest first.
+        /// Brackets opened so far (iteration after iteration), oldest first, less those found
+        /// complete: the newest stays until the next opens or nothing is left to open (`phase`
+        /// reports on it). A snapshot taken before complete brackets were dropped holds them all.
         var open: [OpenBracket] = []
         /// How many brackets were opened.
         var opened = 0
@@ -62,6 +69,33 @@ public struct Hyperband: SearchStrategy {
     private let brackets: [HyperbandBracket]
     private let iterations: Int
     private var state: State
+    private var index = BracketIndex()
+    /// Brackets examined for a promotion so far (tests check it grows with the proposals, not
+    /// with the brackets opened).
+    private(set) var bracketsExamined = 0
+
+    /// What `propose()` and `observe(_:)` look up instead of scanning every open bracket: derived
+    /// from `state.open`, so never snapshotted (`restore(from:)` rebuilds it).
+    private struct BracketIndex {
+        /// The number of the open bracket each proposal belongs to.
+        var bracketOfProposal: [Int: Int] = [:]
+        /// Open brackets, by number, that changed since `promote(in:)` last found nothing in
+        /// them. Only these can have a promotion: finding none leaves a bracket as it was, and
+        /// only a result, a draw or a promotion changes it.
+        var changed: Set<Int> = []
+
+        init() {}
+
+        /// The index of `open` with every bracket marked changed.
+        init(_ open: [OpenBracket]) {
+            for bracket in open {
+                changed.insert(bracket.number)
+                for rung in bracket.rungs {
+                    for member in rung.members { bracketOfProposal[member.proposalID] = bracket.number }
+                }
+            }
+        }
+    }
 
     /// Creates a Hyperband search.
     ///
@@ -100,8 +134,15 @@ public struct Hyperband: SearchStrategy {
     public var bracketTable: [HyperbandBracket] { brackets }
 
     public mutating func propose() throws(StrategyError) -> Proposal {
-        for index in state.open.indices {
-            if let promotion = promote(in: index) { return promotion }
+        // Oldest first, as a scan of every open bracket would: the others have nothing to promote.
+        for number in index.changed.sorted() {
+            guard let position = position(ofBracket: number) else {
+                index.changed.remove(number)
+                continue
+            }
+            if let promotion = promote(in: position) { return promotion }
+            index.changed.remove(number)
+            if position < state.open.count - 1 && isComplete(state.open[position]) { drop(at: position) }
         }
         while true {
             if var newest = state.open.last, newest.drawn < newest.bracket.rounds[0].configurations {
@@ -114,30 +155,35 @@ public struct Hyperband: SearchStrategy {
                 newest.drawn += 1
                 newest.rungs[0].members.append(Member(proposalID: candidate.proposalID))
                 state.open[state.open.count - 1] = newest
+                index.bracketOfProposal[candidate.proposalID] = newest.number
+                index.changed.insert(newest.number)
                 return .train(candidate)
             }
             guard state.opened < iterations * brackets.count else { break }
+            if let newest = state.open.last, isComplete(newest) { drop(at: state.open.count - 1) }
             let bracket = brackets[state.opened % brackets.count]
             state.open.append(
                 OpenBracket(number: state.opened, bracket: bracket, rungs: bracket.rounds.map { _ in Rung() }))
             state.opened += 1
         }
-        let unfinished = state.open.filter { !isComplete($0) }
-        state.open = unfinished
+        for position in state.open.indices.reversed() where isComplete(state.open[position]) {
+            drop(at: position)
+        }
         return state.open.isEmpty ? .exhausted : .waitForResults
     }
 
     public mutating func observe(_ observation: Observation) {
+        guard let number = index.bracketOfProposal[observation.proposalID], let b = position(ofBracket: number)
+        else { return }
         let result: Result = observation.outcome.reward.map { .value($0) } ?? .failed
-        for b in state.open.indices {
-            for r in state.open[b].rungs.indices.reversed() {
-                if let m = state.open[b].rungs[r].members.firstIndex(where: {
-                    $0.proposalID == observation.proposalID && $0.result == nil
-                }) {
-                    state.open[b].rungs[r].members[m].result = result
-                    state.observed += 1
-                    return
-                }
+        for r in state.open[b].rungs.indices.reversed() {
+            if let m = state.open[b].rungs[r].members.firstIndex(where: {
+                $0.proposalID == observation.proposalID && $0.result == nil
+            }) {
+                state.open[b].rungs[r].members[m].result = result
+                state.observed += 1
+                index.changed.insert(number)
+                return
             }
         }
     }
@@ -156,35 +202,70 @@ public struct Hyperband: SearchStrategy {
                 $0.rungs.count == $0.bracket.rounds.count && $0.drawn <= $0.bracket.rounds[0].configurations
             })
         else { throw .snapshot("an open bracket's rungs do not match its rounds") }
+        guard zip(restored.open, restored.open.dropFirst()).allSatisfy({ $0.number < $1.number }) else {
+            throw .snapshot("the open brackets are not in the order they were opened")
+        }
         state = restored
+        index = BracketIndex(restored.open)
     }
 
     /// The rung proposal `proposalID` is training in — the highest rung where it awaits its
     /// result — with that rung's results so far (values only: a failure is no result to compare
     /// with) and n_{i+1}, or nil when it awaits none.
     public func rungStanding(ofProposal proposalID: Int) -> RungStanding? {
-        for bracket in state.open {
-            for r in bracket.rungs.indices.reversed()
-            where bracket.rungs[r].members.contains(where: { $0.proposalID == proposalID && $0.result == nil }) {
-                let results = bracket.rungs[r].members.compactMap { member -> Double? in
-                    if case .value(let value)? = member.result { return value }
-                    return nil
-                }
-                let last = bracket.rungs.count - 1
-                return RungStanding(
-                    targetEpochs: bracket.bracket.rounds[r].epochs, results: results,
-                    survivors: r < last ? bracket.bracket.rounds[r + 1].configurations : 1)
+        guard let number = index.bracketOfProposal[proposalID], let position = position(ofBracket: number) else {
+            return nil
+        }
+        let bracket = state.open[position]
+        for r in bracket.rungs.indices.reversed()
+        where bracket.rungs[r].members.contains(where: { $0.proposalID == proposalID && $0.result == nil }) {
+            let results = bracket.rungs[r].members.compactMap { member -> Double? in
+                if case .value(let value)? = member.result { return value }
+                return nil
             }
+            let last = bracket.rungs.count - 1
+            return RungStanding(
+                targetEpochs: bracket.bracket.rounds[r].epochs, results: results,
+                survivors: r < last ? bracket.bracket.rounds[r + 1].configurations : 1)
         }
         return nil
+    }
+
+    /// How many brackets were opened so far (tests).
+    var bracketsOpened: Int { state.opened }
+
+    /// How many brackets the state holds (tests: it stays bounded however long the search runs).
+    var openBracketCount: Int { state.open.count }
+
+    // MARK: - The open brackets
+
+    /// Where bracket `number` is in `state.open` (binary search: numbers ascend), or nil once dropped.
+    private func position(ofBracket number: Int) -> Int? {
+        var low = 0
+        var high = state.open.count
+        while low < high {
+            let middle = (low + high) / 2
+            if state.open[middle].number < number { low = middle + 1 } else { high = middle }
+        }
+        return low < state.open.count && state.open[low].number == number ? low : nil
+    }
+
+    /// Removes a complete bracket, which no result, promotion or standing can concern any more.
+    private mutating func drop(at position: Int) {
+        let bracket = state.open.remove(at: position)
+        index.changed.remove(bracket.number)
+        for rung in bracket.rungs {
+            for member in rung.members { index.bracketOfProposal[member.proposalID] = nil }
+        }
     }
 
     // MARK: - Successive halving
 
     /// The next promotion out of bracket `index`, lowest rung first, best member first.
-    private mutating func promote(in index: Int) -> Proposal? {
-        var bracket = state.open[index]
-        defer { state.open[index] = bracket }
+    private mutating func promote(in position: Int) -> Proposal? {
+        bracketsExamined += 1
+        var bracket = state.open[position]
+        defer { state.open[position] = bracket }
         for r in 0..<(bracket.rungs.count - 1) {
             let keep = bracket.bracket.rounds[r + 1].configurations
             let size = rungSize(r, of: bracket)

@@ -26,9 +26,7 @@ final class TrialTalliesTests: XCTestCase {
             tally.trials += 1
             if trial.reusedFrom == nil {
                 tally.trainedBudget += trial.epochBudget
-                if trial.state == .stoppedEarly {
-                    tally.epochsSaved += max(0, trial.epochBudget - (trial.stoppedAtEpoch ?? trial.epochsDone))
-                }
+                tally.epochsSaved += trial.epochsSavedByStopping
             } else {
                 tally.reused += 1
                 tally.reusedBudget += trial.epochBudget
@@ -119,6 +117,28 @@ final class TrialTalliesTests: XCTestCase {
                 "veto", "promote",
             ]), "the sequence exercised \(sawKinds.sorted())")
         XCTAssertGreaterThan(try store.tallies().epochsSaved, 0)
+    }
+
+    /// A stop decided after the worker trained on (the decision waited for its model) saved only
+    /// the epochs left when it came: version 5 counted budget − stop epoch.
+    func testAStopAfterTheWorkerTrainedOn_savesOnlyTheEpochsItDidNotTrain() throws {
+        let store = try RunStore(runDirectory: directory.appendingPathComponent("late"))
+        _ = try store.createRun(NewRun(name: "late", configurationText: "name: late", searchIdentity: "x"))
+        var ids: [TrialID] = []
+        for (index, trained) in [20, 5, 3].enumerated() {
+            let trial = try store.insertTrial(
+                NewTrial(
+                    canonicalNotation: "n\(index)", proposedNotation: "n\(index)", identityKey: "k\(index)",
+                    hyperparameters: [:], epochBudget: 20, source: "t"))
+            _ = try store.dispatchTrial(trial.id, to: "w", leaseDeadline: Date(timeIntervalSince1970: 2e9))
+            _ = try store.recordEpochs(
+                (1...trained).map { EpochReport(trialID: trial.id, epoch: $0, validationAccuracy: 0.5) })
+            _ = try store.finishTrial(trial.id, outcome: .stoppedEarly(Prediction(accuracy: 0.4), atEpoch: 3))
+            ids.append(trial.id)
+        }
+        XCTAssertEqual(try ids.map { try XCTUnwrap(try store.trial($0)).epochsSavedByStopping }, [0, 15, 17])
+        XCTAssertEqual(try store.tallies().epochsSaved, 32)
+        XCTAssertEqual(try store.tallies(), try countedOverEveryRow(store))
     }
 
     func testVersion3Store_migratesToTheLatestVersion_withExactTallies() throws {

@@ -82,8 +82,7 @@ public struct RunReportData: Sendable {
             updatedAt: run.updatedAt,
             counts: TrialCountsView(counts: try store.trialCounts(), reused: reused.count), trials: trials,
             progress: Self.progress(history: history, trials: byID), epochsSpent: history.count,
-            epochsSavedByStopping: records.filter { $0.state == .stoppedEarly && $0.reusedFrom == nil }
-                .reduce(0) { $0 + max(0, $1.epochBudget - ($1.stoppedAtEpoch ?? $1.epochsDone)) },
+            epochsSavedByStopping: records.filter { $0.reusedFrom == nil }.reduce(0) { $0 + $1.epochsSavedByStopping },
             epochsSavedByVetoes: records.filter { $0.state == .vetoed && $0.reusedFrom == nil }
                 .reduce(0) { $0 + $1.epochBudget },
             epochsSavedByReuse: reused.filter { $0.state.hasReusableResult }.reduce(0) { $0 + $1.epochBudget },
@@ -135,9 +134,7 @@ public struct RunReportData: Sendable {
                 spent += 1
                 unpruned += 1
                 guard let trial = trials[id], epoch == trial.epochsDone else { continue }
-                if trial.state == .stoppedEarly {
-                    unpruned += max(0, trial.epochBudget - (trial.stoppedAtEpoch ?? trial.epochsDone))
-                }
+                unpruned += trial.epochsSavedByStopping
                 if trial.state == .completed, !trial.isFinalPhase, let final = trial.finalAccuracy, final > (best ?? -1)
                 {
                     best = final

@@ -23,7 +23,8 @@ enum RunStoreSchema {
             Migration(version: 5, name: "trial tallies and view indexes") { database in
                 try database.execute(sql: trialTallies)
             },
-            Migration(version: 6, name: "identity index on the key's first 16 characters") { database in
+            Migration(version: 6, name: "identity index on the key's first 16 characters, epochs saved as trained")
+            { database in
                 try database.execute(sql: version6)
             },
         ])
@@ -305,8 +306,52 @@ enum RunStoreSchema {
     /// The index that finds a network's finished trials holds the identity key's first 16
     /// characters (64 bits of the canonical hash) instead of the whole 70-to-90-character key: it
     /// was about a tenth of the store. Lookups compare the prefix through the index, then the key.
+    ///
+    /// The tallies' epochs saved by early stopping count a stopped trial's budget less the epochs
+    /// it trained (`max(stopped_at_epoch, epochs_done)`, `TrialRecord.epochsSavedByStopping`), not
+    /// less its stop epoch: a decision that waited for its model while the worker trained on saved
+    /// only what was left when it came (version 5 counted a trial stopped at 3 after training all
+    /// 20 epochs as 17 saved). The triggers are made again with that and the sums recounted.
     static let version6 = """
         DROP INDEX trials_by_identity;
         CREATE INDEX trials_by_identity_prefix ON trials(substr(identity_key, 1, 16));
+        DROP TRIGGER trial_tallies_insert;
+        DROP TRIGGER trial_tallies_update;
+        DROP TRIGGER trial_tallies_delete;
+        UPDATE trial_tallies SET epochs_saved = coalesce((SELECT sum(\(saved("t")))
+            FROM trials t WHERE t.state = trial_tallies.state AND t.state = 'stopped_early'
+            AND t.reused_from IS NULL), 0);
+        CREATE TRIGGER trial_tallies_insert AFTER INSERT ON trials BEGIN
+            \(tallyChange(of: "NEW", sign: "+"))
+        END;
+        CREATE TRIGGER trial_tallies_update
+        AFTER UPDATE OF state, reused_from, epoch_budget, stopped_at_epoch, epochs_done ON trials
+        WHEN OLD.state IS NOT NEW.state OR OLD.reused_from IS NOT NEW.reused_from
+            OR OLD.epoch_budget IS NOT NEW.epoch_budget OR OLD.stopped_at_epoch IS NOT NEW.stopped_at_epoch
+            OR (NEW.state = 'stopped_early' AND OLD.epochs_done IS NOT NEW.epochs_done)
+        BEGIN
+            \(tallyChange(of: "OLD", sign: "-"))
+            \(tallyChange(of: "NEW", sign: "+"))
+        END;
+        CREATE TRIGGER trial_tallies_delete AFTER DELETE ON trials BEGIN
+            \(tallyChange(of: "OLD", sign: "-"))
+        END;
         """
+
+    /// The epochs early stopping saved on trial row `row` (when it is stopped early).
+    private static func saved(_ row: String) -> String {
+        "max(0, \(row).epoch_budget - max(coalesce(\(row).stopped_at_epoch, 0), \(row).epochs_done))"
+    }
+
+    /// Adds (`+`) or takes away (`-`) trial row `row` (`NEW` or `OLD`) from its state's tallies.
+    private static func tallyChange(of row: String, sign: String) -> String {
+        """
+        UPDATE trial_tallies SET trials = trials \(sign) 1, reused = reused \(sign) (\(row).reused_from IS NOT NULL),
+                epochs_saved = epochs_saved \(sign) CASE WHEN \(row).state = 'stopped_early' AND \(row).reused_from IS NULL
+                    THEN \(saved(row)) ELSE 0 END,
+                trained_budget = trained_budget \(sign) CASE WHEN \(row).reused_from IS NULL THEN \(row).epoch_budget ELSE 0 END,
+                reused_budget = reused_budget \(sign) CASE WHEN \(row).reused_from IS NULL THEN 0 ELSE \(row).epoch_budget END
+            WHERE state = \(row).state;
+        """
+    }
 }

@@ -102,4 +102,14 @@ public struct TrialRecord: Hashable, Sendable {
         self.finalOf = finalOf
         self.finalSeed = finalSeed
     }
+
+    /// The epochs early stopping saved on this trial: its budget less the epochs it trained —
+    /// the last epoch stored, which passes the stop epoch when the decision waited for its model
+    /// while the worker trained on (a trial stopped at epoch 3 whose worker had reached epoch 20 of
+    /// 20 saved nothing). Zero unless it was stopped early. `RunStoreSchema.version6`'s triggers
+    /// count the same.
+    public var epochsSavedByStopping: Int {
+        guard state == .stoppedEarly else { return 0 }
+        return max(0, epochBudget - max(stoppedAtEpoch ?? 0, epochsDone))
+    }
 }

@@ -29,14 +29,17 @@ enum ControlOutput {
 
     /// `nasd status RUN`: one run in detail.
     static func runDetail(_ run: RunStatusView) -> String {
-        let counts = run.counts
+        // The trials trained here, as `nasd run`'s progress counts them; the duplicates answered
+        // from one of them are counted apart (a store from before the split has only all rows).
+        let counts = run.trained ?? run.counts
+        let reuses = run.trained == nil ? " (\(run.counts.reused) of them reused)" : ""
         var lines = ["run \(run.name): \(run.state.rawValue)" + (run.finishReason.map { " (\($0))" } ?? "")]
         lines.append("strategy:  \(run.strategy), phase: \(run.phase)")
         lines.append(
             "trials:    \(counts.completed) done, \(counts.running) running, \(counts.queued) queued, "
                 + "\(counts.stoppedEarly) stopped early, \(counts.vetoed) vetoed, \(counts.incomplete) incomplete, "
-                + "\(counts.failed) failed, "
-                + "\(counts.cancelled) cancelled (\(counts.total) in all, \(counts.reused) reused)")
+                + "\(counts.failed) failed, \(counts.cancelled) cancelled\(reuses); "
+                + "\(run.counts.reused) duplicates answered from them (\(run.counts.total) in all)")
         if let best = run.best {
             lines.append("best:      \(accuracy(best.accuracy)) (trial \(best.trial)) \(best.notation)")
         } else {

@@ -17,11 +17,12 @@ import NASNumerics
 /// resumed run fits the same models. Audited vetoes as Peephole's (`VetoAudit`).
 ///
 /// With a transferred model (`prior.model`, an `RNASModelFile`) the gate judges from the first
-/// candidate on: until a model is installed it uses the file's ranker and the file's scores of its
-/// own training networks as the quantile's reference; the schedule starts at the first trained
-/// network, model versions fit on fewer than `train_after` networks are the file's model itself, and
-/// later ones fine-tune the file's ranker (never the previous version) on the run's networks, their
-/// reference then being the run's trained networks as without a file.
+/// candidate on: the schedule has no burn-in (model version 1 is due before anything is trained, as
+/// for SRM's warm start), model versions fit on fewer than `train_after` networks are the file's
+/// model itself — its ranker with the file's scores of its own training networks as the quantile's
+/// reference —, and later ones fine-tune the file's ranker (never the previous version) on the
+/// run's networks, their reference then being the run's trained networks as without a file.
+/// (Peephole's `prior.model` starts at the first trained network instead.)
 public struct RNASGate: CandidateGate {
     /// The q of `veto_quantile`, in [0, 1].
     public var quantile: Double
@@ -59,7 +60,7 @@ public struct RNASGate: CandidateGate {
     public var name: String { "rnas" }
 
     public var schedule: ModelSchedule? {
-        ModelSchedule(burnIn: transferred == nil ? trainAfter : 1, cadence: retrainEvery)
+        ModelSchedule(burnIn: transferred == nil ? trainAfter : 0, cadence: retrainEvery)
     }
 
     public func fit(_ examples: [PredictorExample], version: Int) throws(PredictorFitError) -> any PredictorModel {

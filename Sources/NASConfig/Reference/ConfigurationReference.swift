@@ -485,8 +485,8 @@ public struct ConfigurationReference: Sendable {
                         "model", "path", "none",
                         "a model file of `kind`'s predictor (`nasd predict train --predictor peephole|rnas --out`; an "
                             + "`rnas` model of the space's kind of network), relative to this file: judges from the "
-                            + "first candidate until `train_after` networks are trained, then the run's fits fine-tune "
-                            + "it; the run keeps a copy"),
+                            + "first trained network (`rnas`: the first candidate) until `train_after` networks are "
+                            + "trained, then the run's fits fine-tune it; the run keeps a copy"),
                     Key(
                         "reward_vetoed", "bool", code(defaultPrior.rewardVetoed),
                         "whether MetaQNN learns from a vetoed candidate's prediction and counts it in its schedule "

@@ -166,7 +166,8 @@ public enum SearchSetup {
             do {
                 return try PeepholeModel(data: bytes)
             } catch {
-                throw Unsupported(keyPath: keyPath, message: "\(path): \(error)\(formatHint(bytes, predictor: "peephole"))")
+                throw Unsupported(
+                    keyPath: keyPath, message: "\(path): \(error)\(formatHint(bytes, predictor: "peephole"))")
             }
         case .rnas:
             return try rnasModel(bytes, path: path, keyPath: keyPath, space: space, predictor: "rnas").ranker

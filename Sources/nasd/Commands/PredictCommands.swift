@@ -205,7 +205,8 @@ enum PredictCommands {
         options: [
             .value(
                 "predictor", "NAME",
-                "The predictor: peephole (Deng et al. 2017, the default) or rnas (architecture ranker, Xu et al. 2020)."),
+                "The predictor: peephole (Deng et al. 2017, the default) or rnas (architecture ranker, "
+                    + "Xu et al. 2020)."),
             .value("data", "FILE", "The curves file (JSON Lines, docs/curves-format.md); its complete rows train."),
             .value(
                 "out", "MODEL", "Where to write the model (JSON; prior.model and strategy.predictor_model read it)."),

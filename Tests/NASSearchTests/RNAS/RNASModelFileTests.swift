@@ -73,7 +73,8 @@ final class RNASModelFileTests: XCTestCase {
     }
 
     func testAnotherFormat_anotherVersion_orPartsThatDoNotFit_areRefusedWithTheirReason() throws {
-        try assertUnreadable({ $0["format"] = "nasd.peephole" }, containing: "format is 'nasd.peephole', expected 'nasd.rnas'")
+        try assertUnreadable(
+            { $0["format"] = "nasd.peephole" }, containing: "format is 'nasd.peephole', expected 'nasd.rnas'")
         try assertUnreadable({ $0["format"] = nil }, containing: "no format, expected 'nasd.rnas'")
         try assertUnreadable({ $0["formatVersion"] = 2 }, containing: "format version 2; this build reads 1")
         try assertUnreadable({ $0["networks"] = "cell" }, containing: "the ranker takes tensors of shape [31, 4, 4]")
@@ -95,7 +96,9 @@ final class RNASModelFileTests: XCTestCase {
                 ranker["settings"] = settings
                 object["ranker"] = ranker
             }, containing: "state")
-        for bytes in [Data(), Data([0xFF, 0x00, 0x13]), Data("{\"format\": \"nasd.rnas\", \"formatVersion\": 1, ".utf8)] {
+        for bytes in [
+            Data(), Data([0xFF, 0x00, 0x13]), Data("{\"format\": \"nasd.rnas\", \"formatVersion\": 1, ".utf8),
+        ] {
             XCTAssertThrowsError(try RNASModelFile(data: bytes)) { error in
                 guard case .unreadableModel = error as? RNASError else { return XCTFail("\(error)") }
             }
@@ -116,7 +119,8 @@ final class RNASModelFileTests: XCTestCase {
 
     static func network(of kind: RNASNetworkKind) throws -> Network {
         switch kind {
-        case .nb201: return try Network(notation: "|nor_conv_3x3~0|+|skip_connect~0|none~1|+|none~0|none~1|nor_conv_1x1~2|")
+        case .nb201:
+            return try Network(notation: "|nor_conv_3x3~0|+|skip_connect~0|none~1|+|none~0|none~1|nor_conv_1x1~2|")
         case .sequential: return try Network(notation: "[C(32,3,1), P(2,2), SM(10)]")
         case .cell: return try Network(notation: "input,conv3x3-bn-relu,output;0>1,1>2")
         }
@@ -128,8 +132,9 @@ final class RNASModelFileTests: XCTestCase {
             + #"{"arch": "[C(32,3,1), SM(10)]", "curve": [0.5], "epochs": [12], "budget": 12, "complete": true, "id": "seq"}"#
             + "\n"
         let records = try CurvesFile.parse(Data(text.utf8))
-        XCTAssertThrowsError(try PredictorEvaluation.trainRNASModelFile(records: records, settings: Self.settings, seed: 0))
-        { error in
+        XCTAssertThrowsError(
+            try PredictorEvaluation.trainRNASModelFile(records: records, settings: Self.settings, seed: 0)
+        ) { error in
             guard case .unusableRow(let row, let id, let reason) = error as? PredictorEvaluationError else {
                 return XCTFail("\(error)")
             }
@@ -181,5 +186,29 @@ final class RNASModelFileTests: XCTestCase {
         ) { error in
             XCTAssertEqual(error as? RNASError, .shapeMismatch(expected: [31, 4, 4], actual: [3, 34, 34]))
         }
+    }
+
+    func testEvolutionsPredictor_withATransferredRanker_fineTunesIt_withItsSettings() throws {
+        let file = try Self.trainedFile()
+        var other = RNASRankerTests.smallSettings
+        other.hiddenUnits = [8]
+        let predictor = RNASArchitecturePredictor(settings: other, seed: 9, transferred: file.ranker)
+        XCTAssertEqual(predictor.settings, file.ranker.settings, "the file's settings rebuild its network")
+        var generator = SeededGenerator(seed: 13)
+        let space = try NASBench201Space()
+        let examples = try (0..<5).map { index -> PredictorExample in
+            let network = try space.sampleNetwork(using: &generator)
+            return PredictorExample(
+                candidate: Candidate(proposalID: index + 1, network: network, hyperparameters: [:], budget: 12),
+                curve: [network.nb201Cell.map(RNASRankerTests.syntheticAccuracy) ?? 0])
+        }
+        let tuned = try XCTUnwrap(try predictor.fit(examples, version: 2) as? RNASModel)
+        XCTAssertEqual(tuned.scaling, file.ranker.scaling)
+        XCTAssertNotEqual(tuned.state, file.ranker.state)
+        XCTAssertEqual(try predictor.fit(examples, version: 2) as? RNASModel, tuned, "a pure function of the version")
+        let scratch = try XCTUnwrap(
+            try RNASArchitecturePredictor(settings: file.ranker.settings, seed: 9).fit(examples, version: 2)
+                as? RNASModel)
+        XCTAssertNotEqual(scratch.state, tuned.state)
     }
 }

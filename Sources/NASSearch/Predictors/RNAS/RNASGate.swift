@@ -88,7 +88,8 @@ public struct RNASGate: CandidateGate {
     }
 
     public func evaluate(_ candidate: Candidate, model: (any PredictorModel)?) -> GateDecision {
-        guard let model = (model as? RNASGateModel) ?? transferred, let score = try? model.score(candidate.network) else {
+        guard let model = (model as? RNASGateModel) ?? transferred, let score = try? model.score(candidate.network)
+        else {
             return .admit()
         }
         guard score < model.threshold(quantile: quantile) else { return .admit(predicted: score) }

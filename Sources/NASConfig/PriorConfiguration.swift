@@ -37,8 +37,9 @@ public struct PriorConfiguration: Hashable, Sendable {
     /// own false-veto rate, in [0, 1]. Default 0.05.
     public var auditFraction: Double
     /// `model`: a trained model file (`nasd predict train --out`) that judges candidates before
-    /// the run has fitted its own, as written (relative paths are the daemon's to resolve).
-    /// Peephole only (the daemon refuses it with `kind: rnas`).
+    /// the run has fitted its own, as written (relative paths are the daemon's to resolve): a
+    /// Peephole model (`nasd.peephole`) with `kind: peephole`, an RNAS model (`nasd.rnas`) with
+    /// `kind: rnas`; the daemon reads and checks it.
     public var model: String?
 
     /// Creates the section.

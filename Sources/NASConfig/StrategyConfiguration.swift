@@ -238,7 +238,8 @@ public struct EvolutionOptions: Hashable, Sendable {
             throw map.decoder.error(
                 at: map.keyPosition("predictor_model") ?? map.node.position, map.path("predictor_model"),
                 "a predictor model needs a predictor: plain evolution ('predictor: none') has no fitness to start from",
-                hint: "add 'predictor: peephole' (the predictor `nasd predict train` wrote the model for)")
+                hint: "add the predictor `nasd predict train` wrote the model for: 'predictor: peephole' or "
+                    + "'predictor: rnas'")
         }
         // A transferred model can drive the first round at once: no warm-up is needed.
         predictorWarmup = try map.integer(

@@ -124,6 +124,20 @@ enum OneWorkerRun {
                             inFlight: inFlight))),
             ])
         }
+        /// Lets outstanding fits come back while the worker idles. (A trial waiting for the prior's
+        /// model is dispatched on the batch after the fit arrives.)
+        func idleUntilAssigned() throws {
+            var idle = 0
+            while assignments.isEmpty && idle < fitDelay + 3 {
+                idle += 1
+                _ = handle([.tick])
+                // A kill while the worker idles (a strategy waiting for its model, say).
+                if let killAfter, !killed, batches >= killAfter { try kill(inFlight: []) }
+            }
+        }
+        // A prior whose first model is due before anything is trained (a transferred model) holds
+        // the first candidates until its fit arrives.
+        try idleUntilAssigned()
         while !assignments.isEmpty {
             let assignment = assignments.removeFirst()
             let id = ConnectionID(connection)
@@ -163,15 +177,7 @@ enum OneWorkerRun {
                                 wallSeconds: 1),
                             seq: seq)))
             ])
-            // Let outstanding fits come back while the worker idles.
-            var idle = 0
-            // (A trial waiting for the prior's model is dispatched on the batch after the fit arrives.)
-            while assignments.isEmpty && idle < fitDelay + 3 {
-                idle += 1
-                _ = handle([.tick])
-                // A kill while the worker idles (a strategy waiting for its model, say).
-                if let killAfter, !killed, batches >= killAfter { try kill(inFlight: []) }
-            }
+            try idleUntilAssigned()
 
         }
         return fits

@@ -105,7 +105,9 @@ final class PredictorModelSetupTests: XCTestCase {
     func testPeepholeModel_withPredictorRNAS_isAMismatch() throws {
         _ = try writeModel(named: "model.json")
         assertRefused(
-            text(predictor: "rnas", model: "model.json"), containing: "is a 'nasd.peephole' model; 'predictor: rnas'")
+            text(predictor: "rnas", model: "model.json"),
+            containing: "not a readable RNAS model: format is 'nasd.peephole', expected 'nasd.rnas' (a 'nasd.peephole' "
+                + "model is peephole's")
     }
 
     /// `prior.model` is found next to the configuration too (it used to be read from the daemon's

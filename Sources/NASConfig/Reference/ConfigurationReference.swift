@@ -483,8 +483,10 @@ public struct ConfigurationReference: Sendable {
                         "the fraction of would-be vetoes trained anyway, to measure the false-veto rate"),
                     Key(
                         "model", "path", "none",
-                        "a Peephole model file (`nasd predict train --out`) that judges candidates until the run fits "
-                            + "its own"),
+                        "a model file of `kind`'s predictor (`nasd predict train --predictor peephole|rnas --out`; an "
+                            + "`rnas` model of the space's kind of network), relative to this file: judges from the "
+                            + "first trained network (`rnas`: the first candidate) until `train_after` networks are "
+                            + "trained, then the run's fits fine-tune it; the run keeps a copy"),
                     Key(
                         "reward_vetoed", "bool", code(defaultPrior.rewardVetoed),
                         "whether MetaQNN learns from a vetoed candidate's prediction and counts it in its schedule "

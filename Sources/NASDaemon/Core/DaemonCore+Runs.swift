@@ -92,7 +92,7 @@ extension DaemonCore {
                 from: URL(fileURLWithPath: path), as: StateDirectoryLayout.pinnedStrategyModelName, in: directory
             ) {
                 // Checked like any model file first, so a bad file is refused before it is pinned.
-                _ = try SearchSetup.transferredModel(evolution)
+                _ = try SearchSetup.transferredModel(evolution, space: resolved.space)
             }.path
             pinnedConfiguration.strategy = .evolution(evolution)
         }

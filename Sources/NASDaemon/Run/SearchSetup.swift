@@ -78,7 +78,7 @@ public enum SearchSetup {
                     message: "evolution needs a space with mutations (metaqnn, cell or nb201); "
                         + "'\(configuration.space.kindName)' has none")
             }
-            let transferred = try transferredModel(options)
+            let transferred = try transferredModel(options, space: configuration.space)
             if let predictor = architecturePredictor(
                 options.predictor, configuration: configuration, transferred: transferred)
             {
@@ -122,10 +122,11 @@ public enum SearchSetup {
 
     /// The fitness predictor of predictor-driven evolution (`strategy.predictor`), nil for plain
     /// evolution. Its fits run on the daemon's predictor queue (`Proposal.waitForModel`), with up to
-    /// two threads; the models do not depend on the thread count. With a `transferred` model
-    /// (`strategy.predictor_model`, Peephole's) its fits fine-tune that model.
+    /// two threads; the models do not depend on the thread count. With a `transferred` model of the
+    /// predictor's own (`strategy.predictor_model`: a `PeepholeModel` or an `RNASModel`) its fits
+    /// fine-tune that model.
     public static func architecturePredictor(
-        _ kind: EvolutionOptions.Predictor, configuration: RunConfiguration, transferred: PeepholeModel? = nil
+        _ kind: EvolutionOptions.Predictor, configuration: RunConfiguration, transferred: (any PredictorModel)? = nil
     ) -> (any ArchitecturePredictor)? {
         let parallelism = Parallelism(threadCount: min(2, ProcessInfo.processInfo.activeProcessorCount))
         switch kind {
@@ -133,44 +134,87 @@ public enum SearchSetup {
             return nil
         case .rnas:
             return RNASArchitecturePredictor(
-                settings: RNASSettings(), seed: configuration.seed, parallelism: parallelism)
+                settings: RNASSettings(), seed: configuration.seed, parallelism: parallelism,
+                transferred: transferred as? RNASModel)
         case .peephole:
             return PeepholeArchitecturePredictor(
                 input: configuration.space.input, epoch: configuration.training.epochs, seed: configuration.seed,
-                parallelism: parallelism, transferred: transferred)
+                parallelism: parallelism, transferred: transferred as? PeepholeModel)
         }
     }
 
-    /// The model file of `strategy.predictor_model`, read and checked against `predictor:`; nil
-    /// when none is given. The path is read as it stands: the daemon and the configuration check
-    /// resolve it against the configuration file's directory first (`resolvingPaths(of:base:)`),
-    /// and a run reads its own copy (`DaemonCore`'s pinned model).
+    /// The model file of `strategy.predictor_model`, read and checked against `predictor:` and the
+    /// run's `space` (an RNAS model ranks one kind of network); nil when none is given. The model
+    /// is a `PeepholeModel` for `predictor: peephole`, the file's `RNASModel` for `predictor: rnas`.
+    /// The path is read as it stands: the daemon and the configuration check resolve it against
+    /// the configuration file's directory first (`resolvingPaths(of:base:)`), and a run reads its
+    /// own copy (`DaemonCore`'s pinned model).
     ///
     /// - Throws: `Unsupported` at `strategy.predictor_model` for an unreadable file, a file that
-    ///   is not a model, or a model of another predictor than `predictor:`.
-    public static func transferredModel(_ options: EvolutionOptions) throws -> PeepholeModel? {
+    ///   is not a model, a model of another predictor than `predictor:`, or an RNAS model of
+    ///   another kind of network than the space's.
+    public static func transferredModel(_ options: EvolutionOptions, space: SearchSpaceConfiguration) throws
+        -> (any PredictorModel)?
+    {
         guard let path = options.predictorModel else { return nil }
         let keyPath = "strategy.predictor_model"
-        let bytes: Data
+        let bytes = try readModelFile(path, keyPath: keyPath)
+        switch options.predictor {
+        case .none:
+            throw Unsupported(keyPath: keyPath, message: "'predictor: none' has no fitness to start from")
+        case .peephole:
+            do {
+                return try PeepholeModel(data: bytes)
+            } catch {
+                throw Unsupported(
+                    keyPath: keyPath, message: "\(path): \(error)\(formatHint(bytes, predictor: "peephole"))")
+            }
+        case .rnas:
+            return try rnasModel(bytes, path: path, keyPath: keyPath, space: space, predictor: "rnas").ranker
+        }
+    }
+
+    /// The kind of network RNAS ranks in `space` (its feature tensor).
+    public static func rnasNetworkKind(of space: SearchSpaceConfiguration) -> RNASNetworkKind {
+        switch space.kind {
+        case .metaQNN, .blocks: return .sequential
+        case .cell: return .cell
+        case .nb201: return .nb201
+        }
+    }
+
+    /// The bytes of a model file, or `Unsupported` at `keyPath`.
+    private static func readModelFile(_ path: String, keyPath: String) throws -> Data {
         do {
-            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw Unsupported(keyPath: keyPath, message: "\(path) cannot be read: \(error.localizedDescription)")
         }
-        // The file's own `format` names its predictor; `nasd predict train` writes Peephole's only.
-        let format = (try? JSONSerialization.jsonObject(with: bytes) as? [String: Any])?["format"] as? String
-        guard options.predictor == .peephole else {
-            throw Unsupported(
-                keyPath: keyPath,
-                message: "\(path) is \(format.map { "a '\($0)' model" } ?? "not a model file"); 'predictor: "
-                    + "\(options.predictor.rawValue)' needs a model of its own predictor, and `nasd predict train` "
-                    + "writes Peephole models only (use 'predictor: peephole' with this file)")
-        }
+    }
+
+    /// An RNAS model file's contents, checked against the run's space.
+    ///
+    /// - Throws: `Unsupported` at `keyPath`.
+    private static func rnasModel(
+        _ bytes: Data, path: String, keyPath: String, space: SearchSpaceConfiguration, predictor: String
+    ) throws -> RNASModelFile {
+        let file: RNASModelFile
         do {
-            return try PeepholeModel(data: bytes)
+            file = try RNASModelFile(data: bytes)
+            try file.check(judging: rnasNetworkKind(of: space))
         } catch {
-            throw Unsupported(keyPath: keyPath, message: "\(path): \(error)")
+            throw Unsupported(keyPath: keyPath, message: "\(path): \(error)\(formatHint(bytes, predictor: predictor))")
         }
+        return file
+    }
+
+    /// For a file written for another predictor (its own `format` names it), how to use it.
+    private static func formatHint(_ bytes: Data, predictor: String) -> String {
+        let format = (try? JSONSerialization.jsonObject(with: bytes) as? [String: Any])?["format"] as? String
+        let owners = [PeepholeModelFile.formatName: "peephole", RNASModelFile.formatName: "rnas"]
+        guard let format, let owner = owners[format], owner != predictor else { return "" }
+        return " (a '\(format)' model is \(owner)'s: `nasd predict train --predictor \(predictor)` writes one for "
+            + "\(predictor), or use it with \(owner))"
     }
 
     /// MetaQNN over the configured space, fresh.
@@ -284,13 +328,12 @@ public enum SearchSetup {
     ) throws -> PeepholeGate {
         var transferred: PeepholeModel?
         if let path = prior.model {
+            let bytes = try readModelFile(path, keyPath: "prior.model")
             do {
-                transferred = try PeepholeModel(data: try Data(contentsOf: URL(fileURLWithPath: path)))
-            } catch let error as PeepholeError {
-                throw Unsupported(keyPath: "prior.model", message: "\(path): \(error)")
+                transferred = try PeepholeModel(data: bytes)
             } catch {
                 throw Unsupported(
-                    keyPath: "prior.model", message: "\(path) cannot be read: \(error.localizedDescription)")
+                    keyPath: "prior.model", message: "\(path): \(error)\(formatHint(bytes, predictor: "peephole"))")
             }
         }
         let rule: PeepholeVetoRule
@@ -306,13 +349,16 @@ public enum SearchSetup {
     }
 
     /// RNAS's ranker as the prior (docs/rnas.md): `veto_quantile` only (the configuration refuses
-    /// `veto_below`, an accuracy, for a ranker), and no transferred `model`.
+    /// `veto_below`, an accuracy, for a ranker), reading `prior.model` (an `RNASModelFile` of the
+    /// space's kind of network) when given.
+    ///
+    /// - Throws: `Unsupported` at `prior.model` or `prior.veto_below`.
     public static func makeRNASGate(_ prior: PriorConfiguration, configuration: RunConfiguration) throws -> RNASGate {
-        guard prior.model == nil else {
-            throw Unsupported(
-                keyPath: "prior.model",
-                message: "a transferred model is Peephole's (`nasd predict train --predictor peephole`); "
-                    + "the RNAS prior fits its own")
+        let transferred = try prior.model.map { path in
+            try rnasModel(
+                try readModelFile(path, keyPath: "prior.model"), path: path, keyPath: "prior.model",
+                space: configuration.space, predictor: "rnas"
+            ).gateModel
         }
         guard case .quantile(let q) = prior.vetoRule else {
             throw Unsupported(keyPath: "prior.veto_below", message: "the RNAS prior's scores are not accuracies")
@@ -320,7 +366,8 @@ public enum SearchSetup {
         return RNASGate(
             quantile: q, trainAfter: prior.trainAfter, retrainEvery: prior.retrainEvery,
             auditFraction: prior.auditFraction, seed: configuration.seed,
-            parallelism: Parallelism(threadCount: min(2, ProcessInfo.processInfo.activeProcessorCount)))
+            parallelism: Parallelism(threadCount: min(2, ProcessInfo.processInfo.activeProcessorCount)),
+            transferred: transferred)
     }
 
     /// What workers are told to run for each trial.

@@ -19,27 +19,19 @@ extension PredictorEvaluation {
     ///   - seed: seeds the split (the same stream as every `predict eval`) and the fit.
     ///   - settings: the ranker's settings.
     ///   - parallelism: threads for training and scoring (results do not depend on it).
-    /// - Throws: `PredictorEvaluationError`.
+    /// - Throws: `PredictorEvaluationError` (a file that mixes kinds of network among them, `rnasRows`).
     public static func evaluateRNAS(
         records: [CurveRecord], trainCount: Int, seed: UInt64, settings: RNASSettings = RNASSettings(),
         parallelism: Parallelism = .serial
     ) throws(PredictorEvaluationError) -> PredictorEvaluationReport {
         var rows: [(tensor: Tensor, target: Double, parameters: Double)] = []
-        for (index, record) in records.enumerated() {
-            guard let target = record.target else { continue }
-            guard let network = record.network.network else {
-                throw .unusableRow(row: index + 1, id: record.id, reason: "the cell has no input→output path")
-            }
+        for row in try rnasRows(records) {
             do {
-                let tensor = try RNASFeatureTensor.encode(network, input: record.input)
-                let parameters = try record.parameters ?? parameterCount(of: network, input: record.input)
-                rows.append((tensor, target, Double(parameters)))
+                let parameters = try row.record.parameters ?? parameterCount(of: row.network, input: row.record.input)
+                rows.append((row.tensor, row.target, Double(parameters)))
             } catch {
-                throw .unusableRow(row: index + 1, id: record.id, reason: "\(error)")
+                throw .unusableRow(row: row.row, id: row.record.id, reason: "\(error)")
             }
-        }
-        if let shape = rows.first?.tensor.shape, rows.contains(where: { $0.tensor.shape != shape }) {
-            throw .invalidArgument("the rows mix kinds of network (cells, NAS-Bench-201 cells, sequential networks)")
         }
         guard trainCount >= 2, trainCount < rows.count else {
             throw .invalidArgument(

@@ -203,7 +203,10 @@ enum PredictCommands {
     static let train = CommandSpec(
         ["predict", "train"], summary: "Train an architecture predictor on a curves file and save the model.",
         options: [
-            .value("predictor", "NAME", "The predictor: peephole (Deng et al. 2017)."),
+            .value(
+                "predictor", "NAME",
+                "The predictor: peephole (Deng et al. 2017, the default) or rnas (architecture ranker, "
+                    + "Xu et al. 2020)."),
             .value("data", "FILE", "The curves file (JSON Lines, docs/curves-format.md); its complete rows train."),
             .value(
                 "out", "MODEL", "Where to write the model (JSON; prior.model and strategy.predictor_model read it)."),
@@ -212,17 +215,21 @@ enum PredictCommands {
             .value("threads", "T", "Threads for the matrix kernels (default 1; the model does not change)."),
         ],
         discussion: """
-            Trains on every complete row (final-epoch accuracy as the target) and writes the versioned model file \
-            (format nasd.peephole, docs/predictors.md). The same data, seed and epochs give the same bytes.
+            Trains on every complete row (final-epoch accuracy as the target) and writes the versioned model file: \
+            format nasd.peephole (docs/predictors.md) or nasd.rnas (docs/rnas.md). An RNAS model ranks one kind of \
+            network, the first complete row's (sequential arch, NAS-Bench-101 cell or NAS-Bench-201 cell); a file \
+            that mixes kinds is refused. The same data, seed and epochs give the same bytes.
             """
     ) { arguments in
         let predictor = arguments.value("predictor") ?? "peephole"
-        guard predictor == "peephole" else {
-            throw UsageError(command: arguments.command, message: "--predictor expects peephole; found '\(predictor)'")
+        guard predictor == "peephole" || predictor == "rnas" else {
+            throw UsageError(
+                command: arguments.command, message: "--predictor expects peephole or rnas; found '\(predictor)'")
         }
         guard let path = arguments.value("data"), let output = arguments.value("out") else {
             throw UsageError(command: arguments.command, message: "--data FILE and --out MODEL are required")
         }
+        if predictor == "rnas" { return try trainRNAS(arguments, data: path, output: output) }
         let seed = try seedValue(arguments)
         var settings = PeepholeSettings()
         settings.epochs = try arguments.integer("epochs", default: settings.epochs, range: 1...100_000)
@@ -243,6 +250,26 @@ enum PredictCommands {
         }
         try model.encoded().write(to: URL(fileURLWithPath: output), options: .atomic)
         writeStandardOutput("trained Peephole on \(rows.count) networks; wrote \(output)")
+        return ExitStatus.success
+    }
+
+    /// `nasd predict train --predictor rnas`: the ranker on every complete row, as an `RNASModelFile`.
+    private static func trainRNAS(_ arguments: ParsedArguments, data path: String, output: String) throws -> Int32 {
+        let seed = try seedValue(arguments)
+        var settings = RNASSettings()
+        settings.epochs = try arguments.integer("epochs", default: settings.epochs, range: 1...100_000)
+        let threads = try arguments.integer("threads", default: 1, range: 1...256)
+        let records = try readCurves(path)
+        let trained: (file: RNASModelFile, rows: Int)
+        do {
+            trained = try PredictorEvaluation.trainRNASModelFile(
+                records: records, settings: settings, seed: seed, parallelism: Parallelism(threadCount: threads))
+        } catch {
+            throw EvaluationFailure(path: path, error: error)
+        }
+        try trained.file.encoded().write(to: URL(fileURLWithPath: output), options: .atomic)
+        writeStandardOutput(
+            "trained RNAS on \(trained.rows) networks (\(trained.file.networks.description)); wrote \(output)")
         return ExitStatus.success
     }
 

@@ -65,4 +65,52 @@ final class RNASGateTests: XCTestCase {
             hyperparameters: [:], budget: 12)
         XCTAssertEqual(gate(quantile: 0.5).evaluate(candidate, model: nil), .admit())
     }
+
+    func testTransferredModel_judgesBeforeAnythingIsTrained_thenTheRunsFitsFineTuneIt() throws {
+        let file = try RNASModelFileTests.trainedFile()
+        var settings = RNASRankerTests.smallSettings
+        settings.epochs = 2
+        let gate = RNASGate(
+            quantile: 0.5, trainAfter: 4, retrainEvery: 3, auditFraction: 0, settings: settings, seed: 4,
+            transferred: file.gateModel)
+        XCTAssertEqual(gate.schedule, ModelSchedule(burnIn: 0, cadence: 3), "version 1 is due at once")
+        XCTAssertEqual(gate.settings, file.ranker.settings, "the file's settings")
+        var generator = SeededGenerator(seed: 21)
+        let space = try NASBench201Space()
+        var cells: [NASBench201Cell] = []
+        while cells.count < 40 {
+            if case .nb201(let cell) = try space.sampleNetwork(using: &generator) { cells.append(cell) }
+        }
+        // Versions fit on fewer than train_after networks are the file's model.
+        XCTAssertEqual(try gate.fit([], version: 1) as? RNASGateModel, file.gateModel)
+        XCTAssertEqual(try gate.fit(cells.prefix(3).map { example($0) }, version: 2) as? RNASGateModel, file.gateModel)
+        // Judged with no model installed: the file's ranker against the file's reference scores.
+        var vetoes = 0
+        for (index, cell) in cells.enumerated() {
+            let candidate = Candidate(proposalID: index, network: .nb201(cell), hyperparameters: [:], budget: 12)
+            let score = try file.gateModel.score(candidate.network)
+            let decision = gate.evaluate(candidate, model: nil)
+            XCTAssertEqual(decision, gate.evaluate(candidate, model: file.gateModel))
+            if score < file.gateModel.threshold(quantile: 0.5) {
+                vetoes += 1
+                XCTAssertEqual(decision, .veto(predicted: score))
+            } else {
+                XCTAssertEqual(decision, .admit(predicted: score))
+            }
+        }
+        XCTAssertGreaterThan(vetoes, 0)
+        XCTAssertLessThan(vetoes, cells.count)
+        // From train_after on, the fit fine-tunes the file's ranker (its scaling kept) on the run's
+        // networks, whose scores are then the reference.
+        let training = cells.prefix(8).map { example($0) }
+        let tuned = try XCTUnwrap(try gate.fit(training, version: 3) as? RNASGateModel)
+        XCTAssertEqual(tuned.ranker.scaling, file.ranker.scaling)
+        XCTAssertNotEqual(tuned.ranker.state, file.ranker.state)
+        XCTAssertEqual(tuned.trainedScores.count, 8)
+        let fromScratch = try XCTUnwrap(
+            try RNASGate(quantile: 0.5, trainAfter: 4, retrainEvery: 3, settings: file.ranker.settings, seed: 4)
+                .fit(training, version: 3) as? RNASGateModel)
+        XCTAssertNotEqual(fromScratch.ranker.state, tuned.ranker.state)
+        XCTAssertEqual(try gate.fit(training, version: 3) as? RNASGateModel, tuned, "a refit gives the same model")
+    }
 }

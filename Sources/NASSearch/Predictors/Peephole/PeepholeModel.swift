@@ -44,6 +44,15 @@ public struct PeepholeModel: PredictorModel {
     ///
     /// - Throws: `PeepholeError.unreadableModel`.
     public init(data: Data) throws(PeepholeError) {
+        // The format and version first, so a file of another kind is named as such.
+        struct Header: Decodable {
+            var format: String?
+        }
+        if let format = (try? JSONDecoder().decode(Header.self, from: data))?.format,
+            format != PeepholeModelFile.formatName
+        {
+            throw .unreadableModel("format is '\(format)', expected '\(PeepholeModelFile.formatName)'")
+        }
         let file: PeepholeModelFile
         do {
             file = try JSONDecoder().decode(PeepholeModelFile.self, from: data)

@@ -5,8 +5,10 @@ import NASNumerics
 /// RNAS's ranker as a `LearnedPredictor`: the fitness of `strategy: {kind: evolution, predictor:
 /// rnas}`, fit off the daemon's commit thread.
 ///
-/// Model `version` is fit from scratch on the examples' networks and last curve values with the
-/// seed `seed + version` (so a resumed run fits bit-identical models; `RNASRanker.fit`).
+/// Model `version` is fit on the examples' networks and last curve values with the seed
+/// `seed + version` (so a resumed run fits bit-identical models; `RNASRanker.fit`): from scratch,
+/// or — with a transferred model (`strategy.predictor_model`) — by fine-tuning that model, always
+/// from its own weights (never from the previous version's).
 public struct RNASArchitecturePredictor: ArchitecturePredictor {
     /// The ranker's settings.
     public var settings: RNASSettings
@@ -14,12 +16,18 @@ public struct RNASArchitecturePredictor: ArchitecturePredictor {
     public var seed: UInt64
     /// Threads for the fit's kernels (the model does not depend on it).
     public var parallelism: Parallelism
+    /// A trained ranker to fine-tune, or nil; its settings are used when given.
+    public var transferred: RNASModel?
 
-    /// Creates the predictor.
-    public init(settings: RNASSettings = RNASSettings(), seed: UInt64, parallelism: Parallelism = .serial) {
-        self.settings = settings
+    /// Creates the predictor; with a transferred model, its settings are used for every fit.
+    public init(
+        settings: RNASSettings = RNASSettings(), seed: UInt64, parallelism: Parallelism = .serial,
+        transferred: RNASModel? = nil
+    ) {
+        self.settings = transferred?.settings ?? settings
         self.seed = seed
         self.parallelism = parallelism
+        self.transferred = transferred
     }
 
     public var name: String { "rnas" }
@@ -35,7 +43,7 @@ public struct RNASArchitecturePredictor: ArchitecturePredictor {
             }
             return try RNASRanker.fit(
                 inputs: inputs, targets: targets, settings: settings, seed: seed &+ UInt64(truncatingIfNeeded: version),
-                parallelism: parallelism)
+                parallelism: parallelism, startingFrom: transferred)
         } catch {
             throw PredictorFitError("the RNAS ranker could not be fitted: \(error)")
         }

@@ -12,6 +12,11 @@ public enum RNASError: Error, Hashable, Sendable, CustomStringConvertible {
     case shapeMismatch(expected: [Int], actual: [Int])
     /// The neural network toolkit refused an operation (a bug here, reported with its context).
     case numerics(String)
+    /// A model file (`RNASModelFile`) that cannot be read: not JSON, another format or version, or
+    /// parts that do not fit together.
+    case unreadableModel(String)
+    /// A model trained on one kind of network asked to judge another (its feature tensors differ).
+    case networkKindMismatch(model: RNASNetworkKind, needed: RNASNetworkKind)
 
     public var description: String {
         switch self {
@@ -21,6 +26,10 @@ public enum RNASError: Error, Hashable, Sendable, CustomStringConvertible {
         case .shapeMismatch(let expected, let actual):
             return "RNAS model expects feature tensors of shape \(expected), got \(actual)"
         case .numerics(let reason): return "RNAS numerics: \(reason)"
+        case .unreadableModel(let reason): return "not a readable RNAS model: \(reason)"
+        case .networkKindMismatch(let model, let needed):
+            return "the RNAS model was trained on \(model.description) (\(model.rawValue)); this run's networks are "
+                + "\(needed.description) (\(needed.rawValue)), whose feature tensors differ"
         }
     }
 }

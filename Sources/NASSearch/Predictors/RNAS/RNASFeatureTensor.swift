@@ -27,6 +27,8 @@ import NASNumerics
 public enum RNASFeatureTensor {
     /// The padded node count of a NAS-Bench-101 cell.
     public static let nasBench101Side = 7
+    /// The layers a sequential network's tensor holds by default (`sequential(_:input:maxLayers:)`).
+    public static let sequentialMaxLayers = 32
 
     /// RNAS's node type codes (0 marks padding and absent edges).
     public static func typeCode(_ operation: CellOperation) -> Float {
@@ -55,7 +57,7 @@ public enum RNASFeatureTensor {
     ///
     /// - Throws: `RNASError.unencodable`.
     public static func encode(
-        _ network: Network, input: TensorShape = .cifar, maxLayers: Int = 32
+        _ network: Network, input: TensorShape = .cifar, maxLayers: Int = sequentialMaxLayers
     ) throws(RNASError) -> Tensor {
         switch network {
         case .cell(let cell): return try nasBench101(cell)
@@ -183,7 +185,7 @@ public enum RNASFeatureTensor {
     /// - Throws: `RNASError.unencodable` when the network cannot be analysed for `input` or has more
     ///   than `maxLayers` layers.
     public static func sequential(
-        _ architecture: Architecture, input: TensorShape = .cifar, maxLayers: Int = 32
+        _ architecture: Architecture, input: TensorShape = .cifar, maxLayers: Int = sequentialMaxLayers
     ) throws(RNASError) -> Tensor {
         let analysis: ArchitectureAnalysis
         do {

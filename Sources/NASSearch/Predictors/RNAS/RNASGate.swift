@@ -15,6 +15,14 @@ import NASNumerics
 /// Models follow `ModelSchedule(burnIn: train_after, cadence: retrain_every)`; each is fit from
 /// scratch on the schedule's examples (their final accuracies) with the seed `seed + version`, so a
 /// resumed run fits the same models. Audited vetoes as Peephole's (`VetoAudit`).
+///
+/// With a transferred model (`prior.model`, an `RNASModelFile`) the gate judges from the first
+/// candidate on: the schedule has no burn-in (model version 1 is due before anything is trained, as
+/// for SRM's warm start), model versions fit on fewer than `train_after` networks are the file's
+/// model itself — its ranker with the file's scores of its own training networks as the quantile's
+/// reference —, and later ones fine-tune the file's ranker (never the previous version) on the
+/// run's networks, their reference then being the run's trained networks as without a file.
+/// (Peephole's `prior.model` starts at the first trained network instead.)
 public struct RNASGate: CandidateGate {
     /// The q of `veto_quantile`, in [0, 1].
     public var quantile: Double
@@ -30,29 +38,37 @@ public struct RNASGate: CandidateGate {
     public var seed: UInt64
     /// Threads for fitting (the models do not depend on it).
     public var parallelism: Parallelism
+    /// A trained model to start from (`prior.model`), or nil.
+    public var transferred: RNASGateModel?
 
-    /// Creates the gate.
+    /// Creates the gate; with a transferred model, its ranker's settings are used for every fit.
     public init(
         quantile: Double, trainAfter: Int, retrainEvery: Int, auditFraction: Double = 0.05,
-        settings: RNASSettings = RNASSettings(), seed: UInt64 = 0, parallelism: Parallelism = .serial
+        settings: RNASSettings = RNASSettings(), seed: UInt64 = 0, parallelism: Parallelism = .serial,
+        transferred: RNASGateModel? = nil
     ) {
         self.quantile = min(max(quantile, 0), 1)
         self.trainAfter = max(2, trainAfter)
         self.retrainEvery = max(1, retrainEvery)
         self.auditFraction = min(max(auditFraction, 0), 1)
-        self.settings = settings
+        self.settings = transferred?.ranker.settings ?? settings
         self.seed = seed
         self.parallelism = parallelism
+        self.transferred = transferred
     }
 
     public var name: String { "rnas" }
 
-    public var schedule: ModelSchedule? { ModelSchedule(burnIn: trainAfter, cadence: retrainEvery) }
+    public var schedule: ModelSchedule? {
+        ModelSchedule(burnIn: transferred == nil ? trainAfter : 0, cadence: retrainEvery)
+    }
 
     public func fit(_ examples: [PredictorExample], version: Int) throws(PredictorFitError) -> any PredictorModel {
         let training = examples.filter { $0.curve.last?.isFinite ?? false }
-        let ranker = try RNASArchitecturePredictor(settings: settings, seed: seed, parallelism: parallelism)
-            .fit(training, version: version)
+        if let transferred, training.count < trainAfter { return transferred }
+        let ranker = try RNASArchitecturePredictor(
+            settings: settings, seed: seed, parallelism: parallelism, transferred: transferred?.ranker
+        ).fit(training, version: version)
         guard let ranker = ranker as? RNASModel else { throw PredictorFitError("the ranker fit no RNAS model") }
         do {
             let scores = try ranker.makeScorer().scores(
@@ -72,7 +88,8 @@ public struct RNASGate: CandidateGate {
     }
 
     public func evaluate(_ candidate: Candidate, model: (any PredictorModel)?) -> GateDecision {
-        guard let model = model as? RNASGateModel, let score = try? model.score(candidate.network) else {
+        guard let model = (model as? RNASGateModel) ?? transferred, let score = try? model.score(candidate.network)
+        else {
             return .admit()
         }
         guard score < model.threshold(quantile: quantile) else { return .admit(predicted: score) }

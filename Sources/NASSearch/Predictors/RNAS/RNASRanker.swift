@@ -21,10 +21,13 @@ public enum RNASRanker {
     ///   - settings: the predictor and its training.
     ///   - seed: the initialisation and the batches.
     ///   - parallelism: threads for the kernels (results do not depend on it).
-    /// - Throws: `RNASError`.
+    ///   - start: a trained model to fine-tune (a transferred model, `RNASModelFile`): training
+    ///     starts from its parameters and keeps its input scaling, so its weights keep their
+    ///     meaning; nil trains from a seeded initialisation with a scaling fitted on `inputs`.
+    /// - Throws: `RNASError` (`.shapeMismatch` when `start` takes tensors of another shape).
     public static func fit(
         inputs: [Tensor], targets: [Double], settings: RNASSettings = RNASSettings(), seed: UInt64,
-        parallelism: Parallelism = .serial
+        parallelism: Parallelism = .serial, startingFrom start: RNASModel? = nil
     ) throws(RNASError) -> RNASModel {
         try settings.validate()
         guard inputs.count == targets.count else {
@@ -40,13 +43,21 @@ public enum RNASRanker {
         if let index = targets.firstIndex(where: { !$0.isFinite }) {
             throw .invalidTrainingSet("target \(index) is not finite")
         }
-        let scaling = RNASInputScaling(fitting: inputs)
+        if let start, start.inputShape != shape { throw .shapeMismatch(expected: start.inputShape, actual: shape) }
+        let scaling = start?.scaling ?? RNASInputScaling(fitting: inputs)
         let scaled = inputs.map { scaling.apply($0) }
         let preparedShape = scaling.preparedShape(for: shape)
         var initialisation = SeededGenerator.derived(from: seed, stream: "rnas.initialisation")
         var batches = SeededGenerator.derived(from: seed, stream: "rnas.batches")
         let predictor = try RNASPredictor(
             inputChannels: preparedShape[0], side: shape[1], settings: settings, using: &initialisation)
+        if let start {
+            do {
+                try predictor.load(start.state)
+            } catch {
+                throw .invalidSettings("the model to fine-tune does not fit the settings: \(error)")
+            }
+        }
         var optimizer = Adam(learningRate: settings.learningRate, weightDecay: settings.weightDecay)
         let hinge = PairwiseRankingHingeLoss(margin: settings.margin)
         let triplet = TripletMarginLoss(margin: settings.tripletMargin)

@@ -398,15 +398,18 @@ extension RunStore {
     /// early or vetoed), preferring one that was trained over a reuse, then the one trained
     /// furthest, then the earliest.
     public func findFinishedTrial(identityKey: String) throws -> TrialRecord? {
-        try database.cachedStatement(
-            """
-            SELECT \(Self.trialColumns) FROM trials INDEXED BY trials_by_identity_prefix
-            WHERE substr(identity_key, 1, 16) = substr(?1, 1, 16) AND identity_key = ?1
-                AND state IN ('completed', 'stopped_early', 'vetoed')
-            ORDER BY reused_from IS NOT NULL, epochs_done DESC, id LIMIT 1
-            """
-        ).firstRow([identityKey], decodeTrial)
+        try database.cachedStatement(Self.finishedTrialQuery).firstRow([identityKey], decodeTrial)
     }
+
+    /// `findFinishedTrial`'s query. The unary `+` keeps the whole-key and state terms off the
+    /// planner's index choice: given them, SQLite scanned the table (or `trials_by_state`) instead
+    /// of searching `trials_by_identity_prefix` — 32 ms a lookup at 29,000 trials, not 0.01.
+    static let finishedTrialQuery = """
+        SELECT \(trialColumns) FROM trials
+        WHERE substr(identity_key, 1, 16) = substr(?1, 1, 16) AND +identity_key = ?1
+            AND +state IN ('completed', 'stopped_early', 'vetoed')
+        ORDER BY reused_from IS NOT NULL, epochs_done DESC, id LIMIT 1
+        """
 
     /// The queued or running trial with this identity (at most one exists), if any.
     public func findInFlightTrial(identityKey: String) throws -> TrialRecord? {

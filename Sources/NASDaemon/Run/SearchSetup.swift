@@ -135,7 +135,7 @@ public enum SearchSetup {
         case .rnas:
             return RNASArchitecturePredictor(
                 settings: RNASSettings(), seed: configuration.seed, parallelism: parallelism,
-                transferred: transferred as? RNASModel)
+                transferred: transferred as? RNASModel, input: configuration.training.input)
         case .peephole:
             return PeepholeArchitecturePredictor(
                 input: configuration.space.input, epoch: configuration.training.epochs, seed: configuration.seed,
@@ -367,7 +367,7 @@ public enum SearchSetup {
             quantile: q, trainAfter: prior.trainAfter, retrainEvery: prior.retrainEvery,
             auditFraction: prior.auditFraction, seed: configuration.seed,
             parallelism: Parallelism(threadCount: min(2, ProcessInfo.processInfo.activeProcessorCount)),
-            transferred: transferred)
+            transferred: transferred, input: configuration.training.input)
     }
 
     /// What workers are told to run for each trial.

@@ -113,4 +113,39 @@ final class RNASGateTests: XCTestCase {
         XCTAssertNotEqual(fromScratch.ranker.state, tuned.ranker.state)
         XCTAssertEqual(try gate.fit(training, version: 3) as? RNASGateModel, tuned, "a refit gives the same model")
     }
+
+    /// A run's sequential networks are encoded at the run's input (it sets the FLOPs and parameter
+    /// channels): fitting, the trained networks' reference scores and every judgement use it (they
+    /// all used CIFAR's 3×32×32 whatever the run's input).
+    func testSequentialNetworks_areJudgedAtTheRunsInput() throws {
+        let mnist = MetaQNNSpace.Configuration.mnist
+        let space = try MetaQNNSpace(configuration: mnist)
+        var generator = SeededGenerator(seed: 5)
+        let networks = try (0..<60).map { _ in try space.sampleNetwork(using: &generator) }
+        let examples = networks.prefix(40).enumerated().map { index, network in
+            PredictorExample(
+                candidate: Candidate(proposalID: index, network: network, hyperparameters: [:], budget: 12),
+                curve: [0.2 + 0.01 * Double(index % 17)])
+        }
+        var settings = RNASRankerTests.smallSettings
+        settings.epochs = 5
+        let gate = RNASGate(
+            quantile: 0.5, trainAfter: 40, retrainEvery: 10, settings: settings, seed: 4, input: mnist.inputShape)
+        let model = try XCTUnwrap(try gate.fit(examples, version: 1) as? RNASGateModel)
+        XCTAssertEqual(
+            model.trainedScores,
+            try examples.map { try model.score($0.candidate.network, input: mnist.inputShape) }.sorted())
+        var differ = 0
+        for (index, network) in networks.dropFirst(40).enumerated() {
+            let atInput = try model.score(network, input: mnist.inputShape)
+            if try model.score(network, input: .cifar) != atInput { differ += 1 }
+            let candidate = Candidate(proposalID: 100 + index, network: network, hyperparameters: [:], budget: 12)
+            switch gate.evaluate(candidate, model: model) {
+            case .admit(let predicted, _): XCTAssertEqual(predicted, atInput)
+            case .veto(let predicted, _), .audit(let predicted, _): XCTAssertEqual(predicted, atInput)
+            }
+        }
+        XCTAssertGreaterThan(differ, 10, "the input changes the tensors, so the scores")
+    }
 }
+

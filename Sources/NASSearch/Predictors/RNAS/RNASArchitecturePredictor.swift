@@ -18,16 +18,20 @@ public struct RNASArchitecturePredictor: ArchitecturePredictor {
     public var parallelism: Parallelism
     /// A trained ranker to fine-tune, or nil; its settings are used when given.
     public var transferred: RNASModel?
+    /// The input the run's networks take (`space.input`): a sequential network's FLOPs and
+    /// parameter counts, in its feature tensor, depend on it.
+    public var input: TensorShape
 
     /// Creates the predictor; with a transferred model, its settings are used for every fit.
     public init(
         settings: RNASSettings = RNASSettings(), seed: UInt64, parallelism: Parallelism = .serial,
-        transferred: RNASModel? = nil
+        transferred: RNASModel? = nil, input: TensorShape = .cifar
     ) {
         self.settings = transferred?.settings ?? settings
         self.seed = seed
         self.parallelism = parallelism
         self.transferred = transferred
+        self.input = input
     }
 
     public var name: String { "rnas" }
@@ -38,7 +42,7 @@ public struct RNASArchitecturePredictor: ArchitecturePredictor {
             var targets: [Double] = []
             for example in examples {
                 guard let reward = example.curve.last else { continue }
-                inputs.append(try RNASFeatureTensor.encode(example.candidate.network))
+                inputs.append(try RNASFeatureTensor.encode(example.candidate.network, input: input))
                 targets.append(reward)
             }
             return try RNASRanker.fit(
@@ -65,7 +69,7 @@ public struct RNASArchitecturePredictor: ArchitecturePredictor {
         } catch {
             throw PredictorFitError("\(error)")
         }
-        return { network in try scorer.score(network) }
+        return { [input] network in try scorer.score(network, input: input) }
     }
 }
 

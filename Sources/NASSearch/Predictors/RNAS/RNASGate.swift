@@ -40,13 +40,17 @@ public struct RNASGate: CandidateGate {
     public var parallelism: Parallelism
     /// A trained model to start from (`prior.model`), or nil.
     public var transferred: RNASGateModel?
+    /// The input the run's networks take (`space.input`): a sequential network's FLOPs and
+    /// parameter counts, in its feature tensor, depend on it.
+    public var input: TensorShape
 
     /// Creates the gate; with a transferred model, its ranker's settings are used for every fit.
     public init(
         quantile: Double, trainAfter: Int, retrainEvery: Int, auditFraction: Double = 0.05,
         settings: RNASSettings = RNASSettings(), seed: UInt64 = 0, parallelism: Parallelism = .serial,
-        transferred: RNASGateModel? = nil
+        transferred: RNASGateModel? = nil, input: TensorShape = .cifar
     ) {
+        self.input = input
         self.quantile = min(max(quantile, 0), 1)
         self.trainAfter = max(2, trainAfter)
         self.retrainEvery = max(1, retrainEvery)
@@ -67,12 +71,12 @@ public struct RNASGate: CandidateGate {
         let training = examples.filter { $0.curve.last?.isFinite ?? false }
         if let transferred, training.count < trainAfter { return transferred }
         let ranker = try RNASArchitecturePredictor(
-            settings: settings, seed: seed, parallelism: parallelism, transferred: transferred?.ranker
+            settings: settings, seed: seed, parallelism: parallelism, transferred: transferred?.ranker, input: input
         ).fit(training, version: version)
         guard let ranker = ranker as? RNASModel else { throw PredictorFitError("the ranker fit no RNAS model") }
         do {
             let scores = try ranker.makeScorer().scores(
-                training.map { try RNASFeatureTensor.encode($0.candidate.network) })
+                training.map { try RNASFeatureTensor.encode($0.candidate.network, input: input) })
             return RNASGateModel(ranker: ranker, trainedScores: scores.sorted())
         } catch {
             throw PredictorFitError("the trained networks cannot be scored: \(error)")
@@ -88,7 +92,7 @@ public struct RNASGate: CandidateGate {
     }
 
     public func evaluate(_ candidate: Candidate, model: (any PredictorModel)?) -> GateDecision {
-        guard let model = (model as? RNASGateModel) ?? transferred, let score = try? model.score(candidate.network)
+        guard let model = (model as? RNASGateModel) ?? transferred, let score = try? model.score(candidate.network, input: input)
         else {
             return .admit()
         }
@@ -132,11 +136,11 @@ public struct RNASGateModel: PredictorModel, Codable, Equatable {
         return trainedScores[lower] + (trainedScores[upper] - trainedScores[lower]) * (position - Double(lower))
     }
 
-    /// The ranker's score of one network.
+    /// The ranker's score of one network taking `input`.
     ///
     /// - Throws: `RNASError` when the network cannot be encoded as the model's tensors are.
-    public func score(_ network: Network) throws(RNASError) -> Double {
-        try inference.score(network, ranker: ranker)
+    public func score(_ network: Network, input: TensorShape = .cifar) throws(RNASError) -> Double {
+        try inference.score(network, ranker: ranker, input: input)
     }
 
     /// The scorer behind a lock: `@unchecked Sendable` because every use of `scorer` holds `lock`.
@@ -144,12 +148,12 @@ public struct RNASGateModel: PredictorModel, Codable, Equatable {
         private let lock = NSLock()
         private var scorer: RNASScorer?
 
-        func score(_ network: Network, ranker: RNASModel) throws(RNASError) -> Double {
+        func score(_ network: Network, ranker: RNASModel, input: TensorShape) throws(RNASError) -> Double {
             lock.lock()
             defer { lock.unlock() }
             if scorer == nil { scorer = try ranker.makeScorer() }
             guard let scorer else { return -.infinity }
-            return try scorer.score(network)
+            return try scorer.score(network, input: input)
         }
     }
 

@@ -90,11 +90,12 @@ public final class RNASScorer {
         return result
     }
 
-    /// The score of one network.
+    /// The score of one network, encoded for an `input` of this shape (it sets a sequential
+    /// network's FLOPs and parameter counts).
     ///
     /// - Throws: `RNASError` when it cannot be encoded as the model's tensors are.
-    public func score(_ network: Network) throws(RNASError) -> Double {
-        try scores([RNASFeatureTensor.encode(network)])[0]
+    public func score(_ network: Network, input: TensorShape = .cifar) throws(RNASError) -> Double {
+        try scores([RNASFeatureTensor.encode(network, input: input)])[0]
     }
 }
 

@@ -45,6 +45,27 @@ final class SearchProgressTests: XCTestCase {
         XCTAssertEqual(progress.terminalLines[0], "search · metaqnn · ε=0.5, 2/5 models (step 6 of 10)")
     }
 
+    /// An asynchronous search may evaluate a few more than planned: said as such ("209 of 200
+    /// planned" read as a contradiction); final-phase retrains are not search trials.
+    func testMoreThanPlanned_isSaidPlainly_andFinalPhaseTrialsAreNotCountedAsTrained() throws {
+        let store = try makeStore()
+        for _ in 0..<5 { try trial(.completed(finalAccuracy: 0.5), in: store) }
+        var view = try status(of: store)
+        let over = SearchProgress(status: view, plannedTrials: 3, elapsedSeconds: 10)
+        XCTAssertTrue(
+            over.logLine.contains("5 trials evaluated, 3 planned (2 proposed while the last results were out)"),
+            over.logLine)
+        XCTAssertFalse(over.logLine.contains("5 of 3"), over.logLine)
+        // Two of the five completed trials are final-phase retrains of one network (of three asked).
+        let json = #"[{"searchTrial": 1, "notation": "[SM(10)]", "trials": 3, "completed": 2, "testCount": 0}]"#
+        view.finalPhase = try JSONDecoder().decode([FinalPhaseResult].self, from: Data(json.utf8))
+        let final = SearchProgress(status: view, plannedTrials: 3, elapsedSeconds: 10)
+        XCTAssertEqual(final.trained, 3)
+        XCTAssertTrue(final.logLine.contains("3 trained"), final.logLine)
+        XCTAssertTrue(final.logLine.contains("final phase: 2 of 3 retrained"), final.logLine)
+        XCTAssertTrue(final.logLine.contains("3 of 3 planned trials evaluated"), final.logLine)
+    }
+
     func testVetoes_countTowardTheTrialLimit_butNotTowardMetaQNNsScheduleUnlessRewarded() throws {
         let store = try makeStore()
         try trial(.completed(finalAccuracy: 0.75), in: store)

@@ -30,6 +30,10 @@ public struct SearchProgress: Hashable, Sendable {
     public var reused: Int
     /// Trials that failed (attempts exhausted, timeouts, trainer errors).
     public var failed: Int
+    /// Final-phase trials (`final:`) completed, and in all; they are not search trials, so
+    /// `trained` leaves them out.
+    public var finalPhaseCompleted = 0
+    public var finalPhaseTrials = 0
     /// The trials the search will decide on, when known: `end.max_trials`, else MetaQNN's schedule.
     public var plannedTrials: Int?
     /// Whether vetoed trials count toward `plannedTrials` (false for MetaQNN's schedule when vetoes
@@ -66,7 +70,9 @@ public struct SearchProgress: Hashable, Sendable {
         strategy = status.strategy
         phase = status.phase
         let own = status.trained ?? status.counts
-        trained = own.completed + own.incomplete
+        finalPhaseCompleted = status.finalPhase?.reduce(0) { $0 + $1.completed } ?? 0
+        finalPhaseTrials = status.finalPhase?.reduce(0) { $0 + $1.trials } ?? 0
+        trained = own.completed + own.incomplete - finalPhaseCompleted
         running = own.running
         queued = own.queued
         stoppedEarly = own.stoppedEarly
@@ -156,6 +162,7 @@ public struct SearchProgress: Hashable, Sendable {
         parts.append("\(vetoed) vetoed")
         parts.append("\(reused) reused (duplicates, not retrained)")
         if failed > 0 { parts.append("\(failed) failed") }
+        if finalPhaseTrials > 0 { parts.append("final phase: \(finalPhaseCompleted) of \(finalPhaseTrials) retrained") }
         return parts
     }
 
@@ -166,9 +173,14 @@ public struct SearchProgress: Hashable, Sendable {
     private var timeParts: [String] {
         var parts = ["\(Self.duration(elapsedSeconds)) elapsed"]
         if let plannedTrials {
-            parts.append(
-                "\(evaluatedTowardPlan) of \(plannedTrials) planned trials evaluated"
-                    + (vetoesCountTowardPlan || vetoed == 0 ? "" : " (vetoes not counted)"))
+            // An asynchronous search proposes while its last results are out, so it may evaluate
+            // a few more than planned: said as such, not "209 of 200".
+            let evaluated =
+                evaluatedTowardPlan <= plannedTrials
+                ? "\(evaluatedTowardPlan) of \(plannedTrials) planned trials evaluated"
+                : "\(evaluatedTowardPlan) trials evaluated, \(plannedTrials) planned "
+                    + "(\(evaluatedTowardPlan - plannedTrials) proposed while the last results were out)"
+            parts.append(evaluated + (vetoesCountTowardPlan || vetoed == 0 ? "" : " (vetoes not counted)"))
         }
         if let remainingSeconds {
             parts.append(remainingSeconds > 0 ? "about \(Self.duration(remainingSeconds)) left" : "finishing")

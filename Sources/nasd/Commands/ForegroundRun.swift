@@ -84,8 +84,11 @@ struct ForegroundRun {
             var progress = SearchProgress(
                 status: view, plannedTrials: plannedTrials, elapsedSeconds: elapsed,
                 evaluatedAtStart: evaluatedAtStart ?? 0, vetoesCountTowardPlan: vetoesCountTowardPlan)
-            // A finished run's status no longer has a live phase: keep the last one seen.
-            if view.phase == LiveRunInfo.notRunningPhase, let last { progress.phase = last.phase }
+            // A run that ended has no live phase: its last line says it ended (the phase seen
+            // before was stale there); a run between two looks keeps the last one seen.
+            if view.phase == LiveRunInfo.notRunningPhase {
+                progress.phase = isOver ? view.state.rawValue : (last?.phase ?? progress.phase)
+            }
             if evaluatedAtStart == nil {
                 evaluatedAtStart = progress.evaluatedTowardPlan
                 progress.remainingSeconds = nil

@@ -26,6 +26,8 @@ struct RunStatusPayload: Decodable, Sendable {
     var finishReason: String?
     var phase: String
     var counts: Counts
+    /// The trials trained here by state (duplicates answered from them left out).
+    var trained: Counts?
     var best: Best?
     var epochsSpent: Int
     var epochsSaved: Int

@@ -77,10 +77,8 @@ final class SequentialRegressionModelsTests: XCTestCase {
         let training = try examples(count: 12, budget: 3, seed: 21)
         var settings = quick
         settings.leaveOneOutLimit = 100
-        settings.ensembleSize = 1
         let models = try SequentialRegressionModels.fit(examples: training, settings: settings, seed: 4)
         let model = try XCTUnwrap(models.models.first { $0.prefixEpochs == 1 })
-        XCTAssertEqual(model.additionalRegressors, [])
         let chosen = model.hyperparameters
         let regressor = NuSVR(
             c: chosen.c, nu: chosen.nu, kernel: chosen.gamma.map { .rbf(gamma: $0) } ?? .linear,
@@ -98,68 +96,6 @@ final class SequentialRegressionModelsTests: XCTestCase {
             squared += error * error
         }
         XCTAssertEqual(model.sigma, (squared / Double(training.count)).squareRoot(), accuracy: 1e-12)
-    }
-
-    /// The model averages the `ensembleSize` best distinct candidates of the search: its prediction
-    /// is the mean of the members' predictions and σ is the leave-one-out error of that mean.
-    func testEnsemble_averagesTheBestCandidates_andSigmaIsTheEnsemblesLeaveOneOutError() throws {
-        let training = try examples(count: 12, budget: 3, seed: 21)
-        var settings = quick
-        settings.leaveOneOutLimit = 100
-        settings.ensembleSize = 3
-        let models = try SequentialRegressionModels.fit(examples: training, settings: settings, seed: 4)
-        let model = try XCTUnwrap(models.models.first { $0.prefixEpochs == 1 })
-        XCTAssertEqual(model.additionalRegressors.count, 2)
-        let rows = training.map { model.layout.features(of: $0.features, prefix: $0.curve) }
-        let members = [model.regressor] + model.additionalRegressors
-        for (example, row) in zip(training, rows) {
-            let mean = members.map { $0.predict(row) }.reduce(0, +) / 3
-            XCTAssertEqual(model.predictedFinalValue(of: example.features, prefix: example.curve), mean, accuracy: 1e-12)
-        }
-
-        // The same search the fit ran (its stream for τ = 1) gives the members' hyperparameters.
-        var generator = SeededGenerator.derived(from: 4, stream: "srm.prefix.1")
-        let targets = training.map(\.finalValue)
-        let result = try SVRHyperparameterSearch(settings: settings).run(
-            features: try Matrix(rows: rows), targets: targets, using: &generator)
-        XCTAssertEqual(result.ensemble.count, 3)
-        XCTAssertEqual(result.ensemble.first, model.hyperparameters)
-        XCTAssertEqual(Set(result.ensemble).count, 3, "the members are distinct")
-
-        var squared = 0.0
-        for left in training.indices {
-            let rest = training.indices.filter { $0 != left }
-            let features = try Matrix(rows: rest.map { rows[$0] })
-            var sum = 0.0
-            for chosen in result.ensemble {
-                let fitted = try chosen.regressor(settings: settings).fit(
-                    features: features, targets: rest.map { targets[$0] })
-                sum += fitted.predict(rows[left])
-            }
-            let error = sum / 3 - targets[left]
-            squared += error * error
-        }
-        XCTAssertEqual(model.sigma, (squared / Double(training.count)).squareRoot(), accuracy: 1e-12)
-    }
-
-    /// Settings and models stored before ensembles existed decode as single models.
-    func testStoredSingleModels_decodeWithAnEnsembleOfOne() throws {
-        let training = try examples(count: 12, budget: 3, seed: 21)
-        let models = try SequentialRegressionModels.fit(examples: training, settings: quick, seed: 4)
-        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(models)) as? [String: Any])
-        var settings = try XCTUnwrap(object["settings"] as? [String: Any])
-        settings["ensembleSize"] = nil
-        object["settings"] = settings
-        object["models"] = try XCTUnwrap(object["models"] as? [[String: Any]]).map { model in
-            var model = model
-            model["additionalRegressors"] = nil
-            return model
-        }
-        let decoded = try JSONDecoder().decode(
-            SequentialRegressionModels.self, from: JSONSerialization.data(withJSONObject: object))
-        XCTAssertEqual(decoded.settings.ensembleSize, 1)
-        XCTAssertTrue(decoded.models.allSatisfy { $0.additionalRegressors.isEmpty })
-        XCTAssertEqual(decoded.models.map(\.regressor), models.models.map(\.regressor))
     }
 
     /// A range too narrow for the data is widened when the chosen value sits at its bound: on a

@@ -12,12 +12,6 @@
 /// widens that end by two decades and draws `searchCount / 2` more candidates, up to
 /// `maximumWidenings` times, so the ranges adapt to data they were not tuned on.
 ///
-/// **Ensemble.** The fitted model averages the predictions of the `ensembleSize` candidates with
-/// the lowest cross-validated MSE, not only the best one: on ~100 curves the 3-fold CV MSE of the
-/// near-best candidates differs by less than its own noise, so the single winner is partly chosen
-/// by the folds (the winner's curse), and averaging the near-ties removes most of that variance
-/// (docs/early-stopping.md, "Ensemble of the best candidates").
-///
 /// **Search count.** The paper draws 1000 configurations offline; the default 40 (with 3-fold
 /// cross-validation) keeps a refit of ~11 models on 100–200 curves around a second in a release
 /// build, which is what lets `nasd replay` of ~300 rows × 10 orderings finish within minutes
@@ -73,9 +67,6 @@ public struct SRMSettings: Hashable, Sendable, Codable {
     /// The most SMO iterations per fit (`NuSVR.maximumIterations`): a candidate with a huge C and
     /// a tiny γ can otherwise take millions of steps, and is scored as it stands when capped.
     public var maximumIterations: Int
-    /// How many of the best candidates (by cross-validated MSE) the fitted model averages; 1 is the
-    /// paper's single best model.
-    public var ensembleSize: Int
 
     /// Creates settings; the defaults are the ones documented above.
     public init(
@@ -84,7 +75,7 @@ public struct SRMSettings: Hashable, Sendable, Codable {
         nuRange: Range = Range(lower: 0.05, upper: 1, isLogarithmic: false),
         gammaRange: Range = Range(lower: 1e-5, upper: 10, isLogarithmic: true), maximumWidenings: Int = 2,
         minimumExamples: Int = 10, leaveOneOutLimit: Int = 50, tolerance: Double = 1e-2,
-        maximumIterations: Int = 10_000, ensembleSize: Int = 5
+        maximumIterations: Int = 10_000
     ) {
         self.kernel = kernel
         self.searchCount = searchCount
@@ -97,7 +88,6 @@ public struct SRMSettings: Hashable, Sendable, Codable {
         self.leaveOneOutLimit = leaveOneOutLimit
         self.tolerance = tolerance
         self.maximumIterations = maximumIterations
-        self.ensembleSize = ensembleSize
     }
 
     /// Baker et al.'s ranges as printed (`C` and `γ` in [1e−5, 10], ν in (0, 1)), for comparison.
@@ -117,7 +107,6 @@ public struct SRMSettings: Hashable, Sendable, Codable {
         guard leaveOneOutLimit >= 2 else { throw .invalidSettings("leaveOneOutLimit must be at least 2") }
         guard tolerance > 0 else { throw .invalidSettings("tolerance must be positive") }
         guard maximumIterations >= 1 else { throw .invalidSettings("maximumIterations must be at least 1") }
-        guard ensembleSize >= 1 else { throw .invalidSettings("ensembleSize must be at least 1, not \(ensembleSize)") }
         guard maximumWidenings >= 0 else { throw .invalidSettings("maximumWidenings cannot be negative") }
         for (name, range) in [("cRange", cRange), ("gammaRange", gammaRange)] {
             guard range.lower > 0, range.lower <= range.upper, range.upper.isFinite else {
@@ -127,31 +116,5 @@ public struct SRMSettings: Hashable, Sendable, Codable {
         guard nuRange.lower > 0, nuRange.lower <= nuRange.upper, nuRange.upper <= 1 else {
             throw .invalidSettings("nuRange must lie within (0, 1] with lower ≤ upper")
         }
-    }
-}
-
-extension SRMSettings {
-    private enum CodingKeys: String, CodingKey {
-        case kernel, searchCount, folds, cRange, nuRange, gammaRange, maximumWidenings, minimumExamples
-        case leaveOneOutLimit, tolerance, maximumIterations, ensembleSize
-    }
-
-    /// Decodes settings; models stored before `ensembleSize` existed were single models, so a
-    /// missing `ensembleSize` reads as 1.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            kernel: try container.decode(Kernel.self, forKey: .kernel),
-            searchCount: try container.decode(Int.self, forKey: .searchCount),
-            folds: try container.decode(Int.self, forKey: .folds),
-            cRange: try container.decode(Range.self, forKey: .cRange),
-            nuRange: try container.decode(Range.self, forKey: .nuRange),
-            gammaRange: try container.decode(Range.self, forKey: .gammaRange),
-            maximumWidenings: try container.decode(Int.self, forKey: .maximumWidenings),
-            minimumExamples: try container.decode(Int.self, forKey: .minimumExamples),
-            leaveOneOutLimit: try container.decode(Int.self, forKey: .leaveOneOutLimit),
-            tolerance: try container.decode(Double.self, forKey: .tolerance),
-            maximumIterations: try container.decode(Int.self, forKey: .maximumIterations),
-            ensembleSize: try container.decodeIfPresent(Int.self, forKey: .ensembleSize) ?? 1)
     }
 }

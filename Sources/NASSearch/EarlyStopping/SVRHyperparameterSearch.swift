@@ -31,14 +31,10 @@ public struct SVRHyperparameters: Hashable, Sendable, Codable {
 struct SVRHyperparameterSearch {
     var settings: SRMSettings
 
-    /// The best hyperparameters found and their cross-validated MSE, with the runners-up the
-    /// ensemble averages.
+    /// The best hyperparameters found and their cross-validated MSE.
     struct Result {
         var hyperparameters: SVRHyperparameters
         var crossValidatedMSE: Double
-        /// The `settings.ensembleSize` best distinct candidates (fewer when fewer were scored),
-        /// best first; the first is `hyperparameters`.
-        var ensemble: [SVRHyperparameters]
         var candidatesTried: Int
         var widenings: Int
     }
@@ -50,7 +46,6 @@ struct SVRHyperparameterSearch {
         var cRange = settings.cRange
         var gammaRange = settings.gammaRange
         var best: (SVRHyperparameters, Double)?
-        var scored: [(SVRHyperparameters, Double)] = []
         var tried = 0
         var widenings = 0
         var count = settings.searchCount
@@ -61,7 +56,6 @@ struct SVRHyperparameterSearch {
                     gamma: settings.kernel == .rbf ? Self.draw(gammaRange, using: &generator) : nil)
                 let score = try crossValidatedMSE(candidate, features: features, targets: targets, folds: folds)
                 tried += 1
-                scored.append((candidate, score))
                 if best == nil || score < best?.1 ?? .infinity { best = (candidate, score) }
             }
             // Probe the ends of C's and γ's ranges with the best candidate's other values, so that
@@ -78,7 +72,6 @@ struct SVRHyperparameterSearch {
                 for probe in probes {
                     let score = try crossValidatedMSE(probe, features: features, targets: targets, folds: folds)
                     tried += 1
-                    scored.append((probe, score))
                     if score < best?.1 ?? .infinity { best = (probe, score) }
                 }
             }
@@ -97,44 +90,23 @@ struct SVRHyperparameterSearch {
             count = max(1, settings.searchCount / 2)
         }
         guard let (hyperparameters, score) = best else { throw .noTrainingData }
-        // The best comes first as `best` chose it (the first of equal scores); a probe can repeat
-        // a drawn candidate, hence the distinct filter.
-        var ensemble: [SVRHyperparameters] = [hyperparameters]
-        for (candidate, _) in scored.sorted(by: { $0.1 < $1.1 }) where ensemble.count < settings.ensembleSize {
-            if !ensemble.contains(candidate) { ensemble.append(candidate) }
-        }
         return Result(
-            hyperparameters: hyperparameters, crossValidatedMSE: score, ensemble: ensemble, candidatesTried: tried,
-            widenings: widenings)
+            hyperparameters: hyperparameters, crossValidatedMSE: score, candidatesTried: tried, widenings: widenings)
     }
 
     /// The mean squared error of out-of-fold predictions.
     func crossValidatedMSE(
         _ hyperparameters: SVRHyperparameters, features: Matrix, targets: [Double], folds: [[Int]]
     ) throws(SVMError) -> Double {
-        try crossValidatedMSE(ensemble: [hyperparameters], features: features, targets: targets, folds: folds)
-    }
-
-    /// The mean squared error of out-of-fold predictions of the ensemble (each fold fits every
-    /// member and averages their predictions).
-    func crossValidatedMSE(
-        ensemble: [SVRHyperparameters], features: Matrix, targets: [Double], folds: [[Int]]
-    ) throws(SVMError) -> Double {
-        let regressors = ensemble.map { $0.regressor(settings: settings) }
+        let regressor = hyperparameters.regressor(settings: settings)
         var squaredError = 0.0
         var count = 0
         for (index, heldOut) in folds.enumerated() where !heldOut.isEmpty {
             let training = folds.enumerated().filter { $0.offset != index }.flatMap(\.element)
-            let trainingFeatures = features.selectingRows(training)
-            let trainingTargets = training.map { targets[$0] }
-            var models: [NuSVRModel] = []
-            for regressor in regressors {
-                models.append(try regressor.fit(features: trainingFeatures, targets: trainingTargets))
-            }
+            let model = try regressor.fit(
+                features: features.selectingRows(training), targets: training.map { targets[$0] })
             for row in heldOut {
-                let x = features.row(row)
-                let prediction = models.reduce(0.0) { $0 + $1.predict(x) } / Double(models.count)
-                let error = prediction - targets[row]
+                let error = model.predict(features.row(row)) - targets[row]
                 squaredError += error * error
                 count += 1
             }

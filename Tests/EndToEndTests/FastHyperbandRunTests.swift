@@ -8,7 +8,9 @@ import XCTest
 ///
 /// Eight iterations of the brackets: the first ones mostly fill `D[r]`, and with two workers how
 /// many of their trials meet a model depends on the order completions arrive in (four iterations
-/// stopped 0 to 6 trials over runs on one machine, and none on CI's); eight stopped 12 to 23.
+/// stopped 0 to 6 trials over runs on one machine, and none on CI's); eight stopped 12 to 23. Epochs
+/// take 10 ms so that stops arrive while their trials train and save epochs (at 0 s a trainer ends
+/// before the daemon has read its first epoch: the stop is recorded, but nothing is saved).
 final class FastHyperbandRunTests: EndToEndTestCase {
     private let configuration = """
         name: fhb
@@ -16,7 +18,7 @@ final class FastHyperbandRunTests: EndToEndTestCase {
         space: {kind: metaqnn, filters: [16, 32, 64], kernels: [1, 3, 5], fc_sizes: [64, 128], max_depth: 6}
         strategy: {kind: hyperband, max_resource: 9, eta: 3, iterations: 8}
         training: {epochs: 9, hyperparameters: {learning_rate: 0.01}}
-        trainer: {builtin: surrogate, epoch_delay: 0s}
+        trainer: {builtin: surrogate, epoch_delay: 0.01s}
         early_stopping: {kind: srm, confidence: 0.9, min_curves: 6}
         """
 

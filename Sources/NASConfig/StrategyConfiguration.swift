@@ -194,12 +194,15 @@ public struct EvolutionOptions: Hashable, Sendable {
 
     /// `predictor_pool`: `evolution` or `mutations`. Default evolution.
     public var predictorPool: CandidatePool
+    /// `predictor_ensemble`: with `predictor: rnas`, rankers trained with different seeds whose
+    /// standardized scores are averaged (`RNASSettings.ensembleSize`). Default 1, one ranker.
+    public var predictorEnsemble: Int
 
     /// Creates the options.
     public init(
         population: Int = 50, sampleSize: Int = 10, cycles: Int = 1000, predictor: Predictor = .none,
         predictorGenerations: Int = 100, trainTopK: Int = 10, predictorWarmup: Int? = nil,
-        predictorPool: CandidatePool = .evolution, predictorModel: String? = nil
+        predictorPool: CandidatePool = .evolution, predictorModel: String? = nil, predictorEnsemble: Int = 1
     ) {
         self.population = population
         self.sampleSize = sampleSize
@@ -210,11 +213,12 @@ public struct EvolutionOptions: Hashable, Sendable {
         self.predictorWarmup = predictorWarmup ?? (predictorModel == nil ? population : 0)
         self.predictorPool = predictorPool
         self.predictorModel = predictorModel
+        self.predictorEnsemble = predictorEnsemble
     }
 
     static let keys = [
         "population", "sample_size", "cycles", "predictor", "predictor_generations", "train_top_k", "predictor_warmup",
-        "predictor_pool", "predictor_model",
+        "predictor_pool", "predictor_model", "predictor_ensemble",
     ]
 
     init(map: MapDecoder) throws(ConfigError) {
@@ -251,6 +255,20 @@ public struct EvolutionOptions: Hashable, Sendable {
             predictorPool = CandidatePool(rawValue: name) ?? .evolution
         } else {
             predictorPool = defaults.predictorPool
+        }
+        predictorEnsemble = try map.integer(
+            "predictor_ensemble", default: defaults.predictorEnsemble, .within(1...100))
+        if predictorEnsemble != defaults.predictorEnsemble, predictor != .rnas {
+            throw map.decoder.error(
+                at: map.keyPosition("predictor_ensemble") ?? map.node.position, map.path("predictor_ensemble"),
+                "an ensemble of rankers needs 'predictor: rnas'",
+                hint: "remove predictor_ensemble, or set 'predictor: rnas'")
+        }
+        if predictorEnsemble != defaults.predictorEnsemble, predictorModel != nil {
+            throw map.decoder.error(
+                at: map.keyPosition("predictor_ensemble") ?? map.node.position, map.path("predictor_ensemble"),
+                "a run with a predictor_model fits with the model's own settings, its ensemble size included",
+                hint: "remove predictor_ensemble; `nasd predict train --ensemble K` trains an ensemble model")
         }
     }
 }

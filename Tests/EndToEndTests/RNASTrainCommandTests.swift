@@ -56,6 +56,25 @@ final class RNASTrainCommandTests: EndToEndTestCase {
         XCTAssertNotEqual(try Data(contentsOf: other), try Data(contentsOf: first))
     }
 
+    func testEnsemble_writesKMembers_andTheSameBytesWhateverTheThreads() async throws {
+        let directory = try makeTemporaryDirectory()
+        let curves = try write(Self.rows(24), to: "nb201.jsonl", in: directory)
+        let first = directory.appendingPathComponent("e.json")
+        let outcome = try await train(curves, out: first, extra: ["--seed", "5", "--ensemble", "3"])
+        XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
+        let file = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: first)) as? [String: Any])
+        let ranker = try XCTUnwrap(file["ranker"] as? [String: Any])
+        XCTAssertEqual((ranker["settings"] as? [String: Any])?["ensembleSize"] as? Int, 3)
+        XCTAssertEqual((ranker["additionalStates"] as? [Any])?.count, 2, "two members beside the first")
+        XCTAssertEqual((ranker["standardizations"] as? [Any])?.count, 3)
+        let again = directory.appendingPathComponent("f.json")
+        let repeated = try await train(curves, out: again, extra: ["--seed", "5", "--ensemble", "3", "--threads", "2"])
+        XCTAssertEqual(repeated.exitCode, 0, "\(repeated)")
+        XCTAssertEqual(try Data(contentsOf: again), try Data(contentsOf: first))
+        let refused = try await train(curves, out: again, extra: ["--ensemble", "0"])
+        XCTAssertEqual(refused.exitCode, 64, "\(refused)")
+    }
+
     func testMixedKindsOfNetwork_areRefused_namingTheRow_andNoFileIsWritten() async throws {
         let directory = try makeTemporaryDirectory()
         let text =

@@ -120,3 +120,55 @@ final class PredictorModelOptionTests: XCTestCase {
         XCTAssertEqual(without.searchIdentity.contains("predictor_model"), false, "earlier runs keep their identity")
     }
 }
+
+/// `strategy.predictor_ensemble`: RNAS rankers averaged per round.
+final class PredictorEnsembleOptionTests: XCTestCase {
+    private func configuration(strategy: String) throws -> RunConfiguration {
+        try RunConfiguration(
+            yaml: """
+                name: t
+                space: {kind: nb201}
+                strategy: \(strategy)
+                training: {epochs: 5}
+                trainer: {builtin: replay, file: curves.jsonl}
+                """, file: "t.yaml")
+    }
+
+    private func evolution(_ strategy: String) throws -> EvolutionOptions {
+        guard case .evolution(let options) = try configuration(strategy: strategy).strategy else {
+            throw ConfigError(file: "t.yaml", position: .start, message: "not evolution")
+        }
+        return options
+    }
+
+    func testEnsemble_defaultsToOne_andIsRead() throws {
+        XCTAssertEqual(try evolution("{kind: evolution, predictor: rnas}").predictorEnsemble, 1)
+        XCTAssertEqual(try evolution("{kind: evolution, predictor: rnas, predictor_ensemble: 5}").predictorEnsemble, 5)
+    }
+
+    func testEnsemble_outOfRange_orWithoutRNAS_orWithAModel_isALocatedError() {
+        XCTAssertThrowsError(try evolution("{kind: evolution, predictor: rnas, predictor_ensemble: 0}")) { error in
+            XCTAssertTrue("\(error)".contains("strategy.predictor_ensemble: expected an integer in [1, 100]"), "\(error)")
+        }
+        XCTAssertThrowsError(try evolution("{kind: evolution, predictor: peephole, predictor_ensemble: 3}")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("t.yaml:3:"), text)
+            XCTAssertTrue(text.contains("strategy.predictor_ensemble: an ensemble of rankers needs 'predictor: rnas'"), text)
+        }
+        XCTAssertThrowsError(
+            try evolution("{kind: evolution, predictor: rnas, predictor_model: m.json, predictor_ensemble: 3}")
+        ) { error in
+            XCTAssertTrue("\(error)".contains("the model's own settings"), "\(error)")
+        }
+    }
+
+    func testEnsemble_isPartOfTheSearchIdentity_onlyWhenNotTheDefault() throws {
+        let base = "{kind: evolution, predictor: rnas, predictor_warmup: 4"
+        let without = try configuration(strategy: base + "}")
+        let one = try configuration(strategy: base + ", predictor_ensemble: 1}")
+        let five = try configuration(strategy: base + ", predictor_ensemble: 5}")
+        XCTAssertEqual(without.searchIdentity, one.searchIdentity, "earlier runs keep their identity")
+        XCTAssertFalse(without.searchIdentity.contains("predictor_ensemble"))
+        XCTAssertEqual(five.searchDifferences(from: without), ["strategy.predictor_ensemble: (absent) → 5"])
+    }
+}

@@ -225,3 +225,23 @@ final class RNASModelSetupTests: XCTestCase {
             containing: ["not a readable RNAS model"])
     }
 }
+
+/// `strategy.predictor_ensemble` reaches the run's RNAS fits.
+final class RNASEnsembleSetupTests: XCTestCase {
+    func testPredictorEnsemble_setsTheFitsEnsembleSize() throws {
+        func predictor(_ extra: String) throws -> RNASArchitecturePredictor {
+            let configuration = try RunConfiguration(
+                yaml: """
+                    name: t
+                    space: {kind: nb201}
+                    strategy: {kind: evolution, predictor: rnas\(extra)}
+                    training: {epochs: 5}
+                    trainer: {builtin: replay, file: curves.jsonl}
+                    """, file: "t.yaml")
+            return try XCTUnwrap(
+                SearchSetup.architecturePredictor(.rnas, configuration: configuration) as? RNASArchitecturePredictor)
+        }
+        XCTAssertEqual(try predictor("").settings.ensembleSize, 1)
+        XCTAssertEqual(try predictor(", predictor_ensemble: 4").settings.ensembleSize, 4)
+    }
+}

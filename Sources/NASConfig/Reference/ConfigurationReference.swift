@@ -311,6 +311,11 @@ public struct ConfigurationReference: Sendable {
                         code(evolution.predictorPool.rawValue),
                         "each round's candidates: evolution on predicted fitness, or mutations of the best trained "
                             + "networks (both `predictor_generations` × `population` of them)"),
+                    Key(
+                        "predictor_ensemble", "int in 1…100", code(evolution.predictorEnsemble),
+                        "with `predictor: rnas`: rankers fit per round with different seeds, their standardized "
+                            + "scores averaged (K times the fit's cost; docs/rnas.md); not with `predictor_model`, "
+                            + "whose own ensemble size is used"),
                 ]),
             Section(
                 title: "strategy (kind: hyperband)",

@@ -133,8 +133,10 @@ public enum SearchSetup {
         case .none:
             return nil
         case .rnas:
+            var settings = RNASSettings()
+            if case .evolution(let options) = configuration.strategy { settings.ensembleSize = options.predictorEnsemble }
             return RNASArchitecturePredictor(
-                settings: RNASSettings(), seed: configuration.seed, parallelism: parallelism,
+                settings: settings, seed: configuration.seed, parallelism: parallelism,
                 transferred: transferred as? RNASModel, input: configuration.training.input)
         case .peephole:
             return PeepholeArchitecturePredictor(

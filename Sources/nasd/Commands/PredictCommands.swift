@@ -20,6 +20,9 @@ enum PredictCommands {
             .value("seed", "S", "Seed of the split and the fit (default 0)."),
             .value("search-count", "K", "Random-search candidates per SRM model (default 40)."),
             .value("epochs", "E", "Peephole and RNAS: training epochs (default 100)."),
+            .value(
+                "ensemble", "K",
+                "RNAS: rankers trained with different seeds, their standardized scores averaged (default 1)."),
             .value("threads", "T", "Peephole: threads for the matrix kernels (default 1; the result does not change)."),
             .flag("models", "Also print each model's prefix length, chosen C, ν, γ, σ and widenings (text only)."),
             .value(
@@ -212,6 +215,9 @@ enum PredictCommands {
                 "out", "MODEL", "Where to write the model (JSON; prior.model and strategy.predictor_model read it)."),
             .value("seed", "S", "Seed of the initialization and the batch order (default 0)."),
             .value("epochs", "E", "Training passes over the networks (default 100)."),
+            .value(
+                "ensemble", "K",
+                "RNAS: rankers trained with different seeds, their standardized scores averaged (default 1)."),
             .value("threads", "T", "Threads for the matrix kernels (default 1; the model does not change)."),
         ],
         discussion: """
@@ -258,6 +264,7 @@ enum PredictCommands {
         let seed = try seedValue(arguments)
         var settings = RNASSettings()
         settings.epochs = try arguments.integer("epochs", default: settings.epochs, range: 1...100_000)
+        settings.ensembleSize = try arguments.integer("ensemble", default: settings.ensembleSize, range: 1...100)
         let threads = try arguments.integer("threads", default: 1, range: 1...256)
         let records = try readCurves(path)
         let trained: (file: RNASModelFile, rows: Int)

@@ -17,6 +17,7 @@ enum RNASEvaluationCommand {
         let seed = try PredictCommands.seedValue(arguments)
         var settings = RNASSettings()
         settings.epochs = try arguments.integer("epochs", default: settings.epochs, range: 1...100_000)
+        settings.ensembleSize = try arguments.integer("ensemble", default: settings.ensembleSize, range: 1...100)
         let records = try PredictCommands.readCurves(path)
         let report: PredictorEvaluationReport
         do {

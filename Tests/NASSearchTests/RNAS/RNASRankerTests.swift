@@ -91,6 +91,95 @@ final class RNASRankerTests: XCTestCase {
         }
     }
 
+    func testEnsemble_scoresTheMeanOfItsMembersStandardizedScores_deterministicWhateverTheThreads() throws {
+        let training = try cells(30, seed: 11)
+        let inputs = training.map(RNASFeatureTensor.nasBench201)
+        let targets = training.map(Self.syntheticAccuracy)
+        var settings = Self.smallSettings
+        settings.epochs = 3
+        let single = try RNASRanker.fit(inputs: inputs, targets: targets, settings: settings, seed: 12)
+        XCTAssertEqual(single.additionalStates, [])
+        XCTAssertEqual(single.standardizations, [], "one ranker's score is its output as it is")
+        settings.ensembleSize = 3
+        let ensemble = try RNASRanker.fit(inputs: inputs, targets: targets, settings: settings, seed: 12)
+        XCTAssertEqual(ensemble.memberStates.count, 3)
+        XCTAssertEqual(ensemble.standardizations.count, 3)
+        XCTAssertEqual(ensemble.state, single.state, "the first member is the single ranker of the same seed")
+        XCTAssertNotEqual(ensemble.additionalStates[0], ensemble.state, "the members have their own seeds")
+        XCTAssertNotEqual(ensemble.additionalStates[0], ensemble.additionalStates[1])
+        XCTAssertEqual(
+            ensemble,
+            try RNASRanker.fit(
+                inputs: inputs, targets: targets, settings: settings, seed: 12,
+                parallelism: Parallelism(threadCount: 3)))
+
+        // Each member alone, standardized on the training networks, then averaged.
+        let probe = try cells(40, seed: 13).map(RNASFeatureTensor.nasBench201)
+        var one = settings
+        one.ensembleSize = 1
+        var expected = [Double](repeating: 0, count: probe.count)
+        for state in ensemble.memberStates {
+            let member = try RNASModel(
+                settings: one, inputShape: ensemble.inputShape, scaling: ensemble.scaling, state: state
+            ).makeScorer()
+            let standardization = RNASScoreStandardization(scores: try member.scores(inputs))
+            XCTAssertGreaterThan(standardization.standardDeviation, 0)
+            for (index, score) in try member.scores(probe).enumerated() {
+                expected[index] += standardization.apply(score) / 3
+            }
+        }
+        let scores = try ensemble.makeScorer().scores(probe)
+        for (score, wanted) in zip(scores, expected) { XCTAssertEqual(score, wanted, accuracy: 1e-9) }
+
+        let decoded = try JSONDecoder().decode(RNASModel.self, from: JSONEncoder().encode(ensemble))
+        XCTAssertEqual(decoded, ensemble)
+    }
+
+    func testModelWithoutEnsembleKeys_decodesAsOneRanker() throws {
+        let training = try cells(10, seed: 14)
+        var settings = Self.smallSettings
+        settings.epochs = 1
+        let model = try RNASRanker.fit(
+            inputs: training.map(RNASFeatureTensor.nasBench201), targets: training.map(Self.syntheticAccuracy),
+            settings: settings, seed: 15)
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(model)) as? [String: Any])
+        object["additionalStates"] = nil
+        object["standardizations"] = nil
+        var settingsObject = try XCTUnwrap(object["settings"] as? [String: Any])
+        settingsObject["ensembleSize"] = nil
+        object["settings"] = settingsObject
+        let earlier = try JSONDecoder().decode(RNASModel.self, from: JSONSerialization.data(withJSONObject: object))
+        XCTAssertEqual(earlier, model, "a model written before ensembles existed")
+        XCTAssertEqual(earlier.settings.ensembleSize, 1)
+    }
+
+    func testEnsemble_refusesAModelToFineTuneWithAnotherSize_andMembersThatDoNotFit() throws {
+        let training = try cells(10, seed: 16)
+        let inputs = training.map(RNASFeatureTensor.nasBench201)
+        let targets = training.map(Self.syntheticAccuracy)
+        var settings = Self.smallSettings
+        settings.epochs = 1
+        let single = try RNASRanker.fit(inputs: inputs, targets: targets, settings: settings, seed: 17)
+        settings.ensembleSize = 2
+        XCTAssertThrowsError(
+            try RNASRanker.fit(inputs: inputs, targets: targets, settings: settings, seed: 17, startingFrom: single)
+        ) { error in
+            guard case RNASError.invalidSettings = error else { return XCTFail("\(error)") }
+        }
+        let ensemble = try RNASRanker.fit(inputs: inputs, targets: targets, settings: settings, seed: 17)
+        let tuned = try RNASRanker.fit(
+            inputs: inputs, targets: targets, settings: settings, seed: 18, startingFrom: ensemble)
+        XCTAssertEqual(tuned.memberStates.count, 2)
+        var broken = ensemble
+        broken.standardizations.removeLast()
+        XCTAssertThrowsError(try broken.makeScorer())
+        broken = ensemble
+        broken.additionalStates = []
+        XCTAssertThrowsError(try broken.makeScorer())
+        settings.ensembleSize = 0
+        XCTAssertThrowsError(try settings.validate())
+    }
+
     func testArchitecturesPerBatch_isTheSmallestBatchWithThatManyPairs() {
         var settings = RNASSettings()
         XCTAssertEqual(settings.architecturesPerBatch, 46, "45·46/2 = 1035 ≥ 1024 > 990")

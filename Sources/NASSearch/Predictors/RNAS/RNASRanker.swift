@@ -12,6 +12,10 @@ import NASNumerics
 /// architecture of the batch anchors one triplet with two others drawn at random, the one closer
 /// in accuracy the positive. Pure and deterministic: the same inputs, settings and seed give the
 /// same model, bit for bit, whatever `parallelism` is.
+///
+/// With `settings.ensembleSize` K > 1 it trains K predictors on the same prepared tensors, the first
+/// with `seed`, the others with seeds derived from it (`memberSeed`), and records each member's
+/// score standardization on the training networks (`RNASModel`).
 public enum RNASRanker {
     /// Fits a ranker.
     ///
@@ -44,16 +48,58 @@ public enum RNASRanker {
             throw .invalidTrainingSet("target \(index) is not finite")
         }
         if let start, start.inputShape != shape { throw .shapeMismatch(expected: start.inputShape, actual: shape) }
+        if let start, start.memberStates.count != settings.ensembleSize {
+            throw .invalidSettings(
+                "the model to fine-tune has \(start.memberStates.count) members; the settings ask for "
+                    + "\(settings.ensembleSize)")
+        }
         let scaling = start?.scaling ?? RNASInputScaling(fitting: inputs)
         let scaled = inputs.map { scaling.apply($0) }
         let preparedShape = scaling.preparedShape(for: shape)
+        var states: [ModelState] = []
+        var standardizations: [RNASScoreStandardization] = []
+        for member in 0..<settings.ensembleSize {
+            let predictor = try fitMember(
+                scaled, preparedShape: preparedShape, targets: targets, settings: settings,
+                seed: memberSeed(seed, member: member), parallelism: parallelism,
+                startingFrom: start?.memberStates[member])
+            states.append(predictor.state())
+            if settings.ensembleSize > 1 {
+                do {
+                    let output = try predictor.forward(
+                        RNASModel.stack(scaled, shape: preparedShape),
+                        context: ComputeContext(isTraining: false, parallelism: parallelism))
+                    standardizations.append(RNASScoreStandardization(scores: output.scores.scalars.map(Double.init)))
+                } catch {
+                    throw .numerics("\(error)")
+                }
+            }
+        }
+        return RNASModel(
+            settings: settings, inputShape: shape, scaling: scaling, state: states[0],
+            additionalStates: Array(states.dropFirst()), standardizations: standardizations)
+    }
+
+    /// The seed of ensemble member `member`: the fit's own seed for the first (so a single ranker
+    /// is what it was before ensembles), a seed derived from it for the others.
+    static func memberSeed(_ seed: UInt64, member: Int) -> UInt64 {
+        guard member > 0 else { return seed }
+        var generator = SeededGenerator.derived(from: seed, stream: "rnas.ensemble-member.\(member)")
+        return generator.next()
+    }
+
+    /// Trains one predictor on prepared tensors (the epochs, batches and losses described above).
+    private static func fitMember(
+        _ scaled: [Tensor], preparedShape: [Int], targets: [Double], settings: RNASSettings, seed: UInt64,
+        parallelism: Parallelism, startingFrom start: ModelState?
+    ) throws(RNASError) -> RNASPredictor {
         var initialisation = SeededGenerator.derived(from: seed, stream: "rnas.initialisation")
         var batches = SeededGenerator.derived(from: seed, stream: "rnas.batches")
         let predictor = try RNASPredictor(
-            inputChannels: preparedShape[0], side: shape[1], settings: settings, using: &initialisation)
+            inputChannels: preparedShape[0], side: preparedShape[1], settings: settings, using: &initialisation)
         if let start {
             do {
-                try predictor.load(start.state)
+                try predictor.load(start)
             } catch {
                 throw .invalidSettings("the model to fine-tune does not fit the settings: \(error)")
             }
@@ -66,7 +112,7 @@ public enum RNASRanker {
         let parameters = predictor.trainableParameters
         do {
             for _ in 0..<settings.epochs {
-                let order = Array(0..<inputs.count).shuffled(using: &batches)
+                let order = Array(0..<scaled.count).shuffled(using: &batches)
                 var starts = Array(stride(from: 0, to: order.count, by: batchSize))
                 if starts.count > 1, order.count - (starts.last ?? 0) < 2 { starts.removeLast() }
                 for (position, start) in starts.enumerated() {
@@ -91,7 +137,7 @@ public enum RNASRanker {
         } catch {
             throw .numerics("\(error)")
         }
-        return RNASModel(settings: settings, inputShape: shape, scaling: scaling, state: predictor.state())
+        return predictor
     }
 
     /// λ times the gradient of the triplet continuity loss with respect to the batch's features:

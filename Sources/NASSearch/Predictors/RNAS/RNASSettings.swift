@@ -27,9 +27,31 @@ public struct RNASSettings: Hashable, Sendable, Codable {
     public var continuityWeight: Float = 0.1
     /// The margin of the triplet loss.
     public var tripletMargin: Float = 1
+    /// Rankers in the ensemble: each is trained on the same networks with its own seed, and the
+    /// model's score of a network is the mean of the members' standardized scores (each member's
+    /// score less the mean of its scores of the training networks, over their standard deviation).
+    /// 1, the default, is the paper's single ranker, whose score is its output as it is. Averaging
+    /// independently initialised and shuffled rankers reduces the variance of a ranking learnt from
+    /// few networks, at K times the training cost (docs/rnas.md has the measurements).
+    public var ensembleSize: Int = 1
 
     /// The paper's predictor with the defaults above.
     public init() {}
+
+    /// Decodes settings; `ensembleSize` may be missing (models written before it existed: one ranker).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        convolutionChannels = try container.decode([Int].self, forKey: .convolutionChannels)
+        hiddenUnits = try container.decode([Int].self, forKey: .hiddenUnits)
+        pairsPerBatch = try container.decode(Int.self, forKey: .pairsPerBatch)
+        epochs = try container.decode(Int.self, forKey: .epochs)
+        learningRate = try container.decode(Float.self, forKey: .learningRate)
+        weightDecay = try container.decode(Float.self, forKey: .weightDecay)
+        margin = try container.decode(Float.self, forKey: .margin)
+        continuityWeight = try container.decode(Float.self, forKey: .continuityWeight)
+        tripletMargin = try container.decode(Float.self, forKey: .tripletMargin)
+        ensembleSize = try container.decodeIfPresent(Int.self, forKey: .ensembleSize) ?? 1
+    }
 
     /// Architectures per mini-batch: the smallest b with b(b−1)/2 ≥ `pairsPerBatch` (at least 2).
     public var architecturesPerBatch: Int {
@@ -50,6 +72,9 @@ public struct RNASSettings: Hashable, Sendable, Codable {
         }
         guard pairsPerBatch >= 1, pairsPerBatch <= 1_000_000 else {
             throw .invalidSettings("pairs per batch must lie in 1…1000000, not \(pairsPerBatch)")
+        }
+        guard ensembleSize >= 1, ensembleSize <= 100 else {
+            throw .invalidSettings("the ensemble size must lie in 1…100, not \(ensembleSize)")
         }
         guard epochs >= 1 else { throw .invalidSettings("epochs must be at least 1, not \(epochs)") }
         guard learningRate > 0, learningRate.isFinite else {

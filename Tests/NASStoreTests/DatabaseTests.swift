@@ -207,28 +207,4 @@ final class DatabaseTests: XCTestCase {
         database.setInterruptCheck(nil)
         XCTAssertEqual(try count(database), 0, "the connection works again once the check is removed")
     }
-
-    /// With `checkpointsInBackground` the committing connection never checkpoints (its automatic
-    /// checkpoint is off) and the WAL still stays bounded: past the threshold a commit asks the
-    /// background checkpointer, whose PASSIVE checkpoint lets the next commit start the WAL over.
-    func testBackgroundCheckpoints_keepTheWALBounded_withoutTheCommittingConnectionCheckpointing() throws {
-        let path = directory.appendingPathComponent("background.sqlite").path
-        let database = try Database(
-            path: path, configuration: Database.Configuration(walAutoCheckpointPages: 16, checkpointsInBackground: true))
-        XCTAssertEqual(try database.makeStatement("PRAGMA wal_autocheckpoint").firstRow { $0.int(at: 0) }, 0)
-        try database.execute(sql: "CREATE TABLE blobs (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL)")
-        let checkpointer = try XCTUnwrap(database.backgroundCheckpointer)
-        let blob = Data(repeating: 7, count: 8_192)
-        for _ in 0..<300 {
-            try database.execute("INSERT INTO blobs (bytes) VALUES (?)", [blob])
-            checkpointer.drain()
-        }
-        XCTAssertGreaterThan(checkpointer.completed, 5, "\(String(describing: checkpointer.lastError))")
-        XCTAssertNil(checkpointer.lastError)
-        let wal = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
-        // 300 commits of 8 KiB would make a WAL of more than 2.4 MB without checkpoints.
-        XCTAssertLessThan(wal, 64 * 4_096 + 32 * 1_024, "WAL of \(wal) bytes")
-        XCTAssertEqual(try database.makeStatement("SELECT count(*) FROM blobs").firstRow { $0.int(at: 0) }, 300)
-    }
 }
-

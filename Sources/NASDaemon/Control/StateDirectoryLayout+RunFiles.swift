@@ -18,13 +18,9 @@ extension StateDirectoryLayout {
 
     /// Opens the store of an existing run directory.
     ///
-    /// - Parameter configuration: The connection's settings (the daemon's own connection
-    ///   checkpoints in the background: `Database.Configuration.checkpointsInBackground`).
     /// - Throws: `RunStoreError.storeNotFound` when there is none; the store's own errors.
-    public func openStore(
-        in directory: URL, configuration: Database.Configuration = Database.Configuration()
-    ) throws -> RunStore {
-        try RunStore(runDirectory: directory, mode: .mustExist, configuration: configuration)
+    public func openStore(in directory: URL) throws -> RunStore {
+        try RunStore(runDirectory: directory, mode: .mustExist)
     }
 
     /// Creates a run directory's store (and the directory).

@@ -16,9 +16,7 @@ extension DaemonCore {
     ///
     /// - Returns: nil for a run that is finished or failed (nothing to do).
     func loadRun(at directory: URL) throws -> RunRuntime? {
-        // The commit thread's connection: checkpoints go to a queue of their own, so no batch
-        // waits for one (the dispatch latency's tail; docs/durability.md).
-        let store = try layout.openStore(in: directory, configuration: Database.Configuration(checkpointsInBackground: true))
+        let store = try layout.openStore(in: directory)
         storeOpened?(store)
         guard let record = try store.run(), !record.state.isTerminal else { return nil }
         // Inside a batch (a submit), the new run's writes join the batch's transactions, so its

@@ -65,25 +65,18 @@ public final class Database {
         public var busyTimeoutMilliseconds: Int
         /// The check run at open.
         public var integrityCheck: IntegrityCheck
-        /// `PRAGMA wal_autocheckpoint`, in pages (SQLite's default is 1000): the WAL size at which
-        /// a checkpoint runs.
+        /// `PRAGMA wal_autocheckpoint`, in pages (SQLite's default is 1000).
         public var walAutoCheckpointPages: Int
-        /// Whether checkpoints run on a queue and a connection of their own instead of inside the
-        /// commit that reaches `walAutoCheckpointPages` (`BackgroundCheckpointer`): for the
-        /// daemon's commit thread, whose batches must not wait for a checkpoint.
-        public var checkpointsInBackground: Bool
 
         /// Creates a configuration; the defaults are the durable ones.
         public init(
             synchronous: SynchronousMode = .full, busyTimeoutMilliseconds: Int = 5_000,
-            integrityCheck: IntegrityCheck = .full, walAutoCheckpointPages: Int = 1_000,
-            checkpointsInBackground: Bool = false
+            integrityCheck: IntegrityCheck = .full, walAutoCheckpointPages: Int = 1_000
         ) {
             self.synchronous = synchronous
             self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
             self.integrityCheck = integrityCheck
             self.walAutoCheckpointPages = walAutoCheckpointPages
-            self.checkpointsInBackground = checkpointsInBackground
         }
     }
 
@@ -103,11 +96,6 @@ public final class Database {
     private let faultGate = FaultGate()
     /// Keeps the installed interrupt check alive while SQLite holds a pointer to it.
     private var interruptCheck: InterruptCheck?
-    /// The WAL hook asking for background checkpoints (`checkpointsInBackground`), kept alive while
-    /// SQLite holds a pointer to it.
-    private var checkpointTrigger: WALCheckpointTrigger?
-    /// Checkpoints this connection's file off its thread, when configured to.
-    var backgroundCheckpointer: BackgroundCheckpointer? { checkpointTrigger?.checkpointer }
 
     /// Opens (or creates) the database at `path`, applies the configuration and checks integrity.
     ///
@@ -140,7 +128,6 @@ public final class Database {
     deinit {
         interruptHandle.invalidate()
         sqlite3_progress_handler(handle, 0, nil, nil)
-        sqlite3_wal_hook(handle, nil, nil)
         // Finalize cached statements first; sqlite3_close_v2 defers the close until any statement
         // still held elsewhere is finalized, so the order is never unsafe.
         statementCache.removeAll()
@@ -162,16 +149,7 @@ public final class Database {
         }
         try execute(sql: "PRAGMA synchronous=\(configuration.synchronous.rawValue)")
         try execute(sql: "PRAGMA foreign_keys=ON")
-        if configuration.checkpointsInBackground {
-            // Replaces SQLite's own hook, which `wal_autocheckpoint` sets.
-            try execute(sql: "PRAGMA wal_autocheckpoint=0")
-            let trigger = WALCheckpointTrigger(
-                threshold: max(1, configuration.walAutoCheckpointPages), checkpointer: BackgroundCheckpointer(path: path))
-            trigger.install(on: handle)
-            checkpointTrigger = trigger
-        } else {
-            try execute(sql: "PRAGMA wal_autocheckpoint=\(configuration.walAutoCheckpointPages)")
-        }
+        try execute(sql: "PRAGMA wal_autocheckpoint=\(configuration.walAutoCheckpointPages)")
     }
 
     /// Runs `PRAGMA integrity_check` (or `quick_check`) and throws when it does not answer "ok".

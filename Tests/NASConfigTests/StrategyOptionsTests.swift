@@ -55,21 +55,11 @@ final class StrategyOptionsTests: XCTestCase {
 /// `strategy.predictor_model`: a transferred model for predictor-driven evolution.
 final class PredictorModelOptionTests: XCTestCase {
     private func configuration(strategy: String) throws -> RunConfiguration {
-        try RunConfiguration(
-            yaml: """
-                name: t
-                space: {kind: nb201}
-                strategy: \(strategy)
-                training: {epochs: 5}
-                trainer: {builtin: replay, file: curves.jsonl}
-                """, file: "t.yaml")
+        try NB201EvolutionConfiguration.configuration(strategy: strategy)
     }
 
     private func evolution(_ strategy: String) throws -> EvolutionOptions {
-        guard case .evolution(let options) = try configuration(strategy: strategy).strategy else {
-            throw ConfigError(file: "t.yaml", position: .start, message: "not evolution")
-        }
-        return options
+        try NB201EvolutionConfiguration.evolution(strategy)
     }
 
     func testModel_isReadAsWritten_andTheWarmupDefaultsToZero() throws {
@@ -124,21 +114,11 @@ final class PredictorModelOptionTests: XCTestCase {
 /// `strategy.predictor_ensemble`: RNAS rankers averaged per round.
 final class PredictorEnsembleOptionTests: XCTestCase {
     private func configuration(strategy: String) throws -> RunConfiguration {
-        try RunConfiguration(
-            yaml: """
-                name: t
-                space: {kind: nb201}
-                strategy: \(strategy)
-                training: {epochs: 5}
-                trainer: {builtin: replay, file: curves.jsonl}
-                """, file: "t.yaml")
+        try NB201EvolutionConfiguration.configuration(strategy: strategy)
     }
 
     private func evolution(_ strategy: String) throws -> EvolutionOptions {
-        guard case .evolution(let options) = try configuration(strategy: strategy).strategy else {
-            throw ConfigError(file: "t.yaml", position: .start, message: "not evolution")
-        }
-        return options
+        try NB201EvolutionConfiguration.evolution(strategy)
     }
 
     func testEnsemble_defaultsToOne_andIsRead() throws {
@@ -170,5 +150,26 @@ final class PredictorEnsembleOptionTests: XCTestCase {
         XCTAssertEqual(without.searchIdentity, one.searchIdentity, "earlier runs keep their identity")
         XCTAssertFalse(without.searchIdentity.contains("predictor_ensemble"))
         XCTAssertEqual(five.searchDifferences(from: without), ["strategy.predictor_ensemble: (absent) → 5"])
+    }
+}
+
+/// A NAS-Bench-201 run with the given `strategy:` section, for the predictor options' tests.
+private enum NB201EvolutionConfiguration {
+    static func configuration(strategy: String) throws -> RunConfiguration {
+        try RunConfiguration(
+            yaml: """
+                name: t
+                space: {kind: nb201}
+                strategy: \(strategy)
+                training: {epochs: 5}
+                trainer: {builtin: replay, file: curves.jsonl}
+                """, file: "t.yaml")
+    }
+
+    static func evolution(_ strategy: String) throws -> EvolutionOptions {
+        guard case .evolution(let options) = try configuration(strategy: strategy).strategy else {
+            throw ConfigError(file: "t.yaml", position: .start, message: "not evolution")
+        }
+        return options
     }
 }

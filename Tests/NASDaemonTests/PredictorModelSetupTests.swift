@@ -45,21 +45,7 @@ final class PredictorModelSetupTests: XCTestCase {
 
     /// The configuration text; `predictor_model` is on line 6.
     private func text(predictor: String = "peephole", model: String) -> String {
-        """
-        name: transfer
-        seed: 3
-        space: {kind: nb201}
-        strategy:
-          kind: evolution
-          predictor_model: \(model)
-          predictor: \(predictor)
-          population: 4
-          sample_size: 2
-          train_top_k: 3
-          predictor_generations: 1
-        training: {epochs: 12}
-        trainer: {builtin: replay, file: curves.jsonl}
-        """
+        TransferredModelConfiguration.text(model: model, predictor: predictor)
     }
 
     private var configurationFile: String { directory.appendingPathComponent("run.yaml").path }

@@ -168,21 +168,7 @@ final class RNASModelSetupTests: XCTestCase {
 
     /// Predictor-driven evolution over NAS-Bench-201 with `predictor_model` on line 6.
     private func evolutionText(model: String, predictor: String = "rnas", space: String = "{kind: nb201}") -> String {
-        """
-        name: transfer
-        seed: 3
-        space: \(space)
-        strategy:
-          kind: evolution
-          predictor_model: \(model)
-          predictor: \(predictor)
-          population: 4
-          sample_size: 2
-          train_top_k: 3
-          predictor_generations: 1
-        training: {epochs: 12}
-        trainer: {builtin: replay, file: curves.jsonl}
-        """
+        TransferredModelConfiguration.text(model: model, predictor: predictor, space: space)
     }
 
     func testStrategyModel_ranksTheFirstRoundAtOnce_withTheFilesRanker() throws {

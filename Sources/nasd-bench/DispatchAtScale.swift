@@ -15,7 +15,16 @@ enum DispatchAtScale {
     static func run(workers: Int, slots: Int, seconds duration: Double, pace: Duration, epochs: Int) async throws {
         raiseDescriptorLimit()
         let directory = URL(fileURLWithPath: "/tmp/nasd-bench-scale-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        // BENCH_KEEP=1 keeps the state directory, so that `bench/metrics.py nasd STORE` can read the
+        // store-side figures (dispatch as `bench/run` defines it) from the run's own timestamps.
+        let keep = ProcessInfo.processInfo.environment["BENCH_KEEP"] == "1"
+        defer {
+            if keep {
+                print("kept the store: \(directory.appendingPathComponent("scale/run.sqlite").path)")
+            } else {
+                try? FileManager.default.removeItem(at: directory)
+            }
+        }
         let daemon = try BenchDaemon.start(stateDirectory: directory, makePredictors: { _ in RunPredictors() })
         try await daemon.submit(benchConfiguration(name: "scale", trials: 10_000_000, epochs: epochs))
         let token = try String(contentsOfFile: daemon.service.tokenPath, encoding: .utf8)

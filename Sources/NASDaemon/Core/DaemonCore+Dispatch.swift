@@ -123,20 +123,25 @@ extension DaemonCore {
                 }
                 let reused = try run.store.insertReusedTrial(newTrial, reusing: existing.id)
                 try run.store.recordProposal(candidate.proposalID, trialID: reused.id, candidate: encoded)
+                run.decoded.remember(candidate)
                 try deliverOutcome(result, of: reused.id, in: run)
                 noteDuplicate(in: run)
             case (.promote, let existing?):
                 run.consecutiveDuplicates = 0
                 try run.store.recordProposal(candidate.proposalID, trialID: existing.id, candidate: encoded)
+                run.decoded.remember(candidate)
                 try promoteIfAsked(existing.id, in: run)
             case (.join(let budget), let existing?):
                 try run.store.recordProposal(candidate.proposalID, trialID: existing.id, candidate: encoded)
+                run.decoded.remember(candidate)
                 if budget > existing.epochBudget { try run.store.raiseBudget(of: existing.id, to: budget) }
                 noteDuplicate(in: run)
             default:
                 run.consecutiveDuplicates = 0
                 let trial = try run.store.insertTrial(newTrial)
                 try run.store.recordProposal(candidate.proposalID, trialID: trial.id, candidate: encoded)
+                run.decoded.remember(candidate)
+                run.decoded.remember(network, queuedAs: trial.id)
                 run.countedTrials += 1
                 try passThroughPrior(trial, candidate: candidate, in: run)
             }
@@ -156,7 +161,7 @@ extension DaemonCore {
         guard let stored = try run.store.proposal(proposalID) else {
             throw ContinuationError(description: "it asked to continue proposal \(proposalID), which it never made")
         }
-        var candidate = try JSONDecoder().decode(Candidate.self, from: stored.candidate)
+        var candidate = try run.decoded.candidate(of: stored)
         guard budget > candidate.budget else {
             throw ContinuationError(
                 description: "it asked to continue proposal \(proposalID) to \(budget) epochs, "
@@ -167,6 +172,7 @@ extension DaemonCore {
         candidate.budget = budget
         try run.store.inTransaction {
             try run.store.reopenProposal(proposalID, candidate: try JSONEncoder().encode(candidate))
+            run.decoded.remember(candidate)
             if trialID != answering.id { try run.store.moveProposal(proposalID, to: trialID) }
             guard let trial = try run.store.trial(trialID) else { return }
             var life = lifecycle(of: trial, in: run)
@@ -205,7 +211,8 @@ extension DaemonCore {
         guard let trial = try run.store.trial(trialID) else { return }
         let network: Network
         do {
-            network = try Network(notation: trial.proposedNotation)
+            network = try run.decoded.takeNetwork(
+                of: trial, waiting: Set(run.queue).union(run.awaitingPrior.map(\.trial)))
         } catch {
             log("run '\(run.name)': cannot dispatch trial \(trialID.rawValue): \(error)")
             return try failTrial(trialID, in: run, reason: "cannot be dispatched: \(error)")
@@ -221,7 +228,7 @@ extension DaemonCore {
             guard case .dispatch(_, let startEpoch) = action else {
                 throw TrialLifecycle.UnexpectedAction(action: action, context: "dispatching trial \(trialID)")
             }
-            let stored = startEpoch > 0 ? try run.store.epochs(of: trialID) : []
+            let stored = startEpoch > 0 ? try run.store.curvePoints(of: trialID) : []
             let job = try run.store.dispatchTrial(
                 trialID, to: session.workerID, leaseDeadline: deadline, startEpoch: startEpoch)
             var seedGenerator = SeededGenerator.derived(from: run.configuration.seed, stream: trial.identityKey)

@@ -97,7 +97,7 @@ extension DaemonCore {
             run.active[trialID]?.completionPending = true
             return
         }
-        let stored = try run.store.epochs(of: trialID)
+        let stored = try run.store.curvePoints(of: trialID)
         let curve = stored.map(\.validationAccuracy)
         guard let final = curve.last else {
             return try retryOrFail(
@@ -202,13 +202,14 @@ extension DaemonCore {
         let proposals = try run.store.proposals(of: trialID).filter { !$0.isObserved }
         var delivered: [Int] = []
         for proposal in proposals {
-            let candidate = try JSONDecoder().decode(Candidate.self, from: proposal.candidate)
+            let candidate = try run.decoded.candidate(of: proposal)
             guard let outcome = result.answer(forBudget: candidate.budget) else { continue }
             run.strategy.observe(Observation(proposalID: proposal.proposalID, candidate: candidate, outcome: outcome))
             delivered.append(proposal.proposalID)
         }
         guard !delivered.isEmpty else { return }
         try run.store.markProposalsObserved(delivered)
+        run.decoded.forget(proposals: delivered)
         run.strategyChanged = true
         run.isWaitingForResults = false
     }
@@ -223,7 +224,7 @@ extension DaemonCore {
     func promoteIfAsked(_ trialID: TrialID, in run: RunRuntime) throws {
         let waiting = try run.store.proposals(of: trialID).filter { !$0.isObserved }
         guard !waiting.isEmpty, let trial = try run.store.trial(trialID), trial.state == .completed else { return }
-        let wanted = try waiting.map { try JSONDecoder().decode(Candidate.self, from: $0.candidate).budget }.max() ?? 0
+        let wanted = try waiting.map { try run.decoded.candidate(of: $0).budget }.max() ?? 0
         var life = lifecycle(of: trial, in: run)
         guard case .promote(let budget) = try life.handle(.requested(budget: wanted)) else { return }
         _ = try run.store.promoteTrial(trialID, toBudget: budget)
@@ -237,11 +238,11 @@ extension DaemonCore {
         let trained = trial.reusedFrom ?? trial.id
         switch trial.state {
         case .completed:
-            let epochs = try run.store.epochs(of: trained)
+            let epochs = try run.store.curvePoints(of: trained)
             return TrialResult(
                 outcome: .completed(curve: epochs.map(\.validationAccuracy)), epochs: epochs.map(\.epoch))
         case .stoppedEarly:
-            let epochs = try run.store.epochs(of: trained).filter { $0.epoch <= trial.stoppedAtEpoch ?? Int.max }
+            let epochs = try run.store.curvePoints(of: trained).filter { $0.epoch <= trial.stoppedAtEpoch ?? Int.max }
             return TrialResult(
                 outcome: .stoppedEarly(
                     curve: epochs.map(\.validationAccuracy), predicted: trial.stopPrediction?.accuracy ?? 0,

@@ -67,6 +67,8 @@ final class RunRuntime {
 
     /// Queued trials in dispatch order.
     var queue: [TrialID] = []
+    /// Candidates and networks decoded at admission, so completion and dispatch need not decode them.
+    let decoded = DecodedProposals()
     /// Running jobs by trial.
     var active: [TrialID: ActiveJob] = [:]
     /// The strategy said "nothing until results arrive".
@@ -138,14 +140,16 @@ final class RunRuntime {
     /// The directory holding the run's checkpoints: `<trainer.checkpoint_root>/<run name>` on a
     /// file system every worker shares, else `checkpoints/` in the run directory.
     var checkpointBase: URL {
+        // Directory hints throughout: without one, Foundation asks the file system whether each
+        // path is a directory, a system call per dispatched trial on the commit thread.
         if let root = configuration.checkpointRoot {
-            return URL(fileURLWithPath: root).appendingPathComponent(name)
+            return URL(fileURLWithPath: root, isDirectory: true).appendingPathComponent(name, isDirectory: true)
         }
-        return directory.appendingPathComponent("checkpoints")
+        return directory.appendingPathComponent("checkpoints", isDirectory: true)
     }
 
     /// The checkpoint directory handed to trainers: `<checkpointBase>/<trial id>`.
     func checkpointDirectory(for trialID: TrialID) -> String {
-        checkpointBase.appendingPathComponent("\(trialID.rawValue)").path
+        checkpointBase.appendingPathComponent("\(trialID.rawValue)", isDirectory: true).path
     }
 }

@@ -63,6 +63,20 @@ public enum EpochReportRejection: Hashable, Sendable {
     case epochOutOfRange(epoch: Int, budget: Int)
 }
 
+/// One point of a stored learning curve.
+public struct CurvePoint: Hashable, Sendable {
+    /// The epoch, starting at 1.
+    public var epoch: Int
+    /// Validation accuracy in [0, 1].
+    public var validationAccuracy: Double
+
+    /// Creates a point.
+    public init(epoch: Int, validationAccuracy: Double) {
+        self.epoch = epoch
+        self.validationAccuracy = validationAccuracy
+    }
+}
+
 /// A stored epoch.
 public struct StoredEpoch: Hashable, Sendable {
     /// The epoch, starting at 1.

@@ -30,6 +30,7 @@ enum NumberDictionaryJSON {
     ///
     /// - Returns: The values, or `nil` when the text is not such an object.
     static func decode(_ text: String) -> [String: Double]? {
+        if text == "{}" { return [:] }  // what `encode` writes for no values: the common case
         guard let object = try? JSONDecoder().decode([String: Double?].self, from: Data(text.utf8)) else {
             return nil
         }

@@ -83,6 +83,14 @@ extension RunStore {
         }
     }
 
+    /// A trial's epochs and validation accuracies, without the further metrics (whose JSON
+    /// `epochs(of:)` decodes): what completing a trial and answering from it need.
+    public func curvePoints(of trialID: TrialID) throws -> [CurvePoint] {
+        try database.cachedStatement(
+            "SELECT epoch, validation_accuracy FROM metrics WHERE trial_id = ? ORDER BY epoch"
+        ).rows([trialID.rawValue]) { CurvePoint(epoch: $0.int(at: 0), validationAccuracy: $0.double(at: 1)) }
+    }
+
     /// A trial's validation-accuracy curve: epoch 1 first (the learning curve predictors read).
     public func curve(of trialID: TrialID) throws -> [Double] {
         try database.cachedStatement(

@@ -67,16 +67,23 @@ public final class Database {
         public var integrityCheck: IntegrityCheck
         /// `PRAGMA wal_autocheckpoint`, in pages (SQLite's default is 1000).
         public var walAutoCheckpointPages: Int
+        /// The most memory the connection's page cache may grow to, in KiB (`PRAGMA cache_size=-N`).
+        /// SQLite's default (2,000 KiB) holds a few thousand trials' index pages; past that every
+        /// random-key index insert or lookup reads its pages back from the file. The cache grows
+        /// only as pages are read, so a small store never uses the whole of it.
+        public var pageCacheKiB: Int
 
         /// Creates a configuration; the defaults are the durable ones.
         public init(
             synchronous: SynchronousMode = .full, busyTimeoutMilliseconds: Int = 5_000,
-            integrityCheck: IntegrityCheck = .full, walAutoCheckpointPages: Int = 1_000
+            integrityCheck: IntegrityCheck = .full, walAutoCheckpointPages: Int = 1_000,
+            pageCacheKiB: Int = 16_384
         ) {
             self.synchronous = synchronous
             self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
             self.integrityCheck = integrityCheck
             self.walAutoCheckpointPages = walAutoCheckpointPages
+            self.pageCacheKiB = pageCacheKiB
         }
     }
 
@@ -150,6 +157,7 @@ public final class Database {
         try execute(sql: "PRAGMA synchronous=\(configuration.synchronous.rawValue)")
         try execute(sql: "PRAGMA foreign_keys=ON")
         try execute(sql: "PRAGMA wal_autocheckpoint=\(configuration.walAutoCheckpointPages)")
+        try execute(sql: "PRAGMA cache_size=-\(max(1, configuration.pageCacheKiB))")
     }
 
     /// Runs `PRAGMA integrity_check` (or `quick_check`) and throws when it does not answer "ok".

@@ -18,7 +18,7 @@ enum PredictCommands {
             .value("train", "N", "Train on N random complete rows; test on the other complete rows."),
             .value("observe", "FRACTION", "Observe max(1, round(FRACTION × T)) epochs of each test curve (0 < F ≤ 1)."),
             .value("seed", "S", "Seed of the split and the fit (default 0)."),
-            .value("search-count", "K", "Random-search candidates per SRM model (default 40)."),
+            .value("search-count", "K", "Random-search candidates per SRM model (default \(SRMSettings().searchCount))."),
             .value("epochs", "E", "Peephole and RNAS: training epochs (default 100)."),
             .value(
                 "ensemble", "K",

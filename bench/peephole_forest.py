@@ -2,7 +2,7 @@
 """Random-forest reference for Peephole (issue 9 §5) on exactly the split nasd used, in one invocation.
 
     python3 bench/peephole_forest.py --nasd .build/release/nasd --data CURVES.jsonl --train N [--seed S]
-        [--threads T] [--epochs E]
+        [--threads T] [--epochs E] [--statistics on|off] [--standardize-targets on|off] [--cosine-decay on|off]
 
 Runs `nasd predict eval --predictor peephole --json --split-out` (Peephole and the params baseline), then
 fits scikit-learn's RandomForestRegressor (500 trees, random_state = seed) on simple architecture features of
@@ -38,6 +38,10 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--statistics", choices=["on", "off"], default="on",
+                        help="Peephole's global statistics input (nasd's extension; docs/predictors.md)")
+    parser.add_argument("--standardize-targets", choices=["on", "off"], default="on")
+    parser.add_argument("--cosine-decay", choices=["on", "off"], default="on")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         split_path = os.path.join(directory, "split.json")
@@ -45,7 +49,8 @@ def main():
         output = subprocess.run(
             [args.nasd, "predict", "eval", "--predictor", "peephole", "--data", args.data, "--train",
              str(args.train), "--seed", str(args.seed), "--threads", str(args.threads), "--epochs",
-             str(args.epochs), "--split-out", split_path, "--json"],
+             str(args.epochs), "--statistics", args.statistics, "--standardize-targets", args.standardize_targets,
+             "--cosine-decay", args.cosine_decay, "--split-out", split_path, "--json"],
             check=True, capture_output=True, text=True).stdout
         seconds = time.monotonic() - started
         with open(split_path) as handle:

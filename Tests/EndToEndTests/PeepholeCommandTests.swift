@@ -56,7 +56,7 @@ final class PeepholeCommandTests: EndToEndTestCase {
         XCTAssertEqual(trained.exitCode, 0, "\(trained)")
         let file = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
         XCTAssertEqual(file["format"] as? String, "nasd.peephole")
-        XCTAssertEqual(file["formatVersion"] as? Int, 1)
+        XCTAssertEqual(file["formatVersion"] as? Int, 2)
 
         let refused = try await NASDCommand.run(
             ["convert", "metaqnn-replay", csv.path, "--unlearned", "sometimes"], timeout: 60)

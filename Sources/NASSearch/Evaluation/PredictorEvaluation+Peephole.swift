@@ -49,7 +49,9 @@ extension PredictorEvaluation {
                 rows.append(
                     PeepholeRow(
                         row: index + 1,
-                        example: PeepholeExample(codes: codes, epoch: record.lastEpoch, accuracy: target),
+                        example: PeepholeExample(
+                            codes: codes, epoch: record.lastEpoch, accuracy: target,
+                            parameters: features.parameterCount, macs: macs),
                         parameters: features.parameterCount, macs: macs, typeCounts: counts))
             } catch {
                 throw .unusableRow(row: index + 1, id: record.id, reason: "\(error)")
@@ -104,7 +106,7 @@ extension PredictorEvaluation {
         do {
             let model = try PeepholeTrainer(settings: settings, seed: seed, parallelism: parallelism)
                 .fit(training.map(\.example))
-            predictions = try model.predict(testing.map(\.example.codes), epochs: testing.map(\.example.epoch))
+            predictions = try model.predict(testing.map(\.example))
         } catch {
             throw .predictor(error.description)
         }

@@ -21,6 +21,17 @@ enum PredictCommands {
             .value("search-count", "K", "Random-search candidates per SRM model (default \(SRMSettings().searchCount))."),
             .value("epochs", "E", "Peephole and RNAS: training epochs (default 100)."),
             .value(
+                "statistics", "on|off",
+                "Peephole: whether the MLP also reads the global statistics (log parameters, log MACs, depth, "
+                    + "code-type counts; nasd's extension, docs/predictors.md; default on)."),
+            .value(
+                "standardize-targets", "on|off",
+                "Peephole: train on standardized accuracies (nasd's extension, docs/predictors.md; default on)."),
+            .value(
+                "cosine-decay", "on|off",
+                "Peephole: decay the learning rate along a half cosine (nasd's extension, docs/predictors.md; "
+                    + "default on)."),
+            .value(
                 "ensemble", "K",
                 "RNAS: rankers trained with different seeds, their standardized scores averaged (default 1)."),
             .value("threads", "T", "Peephole: threads for the matrix kernels (default 1; the result does not change)."),
@@ -157,6 +168,27 @@ enum PredictCommands {
         return ExitStatus.success
     }
 
+    /// Peephole's settings from `--epochs` and `--statistics`.
+    private static func peepholeSettings(_ arguments: ParsedArguments) throws(UsageError) -> PeepholeSettings {
+        var settings = PeepholeSettings()
+        settings.epochs = try arguments.integer("epochs", default: settings.epochs, range: 1...100_000)
+        settings.globalStatistics = try onOff(arguments, "statistics", default: settings.globalStatistics)
+        settings.standardizeTargets = try onOff(arguments, "standardize-targets", default: settings.standardizeTargets)
+        settings.cosineDecay = try onOff(arguments, "cosine-decay", default: settings.cosineDecay)
+        return settings
+    }
+
+    /// An `on|off` option's value.
+    private static func onOff(_ arguments: ParsedArguments, _ name: String, default value: Bool) throws(UsageError) -> Bool {
+        switch arguments.value(name) {
+        case nil: return value
+        case "on": return true
+        case "off": return false
+        case let other?:
+            throw UsageError(command: arguments.command, message: "--\(name) expects on or off; found '\(other)'")
+        }
+    }
+
     private static func evaluatePeephole(_ arguments: ParsedArguments) throws -> Int32 {
         guard let path = arguments.value("data") else {
             throw UsageError(command: arguments.command, message: "give the curves file with --data FILE")
@@ -166,8 +198,7 @@ enum PredictCommands {
         }
         let trainCount = try arguments.integer("train", default: 0)
         let seed = try seedValue(arguments)
-        var settings = PeepholeSettings()
-        settings.epochs = try arguments.integer("epochs", default: settings.epochs, range: 1...100_000)
+        let settings = try peepholeSettings(arguments)
         let threads = try arguments.integer("threads", default: 1, range: 1...256)
         let records = try readCurves(path)
         let outcome: PredictorEvaluation.PeepholeOutcome
@@ -216,6 +247,17 @@ enum PredictCommands {
             .value("seed", "S", "Seed of the initialization and the batch order (default 0)."),
             .value("epochs", "E", "Training passes over the networks (default 100)."),
             .value(
+                "statistics", "on|off",
+                "Peephole: whether the MLP also reads the global statistics (log parameters, log MACs, depth, "
+                    + "code-type counts; nasd's extension, docs/predictors.md; default on)."),
+            .value(
+                "standardize-targets", "on|off",
+                "Peephole: train on standardized accuracies (nasd's extension, docs/predictors.md; default on)."),
+            .value(
+                "cosine-decay", "on|off",
+                "Peephole: decay the learning rate along a half cosine (nasd's extension, docs/predictors.md; "
+                    + "default on)."),
+            .value(
                 "ensemble", "K",
                 "RNAS: rankers trained with different seeds, their standardized scores averaged (default 1)."),
             .value("threads", "T", "Threads for the matrix kernels (default 1; the model does not change)."),
@@ -237,8 +279,7 @@ enum PredictCommands {
         }
         if predictor == "rnas" { return try trainRNAS(arguments, data: path, output: output) }
         let seed = try seedValue(arguments)
-        var settings = PeepholeSettings()
-        settings.epochs = try arguments.integer("epochs", default: settings.epochs, range: 1...100_000)
+        let settings = try peepholeSettings(arguments)
         let threads = try arguments.integer("threads", default: 1, range: 1...256)
         let records = try readCurves(path)
         let rows: [PredictorEvaluation.PeepholeRow]

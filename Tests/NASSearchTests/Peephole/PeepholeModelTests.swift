@@ -30,7 +30,10 @@ final class PeepholeModelTests: XCTestCase {
                     if codes.last?.type == .sigmoid { accuracy -= 0.05 }
                 }
             }
-            return PeepholeExample(codes: codes, epoch: 20, accuracy: min(max(accuracy, 0), 1))
+            return PeepholeExample(
+                codes: codes, epoch: 20, accuracy: min(max(accuracy, 0), 1),
+                parameters: Int.random(in: 1_000...1_000_000, using: &generator),
+                macs: Int.random(in: 10_000...10_000_000, using: &generator))
         }
     }
 
@@ -38,20 +41,32 @@ final class PeepholeModelTests: XCTestCase {
         var generator = SeededGenerator(seed: 5)
         let network = PeepholeNetwork(settings: Self.small, using: &generator)
         let batch = Array(Self.examples(count: 4, seed: 9))
+        let standardization = PeepholeStatistics.Standardization(fitting: batch.map(\.statistics))
+        let statistics = batch.map { standardization.apply($0.statistics) }
         let weights: [Float] = [0.7, -1.3, 0.4, 1.1]
         func loss() throws -> Double {
-            let output = try network.forward(batch.map(\.codes), epochs: [3, 7, 20, 40], context: .training)
+            let output = try network.forward(
+                batch.map(\.codes), epochs: [3, 7, 20, 40], statistics: statistics, context: .training)
             return zip(output.scalars, weights).reduce(0) { $0 + Double($1.0 * $1.1) }
         }
         network.zeroGradients()
         _ = try loss()
         try network.backward(try Tensor(shape: [4, 1], scalars: weights))
         var checked = 0
+        let firstLinear = try XCTUnwrap(network.namedParameters.first { $0.name.hasPrefix("mlp.") }?.name)
+        XCTAssertTrue(Self.small.globalStatistics)
         for (name, parameter) in network.namedParameters where parameter.isTrainable {
+            // The MLP's first layer reads the global statistics (its last PeepholeStatistics.count columns).
             guard
                 ["kernel.weight", "type.weight", "epoch.weight", "channel.weight", "lstm.weight_ih_l0"].contains(name)
+                    || name == firstLinear
             else { continue }
-            for index in stride(from: 0, to: parameter.value.count, by: max(1, parameter.value.count / 7)) {
+            let width = parameter.value.shape.last ?? 1
+            let indices =
+                name == firstLinear
+                ? (0..<2).flatMap { row in (width - PeepholeStatistics.count..<width).map { row * width + $0 } }
+                : Array(stride(from: 0, to: parameter.value.count, by: max(1, parameter.value.count / 7)))
+            for index in indices {
                 let analytic = Double(parameter.gradient.scalars[index])
                 let original = parameter.value.scalars[index]
                 let step: Float = 1e-2
@@ -65,7 +80,7 @@ final class PeepholeModelTests: XCTestCase {
                 checked += 1
             }
         }
-        XCTAssertGreaterThan(checked, 20)
+        XCTAssertGreaterThan(checked, 20 + 2 * PeepholeStatistics.count)
     }
 
     func testTraining_isDeterministicForASeed_andIndependentOfThreads() throws {
@@ -86,7 +101,7 @@ final class PeepholeModelTests: XCTestCase {
         var settings = Self.small
         settings.epochs = 30
         let model = try PeepholeTrainer(settings: settings, seed: 4).fit(training)
-        let predictions = try model.predict(testing.map(\.codes), epochs: testing.map(\.epoch))
+        let predictions = try model.predict(testing)
         let tau = try XCTUnwrap(try KendallTau.tauB(predictions, testing.map(\.accuracy)))
         // An untrained network ranks at τ ≈ 0; this one reaches 0.62.
         XCTAssertGreaterThan(tau, 0.5, "held-out Kendall τ")
@@ -99,9 +114,7 @@ final class PeepholeModelTests: XCTestCase {
         let model = try PeepholeTrainer(settings: settings, seed: 1).fit(examples)
         let bytes = try model.encoded()
         let decoded = try PeepholeModel(data: bytes)
-        XCTAssertEqual(
-            try decoded.predict(examples.map(\.codes), epochs: examples.map(\.epoch)),
-            try model.predict(examples.map(\.codes), epochs: examples.map(\.epoch)))
+        XCTAssertEqual(try decoded.predict(examples), try model.predict(examples))
         XCTAssertEqual(decoded.file.trainedPredictions.count, 20)
         var file = model.file
         file.formatVersion = 99
@@ -110,6 +123,63 @@ final class PeepholeModelTests: XCTestCase {
             XCTAssertTrue(message.contains("99"), message)
         }
         XCTAssertThrowsError(try PeepholeModel(data: Data("{\"format\":\"x\"}".utf8)))
+    }
+
+    func testGlobalStatistics_letTheModelRankBySize_whichTheCodesDoNotCarry() throws {
+        // Identical codes; the accuracy follows the parameter count alone.
+        func family(count: Int, seed: UInt64) -> [PeepholeExample] {
+            var generator = SeededGenerator(seed: seed)
+            return (0..<count).map { _ in
+                let parameters = Int.random(in: 1_000...1_000_000, using: &generator)
+                return PeepholeExample(
+                    codes: [.square(.convolution, kernel: 3), UnifiedLayerCode(type: .relu)], epoch: 20,
+                    accuracy: 0.1 * log10(Double(parameters)), parameters: parameters, macs: 10 * parameters)
+            }
+        }
+        var settings = Self.small
+        settings.epochs = 30
+        let (training, testing) = (family(count: 60, seed: 1), family(count: 40, seed: 2))
+        let model = try PeepholeTrainer(settings: settings, seed: 4).fit(training)
+        let tau = try XCTUnwrap(try KendallTau.tauB(try model.predict(testing), testing.map(\.accuracy)))
+        XCTAssertGreaterThan(tau, 0.8, "with the statistics")
+        settings.globalStatistics = false
+        let blind = try PeepholeTrainer(settings: settings, seed: 4).fit(training).predict(testing)
+        XCTAssertEqual(Set(blind).count, 1, "without them the codes cannot tell these networks apart")
+    }
+
+    func testModelFile_version1_stillLoads_asAModelWithoutTheExtensions() throws {
+        var settings = Self.small
+        settings.epochs = 2
+        settings.globalStatistics = false
+        settings.standardizeTargets = false
+        settings.cosineDecay = false
+        let examples = Self.examples(count: 20, seed: 6)
+        let model = try PeepholeTrainer(settings: settings, seed: 1).fit(examples)
+        // A version-1 file: no statistics, no target scaling, none of the extensions' settings.
+        var json = try XCTUnwrap(try JSONSerialization.jsonObject(with: model.encoded()) as? [String: Any])
+        json["formatVersion"] = 1
+        for key in ["statistics", "targetShift", "targetScale"] { json.removeValue(forKey: key) }
+        var stored = try XCTUnwrap(json["settings"] as? [String: Any])
+        for key in ["globalStatistics", "standardizeTargets", "cosineDecay"] { stored.removeValue(forKey: key) }
+        json["settings"] = stored
+        let old = try PeepholeModel(data: try JSONSerialization.data(withJSONObject: json))
+        XCTAssertEqual(old.file.formatVersion, 1)
+        XCTAssertEqual(old.file.settings, settings)
+        XCTAssertEqual(try old.predict(examples), try model.predict(examples))
+    }
+
+    func testStandardizedTargets_predictOnTheAccuracyScale() throws {
+        var settings = Self.small
+        settings.epochs = 30
+        let training = Self.examples(count: 60, seed: 2)
+        let model = try PeepholeTrainer(settings: settings, seed: 4).fit(training)
+        let mean = training.map(\.accuracy).reduce(0, +) / Double(training.count)
+        XCTAssertEqual(try XCTUnwrap(model.file.targetShift), mean, accuracy: 1e-12)
+        let predictions = try model.predict(training)
+        XCTAssertEqual(predictions.reduce(0, +) / Double(predictions.count), mean, accuracy: 0.05)
+        var file = model.file
+        file.targetScale = 0
+        XCTAssertThrowsError(try PeepholeModel(file: file))
     }
 
     func testTrainer_rejectsTooFewNetworks_andBadSettings() {

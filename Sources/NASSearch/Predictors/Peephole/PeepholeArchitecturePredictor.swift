@@ -43,12 +43,16 @@ public struct PeepholeArchitecturePredictor: ArchitecturePredictor {
         for example in examples {
             guard let reward = example.curve.last, reward.isFinite else { continue }
             let codes: [UnifiedLayerCode]
+            let size: (parameters: Int, macs: Int)
             do {
                 codes = try PeepholeEncoding.codes(for: example.candidate.network, input: input)
+                size = try PeepholeStatistics.size(of: example.candidate.network, input: input)
             } catch {
                 throw PredictorFitError("\(example.candidate.network.notation): \(error)")
             }
-            training.append(PeepholeExample(codes: codes, epoch: epoch, accuracy: reward))
+            training.append(
+                PeepholeExample(
+                    codes: codes, epoch: epoch, accuracy: reward, parameters: size.parameters, macs: size.macs))
         }
         return try PeepholeTrainer.fitVersion(
             version, on: training, settings: settings, seed: seed, parallelism: parallelism, transferred: transferred)

@@ -61,9 +61,13 @@ public struct PeepholeGate: CandidateGate {
         var training: [PeepholeExample] = []
         for example in examples {
             guard let accuracy = example.curve.last, accuracy.isFinite,
-                let codes = try? PeepholeEncoding.codes(for: example.candidate.network, input: input)
+                let codes = try? PeepholeEncoding.codes(for: example.candidate.network, input: input),
+                let size = try? PeepholeStatistics.size(of: example.candidate.network, input: input)
             else { continue }
-            training.append(PeepholeExample(codes: codes, epoch: example.curve.count, accuracy: accuracy))
+            training.append(
+                PeepholeExample(
+                    codes: codes, epoch: example.curve.count, accuracy: accuracy, parameters: size.parameters,
+                    macs: size.macs))
         }
         return try PeepholeTrainer.fitVersion(
             version, on: training, settings: settings, seed: seed, parallelism: parallelism, transferred: transferred)

@@ -19,14 +19,26 @@ public struct PeepholeModel: PredictorModel {
         guard file.format == PeepholeModelFile.formatName else {
             throw .unreadableModel("format is '\(file.format)', expected '\(PeepholeModelFile.formatName)'")
         }
-        guard file.formatVersion == PeepholeModelFile.currentFormatVersion else {
+        let readable = PeepholeModelFile.readableFormatVersions
+        guard readable.contains(file.formatVersion) else {
             throw .unreadableModel(
-                "format version \(file.formatVersion); this build reads \(PeepholeModelFile.currentFormatVersion)")
+                "format version \(file.formatVersion); this build reads \(readable.lowerBound)–\(readable.upperBound)")
         }
         do {
             try file.settings.validate()
         } catch {
             throw .unreadableModel(error.description)
+        }
+        if file.settings.globalStatistics {
+            guard let statistics = file.statistics, statistics.shift.count == PeepholeStatistics.count,
+                statistics.scale.count == PeepholeStatistics.count
+            else {
+                throw .unreadableModel(
+                    "settings.globalStatistics is on but 'statistics' is missing or not \(PeepholeStatistics.count) long")
+            }
+        }
+        guard (file.targetScale ?? 1) > 0, (file.targetScale ?? 1).isFinite, (file.targetShift ?? 0).isFinite else {
+            throw .unreadableModel("targetScale must be positive and targetShift finite")
         }
         // The initial values are overwritten by the state; a fixed generator keeps this pure.
         var generator = SeededGenerator(seed: 0)
@@ -69,17 +81,18 @@ public struct PeepholeModel: PredictorModel {
         return try encoder.encode(file)
     }
 
-    /// Predicts the accuracy at `epoch` of networks given by their codes, in inference mode; an
-    /// epoch the model was not trained at is replaced by the nearest one it was.
+    /// Predicts the accuracy of networks given by their codes and sizes at each one's `epoch`, in
+    /// inference mode (their `accuracy` is not read); an epoch the model was not trained at is
+    /// replaced by the nearest one it was.
     ///
     /// - Throws: `PeepholeError.numerics` (a bug) or `.insufficientData` for an empty sequence.
-    public func predict(_ sequences: [[UnifiedLayerCode]], epochs: [Int]) throws(PeepholeError) -> [Double] {
-        guard sequences.count == epochs.count else {
-            throw .numerics("\(sequences.count) sequences but \(epochs.count) epochs")
-        }
-        guard sequences.allSatisfy({ !$0.isEmpty }) else { throw .insufficientData("an empty code sequence") }
-        if sequences.isEmpty { return [] }
-        return try inference.predict(sequences, epochs: epochs.map(nearestTrainedEpoch))
+    public func predict(_ networks: [PeepholeExample]) throws(PeepholeError) -> [Double] {
+        guard networks.allSatisfy({ !$0.codes.isEmpty }) else { throw .insufficientData("an empty code sequence") }
+        if networks.isEmpty { return [] }
+        let statistics = file.statistics.map { standardization in networks.map { standardization.apply($0.statistics) } }
+        return try inference.predict(
+            networks.map(\.codes), epochs: networks.map { nearestTrainedEpoch($0.epoch) }, statistics: statistics ?? []
+        ).map(file.accuracy(fromOutput:))
     }
 
     /// The epoch the model was trained at that is nearest to `epoch` (the earlier one on a tie).
@@ -92,7 +105,10 @@ public struct PeepholeModel: PredictorModel {
     /// - Throws: `PeepholeError.unencodable` when the network has no codes.
     public func predict(_ network: Network, input: TensorShape, epoch: Int) throws(PeepholeError) -> Double {
         let codes = try PeepholeEncoding.codes(for: network, input: input)
-        return try predict([codes], epochs: [epoch])[0]
+        let size = try PeepholeStatistics.size(of: network, input: input)
+        return try predict([
+            PeepholeExample(codes: codes, epoch: epoch, accuracy: 0, parameters: size.parameters, macs: size.macs)
+        ])[0]
     }
 
     /// The `q`-quantile (linear interpolation, NumPy's default) of the predictions for the
@@ -115,11 +131,14 @@ public struct PeepholeModel: PredictorModel {
             self.network = network
         }
 
-        func predict(_ sequences: [[UnifiedLayerCode]], epochs: [Int]) throws(PeepholeError) -> [Double] {
+        func predict(
+            _ sequences: [[UnifiedLayerCode]], epochs: [Int], statistics: [[Float]]
+        ) throws(PeepholeError) -> [Double] {
             lock.lock()
             defer { lock.unlock() }
             do {
-                return try network.forward(sequences, epochs: epochs, context: .inference).scalars.map(Double.init)
+                return try network.forward(sequences, epochs: epochs, statistics: statistics, context: .inference)
+                    .scalars.map(Double.init)
             } catch {
                 throw .numerics("\(error)")
             }

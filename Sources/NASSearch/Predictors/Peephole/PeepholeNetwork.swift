@@ -1,7 +1,8 @@
 import NASNumerics
 
 /// Peephole's network (Deng et al. 2017, Fig. 2): layer embedding → LSTM → structural feature,
-/// concatenated with the epoch embedding → MLP → predicted accuracy, with its backward pass.
+/// concatenated with the epoch embedding (and, nasd's extension, the standardized global
+/// statistics when `settings.globalStatistics` is on) → MLP → predicted accuracy, with its backward pass.
 ///
 /// Not thread-safe (layers remember their last forward); `PeepholeModel` guards its copy.
 final class PeepholeNetwork: ParameterContainer {
@@ -37,7 +38,7 @@ final class PeepholeNetwork: ParameterContainer {
         epochTable = Embedding(count: settings.epochTableSize, dimension: settings.epochDimension, using: &generator)
         lstm = LSTM(inputSize: settings.layerEmbeddingDimension, hiddenSize: settings.hiddenSize, using: &generator)
         var layers: [any Layer] = []
-        var width = settings.hiddenSize + settings.epochDimension
+        var width = settings.mlpInputDimension
         for _ in 0..<(settings.mlpLayers - 1) {
             layers.append(Linear(inputSize: width, outputSize: settings.mlpHiddenSize, using: &generator))
             layers.append(BatchNormalization(featureCount: settings.mlpHiddenSize))
@@ -58,8 +59,11 @@ final class PeepholeNetwork: ParameterContainer {
     /// The epoch table's row for a 1-based epoch.
     func epochRow(_ epoch: Int) -> Int { min(max(epoch, 1), settings.epochTableSize) - 1 }
 
-    /// Predicts `[batch, 1]` for sequences of codes and the epochs to predict at.
-    func forward(_ sequences: [[UnifiedLayerCode]], epochs: [Int], context: ComputeContext) throws -> Tensor {
+    /// Predicts `[batch, 1]` for sequences of codes, the epochs to predict at and, when
+    /// `settings.globalStatistics` is on, each network's standardized statistics (else ignored).
+    func forward(
+        _ sequences: [[UnifiedLayerCode]], epochs: [Int], statistics: [[Float]], context: ComputeContext
+    ) throws -> Tensor {
         let batch = sequences.count
         let steps = sequences.map(\.count).max() ?? 0
         var types = [Int](repeating: 1, count: batch * steps)
@@ -81,7 +85,15 @@ final class PeepholeNetwork: ParameterContainer {
         ]).reshaped(to: [batch, steps, settings.layerEmbeddingDimension])
         let structure = try lstm.forward(embedded, lengths: sequences.map(\.count), context: context)
         let epochRows = epochs.map(epochRow)
-        let features = try Tensor.concatenatingColumns([structure, try epochTable.forward(epochRows)])
+        var parts = [structure, try epochTable.forward(epochRows)]
+        if settings.globalStatistics {
+            guard statistics.count == batch, statistics.allSatisfy({ $0.count == PeepholeStatistics.count }) else {
+                throw PeepholeError.numerics(
+                    "\(statistics.count) statistics rows for \(batch) networks (each \(PeepholeStatistics.count) long)")
+            }
+            parts.append(try Tensor(shape: [batch, PeepholeStatistics.count], scalars: statistics.flatMap { $0 }))
+        }
+        let features = try Tensor.concatenatingColumns(parts)
         cache = Cache(
             types: types, widths: widths, heights: heights, channels: channels, epochs: epochRows, batch: batch,
             steps: steps)
@@ -92,7 +104,9 @@ final class PeepholeNetwork: ParameterContainer {
     func backward(_ outputGradient: Tensor) throws {
         guard let cache else { throw NeuralNetworkError.backwardWithoutForward(layer: "PeepholeNetwork") }
         let featureGradient = try mlp.backward(outputGradient)
-        let parts = try featureGradient.splittingColumns(widths: [settings.hiddenSize, settings.epochDimension])
+        let parts = try featureGradient.splittingColumns(
+            widths: [settings.hiddenSize, settings.epochDimension, settings.mlpInputDimension - settings.hiddenSize - settings.epochDimension]
+                .filter { $0 > 0 })
         try epochTable.accumulateGradient(parts[1], for: cache.epochs)
         let sequenceGradient = try lstm.backward(parts[0]).reshaped(
             to: [cache.batch * cache.steps, settings.layerEmbeddingDimension])

@@ -29,6 +29,23 @@ public struct PeepholeSettings: Hashable, Sendable, Codable {
     public var weightDecay: Float
     /// The smooth L1 loss's β.
     public var smoothL1Beta: Float
+    /// nasd's extension: whether the MLP also reads the network's standardized global statistics
+    /// (`PeepholeStatistics`: log parameters, log MACs, depth, code-type counts). Off in a model
+    /// file that predates it (format version 1).
+    public var globalStatistics: Bool
+    /// nasd's extension: train on targets standardized over the training networks (their mean
+    /// and standard deviation, stored in the model file) instead of raw accuracies. Off in a
+    /// version-1 model file.
+    public var standardizeTargets: Bool
+    /// nasd's extension: decay the learning rate along a half cosine from `learningRate` to 0
+    /// over the passes instead of keeping it constant. Off in a version-1 model file.
+    public var cosineDecay: Bool
+
+    /// The MLP's input length: the structural feature, the epoch embedding and, when on, the
+    /// global statistics.
+    public var mlpInputDimension: Int {
+        hiddenSize + epochDimension + (globalStatistics ? PeepholeStatistics.count : 0)
+    }
 
     /// The layer embedding's length.
     public var layerEmbeddingDimension: Int { typeDimension + 2 * kernelDimension + channelDimension }
@@ -38,7 +55,8 @@ public struct PeepholeSettings: Hashable, Sendable, Codable {
         typeDimension: Int = 16, kernelDimension: Int = 8, channelDimension: Int = 8, epochDimension: Int = 40,
         epochTableSize: Int = 256, hiddenSize: Int = 160, mlpHiddenSize: Int = 200, mlpLayers: Int = 3,
         epochs: Int = 100, batchSize: Int = 32, learningRate: Float = 1e-3, weightDecay: Float = 0,
-        smoothL1Beta: Float = 1
+        smoothL1Beta: Float = 1, globalStatistics: Bool = true, standardizeTargets: Bool = true,
+        cosineDecay: Bool = true
     ) {
         self.typeDimension = typeDimension
         self.kernelDimension = kernelDimension
@@ -53,6 +71,38 @@ public struct PeepholeSettings: Hashable, Sendable, Codable {
         self.learningRate = learningRate
         self.weightDecay = weightDecay
         self.smoothL1Beta = smoothL1Beta
+        self.globalStatistics = globalStatistics
+        self.standardizeTargets = standardizeTargets
+        self.cosineDecay = cosineDecay
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case typeDimension, kernelDimension, channelDimension, epochDimension, epochTableSize, hiddenSize
+        case mlpHiddenSize, mlpLayers, epochs, batchSize, learningRate, weightDecay, smoothL1Beta, globalStatistics
+        case standardizeTargets, cosineDecay
+    }
+
+    /// Decodes settings; `globalStatistics`, `standardizeTargets` and `cosineDecay` are off when
+    /// absent (a version-1 model file).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            typeDimension: try container.decode(Int.self, forKey: .typeDimension),
+            kernelDimension: try container.decode(Int.self, forKey: .kernelDimension),
+            channelDimension: try container.decode(Int.self, forKey: .channelDimension),
+            epochDimension: try container.decode(Int.self, forKey: .epochDimension),
+            epochTableSize: try container.decode(Int.self, forKey: .epochTableSize),
+            hiddenSize: try container.decode(Int.self, forKey: .hiddenSize),
+            mlpHiddenSize: try container.decode(Int.self, forKey: .mlpHiddenSize),
+            mlpLayers: try container.decode(Int.self, forKey: .mlpLayers),
+            epochs: try container.decode(Int.self, forKey: .epochs),
+            batchSize: try container.decode(Int.self, forKey: .batchSize),
+            learningRate: try container.decode(Float.self, forKey: .learningRate),
+            weightDecay: try container.decode(Float.self, forKey: .weightDecay),
+            smoothL1Beta: try container.decode(Float.self, forKey: .smoothL1Beta),
+            globalStatistics: try container.decodeIfPresent(Bool.self, forKey: .globalStatistics) ?? false,
+            standardizeTargets: try container.decodeIfPresent(Bool.self, forKey: .standardizeTargets) ?? false,
+            cosineDecay: try container.decodeIfPresent(Bool.self, forKey: .cosineDecay) ?? false)
     }
 
     /// Checks every size and rate.

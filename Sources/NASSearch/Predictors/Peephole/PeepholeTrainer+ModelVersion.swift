@@ -13,7 +13,7 @@ extension PeepholeTrainer {
         let versionSeed = seed &+ UInt64(truncatingIfNeeded: version) &* 0x9E37_79B9_7F4A_7C15
         do {
             return try PeepholeTrainer(settings: settings, seed: versionSeed, parallelism: parallelism)
-                .fit(training, startingFrom: transferred?.file.state)
+                .fit(training, startingFrom: transferred?.file)
         } catch {
             throw PredictorFitError(error.description)
         }

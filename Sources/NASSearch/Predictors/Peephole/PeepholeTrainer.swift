@@ -1,3 +1,4 @@
+import Foundation
 import NASCore
 import NASNumerics
 
@@ -25,12 +26,12 @@ public struct PeepholeTrainer: Sendable {
     ///
     /// - Parameters:
     ///   - examples: the networks and their final accuracies.
-    ///   - initial: parameters to fine-tune (a transferred model's, of the same settings), or nil
-    ///     to start from the seeded initialization.
+    ///   - initial: a model to fine-tune (a transferred model's file, of the same settings; its
+    ///     statistics' standardization is kept), or nil to start from the seeded initialization.
     /// - Throws: `PeepholeError.insufficientData` for fewer than 2 examples, an empty code
     ///   sequence or a non-finite accuracy; `.invalidSettings`; `.numerics` (a bug).
     public func fit(
-        _ examples: [PeepholeExample], startingFrom initial: ModelState? = nil
+        _ examples: [PeepholeExample], startingFrom initial: PeepholeModelFile? = nil
     ) throws(PeepholeError) -> PeepholeModel {
         try settings.validate()
         guard examples.count >= 2 else {
@@ -45,30 +46,46 @@ public struct PeepholeTrainer: Sendable {
         var initialization = SeededGenerator.derived(from: seed, stream: "peephole.init")
         let network = PeepholeNetwork(settings: settings, using: &initialization)
         let meanAccuracy = examples.reduce(0) { $0 + $1.accuracy } / Double(examples.count)
+        let spread = (examples.reduce(0) { $0 + ($1.accuracy - meanAccuracy) * ($1.accuracy - meanAccuracy) }
+            / Double(examples.count)).squareRoot()
+        // Standardized targets: Adam's steps are a fixed size in parameter units, so the raw
+        // accuracies' small spread (often a few points) would make them coarse in target units.
+        let (targetShift, targetScale) =
+            settings.standardizeTargets
+            ? (initial?.targetShift ?? meanAccuracy, initial?.targetScale ?? (spread > 1e-9 ? spread : 1)) : (0.0, 1.0)
         if let initial {
             do {
-                try network.load(initial)
+                try network.load(initial.state)
             } catch {
                 throw .invalidSettings("the starting model does not fit the settings: \(error)")
             }
         } else if let bias = network.head.bias {
             // Start at the mean accuracy rather than near 0: the first steps then learn ranking, not level.
-            bias.value.scalars[0] = Float(meanAccuracy)
+            bias.value.scalars[0] = Float((meanAccuracy - targetShift) / targetScale)
         }
+        let standardization =
+            settings.globalStatistics
+            ? initial?.statistics ?? PeepholeStatistics.Standardization(fitting: examples.map(\.statistics)) : nil
+        let statistics = examples.map { standardization?.apply($0.statistics) ?? [] }
         let loss = SmoothL1Loss(beta: settings.smoothL1Beta)
         var optimizer = Adam(learningRate: settings.learningRate, weightDecay: settings.weightDecay)
         let parameters = network.trainableParameters
         var shuffling = SeededGenerator.derived(from: seed, stream: "peephole.batches")
         let training = ComputeContext(isTraining: true, parallelism: parallelism)
         do {
-            for _ in 0..<settings.epochs {
+            for pass in 0..<settings.epochs {
+                if settings.cosineDecay {
+                    let progress = Double(pass) / Double(settings.epochs)
+                    optimizer.learningRate = Float(Double(settings.learningRate) * 0.5 * (1 + cos(Double.pi * progress)))
+                }
                 let order = Array(examples.indices).shuffled(using: &shuffling)
                 for batch in Self.batches(of: order, size: settings.batchSize) {
                     let chosen = batch.map { examples[$0] }
                     network.zeroGradients()
                     let predictions = try network.forward(
-                        chosen.map(\.codes), epochs: chosen.map(\.epoch), context: training)
-                    let targets = try Tensor(shape: [chosen.count, 1], scalars: chosen.map { Float($0.accuracy) })
+                        chosen.map(\.codes), epochs: chosen.map(\.epoch), statistics: batch.map { statistics[$0] },
+                        context: training)
+                    let targets = try Tensor(shape: [chosen.count, 1], scalars: chosen.map { Float(($0.accuracy - targetShift) / targetScale) })
                     let value = try loss.evaluate(predictions: predictions, targets: targets)
                     try network.backward(value.gradient)
                     try optimizer.step(parameters)
@@ -78,12 +95,15 @@ public struct PeepholeTrainer: Sendable {
             var trained: [Double] = []
             for batch in Self.batches(of: Array(examples.indices), size: 256) {
                 let chosen = batch.map { examples[$0] }
-                trained += try network.forward(chosen.map(\.codes), epochs: chosen.map(\.epoch), context: inference)
-                    .scalars.map(Double.init)
+                trained += try network.forward(
+                    chosen.map(\.codes), epochs: chosen.map(\.epoch), statistics: batch.map { statistics[$0] },
+                    context: inference
+                ).scalars.map { Double($0) * targetScale + targetShift }
             }
             let file = PeepholeModelFile(
                 settings: settings, seed: seed, state: network.state(), trainedPredictions: trained.sorted(),
-                trainedEpochs: Set(examples.map(\.epoch)).sorted())
+                trainedEpochs: Set(examples.map(\.epoch)).sorted(), statistics: standardization,
+                targetShift: targetShift, targetScale: targetScale)
             return try PeepholeModel(file: file)
         } catch let error as PeepholeError {
             throw error

@@ -6,11 +6,12 @@ import XCTest
 
 final class PredictorDrivenEvolutionTests: XCTestCase {
     /// Few epochs for the tests of the mechanics; 40 for the one that needs a useful ranker.
-    private func settings(cycles: Int, pool: PredictorDrivenEvolution.CandidatePool = .evolution)
-        -> PredictorDrivenEvolution.Settings
-    {
+    private func settings(
+        cycles: Int, pool: PredictorDrivenEvolution.CandidatePool = .evolution, parents: Int? = nil
+    ) -> PredictorDrivenEvolution.Settings {
         PredictorDrivenEvolution.Settings(
-            population: 10, sampleSize: 3, cycles: cycles, warmup: 15, generations: 2, trainTopK: 5, pool: pool)
+            population: 10, sampleSize: 3, cycles: cycles, warmup: 15, generations: 2, trainTopK: 5, pool: pool,
+            parents: parents)
     }
 
     private func ranker(epochs: Int, seed: UInt64) -> RNASArchitecturePredictor {
@@ -52,10 +53,11 @@ final class PredictorDrivenEvolutionTests: XCTestCase {
     }
 
     private func make(
-        seed: UInt64 = 3, cycles: Int = 10, epochs: Int = 2, pool: PredictorDrivenEvolution.CandidatePool = .evolution
+        seed: UInt64 = 3, cycles: Int = 10, epochs: Int = 2, pool: PredictorDrivenEvolution.CandidatePool = .evolution,
+        parents: Int? = nil
     ) throws -> PredictorDrivenEvolution {
         PredictorDrivenEvolution(
-            space: try NASBench201Space(), settings: settings(cycles: cycles, pool: pool),
+            space: try NASBench201Space(), settings: settings(cycles: cycles, pool: pool, parents: parents),
             predictor: ranker(epochs: epochs, seed: seed), hyperparameters: [:], budget: 12, seed: seed)
     }
 
@@ -104,6 +106,23 @@ final class PredictorDrivenEvolutionTests: XCTestCase {
                 best.map { parent in zip(parent.operations, cell.operations).filter { $0 != $1 }.count }
                 .min() ?? 6
             XCTAssertLessThanOrEqual(distance, 3, "\(cell) is near the best trained cells")
+        }
+    }
+
+    func testMutationPool_withOneParent_proposesOnlyNeighboursOfTheBestTrained() throws {
+        var strategy = try make(cycles: 5, epochs: 2, pool: .mutations, parents: 1)
+        let candidates = try drive(&strategy, count: 1000)
+        XCTAssertEqual(candidates.count, 20)
+        XCTAssertEqual(Set(candidates.map(\.network.canonicalNotation)).count, 20, "no network proposed twice")
+        // The round's only parent is the best of the 15 warm-up networks: every pick is a
+        // mutation of it (one edge, or a few when a child was proposed already), whatever the
+        // weak two-epoch ranker prefers.
+        let best = try XCTUnwrap(
+            candidates.prefix(15).max { fitness($0.network) < fitness($1.network) }?.network.nb201Cell)
+        for candidate in candidates.dropFirst(15) {
+            let cell = try XCTUnwrap(candidate.network.nb201Cell)
+            let distance = zip(best.operations, cell.operations).filter { $0 != $1 }.count
+            XCTAssertTrue((1...3).contains(distance), "\(cell) is a mutation of the best cell \(best)")
         }
     }
 

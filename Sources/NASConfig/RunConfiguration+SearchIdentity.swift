@@ -203,10 +203,6 @@ extension StrategyConfiguration {
                 // Only when not the default, so that earlier runs keep their identity.
                 members["predictor_pool"] = .string(options.predictorPool.rawValue)
             }
-            if let parents = options.predictorParents {
-                // Only when given, so that earlier runs keep their identity.
-                members["predictor_parents"] = .integer(parents)
-            }
             if options.predictorEnsemble != 1 {
                 // Only when not the default, so that earlier runs keep their identity.
                 members["predictor_ensemble"] = .integer(options.predictorEnsemble)

@@ -194,9 +194,6 @@ public struct EvolutionOptions: Hashable, Sendable {
 
     /// `predictor_pool`: `evolution` or `mutations`. Default evolution.
     public var predictorPool: CandidatePool
-    /// `predictor_parents`: with `predictor_pool: mutations`, how many of the best trained networks
-    /// the pool mutates. Default nil: `population`.
-    public var predictorParents: Int?
     /// `predictor_ensemble`: with `predictor: rnas`, rankers trained with different seeds whose
     /// standardized scores are averaged (`RNASSettings.ensembleSize`). Default 1, one ranker.
     public var predictorEnsemble: Int
@@ -205,8 +202,7 @@ public struct EvolutionOptions: Hashable, Sendable {
     public init(
         population: Int = 50, sampleSize: Int = 10, cycles: Int = 1000, predictor: Predictor = .none,
         predictorGenerations: Int = 100, trainTopK: Int = 10, predictorWarmup: Int? = nil,
-        predictorPool: CandidatePool = .evolution, predictorModel: String? = nil, predictorEnsemble: Int = 1,
-        predictorParents: Int? = nil
+        predictorPool: CandidatePool = .evolution, predictorModel: String? = nil, predictorEnsemble: Int = 1
     ) {
         self.population = population
         self.sampleSize = sampleSize
@@ -218,12 +214,11 @@ public struct EvolutionOptions: Hashable, Sendable {
         self.predictorPool = predictorPool
         self.predictorModel = predictorModel
         self.predictorEnsemble = predictorEnsemble
-        self.predictorParents = predictorParents
     }
 
     static let keys = [
         "population", "sample_size", "cycles", "predictor", "predictor_generations", "train_top_k", "predictor_warmup",
-        "predictor_pool", "predictor_model", "predictor_ensemble", "predictor_parents",
+        "predictor_pool", "predictor_model", "predictor_ensemble",
     ]
 
     init(map: MapDecoder) throws(ConfigError) {
@@ -260,15 +255,6 @@ public struct EvolutionOptions: Hashable, Sendable {
             predictorPool = CandidatePool(rawValue: name) ?? .evolution
         } else {
             predictorPool = defaults.predictorPool
-        }
-        predictorParents = try map.optional("predictor_parents").map { node throws(ConfigError) in
-            try map.decoder.integer(node, map.path("predictor_parents"), .atLeast(1))
-        }
-        if predictorParents != nil, predictorPool != .mutations {
-            throw map.decoder.error(
-                at: map.keyPosition("predictor_parents") ?? map.node.position, map.path("predictor_parents"),
-                "the parents of a round's candidates need 'predictor_pool: mutations'",
-                hint: "remove predictor_parents, or set 'predictor_pool: mutations'")
         }
         predictorEnsemble = try map.integer(
             "predictor_ensemble", default: defaults.predictorEnsemble, .within(1...100))

@@ -153,41 +153,6 @@ final class PredictorEnsembleOptionTests: XCTestCase {
     }
 }
 
-/// `strategy.predictor_parents`: the best trained networks the mutation pool mutates.
-final class PredictorParentsOptionTests: XCTestCase {
-    private func evolution(_ strategy: String) throws -> EvolutionOptions {
-        try NB201EvolutionConfiguration.evolution(strategy)
-    }
-
-    func testParents_defaultToThePopulation_andAreRead() throws {
-        XCTAssertNil(try evolution("{kind: evolution, predictor: rnas, predictor_pool: mutations}").predictorParents)
-        XCTAssertEqual(
-            try evolution("{kind: evolution, predictor: rnas, predictor_pool: mutations, predictor_parents: 2}")
-                .predictorParents, 2)
-    }
-
-    func testParents_belowOne_orWithoutTheMutationPool_isALocatedError() {
-        XCTAssertThrowsError(
-            try evolution("{kind: evolution, predictor: rnas, predictor_pool: mutations, predictor_parents: 0}")
-        ) { error in
-            XCTAssertTrue("\(error)".contains("strategy.predictor_parents: expected an integer ≥ 1"), "\(error)")
-        }
-        XCTAssertThrowsError(try evolution("{kind: evolution, predictor: rnas, predictor_parents: 2}")) { error in
-            let text = "\(error)"
-            XCTAssertTrue(text.hasPrefix("t.yaml:3:"), text)
-            XCTAssertTrue(text.contains("need 'predictor_pool: mutations'"), text)
-        }
-    }
-
-    func testParents_arePartOfTheSearchIdentity_onlyWhenGiven() throws {
-        let base = "{kind: evolution, predictor: rnas, predictor_warmup: 4, predictor_pool: mutations"
-        let without = try NB201EvolutionConfiguration.configuration(strategy: base + "}")
-        let two = try NB201EvolutionConfiguration.configuration(strategy: base + ", predictor_parents: 2}")
-        XCTAssertFalse(without.searchIdentity.contains("predictor_parents"), "earlier runs keep their identity")
-        XCTAssertEqual(two.searchDifferences(from: without), ["strategy.predictor_parents: (absent) → 2"])
-    }
-}
-
 /// A NAS-Bench-201 run with the given `strategy:` section, for the predictor options' tests.
 private enum NB201EvolutionConfiguration {
     static func configuration(strategy: String) throws -> RunConfiguration {

@@ -312,10 +312,6 @@ public struct ConfigurationReference: Sendable {
                         "each round's candidates: evolution on predicted fitness, or mutations of the best trained "
                             + "networks (both `predictor_generations` × `population` of them)"),
                     Key(
-                        "predictor_parents", "int ≥ 1", "`population`",
-                        "with `predictor_pool: mutations`: how many of the best trained networks the pool mutates "
-                            + "(fewer: a more local search around the best results)"),
-                    Key(
                         "predictor_ensemble", "int in 1…100", code(evolution.predictorEnsemble),
                         "with `predictor: rnas`: rankers fit per round with different seeds, their standardized "
                             + "scores averaged (K times the fit's cost; docs/rnas.md); not with `predictor_model`, "

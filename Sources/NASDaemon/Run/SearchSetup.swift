@@ -95,7 +95,7 @@ public enum SearchSetup {
                         warmup: options.predictorWarmup, generations: options.predictorGenerations,
                         trainTopK: options.trainTopK,
                         pool: PredictorDrivenEvolution.CandidatePool(rawValue: options.predictorPool.rawValue)
-                            ?? .evolution, parents: options.predictorParents),
+                            ?? .evolution),
                     predictor: predictor, hyperparameters: fixed,
                     budget: configuration.training.epochs, seed: configuration.seed, transferred: transferred)
             }

@@ -41,8 +41,8 @@ public struct PredictorDrivenEvolution: SearchStrategy {
         /// Regularized evolution on predicted fitness for G × P cycles, seeded with the trained
         /// population (Xu et al.'s Algorithm 1): every network it scores is a candidate.
         case evolution
-        /// G × P mutations of the `parents` best trained networks (parents drawn uniformly):
-        /// candidates one mutation away from measured results, where a predictor fit on those results is most
+        /// G × P mutations of the P best trained networks (parents drawn uniformly): candidates one
+        /// mutation away from measured results, where a predictor fit on those results is most
         /// reliable (the mutation acquisition of BANANAS, White et al. 2021), with no drift into
         /// regions only the predictor favours.
         case mutations
@@ -64,14 +64,11 @@ public struct PredictorDrivenEvolution: SearchStrategy {
         public var trainTopK: Int
         /// Where a round's candidates come from.
         public var pool: CandidatePool
-        /// With the `.mutations` pool: how many of the best trained networks are mutated (nil: P).
-        /// Fewer parents search closer to the best results (local search; BANANAS mutates its 2 best).
-        public var parents: Int?
 
         /// Creates the settings.
         public init(
             population: Int, sampleSize: Int, cycles: Int, warmup: Int, generations: Int, trainTopK: Int,
-            pool: CandidatePool = .evolution, parents: Int? = nil
+            pool: CandidatePool = .evolution
         ) {
             self.population = population
             self.sampleSize = sampleSize
@@ -80,7 +77,6 @@ public struct PredictorDrivenEvolution: SearchStrategy {
             self.generations = generations
             self.trainTopK = trainTopK
             self.pool = pool
-            self.parents = parents
         }
     }
 
@@ -296,14 +292,14 @@ public struct PredictorDrivenEvolution: SearchStrategy {
                 using: &state.generator, fitness: predict)
     }
 
-    /// G × P unseen mutations of the `parents` (default P) best trained networks (unseen random
-    /// networks when none is trained), scored.
+    /// G × P unseen mutations of the P best trained networks (unseen random networks when none is
+    /// trained), scored.
     private mutating func mutatedCandidates(_ predict: (Network) throws -> Double) throws(StrategyError)
         -> [EvolutionPopulation.Member]
     {
         let parents = state.trained.enumerated()
             .sorted { ($1.element.fitness, $0.offset) < ($0.element.fitness, $1.offset) }
-            .prefix(max(1, settings.parents ?? settings.population)).map(\.element.network)
+            .prefix(settings.population).map(\.element.network)
         var candidates: [EvolutionPopulation.Member] = []
         for index in 0..<(settings.generations * settings.population) {
             // No trained parent yet (a transferred model's first round): unseen random networks.

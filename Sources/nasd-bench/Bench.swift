@@ -24,6 +24,8 @@ import NASSystem
 ///   for its next assignment with many worker connections (default 50 × 10 slots, 20 s, 2 s epochs).
 /// - `store-at-scale [TRIALS] [BATCH]`: the store's time per 1,000 trials as a run grows to TRIALS
 ///   (default 100,000), BATCH trials per commit (default 8), and the views' queries at the end.
+/// - `peephole-predict MODEL CURVES [ROUNDS]`: Peephole's time to predict one architecture, one per
+///   call as the prior does, over every network of a curves file (default 5 rounds).
 @main
 struct BenchMain {
     static func main() async {
@@ -52,13 +54,18 @@ struct BenchMain {
             case "store-at-scale":
                 let numbers = arguments.dropFirst().compactMap { Int($0) }
                 try StoreAtScale.run(trials: numbers.first ?? 100_000, batch: numbers.dropFirst().first ?? 8)
+            case "peephole-predict":
+                let rest = Array(arguments.dropFirst())
+                guard rest.count >= 2 else { throw BenchError("peephole-predict needs MODEL and CURVES") }
+                try PeepholePredictTiming.run(
+                    modelPath: rest[0], curvesPath: rest[1], rounds: rest.count > 2 ? Int(rest[2]) ?? 5 : 5)
             default:
                 FileHandle.standardError.write(
                     Data(
                         ("usage: nasd-bench ack-during-fits [SECONDS] | status-with-big-runs [RUNS] [TRIALS] | "
                             + "strategy-timing [RESULTS] | surrogate-search [SEEDS] [EPOCHS] | "
                             + "dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS] | "
-                            + "store-at-scale [TRIALS] [BATCH]\n").utf8))
+                            + "store-at-scale [TRIALS] [BATCH] | peephole-predict MODEL CURVES [ROUNDS]\n").utf8))
                 exit(64)
             }
         } catch {

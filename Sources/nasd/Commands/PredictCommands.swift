@@ -20,20 +20,7 @@ enum PredictCommands {
             .value("seed", "S", "Seed of the split and the fit (default 0)."),
             .value("search-count", "K", "Random-search candidates per SRM model (default \(SRMSettings().searchCount))."),
             .value("epochs", "E", "Peephole and RNAS: training epochs (default 100)."),
-            .value(
-                "statistics", "on|off",
-                "Peephole: whether the MLP also reads the global statistics (log parameters, log MACs, depth, "
-                    + "code-type counts; nasd's extension, docs/predictors.md; default on)."),
-            .value(
-                "standardize-targets", "on|off",
-                "Peephole: train on standardized accuracies (nasd's extension, docs/predictors.md; default on)."),
-            .value(
-                "cosine-decay", "on|off",
-                "Peephole: decay the learning rate along a half cosine (nasd's extension, docs/predictors.md; "
-                    + "default on)."),
-            .value(
-                "ensemble", "K",
-                "RNAS: rankers trained with different seeds, their standardized scores averaged (default 1)."),
+        ] + architectureTrainingOptions + [
             .value("threads", "T", "Peephole: threads for the matrix kernels (default 1; the result does not change)."),
             .flag("models", "Also print each model's prefix length, chosen C, ν, γ, σ and widenings (text only)."),
             .value(
@@ -234,6 +221,24 @@ enum PredictCommands {
         return ExitStatus.success
     }
 
+    /// The architecture predictors' training switches, shared by `predict eval` and `predict train`.
+    static let architectureTrainingOptions: [OptionSpec] = [
+        .value(
+            "statistics", "on|off",
+            "Peephole: whether the MLP also reads the global statistics (log parameters, log MACs, depth, "
+                + "code-type counts; nasd's extension, docs/predictors.md; default on)."),
+        .value(
+            "standardize-targets", "on|off",
+            "Peephole: train on standardized accuracies (nasd's extension, docs/predictors.md; default on)."),
+        .value(
+            "cosine-decay", "on|off",
+            "Peephole: decay the learning rate along a half cosine (nasd's extension, docs/predictors.md; "
+                + "default on)."),
+        .value(
+            "ensemble", "K",
+            "RNAS: rankers trained with different seeds, their standardized scores averaged (default 1)."),
+    ]
+
     static let train = CommandSpec(
         ["predict", "train"], summary: "Train an architecture predictor on a curves file and save the model.",
         options: [
@@ -246,20 +251,7 @@ enum PredictCommands {
                 "out", "MODEL", "Where to write the model (JSON; prior.model and strategy.predictor_model read it)."),
             .value("seed", "S", "Seed of the initialization and the batch order (default 0)."),
             .value("epochs", "E", "Training passes over the networks (default 100)."),
-            .value(
-                "statistics", "on|off",
-                "Peephole: whether the MLP also reads the global statistics (log parameters, log MACs, depth, "
-                    + "code-type counts; nasd's extension, docs/predictors.md; default on)."),
-            .value(
-                "standardize-targets", "on|off",
-                "Peephole: train on standardized accuracies (nasd's extension, docs/predictors.md; default on)."),
-            .value(
-                "cosine-decay", "on|off",
-                "Peephole: decay the learning rate along a half cosine (nasd's extension, docs/predictors.md; "
-                    + "default on)."),
-            .value(
-                "ensemble", "K",
-                "RNAS: rankers trained with different seeds, their standardized scores averaged (default 1)."),
+        ] + architectureTrainingOptions + [
             .value("threads", "T", "Threads for the matrix kernels (default 1; the model does not change)."),
         ],
         discussion: """

@@ -97,11 +97,13 @@ extension DaemonCore {
     /// in flight (raising its budget when it asks for more), or queues a new one.
     private func admit(_ candidate: Candidate, to run: RunRuntime) throws {
         let network = candidate.network
+        // Each notation is written once (they cost more than the rest of the admission's own work).
+        let canonicalNotation = network.canonicalNotation
         let identityKey = TrialIdentity.key(
-            canonicalHash: network.canonicalHash, hyperparameters: candidate.hyperparameters)
+            canonicalHash: SHA256.hexDigest(of: canonicalNotation), hyperparameters: candidate.hyperparameters)
         let encoded = try JSONEncoder().encode(candidate)
         let newTrial = NewTrial(
-            canonicalNotation: network.canonicalNotation, proposedNotation: network.notation,
+            canonicalNotation: canonicalNotation, proposedNotation: network.notation,
             identityKey: identityKey, hyperparameters: candidate.hyperparameters, epochBudget: candidate.budget,
             source: "\(run.strategy.kind)#\(candidate.proposalID)", phase: candidate.phase?.text)
         try run.store.inTransaction {

@@ -148,8 +148,20 @@ final class RunRuntime {
         return directory.appendingPathComponent("checkpoints", isDirectory: true)
     }
 
+    /// `checkpointBase` as a path, for the `checkpoint_root` it was made from (a configuration
+    /// update may change that): building the URL costs more than the rest of a dispatch's path work.
+    private var checkpointBasePath: (root: String?, path: String)?
+
     /// The checkpoint directory handed to trainers: `<checkpointBase>/<trial id>`.
     func checkpointDirectory(for trialID: TrialID) -> String {
-        checkpointBase.appendingPathComponent("\(trialID.rawValue)", isDirectory: true).path
+        let root = configuration.checkpointRoot
+        let base: String
+        if let cached = checkpointBasePath, cached.root == root {
+            base = cached.path
+        } else {
+            base = checkpointBase.path
+            checkpointBasePath = (root, base)
+        }
+        return base + "/\(trialID.rawValue)"
     }
 }

@@ -103,6 +103,51 @@ private struct ReproposingStrategy: SearchStrategy {
     }
 }
 
+/// Train N for 2 epochs, continue it to 4 (a promotion), and once that fails for good ask for N at
+/// 4 epochs again: the failed trial cannot answer it, so the network is trained afresh.
+private struct RetryAfterFailedPromotionStrategy: SearchStrategy {
+    var state = PromotingStrategy.State()
+
+    var kind: String { "retry-after-failed-promotion" }
+    var phase: String { "step \(state.step)" }
+
+    mutating func propose() throws(StrategyError) -> Proposal {
+        switch state.step {
+        case 0:
+            state.step = 1
+            return .train(Candidate(proposalID: 1, network: PromotingStrategy.network, hyperparameters: [:], budget: 2))
+        case 2:
+            state.step = 3
+            return .continueTraining(proposalID: 1, budget: 4)
+        case 4:
+            state.step = 5
+            return .train(Candidate(proposalID: 2, network: PromotingStrategy.network, hyperparameters: [:], budget: 4))
+        case 6:
+            return .exhausted
+        default:
+            return .waitForResults
+        }
+    }
+
+    mutating func observe(_ observation: Observation) {
+        let outcome: String
+        switch observation.outcome {
+        case .completed(let curve): outcome = "\(curve.count)"
+        case .failed: outcome = "failed"
+        default: outcome = "other"
+        }
+        state.seen.append("\(observation.proposalID):\(outcome)")
+        if observation.proposalID == 1 && outcome == "2" { state.step = 2 }
+        if observation.proposalID == 1 && outcome == "failed" { state.step = 4 }
+        if observation.proposalID == 2 && outcome == "4" { state.step = 6 }
+    }
+
+    func snapshot() throws(StrategyError) -> Data { try Self.encodeSnapshot(state) }
+    mutating func restore(from snapshot: Data) throws(StrategyError) {
+        state = try Self.decodeSnapshot(PromotingStrategy.State.self, from: snapshot)
+    }
+}
+
 final class PromotionTests: XCTestCase {
     private final class TestClock: Sendable {
         private let current = Mutex(Date(timeIntervalSince1970: 1_900_000_000))
@@ -216,6 +261,50 @@ final class PromotionTests: XCTestCase {
             XCTAssertEqual(state.seen, ["1:2", "2:1", "1:4"], "kill during promotion: \(killDuringPromotion)")
             XCTAssertEqual(try store.jobs(of: trained[0].id).map(\.startEpoch), [0, 2])
         }
+    }
+
+    func testAPromotedTrialThatFailsForGood_isTrainedAfreshWhenItsNetworkIsAskedForAgain() throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "promo-fail")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clock = TestClock()
+        let core = try makeCore(directory, clock, strategy: { RetryAfterFailedPromotionStrategy() })
+        _ = core.handle([
+            .control(
+                .submit(
+                    configText: configuration + "\ntrial: {max_attempts: 1}\n", fileName: "/tmp/h.yaml", restart: false),
+                ControlReply { _ in })
+        ])
+        let greeted = core.handle([
+            .workerConnected(ConnectionID(1), peer: "p"),
+            .workerMessage(
+                ConnectionID(1), .hello(.init(workerVersion: "test", token: "t", workerID: "w", hostname: "h", slots: 1))),
+        ])
+        let first = try XCTUnwrap(assignments(greeted).first, "\(greeted)")
+        _ = core.handle([report(first, epoch: 1, seq: 1), report(first, epoch: 2, seq: 2)])
+        let promoted = try XCTUnwrap(assignments(core.handle([complete(first, seq: 3)])).first, "the promotion")
+        XCTAssertEqual(promoted.spec.trialID, first.spec.trialID)
+        XCTAssertEqual(promoted.spec.startEpoch, 2)
+        let failure = DaemonEvent.workerMessage(
+            ConnectionID(1),
+            .fail(
+                .init(
+                    jobID: promoted.jobID, attempt: promoted.attempt, trialID: promoted.spec.trialID, runName: "h",
+                    reason: "out of memory", exitCode: 1, logTail: [], seq: 4)))
+        let afresh = try XCTUnwrap(assignments(core.handle([failure])).first, "N asked for again after the failure")
+        XCTAssertNotEqual(afresh.spec.trialID, first.spec.trialID, "a failed trial answers no new proposal")
+        XCTAssertEqual(afresh.spec.startEpoch, 0, "trained afresh, from the first epoch")
+        XCTAssertEqual(afresh.spec.epochBudget, 4)
+        _ = core.handle((1...4).map { report(afresh, epoch: $0, seq: 4 + UInt64($0)) } + [complete(afresh, seq: 9)])
+        _ = core.handle([.tick])
+        let store = try RunStore(runDirectory: directory.appendingPathComponent("h"), mode: .mustExist)
+        let trials = try store.trials()
+        XCTAssertEqual(trials.map(\.state), [.failed, .completed], "\(trials)")
+        XCTAssertEqual(trials.map(\.reusedFrom), [nil, nil])
+        XCTAssertEqual(try store.jobs(of: trials[1].id).map(\.startEpoch), [0])
+        let snapshot = try XCTUnwrap(try store.latestStrategySnapshot())
+        let state = try JSONDecoder().decode(PromotingStrategy.State.self, from: snapshot.bytes)
+        XCTAssertEqual(state.seen, ["1:2", "1:failed", "2:4"])
+        XCTAssertEqual(try store.run()?.state, .finished)
     }
 
     func testAProposalForMoreEpochs_joinsTheTrainedTrialWhenItsReuseRowIsFound() throws {

@@ -11,7 +11,19 @@ import XCTest
 
 /// A Hyperband-shaped script: train N for 2 epochs; once seen, ask for N at 1 epoch (answered at
 /// once, the curve cut) and continue the first proposal to 4; end once N at 4 is seen.
-private struct PromotingStrategy: SearchStrategy {
+/// The scripted strategies below keep their step and what they saw in one `State`, snapshotted whole.
+private protocol ScriptedStrategy: SearchStrategy {
+    var state: PromotingStrategy.State { get set }
+}
+
+extension ScriptedStrategy {
+    func snapshot() throws(StrategyError) -> Data { try Self.encodeSnapshot(state) }
+    mutating func restore(from snapshot: Data) throws(StrategyError) {
+        state = try Self.decodeSnapshot(PromotingStrategy.State.self, from: snapshot)
+    }
+}
+
+private struct PromotingStrategy: ScriptedStrategy {
     struct State: Codable, Hashable {
         var step = 0
         var seen: [String] = []
@@ -52,17 +64,12 @@ private struct PromotingStrategy: SearchStrategy {
         if observation.proposalID == 1 && curve.count == 2 { state.step = max(state.step, 2) }
         if observation.proposalID == 1 && curve.count == 4 { state.step = 5 }
     }
-
-    func snapshot() throws(StrategyError) -> Data { try Self.encodeSnapshot(state) }
-    mutating func restore(from snapshot: Data) throws(StrategyError) {
-        state = try Self.decodeSnapshot(State.self, from: snapshot)
-    }
 }
 
 /// The script above, then, while the promoted trial trains to 4 epochs, N again at 8 epochs: the
 /// network's finished record is then the reuse row of the proposal at 1 epoch, whose trained trial
 /// is in flight again; the proposal must join that trial, not be answered from the reuse.
-private struct ReproposingStrategy: SearchStrategy {
+private struct ReproposingStrategy: ScriptedStrategy {
     var state = PromotingStrategy.State()
 
     var kind: String { "reproposing" }
@@ -96,16 +103,11 @@ private struct ReproposingStrategy: SearchStrategy {
         if observation.proposalID == 1 && count == 2 { state.step = max(state.step, 2) }
         if observation.proposalID == 3 && count == 8 { state.step = 6 }
     }
-
-    func snapshot() throws(StrategyError) -> Data { try Self.encodeSnapshot(state) }
-    mutating func restore(from snapshot: Data) throws(StrategyError) {
-        state = try Self.decodeSnapshot(PromotingStrategy.State.self, from: snapshot)
-    }
 }
 
 /// Train N for 2 epochs, continue it to 4 (a promotion), and once that fails for good ask for N at
 /// 4 epochs again: the failed trial cannot answer it, so the network is trained afresh.
-private struct RetryAfterFailedPromotionStrategy: SearchStrategy {
+private struct RetryAfterFailedPromotionStrategy: ScriptedStrategy {
     var state = PromotingStrategy.State()
 
     var kind: String { "retry-after-failed-promotion" }
@@ -140,11 +142,6 @@ private struct RetryAfterFailedPromotionStrategy: SearchStrategy {
         if observation.proposalID == 1 && outcome == "2" { state.step = 2 }
         if observation.proposalID == 1 && outcome == "failed" { state.step = 4 }
         if observation.proposalID == 2 && outcome == "4" { state.step = 6 }
-    }
-
-    func snapshot() throws(StrategyError) -> Data { try Self.encodeSnapshot(state) }
-    mutating func restore(from snapshot: Data) throws(StrategyError) {
-        state = try Self.decodeSnapshot(PromotingStrategy.State.self, from: snapshot)
     }
 }
 

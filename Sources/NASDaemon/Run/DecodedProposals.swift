@@ -10,7 +10,7 @@ import NASStore
 /// The store stays the record — each lookup falls back to decoding what is stored, so a run
 /// resumed from its store (which starts with neither) behaves exactly as one that kept them.
 /// Decoding a candidate parses its notation, which was most of the commit thread's time per trial
-/// at 100,000 trials (docs/BENCHMARKS.md, "Where the commit thread's time went").
+/// at 100,000 trials (docs/BENCHMARKS.md, "The commit thread's time per trial").
 final class DecodedProposals {
     private var candidates: [Int: Candidate] = [:]
     private var networks: [TrialID: Network] = [:]

@@ -93,9 +93,7 @@ extension RunStore {
 
     /// A trial's validation-accuracy curve: epoch 1 first (the learning curve predictors read).
     public func curve(of trialID: TrialID) throws -> [Double] {
-        try database.cachedStatement(
-            "SELECT validation_accuracy FROM metrics WHERE trial_id = ? ORDER BY epoch"
-        ).rows([trialID.rawValue]) { $0.double(at: 0) }
+        try curvePoints(of: trialID).map(\.validationAccuracy)
     }
 
     /// The number of distinct epochs trained and recorded in the run (reused trials cost none).

@@ -9,7 +9,10 @@
 #   bash bench/record_digits_curves.sh [OUT]        # default bench/data/digits-curves.jsonl
 #
 # Environment: NASD_BIN (default .build/release/nasd), RECORD_TRIALS (default 310), RECORD_WORKERS
-# (default 2), RECORD_SEED (default 11), RECORD_KEEP=1 keeps the state directory.
+# (default 2), RECORD_SEED (default 11), RECORD_EPOCHS (default 12), RECORD_LR_STEP (default 5: the
+# rate is multiplied by 0.2 every that many epochs), RECORD_KEEP=1 keeps the state directory.
+# The 27-epoch file: RECORD_EPOCHS=27 RECORD_LR_STEP=10 bash bench/record_digits_curves.sh \
+#   bench/data/digits-curves-27.jsonl   (docs/BENCHMARKS.md, "Real curves (digits)").
 # Needs python3 with torch and scikit-learn (pip install torch scikit-learn). The committed file took
 # 56 min on 2 heavily shared cores, with extra workers attached (docs/BENCHMARKS.md, "Real curves (digits)").
 set -euo pipefail
@@ -21,6 +24,8 @@ out=${1:-$here/data/digits-curves.jsonl}
 trials=${RECORD_TRIALS:-310}
 workers=${RECORD_WORKERS:-2}
 seed=${RECORD_SEED:-11}
+epochs=${RECORD_EPOCHS:-12}
+lr_step=${RECORD_LR_STEP:-5}
 
 [[ -x $nasd ]] || { echo "record: no nasd binary at $nasd (swift build -c release --product nasd)" >&2; exit 1; }
 python3 -c "import torch, sklearn" || { echo "record: needs torch and scikit-learn" >&2; exit 1; }
@@ -57,9 +62,9 @@ space:
   classes: 10
 strategy: {kind: random}
 training:
-  epochs: 12
+  epochs: $epochs
   hyperparameters: {learning_rate: 0.05, momentum: 0.9, weight_decay: 0.0005, batch_size: 128,
-                    lr_step: 5, lr_decay: 0.2, threads: 1}
+                    lr_step: $lr_step, lr_decay: 0.2, threads: 1}
 trainer:
   command: [python3, $here/torch_forkserver.py, client, $state/trainer.sock]
   workdir: $root

@@ -107,7 +107,11 @@ final class HostileControlTests: XCTestCase {
         let box = CoreBox(core)
         let thread = Thread {
             loop.run(core: box.core) { action in
-                if case .reply(let reply, let response) = action { reply(response) }
+                switch action {
+                case .reply(let reply, let response): reply(response)
+                case .describeHostedRuns(let reply, let runs): reply(runs)
+                default: break
+                }
             }
         }
         thread.start()

@@ -2,22 +2,25 @@ import Foundation
 import NASProtocol
 import NASStore
 
-/// Answers control requests for a running daemon: requests about the runs it hosts go to the
-/// event loop (the core's live state); read-only views of every other run (finished, failed,
-/// left alone) are read from their stores here, off the commit thread, by `OfflineControl`, with
-/// the status list cached while no store changes.
+/// Answers control requests for a running daemon. Requests that act on runs or workers go to the
+/// event loop (the core's live state). The read-only views (`status`, `trials`, `best`, `logs`)
+/// are read from the run stores here, off the commit thread, by `OfflineControl`: for a run the
+/// daemon hosts, with the live part the core reports (`HostedRunSnapshot`); for every other run
+/// (finished, failed, left alone) as stored, with the status list cached while no store changes.
 ///
-/// So `nasd status` with many finished runs never opens (and integrity-checks) their stores on the
-/// thread that acknowledges workers' reports.
+/// So neither `nasd status` on a run of 100,000 trials nor a state directory full of big finished
+/// runs ever holds up the thread that acknowledges workers' reports.
 struct DaemonControlHandler: ControlHandler {
     let loop: EventLoop
     let layout: StateDirectoryLayout
+    let stores: OfflineControl
     let endedRuns: EndedRunStatusCache
 
     init(loop: EventLoop, layout: StateDirectoryLayout) {
         self.loop = loop
         self.layout = layout
-        self.endedRuns = EndedRunStatusCache(offline: OfflineControl(stateDirectory: layout))
+        self.stores = OfflineControl(stateDirectory: layout)
+        self.endedRuns = EndedRunStatusCache(offline: stores)
     }
 
     /// Reads every run's status into the cache once, so the first `nasd status` after a start does
@@ -27,12 +30,15 @@ struct DaemonControlHandler: ControlHandler {
     }
 
     func handle(_ request: ControlRequest) async -> ControlResponse {
-        let live = await askCore(request)
         switch request {
         case .status(nil):
-            return await mergedStatus(hosted: live)
+            return await allRunsStatus()
+        case .status(let run?), .trials(let run, _, _), .best(let run), .logs(let run, _, _):
+            let hosted = await hostedRuns().first { $0.name == run }
+            return await stores.answer(request, run: run, live: hosted?.live)
         case .metrics:
             // The core's gauges, with the loop's acknowledgement latency added (`DaemonCounters`).
+            let live = await askCore(request)
             guard case .ok(let payload) = live else { return live }
             do {
                 let counters = DaemonCounters(
@@ -41,14 +47,8 @@ struct DaemonControlHandler: ControlHandler {
             } catch {
                 return .error(ControlError(code: .internalError, message: "cannot encode the metrics: \(error)"))
             }
-        case .status(let run?), .trials(let run, _, _), .best(let run), .logs(let run, _, _):
-            // The core answers only for the runs it hosts: the others are read here.
-            if case .error(let error) = live, error.code == .notFound, StateDirectoryLayout.isValidRunName(run) {
-                return await OfflineControl(stateDirectory: layout).handle(request)
-            }
-            return live
         default:
-            return live
+            return await askCore(request)
         }
     }
 
@@ -58,10 +58,19 @@ struct DaemonControlHandler: ControlHandler {
         }
     }
 
-    /// The core's views of hosted runs, and the stored views of the rest, sorted by name.
-    private func mergedStatus(hosted: ControlResponse) async -> ControlResponse {
-        guard case .ok(let payload) = hosted, case .array(let hostedViews) = payload else { return hosted }
-        let hostedNames = Set(hostedViews.compactMap { $0["name"]?.stringValue })
+    /// The runs the core hosts, with what only it knows of them; answered once the batch that
+    /// took the snapshot committed.
+    private func hostedRuns() async -> [HostedRunSnapshot] {
+        await withCheckedContinuation { continuation in
+            loop.post(.hostedRuns(HostedRunsReply { continuation.resume(returning: $0) }))
+        }
+    }
+
+    /// Every run's status, sorted by name: the hosted runs read now with their live part, the
+    /// others from the cache.
+    private func allRunsStatus() async -> ControlResponse {
+        let hosted = await hostedRuns()
+        let hostedNames = Set(hosted.map(\.name))
         let names: [String]
         do {
             names = try layout.runDirectoryNames().filter { !hostedNames.contains($0) }
@@ -69,12 +78,13 @@ struct DaemonControlHandler: ControlHandler {
             return .error(
                 ControlError(code: .internalError, message: "cannot list state directory \(layout.path): \(error)"))
         }
+        var views: [RunStatusView] = []
+        for run in hosted {
+            views.append(await stores.statusView(ofRun: run.name, in: layout, live: run.live))
+        }
+        views += await endedRuns.views(of: names, in: layout)
         do {
-            let others = try await endedRuns.views(of: names, in: layout).map { try JSONValue(encoding: $0) }
-            let merged = (hostedViews + others).sorted {
-                ($0["name"]?.stringValue ?? "") < ($1["name"]?.stringValue ?? "")
-            }
-            return .ok(.array(merged))
+            return .ok(try JSONValue(encoding: views.sorted { $0.name < $1.name }))
         } catch {
             return .error(ControlError(code: .internalError, message: "cannot encode the status: \(error)"))
         }

@@ -88,18 +88,22 @@ public struct OfflineControl: ControlHandler {
 
     /// One run's status from its store; a broken or missing store is the view's error, so that one
     /// broken store is listed beside the healthy runs, never instead of them.
-    func statusView(ofRun name: String, in layout: StateDirectoryLayout) async -> RunStatusView {
+    ///
+    /// - Parameter live: What the daemon knows of the run when it hosts it (`HostedRunSnapshot`).
+    func statusView(ofRun name: String, in layout: StateDirectoryLayout, live: LiveRunInfo? = nil) async -> RunStatusView {
         if let missing = layout.missingStoreMessage(run: name) {
             return .unreadable(name: name, error: missing)
         }
-        switch await read(layout.runDirectory(named: name), expecting: nil, { try RunViews.status(of: $0) }) {
+        switch await read(layout.runDirectory(named: name), expecting: nil, { try RunViews.status(of: $0, live: live) }) {
         case .success(let view): return view
         case .failure(let error): return .unreadable(name: name, error: error.message)
         }
     }
 
-    /// A read-only request about one run.
-    private func answer(_ request: ControlRequest, run: String) async -> ControlResponse {
+    /// A read-only request about one run (`status`, `trials`, `best`, `logs`).
+    ///
+    /// - Parameter live: What the daemon knows of the run when it hosts it (`HostedRunSnapshot`).
+    func answer(_ request: ControlRequest, run: String, live: LiveRunInfo? = nil) async -> ControlResponse {
         let directory: URL
         let expectedName: String?
         switch source {
@@ -113,13 +117,14 @@ public struct OfflineControl: ControlHandler {
             directory = layout.runDirectory(named: run)
             expectedName = nil
         }
-        switch await read(directory, expecting: expectedName, { RunViews.response(to: request, from: $0) }) {
+        switch await read(directory, expecting: expectedName, { RunViews.response(to: request, from: $0, live: live) }) {
         case .success(let response): return response
         case .failure(let error): return .error(error)
         }
     }
 
-    /// Opens a run's store, runs `body` on its queue, and closes it.
+    /// Opens a run's store, runs `body` on its queue in one read transaction (a consistent view of
+    /// a run the daemon is writing), and closes it.
     private func read<Value: Sendable>(
         _ directory: URL, expecting expectedName: String?, _ body: @escaping @Sendable (RunStore) throws -> Value
     ) async -> Result<Value, ControlError> {
@@ -140,8 +145,10 @@ public struct OfflineControl: ControlHandler {
         let result: Result<Value, ControlError>
         do {
             let value = try await executor.perform { store -> Value? in
-                if let expectedName, try store.run()?.name != expectedName { return nil }
-                return try body(store)
+                try store.reading {
+                    if let expectedName, try store.run()?.name != expectedName { return nil }
+                    return try body(store)
+                }
             }
             if let value {
                 result = .success(value)

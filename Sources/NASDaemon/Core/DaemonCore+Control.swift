@@ -70,38 +70,36 @@ extension DaemonCore {
         }
     }
 
-    /// Answers a read-only request. A failure to read a store (a corrupt finished run, say) is the
-    /// answer, never a failure of the batch: views change nothing.
+    /// Answers `workers`, the one view the core holds entirely in memory. The stored views
+    /// (`status`, `trials`, `best`, `logs`) are read off the commit thread by `DaemonControlHandler`
+    /// from `hostedRunSnapshots()`; the core refuses them, so that no client request can hold up a
+    /// batch with a scan of a big store.
     private func view(_ request: ControlRequest) -> ControlResponse {
         do {
             switch request {
-            case .status(nil):
-                // Only the hosted runs: `DaemonControlHandler` adds the others, read off this thread.
-                let views = try runs.values.sorted { $0.name < $1.name }.map { run in
-                    var view = try RunViews.status(of: run.store, live: liveInfo(run))
-                    // A store deleted under the daemon: the run is shown with the problem, and logged once.
-                    if let missing = layout.missingStoreMessage(run: run.name) {
-                        view.error = missing
-                        if reportedMissingStores.insert(run.name).inserted { log("error: run '\(run.name)': \(missing)") }
-                    }
-                    return view
-                }
-                return .ok(try JSONValue(encoding: views))
-            case .status(let name?), .trials(let name, _, _), .best(let name), .logs(let name, _, _):
-                guard let run = runs[name] else {
-                    // Not hosted: `DaemonControlHandler` reads it from its store, off this thread.
-                    throw ControlError(code: .notFound, message: "no run named '\(name)' in \(layout.path)")
-                }
-                return RunViews.response(to: request, from: run.store, live: liveInfo(run))
             case .workers:
                 return .ok(try JSONValue(encoding: workerViews()))
             default:
-                throw ControlError(code: .internalError, message: "not a view request")
+                return .error(
+                    ControlError(
+                        code: .internalError,
+                        message: "'\(request.messageType)' is read from the run stores by the control handler, "
+                            + "not by the daemon core"))
             }
-        } catch let error as ControlError {
-            return .error(error)
         } catch {
             return .error(ControlError(code: .internalError, message: "\(error)"))
+        }
+    }
+
+    /// The runs the core hosts, sorted by name, for the views read off the commit thread. A store
+    /// deleted under the daemon is logged once (the views show the problem).
+    func hostedRunSnapshots() -> [HostedRunSnapshot] {
+        runs.values.sorted { $0.name < $1.name }.map { run in
+            let missing = layout.missingStoreMessage(run: run.name)
+            if let missing, reportedMissingStores.insert(run.name).inserted {
+                log("error: run '\(run.name)': \(missing)")
+            }
+            return HostedRunSnapshot(name: run.name, live: liveInfo(run))
         }
     }
 

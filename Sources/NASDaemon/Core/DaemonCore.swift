@@ -105,8 +105,12 @@ public final class DaemonCore {
             let failure = ControlResponse.error(
                 ControlError(code: .internalError, message: "the daemon could not commit to its store: \(error)"))
             return actions.compactMap { action -> DaemonAction? in
-                if case .reply(let reply, _) = action { return .reply(reply, failure) }
-                return nil
+                switch action {
+                case .reply(let reply, _): return .reply(reply, failure)
+                // Nothing of the batch is announced: the handler reads every run as a stored one.
+                case .describeHostedRuns(let reply, _): return .describeHostedRuns(reply, [])
+                default: return nil
+                }
             } + [.exit(.storeFailure(reason))]
         }
         for (connection, seq) in acknowledgements.sorted(by: { $0.key < $1.key }) {
@@ -127,6 +131,8 @@ public final class DaemonCore {
             workerDisconnected(connection, reason: reason)
         case .control(let request, let reply):
             actions.append(.reply(reply, try handleControl(request, now: now)))
+        case .hostedRuns(let reply):
+            actions.append(.describeHostedRuns(reply, hostedRunSnapshots()))
         case .tick:
             break
         case .shutdownRequested(let reason):

@@ -37,6 +37,9 @@ public enum DaemonEvent: Sendable {
     case workerDisconnected(ConnectionID, reason: String)
     /// A control request from the control socket.
     case control(ControlRequest, ControlReply)
+    /// The control handler asks which runs the core hosts, to read their views off the commit
+    /// thread (`HostedRunSnapshot`).
+    case hostedRuns(HostedRunsReply)
     /// Time passed: check leases, timeouts, deadlines, and dispatch.
     case tick
     /// SIGTERM / SIGINT: drain and exit.
@@ -53,6 +56,8 @@ public enum DaemonAction: Sendable {
     case close(ConnectionID, reason: String)
     /// Answer a control request.
     case reply(ControlReply, ControlResponse)
+    /// Tell the control handler which runs the core hosts (`DaemonEvent.hostedRuns`).
+    case describeHostedRuns(HostedRunsReply, [HostedRunSnapshot])
     /// Fit a predictor's model off the commit thread, then post the event `FitJob.run()` returns.
     case fit(FitJob)
     /// Append lines to a trial's log file (`TrialLogFile.append`), in the order asked.

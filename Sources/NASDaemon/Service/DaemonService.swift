@@ -280,6 +280,8 @@ public final class DaemonService: Sendable {
                         connections.close(connection)
                     case .reply(let reply, let response):
                         reply(response)
+                    case .describeHostedRuns(let reply, let runs):
+                        reply(runs)
                     case .exit:
                         break
                     }

@@ -74,6 +74,16 @@ public final class RunStore {
         try database.inTransaction(.immediate, body)
     }
 
+    /// Runs `body` as one read transaction: every read in it sees the same committed state,
+    /// whatever another connection commits meanwhile (WAL snapshot isolation), and it takes no
+    /// write lock, so a view of a live run never holds up the daemon's commits.
+    ///
+    /// - Returns: What `body` returned.
+    /// - Throws: What `body` threw, or a `DatabaseError`.
+    public func reading<T>(_ body: () throws -> T) throws -> T {
+        try database.inTransaction(.deferred, body)
+    }
+
     /// Begins a transaction that stays open across calls until `commitTransaction()` or
     /// `rollBackTransaction()` (the daemon's group commit); store calls made meanwhile join it.
     ///

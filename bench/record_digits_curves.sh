@@ -4,7 +4,7 @@
 # examples/trainers/torch/train.py (PyTorch, one CPU thread per trial, run behind bench/torch_forkserver.py
 # so that torch is imported once) on scikit-learn's bundled digits
 # (1,437 training / 360 validation 8×8 images, nothing downloaded), 12 epochs of SGD with a step
-# learning-rate decay (×0.2 after epochs 5 and 10), then `nasd export --format jsonl`.
+# learning-rate decay (×0.2 after epochs 5 and 10; settings below), then `nasd export --format jsonl`.
 #
 #   bash bench/record_digits_curves.sh [OUT]        # default bench/data/digits-curves.jsonl
 #

@@ -61,20 +61,9 @@ final class HostedRunViewsTests: XCTestCase {
 
     func testTheHandlerReadsAHostedRunFromItsStore_withTheLivePhaseFromTheCore() async throws {
         let core = try makeCoreHostingARun()
-        let loop = EventLoop()
-        let box = HostedCoreBox(core)
-        let thread = Thread {
-            loop.run(core: box.core) { action in
-                switch action {
-                case .reply(let reply, let response): reply(response)
-                case .describeHostedRuns(let reply, let runs): reply(runs)
-                default: break
-                }
-            }
-        }
-        thread.start()
-        defer { loop.post(.shutdownRequested(reason: "test over")) }
-        let handler = DaemonControlHandler(loop: loop, layout: StateDirectoryLayout(path: directory.path))
+        let thread = CoreLoopThread(core)
+        defer { thread.stop() }
+        let handler = DaemonControlHandler(loop: thread.loop, layout: StateDirectoryLayout(path: directory.path))
 
         guard case .ok(let list) = await handler.handle(.status(run: nil)) else { return XCTFail("status failed") }
         let views = try list.decode(as: [RunStatusView].self)
@@ -92,11 +81,4 @@ final class HostedRunViewsTests: XCTestCase {
         guard case .error(let unknown) = await handler.handle(.best(run: "nope")) else { return XCTFail("best nope") }
         XCTAssertEqual(unknown.code, .notFound)
     }
-}
-
-/// Hands a core to the event-loop thread of a test. `@unchecked Sendable`: after the hand-over the
-/// core is used on that thread only, as the daemon does.
-private final class HostedCoreBox: @unchecked Sendable {
-    let core: DaemonCore
-    init(_ core: DaemonCore) { self.core = core }
 }

@@ -103,31 +103,13 @@ final class HostileControlTests: XCTestCase {
         // The live run's store deleted under the daemon: listed with the problem, not vanished.
         try FileManager.default.removeItem(
             at: directory.appendingPathComponent("ok").appendingPathComponent(RunStore.fileName))
-        let loop = EventLoop()
-        let box = CoreBox(core)
-        let thread = Thread {
-            loop.run(core: box.core) { action in
-                switch action {
-                case .reply(let reply, let response): reply(response)
-                case .describeHostedRuns(let reply, let runs): reply(runs)
-                default: break
-                }
-            }
-        }
-        thread.start()
-        let handler = DaemonControlHandler(loop: loop, layout: StateDirectoryLayout(path: directory.path))
+        let thread = CoreLoopThread(core)
+        let handler = DaemonControlHandler(loop: thread.loop, layout: StateDirectoryLayout(path: directory.path))
         let views = try listed(await handler.handle(.status(run: nil)))
-        loop.post(.shutdownRequested(reason: "test over"))
+        thread.stop()
         XCTAssertEqual(views.map(\.name), ["broken", "deleted", "ok"])
         XCTAssertNotNil(views[0].error)
         XCTAssertTrue(views[1].error?.contains("missing (deleted?)") == true, "\(views[1])")
         XCTAssertTrue(views[2].error?.contains("missing (deleted?)") == true, "\(views[2])")
     }
-}
-
-/// Hands a core to the event-loop thread of a test. `@unchecked Sendable`: after the hand-over the
-/// core is used on that thread only, as the daemon does.
-private final class CoreBox: @unchecked Sendable {
-    let core: DaemonCore
-    init(_ core: DaemonCore) { self.core = core }
 }

@@ -3,7 +3,7 @@
 
     python3 bench/peephole_forest.py --nasd .build/release/nasd --data CURVES.jsonl --train N [--seed S]
         [--threads T] [--epochs E] [--statistics on|off] [--standardize-targets on|off] [--cosine-decay on|off]
-        [--minimum-steps N] [--averaged-fraction F]
+        [--batch-size B] [--minimum-steps N] [--averaged-fraction F]
 
 Runs `nasd predict eval --predictor peephole --json --split-out` (Peephole and the params baseline), then
 fits scikit-learn's RandomForestRegressor (500 trees, random_state = seed) on simple architecture features of
@@ -43,11 +43,14 @@ def main():
                         help="Peephole's global statistics input (nasd's extension; docs/predictors.md)")
     parser.add_argument("--standardize-targets", choices=["on", "off"], default="on")
     parser.add_argument("--cosine-decay", choices=["on", "off"], default="on")
+    parser.add_argument("--batch-size", type=int, help="Peephole's mini-batch size (nasd's default when absent)")
     parser.add_argument("--minimum-steps", type=int, help="Peephole's step floor (nasd's default when absent)")
     parser.add_argument("--averaged-fraction", type=float,
                         help="Peephole's weight-averaged fraction of the passes (nasd's default when absent)")
     args = parser.parse_args()
     extra = []
+    if args.batch_size is not None:
+        extra += ["--batch-size", str(args.batch_size)]
     if args.minimum_steps is not None:
         extra += ["--minimum-steps", str(args.minimum_steps)]
     if args.averaged_fraction is not None:

@@ -19,7 +19,7 @@ public struct PeepholeSettings: Hashable, Sendable, Codable {
     public var mlpHiddenSize: Int
     /// The MLP's linear layers (at least 1); every one but the last is followed by BN and ReLU.
     public var mlpLayers: Int
-    /// Passes over the training networks.
+    /// Passes over the training networks (more when `minimumSteps` asks for them: `passes(forTrainingCount:)`).
     public var epochs: Int
     /// Networks per mini-batch (at least 2: batch normalization needs a batch).
     public var batchSize: Int

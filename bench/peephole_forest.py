@@ -3,6 +3,7 @@
 
     python3 bench/peephole_forest.py --nasd .build/release/nasd --data CURVES.jsonl --train N [--seed S]
         [--threads T] [--epochs E] [--statistics on|off] [--standardize-targets on|off] [--cosine-decay on|off]
+        [--batch-size B] [--minimum-steps N] [--averaged-fraction F]
 
 Runs `nasd predict eval --predictor peephole --json --split-out` (Peephole and the params baseline), then
 fits scikit-learn's RandomForestRegressor (500 trees, random_state = seed) on simple architecture features of
@@ -42,7 +43,18 @@ def main():
                         help="Peephole's global statistics input (nasd's extension; docs/predictors.md)")
     parser.add_argument("--standardize-targets", choices=["on", "off"], default="on")
     parser.add_argument("--cosine-decay", choices=["on", "off"], default="on")
+    parser.add_argument("--batch-size", type=int, help="Peephole's mini-batch size (nasd's default when absent)")
+    parser.add_argument("--minimum-steps", type=int, help="Peephole's step floor (nasd's default when absent)")
+    parser.add_argument("--averaged-fraction", type=float,
+                        help="Peephole's weight-averaged fraction of the passes (nasd's default when absent)")
     args = parser.parse_args()
+    extra = []
+    if args.batch_size is not None:
+        extra += ["--batch-size", str(args.batch_size)]
+    if args.minimum_steps is not None:
+        extra += ["--minimum-steps", str(args.minimum_steps)]
+    if args.averaged_fraction is not None:
+        extra += ["--averaged-fraction", str(args.averaged_fraction)]
     with tempfile.TemporaryDirectory() as directory:
         split_path = os.path.join(directory, "split.json")
         started = time.monotonic()
@@ -50,7 +62,7 @@ def main():
             [args.nasd, "predict", "eval", "--predictor", "peephole", "--data", args.data, "--train",
              str(args.train), "--seed", str(args.seed), "--threads", str(args.threads), "--epochs",
              str(args.epochs), "--statistics", args.statistics, "--standardize-targets", args.standardize_targets,
-             "--cosine-decay", args.cosine_decay, "--split-out", split_path, "--json"],
+             "--cosine-decay", args.cosine_decay, "--split-out", split_path, "--json"] + extra,
             check=True, capture_output=True, text=True).stdout
         seconds = time.monotonic() - started
         with open(split_path) as handle:

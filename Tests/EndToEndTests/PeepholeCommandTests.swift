@@ -50,13 +50,23 @@ final class PeepholeCommandTests: EndToEndTestCase {
         let trained = try await NASDCommand.run(
             [
                 "predict", "train", "--predictor", "peephole", "--data", curves.path, "--out", model.path, "--epochs",
-                "1",
+                "1", "--batch-size", "4", "--minimum-steps", "5", "--averaged-fraction", "0.5",
             ],
             timeout: 300)
         XCTAssertEqual(trained.exitCode, 0, "\(trained)")
         let file = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
         XCTAssertEqual(file["format"] as? String, "nasd.peephole")
         XCTAssertEqual(file["formatVersion"] as? Int, 2)
+        let settings = try XCTUnwrap(file["settings"] as? [String: Any])
+        XCTAssertEqual(settings["batchSize"] as? Int, 4)
+        XCTAssertEqual(settings["minimumSteps"] as? Int, 5)
+        XCTAssertEqual(settings["averagedFraction"] as? Double, 0.5)
+        let badFraction = try await NASDCommand.run(
+            [
+                "predict", "train", "--predictor", "peephole", "--data", curves.path, "--out", model.path,
+                "--averaged-fraction", "1.5",
+            ], timeout: 60)
+        XCTAssertEqual(badFraction.exitCode, 64, "\(badFraction)")
 
         let refused = try await NASDCommand.run(
             ["convert", "metaqnn-replay", csv.path, "--unlearned", "sometimes"], timeout: 60)

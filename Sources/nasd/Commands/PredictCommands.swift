@@ -162,6 +162,15 @@ enum PredictCommands {
         settings.globalStatistics = try onOff(arguments, "statistics", default: settings.globalStatistics)
         settings.standardizeTargets = try onOff(arguments, "standardize-targets", default: settings.standardizeTargets)
         settings.cosineDecay = try onOff(arguments, "cosine-decay", default: settings.cosineDecay)
+        settings.batchSize = try arguments.integer("batch-size", default: settings.batchSize, range: 2...100_000)
+        settings.minimumSteps = try arguments.integer("minimum-steps", default: settings.minimumSteps, range: 0...10_000_000)
+        if let text = arguments.value("averaged-fraction") {
+            guard let fraction = Double(text), fraction >= 0, fraction <= 1 else {
+                throw UsageError(
+                    command: arguments.command, message: "--averaged-fraction expects a number in [0, 1]; found '\(text)'")
+            }
+            settings.averagedFraction = fraction
+        }
         return settings
     }
 
@@ -234,6 +243,17 @@ enum PredictCommands {
             "cosine-decay", "on|off",
             "Peephole: decay the learning rate along a half cosine (nasd's extension, docs/predictors.md; "
                 + "default on)."),
+        .value(
+            "batch-size", "N",
+            "Peephole: networks per mini-batch (at least 2; default \(PeepholeSettings().batchSize))."),
+        .value(
+            "minimum-steps", "N",
+            "Peephole: more passes than --epochs when those give fewer than N optimizer steps (nasd's "
+                + "extension, docs/predictors.md; default \(PeepholeSettings().minimumSteps), 0 = exactly --epochs)."),
+        .value(
+            "averaged-fraction", "F",
+            "Peephole: store the mean of the parameters over the last F of the passes (weight averaging, "
+                + "nasd's extension, docs/predictors.md; default \(PeepholeSettings().averagedFraction), 0 = the last pass)."),
         .value(
             "ensemble", "K",
             "RNAS: rankers trained with different seeds, their standardized scores averaged (default 1)."),

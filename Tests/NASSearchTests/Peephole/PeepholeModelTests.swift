@@ -153,6 +153,8 @@ final class PeepholeModelTests: XCTestCase {
         settings.globalStatistics = false
         settings.standardizeTargets = false
         settings.cosineDecay = false
+        settings.minimumSteps = 0
+        settings.averagedFraction = 0
         let examples = Self.examples(count: 20, seed: 6)
         let model = try PeepholeTrainer(settings: settings, seed: 1).fit(examples)
         // A version-1 file: no statistics, no target scaling, none of the extensions' settings.
@@ -160,7 +162,9 @@ final class PeepholeModelTests: XCTestCase {
         json["formatVersion"] = 1
         for key in ["statistics", "targetShift", "targetScale"] { json.removeValue(forKey: key) }
         var stored = try XCTUnwrap(json["settings"] as? [String: Any])
-        for key in ["globalStatistics", "standardizeTargets", "cosineDecay"] { stored.removeValue(forKey: key) }
+        for key in ["globalStatistics", "standardizeTargets", "cosineDecay", "minimumSteps", "averagedFraction"] {
+            stored.removeValue(forKey: key)
+        }
         json["settings"] = stored
         let old = try PeepholeModel(data: try JSONSerialization.data(withJSONObject: json))
         XCTAssertEqual(old.file.formatVersion, 1)
@@ -189,6 +193,103 @@ final class PeepholeModelTests: XCTestCase {
         XCTAssertThrowsError(try PeepholeTrainer(settings: settings).fit(Self.examples(count: 4, seed: 1))) {
             XCTAssertEqual($0 as? PeepholeError, .invalidSettings("batchSize must be at least 2, not 1"))
         }
+    }
+
+    func testMinimumSteps_addPassesToASmallTrainingSet_only() {
+        var settings = PeepholeSettings(epochs: 100, batchSize: 32, minimumSteps: 3200)
+        XCTAssertEqual(settings.passes(forTrainingCount: 200), 458, "7 steps a pass: ⌈3200 / 7⌉")
+        XCTAssertEqual(settings.passes(forTrainingCount: 1000), 100, "32 steps a pass already give 3200")
+        XCTAssertEqual(settings.passes(forTrainingCount: 20), 3200, "one step a pass")
+        settings.minimumSteps = 0
+        XCTAssertEqual(settings.passes(forTrainingCount: 200), 100)
+        for count in 1...70 {
+            XCTAssertEqual(
+                PeepholeTrainer.batchCount(forTrainingCount: count, size: 8),
+                PeepholeTrainer.batches(of: Array(0..<count), size: 8).count, "\(count) networks")
+        }
+    }
+
+    func testMinimumSteps_trainsTheSameScheduleAsMorePasses() throws {
+        let examples = Self.examples(count: 20, seed: 5)
+        var settings = Self.small
+        settings.minimumSteps = 0
+        settings.averagedFraction = 0
+        settings.epochs = 6
+        let longer = try PeepholeTrainer(settings: settings, seed: 3).fit(examples)
+        // 20 networks in batches of 8 are 3 steps a pass: a floor of 16 steps means ⌈16 / 3⌉ = 6 passes.
+        settings.epochs = 2
+        settings.minimumSteps = 16
+        XCTAssertEqual(settings.passes(forTrainingCount: 20), 6)
+        let floored = try PeepholeTrainer(settings: settings, seed: 3).fit(examples)
+        XCTAssertTrue(floored.file.state == longer.file.state, "the same parameters as 6 passes")
+        settings.minimumSteps = 0
+        let shorter = try PeepholeTrainer(settings: settings, seed: 3).fit(examples)
+        XCTAssertFalse(shorter.file.state == longer.file.state, "2 passes without the floor")
+    }
+
+    func testWeightAverage_isTheMeanOfTheSnapshots_runningStatisticsIncluded() throws {
+        var generator = SeededGenerator(seed: 1)
+        let network = Sequential([Linear(inputSize: 2, outputSize: 3, using: &generator), BatchNormalization(featureCount: 3)])
+        let parameters = network.namedParameters.map(\.parameter)
+        XCTAssertTrue(parameters.contains { !$0.isTrainable }, "the running statistics are parameters too")
+        var snapshots: [[[Float]]] = []
+        var average = WeightAverage()
+        for round in 0..<3 {
+            for (index, parameter) in parameters.enumerated() {
+                for j in parameter.value.scalars.indices {
+                    parameter.value.scalars[j] = Float(round * 7 + index) + 0.25 * Float(j)
+                }
+            }
+            snapshots.append(parameters.map(\.value.scalars))
+            try average.add(network)
+        }
+        XCTAssertEqual(average.count, 3)
+        try average.load(into: network)
+        for (index, parameter) in parameters.enumerated() {
+            let expected = parameter.value.scalars.indices.map { j in
+                snapshots.map { $0[index][j] }.reduce(0, +) / 3
+            }
+            XCTAssertEqual(parameter.value.scalars, expected)
+        }
+    }
+
+    func testWeightAveraging_overOnePass_isTheLastPass_andOverMoreStillRanks() throws {
+        let training = Self.examples(count: 80, seed: 2)
+        let testing = Self.examples(count: 60, seed: 3)
+        var settings = Self.small
+        settings.epochs = 30
+        settings.minimumSteps = 0
+        settings.averagedFraction = 0
+        let last = try PeepholeTrainer(settings: settings, seed: 4).fit(training)
+        settings.averagedFraction = 0.01
+        let one = try PeepholeTrainer(settings: settings, seed: 4).fit(training)
+        XCTAssertTrue(one.file.state == last.file.state, "averaging over one pass keeps the last pass")
+        settings.averagedFraction = 0.5
+        let averaged = try PeepholeTrainer(settings: settings, seed: 4).fit(training)
+        XCTAssertFalse(averaged.file.state == last.file.state, "averaging over 15 passes")
+        let tau = try XCTUnwrap(try KendallTau.tauB(try averaged.predict(testing), testing.map(\.accuracy)))
+        XCTAssertGreaterThan(tau, 0.5, "held-out Kendall τ of the averaged model")
+        settings.averagedFraction = 1.5
+        XCTAssertThrowsError(try PeepholeTrainer(settings: settings).fit(training)) {
+            XCTAssertEqual($0 as? PeepholeError, .invalidSettings("averagedFraction must be in [0, 1], not 1.5"))
+        }
+    }
+
+    func testModelFile_writtenBeforeTheStepFloorAndAveraging_readsAsNeither() throws {
+        var settings = Self.small
+        settings.epochs = 2
+        settings.minimumSteps = 0
+        settings.averagedFraction = 0
+        let examples = Self.examples(count: 20, seed: 6)
+        let model = try PeepholeTrainer(settings: settings, seed: 1).fit(examples)
+        var json = try XCTUnwrap(try JSONSerialization.jsonObject(with: model.encoded()) as? [String: Any])
+        var stored = try XCTUnwrap(json["settings"] as? [String: Any])
+        for key in ["minimumSteps", "averagedFraction"] { XCTAssertNotNil(stored.removeValue(forKey: key), key) }
+        json["settings"] = stored
+        let old = try PeepholeModel(data: try JSONSerialization.data(withJSONObject: json))
+        XCTAssertEqual(old.file.formatVersion, 2)
+        XCTAssertEqual(old.file.settings, settings)
+        XCTAssertEqual(try old.predict(examples), try model.predict(examples))
     }
 
     func testBatches_foldATrailingSingleIntoThePreviousBatch() {

@@ -19,7 +19,7 @@ public struct PeepholeSettings: Hashable, Sendable, Codable {
     public var mlpHiddenSize: Int
     /// The MLP's linear layers (at least 1); every one but the last is followed by BN and ReLU.
     public var mlpLayers: Int
-    /// Passes over the training networks.
+    /// Passes over the training networks (more when `minimumSteps` asks for them: `passes(forTrainingCount:)`).
     public var epochs: Int
     /// Networks per mini-batch (at least 2: batch normalization needs a batch).
     public var batchSize: Int
@@ -40,6 +40,16 @@ public struct PeepholeSettings: Hashable, Sendable, Codable {
     /// nasd's extension: decay the learning rate along a half cosine from `learningRate` to 0
     /// over the passes instead of keeping it constant. Off in a version-1 model file.
     public var cosineDecay: Bool
+    /// nasd's extension: a floor on the optimizer steps. Training runs `epochs` passes, or more
+    /// when those give fewer than `minimumSteps` mini-batch steps, so a small training set gets the
+    /// same number of steps as a larger one rather than fewer (0: exactly `epochs` passes, as in a
+    /// model file that predates it).
+    public var minimumSteps: Int
+    /// nasd's extension: the stored model is the mean of the parameters (and batch-normalization
+    /// statistics) at the end of each of the last `averagedFraction` of the passes, rounded to whole
+    /// passes (stochastic weight averaging; 0: the last pass's parameters, as in a model file that
+    /// predates it).
+    public var averagedFraction: Double
 
     /// The MLP's input length: the structural feature, the epoch embedding and, when on, the
     /// global statistics.
@@ -56,7 +66,7 @@ public struct PeepholeSettings: Hashable, Sendable, Codable {
         epochTableSize: Int = 256, hiddenSize: Int = 160, mlpHiddenSize: Int = 200, mlpLayers: Int = 3,
         epochs: Int = 100, batchSize: Int = 32, learningRate: Float = 1e-3, weightDecay: Float = 0,
         smoothL1Beta: Float = 1, globalStatistics: Bool = true, standardizeTargets: Bool = true,
-        cosineDecay: Bool = true
+        cosineDecay: Bool = true, minimumSteps: Int = 0, averagedFraction: Double = 0
     ) {
         self.typeDimension = typeDimension
         self.kernelDimension = kernelDimension
@@ -74,16 +84,31 @@ public struct PeepholeSettings: Hashable, Sendable, Codable {
         self.globalStatistics = globalStatistics
         self.standardizeTargets = standardizeTargets
         self.cosineDecay = cosineDecay
+        self.minimumSteps = minimumSteps
+        self.averagedFraction = averagedFraction
+    }
+
+    /// The passes training runs over `count` networks: `epochs`, or more to reach `minimumSteps`.
+    public func passes(forTrainingCount count: Int) -> Int {
+        let steps = PeepholeTrainer.batchCount(forTrainingCount: count, size: batchSize)
+        guard minimumSteps > 0, steps > 0 else { return epochs }
+        return max(epochs, (minimumSteps + steps - 1) / steps)
+    }
+
+    /// The passes at whose end the parameters are averaged, out of `passes` (at least 1).
+    public func averagedPasses(outOf passes: Int) -> Int {
+        min(max(Int((Double(passes) * averagedFraction).rounded()), 1), passes)
     }
 
     private enum CodingKeys: String, CodingKey {
         case typeDimension, kernelDimension, channelDimension, epochDimension, epochTableSize, hiddenSize
         case mlpHiddenSize, mlpLayers, epochs, batchSize, learningRate, weightDecay, smoothL1Beta, globalStatistics
-        case standardizeTargets, cosineDecay
+        case standardizeTargets, cosineDecay, minimumSteps, averagedFraction
     }
 
     /// Decodes settings; `globalStatistics`, `standardizeTargets` and `cosineDecay` are off when
-    /// absent (a version-1 model file).
+    /// absent (a version-1 model file), `minimumSteps` and `averagedFraction` 0 (a model file
+    /// written before them).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -102,7 +127,9 @@ public struct PeepholeSettings: Hashable, Sendable, Codable {
             smoothL1Beta: try container.decode(Float.self, forKey: .smoothL1Beta),
             globalStatistics: try container.decodeIfPresent(Bool.self, forKey: .globalStatistics) ?? false,
             standardizeTargets: try container.decodeIfPresent(Bool.self, forKey: .standardizeTargets) ?? false,
-            cosineDecay: try container.decodeIfPresent(Bool.self, forKey: .cosineDecay) ?? false)
+            cosineDecay: try container.decodeIfPresent(Bool.self, forKey: .cosineDecay) ?? false,
+            minimumSteps: try container.decodeIfPresent(Int.self, forKey: .minimumSteps) ?? 0,
+            averagedFraction: try container.decodeIfPresent(Double.self, forKey: .averagedFraction) ?? 0)
     }
 
     /// Checks every size and rate.
@@ -124,6 +151,10 @@ public struct PeepholeSettings: Hashable, Sendable, Codable {
         }
         guard weightDecay >= 0, weightDecay.isFinite else {
             throw .invalidSettings("weightDecay must be non-negative, not \(weightDecay)")
+        }
+        guard minimumSteps >= 0 else { throw .invalidSettings("minimumSteps must be non-negative, not \(minimumSteps)") }
+        guard averagedFraction >= 0, averagedFraction <= 1 else {
+            throw .invalidSettings("averagedFraction must be in [0, 1], not \(averagedFraction)")
         }
         guard smoothL1Beta > 0, smoothL1Beta.isFinite else {
             throw .invalidSettings("smoothL1Beta must be positive, not \(smoothL1Beta)")

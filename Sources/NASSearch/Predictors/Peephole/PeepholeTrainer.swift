@@ -72,10 +72,13 @@ public struct PeepholeTrainer: Sendable {
         let parameters = network.trainableParameters
         var shuffling = SeededGenerator.derived(from: seed, stream: "peephole.batches")
         let training = ComputeContext(isTraining: true, parallelism: parallelism)
+        let passes = settings.passes(forTrainingCount: examples.count)
+        let averaged = settings.averagedFraction > 0 ? settings.averagedPasses(outOf: passes) : 0
+        var average = WeightAverage()
         do {
-            for pass in 0..<settings.epochs {
+            for pass in 0..<passes {
                 if settings.cosineDecay {
-                    let progress = Double(pass) / Double(settings.epochs)
+                    let progress = Double(pass) / Double(passes)
                     optimizer.learningRate = Float(Double(settings.learningRate) * 0.5 * (1 + cos(Double.pi * progress)))
                 }
                 let order = Array(examples.indices).shuffled(using: &shuffling)
@@ -90,7 +93,11 @@ public struct PeepholeTrainer: Sendable {
                     try network.backward(value.gradient)
                     try optimizer.step(parameters)
                 }
+                if pass >= passes - averaged {
+                    try average.add(network)
+                }
             }
+            try average.load(into: network)
             let inference = ComputeContext(isTraining: false, parallelism: parallelism)
             var trained: [Double] = []
             for batch in Self.batches(of: Array(examples.indices), size: 256) {
@@ -110,6 +117,13 @@ public struct PeepholeTrainer: Sendable {
         } catch {
             throw .numerics("\(error)")
         }
+    }
+
+    /// The mini-batches (optimizer steps) of one pass over `count` networks.
+    static func batchCount(forTrainingCount count: Int, size: Int) -> Int {
+        guard count > 0, size > 0 else { return 0 }
+        let slices = (count + size - 1) / size
+        return slices >= 2 && count % size == 1 ? slices - 1 : slices
     }
 
     /// Consecutive slices of `order` of `size`; a last slice of one joins the one before it

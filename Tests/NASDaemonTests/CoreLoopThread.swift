@@ -10,6 +10,7 @@ import Foundation
 final class CoreLoopThread: @unchecked Sendable {
     let loop = EventLoop()
     private let core: DaemonCore
+    private let finished = DispatchSemaphore(value: 0)
 
     /// Starts the loop's thread.
     init(_ core: DaemonCore) {
@@ -22,11 +23,18 @@ final class CoreLoopThread: @unchecked Sendable {
                 default: break
                 }
             }
+            finished.signal()
         }.start()
     }
 
     /// Ends the loop (its thread returns after the batch in progress).
     func stop() {
         loop.post(.shutdownRequested(reason: "test over"))
+    }
+
+    /// Ends the loop and waits until its thread has returned.
+    func stopAndWait() {
+        stop()
+        finished.wait()
     }
 }

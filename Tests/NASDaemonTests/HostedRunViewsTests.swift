@@ -81,4 +81,14 @@ final class HostedRunViewsTests: XCTestCase {
         guard case .error(let unknown) = await handler.handle(.best(run: "nope")) else { return XCTFail("best nope") }
         XCTAssertEqual(unknown.code, .notFound)
     }
+
+    func testAViewAskedOnceTheLoopHasStopped_isAnsweredShuttingDown_notLeftWaiting() async throws {
+        let thread = CoreLoopThread(try makeCoreHostingARun())
+        thread.stopAndWait()
+        let handler = DaemonControlHandler(loop: thread.loop, layout: StateDirectoryLayout(path: directory.path))
+        for request in [ControlRequest.status(run: nil), .status(run: "live"), .trials(run: "live", state: nil)] {
+            guard case .error(let error) = await handler.handle(request) else { return XCTFail("\(request) answered") }
+            XCTAssertEqual(error.code, .shuttingDown, "\(request)")
+        }
+    }
 }

@@ -34,8 +34,8 @@ struct DaemonControlHandler: ControlHandler {
         case .status(nil):
             return await allRunsStatus()
         case .status(let run?), .trials(let run, _, _), .best(let run), .logs(let run, _, _):
-            let hosted = await hostedRuns().first { $0.name == run }
-            return await stores.answer(request, run: run, live: hosted?.live)
+            guard let hosted = await hostedRuns() else { return Self.shuttingDown }
+            return await stores.answer(request, run: run, live: hosted.first { $0.name == run }?.live)
         case .metrics:
             // The core's gauges, with the loop's acknowledgement latency added (`DaemonCounters`).
             let live = await askCore(request)
@@ -52,15 +52,19 @@ struct DaemonControlHandler: ControlHandler {
         }
     }
 
+    /// The answer to a view while the daemon shuts down, as the core gives every other request.
+    private static let shuttingDown = ControlResponse.error(
+        ControlError(code: .shuttingDown, message: "the daemon is shutting down"))
+
     private func askCore(_ request: ControlRequest) async -> ControlResponse {
         await withCheckedContinuation { continuation in
             loop.post(.control(request, ControlReply { continuation.resume(returning: $0) }))
         }
     }
 
-    /// The runs the core hosts, with what only it knows of them; answered once the batch that
-    /// took the snapshot committed.
-    private func hostedRuns() async -> [HostedRunSnapshot] {
+    /// The runs the core hosts, with what only it knows of them, answered once the batch that took
+    /// the snapshot committed; `nil` when the daemon is shutting down.
+    private func hostedRuns() async -> [HostedRunSnapshot]? {
         await withCheckedContinuation { continuation in
             loop.post(.hostedRuns(HostedRunsReply { continuation.resume(returning: $0) }))
         }
@@ -69,7 +73,7 @@ struct DaemonControlHandler: ControlHandler {
     /// Every run's status, sorted by name: the hosted runs read now with their live part, the
     /// others from the cache.
     private func allRunsStatus() async -> ControlResponse {
-        let hosted = await hostedRuns()
+        guard let hosted = await hostedRuns() else { return Self.shuttingDown }
         let hostedNames = Set(hosted.map(\.name))
         let names: [String]
         do {

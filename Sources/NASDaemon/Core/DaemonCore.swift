@@ -104,14 +104,15 @@ public final class DaemonCore {
             log("error: \(reason); exiting (restart to resume from the stores)")
             let failure = ControlResponse.error(
                 ControlError(code: .internalError, message: "the daemon could not commit to its store: \(error)"))
-            return actions.compactMap { action -> DaemonAction? in
+            var answers: [DaemonAction] = []
+            for action in actions {
                 switch action {
-                case .reply(let reply, _): return .reply(reply, failure)
-                // Nothing of the batch is announced: the handler reads every run as a stored one.
-                case .describeHostedRuns(let reply, _): return .describeHostedRuns(reply, [])
-                default: return nil
+                case .reply(let reply, _): answers.append(.reply(reply, failure))
+                case .describeHostedRuns(let reply, _): reply.refuse()
+                default: break
                 }
-            } + [.exit(.storeFailure(reason))]
+            }
+            return answers + [.exit(.storeFailure(reason))]
         }
         for (connection, seq) in acknowledgements.sorted(by: { $0.key < $1.key }) {
             actions.append(.send(connection, .ack(.init(seq: seq))))

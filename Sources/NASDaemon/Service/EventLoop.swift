@@ -27,8 +27,9 @@ public final class EventLoop: @unchecked Sendable {
         self.tickInterval = tickInterval
     }
 
-    /// Queues an event for the next batch. After the loop has exited, control requests are
-    /// answered at once with "shutting down" and other events are dropped.
+    /// Queues an event for the next batch. After the loop has exited, control requests and
+    /// requests for the hosted runs are answered at once with "shutting down" and other events
+    /// are dropped.
     public func post(_ event: DaemonEvent) {
         condition.lock()
         if stopped {
@@ -43,8 +44,13 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     private static func refuse(_ event: DaemonEvent) {
-        if case .control(_, let reply) = event {
+        switch event {
+        case .control(_, let reply):
             reply(.error(ControlError(code: .shuttingDown, message: "the daemon is shutting down")))
+        case .hostedRuns(let reply):
+            reply.refuse()
+        default:
+            break
         }
     }
 

@@ -55,7 +55,9 @@ public struct RNASArchitecturePredictor: ArchitecturePredictor {
 
     public func decodeModel(_ bytes: Data) throws(PredictorFitError) -> any PredictorModel {
         do {
-            return try JSONDecoder().decode(RNASModel.self, from: bytes)
+            let model = try JSONDecoder().decode(RNASModel.self, from: bytes)
+            try model.checkCurrentTensorShape()
+            return model
         } catch {
             throw PredictorFitError("not an RNAS model: \(error)")
         }

@@ -85,7 +85,9 @@ public struct RNASGate: CandidateGate {
 
     public func decodeModel(_ bytes: Data) throws(PredictorFitError) -> any PredictorModel {
         do {
-            return try JSONDecoder().decode(RNASGateModel.self, from: bytes)
+            let model = try JSONDecoder().decode(RNASGateModel.self, from: bytes)
+            try model.ranker.checkCurrentTensorShape()
+            return model
         } catch {
             throw PredictorFitError("not an RNAS prior model: \(error)")
         }

@@ -41,7 +41,7 @@ final class RNASTrainCommandTests: EndToEndTestCase {
             outcome.standardOutput, ["trained RNAS on 24 networks (NAS-Bench-201 cells); wrote \(first.path)"])
         let file = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: first)) as? [String: Any])
         XCTAssertEqual(file["format"] as? String, "nasd.rnas")
-        XCTAssertEqual(file["formatVersion"] as? Int, 2)
+        XCTAssertEqual(file["formatVersion"] as? Int, 1)
         XCTAssertEqual(file["networks"] as? String, "nb201")
         XCTAssertEqual(file["seed"] as? Int, 5)
         XCTAssertEqual((file["trainedScores"] as? [Double])?.count, 24)

@@ -57,18 +57,6 @@ final class RNASGateTests: XCTestCase {
         let decoded = try XCTUnwrap(try gate.decodeModel(try model.encoded()) as? RNASGateModel)
         XCTAssertEqual(decoded, model)
         XCTAssertEqual(gate.schedule, ModelSchedule(burnIn: 40, cadence: 10))
-        // A stored model of the NAS-Bench-201 tensor before model format 2 (31×4×4) is refused, so
-        // the daemon refits it rather than scoring today's 3×4×4 tensors with it.
-        var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: try model.encoded()) as? [String: Any])
-        var ranker = try XCTUnwrap(object["ranker"] as? [String: Any])
-        ranker["inputShape"] = [31, 4, 4]
-        object["ranker"] = ranker
-        let old = try JSONSerialization.data(withJSONObject: object)
-        XCTAssertThrowsError(try gate.decodeModel(old)) { error in
-            XCTAssertTrue("\(error)".contains("no kind of network has in this build"), "\(error)")
-        }
-        XCTAssertThrowsError(
-            try RNASArchitecturePredictor(seed: 0).decodeModel(try JSONSerialization.data(withJSONObject: ranker)))
     }
 
     func testWithoutAModel_admitsWithoutAPrediction() throws {

@@ -5,7 +5,7 @@ import XCTest
 
 @testable import NASSearch
 
-/// The RNAS model file (`nasd.rnas` version 2): trained from curves rows, read back exactly,
+/// The RNAS model file (`nasd.rnas` version 1): trained from curves rows, read back exactly,
 /// deterministic, and refused with its reason when it is another format or version, corrupt, or of
 /// another kind of network.
 final class RNASModelFileTests: XCTestCase {
@@ -40,9 +40,9 @@ final class RNASModelFileTests: XCTestCase {
     func testTrainedFile_roundTripsThroughItsBytes_andTheSameSeedGivesTheSameBytes() throws {
         let file = try Self.trainedFile()
         XCTAssertEqual(file.format, "nasd.rnas")
-        XCTAssertEqual(file.formatVersion, 2)
+        XCTAssertEqual(file.formatVersion, 1)
         XCTAssertEqual(file.networks, .nb201)
-        XCTAssertEqual(file.ranker.inputShape, [3, 4, 4])
+        XCTAssertEqual(file.ranker.inputShape, [31, 4, 4])
         XCTAssertEqual(file.trainedScores.count, 30)
         XCTAssertEqual(file.trainedScores, file.trainedScores.sorted())
         let bytes = try file.encoded()
@@ -76,11 +76,8 @@ final class RNASModelFileTests: XCTestCase {
         try assertUnreadable(
             { $0["format"] = "nasd.peephole" }, containing: "format is 'nasd.peephole', expected 'nasd.rnas'")
         try assertUnreadable({ $0["format"] = nil }, containing: "no format, expected 'nasd.rnas'")
-        try assertUnreadable({ $0["formatVersion"] = 3 }, containing: "format version 3; this build reads 1…2")
-        try assertUnreadable(
-            { $0["formatVersion"] = 1 },
-            containing: "format version 1 ranks NAS-Bench-201 cells by the 31×4×4 tensor this build no longer makes")
-        try assertUnreadable({ $0["networks"] = "cell" }, containing: "the ranker takes tensors of shape [3, 4, 4]")
+        try assertUnreadable({ $0["formatVersion"] = 2 }, containing: "format version 2; this build reads 1")
+        try assertUnreadable({ $0["networks"] = "cell" }, containing: "the ranker takes tensors of shape [31, 4, 4]")
         try assertUnreadable({ $0["networks"] = "resnet" }, containing: "resnet")
         try assertUnreadable({ $0["trainedScores"] = nil }, containing: "trainedScores")
         try assertUnreadable(
@@ -187,7 +184,7 @@ final class RNASModelFileTests: XCTestCase {
                 inputs: [Tensor(shape: [3, 34, 34]), Tensor(shape: [3, 34, 34])], targets: [0.1, 0.2],
                 settings: oneStep, seed: 5, startingFrom: file.ranker)
         ) { error in
-            XCTAssertEqual(error as? RNASError, .shapeMismatch(expected: [3, 4, 4], actual: [3, 34, 34]))
+            XCTAssertEqual(error as? RNASError, .shapeMismatch(expected: [31, 4, 4], actual: [3, 34, 34]))
         }
     }
 

@@ -55,9 +55,7 @@ public struct RNASArchitecturePredictor: ArchitecturePredictor {
 
     public func decodeModel(_ bytes: Data) throws(PredictorFitError) -> any PredictorModel {
         do {
-            let model = try JSONDecoder().decode(RNASModel.self, from: bytes)
-            try model.checkCurrentTensorShape()
-            return model
+            return try JSONDecoder().decode(RNASModel.self, from: bytes)
         } catch {
             throw PredictorFitError("not an RNAS model: \(error)")
         }

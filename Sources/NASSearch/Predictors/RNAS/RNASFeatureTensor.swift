@@ -17,9 +17,8 @@ import NASNumerics
 ///
 /// NAS-Bench-201 analogue: the operations sit on the edges of a 4-node cell, so the masked matrices
 /// are written directly, `M[j][i]` for the edge i←j (a `none` edge is no edge); channel 0 the type,
-/// then the FLOPs and the parameters of the edge's operation over the network's 15 cells (3 stages
-/// × 5 at 16/32/64 channels; every cell is the same, so per-cell planes would only repeat them):
-/// 3×4×4.
+/// then one FLOPs and one parameter matrix for each of the 15 cells (3 stages × 5 at 16/32/64
+/// channels): 31×4×4.
 ///
 /// Sequential analogue: a chain graph input → layer 1 → … → layer L → output, padded before the
 /// output to `maxLayers + 2` nodes; per-layer type, MACs and parameters: 3×(L+2)×(L+2).
@@ -28,8 +27,6 @@ import NASNumerics
 public enum RNASFeatureTensor {
     /// The padded node count of a NAS-Bench-101 cell.
     public static let nasBench101Side = 7
-    /// The channels of a NAS-Bench-201 cell's tensor: type, FLOPs, parameters.
-    public static let nasBench201Channels = 3
     /// The layers a sequential network's tensor holds by default (`sequential(_:input:maxLayers:)`).
     public static let sequentialMaxLayers = 32
 
@@ -55,7 +52,7 @@ public enum RNASFeatureTensor {
         }
     }
 
-    /// Encodes any network: a NAS-Bench-101 cell (19×7×7), a NAS-Bench-201 cell (3×4×4) or a
+    /// Encodes any network: a NAS-Bench-101 cell (19×7×7), a NAS-Bench-201 cell (31×4×4) or a
     /// sequential network (3×(maxLayers+2)×(maxLayers+2)).
     ///
     /// - Throws: `RNASError.unencodable`.
@@ -151,38 +148,33 @@ public enum RNASFeatureTensor {
         return tensor
     }
 
-    /// The 3×4×4 tensor of a NAS-Bench-201 cell: type, FLOPs and parameters of each edge's
-    /// operation, summed over the network's 15 cells (stages of 5 cells at 16, 32, 64 channels on
+    /// The 31×4×4 tensor of a NAS-Bench-201 cell (stages of 5 cells at 16, 32, 64 channels on
     /// 32², 16², 8² maps; ReLU-conv-BN convolutions).
-    ///
-    /// Every cell of a NAS-Bench-201 network is the same cell, and an operation's count in one
-    /// stage is a fixed multiple of its count in another, so per-cell planes would repeat the same
-    /// values (after `RNASInputScaling`'s per-channel log scaling, identically): one plane per
-    /// quantity carries all there is. (Before format version 2 of `RNASModelFile` the tensor held
-    /// the 30 per-cell planes, 31×4×4; with the convolutions seeing 30 copies of one plane, the
-    /// ranker's Kendall τ at 100 training cells was lower: docs/rnas.md.)
     public static func nasBench201(_ cell: NASBench201Cell) -> Tensor {
         let side = NASBench201Cell.nodeCount
         let stages = [(channels: 16, resolution: 32), (channels: 32, resolution: 16), (channels: 64, resolution: 8)]
-        let cellsPerStage = 5.0
-        var tensor = Tensor(shape: [nasBench201Channels, side, side])
+        let cellsPerStage = 5
+        let cells = stages.count * cellsPerStage
+        var tensor = Tensor(shape: [1 + 2 * cells, side, side])
         for (edge, operation) in zip(NASBench201Cell.edges, cell.operations) where operation != .none {
             let offset = edge.from * side + edge.to
-            var flops = 0.0
-            var parameters = 0.0
-            for stage in stages {
+            tensor.scalars[offset] = typeCode(operation)
+            for (stageIndex, stage) in stages.enumerated() {
                 let c = Double(stage.channels)
                 let area = Double(stage.resolution * stage.resolution)
+                let (flops, parameters): (Double, Double)
                 switch operation {
-                case .convolution3x3: (flops, parameters) = (flops + area * 9 * c * c, parameters + 9 * c * c + 2 * c)
-                case .convolution1x1: (flops, parameters) = (flops + area * c * c, parameters + c * c + 2 * c)
-                case .averagePool3x3: flops += area * 9 * c
-                case .skipConnect, .none: break
+                case .convolution3x3: (flops, parameters) = (area * 9 * c * c, 9 * c * c + 2 * c)
+                case .convolution1x1: (flops, parameters) = (area * c * c, c * c + 2 * c)
+                case .averagePool3x3: (flops, parameters) = (area * 9 * c, 0)
+                case .skipConnect, .none: (flops, parameters) = (0, 0)
+                }
+                for cellInStage in 0..<cellsPerStage {
+                    let index = stageIndex * cellsPerStage + cellInStage
+                    tensor.scalars[(1 + index) * side * side + offset] = Float(flops)
+                    tensor.scalars[(1 + cells + index) * side * side + offset] = Float(parameters)
                 }
             }
-            tensor.scalars[offset] = typeCode(operation)
-            tensor.scalars[side * side + offset] = Float(cellsPerStage * flops)
-            tensor.scalars[2 * side * side + offset] = Float(cellsPerStage * parameters)
         }
         return tensor
     }

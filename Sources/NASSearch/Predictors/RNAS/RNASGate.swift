@@ -85,9 +85,7 @@ public struct RNASGate: CandidateGate {
 
     public func decodeModel(_ bytes: Data) throws(PredictorFitError) -> any PredictorModel {
         do {
-            let model = try JSONDecoder().decode(RNASGateModel.self, from: bytes)
-            try model.ranker.checkCurrentTensorShape()
-            return model
+            return try JSONDecoder().decode(RNASGateModel.self, from: bytes)
         } catch {
             throw PredictorFitError("not an RNAS prior model: \(error)")
         }

@@ -48,19 +48,6 @@ public struct RNASModel: Sendable, Equatable, Codable {
             try container.decodeIfPresent([RNASScoreStandardization].self, forKey: .standardizations) ?? []
     }
 
-    /// Checks that the model takes the tensors some kind of network has in this build: a stored
-    /// model of an earlier tensor (NAS-Bench-201's 31×4×4, before `RNASModelFile` format version 2)
-    /// cannot score today's, so the daemon refits it instead of using it.
-    ///
-    /// - Throws: `RNASError.unreadableModel`.
-    public func checkCurrentTensorShape() throws(RNASError) {
-        guard RNASNetworkKind.allCases.contains(where: { $0.tensorShape == inputShape }) else {
-            throw .unreadableModel(
-                "the ranker takes tensors of shape \(inputShape), which no kind of network has in this build "
-                    + "(NAS-Bench-201 tensors are \(RNASNetworkKind.nb201.tensorShape) since model format 2)")
-        }
-    }
-
     /// Every member's parameters, the first member's first.
     public var memberStates: [ModelState] { [state] + additionalStates }
 

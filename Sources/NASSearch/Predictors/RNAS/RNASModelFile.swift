@@ -9,18 +9,11 @@ import NASNumerics
 /// The file names the kind of network it was trained on (`networks`): RNAS's feature tensor
 /// differs between NAS-Bench-101 cells, NAS-Bench-201 cells and sequential networks, so a model
 /// judges only the networks of its own kind (`check(judging:)`).
-///
-/// Versions: 2 (written now) changed the NAS-Bench-201 tensor from 31×4×4 to 3×4×4
-/// (`RNASFeatureTensor.nasBench201`); version 1 files of NAS-Bench-101 cells and sequential
-/// networks are read as they are, a version 1 file of NAS-Bench-201 cells is refused with a
-/// message that says to retrain it.
 public struct RNASModelFile: Equatable, Sendable, Codable {
     /// The value of `format` in every RNAS model file.
     public static let formatName = "nasd.rnas"
-    /// The version this build writes.
-    public static let currentFormatVersion = 2
-    /// The versions this build reads (1 only for the kinds whose tensor it did not change).
-    public static let readableFormatVersions = 1...2
+    /// The version this build writes and reads.
+    public static let currentFormatVersion = 1
 
     /// Always `nasd.rnas`.
     public var format: String
@@ -87,21 +80,15 @@ public struct RNASModelFile: Equatable, Sendable, Codable {
                 header.format.map { "format is '\($0)', expected '\(Self.formatName)'" }
                     ?? "no format, expected '\(Self.formatName)'")
         }
-        guard let version = header.formatVersion, Self.readableFormatVersions.contains(version) else {
+        guard header.formatVersion == Self.currentFormatVersion else {
             throw .unreadableModel(
                 "format version \(header.formatVersion.map(String.init) ?? "missing"); this build reads "
-                    + "\(Self.readableFormatVersions.lowerBound)…\(Self.readableFormatVersions.upperBound)")
+                    + "\(Self.currentFormatVersion)")
         }
         do {
             self = try JSONDecoder().decode(RNASModelFile.self, from: data)
         } catch {
             throw .unreadableModel("\(error)")
-        }
-        guard version >= 2 || networks != .nb201 else {
-            throw .unreadableModel(
-                "format version 1 ranks NAS-Bench-201 cells by the 31×4×4 tensor this build no longer makes "
-                    + "(now \(networks.tensorShape.map(String.init).joined(separator: "×"))); retrain it with "
-                    + "`nasd predict train --predictor rnas`")
         }
         guard ranker.inputShape == networks.tensorShape else {
             throw .unreadableModel(

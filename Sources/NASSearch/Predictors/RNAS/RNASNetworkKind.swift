@@ -5,8 +5,7 @@ import NASCore
 public enum RNASNetworkKind: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
     /// NAS-Bench-101 cells (`space: {kind: cell}`, the curves file's `cell` rows): 19×7×7 tensors.
     case cell
-    /// NAS-Bench-201 cells (`space: {kind: nb201}`, `nb201_ops` rows): 3×4×4 tensors (31×4×4
-    /// before `RNASModelFile` format version 2).
+    /// NAS-Bench-201 cells (`space: {kind: nb201}`, `nb201_ops` rows): 31×4×4 tensors.
     case nb201
     /// Sequential networks (`metaqnn` and `blocks` spaces, `arch` rows): 3×34×34 tensors.
     case sequential
@@ -24,7 +23,7 @@ public enum RNASNetworkKind: String, Hashable, Sendable, Codable, CaseIterable, 
     public var tensorShape: [Int] {
         switch self {
         case .cell: return [19, RNASFeatureTensor.nasBench101Side, RNASFeatureTensor.nasBench101Side]
-        case .nb201: return [RNASFeatureTensor.nasBench201Channels, NASBench201Cell.nodeCount, NASBench201Cell.nodeCount]
+        case .nb201: return [31, NASBench201Cell.nodeCount, NASBench201Cell.nodeCount]
         case .sequential:
             let side = RNASFeatureTensor.sequentialMaxLayers + 2
             return [3, side, side]

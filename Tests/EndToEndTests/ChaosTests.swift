@@ -21,7 +21,7 @@ final class ChaosTests: ChaosTestCase {
         let directory = try makeTemporaryDirectory()
         let run = try makeReplayRun(
             name: "hyperband",
-            strategy: "kind: hyperband\n  max_resource: 9\n  eta: 3\n  iterations: \(Self.scaled(6, full: 15))",
+            strategy: "kind: hyperband\n  max_resource: 9\n  eta: 3\n  iterations: \(Self.scaled(10, full: 15))",
             epochs: 9, in: directory)
         let reference = try await runUninterrupted(run, in: directory.appendingPathComponent("reference"))
 
@@ -39,7 +39,10 @@ final class ChaosTests: ChaosTestCase {
             try await eventually("the worker to connect to daemon \(kill)", timeout: 30) {
                 try await self.workers(of: daemon).contains { $0.id == "solo" } ? true : nil
             }
-            try await Task.sleep(for: .seconds(Double.random(in: 0...0.4, using: &generator)))
+            // A replay run with no epoch delay is short: kill soon after the worker is back, so that
+            // the kills land while it runs (6 iterations and waits up to 0.4 s let a fast machine
+            // finish before the second kill).
+            try await Task.sleep(for: .seconds(Double.random(in: 0...0.2, using: &generator)))
             let before = try await status(of: run.name, in: state)
             await daemon.process.kill()
             if !before.hasEnded { killsMidRun += 1 }

@@ -57,6 +57,7 @@ record-curves: release
 bench-full: release
 	NASD_BIN=$(abspath .build/release/nasd) BENCH_POINTS=100000x2x4 BENCH_SLOTS=2 BENCH_OPTUNA=0 bash bench/run
 	python3 bench/real_curves.py --nasd .build/release/nasd --full
+	python3 bench/real_curves.py --nasd .build/release/nasd --data bench/data/digits-curves-27.jsonl
 
 # libFuzzer runs of the config reader and the protocol decoders (FUZZ_SECONDS each; docs/RELIABILITY.md).
 FUZZ_SECONDS ?= 60

@@ -20,8 +20,15 @@ extension DaemonCore {
                 return .ok(
                     try JSONValue(
                         encoding: try submit(configText: configText, fileName: fileName, restart: restart, now: now)))
-            case .status, .trials, .best, .logs, .workers:
-                return view(request)
+            case .workers:
+                return .ok(try JSONValue(encoding: workerViews()))
+            case .status, .trials, .best, .logs:
+                // Read from the stores off the commit thread by `DaemonControlHandler`
+                // (`hostedRunSnapshots()`), so that no client can hold up a batch with a scan.
+                throw ControlError(
+                    code: .internalError,
+                    message: "'\(request.messageType)' is read from the run stores by the control handler, "
+                        + "not by the daemon core")
             case .pause(let name):
                 let run = try loadedRun(name)
                 guard run.state == .active else {
@@ -65,27 +72,6 @@ extension DaemonCore {
             return .error(error)
         } catch let error as DatabaseError {
             throw error
-        } catch {
-            return .error(ControlError(code: .internalError, message: "\(error)"))
-        }
-    }
-
-    /// Answers `workers`, the one view the core holds entirely in memory. The stored views
-    /// (`status`, `trials`, `best`, `logs`) are read off the commit thread by `DaemonControlHandler`
-    /// from `hostedRunSnapshots()`; the core refuses them, so that no client request can hold up a
-    /// batch with a scan of a big store.
-    private func view(_ request: ControlRequest) -> ControlResponse {
-        do {
-            switch request {
-            case .workers:
-                return .ok(try JSONValue(encoding: workerViews()))
-            default:
-                return .error(
-                    ControlError(
-                        code: .internalError,
-                        message: "'\(request.messageType)' is read from the run stores by the control handler, "
-                            + "not by the daemon core"))
-            }
         } catch {
             return .error(ControlError(code: .internalError, message: "\(error)"))
         }

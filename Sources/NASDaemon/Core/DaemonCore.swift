@@ -108,7 +108,7 @@ public final class DaemonCore {
             for action in actions {
                 switch action {
                 case .reply(let reply, _): answers.append(.reply(reply, failure))
-                case .describeHostedRuns(let reply, _): reply.refuse()
+                case .describeHostedRuns(let reply, _): reply(nil)
                 default: break
                 }
             }

@@ -14,18 +14,26 @@ public struct ConnectionID: Hashable, Sendable, Comparable, CustomStringConverti
     public var description: String { "connection \(rawValue)" }
 }
 
-/// Where the answer to one control request goes.
-public struct ControlReply: Sendable {
-    private let deliver: @Sendable (ControlResponse) -> Void
+/// Where the answer to one request posted to the core goes, once the batch that answered it
+/// committed.
+public struct DaemonReply<Answer: Sendable>: Sendable {
+    private let deliver: @Sendable (Answer) -> Void
 
-    public init(_ deliver: @escaping @Sendable (ControlResponse) -> Void) {
+    public init(_ deliver: @escaping @Sendable (Answer) -> Void) {
         self.deliver = deliver
     }
 
-    func callAsFunction(_ response: ControlResponse) {
-        deliver(response)
+    func callAsFunction(_ answer: Answer) {
+        deliver(answer)
     }
 }
+
+/// Where the answer to one control request goes.
+public typealias ControlReply = DaemonReply<ControlResponse>
+
+/// Where the core's list of hosted runs goes (`DaemonEvent.hostedRuns`): `nil` when the daemon is
+/// shutting down (the loop has stopped, or the batch failed).
+public typealias HostedRunsReply = DaemonReply<[HostedRunSnapshot]?>
 
 /// Something that happened outside the daemon core: it is the core's only input.
 public enum DaemonEvent: Sendable {

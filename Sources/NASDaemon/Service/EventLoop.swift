@@ -48,7 +48,7 @@ public final class EventLoop: @unchecked Sendable {
         case .control(_, let reply):
             reply(.error(ControlError(code: .shuttingDown, message: "the daemon is shutting down")))
         case .hostedRuns(let reply):
-            reply.refuse()
+            reply(nil)
         default:
             break
         }

@@ -19,23 +19,3 @@ public struct HostedRunSnapshot: Hashable, Sendable {
         self.live = live
     }
 }
-
-/// Where the core's list of hosted runs goes (`DaemonEvent.hostedRuns`).
-public struct HostedRunsReply: Sendable {
-    private let deliver: @Sendable ([HostedRunSnapshot]?) -> Void
-
-    /// A reply that calls `deliver` with the snapshots once the batch that took them committed, or
-    /// with `nil` when the daemon is shutting down (the loop has stopped, or the batch failed).
-    public init(_ deliver: @escaping @Sendable ([HostedRunSnapshot]?) -> Void) {
-        self.deliver = deliver
-    }
-
-    func callAsFunction(_ runs: [HostedRunSnapshot]) {
-        deliver(runs)
-    }
-
-    /// Answers that no run can be described: the daemon is shutting down.
-    func refuse() {
-        deliver(nil)
-    }
-}

@@ -10,7 +10,9 @@
 #
 # Environment: NASD_BIN (default .build/release/nasd), RECORD_TRIALS (default 310), RECORD_WORKERS
 # (default 2), RECORD_SEED (default 11), RECORD_EPOCHS (default 12), RECORD_LR_STEP (default 5: the
-# rate is multiplied by 0.2 every that many epochs), RECORD_KEEP=1 keeps the state directory.
+# rate is multiplied by 0.2 every that many epochs), RECORD_LEASE_TIMEOUT (seconds, default 10: raise
+# it to pause the recording with SIGSTOP, e.g. while timing something else), RECORD_KEEP=1 keeps the
+# state directory.
 # The 27-epoch file: RECORD_EPOCHS=27 RECORD_LR_STEP=10 bash bench/record_digits_curves.sh \
 #   bench/data/digits-curves-27.jsonl   (docs/BENCHMARKS.md, "Real curves (digits)").
 # Needs python3 with torch and scikit-learn (pip install torch scikit-learn). The committed file took
@@ -73,7 +75,7 @@ trial: {max_attempts: 2, no_progress_timeout: 5m}
 YAML
 
 started=$(date +%s)
-"$nasd" run "$config" --workers "$workers" --state-dir "$state" </dev/null >"$state/run.log" 2>&1 \
+"$nasd" run "$config" --workers "$workers" --state-dir "$state" --lease-timeout "${RECORD_LEASE_TIMEOUT:-10}" </dev/null >"$state/run.log" 2>&1 \
     || { tail -n 30 "$state/run.log" >&2; echo "record: the run failed (log: $state/run.log)" >&2; exit 1; }
 echo "record: $trials trials in $(( $(date +%s) - started )) s on $workers workers"
 mkdir -p "$(dirname "$out")"

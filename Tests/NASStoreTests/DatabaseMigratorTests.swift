@@ -105,7 +105,7 @@ final class DatabaseMigratorTests: XCTestCase {
     func testRunStore_freshStoreHasTheDocumentedTablesAndVersion() throws {
         let store = try RunStore(runDirectory: directory.appendingPathComponent("fresh"))
         XCTAssertEqual(try store.database.userVersion(), RunStore.schemaVersion)
-        XCTAssertEqual(RunStore.schemaVersion, 6)
+        XCTAssertEqual(RunStore.schemaVersion, 7)
         XCTAssertEqual(
             try tables(store.database).filter { !$0.hasPrefix("sqlite_") },
             [
@@ -115,8 +115,9 @@ final class DatabaseMigratorTests: XCTestCase {
     }
 
     /// Finding a network's finished trials goes through the short index on the key's prefix (the
-    /// whole-key index it replaced was about a tenth of the store), and a version 5 store upgrades.
-    func testFinishedTrialLookup_usesTheIdentityPrefixIndex_afterAnUpgradeFromVersion5() throws {
+    /// whole-key index it replaced was about a tenth of the store) of trained trials only (version
+    /// 7), and a version 5 store upgrades.
+    func testFinishedTrialLookup_usesTheTrainedIdentityPrefixIndex_afterAnUpgradeFromVersion5() throws {
         let runDirectory = directory.appendingPathComponent("v5")
         try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
         let path = runDirectory.appendingPathComponent(RunStore.fileName).path
@@ -136,15 +137,18 @@ final class DatabaseMigratorTests: XCTestCase {
                     """)
         }
         let store = try RunStore(runDirectory: runDirectory, mode: .mustExist)
-        XCTAssertEqual(try store.database.userVersion(), 6)
+        XCTAssertEqual(try store.database.userVersion(), RunStore.schemaVersion)
         XCTAssertEqual(try store.findFinishedTrial(identityKey: key)?.id, TrialID(rawValue: 1), "the whole key decides")
         XCTAssertNil(try store.findFinishedTrial(identityKey: String(repeating: "ab", count: 32) + "|{}"))
         // The store's own query searches the prefix index (a whole-key term in the planner's view
         // made it scan the table instead).
         let plan = try store.database.makeStatement("EXPLAIN QUERY PLAN " + RunStore.finishedTrialQuery)
             .rows([key]) { $0.string(at: 3) }
-        XCTAssertTrue(plan.contains { $0.hasPrefix("SEARCH trials USING INDEX trials_by_identity_prefix") }, "\(plan)")
-        XCTAssertFalse(try tables(store.database, type: "index").contains("trials_by_identity"))
+        XCTAssertTrue(
+            plan.contains { $0.hasPrefix("SEARCH trials USING INDEX trials_trained_by_identity_prefix") }, "\(plan)")
+        let indexes = try tables(store.database, type: "index")
+        XCTAssertFalse(indexes.contains("trials_by_identity"))
+        XCTAssertFalse(indexes.contains("trials_by_identity_prefix"))
     }
 
     func testVersion2Store_migratesToVersion3_keepingTrialsReferencesAndPredictionsApart() throws {

@@ -284,6 +284,32 @@ final class RunStoreTests: XCTestCase {
         XCTAssertEqual(try reopened.trials(in: [.queued]).map(\.id), [c.id])
     }
 
+    /// A network's lookup reads its trained trial only, however many reuses it has (each one
+    /// used to be read and sorted on every lookup, a cost that grew with the run); while that
+    /// trial trains again after a promotion the finished lookup finds nothing and the in-flight
+    /// lookup finds it.
+    func testFindFinishedTrial_readsTheTrainedTrialNotItsReuses_andNothingWhileItTrainsAgain() throws {
+        let original = try store.insertTrial(StoreFixtures.newTrial(1))
+        let job = try store.dispatchTrial(original.id, to: "w", leaseDeadline: later)
+        _ = try store.recordEpochs([EpochReport(trialID: original.id, epoch: 1, validationAccuracy: 0.6)])
+        try store.finishTrial(original.id, outcome: .completed(finalAccuracy: 0.6), job: job.id)
+        for _ in 0..<5 { _ = try store.insertReusedTrial(StoreFixtures.newTrial(1), reusing: original.id) }
+        XCTAssertEqual(try store.findFinishedTrial(identityKey: original.identityKey)?.id, original.id)
+        let plan = try store.database.makeStatement("EXPLAIN QUERY PLAN " + RunStore.finishedTrialQuery)
+            .rows([original.identityKey]) { $0.string(at: 3) }
+        XCTAssertTrue(
+            plan.contains { $0.hasPrefix("SEARCH trials USING INDEX trials_trained_by_identity_prefix") }, "\(plan)")
+        let indexed = try store.database.makeStatement(
+            "SELECT count(*) FROM trials INDEXED BY trials_trained_by_identity_prefix "
+                + "WHERE substr(identity_key, 1, 16) = substr(?, 1, 16) AND reused_from IS NULL"
+        ).firstRow([original.identityKey]) { $0.int(at: 0) }
+        XCTAssertEqual(indexed, 1, "the index holds the trained trial, not its 5 reuses")
+
+        _ = try store.promoteTrial(original.id, toBudget: 8)
+        XCTAssertNil(try store.findFinishedTrial(identityKey: original.identityKey), "the reuses do not answer")
+        XCTAssertEqual(try store.findInFlightTrial(identityKey: original.identityKey)?.id, original.id)
+    }
+
     func testInsertReusedTrial_copiesTheResultAndPointsToTheTrainedTrial() throws {
         let original = try store.insertTrial(StoreFixtures.newTrial(1))
         let job = try store.dispatchTrial(original.id, to: "w", leaseDeadline: later)

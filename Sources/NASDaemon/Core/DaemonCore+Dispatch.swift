@@ -107,12 +107,12 @@ extension DaemonCore {
             identityKey: identityKey, hyperparameters: candidate.hyperparameters, epochBudget: candidate.budget,
             source: "\(run.strategy.kind)#\(candidate.proposalID)", phase: candidate.phase?.text)
         try run.store.inTransaction {
-            // A reuse stands for the trial that was trained, which may have been promoted since and
-            // be training again: then the proposal joins it (answering from the reuse would leave a
-            // proposal for more epochs than it reached unanswered for ever).
-            var existing = try run.store.findFinishedTrial(identityKey: identityKey)
-            if let source = existing?.reusedFrom { existing = try run.store.trial(source) }
-            if existing == nil { existing = try run.store.findInFlightTrial(identityKey: identityKey) }
+            // The trained trial answers, never a reuse of it: it may have been promoted since and
+            // be training again, and then the proposal joins it (answering from a reuse would leave
+            // a proposal for more epochs than it reached unanswered for ever).
+            let existing =
+                try run.store.findFinishedTrial(identityKey: identityKey)
+                ?? run.store.findInFlightTrial(identityKey: identityKey)
             var action = TrialLifecycle.Action.trainAfresh
             if let existing {
                 var life = lifecycle(of: existing, in: run)

@@ -394,21 +394,24 @@ extension RunStore {
         ).rows(names, decodeTrial)
     }
 
-    /// The trial with this identity that finished with a reusable result (completed, stopped
-    /// early or vetoed), preferring one that was trained over a reuse, then the one trained
-    /// furthest, then the earliest.
+    /// The trained trial (not a reuse) with this identity that finished with a reusable result
+    /// (completed, stopped early or vetoed): the one trained furthest, then the earliest.
+    ///
+    /// Reuses are left out: each points to a trained trial (`reusedFrom`), which answers for it.
+    /// When that trial is training again (promoted), `findInFlightTrial` finds it.
     public func findFinishedTrial(identityKey: String) throws -> TrialRecord? {
         try database.cachedStatement(Self.finishedTrialQuery).firstRow([identityKey], decodeTrial)
     }
 
-    /// `findFinishedTrial`'s query. The unary `+` keeps the whole-key and state terms off the
-    /// planner's index choice: given them, SQLite scanned the table (or `trials_by_state`) instead
-    /// of searching `trials_by_identity_prefix` — 32 ms a lookup at 29,000 trials, not 0.01.
+    /// `findFinishedTrial`'s query, which searches `trials_trained_by_identity_prefix` (the
+    /// `reused_from IS NULL` term lets the planner use that partial index). The unary `+` keeps
+    /// the whole-key and state terms off the planner's index choice: given them, SQLite scanned
+    /// the table (or `trials_by_state`) instead — 32 ms a lookup at 29,000 trials, not 0.01.
     static let finishedTrialQuery = """
         SELECT \(trialColumns) FROM trials
-        WHERE substr(identity_key, 1, 16) = substr(?1, 1, 16) AND +identity_key = ?1
-            AND +state IN ('completed', 'stopped_early', 'vetoed')
-        ORDER BY reused_from IS NOT NULL, epochs_done DESC, id LIMIT 1
+        WHERE substr(identity_key, 1, 16) = substr(?1, 1, 16) AND reused_from IS NULL
+            AND +identity_key = ?1 AND +state IN ('completed', 'stopped_early', 'vetoed')
+        ORDER BY epochs_done DESC, id LIMIT 1
         """
 
     /// The queued or running trial with this identity (at most one exists), if any.

@@ -34,6 +34,49 @@ final class CandidateCodingTests: XCTestCase {
         }
     }
 
+    /// The daemon's hand-written form is `encode(to:)`'s object (the same keys and values) and
+    /// decodes to an equal candidate, for every kind of network, phase and hyperparameter.
+    func testStoredJSON_isTheEncodableObject_andDecodesToAnEqualCandidate() throws {
+        var generator = SeededGenerator(seed: 5)
+        let phases: [ProposalPhase?] = [
+            nil, ProposalPhase(epsilon: 0.1), ProposalPhase(generation: 3), ProposalPhase(bracket: 4, rung: 0),
+            ProposalPhase(epsilon: 1e-7, generation: 0, bracket: 2, rung: 1), ProposalPhase(),
+        ]
+        for (name, sampler) in samplers {
+            for index in 0..<120 {
+                let hyperparameters: [String: Double] =
+                    index.isMultiple(of: 3)
+                    ? [:] : ["learning_rate": Double.random(in: 1e-6...1, using: &generator), "w\"d\\": -3.25e-300]
+                let candidate = Candidate(
+                    proposalID: index * 7919, network: try sampler.sampleNetwork(using: &generator),
+                    hyperparameters: hyperparameters, budget: index % 11, phase: phases[index % phases.count])
+                let stored = try candidate.storedJSON(notation: candidate.network.notation)
+                XCTAssertEqual(try JSONDecoder().decode(Candidate.self, from: stored), candidate, "\(name) #\(index)")
+                let byHand = try XCTUnwrap(try JSONSerialization.jsonObject(with: stored) as? NSDictionary)
+                let encoded = try XCTUnwrap(
+                    try JSONSerialization.jsonObject(with: try JSONEncoder().encode(candidate)) as? NSDictionary)
+                XCTAssertEqual(byHand, encoded, "\(name) #\(index): \(String(decoding: stored, as: UTF8.self))")
+            }
+        }
+    }
+
+    func testStoredJSON_refusesANumberJSONCannotExpress() {
+        let network = Network.sequential(Architecture(layers: [.softmax(classes: 10)]))
+        for (candidate, field) in [
+            (Candidate(proposalID: 1, network: network, hyperparameters: ["lr": .nan], budget: 1), "hyperparameters.lr"),
+            (
+                Candidate(
+                    proposalID: 1, network: network, hyperparameters: [:], budget: 1,
+                    phase: ProposalPhase(epsilon: .infinity)), "phase.epsilon"
+            ),
+        ] {
+            XCTAssertThrowsError(try candidate.storedJSON(notation: network.notation)) { error in
+                XCTAssertEqual((error as? Candidate.StoredJSONError)?.field, field)
+            }
+            XCTAssertThrowsError(try JSONEncoder().encode(candidate), "JSONEncoder refuses it too")
+        }
+    }
+
     /// Proposal rows written before the network was stored as notation.
     func testCandidatesOfEarlierBuilds_stillDecode() throws {
         let sequential = Data(

@@ -101,9 +101,10 @@ extension DaemonCore {
         let canonicalNotation = network.canonicalNotation
         let identityKey = TrialIdentity.key(
             canonicalHash: SHA256.hexDigest(of: canonicalNotation), hyperparameters: candidate.hyperparameters)
-        let encoded = try JSONEncoder().encode(candidate)
+        let notation = network.notation
+        let encoded = try candidate.storedJSON(notation: notation)
         let newTrial = NewTrial(
-            canonicalNotation: canonicalNotation, proposedNotation: network.notation,
+            canonicalNotation: canonicalNotation, proposedNotation: notation,
             identityKey: identityKey, hyperparameters: candidate.hyperparameters, epochBudget: candidate.budget,
             source: "\(run.strategy.kind)#\(candidate.proposalID)", phase: candidate.phase?.text)
         try run.store.inTransaction {
@@ -173,7 +174,7 @@ extension DaemonCore {
         let trialID = answering.reusedFrom ?? answering.id
         candidate.budget = budget
         try run.store.inTransaction {
-            try run.store.reopenProposal(proposalID, candidate: try JSONEncoder().encode(candidate))
+            try run.store.reopenProposal(proposalID, candidate: try candidate.storedJSON(notation: candidate.network.notation))
             run.decoded.remember(candidate)
             if trialID != answering.id { try run.store.moveProposal(proposalID, to: trialID) }
             guard let trial = try run.store.trial(trialID) else { return }

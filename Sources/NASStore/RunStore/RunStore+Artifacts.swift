@@ -1,4 +1,5 @@
 import Foundation
+import NASCore
 
 /// Strategy snapshots, predictor models and the event log.
 extension RunStore {

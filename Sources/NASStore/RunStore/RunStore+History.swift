@@ -1,4 +1,5 @@
 import Foundation
+import NASCore
 
 /// One stored epoch with the trial it belongs to: a row of the run's whole training history.
 public struct TrialEpoch: Hashable, Sendable {

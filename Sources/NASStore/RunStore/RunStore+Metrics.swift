@@ -1,4 +1,5 @@
 import Foundation
+import NASCore
 
 /// Per-epoch metrics: group-committed, idempotent on re-send.
 extension RunStore {

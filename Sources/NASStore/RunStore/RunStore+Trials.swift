@@ -1,4 +1,5 @@
 import Foundation
+import NASCore
 
 /// Trials: proposal, dispatch under a lease, requeue, outcome, and the read views.
 extension RunStore {

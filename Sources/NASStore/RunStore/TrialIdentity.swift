@@ -1,3 +1,5 @@
+import NASCore
+
 /// Builds the identity key of a trial: canonical architecture + training hyperparameters.
 ///
 /// Two proposals with the same key are the same experiment, whatever their epoch budgets: a

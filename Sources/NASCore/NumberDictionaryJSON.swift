@@ -1,5 +1,4 @@
 import Foundation
-import NASCore
 
 /// The JSON form of a flat `[String: Double]` (hyperparameters, epoch metrics), with sorted keys.
 ///
@@ -7,9 +6,9 @@ import NASCore
 /// more than the insert itself, and because sorted keys make the text a stable identity. Doubles are
 /// written in Swift's shortest round-tripping form; non-finite values, which JSON cannot express,
 /// are written as `null` and skipped when read back.
-enum NumberDictionaryJSON {
+public enum NumberDictionaryJSON {
     /// Encodes `values` as a JSON object with sorted keys.
-    static func encode(_ values: [String: Double]) -> String {
+    public static func encode(_ values: [String: Double]) -> String {
         if values.isEmpty { return "{}" }
         var text = "{"
         for (offset, key) in values.keys.sorted().enumerated() {
@@ -29,7 +28,7 @@ enum NumberDictionaryJSON {
     /// trained with, and a retrained network would not carry its searched value).
     ///
     /// - Returns: The values, or `nil` when the text is not such an object.
-    static func decode(_ text: String) -> [String: Double]? {
+    public static func decode(_ text: String) -> [String: Double]? {
         if text == "{}" { return [:] }  // what `encode` writes for no values: the common case
         guard let object = try? JSONDecoder().decode([String: Double?].self, from: Data(text.utf8)) else {
             return nil

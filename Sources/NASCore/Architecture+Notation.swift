@@ -16,7 +16,21 @@ extension Architecture: CustomStringConvertible {
     /// that parses, `Architecture(notation: s).notation == s` when `s` is in canonical spacing
     /// (`", "` between layers, no spaces inside parentheses), as MetaQNN wrote it.
     public var notation: String {
-        "[" + layers.map(\.notation).joined(separator: ", ") + "]"
+        notation(skippingDropout: false)
+    }
+
+    /// The notation, with the dropout layers left out when `skippingDropout`, written into one string.
+    private func notation(skippingDropout: Bool) -> String {
+        var text = "["
+        text.reserveCapacity(12 * layers.count + 2)
+        var first = true
+        for layer in layers where !(skippingDropout && layer.isDropout) {
+            if !first { text += ", " }
+            first = false
+            layer.appendNotation(to: &text)
+        }
+        text += "]"
+        return text
     }
 
     /// The identity of the network for "already trained?": the notation with dropout removed.
@@ -25,7 +39,7 @@ extension Architecture: CustomStringConvertible {
     /// `D(i,n)` layers after the fact (ALGORITHMS.md §1), so two strings that differ only in
     /// dropout name the same network.
     public var canonicalNotation: String {
-        canonical.notation
+        notation(skippingDropout: true)
     }
 
     /// The architecture without its dropout layers, whose `notation` is `canonicalNotation`.

@@ -4,19 +4,26 @@ extension Layer: CustomStringConvertible {
     /// Numbers are printed in decimal without spaces, as MetaQNN wrote them; `Layer(notation:)`
     /// reads the result back to the same value.
     public var notation: String {
+        var text = ""
+        appendNotation(to: &text)
+        return text
+    }
+
+    /// Appends `notation` to `text` (an architecture's notation is written into one string).
+    func appendNotation(to text: inout String) {
         switch self {
-        case .convolution(let filters, let kernel, let stride): return "C(\(filters),\(kernel),\(stride))"
-        case .maxPool(let kernel, let stride): return "P(\(kernel),\(stride))"
-        case .avgPool(let kernel, let stride): return "AP(\(kernel),\(stride))"
-        case .fullyConnected(let units): return "FC(\(units))"
-        case .globalAveragePool: return "GAP"
-        case .classifierHead(let classes): return "GAP(\(classes))"
-        case .softmax(let classes): return "SM(\(classes))"
-        case .batchNorm: return "BN"
-        case .relu: return "RELU"
-        case .sigmoid: return "SIGMOID"
-        case .tanh: return "TANH"
-        case .dropout(let index, let count): return "D(\(index),\(count))"
+        case .convolution(let filters, let kernel, let stride): text.appendCall("C", filters, kernel, stride)
+        case .maxPool(let kernel, let stride): text.appendCall("P", kernel, stride)
+        case .avgPool(let kernel, let stride): text.appendCall("AP", kernel, stride)
+        case .fullyConnected(let units): text.appendCall("FC", units)
+        case .globalAveragePool: text += "GAP"
+        case .classifierHead(let classes): text.appendCall("GAP", classes)
+        case .softmax(let classes): text.appendCall("SM", classes)
+        case .batchNorm: text += "BN"
+        case .relu: text += "RELU"
+        case .sigmoid: text += "SIGMOID"
+        case .tanh: text += "TANH"
+        case .dropout(let index, let count): text.appendCall("D", index, count)
         }
     }
 
@@ -43,5 +50,18 @@ extension Layer: CustomStringConvertible {
     public var dropoutRate: Double? {
         guard case .dropout(let index, let count) = self, count > 0 else { return nil }
         return 0.5 * Double(index) / Double(count)
+    }
+}
+
+extension String {
+    /// Appends `name(a,b,…)`, a layer's form in bracket notation.
+    fileprivate mutating func appendCall(_ name: String, _ arguments: Int...) {
+        self += name
+        self += "("
+        for (offset, argument) in arguments.enumerated() {
+            if offset > 0 { self += "," }
+            self += String(argument)
+        }
+        self += ")"
     }
 }

@@ -15,6 +15,9 @@
 # state directory.
 # The 27-epoch file: RECORD_EPOCHS=27 RECORD_LR_STEP=10 bash bench/record_digits_curves.sh \
 #   bench/data/digits-curves-27.jsonl   (docs/BENCHMARKS.md, "Real curves (digits)").
+# The 81-epoch file: two recordings, RECORD_EPOCHS=81 RECORD_LR_STEP=27 with RECORD_TRIALS=150
+# RECORD_SEED=11 and RECORD_TRIALS=160 RECORD_SEED=12, merged without the second's networks already in
+# the first, each row's id prefixed with its recording's seed (docs/BENCHMARKS.md, "f-Hyperband").
 # Needs python3 with torch and scikit-learn (pip install torch scikit-learn). The committed file took
 # 56 min on 2 heavily shared cores, with extra workers attached (docs/BENCHMARKS.md, "Real curves (digits)").
 set -euo pipefail

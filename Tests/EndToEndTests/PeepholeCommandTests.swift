@@ -1,6 +1,7 @@
 import Foundation
 import NASCore
 import NASTestSupport
+import NASSearch
 import XCTest
 
 /// `nasd convert metaqnn-replay`, `nasd predict eval --predictor peephole` and `nasd predict train`
@@ -32,7 +33,7 @@ final class PeepholeCommandTests: EndToEndTestCase {
         let evaluated = try await NASDCommand.run(
             [
                 "predict", "eval", "--predictor", "peephole", "--data", curves.path, "--train", "10", "--epochs", "1",
-                "--seed", "3", "--json",
+                "--minimum-steps", "0", "--seed", "3", "--json",
             ], timeout: 300)
         XCTAssertEqual(evaluated.exitCode, 0, "\(evaluated)")
         let report = try XCTUnwrap(
@@ -61,6 +62,22 @@ final class PeepholeCommandTests: EndToEndTestCase {
         XCTAssertEqual(settings["batchSize"] as? Int, 4)
         XCTAssertEqual(settings["minimumSteps"] as? Int, 5)
         XCTAssertEqual(settings["averagedFraction"] as? Double, 0.5)
+        // Unless told otherwise the commands train with the offline recipe (batches of 16, a step
+        // floor of 6,400); this run lifts the floor only.
+        let offline = try await NASDCommand.run(
+            [
+                "predict", "train", "--predictor", "peephole", "--data", curves.path, "--out", model.path, "--epochs",
+                "1", "--minimum-steps", "0",
+            ],
+            timeout: 300)
+        XCTAssertEqual(offline.exitCode, 0, "\(offline)")
+        let offlineFile = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
+        let offlineSettings = try XCTUnwrap(offlineFile["settings"] as? [String: Any])
+        XCTAssertEqual(offlineSettings["batchSize"] as? Int, PeepholeSettings.offline.batchSize)
+        XCTAssertEqual(PeepholeSettings.offline.batchSize, 16)
+        XCTAssertEqual(PeepholeSettings.offline.minimumSteps, 6400)
+        XCTAssertEqual(PeepholeSettings().minimumSteps, 0, "the daemon's own fits keep no floor")
+        XCTAssertEqual(offlineSettings["minimumSteps"] as? Int, 0)
         let badFraction = try await NASDCommand.run(
             [
                 "predict", "train", "--predictor", "peephole", "--data", curves.path, "--out", model.path,

@@ -28,7 +28,7 @@ final class TransferredModelRunTests: EndToEndTestCase {
         let trained = try await NASDCommand.run(
             [
                 "predict", "train", "--predictor", "peephole", "--data", earlier.path, "--out", model.path,
-                "--epochs", "1", "--seed", "2",
+                "--epochs", "1", "--minimum-steps", "0", "--seed", "2",
             ], timeout: 300)
         XCTAssertEqual(trained.exitCode, 0, "\(trained)")
         let modelBytes = try Data(contentsOf: model)

@@ -155,9 +155,11 @@ enum PredictCommands {
         return ExitStatus.success
     }
 
-    /// Peephole's settings from `--epochs` and `--statistics`.
+    /// Peephole's settings: `PeepholeSettings.offline`, changed by `--epochs`, `--statistics`,
+    /// `--standardize-targets`, `--cosine-decay`, `--batch-size`, `--minimum-steps` and
+    /// `--averaged-fraction`.
     private static func peepholeSettings(_ arguments: ParsedArguments) throws(UsageError) -> PeepholeSettings {
-        var settings = PeepholeSettings()
+        var settings = PeepholeSettings.offline
         settings.epochs = try arguments.integer("epochs", default: settings.epochs, range: 1...100_000)
         settings.globalStatistics = try onOff(arguments, "statistics", default: settings.globalStatistics)
         settings.standardizeTargets = try onOff(arguments, "standardize-targets", default: settings.standardizeTargets)
@@ -245,15 +247,15 @@ enum PredictCommands {
                 + "default on)."),
         .value(
             "batch-size", "N",
-            "Peephole: networks per mini-batch (at least 2; default \(PeepholeSettings().batchSize))."),
+            "Peephole: networks per mini-batch (at least 2; default \(PeepholeSettings.offline.batchSize))."),
         .value(
             "minimum-steps", "N",
             "Peephole: more passes than --epochs when those give fewer than N optimizer steps (nasd's "
-                + "extension, docs/predictors.md; default \(PeepholeSettings().minimumSteps), 0 = exactly --epochs)."),
+                + "extension, docs/predictors.md; default \(PeepholeSettings.offline.minimumSteps), 0 = exactly --epochs)."),
         .value(
             "averaged-fraction", "F",
             "Peephole: store the mean of the parameters over the last F of the passes (weight averaging, "
-                + "nasd's extension, docs/predictors.md; default \(PeepholeSettings().averagedFraction), 0 = the last pass)."),
+                + "nasd's extension, docs/predictors.md; default \(PeepholeSettings.offline.averagedFraction), 0 = the last pass)."),
         .value(
             "ensemble", "K",
             "RNAS: rankers trained with different seeds, their standardized scores averaged (default 1)."),

@@ -4,9 +4,10 @@ public enum JSONStringLiteral {
     /// `string` as a JSON string literal, with the escapes RFC 8259 requires.
     public static func quoted(_ string: String) -> String {
         // Most strings nasd writes (notations, names, keys) need no escape: one scan of the bytes.
-        if !string.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 || $0 == 0x7F }) {
-            return "\"" + string + "\""
+        let needsEscape = string.utf8.contains { byte in
+            byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte == 0x7F
         }
+        if !needsEscape { return "\"" + string + "\"" }
         var output = "\""
         for scalar in string.unicodeScalars {
             switch scalar {

@@ -1,7 +1,7 @@
 import Foundation
 import NASCore
-import NASTestSupport
 import NASSearch
+import NASTestSupport
 import XCTest
 
 /// `nasd convert metaqnn-replay`, `nasd predict eval --predictor peephole` and `nasd predict train`
@@ -71,7 +71,8 @@ final class PeepholeCommandTests: EndToEndTestCase {
             ],
             timeout: 300)
         XCTAssertEqual(offline.exitCode, 0, "\(offline)")
-        let offlineFile = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
+        let offlineFile = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
         let offlineSettings = try XCTUnwrap(offlineFile["settings"] as? [String: Any])
         XCTAssertEqual(offlineSettings["batchSize"] as? Int, PeepholeSettings.offline.batchSize)
         XCTAssertEqual(PeepholeSettings.offline.batchSize, 16)

@@ -63,7 +63,10 @@ final class CandidateCodingTests: XCTestCase {
     func testStoredJSON_refusesANumberJSONCannotExpress() {
         let network = Network.sequential(Architecture(layers: [.softmax(classes: 10)]))
         for (candidate, field) in [
-            (Candidate(proposalID: 1, network: network, hyperparameters: ["lr": .nan], budget: 1), "hyperparameters.lr"),
+            (
+                Candidate(proposalID: 1, network: network, hyperparameters: ["lr": .nan], budget: 1),
+                "hyperparameters.lr"
+            ),
             (
                 Candidate(
                     proposalID: 1, network: network, hyperparameters: [:], budget: 1,

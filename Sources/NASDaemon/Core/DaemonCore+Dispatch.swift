@@ -174,7 +174,8 @@ extension DaemonCore {
         let trialID = answering.reusedFrom ?? answering.id
         candidate.budget = budget
         try run.store.inTransaction {
-            try run.store.reopenProposal(proposalID, candidate: try candidate.storedJSON(notation: candidate.network.notation))
+            let stored = try candidate.storedJSON(notation: candidate.network.notation)
+            try run.store.reopenProposal(proposalID, candidate: stored)
             run.decoded.remember(candidate)
             if trialID != answering.id { try run.store.moveProposal(proposalID, to: trialID) }
             guard let trial = try run.store.trial(trialID) else { return }

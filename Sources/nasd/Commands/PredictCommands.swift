@@ -251,11 +251,13 @@ enum PredictCommands {
         .value(
             "minimum-steps", "N",
             "Peephole: more passes than --epochs when those give fewer than N optimizer steps (nasd's "
-                + "extension, docs/predictors.md; default \(PeepholeSettings.offline.minimumSteps), 0 = exactly --epochs)."),
+                + "extension, docs/predictors.md; default \(PeepholeSettings.offline.minimumSteps), "
+                + "0 = exactly --epochs)."),
         .value(
             "averaged-fraction", "F",
             "Peephole: store the mean of the parameters over the last F of the passes (weight averaging, "
-                + "nasd's extension, docs/predictors.md; default \(PeepholeSettings.offline.averagedFraction), 0 = the last pass)."),
+                + "nasd's extension, docs/predictors.md; default \(PeepholeSettings.offline.averagedFraction), "
+                + "0 = the last pass)."),
         .value(
             "ensemble", "K",
             "RNAS: rankers trained with different seeds, their standardized scores averaged (default 1)."),

@@ -34,6 +34,8 @@ struct SVRHyperparameterSearch {
     /// The best hyperparameters found and their cross-validated MSE.
     struct Result {
         var hyperparameters: SVRHyperparameters
+        /// The `settings.ensembleSize` best distinct candidates, best first (`hyperparameters`).
+        var ensemble: [SVRHyperparameters]
         var crossValidatedMSE: Double
         var candidatesTried: Int
         var widenings: Int
@@ -46,6 +48,7 @@ struct SVRHyperparameterSearch {
         var cRange = settings.cRange
         var gammaRange = settings.gammaRange
         var best: (SVRHyperparameters, Double)?
+        var scores: [SVRHyperparameters: Double] = [:]
         var tried = 0
         var widenings = 0
         var count = settings.searchCount
@@ -55,6 +58,7 @@ struct SVRHyperparameterSearch {
                     c: Self.draw(cRange, using: &generator), nu: Self.draw(settings.nuRange, using: &generator),
                     gamma: settings.kernel == .rbf ? Self.draw(gammaRange, using: &generator) : nil)
                 let score = try crossValidatedMSE(candidate, features: features, targets: targets, folds: folds)
+                scores[candidate] = score
                 tried += 1
                 if best == nil || score < best?.1 ?? .infinity { best = (candidate, score) }
             }
@@ -71,6 +75,7 @@ struct SVRHyperparameterSearch {
                 }
                 for probe in probes {
                     let score = try crossValidatedMSE(probe, features: features, targets: targets, folds: folds)
+                    scores[probe] = score
                     tried += 1
                     if score < best?.1 ?? .infinity { best = (probe, score) }
                 }
@@ -90,23 +95,46 @@ struct SVRHyperparameterSearch {
             count = max(1, settings.searchCount / 2)
         }
         guard let (hyperparameters, score) = best else { throw .noTrainingData }
+        let runnersUp = scores.filter { $0.key != hyperparameters }.sorted {
+            ($0.value, $0.key.c, $0.key.nu, $0.key.gamma ?? 0) < ($1.value, $1.key.c, $1.key.nu, $1.key.gamma ?? 0)
+        }
         return Result(
-            hyperparameters: hyperparameters, crossValidatedMSE: score, candidatesTried: tried, widenings: widenings)
+            hyperparameters: hyperparameters,
+            ensemble: [hyperparameters] + runnersUp.prefix(settings.ensembleSize - 1).map(\.key),
+            crossValidatedMSE: score, candidatesTried: tried, widenings: widenings)
     }
 
     /// The mean squared error of out-of-fold predictions.
     func crossValidatedMSE(
         _ hyperparameters: SVRHyperparameters, features: Matrix, targets: [Double], folds: [[Int]]
     ) throws(SVMError) -> Double {
-        let regressor = hyperparameters.regressor(settings: settings)
+        try crossValidatedMSE(
+            averaging: [hyperparameters], clipped: false, features: features, targets: targets, folds: folds)
+    }
+
+    /// The mean squared error of out-of-fold predictions of the average of the ν-SVRs `members`
+    /// configure, each prediction clipped to the fold's training targets' range when `clipped`
+    /// (as `SequentialRegressionModel` predicts).
+    func crossValidatedMSE(
+        averaging members: [SVRHyperparameters], clipped: Bool, features: Matrix, targets: [Double],
+        folds: [[Int]]
+    ) throws(SVMError) -> Double {
+        let regressors = members.map { $0.regressor(settings: settings) }
         var squaredError = 0.0
         var count = 0
         for (index, heldOut) in folds.enumerated() where !heldOut.isEmpty {
             let training = folds.enumerated().filter { $0.offset != index }.flatMap(\.element)
-            let model = try regressor.fit(
-                features: features.selectingRows(training), targets: training.map { targets[$0] })
+            let trainingFeatures = features.selectingRows(training)
+            let trainingTargets = training.map { targets[$0] }
+            var models: [NuSVRModel] = []
+            for regressor in regressors {
+                models.append(try regressor.fit(features: trainingFeatures, targets: trainingTargets))
+            }
+            let range = clipped ? SequentialRegressionModel.targetRange(of: trainingTargets) : nil
             for row in heldOut {
-                let error = model.predict(features.row(row)) - targets[row]
+                let prediction = SequentialRegressionModel.averagedPrediction(
+                    of: models, features: features.row(row), clippedTo: range)
+                let error = prediction - targets[row]
                 squaredError += error * error
                 count += 1
             }

@@ -26,23 +26,18 @@ public struct SequentialRegressionModels: Hashable, Sendable, Codable {
     ///   - settings: the search and regressor settings.
     ///   - seed: seeds the cross-validation folds and the random search; each τ draws from its
     ///     own stream, so adding a length does not change the others.
+    ///   - prefixLengths: fit only these lengths (of those the examples serve); `nil` fits all.
+    ///     Each model is the one a full fit would give, since each τ has its own stream.
     /// - Throws: `SRMError.invalidSettings`, `.notEnoughExamples` when no length has enough
     ///   curves, `.regression` when a ν-SVR fit fails.
-    public static func fit(examples: [LearningCurveExample], settings: SRMSettings = SRMSettings(), seed: UInt64)
-        throws(SRMError) -> SequentialRegressionModels
-    {
+    public static func fit(
+        examples: [LearningCurveExample], settings: SRMSettings = SRMSettings(), seed: UInt64,
+        prefixLengths: Set<Int>? = nil
+    ) throws(SRMError) -> SequentialRegressionModels {
         try settings.validate()
         let usable = examples.filter { !$0.curve.values.isEmpty && $0.finalValue.isFinite }
-        var lengths = Set<Int>()
-        for example in usable {
-            for epoch in example.curve.epochs.dropLast() { lengths.insert(epoch) }
-        }
-        var jobs: [(prefixEpochs: Int, examples: [LearningCurveExample])] = []
-        for prefixEpochs in lengths.sorted() {
-            let serving = usable.filter {
-                $0.finalEpoch > prefixEpochs && ($0.curve.epochs.first ?? .max) <= prefixEpochs
-            }
-            if serving.count >= settings.minimumExamples { jobs.append((prefixEpochs, serving)) }
+        let jobs = servedPrefixLengths(examples: usable, settings: settings).filter {
+            prefixLengths?.contains($0.prefixEpochs) ?? true
         }
         // The models are independent and each draws from its own seeded stream, so fitting them
         // on all cores gives exactly the models a sequential loop would.
@@ -69,6 +64,27 @@ public struct SequentialRegressionModels: Hashable, Sendable, Codable {
             throw .notEnoughExamples(count: usable.count, minimum: settings.minimumExamples)
         }
         return SequentialRegressionModels(models: models, settings: settings, exampleCount: usable.count)
+    }
+
+    /// The prefix lengths a fit on `examples` gets a model for, ascending: the epochs that curves
+    /// recorded before their last one, each with the examples whose curves run past it (at least
+    /// `settings.minimumExamples` of them).
+    public static func servedPrefixLengths(examples: [LearningCurveExample], settings: SRMSettings)
+        -> [(prefixEpochs: Int, examples: [LearningCurveExample])]
+    {
+        let usable = examples.filter { !$0.curve.values.isEmpty && $0.finalValue.isFinite }
+        var lengths = Set<Int>()
+        for example in usable {
+            for epoch in example.curve.epochs.dropLast() { lengths.insert(epoch) }
+        }
+        var served: [(prefixEpochs: Int, examples: [LearningCurveExample])] = []
+        for prefixEpochs in lengths.sorted() {
+            let serving = usable.filter {
+                $0.finalEpoch > prefixEpochs && ($0.curve.epochs.first ?? .max) <= prefixEpochs
+            }
+            if serving.count >= settings.minimumExamples { served.append((prefixEpochs, serving)) }
+        }
+        return served
     }
 
     /// Creates a model set from fitted models (sorted by prefix length here).

@@ -40,8 +40,8 @@ public enum PredictorEvaluation {
     public struct SRMOutcome: Sendable {
         /// The figures.
         public var report: PredictorEvaluationReport
-        /// The fitted models (their chosen hyperparameters and σ(τ) are what
-        /// `nasd predict eval --models` prints).
+        /// The fitted models, those the test rows are predicted with (their chosen
+        /// hyperparameters and σ(τ) are what `nasd predict eval --models` prints).
         public var models: SequentialRegressionModels
         /// The training rows: 1-based positions among the records, with their features.
         public var training: [(row: Int, features: ConfigurationFeatures)]
@@ -77,9 +77,22 @@ public enum PredictorEvaluation {
         let training = trainingRows.map(\.example)
         let testing = testingRows.map(\.example)
 
+        // Only the models the test rows are predicted with are fitted (the longest served length
+        // within each row's observed epochs): each is the model a full fit would give, and on long
+        // curves most lengths would otherwise be fitted for nothing.
+        let served = SequentialRegressionModels.servedPrefixLengths(examples: training, settings: settings)
+            .map(\.prefixEpochs)
+        var used = Set<Int>()
+        for example in testing {
+            let observed = observedEpochs(finalEpoch: example.finalEpoch, fraction: observedFraction)
+            if let length = served.last(where: { $0 <= observed }) { used.insert(length) }
+        }
+        // No test row is served: the shortest model lets the prediction below say so.
+        if used.isEmpty, let shortest = served.first { used.insert(shortest) }
         let models: SequentialRegressionModels
         do {
-            models = try SequentialRegressionModels.fit(examples: training, settings: settings, seed: seed)
+            models = try SequentialRegressionModels.fit(
+                examples: training, settings: settings, seed: seed, prefixLengths: used)
         } catch {
             throw .predictor(error.description)
         }

@@ -22,7 +22,7 @@ enum PredictCommands {
             .value("epochs", "E", "Peephole and RNAS: training epochs (default 100)."),
         ] + architectureTrainingOptions + [
             .value("threads", "T", "Peephole: threads for the matrix kernels (default 1; the result does not change)."),
-            .flag("models", "Also print each model's prefix length, chosen C, ν, γ, σ and widenings (text only)."),
+            .flag("models", "Also print each fitted model's prefix length, chosen C, ν, γ, σ and widenings (text only; SRM fits only the models the test rows are predicted with)."),
             .value(
                 "split-out", "FILE",
                 "Write the split and each row's features as JSON (bench/srm_reference.py; with peephole, "

@@ -72,30 +72,102 @@ final class SequentialRegressionModelsTests: XCTestCase {
         }
     }
 
-    /// σ(τ) is the root mean squared leave-one-out error of the chosen hyperparameters.
-    func testSigma_isTheLeaveOneOutError() throws {
+    /// σ(τ) is the root mean squared leave-one-out error of the model's prediction: the average of
+    /// its ensemble's ν-SVRs, clipped to the range of the targets each fit saw.
+    func testSigma_isTheLeaveOneOutErrorOfTheClippedAverage() throws {
         let training = try examples(count: 12, budget: 3, seed: 21)
-        var settings = quick
-        settings.leaveOneOutLimit = 100
-        let models = try SequentialRegressionModels.fit(examples: training, settings: settings, seed: 4)
-        let model = try XCTUnwrap(models.models.first { $0.prefixEpochs == 1 })
-        let chosen = model.hyperparameters
-        let regressor = NuSVR(
-            c: chosen.c, nu: chosen.nu, kernel: chosen.gamma.map { .rbf(gamma: $0) } ?? .linear,
-            featureScaling: .standardized, standardizesTargets: true, tolerance: settings.tolerance,
-            maximumIterations: settings.maximumIterations)
-        var squared = 0.0
-        for left in training.indices {
-            let rest = training.indices.filter { $0 != left }
-            let features = try Matrix(
-                rows: rest.map { model.layout.features(of: training[$0].features, prefix: training[$0].curve) })
-            let fitted = try regressor.fit(features: features, targets: rest.map { training[$0].finalValue })
-            let error =
-                fitted.predict(model.layout.features(of: training[left].features, prefix: training[left].curve))
-                - training[left].finalValue
-            squared += error * error
+        for ensembleSize in [1, 3] {
+            var settings = quick
+            settings.leaveOneOutLimit = 100
+            settings.ensembleSize = ensembleSize
+            let models = try SequentialRegressionModels.fit(examples: training, settings: settings, seed: 4)
+            let model = try XCTUnwrap(models.models.first { $0.prefixEpochs == 1 })
+            let members = [model.hyperparameters] + model.runnerUpHyperparameters
+            XCTAssertEqual(members.count, ensembleSize)
+            XCTAssertEqual(model.runnersUp.count, ensembleSize - 1)
+            XCTAssertEqual(Set(members).count, ensembleSize, "the members are distinct candidates")
+            var squared = 0.0
+            for left in training.indices {
+                let rest = training.indices.filter { $0 != left }
+                let features = try Matrix(
+                    rows: rest.map { model.layout.features(of: training[$0].features, prefix: training[$0].curve) })
+                let targets = rest.map { training[$0].finalValue }
+                let probe = model.layout.features(of: training[left].features, prefix: training[left].curve)
+                var sum = 0.0
+                for member in members {
+                    let regressor = NuSVR(
+                        c: member.c, nu: member.nu, kernel: member.gamma.map { .rbf(gamma: $0) } ?? .linear,
+                        featureScaling: .standardized, standardizesTargets: true, tolerance: settings.tolerance,
+                        maximumIterations: settings.maximumIterations)
+                    sum += try regressor.fit(features: features, targets: targets).predict(probe)
+                }
+                let predicted = min(max(sum / Double(members.count), targets.min() ?? 0), targets.max() ?? 0)
+                let error = predicted - training[left].finalValue
+                squared += error * error
+            }
+            XCTAssertEqual(
+                model.sigma, (squared / Double(training.count)).squareRoot(), accuracy: 1e-12,
+                "ensemble of \(ensembleSize)")
         }
-        XCTAssertEqual(model.sigma, (squared / Double(training.count)).squareRoot(), accuracy: 1e-12)
+    }
+
+    /// A model predicts the mean of its ν-SVRs, clipped to the range of the final values it was
+    /// fitted on: a prefix far outside the training curves cannot be forecast beyond what any
+    /// training curve reached.
+    func testPrediction_averagesTheEnsemble_andIsClippedToTheTrainingTargets() throws {
+        let training = try examples(count: 30, budget: 4, seed: 5)
+        var settings = quick
+        settings.ensembleSize = 3
+        let models = try SequentialRegressionModels.fit(examples: training, settings: settings, seed: 9)
+        let model = try XCTUnwrap(models.models.first { $0.prefixEpochs == 2 })
+        let range = try XCTUnwrap(model.targetRange)
+        XCTAssertEqual(range.lowerBound, training.map(\.finalValue).min())
+        XCTAssertEqual(range.upperBound, training.map(\.finalValue).max())
+        let probe = training[0]
+        let prefix = probe.curve.truncated(toEpoch: 2)
+        let features = model.layout.features(of: probe.features, prefix: prefix)
+        let mean = ([model.regressor] + model.runnersUp).map { $0.predict(features) }.reduce(0, +) / 3
+        XCTAssertEqual(
+            model.predictedFinalValue(of: probe.features, prefix: prefix),
+            min(max(mean, range.lowerBound), range.upperBound), accuracy: 1e-12)
+        // A curve far above every training curve: the unclipped average leaves the range, the
+        // prediction does not.
+        let soaring = CurvePrefix(values: [50, 100])
+        let raw = ([model.regressor] + model.runnersUp)
+            .map { $0.predict(model.layout.features(of: probe.features, prefix: soaring)) }.reduce(0, +) / 3
+        XCTAssertFalse(range.contains(raw), "the probe must push the raw average out of range (\(raw))")
+        XCTAssertTrue(range.contains(model.predictedFinalValue(of: probe.features, prefix: soaring)))
+    }
+
+    /// A model stored before ensembles and clipping existed decodes as one unclipped ν-SVR and
+    /// predicts as it did; settings stored before `ensembleSize` existed decode with 1.
+    func testModelStoredBeforeEnsembles_decodesAndPredictsAsBefore() throws {
+        let training = try examples(count: 20, budget: 3, seed: 8)
+        var settings = quick
+        settings.ensembleSize = 1
+        let models = try SequentialRegressionModels.fit(examples: training, settings: settings, seed: 2)
+        var object = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: JSONEncoder().encode(models)) as? [String: Any])
+        var settingsObject = try XCTUnwrap(object["settings"] as? [String: Any])
+        settingsObject["ensembleSize"] = nil
+        object["settings"] = settingsObject
+        let oldModels = try XCTUnwrap(object["models"] as? [[String: Any]]).map { model -> [String: Any] in
+            var old = model
+            for key in ["runnersUp", "runnerUpHyperparameters", "targetRange"] { old[key] = nil }
+            return old
+        }
+        object["models"] = oldModels
+        let decoded = try JSONDecoder().decode(
+            SequentialRegressionModels.self, from: JSONSerialization.data(withJSONObject: object))
+        XCTAssertEqual(decoded.settings.ensembleSize, 1)
+        let model = try XCTUnwrap(decoded.models.first)
+        XCTAssertTrue(model.runnersUp.isEmpty)
+        XCTAssertNil(model.targetRange)
+        let probe = training[3]
+        let prefix = probe.curve.truncated(toEpoch: model.prefixEpochs)
+        XCTAssertEqual(
+            model.predictedFinalValue(of: probe.features, prefix: prefix),
+            model.regressor.predict(model.layout.features(of: probe.features, prefix: prefix)))
     }
 
     /// A range too narrow for the data is widened when the chosen value sits at its bound: on a

@@ -18,6 +18,8 @@ public struct SequentialRegressionModel: Hashable, Sendable, Codable {
     public var targetRange: ClosedRange<Double>?
     /// The hyperparameters the search chose (the best; `regressor`'s).
     public var hyperparameters: SVRHyperparameters
+    /// The hyperparameters of `runnersUp`, in the same order.
+    public var runnerUpHyperparameters: [SVRHyperparameters]
     /// σ(τ): the root mean squared leave-one-out error of the prediction (the clipped average; k-fold
     /// above `leaveOneOutLimit`).
     public var sigma: Double
@@ -84,13 +86,14 @@ public struct SequentialRegressionModel: Hashable, Sendable, Codable {
             averaging: result.ensemble, clipped: true, features: features, targets: targets, folds: groups)
         return SequentialRegressionModel(
             layout: layout, regressor: fitted[0], runnersUp: Array(fitted.dropFirst()),
-            targetRange: targetRange(of: targets), hyperparameters: result.hyperparameters, sigma: looMSE.squareRoot(),
+            targetRange: targetRange(of: targets), hyperparameters: result.hyperparameters,
+            runnerUpHyperparameters: Array(result.ensemble.dropFirst()), sigma: looMSE.squareRoot(),
             crossValidatedMSE: result.crossValidatedMSE, exampleCount: examples.count, widenings: result.widenings)
     }
 }
 
 extension SequentialRegressionModel {
-    /// Decodes a model; `runnersUp` and `targetRange` are absent from models stored before they
+    /// Decodes a model; `runnersUp`, their hyperparameters and `targetRange` are absent from models stored before they
     /// existed, which then predict as they did (one ν-SVR, unclipped).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -100,6 +103,8 @@ extension SequentialRegressionModel {
             runnersUp: try container.decodeIfPresent([NuSVRModel].self, forKey: .runnersUp) ?? [],
             targetRange: try container.decodeIfPresent(ClosedRange<Double>.self, forKey: .targetRange),
             hyperparameters: try container.decode(SVRHyperparameters.self, forKey: .hyperparameters),
+            runnerUpHyperparameters:
+                try container.decodeIfPresent([SVRHyperparameters].self, forKey: .runnerUpHyperparameters) ?? [],
             sigma: try container.decode(Double.self, forKey: .sigma),
             crossValidatedMSE: try container.decode(Double.self, forKey: .crossValidatedMSE),
             exampleCount: try container.decode(Int.self, forKey: .exampleCount),

@@ -22,7 +22,7 @@ enum PredictCommands {
             .value("epochs", "E", "Peephole and RNAS: training epochs (default 100)."),
         ] + architectureTrainingOptions + [
             .value("threads", "T", "Peephole: threads for the matrix kernels (default 1; the result does not change)."),
-            .flag("models", "Also print each fitted model's prefix length, chosen C, ν, γ, σ and widenings (text only; SRM fits only the models the test rows are predicted with)."),
+            .flag("models", "Also print each fitted model's prefix length, its best candidate's C, ν, γ and support vectors, σ, widenings and how many ν-SVRs it averages (text only; SRM fits only the models the test rows are predicted with)."),
             .value(
                 "split-out", "FILE",
                 "Write the split and each row's features as JSON (bench/srm_reference.py; with peephole, "
@@ -95,14 +95,14 @@ enum PredictCommands {
     }
 
     private static func modelTable(_ models: SequentialRegressionModels) -> String {
-        var table = TextTable(columns: ["τ", "curves", "C", "ν", "γ", "σ", "CV MSE", "widenings", "SVs"])
+        var table = TextTable(columns: ["τ", "curves", "C", "ν", "γ", "σ", "CV MSE", "widenings", "SVs", "averaged"])
         for model in models.models {
             let chosen = model.hyperparameters
             table.add([
                 "\(model.prefixEpochs)", "\(model.exampleCount)", String(format: "%.3g", chosen.c),
                 String(format: "%.3f", chosen.nu), chosen.gamma.map { String(format: "%.3g", $0) } ?? "—",
                 String(format: "%.4f", model.sigma), String(format: "%.2e", model.crossValidatedMSE),
-                "\(model.widenings)", "\(model.regressor.coefficients.count)",
+                "\(model.widenings)", "\(model.regressor.coefficients.count)", "\(model.runnersUp.count + 1)",
             ])
         }
         return table.render()

@@ -139,6 +139,37 @@ final class SequentialRegressionModelsTests: XCTestCase {
         XCTAssertTrue(range.contains(model.predictedFinalValue(of: probe.features, prefix: soaring)))
     }
 
+    /// An averaged model round-trips through JSON exactly, and stores each training row it keeps
+    /// as a support vector once, however many of its ν-SVRs keep it.
+    func testAveragedModel_roundTripsExactly_andStoresEachSupportVectorOnce() throws {
+        let training = try examples(count: 30, budget: 5, seed: 13)
+        var settings = quick
+        settings.ensembleSize = 5
+        let models = try SequentialRegressionModels.fit(examples: training, settings: settings, seed: 6)
+        XCTAssertTrue(models.models.contains { $0.runnersUp.count == 4 })
+        let bytes = try JSONEncoder().encode(models)
+        let decoded = try JSONDecoder().decode(SequentialRegressionModels.self, from: bytes)
+        XCTAssertEqual(decoded, models)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: bytes) as? [String: Any])
+        for model in try XCTUnwrap(object["models"] as? [[String: Any]]) {
+            let best = try XCTUnwrap((model["regressor"] as? [String: Any])?["supportVectors"] as? [String: Any])
+            let shared = try XCTUnwrap(model["sharedSupportVectors"] as? [String: Any])
+            let stored = try XCTUnwrap(best["rows"] as? Int) + XCTUnwrap(shared["rows"] as? Int)
+            XCTAssertLessThanOrEqual(stored, try XCTUnwrap(model["exampleCount"] as? Int))
+        }
+        // A corrupt row index is a decoding error, not a crash.
+        var corrupt = object
+        var first = try XCTUnwrap((object["models"] as? [[String: Any]])?.first { ($0["runnersUp"] as? [Any])?.isEmpty == false })
+        var member = try XCTUnwrap((first["runnersUp"] as? [[String: Any]])?.first)
+        member["supportVectorRows"] = [Int](repeating: 1_000_000, count: (member["coefficients"] as? [Any])?.count ?? 1)
+        first["runnersUp"] = [member]
+        first["runnerUpHyperparameters"] = [first["hyperparameters"] as Any]
+        corrupt["models"] = [first]
+        XCTAssertThrowsError(
+            try JSONDecoder().decode(
+                SequentialRegressionModels.self, from: JSONSerialization.data(withJSONObject: corrupt)))
+    }
+
     /// A model stored before ensembles and clipping existed decodes as one unclipped ν-SVR and
     /// predicts as it did; settings stored before `ensembleSize` existed decode with 1.
     func testModelStoredBeforeEnsembles_decodesAndPredictsAsBefore() throws {

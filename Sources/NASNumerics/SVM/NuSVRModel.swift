@@ -25,6 +25,23 @@ public struct NuSVRModel: Hashable, Sendable, Codable {
     /// Whether the solver met its tolerance.
     public var converged: Bool
 
+    /// Creates a model from its parts (a fit makes one; so does a decoder that stored them apart).
+    public init(
+        kernel: SVMKernel, scaler: FeatureScaler, supportVectors: Matrix, coefficients: [Double], intercept: Double,
+        targetOffset: Double, targetScale: Double, epsilon: Double, iterations: Int, converged: Bool
+    ) {
+        self.kernel = kernel
+        self.scaler = scaler
+        self.supportVectors = supportVectors
+        self.coefficients = coefficients
+        self.intercept = intercept
+        self.targetOffset = targetOffset
+        self.targetScale = targetScale
+        self.epsilon = epsilon
+        self.iterations = iterations
+        self.converged = converged
+    }
+
     /// The number of features a prediction needs.
     public var featureCount: Int { scaler.featureCount }
 

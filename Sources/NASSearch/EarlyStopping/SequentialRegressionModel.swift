@@ -93,14 +93,113 @@ public struct SequentialRegressionModel: Hashable, Sendable, Codable {
 }
 
 extension SequentialRegressionModel {
-    /// Decodes a model; `runnersUp`, their hyperparameters and `targetRange` are absent from models stored before they
-    /// existed, which then predict as they did (one ν-SVR, unclipped).
+    private enum CodingKeys: String, CodingKey {
+        case layout, regressor, runnersUp, sharedSupportVectors, targetRange, hyperparameters
+        case runnerUpHyperparameters, sigma, crossValidatedMSE, exampleCount, widenings
+    }
+
+    /// A runner-up as stored: its support vectors are training rows, mostly the same ones the best
+    /// ν-SVR keeps, so they are stored once (`supportVectorRows` index the best's support vectors,
+    /// then `sharedSupportVectors`), and the scaler only where it differs from the best's.
+    private struct StoredRunnerUp: Codable {
+        var kernel: SVMKernel
+        var scaler: FeatureScaler?
+        var supportVectorRows: [Int]
+        var coefficients: [Double]
+        var intercept: Double
+        var targetOffset: Double
+        var targetScale: Double
+        var epsilon: Double
+        var iterations: Int
+        var converged: Bool
+    }
+
+    /// Encodes the model, each support vector once however many ν-SVRs keep it.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(layout, forKey: .layout)
+        try container.encode(regressor, forKey: .regressor)
+        let columns = regressor.supportVectors.columnCount
+        var index: [[Double]: Int] = [:]
+        let bestRows = regressor.supportVectors.rows
+        for (position, row) in bestRows.enumerated() where index[row] == nil { index[row] = position }
+        var shared: [Double] = []
+        var sharedCount = 0
+        var stored: [StoredRunnerUp] = []
+        for member in runnersUp {
+            guard member.supportVectors.columnCount == columns else {
+                throw EncodingError.invalidValue(
+                    member, .init(codingPath: encoder.codingPath, debugDescription: "runners-up differ in features"))
+            }
+            var rows: [Int] = []
+            for row in member.supportVectors.rows {
+                if let position = index[row] {
+                    rows.append(position)
+                } else {
+                    let position = bestRows.count + sharedCount
+                    index[row] = position
+                    shared.append(contentsOf: row)
+                    sharedCount += 1
+                    rows.append(position)
+                }
+            }
+            stored.append(
+                StoredRunnerUp(
+                    kernel: member.kernel, scaler: member.scaler == regressor.scaler ? nil : member.scaler,
+                    supportVectorRows: rows, coefficients: member.coefficients, intercept: member.intercept,
+                    targetOffset: member.targetOffset, targetScale: member.targetScale, epsilon: member.epsilon,
+                    iterations: member.iterations, converged: member.converged))
+        }
+        try container.encode(stored, forKey: .runnersUp)
+        try container.encode(
+            try Matrix(rowCount: sharedCount, columnCount: columns, values: shared), forKey: .sharedSupportVectors)
+        try container.encodeIfPresent(targetRange, forKey: .targetRange)
+        try container.encode(hyperparameters, forKey: .hyperparameters)
+        try container.encode(runnerUpHyperparameters, forKey: .runnerUpHyperparameters)
+        try container.encode(sigma, forKey: .sigma)
+        try container.encode(crossValidatedMSE, forKey: .crossValidatedMSE)
+        try container.encode(exampleCount, forKey: .exampleCount)
+        try container.encode(widenings, forKey: .widenings)
+    }
+
+    /// Decodes a model; the runners-up, their hyperparameters and `targetRange` are absent from
+    /// models stored before they existed, which then predict as they did (one ν-SVR, unclipped).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        let regressor = try container.decode(NuSVRModel.self, forKey: .regressor)
+        let stored = try container.decodeIfPresent([StoredRunnerUp].self, forKey: .runnersUp) ?? []
+        var runnersUp: [NuSVRModel] = []
+        if !stored.isEmpty {
+            let shared = try container.decode(Matrix.self, forKey: .sharedSupportVectors)
+            let best = regressor.supportVectors
+            guard shared.columnCount == best.columnCount || shared.rowCount == 0 else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .sharedSupportVectors, in: container,
+                    debugDescription: "\(shared.columnCount) columns, the best ν-SVR's support vectors have \(best.columnCount)")
+            }
+            let table = try Matrix(
+                rowCount: best.rowCount + shared.rowCount, columnCount: best.columnCount,
+                values: best.values + shared.values)
+            for member in stored {
+                guard member.supportVectorRows.allSatisfy({ (0..<table.rowCount).contains($0) }),
+                    member.supportVectorRows.count == member.coefficients.count
+                else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .runnersUp, in: container,
+                        debugDescription: "a runner-up's support vector rows do not match its coefficients or the table")
+                }
+                runnersUp.append(
+                    NuSVRModel(
+                        kernel: member.kernel, scaler: member.scaler ?? regressor.scaler,
+                        supportVectors: table.selectingRows(member.supportVectorRows),
+                        coefficients: member.coefficients, intercept: member.intercept,
+                        targetOffset: member.targetOffset, targetScale: member.targetScale, epsilon: member.epsilon,
+                        iterations: member.iterations, converged: member.converged))
+            }
+        }
         self.init(
-            layout: try container.decode(SRMFeatureLayout.self, forKey: .layout),
-            regressor: try container.decode(NuSVRModel.self, forKey: .regressor),
-            runnersUp: try container.decodeIfPresent([NuSVRModel].self, forKey: .runnersUp) ?? [],
+            layout: try container.decode(SRMFeatureLayout.self, forKey: .layout), regressor: regressor,
+            runnersUp: runnersUp,
             targetRange: try container.decodeIfPresent(ClosedRange<Double>.self, forKey: .targetRange),
             hyperparameters: try container.decode(SVRHyperparameters.self, forKey: .hyperparameters),
             runnerUpHyperparameters:

@@ -133,8 +133,8 @@ final class SequentialRegressionModelsTests: XCTestCase {
         // A curve far above every training curve: the unclipped average leaves the range, the
         // prediction does not.
         let soaring = CurvePrefix(values: [50, 100])
-        let raw = ([model.regressor] + model.runnersUp)
-            .map { $0.predict(model.layout.features(of: probe.features, prefix: soaring)) }.reduce(0, +) / 3
+        let soaringFeatures = model.layout.features(of: probe.features, prefix: soaring)
+        let raw = ([model.regressor] + model.runnersUp).map { $0.predict(soaringFeatures) }.reduce(0, +) / 3
         XCTAssertFalse(range.contains(raw), "the probe must push the raw average out of range (\(raw))")
         XCTAssertTrue(range.contains(model.predictedFinalValue(of: probe.features, prefix: soaring)))
     }
@@ -159,7 +159,8 @@ final class SequentialRegressionModelsTests: XCTestCase {
         }
         // A corrupt row index is a decoding error, not a crash.
         var corrupt = object
-        var first = try XCTUnwrap((object["models"] as? [[String: Any]])?.first { ($0["runnersUp"] as? [Any])?.isEmpty == false })
+        let averaged = (object["models"] as? [[String: Any]])?.first { ($0["runnersUp"] as? [Any])?.isEmpty == false }
+        var first = try XCTUnwrap(averaged)
         var member = try XCTUnwrap((first["runnersUp"] as? [[String: Any]])?.first)
         member["supportVectorRows"] = [Int](repeating: 1_000_000, count: (member["coefficients"] as? [Any])?.count ?? 1)
         first["runnersUp"] = [member]

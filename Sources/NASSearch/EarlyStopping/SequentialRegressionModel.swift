@@ -175,18 +175,20 @@ extension SequentialRegressionModel {
             guard shared.columnCount == best.columnCount || shared.rowCount == 0 else {
                 throw DecodingError.dataCorruptedError(
                     forKey: .sharedSupportVectors, in: container,
-                    debugDescription: "\(shared.columnCount) columns, the best ν-SVR's support vectors have \(best.columnCount)")
+                    debugDescription:
+                        "\(shared.columnCount) columns; the best ν-SVR's support vectors have \(best.columnCount)")
             }
             let table = try Matrix(
                 rowCount: best.rowCount + shared.rowCount, columnCount: best.columnCount,
                 values: best.values + shared.values)
             for member in stored {
-                guard member.supportVectorRows.allSatisfy({ (0..<table.rowCount).contains($0) }),
+                let inTable = member.supportVectorRows.allSatisfy { (0..<table.rowCount).contains($0) }
+                guard inTable,
                     member.supportVectorRows.count == member.coefficients.count
                 else {
                     throw DecodingError.dataCorruptedError(
                         forKey: .runnersUp, in: container,
-                        debugDescription: "a runner-up's support vector rows do not match its coefficients or the table")
+                        debugDescription: "a runner-up's support vector rows do not fit its coefficients or the table")
                 }
                 runnersUp.append(
                     NuSVRModel(

@@ -55,14 +55,15 @@ record-curves: release
 # The longer measurements beside make bench: one run of 100,000 trials (issue 11 §4, about 3 minutes
 # on 2 cores), the real-curve references at the paper's 1000 candidates with more seeds, the
 # real-curve step on the 27- and 81-epoch files, SRM against scikit-learn on 30 splits of each real-curve
-# file (three reference seeds, about 15 minutes), and f-Hyperband on the 81-epoch curves over three seeds.
+# file (three reference seeds, about 15 minutes), and f-Hyperband's sweeps (Δ, κ, d, η; the 27-epoch
+# file; the 81-epoch curves over three seeds).
 bench-full: release
 	NASD_BIN=$(abspath .build/release/nasd) BENCH_POINTS=100000x2x4 BENCH_SLOTS=2 BENCH_OPTUNA=0 bash bench/run
 	python3 bench/real_curves.py --nasd .build/release/nasd --full
 	python3 bench/real_curves.py --nasd .build/release/nasd --data bench/data/digits-curves-27.jsonl
 	python3 bench/real_curves.py --nasd .build/release/nasd --data bench/data/digits-curves-81.jsonl
 	python3 bench/srm_splits.py --nasd .build/release/nasd
-	NASD_BIN=$(abspath .build/release/nasd) FHB_SEEDS_81="1 2 3" bash bench/fhyperband
+	NASD_BIN=$(abspath .build/release/nasd) FHB_SWEEP=1 FHB_SEEDS_81="1 2 3" bash bench/fhyperband
 
 # libFuzzer runs of the config reader and the protocol decoders (FUZZ_SECONDS each; docs/RELIABILITY.md).
 FUZZ_SECONDS ?= 60

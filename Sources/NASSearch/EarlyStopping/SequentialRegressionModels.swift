@@ -35,13 +35,12 @@ public struct SequentialRegressionModels: Hashable, Sendable, Codable {
         prefixLengths: Set<Int>? = nil
     ) throws(SRMError) -> SequentialRegressionModels {
         try settings.validate()
-        let usable = examples.filter { !$0.curve.values.isEmpty && $0.finalValue.isFinite }
-        let jobs = servedPrefixLengths(examples: usable, settings: settings).filter {
+        let usable = usableExamples(examples)
+        let work = servedPrefixLengths(examples: usable, settings: settings).filter {
             prefixLengths?.contains($0.prefixEpochs) ?? true
         }
         // The models are independent and each draws from its own seeded stream, so fitting them
         // on all cores gives exactly the models a sequential loop would.
-        let work = jobs
         let results = FitResults(count: work.count)
         DispatchQueue.concurrentPerform(iterations: work.count) { index in
             let job = work[index]
@@ -72,7 +71,7 @@ public struct SequentialRegressionModels: Hashable, Sendable, Codable {
     public static func servedPrefixLengths(examples: [LearningCurveExample], settings: SRMSettings)
         -> [(prefixEpochs: Int, examples: [LearningCurveExample])]
     {
-        let usable = examples.filter { !$0.curve.values.isEmpty && $0.finalValue.isFinite }
+        let usable = usableExamples(examples)
         var lengths = Set<Int>()
         for example in usable {
             for epoch in example.curve.epochs.dropLast() { lengths.insert(epoch) }
@@ -85,6 +84,11 @@ public struct SequentialRegressionModels: Hashable, Sendable, Codable {
             if serving.count >= settings.minimumExamples { served.append((prefixEpochs, serving)) }
         }
         return served
+    }
+
+    /// The examples a fit can learn from: a non-empty curve with a finite final value.
+    private static func usableExamples(_ examples: [LearningCurveExample]) -> [LearningCurveExample] {
+        examples.filter { !$0.curve.values.isEmpty && $0.finalValue.isFinite }
     }
 
     /// Creates a model set from fitted models (sorted by prefix length here).

@@ -120,12 +120,26 @@ final class NASBench201EvolutionRunTests: EndToEndTestCase {
         ]
         let outcome = try await NASDCommand.run(arguments, timeout: 60)
         XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
+        struct Search: Decodable, Equatable {
+            var best: String
+            var bestValidation: Double
+            var bestTest: Double
+            var trained: Int
+
+            enum CodingKeys: String, CodingKey {
+                case best
+                case bestValidation = "best_val"
+                case bestTest = "best_test"
+                case trained
+            }
+        }
         struct Figures: Decodable, Equatable {
             var bestTestMean: Double
             var bestTestStandardDeviation: Double
             var bestValidationMean: Double
             var trainedMean: Double
             var seeds: Int
+            var searches: [Search]
 
             enum CodingKeys: String, CodingKey {
                 case bestTestMean = "best_test_mean"
@@ -133,6 +147,7 @@ final class NASBench201EvolutionRunTests: EndToEndTestCase {
                 case bestValidationMean = "best_val_mean"
                 case trainedMean = "trained_mean"
                 case seeds
+                case searches
             }
         }
         struct Report: Decodable, Equatable { var results: [String: Figures] }
@@ -144,6 +159,20 @@ final class NASBench201EvolutionRunTests: EndToEndTestCase {
             XCTAssertLessThanOrEqual(figures.bestTestMean, optimum, word)
             XCTAssertGreaterThan(figures.bestTestMean, 0.5, word)
             XCTAssertGreaterThanOrEqual(figures.bestTestStandardDeviation, 0, word)
+            // The per-search rows are the summary's samples: their means are its means, and each
+            // names a recorded network with its recorded accuracies.
+            XCTAssertEqual(figures.searches.count, 4, word)
+            let tests = figures.searches.map(\.bestTest)
+            XCTAssertEqual(tests.reduce(0, +) / 4, figures.bestTestMean, accuracy: 1e-12, word)
+            XCTAssertEqual(
+                figures.searches.map(\.bestValidation).reduce(0, +) / 4, figures.bestValidationMean, accuracy: 1e-12,
+                word)
+            XCTAssertEqual(Double(figures.searches.map(\.trained).reduce(0, +)) / 4, figures.trainedMean, word)
+            for search in figures.searches {
+                let record = try XCTUnwrap(records[search.best], "\(word): \(search.best) is a recorded cell")
+                XCTAssertEqual(record.testAccuracy, search.bestTest, word)
+                XCTAssertEqual(record.curve.last, search.bestValidation, word)
+            }
         }
         XCTAssertEqual(report.results["random"]?.trainedMean, 20)
         XCTAssertEqual(report.results["evolution"]?.trainedMean, 12, "the config's cycles end evolution early")

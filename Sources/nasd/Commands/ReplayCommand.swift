@@ -38,7 +38,9 @@ enum ReplayCommand {
             .value(
                 "orderings-out", "FILE",
                 "With --early-stop: write each ordering's rows and outcome as JSON (bench/srm_replay_reference.py)."),
-            .flag("json", "Print JSON: {\"results\": {WORD: {best_test_mean, best_test_std, ...}}}."),
+            .flag(
+                "json",
+                "Print JSON: {\"results\": {WORD: {best_test_mean, best_test_std, ..., searches: [per seed]}}}."),
         ],
         discussion: """
             Each search runs the strategy's own code, with a lookup in the data standing in for training: a \
@@ -104,18 +106,18 @@ enum ReplayCommand {
         }
         let records = try readCurves(dataPath)
         let table = ReplayTable(records: records)
-        var summaries: [(String, ReplayBenchmark.Summary)] = []
+        var outcomes: [ReplayReport.Outcome] = []
         for word in words {
             let outcome = try ReplaySetup.run(
                 strategy: word, space: space, table: table, dataPath: dataPath, budget: budget, seeds: seeds,
                 seed: seed, base: base)
-            summaries.append((word, outcome.summary))
+            outcomes.append(ReplayReport.Outcome(word: word, summary: outcome.summary, searches: outcome.results))
         }
         if arguments.has("json") {
-            try printJSON(ReplayReport(summaries: summaries))
+            try printJSON(ReplayReport(outcomes: outcomes))
         } else {
             var table = TextTable(columns: ["strategy", "best test (mean ± sd)", "best val (mean)", "trained", "seeds"])
-            for (word, summary) in summaries {
+            for (word, summary) in outcomes.map({ ($0.word, $0.summary) }) {
                 table.add([
                     word, percent(summary.bestTestMean) + " ± " + percent(summary.bestTestStandardDeviation),
                     percent(summary.bestValidationMean), String(format: "%.1f", summary.trainedMean),
@@ -283,9 +285,18 @@ enum ReplayCommand {
 }
 
 /// `nasd replay --json`: `{"results": {WORD: {...}}}`, keyed by the words of `--strategy`; a figure
-/// with no value (no test accuracy in the data) is `null`.
+/// with no value (no test accuracy in the data) is `null`. Each word's `searches` lists the K
+/// searches in seed order (search i ran with seed `ReplayBenchmark.seed(i, of: S)`), so that a
+/// comparison can look past the means: which searches failed, and how.
 private struct ReplayReport: Encodable {
-    var summaries: [(String, ReplayBenchmark.Summary)]
+    /// One strategy word's searches and their summary.
+    struct Outcome {
+        var word: String
+        var summary: ReplayBenchmark.Summary
+        var searches: [ReplayedSearch.Result]
+    }
+
+    var outcomes: [Outcome]
 
     private struct WordKey: CodingKey {
         var stringValue: String
@@ -302,19 +313,40 @@ private struct ReplayReport: Encodable {
         case trainedMean = "trained_mean"
         case epochsMean = "epochs_mean"
         case seeds
+        case searches
+    }
+
+    private enum SearchKeys: String, CodingKey {
+        case best
+        case bestValidation = "best_val"
+        case bestTest = "best_test"
+        case trained
+        case epochs
+        case reused
     }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
         var results = container.nestedContainer(keyedBy: WordKey.self, forKey: .results)
-        for (word, summary) in summaries {
-            var entry = results.nestedContainer(keyedBy: Keys.self, forKey: WordKey(stringValue: word))
+        for outcome in outcomes {
+            let summary = outcome.summary
+            var entry = results.nestedContainer(keyedBy: Keys.self, forKey: WordKey(stringValue: outcome.word))
             try entry.encode(summary.bestTestMean, forKey: .bestTestMean)
             try entry.encode(summary.bestTestStandardDeviation, forKey: .bestTestStandardDeviation)
             try entry.encode(summary.bestValidationMean, forKey: .bestValidationMean)
             try entry.encode(summary.trainedMean, forKey: .trainedMean)
             try entry.encode(summary.epochsMean, forKey: .epochsMean)
             try entry.encode(summary.seeds, forKey: .seeds)
+            var searches = entry.nestedUnkeyedContainer(forKey: .searches)
+            for search in outcome.searches {
+                var row = searches.nestedContainer(keyedBy: SearchKeys.self)
+                try row.encode(search.bestNotation, forKey: .best)
+                try row.encode(search.bestValidation, forKey: .bestValidation)
+                try row.encode(search.bestTest, forKey: .bestTest)
+                try row.encode(search.trained, forKey: .trained)
+                try row.encode(search.epochs, forKey: .epochs)
+                try row.encode(search.reused, forKey: .reused)
+            }
         }
     }
 }

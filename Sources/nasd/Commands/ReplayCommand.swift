@@ -34,7 +34,9 @@ enum ReplayCommand {
             .value("min-epochs", "E", "With --early-stop: the earliest stop (default a quarter of the longest row)."),
             .value("warm-start", "FILE", "With --early-stop: a curves file whose complete rows are fit first."),
             .value("orderings", "K", "With --early-stop: random orders of the rows to replay (default 10)."),
-            .value("search-count", "N", "With --early-stop: random-search candidates per SRM model (default \(SRMSettings().searchCount))."),
+            .value(
+                "search-count", "N",
+                "With --early-stop: random-search candidates per SRM model (default \(SRMSettings().searchCount))."),
             .value(
                 "orderings-out", "FILE",
                 "With --early-stop: write each ordering's rows and outcome as JSON (bench/srm_replay_reference.py)."),

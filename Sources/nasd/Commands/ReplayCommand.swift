@@ -113,15 +113,16 @@ enum ReplayCommand {
             let outcome = try ReplaySetup.run(
                 strategy: word, space: space, table: table, dataPath: dataPath, budget: budget, seeds: seeds,
                 seed: seed, base: base)
-            outcomes.append(ReplayReport.Outcome(word: word, summary: outcome.summary, searches: outcome.results))
+            outcomes.append(ReplayReport.Outcome(word: word, searches: outcome.results))
         }
         if arguments.has("json") {
             try printJSON(ReplayReport(outcomes: outcomes))
         } else {
             var table = TextTable(columns: ["strategy", "best test (mean ± sd)", "best val (mean)", "trained", "seeds"])
-            for (word, summary) in outcomes.map({ ($0.word, $0.summary) }) {
+            for outcome in outcomes {
+                let summary = outcome.summary
                 table.add([
-                    word, percent(summary.bestTestMean) + " ± " + percent(summary.bestTestStandardDeviation),
+                    outcome.word, percent(summary.bestTestMean) + " ± " + percent(summary.bestTestStandardDeviation),
                     percent(summary.bestValidationMean), String(format: "%.1f", summary.trainedMean),
                     "\(summary.seeds)",
                 ])
@@ -291,11 +292,13 @@ enum ReplayCommand {
 /// searches in seed order (search i ran with seed `ReplayBenchmark.seed(i, of: S)`), so that a
 /// comparison can look past the means: which searches failed, and how.
 private struct ReplayReport: Encodable {
-    /// One strategy word's searches and their summary.
+    /// One strategy word's searches, in seed order.
     struct Outcome {
         var word: String
-        var summary: ReplayBenchmark.Summary
         var searches: [ReplayedSearch.Result]
+
+        /// The figures over the searches.
+        var summary: ReplayBenchmark.Summary { ReplayBenchmark.summarize(searches) }
     }
 
     var outcomes: [Outcome]

@@ -56,7 +56,9 @@ record-curves: release
 # on 2 cores), the real-curve references at the paper's 1000 candidates with more seeds, the
 # real-curve step on the 27- and 81-epoch files, SRM against scikit-learn on 30 splits of each real-curve
 # file (three reference seeds, about 15 minutes), and f-Hyperband's sweeps (Δ, κ, d, η; the 27-epoch
-# file; the 81-epoch curves over three seeds).
+# file; the 81-epoch curves over three seeds), and predictor-driven evolution against Optuna's TPE on
+# NAS-Bench-201 over 100 seeds (issue 9 §5, about 20 minutes).
+NB201_RNAS_EVOLUTION = predictor: rnas, predictor_warmup: 30, predictor_generations: 10, train_top_k: 5, predictor_pool: mutations
 bench-full: release
 	NASD_BIN=$(abspath .build/release/nasd) BENCH_POINTS=100000x2x4 BENCH_SLOTS=2 BENCH_OPTUNA=0 bash bench/run
 	python3 bench/real_curves.py --nasd .build/release/nasd --full
@@ -64,6 +66,8 @@ bench-full: release
 	python3 bench/real_curves.py --nasd .build/release/nasd --data bench/data/digits-curves-81.jsonl
 	python3 bench/srm_splits.py --nasd .build/release/nasd
 	NASD_BIN=$(abspath .build/release/nasd) FHB_SWEEP=1 FHB_SEEDS_81="1 2 3" bash bench/fhyperband
+	python3 bench/nb201_strategies.py --nasd .build/release/nasd --budgets 100 --seeds 100 --seed 2000 \
+		--population 20 --strategies evolution --evolution-options "$(NB201_RNAS_EVOLUTION)"
 
 # libFuzzer runs of the config reader and the protocol decoders (FUZZ_SECONDS each; docs/RELIABILITY.md).
 FUZZ_SECONDS ?= 60

@@ -125,12 +125,14 @@ final class NASBench201EvolutionRunTests: EndToEndTestCase {
             var bestValidation: Double
             var bestTest: Double
             var trained: Int
+            var networks: [String]
 
             enum CodingKeys: String, CodingKey {
                 case best
                 case bestValidation = "best_val"
                 case bestTest = "best_test"
                 case trained
+                case networks
             }
         }
         struct Figures: Decodable, Equatable {
@@ -172,6 +174,11 @@ final class NASBench201EvolutionRunTests: EndToEndTestCase {
                 let record = try XCTUnwrap(records[search.best], "\(word): \(search.best) is a recorded cell")
                 XCTAssertEqual(record.testAccuracy, search.bestTest, word)
                 XCTAssertEqual(record.curve.last, search.bestValidation, word)
+                XCTAssertEqual(search.networks.count, search.trained, word)
+                XCTAssertEqual(Set(search.networks).count, search.trained, "\(word): distinct networks")
+                XCTAssertTrue(search.networks.contains(search.best), "\(word): the best is one of them")
+                let best = search.networks.compactMap { records[$0]?.curve.last }.max()
+                XCTAssertEqual(best, search.bestValidation, "\(word): no trained network beats the best")
             }
         }
         XCTAssertEqual(report.results["random"]?.trainedMean, 20)

@@ -45,6 +45,9 @@ final class ReplayTests: XCTestCase {
             if !seen.contains(candidate.network.canonicalNotation) { seen.append(candidate.network.canonicalNotation) }
         }
         XCTAssertEqual(result.reused, proposals - 60)
+        XCTAssertEqual(
+            try result.trainedNetworks.map { try Network(notation: $0).canonicalNotation }, seen,
+            "the trained networks, in the order they were first proposed")
         let best = try XCTUnwrap(
             seen.compactMap { try? Network(notation: $0) }.max { lhs, rhs in
                 (table.entry(for: lhs)?.curve.last ?? 0) < (table.entry(for: rhs)?.curve.last ?? 0)

@@ -23,6 +23,8 @@ public struct ReplayedSearch: Hashable, Sendable {
         public var epochs: Int
         /// Proposals of networks already trained (served at no cost).
         public var reused: Int
+        /// The distinct networks trained, in the order the strategy proposed them (their notation).
+        public var trainedNetworks: [String] = []
     }
 
     /// How many proposals per budgeted network a strategy may make before it counts as stalled.
@@ -90,6 +92,7 @@ public struct ReplayedSearch: Hashable, Sendable {
             if case .train = proposal {
                 if trained.insert(identity).inserted {
                     result.trained += 1
+                    result.trainedNetworks.append(candidate.network.notation)
                     result.epochs += lastEpoch
                 } else {
                     result.reused += 1

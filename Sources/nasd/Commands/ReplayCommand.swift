@@ -328,6 +328,7 @@ private struct ReplayReport: Encodable {
         case trained
         case epochs
         case reused
+        case networks
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -351,6 +352,7 @@ private struct ReplayReport: Encodable {
                 try row.encode(search.trained, forKey: .trained)
                 try row.encode(search.epochs, forKey: .epochs)
                 try row.encode(search.reused, forKey: .reused)
+                try row.encode(search.trainedNetworks, forKey: .networks)
             }
         }
     }

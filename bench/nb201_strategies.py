@@ -7,7 +7,7 @@ the best validation accuracy; mean ± standard deviation (n - 1) over the seeds.
 
     python3 bench/nb201_strategies.py [--nasd .build/release/nasd] [--data nb201.jsonl]
         [--budgets 50,100,200] [--seeds 50] [--seed 0] [--strategies random,evolution]
-        [--population 10] [--sample-size 3] [--evolution-options 'predictor: rnas, ...'] [--json FILE]
+        [--population 10] [--sample-size 3] [--evolution-options 'predictor: rnas, ...'] [--jobs 1] [--json FILE]
 
 Without --data the curves file is made from ../shared/data with `nasd convert nb201`. TPE runs when
 `import optuna` works (six categorical parameters, one per edge, default TPESampler seeded per
@@ -91,6 +91,8 @@ def main():
     parser.add_argument("--sample-size", type=int, default=3)
     parser.add_argument("--evolution-options", default="",
                         help="more keys of the evolution strategy, e.g. 'predictor: rnas, predictor_warmup: 30'")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="nasd replay searches run at once (the figures do not depend on it)")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     if not os.access(args.nasd, os.X_OK):
@@ -126,7 +128,7 @@ def main():
         output = subprocess.run(
             [args.nasd, "replay", "--data", data, "--space", "nb201", "--strategy", args.strategies,
              "--budget", str(budget), "--seeds", str(args.seeds), "--seed", str(args.seed), "--config", config,
-             "--json"], check=True, capture_output=True, text=True).stdout
+             "--jobs", str(args.jobs), "--json"], check=True, capture_output=True, text=True).stdout
         elapsed = time.time() - start
         for word, figures in json.loads(output)["results"].items():
             rows.append((budget, word, figures, elapsed))

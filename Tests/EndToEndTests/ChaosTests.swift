@@ -341,7 +341,7 @@ final class ChaosTests: ChaosTestCase {
 
     /// Writes zeros to `file` until the file system is full; returns the bytes written.
     private func fillDisk(with file: URL) throws -> Int {
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let descriptor = open(file.path, O_WRONLY)
         guard descriptor >= 0 else { throw EndToEndError.daemonDidNotStart(output: "cannot open \(file.path)") }
         defer { close(descriptor) }

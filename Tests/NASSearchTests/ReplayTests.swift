@@ -87,17 +87,49 @@ final class ReplayTests: XCTestCase {
         }
     }
 
+    func testBenchmark_withConcurrentJobs_givesTheSequentialResultsInSeedOrder() throws {
+        let (table, _) = try Self.table()
+        let space = try NASBench201Space(operations: [.none, .skipConnect, .convolution3x3])
+        let make: @Sendable (UInt64) -> any SearchStrategy = { seed in
+            RegularizedEvolution(
+                space: space, settings: .init(population: 8, sampleSize: 3, cycles: 1000), hyperparameters: [:],
+                budget: 12, seed: seed)
+        }
+        let sequential = try ReplayBenchmark.run(seeds: 7, seed: 3, budget: 40, table: table, makeStrategy: make)
+        for jobs in [2, 3, 16] {
+            let concurrent = try ReplayBenchmark.run(
+                seeds: 7, seed: 3, budget: 40, table: table, jobs: jobs, makeStrategy: make)
+            XCTAssertEqual(concurrent.results, sequential.results, "jobs \(jobs)")
+            XCTAssertEqual(concurrent.summary, sequential.summary, "jobs \(jobs)")
+        }
+        XCTAssertGreaterThan(Set(sequential.results.map { $0.trainedNetworks }).count, 1, "seeds differ")
+
+        // A failing search fails the benchmark with the error of the lowest failing seed.
+        let failing: @Sendable (UInt64) throws -> any SearchStrategy = { seed in
+            guard seed != ReplayBenchmark.seed(4, of: 3) && seed != ReplayBenchmark.seed(5, of: 3) else {
+                throw ReplayError.networkNotRecorded(notation: "seed \(seed == ReplayBenchmark.seed(4, of: 3) ? 4 : 5)")
+            }
+            return make(seed)
+        }
+        XCTAssertThrowsError(
+            try ReplayBenchmark.run(seeds: 7, seed: 3, budget: 40, table: table, jobs: 3, makeStrategy: failing)
+        ) { error in
+            guard case ReplayError.networkNotRecorded(let notation) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(notation, "seed 4")
+        }
+    }
+
     func testBenchmark_isDeterministic_andSummarizesMeanAndSampleStandardDeviation() throws {
         let (table, _) = try Self.table()
         let space = try NASBench201Space(operations: [.none, .skipConnect, .convolution3x3])
-        let make = { (seed: UInt64) -> any SearchStrategy in
+        let make: @Sendable (UInt64) -> any SearchStrategy = { seed in
             RandomSearch(sampler: space, hyperparameters: [:], budget: 12, seed: seed)
         }
         let first = try ReplayBenchmark.run(seeds: 6, seed: 10, budget: 20, table: table, makeStrategy: make)
         let second = try ReplayBenchmark.run(seeds: 6, seed: 10, budget: 20, table: table, makeStrategy: make)
         XCTAssertEqual(first.results, second.results)
         XCTAssertEqual(first.summary.seeds, 6)
-        XCTAssertGreaterThan(Set(first.results.map(\.bestNotation)).count, 1, "seeds differ")
+        XCTAssertGreaterThan(Set(first.results.map { $0.bestNotation }).count, 1, "seeds differ")
         XCTAssertNotEqual(ReplayBenchmark.seed(0, of: 10), ReplayBenchmark.seed(1, of: 10))
 
         let results = [0.90, 0.92, 0.94].map {

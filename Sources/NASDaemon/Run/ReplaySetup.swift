@@ -90,20 +90,22 @@ public enum ReplaySetup {
             trainer: .replay(file: dataPath))
     }
 
-    /// Replays `strategy` over `table` for `seeds` seeds (`ReplayBenchmark.run`), each strategy built
-    /// by `SearchSetup.makeStrategy`.
+    /// Replays `strategy` over `table` for `seeds` seeds, `jobs` at a time (`ReplayBenchmark.run`:
+    /// the results do not depend on `jobs`), each strategy built by `SearchSetup.makeStrategy`.
     ///
     /// - Throws: `UnknownWord`, `SearchSetup.Unsupported`, a space configuration error, `ReplayError`.
     public static func run(
         strategy: String, space: String, table: ReplayTable, dataPath: String, budget: Int, seeds: Int,
-        seed: UInt64, base: RunConfiguration?
+        seed: UInt64, base: RunConfiguration?, jobs: Int = 1
     ) throws -> (results: [ReplayedSearch.Result], summary: ReplayBenchmark.Summary) {
         // Checked once up front, so that a bad word is reported before any search runs.
         let template = try configuration(
             strategy: strategy, space: space, budget: budget, epochs: table.maxEpoch, dataPath: dataPath, base: base,
             seed: seed)
         _ = try SearchSetup.makeStrategy(for: template)
-        return try ReplayBenchmark.run(seeds: seeds, seed: seed, budget: budget, table: table) { searchSeed in
+        return try ReplayBenchmark.run(
+            seeds: seeds, seed: seed, budget: budget, table: table, jobs: jobs
+        ) { searchSeed in
             var configuration = template
             configuration.seed = searchSeed
             return try SearchSetup.makeStrategy(for: configuration)

@@ -14,7 +14,7 @@ public enum TrialLogFile {
             try fileManager.createDirectory(
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
                 attributes: [.posixPermissions: 0o700])
-            fileManager.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = fileManager.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }

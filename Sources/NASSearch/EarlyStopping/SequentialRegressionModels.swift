@@ -41,7 +41,7 @@ public struct SequentialRegressionModels: Hashable, Sendable, Codable {
         }
         // The models are independent and each draws from its own seeded stream, so fitting them
         // on all cores gives exactly the models a sequential loop would.
-        let results = FitResults(count: work.count)
+        let results = IndexedResults<Result<SequentialRegressionModel, SVMError>>(count: work.count)
         DispatchQueue.concurrentPerform(iterations: work.count) { index in
             let job = work[index]
             var generator = SeededGenerator.derived(from: seed, stream: "srm.prefix.\(job.prefixEpochs)")
@@ -139,29 +139,5 @@ public struct FinalValuePrediction: Hashable, Sendable, Codable {
     /// The predictive distribution.
     public var distribution: NormalDistribution {
         NormalDistribution(mean: mean, standardDeviation: max(0, sigma))
-    }
-}
-
-/// The per-model results of a concurrent fit, each written once by the iteration that owns its
-/// index.
-private final class FitResults: @unchecked Sendable {
-    // Unchecked: every access to `results` holds `lock`.
-    private let lock = NSLock()
-    private var results: [Result<SequentialRegressionModel, SVMError>?]
-
-    init(count: Int) {
-        results = Array(repeating: nil, count: count)
-    }
-
-    func store(_ result: Result<SequentialRegressionModel, SVMError>, at index: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        results[index] = result
-    }
-
-    var all: [Result<SequentialRegressionModel, SVMError>?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return results
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import NASCore
 
 /// A strategy replayed over many seeds (`nasd replay`): per seed a fresh strategy, one
@@ -27,24 +28,47 @@ public enum ReplayBenchmark {
         return generator.next()
     }
 
-    /// Runs `seeds` searches of `budget` networks each.
+    /// Runs `seeds` searches of `budget` networks each, `jobs` at a time.
+    ///
+    /// Every search has its own strategy, seed and state, so running them concurrently changes
+    /// nothing but the wall time: the results are those of one search after another, in seed order.
     ///
     /// - Parameters:
     ///   - seeds: K, the number of searches.
     ///   - seed: S; search i uses `seed(i, of: S)`.
     ///   - budget: N, distinct networks per search.
     ///   - table: the recorded runs.
+    ///   - jobs: how many searches run at once (values below 1 mean 1).
     ///   - makeStrategy: a fresh strategy for a seed.
     /// - Returns: the per-seed results, in seed order, and their summary.
-    /// - Throws: `ReplayError`, or what `makeStrategy` throws.
+    /// - Throws: `ReplayError`, or what `makeStrategy` throws: the error of the lowest seed index
+    ///   that failed.
     public static func run(
-        seeds: Int, seed: UInt64, budget: Int, table: ReplayTable,
-        makeStrategy: (UInt64) throws -> any SearchStrategy
+        seeds: Int, seed: UInt64, budget: Int, table: ReplayTable, jobs: Int = 1,
+        makeStrategy: @Sendable (UInt64) throws -> any SearchStrategy
     ) throws -> (results: [ReplayedSearch.Result], summary: Summary) {
+        let count = max(0, seeds)
+        let slots = IndexedResults<Result<ReplayedSearch.Result, any Error>>(count: count)
+        let workers = min(max(1, jobs), count)
+        @Sendable func search(_ index: Int) {
+            slots.store(
+                Result {
+                    var strategy = try makeStrategy(Self.seed(index, of: seed))
+                    return try ReplayedSearch.run(&strategy, table: table, budget: budget)
+                }, at: index)
+        }
+        if workers <= 1 {
+            for index in 0..<count { search(index) }
+        } else {
+            // Searches are dealt round-robin; each writes only its own slot.
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in stride(from: worker, to: count, by: workers) { search(index) }
+            }
+        }
         var results: [ReplayedSearch.Result] = []
-        for index in 0..<max(0, seeds) {
-            var strategy = try makeStrategy(Self.seed(index, of: seed))
-            results.append(try ReplayedSearch.run(&strategy, table: table, budget: budget))
+        for slot in slots.all {
+            guard let slot else { continue }
+            results.append(try slot.get())
         }
         return (results, summarize(results))
     }

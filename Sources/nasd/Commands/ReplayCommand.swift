@@ -25,6 +25,7 @@ enum ReplayCommand {
             .value("budget", "N", "Distinct networks each search trains (default 100)."),
             .value("seeds", "K", "Searches per strategy (default 10)."),
             .value("seed", "S", "Base seed (default 0); search i of K derives its seed from S."),
+            .value("jobs", "N", "Searches run at once (default 1); the results do not depend on it."),
             .value("config", "FILE", "A run configuration whose strategy:, space: and training: sections apply."),
             .value("early-stop", "srm", "Replay the rows through SRM early stopping instead of a strategy."),
             .value("confidence", "Δ", "With --early-stop: the probability required to stop (default 0.99)."),
@@ -82,6 +83,7 @@ enum ReplayCommand {
         let space = arguments.value("space") ?? "nb201"
         let budget = try arguments.integer("budget", default: 100)
         let seeds = try arguments.integer("seeds", default: 10)
+        let jobs = try arguments.integer("jobs", default: 1)
         let seedText = arguments.value("seed") ?? "0"
         guard let seed = UInt64(seedText) else {
             throw UsageError(command: command, message: "--seed expects a non-negative integer; found '\(seedText)'")
@@ -112,7 +114,7 @@ enum ReplayCommand {
         for word in words {
             let outcome = try ReplaySetup.run(
                 strategy: word, space: space, table: table, dataPath: dataPath, budget: budget, seeds: seeds,
-                seed: seed, base: base)
+                seed: seed, base: base, jobs: jobs)
             outcomes.append(ReplayReport.Outcome(word: word, searches: outcome.results))
         }
         if arguments.has("json") {

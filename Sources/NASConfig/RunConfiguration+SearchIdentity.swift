@@ -207,6 +207,10 @@ extension StrategyConfiguration {
                 // Only when not the default, so that earlier runs keep their identity.
                 members["predictor_ensemble"] = .integer(options.predictorEnsemble)
             }
+            if options.predictorExploration != 0 {
+                // Only when not the default, so that earlier runs keep their identity.
+                members["predictor_exploration"] = .number(options.predictorExploration)
+            }
             // The path as written; the run keeps its own copy of the file's bytes, so a resumed
             // run starts from the same model whatever became of the file.
             if let model = options.predictorModel { members["predictor_model"] = .string(model) }

@@ -197,12 +197,17 @@ public struct EvolutionOptions: Hashable, Sendable {
     /// `predictor_ensemble`: with `predictor: rnas`, rankers trained with different seeds whose
     /// standardized scores are averaged (`RNASSettings.ensembleSize`). Default 1, one ranker.
     public var predictorEnsemble: Int
+    /// `predictor_exploration`: κ ≥ 0, with an ensemble of rankers: a candidate's score is the
+    /// members' mean standardized score plus κ times their standard deviation, so candidates the
+    /// members disagree on are tried sooner. Default 0, the mean alone.
+    public var predictorExploration: Double
 
     /// Creates the options.
     public init(
         population: Int = 50, sampleSize: Int = 10, cycles: Int = 1000, predictor: Predictor = .none,
         predictorGenerations: Int = 100, trainTopK: Int = 10, predictorWarmup: Int? = nil,
-        predictorPool: CandidatePool = .evolution, predictorModel: String? = nil, predictorEnsemble: Int = 1
+        predictorPool: CandidatePool = .evolution, predictorModel: String? = nil, predictorEnsemble: Int = 1,
+        predictorExploration: Double = 0
     ) {
         self.population = population
         self.sampleSize = sampleSize
@@ -214,11 +219,12 @@ public struct EvolutionOptions: Hashable, Sendable {
         self.predictorPool = predictorPool
         self.predictorModel = predictorModel
         self.predictorEnsemble = predictorEnsemble
+        self.predictorExploration = predictorExploration
     }
 
     static let keys = [
         "population", "sample_size", "cycles", "predictor", "predictor_generations", "train_top_k", "predictor_warmup",
-        "predictor_pool", "predictor_model", "predictor_ensemble",
+        "predictor_pool", "predictor_model", "predictor_ensemble", "predictor_exploration",
     ]
 
     init(map: MapDecoder) throws(ConfigError) {
@@ -269,6 +275,20 @@ public struct EvolutionOptions: Hashable, Sendable {
                 at: map.keyPosition("predictor_ensemble") ?? map.node.position, map.path("predictor_ensemble"),
                 "a run with a predictor_model fits with the model's own settings, its ensemble size included",
                 hint: "remove predictor_ensemble; `nasd predict train --ensemble K` trains an ensemble model")
+        }
+        predictorExploration = try map.number(
+            "predictor_exploration", default: defaults.predictorExploration, .atLeast(0))
+        // A transferred model's ensemble size is checked when the model is read (`SearchSetup`).
+        if predictorExploration != defaults.predictorExploration,
+            predictor != .rnas || (predictorEnsemble < 2 && predictorModel == nil)
+        {
+            throw map.decoder.error(
+                at: map.keyPosition("predictor_exploration") ?? map.node.position, map.path("predictor_exploration"),
+                "exploration scores by the disagreement of an ensemble of rankers; this strategy has "
+                    + (predictor == .rnas ? "one ranker" : "no RNAS ranker"),
+                hint: predictor == .rnas
+                    ? "add 'predictor_ensemble: 3' (or more), or remove predictor_exploration"
+                    : "set 'predictor: rnas' and 'predictor_ensemble: 3', or remove predictor_exploration")
         }
     }
 }

@@ -153,6 +153,52 @@ final class PredictorEnsembleOptionTests: XCTestCase {
     }
 }
 
+/// `strategy.predictor_exploration`: an ensemble's optimistic score.
+final class PredictorExplorationOptionTests: XCTestCase {
+    private func evolution(_ strategy: String) throws -> EvolutionOptions {
+        try NB201EvolutionConfiguration.evolution(strategy)
+    }
+
+    func testExploration_defaultsToZero_andIsRead() throws {
+        XCTAssertEqual(try evolution("{kind: evolution, predictor: rnas, predictor_ensemble: 3}").predictorExploration, 0)
+        XCTAssertEqual(
+            try evolution("{kind: evolution, predictor: rnas, predictor_ensemble: 3, predictor_exploration: 0.5}")
+                .predictorExploration, 0.5)
+        XCTAssertEqual(
+            try evolution("{kind: evolution, predictor: rnas, predictor_model: m.json, predictor_exploration: 1}")
+                .predictorExploration, 1, "a transferred model's ensemble size is checked when it is read")
+    }
+
+    func testExploration_negative_orWithoutAnEnsemble_isALocatedError() {
+        XCTAssertThrowsError(
+            try evolution("{kind: evolution, predictor: rnas, predictor_ensemble: 3, predictor_exploration: -1}")
+        ) { error in
+            XCTAssertTrue("\(error)".contains("strategy.predictor_exploration: expected a number ≥ 0"), "\(error)")
+        }
+        XCTAssertThrowsError(try evolution("{kind: evolution, predictor: rnas, predictor_exploration: 1}")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("t.yaml:3:"), text)
+            XCTAssertTrue(text.contains("strategy.predictor_exploration: exploration scores by the disagreement"), text)
+            XCTAssertTrue(text.contains("this strategy has one ranker"), text)
+            XCTAssertTrue(text.contains("predictor_ensemble: 3"), text)
+        }
+        XCTAssertThrowsError(try evolution("{kind: evolution, predictor: peephole, predictor_exploration: 1}")) { error in
+            XCTAssertTrue("\(error)".contains("this strategy has no RNAS ranker"), "\(error)")
+        }
+        XCTAssertNoThrow(try evolution("{kind: evolution, predictor: rnas, predictor_exploration: 0}"), "0 is the default")
+    }
+
+    func testExploration_isPartOfTheSearchIdentity_onlyWhenNotTheDefault() throws {
+        let base = "{kind: evolution, predictor: rnas, predictor_warmup: 4, predictor_ensemble: 3"
+        let without = try NB201EvolutionConfiguration.configuration(strategy: base + "}")
+        let zero = try NB201EvolutionConfiguration.configuration(strategy: base + ", predictor_exploration: 0}")
+        let one = try NB201EvolutionConfiguration.configuration(strategy: base + ", predictor_exploration: 1.5}")
+        XCTAssertEqual(without.searchIdentity, zero.searchIdentity, "earlier runs keep their identity")
+        XCTAssertFalse(without.searchIdentity.contains("predictor_exploration"))
+        XCTAssertEqual(one.searchDifferences(from: without), ["strategy.predictor_exploration: (absent) → 1.5"])
+    }
+}
+
 /// A NAS-Bench-201 run with the given `strategy:` section, for the predictor options' tests.
 private enum NB201EvolutionConfiguration {
     static func configuration(strategy: String) throws -> RunConfiguration {

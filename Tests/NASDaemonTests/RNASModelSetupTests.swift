@@ -205,6 +205,11 @@ final class RNASModelSetupTests: XCTestCase {
         assertRefused(
             evolutionText(model: "ranker.json", predictor: "peephole"), line: 6, key: "strategy.predictor_model",
             containing: ["not a readable Peephole model: format is 'nasd.rnas'", "is rnas's"])
+        let exploring = evolutionText(model: "ranker.json").replacingOccurrences(
+            of: "  predictor_generations: 1\n", with: "  predictor_generations: 1\n  predictor_exploration: 1\n")
+        assertRefused(
+            exploring, line: 12, key: "strategy.predictor_exploration",
+            containing: ["ranker.json holds one ranker", "--ensemble 3"])
         try Data([0xFF, 0x00]).write(to: directory.appendingPathComponent("binary.json"))
         assertRefused(
             evolutionText(model: "binary.json"), line: 6, key: "strategy.predictor_model",
@@ -229,5 +234,7 @@ final class RNASEnsembleSetupTests: XCTestCase {
         }
         XCTAssertEqual(try predictor("").settings.ensembleSize, 1)
         XCTAssertEqual(try predictor(", predictor_ensemble: 4").settings.ensembleSize, 4)
+        XCTAssertEqual(try predictor(", predictor_ensemble: 4").exploration, 0)
+        XCTAssertEqual(try predictor(", predictor_ensemble: 4, predictor_exploration: 1.5").exploration, 1.5)
     }
 }

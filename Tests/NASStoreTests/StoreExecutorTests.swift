@@ -18,7 +18,7 @@ final class StoreExecutorTests: XCTestCase {
 
     func testConcurrentTasks_seeConsistentCounts() async throws {
         let executor = try await StoreExecutor.open(runDirectory: directory)
-        try await executor.perform { store in try store.createRun(StoreFixtures.run) }
+        _ = try await executor.perform { store in try store.createRun(StoreFixtures.run) }
         let trialCount = 40
         let epochs = 10
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -105,7 +105,7 @@ final class StoreExecutorTests: XCTestCase {
         } catch {
             XCTAssertTrue((error as? DatabaseError)?.isInterrupted ?? false, "\(error)")
         }
-        try await executor.perform { store in try store.insertTrial(StoreFixtures.newTrial(1)) }
+        _ = try await executor.perform { store in try store.insertTrial(StoreFixtures.newTrial(1)) }
         let trials = try await executor.perform { store in try store.trials() }
         XCTAssertEqual(trials.count, 1, "the executor serves the next request normally")
     }

@@ -316,6 +316,11 @@ public struct ConfigurationReference: Sendable {
                         "with `predictor: rnas`: rankers fit per round with different seeds, their standardized "
                             + "scores averaged (K times the fit's cost; docs/rnas.md); not with `predictor_model`, "
                             + "whose own ensemble size is used"),
+                    Key(
+                        "predictor_exploration", "number ≥ 0", number(evolution.predictorExploration),
+                        "κ, with `predictor: rnas` and an ensemble (`predictor_ensemble` ≥ 2, or a `predictor_model` "
+                            + "trained with `--ensemble`): a candidate's score is the members' mean plus κ times their "
+                            + "standard deviation, so the candidates they disagree on are tried sooner (docs/rnas.md)"),
                 ]),
             Section(
                 title: "strategy (kind: hyperband)",

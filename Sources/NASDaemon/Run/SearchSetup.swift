@@ -134,10 +134,14 @@ public enum SearchSetup {
             return nil
         case .rnas:
             var settings = RNASSettings()
-            if case .evolution(let options) = configuration.strategy { settings.ensembleSize = options.predictorEnsemble }
+            var exploration = 0.0
+            if case .evolution(let options) = configuration.strategy {
+                settings.ensembleSize = options.predictorEnsemble
+                exploration = options.predictorExploration
+            }
             return RNASArchitecturePredictor(
                 settings: settings, seed: configuration.seed, parallelism: parallelism,
-                transferred: transferred as? RNASModel, input: configuration.training.input)
+                transferred: transferred as? RNASModel, input: configuration.training.input, exploration: exploration)
         case .peephole:
             return PeepholeArchitecturePredictor(
                 input: configuration.space.input, epoch: configuration.training.epochs, seed: configuration.seed,
@@ -172,7 +176,14 @@ public enum SearchSetup {
                     keyPath: keyPath, message: "\(path): \(error)\(formatHint(bytes, predictor: "peephole"))")
             }
         case .rnas:
-            return try rnasModel(bytes, path: path, keyPath: keyPath, space: space, predictor: "rnas").ranker
+            let ranker = try rnasModel(bytes, path: path, keyPath: keyPath, space: space, predictor: "rnas").ranker
+            if options.predictorExploration != 0, ranker.settings.ensembleSize < 2 {
+                throw Unsupported(
+                    keyPath: "strategy.predictor_exploration",
+                    message: "exploration scores by the disagreement of an ensemble of rankers, and \(path) holds one "
+                        + "ranker (train an ensemble with `nasd predict train --predictor rnas --ensemble 3`)")
+            }
+            return ranker
         }
     }
 

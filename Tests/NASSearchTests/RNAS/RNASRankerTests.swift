@@ -117,19 +117,36 @@ final class RNASRankerTests: XCTestCase {
         let probe = try cells(40, seed: 13).map(RNASFeatureTensor.nasBench201)
         var one = settings
         one.ensembleSize = 1
-        var expected = [Double](repeating: 0, count: probe.count)
+        var memberScores: [[Double]] = []
         for state in ensemble.memberStates {
             let member = try RNASModel(
                 settings: one, inputShape: ensemble.inputShape, scaling: ensemble.scaling, state: state
             ).makeScorer()
             let standardization = RNASScoreStandardization(scores: try member.scores(inputs))
             XCTAssertGreaterThan(standardization.standardDeviation, 0)
-            for (index, score) in try member.scores(probe).enumerated() {
-                expected[index] += standardization.apply(score) / 3
-            }
+            memberScores.append(try member.scores(probe).map(standardization.apply))
         }
-        let scores = try ensemble.makeScorer().scores(probe)
-        for (score, wanted) in zip(scores, expected) { XCTAssertEqual(score, wanted, accuracy: 1e-9) }
+        let scorer = try ensemble.makeScorer()
+        let scores = try scorer.scores(probe)
+        let optimistic = try scorer.scores(probe, exploration: 1.5)
+        var spreads: [Double] = []
+        for index in probe.indices {
+            let (a, b, c) = (memberScores[0][index], memberScores[1][index], memberScores[2][index])
+            let mean = (a + b + c) / 3
+            // The sample standard deviation of the three members' scores.
+            let spread = (((a - mean) * (a - mean) + (b - mean) * (b - mean) + (c - mean) * (c - mean)) / 2)
+                .squareRoot()
+            spreads.append(spread)
+            XCTAssertEqual(scores[index], mean, accuracy: 1e-9)
+            XCTAssertEqual(optimistic[index], mean + 1.5 * spread, accuracy: 1e-9, "exploration adds κ·sd")
+        }
+        XCTAssertGreaterThan(spreads.max() ?? 0, 0.01, "the members disagree somewhere, so κ is tested")
+        let ranks = { (values: [Double]) in values.indices.sorted { values[$0] > values[$1] } }
+        XCTAssertNotEqual(ranks(scores), ranks(optimistic), "exploration reorders the candidates")
+        let singleScorer = try single.makeScorer()
+        XCTAssertEqual(
+            try singleScorer.scores(probe, exploration: 2), try singleScorer.scores(probe),
+            "one ranker has no spread: exploration changes nothing")
 
         let decoded = try JSONDecoder().decode(RNASModel.self, from: JSONEncoder().encode(ensemble))
         XCTAssertEqual(decoded, ensemble)

@@ -21,17 +21,21 @@ public struct RNASArchitecturePredictor: ArchitecturePredictor {
     /// The input the run's networks take (`space.input`): a sequential network's FLOPs and
     /// parameter counts, in its feature tensor, depend on it.
     public var input: TensorShape
+    /// κ ≥ 0: an ensemble model scores a network as its members' mean standardized score plus κ
+    /// times their standard deviation (`RNASScorer.scores`); 0 ranks by the mean alone.
+    public var exploration: Double
 
     /// Creates the predictor; with a transferred model, its settings are used for every fit.
     public init(
         settings: RNASSettings = RNASSettings(), seed: UInt64, parallelism: Parallelism = .serial,
-        transferred: RNASModel? = nil, input: TensorShape = .cifar
+        transferred: RNASModel? = nil, input: TensorShape = .cifar, exploration: Double = 0
     ) {
         self.settings = transferred?.settings ?? settings
         self.seed = seed
         self.parallelism = parallelism
         self.transferred = transferred
         self.input = input
+        self.exploration = exploration
     }
 
     public var name: String { "rnas" }
@@ -69,7 +73,7 @@ public struct RNASArchitecturePredictor: ArchitecturePredictor {
         } catch {
             throw PredictorFitError("\(error)")
         }
-        return { [input] network in try scorer.score(network, input: input) }
+        return { [input, exploration] network in try scorer.score(network, input: input, exploration: exploration) }
     }
 }
 

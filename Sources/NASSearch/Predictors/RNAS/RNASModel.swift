@@ -128,12 +128,15 @@ public final class RNASScorer {
     }
 
     /// The scores of `tensors` (higher ranks better), in batches of `batchSize`: one ranker's
-    /// outputs, or the mean of an ensemble's standardized outputs.
+    /// outputs, or the mean of an ensemble's standardized outputs plus `exploration` κ times their
+    /// sample standard deviation (an optimistic score: where the K members disagree, the network
+    /// may be better than their mean says; `strategy.predictor_exploration`). One ranker has no
+    /// spread, so κ changes nothing there.
     ///
     /// - Throws: `RNASError.shapeMismatch` for a tensor of another shape.
-    public func scores(_ tensors: [Tensor], batchSize: Int = 256, parallelism: Parallelism = .serial)
-        throws(RNASError) -> [Double]
-    {
+    public func scores(
+        _ tensors: [Tensor], batchSize: Int = 256, exploration: Double = 0, parallelism: Parallelism = .serial
+    ) throws(RNASError) -> [Double] {
         for tensor in tensors where tensor.shape != model.inputShape {
             throw .shapeMismatch(expected: model.inputShape, actual: tensor.shape)
         }
@@ -151,14 +154,14 @@ public final class RNASScorer {
                     let output = try predictors[0].forward(batch, context: context)
                     result.append(contentsOf: output.scores.scalars.map(Double.init))
                 } else {
-                    var sums = [Double](repeating: 0, count: end - start)
+                    var memberScores: [[Double]] = []
                     for (predictor, standardization) in zip(predictors, model.standardizations) {
                         let output = try predictor.forward(batch, context: context)
-                        for (index, score) in output.scores.scalars.enumerated() {
-                            sums[index] += standardization.apply(Double(score))
-                        }
+                        memberScores.append(output.scores.scalars.map { standardization.apply(Double($0)) })
                     }
-                    result.append(contentsOf: sums.map { $0 / Double(predictors.count) })
+                    for index in 0..<(end - start) {
+                        result.append(Self.optimisticScore(memberScores.map { $0[index] }, exploration: exploration))
+                    }
                 }
             } catch {
                 throw .numerics("\(error)")
@@ -168,12 +171,24 @@ public final class RNASScorer {
         return result
     }
 
+    /// The mean of an ensemble's standardized `scores` of one network plus `exploration` times
+    /// their sample standard deviation (0 for fewer than two scores).
+    static func optimisticScore(_ scores: [Double], exploration: Double) -> Double {
+        let count = Double(scores.count)
+        let mean = scores.reduce(0, +) / count
+        guard exploration != 0, scores.count > 1 else { return mean }
+        let variance = scores.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (count - 1)
+        return mean + exploration * variance.squareRoot()
+    }
+
     /// The score of one network, encoded for an `input` of this shape (it sets a sequential
-    /// network's FLOPs and parameter counts).
+    /// network's FLOPs and parameter counts), with an ensemble's `exploration` as in `scores`.
     ///
     /// - Throws: `RNASError` when it cannot be encoded as the model's tensors are.
-    public func score(_ network: Network, input: TensorShape = .cifar) throws(RNASError) -> Double {
-        try scores([RNASFeatureTensor.encode(network, input: input)])[0]
+    public func score(_ network: Network, input: TensorShape = .cifar, exploration: Double = 0) throws(RNASError)
+        -> Double
+    {
+        try scores([RNASFeatureTensor.encode(network, input: input)], exploration: exploration)[0]
     }
 }
 

@@ -17,7 +17,7 @@ cells and reports the test accuracy of the one with the best validation accuracy
 4. with --tpe (when `import optuna` works): TPE as bench/nb201_strategies.py runs it, and TPE for the
    first half of the budget followed by local search;
 5. with --replay FILE (`nasd replay --json` output, which lists each search's trained networks in
-   order): for each strategy, how its picks after the warm-up split by the rank of the trained cell
+   order, or bench/nb201_strategies.py --json's rows): for each strategy, how its picks after the warm-up split by the rank of the trained cell
    they neighbour, and the same lift, for comparison with the oracle's.
 
     python3 bench/nb201_landscape.py --data nb201.jsonl [--seeds 200] [--budget 100] [--tpe]
@@ -181,11 +181,14 @@ def tpe_then_local(land, seed, budget, tpe_budget):
 
 def replay_paths(land, path, warmup, top_k):
     with open(path) as handle:
-        results = json.load(handle)["results"]
+        loaded = json.load(handle)
+    # `nasd replay --json` output, or bench/nb201_strategies.py --json's rows (TPE's list no networks).
+    results = (loaded["results"] if isinstance(loaded, dict)
+               else {"%s (budget %d)" % (row["strategy"], row["budget"]): row for row in loaded})
     for word, figures in results.items():
         searches = figures.get("searches", [])
         if not searches or "networks" not in searches[0]:
-            print("  %s: no trained networks listed (an older nasd?)" % word)
+            print("  %s: no trained networks listed (TPE's row, or an older nasd)" % word)
             continue
         ranks = {"the best": 0, "2nd-3rd": 0, "4th-10th": 0, "11th or lower": 0, "none": 0}
         lift = Lift()

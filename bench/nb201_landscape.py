@@ -17,8 +17,9 @@ cells and reports the test accuracy of the one with the best validation accuracy
 4. with --tpe (when `import optuna` works): TPE as bench/nb201_strategies.py runs it, and TPE for the
    first half of the budget followed by local search;
 5. with --replay FILE (`nasd replay --json` output, which lists each search's trained networks in
-   order, or bench/nb201_strategies.py --json's rows): for each strategy, how its picks after the warm-up split by the rank of the trained cell
-   they neighbour, and the same lift, for comparison with the oracle's.
+   order, or bench/nb201_strategies.py --json's rows): for each strategy, how its picks after the
+   warm-up split by the rank of the trained cell they neighbour, and the same lift, for comparison
+   with the oracle's.
 
     python3 bench/nb201_landscape.py --data nb201.jsonl [--seeds 200] [--budget 100] [--tpe]
         [--replay REPLAY.json] [--warmup 30]

@@ -388,9 +388,8 @@ enum StrategyTiming {
                     proposed[id] = candidate
                     outstanding.append(candidate)
                 case .waitForModel(let version):
-                    if let request = strategy.modelRequest {
-                        strategy.install(
-                            model: try? request.predictor.fit(request.examples, version: version), version: version)
+                    if let request = strategy.modelRequest, request.version == version {
+                        strategy.install(request.fulfilled())
                     }
                 case .waitForResults, .exhausted:
                     break

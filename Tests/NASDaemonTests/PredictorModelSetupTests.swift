@@ -50,7 +50,7 @@ final class PredictorModelSetupTests: XCTestCase {
 
     private var configurationFile: String { directory.appendingPathComponent("run.yaml").path }
 
-    func testModelNextToTheConfiguration_isFound_andRanksTheFirstRoundAtOnce() throws {
+    func testModelNextToTheConfiguration_isFound_andRanksTheFirstRoundWithoutAFit() throws {
         _ = try writeModel(named: "model.json")
         let configuration = try RunConfigurationCheck().check(text: text(model: "model.json"), file: configurationFile)
         let resolved = SearchSetup.resolvingPaths(
@@ -58,8 +58,12 @@ final class PredictorModelSetupTests: XCTestCase {
         guard case .evolution(let options) = resolved.strategy else { return XCTFail("not evolution") }
         XCTAssertEqual(options.predictorModel, directory.appendingPathComponent("model.json").path)
         var strategy = try XCTUnwrap(try SearchSetup.makeStrategy(for: resolved) as? PredictorDrivenEvolution)
+        XCTAssertEqual(try strategy.propose(), .waitForModel(version: 1))
+        let request = try XCTUnwrap(strategy.modelRequest)
+        XCTAssertNil(request.examples, "the first round needs no fit")
+        strategy.install(request.fulfilled())
         for _ in 0..<3 {
-            guard case .train = try strategy.propose() else { return XCTFail("the first round needs nothing") }
+            guard case .train = try strategy.propose() else { return XCTFail("the round starts without a result") }
         }
         XCTAssertEqual(strategy.modelVersion, 1)
         XCTAssertEqual(try strategy.propose(), .waitForResults)

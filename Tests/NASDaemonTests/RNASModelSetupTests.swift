@@ -171,10 +171,14 @@ final class RNASModelSetupTests: XCTestCase {
         TransferredModelConfiguration.text(model: model, predictor: predictor, space: space)
     }
 
-    func testStrategyModel_ranksTheFirstRoundAtOnce_withTheFilesRanker() throws {
+    func testStrategyModel_ranksTheFirstRound_withTheFilesRanker_withoutAFit() throws {
         let (_, file) = try writeModel(named: "ranker.json")
         let resolved = try check(evolutionText(model: "ranker.json"))
         var strategy = try XCTUnwrap(try SearchSetup.makeStrategy(for: resolved) as? PredictorDrivenEvolution)
+        XCTAssertEqual(try strategy.propose(), .waitForModel(version: 1))
+        let request = try XCTUnwrap(strategy.modelRequest)
+        XCTAssertNil(request.examples, "nothing is fit for the first round")
+        strategy.install(request.fulfilled())
         let scorer = try file.ranker.makeScorer()
         var scores: [Double] = []
         for _ in 0..<3 {
@@ -184,7 +188,6 @@ final class RNASModelSetupTests: XCTestCase {
             scores.append(try scorer.score(candidate.network))
         }
         XCTAssertEqual(strategy.modelVersion, 1)
-        XCTAssertNil(strategy.modelRequest, "nothing is fit for the first round")
         XCTAssertEqual(scores, scores.sorted(by: >), "proposed best ranked first by the file's model")
         XCTAssertEqual(try strategy.propose(), .waitForResults)
         guard case .evolution(let options) = resolved.strategy else { return XCTFail("not evolution") }

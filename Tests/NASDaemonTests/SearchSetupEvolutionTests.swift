@@ -74,7 +74,7 @@ final class SearchSetupEvolutionTests: XCTestCase {
         }
         XCTAssertEqual(try strategy.propose(), .waitForModel(version: 1))
         XCTAssertEqual(strategy.modelRequest?.predictor.name, "peephole")
-        XCTAssertEqual(strategy.modelRequest?.examples.count, 3)
+        XCTAssertEqual(strategy.modelRequest?.examples?.count, 3)
     }
 
     func testReplaySetup_usesTheConfigsSectionOnlyForTheWordOfItsKind() throws {

@@ -40,7 +40,8 @@ extension DaemonCore {
             let host = fitted.role == .stopRule ? run.stopRule : run.prior
         else { return }
         host.fitsInFlight.remove(fitted.version)
-        switch fitted.result {
+        guard let result = fitted.result else { return }
+        switch result {
         case .success(let model):
             _ = try run.store.savePredictorModel(named: host.storeName, version: fitted.version, bytes: model.bytes)
             host.models[fitted.version] = model.model
@@ -58,9 +59,10 @@ extension DaemonCore {
         }
     }
 
-    /// Hands the strategy the model version it waits for: the stored one (after a restart: fits are
-    /// pure, so it is the model the uninterrupted run had), or a fit started on the predictor queue
-    /// that `strategyModelFitted` brings back. Until then the run proposes nothing.
+    /// Starts the work the strategy's next decision waits for on the predictor queue — the fit of
+    /// model `version` (or the decoding of the stored one: after a restart; fits are pure, so it is
+    /// the model the uninterrupted run had), then the strategy's preparation with it — which
+    /// `strategyModelFitted` brings back. Until then the run proposes nothing.
     func provideStrategyModel(_ version: Int, to run: RunRuntime) throws {
         guard let request = run.strategy.modelRequest, request.version == version else {
             throw StrategyModelError(
@@ -68,41 +70,33 @@ extension DaemonCore {
                     + "but names no fit for it")
         }
         run.awaitedStrategyModel = version
-        let storeName = PredictorHost.storeName(role: .strategy, predictor: request.predictor.name)
-        if let stored = try run.store.predictorModel(named: storeName, version: version) {
-            do {
-                run.strategy.install(model: try request.predictor.decodeModel(stored.bytes), version: version)
-                run.awaitedStrategyModel = nil
-                return
-            } catch {
-                log("run '\(run.name)': \(storeName) model \(version) cannot be decoded (\(error)); refitting it")
-            }
-        }
         guard run.strategyFitsInFlight.insert(version).inserted else { return }
-        actions.append(
-            .fit(
-                FitJob(
-                    runName: run.name, role: .strategy, version: version, predictor: request.predictor,
-                    examples: request.examples)))
+        let storeName = PredictorHost.storeName(role: .strategy, predictor: request.predictor.name)
+        let stored = request.examples == nil ? nil : try run.store.predictorModel(named: storeName, version: version)
+        actions.append(.fit(FitJob(runName: run.name, strategyRequest: request, stored: stored?.bytes)))
     }
 
-    /// A strategy's model came back: stored under its version (in the batch's transaction) and
-    /// handed to the strategy, which proposes again at the next dispatch; a failed fit is recorded
-    /// and handed over as nil (the strategy decides without a model).
+    /// A strategy's model and preparation came back: a new model is stored under its version (in
+    /// the batch's transaction) and the preparation handed to the strategy, which proposes again at
+    /// the next dispatch; a failed fit is recorded (the strategy prepared without a model).
     private func strategyModelFitted(_ fitted: FittedModel, in run: RunRuntime) throws {
         run.strategyFitsInFlight.remove(fitted.version)
         let storeName = PredictorHost.storeName(role: .strategy, predictor: fitted.predictorName)
+        if let why = fitted.undecodableStoredModel {
+            log("run '\(run.name)': \(storeName) model \(fitted.version) could not be decoded (\(why)); it was refit")
+        }
         switch fitted.result {
-        case .success(let model):
+        case .success(let model)? where !model.isStored:
             _ = try run.store.savePredictorModel(named: storeName, version: fitted.version, bytes: model.bytes)
-            run.strategy.install(model: model.model, version: fitted.version)
             log("run '\(run.name)': \(storeName) model \(fitted.version) fit")
-        case .failure(let error):
+        case .failure(let error)?:
             _ = try run.store.appendEvent(
                 kind: "predictor.fit_failed", detail: Self.jsonDetail("\(storeName) v\(fitted.version): \(error)"))
-            run.strategy.install(model: nil, version: fitted.version)
             log("run '\(run.name)': \(storeName) model \(fitted.version) could not be fit: \(error)")
+        case .success?, nil:
+            break
         }
+        if let preparation = fitted.preparation { run.strategy.install(preparation) }
         if run.awaitedStrategyModel == fitted.version { run.awaitedStrategyModel = nil }
     }
 

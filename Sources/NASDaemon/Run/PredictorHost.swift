@@ -13,8 +13,20 @@ public enum PredictorRole: String, Sendable, Hashable {
     case strategy
 }
 
-/// A fit to run off the commit thread; `run()` gives the event that brings its model back.
+/// A fit to run off the commit thread — with, for a strategy, its work with the model
+/// (`StrategyModelRequest.prepare`); `run()` gives the event that brings both back.
 public struct FitJob: Sendable {
+    /// Where the model comes from.
+    enum Source: Sendable {
+        /// Fit on these examples.
+        case fit([PredictorExample])
+        /// Decode a model the run stored (a strategy's, after a restart); fit on the examples when
+        /// the bytes cannot be decoded.
+        case stored(Data, orFit: [PredictorExample])
+        /// No model: a strategy decision that needs none.
+        case none
+    }
+
     /// The run the model is for.
     public let runName: String
     /// Which predictor.
@@ -22,11 +34,61 @@ public struct FitJob: Sendable {
     /// The model version (the model-version rule names its examples).
     public let version: Int
     let predictor: any LearnedPredictor
-    let examples: [PredictorExample]
+    let source: Source
+    /// The strategy's work with the model, run after it (nil for the stop rule and the prior).
+    let prepare: (@Sendable ((any PredictorModel)?) -> StrategyPreparation)?
 
-    /// Fits the model (slow: call it on the predictor executor) and returns the event to post.
+    /// A stop rule's or a prior's fit on `examples`.
+    init(runName: String, role: PredictorRole, version: Int, predictor: any LearnedPredictor, examples: [PredictorExample]) {
+        self.runName = runName
+        self.role = role
+        self.version = version
+        self.predictor = predictor
+        self.source = .fit(examples)
+        self.prepare = nil
+    }
+
+    /// A strategy's request: its fit (or the decoding of `stored`, the model the run stored under
+    /// the version), then its preparation.
+    init(runName: String, strategyRequest request: StrategyModelRequest, stored: Data?) {
+        self.runName = runName
+        self.role = .strategy
+        self.version = request.version
+        self.predictor = request.predictor
+        switch (request.examples, stored) {
+        case (nil, _): self.source = .none
+        case (let examples?, nil): self.source = .fit(examples)
+        case (let examples?, let bytes?): self.source = .stored(bytes, orFit: examples)
+        }
+        self.prepare = request.prepare
+    }
+
+    /// Fits or decodes the model, prepares with it (slow: call it on the predictor executor) and
+    /// returns the event to post.
     public func run() -> DaemonEvent {
-        let result: Result<FittedModel.Model, PredictorFitError>
+        var result: Result<FittedModel.Model, PredictorFitError>?
+        var undecodable: String?
+        switch source {
+        case .none:
+            result = nil
+        case .fit(let examples):
+            result = fit(examples)
+        case .stored(let bytes, let examples):
+            do {
+                result = .success(FittedModel.Model(model: try predictor.decodeModel(bytes), bytes: bytes, isStored: true))
+            } catch {
+                undecodable = "\(error)"
+                result = fit(examples)
+            }
+        }
+        let model: (any PredictorModel)? = if case .success(let fitted)? = result { fitted.model } else { nil }
+        return .modelFitted(
+            FittedModel(
+                runName: runName, role: role, predictorName: predictor.name, version: version, result: result,
+                undecodableStoredModel: undecodable, preparation: prepare?(model)))
+    }
+
+    private func fit(_ examples: [PredictorExample]) -> Result<FittedModel.Model, PredictorFitError> {
         do {
             let model = try predictor.fit(examples, version: version)
             let bytes: Data
@@ -35,14 +97,12 @@ public struct FitJob: Sendable {
             } catch {
                 throw PredictorFitError("cannot encode the model: \(error)")
             }
-            result = .success(FittedModel.Model(model: model, bytes: bytes))
+            return .success(FittedModel.Model(model: model, bytes: bytes, isStored: false))
         } catch let error as PredictorFitError {
-            result = .failure(error)
+            return .failure(error)
         } catch {
-            result = .failure(PredictorFitError("\(error)"))
+            return .failure(PredictorFitError("\(error)"))
         }
-        return .modelFitted(
-            FittedModel(runName: runName, role: role, predictorName: predictor.name, version: version, result: result))
     }
 }
 
@@ -52,6 +112,8 @@ public struct FittedModel: Sendable {
     public struct Model: Sendable {
         let model: any PredictorModel
         let bytes: Data
+        /// Decoded from the run store (nothing to save).
+        let isStored: Bool
     }
 
     public let runName: String
@@ -59,7 +121,12 @@ public struct FittedModel: Sendable {
     /// The predictor's name (`LearnedPredictor.name`).
     public let predictorName: String
     public let version: Int
-    public let result: Result<Model, PredictorFitError>
+    /// The model, or why it could not be fit; nil when the job needed none (`FitJob.Source.none`).
+    public let result: Result<Model, PredictorFitError>?
+    /// Why the stored model could not be decoded (the model was fit again), if it could not.
+    public let undecodableStoredModel: String?
+    /// The strategy's preparation with the model, for a strategy's job.
+    public let preparation: StrategyPreparation?
 }
 
 /// The daemon's side of one learned predictor of one run: its examples (every completed curve,

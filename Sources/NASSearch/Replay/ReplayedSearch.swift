@@ -66,12 +66,11 @@ public struct ReplayedSearch: Hashable, Sendable {
                 candidate = earlier
                 alreadyServed = servedEpoch[proposalID] ?? 0
             case .waitForModel(let version):
-                // Replay has no commit thread to keep free: the fit runs in place.
+                // Replay has no commit thread to keep free: the fit and the preparation run in place.
                 guard let request = strategy.modelRequest, request.version == version else {
                     throw .stalled(proposals: proposals, trained: result.trained)
                 }
-                strategy.install(
-                    model: try? request.predictor.fit(request.examples, version: version), version: version)
+                strategy.install(request.fulfilled())
                 continue search
             case .waitForResults, .exhausted:
                 break search

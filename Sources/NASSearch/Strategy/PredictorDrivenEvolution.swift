@@ -12,11 +12,13 @@ import NASCore
 /// (`EvolutionPopulation.evolve`), and the `trainTopK` best-predicted networks not proposed before
 /// are proposed for training. Their results join the trained set and the next round refits.
 ///
-/// The fit of round r is model version r of the predictor, and it is not made here: `propose()`
-/// answers `.waitForModel(version: r)`, `modelRequest` names the fit, and the daemon fits it off
-/// its commit thread and hands it over with `install(model:version:)` (`nasd replay` fits it in
-/// place). The snapshot holds the round, never the model, so it stays small; a restored strategy
-/// waiting for round r asks for model r again and gets the stored one.
+/// The fit of round r is model version r of the predictor, and neither it nor the round's ranking
+/// (G × P candidates scored: 0.4 s with the defaults) is made on the caller's thread: `propose()`
+/// answers `.waitForModel(version: r)`, `modelRequest` names the fit and the round's start, and the
+/// daemon runs both off its commit thread and hands the started round over with `install(_:)`
+/// (`nasd replay` runs them in place). The snapshot holds the round, never the model, so it stays
+/// small; a restored strategy waiting for round r asks for model r again, gets the stored one, and
+/// starts the round exactly as before (the start is a pure function of the model and the state).
 ///
 /// Each round refits **from scratch** (seeded by the run seed and the round): the model is then a
 /// pure function of the trained networks, so a resumed run gets bit-identical models whatever
@@ -27,7 +29,7 @@ import NASCore
 /// With a **transferred model** (`strategy.predictor_model`, a model trained on an earlier run's
 /// networks) the strategy does not have to learn before it can rank: a round that starts with
 /// fewer than 2 trained networks (the first, with no warm-up) is ranked by the transferred model
-/// at once, without waiting for a fit; later rounds wait for model version r as above, which the
+/// without a fit (its request names no examples); later rounds wait for model version r as above, which the
 /// predictor fits by fine-tuning the transferred model on the run's trained networks (the rule of
 /// `prior.model`: the transfer is the point of giving a model), and a failed fit falls back to the
 /// transferred model rather than to random networks. The transferred model is not in the snapshot
@@ -46,6 +48,12 @@ public struct PredictorDrivenEvolution: SearchStrategy {
         /// reliable (the mutation acquisition of BANANAS, White et al. 2021), with no drift into
         /// regions only the predictor favours.
         case mutations
+        /// A local search whose steps the predictor orders: the unseen one-mutation neighbours of
+        /// the best trained network (found by G × P mutation draws), the best predicted first; while
+        /// the round has fewer than K, those of the next best trained network, and so on. Local
+        /// search climbs from the best result so far (White et al. 2021 found it state of the art on
+        /// NAS benchmarks); the predictor decides which neighbours are tried first.
+        case neighbours
     }
 
     /// The strategy's settings.
@@ -111,9 +119,15 @@ public struct PredictorDrivenEvolution: SearchStrategy {
     private let budget: Int
     private var state: State
     private var proposedSet: Set<String>
-    /// The model handed over for the round about to start (not part of the snapshot); `model` nil
-    /// when its fit failed.
-    private var installed: (version: Int, model: (any PredictorModel)?)?
+    /// The round about to start, prepared off the caller's thread (not part of the snapshot).
+    private var prepared: (version: Int, round: PreparedRound)?
+
+    /// A round started by `modelRequest.prepare`: the state it was started from, and the state
+    /// after the start (or why it could not start).
+    private struct PreparedRound: Sendable {
+        var from: State
+        var started: Result<State, StrategyError>
+    }
 
     /// Creates the strategy.
     ///
@@ -151,7 +165,10 @@ public struct PredictorDrivenEvolution: SearchStrategy {
             return "warm-up (\(state.proposed.count)/\(settings.warmup) proposed, \(state.trained.count) trained)"
         }
         if let version = awaitedVersion {
-            return "waiting for \(predictor.name) model \(version) (on \(state.trained.count) networks)"
+            let model =
+                state.trained.count >= 2 ? "\(predictor.name) model \(version) (on \(state.trained.count) networks)"
+                : "the start of round \(version)"
+            return "waiting for \(model)"
         }
         let origin = transferred == nil ? "" : ", from a transferred model"
         return "predictor round \(state.round) (\(state.roundProposals)/\(settings.cycles) after warm-up, "
@@ -173,8 +190,11 @@ public struct PredictorDrivenEvolution: SearchStrategy {
             if state.queue.isEmpty {
                 // A round fits on every result so far: wait for the outstanding ones.
                 if state.outstanding > 0 { return .waitForResults }
-                if let version = awaitedVersion { return .waitForModel(version: version) }
-                try startRound()
+                guard let prepared, prepared.version == state.round + 1 else {
+                    return .waitForModel(version: state.round + 1)
+                }
+                self.prepared = nil
+                state = try prepared.round.started.get()
             }
             network = state.queue.removeFirst()
             state.roundProposals += 1
@@ -193,18 +213,29 @@ public struct PredictorDrivenEvolution: SearchStrategy {
 
     public var modelRequest: StrategyModelRequest? {
         guard let version = awaitedVersion else { return nil }
-        let examples = state.trained.map {
-            PredictorExample(
-                candidate: Candidate(
-                    proposalID: 0, network: $0.network, hyperparameters: hyperparameters, budget: budget),
-                curve: [$0.fitness])
+        // Fewer than 2 trained networks: nothing to fit on (the round ranks with a transferred
+        // model, or explores at random).
+        let examples =
+            state.trained.count < 2
+            ? nil
+            : state.trained.map {
+                PredictorExample(
+                    candidate: Candidate(
+                        proposalID: 0, network: $0.network, hyperparameters: hyperparameters, budget: budget),
+                    curve: [$0.fitness])
+            }
+        let from = self
+        return StrategyModelRequest(predictor: predictor, version: version, examples: examples) { model in
+            StrategyPreparation(
+                version: version, content: PreparedRound(from: from.state, started: from.startedRound(with: model)))
         }
-        return StrategyModelRequest(predictor: predictor, version: version, examples: examples)
     }
 
-    public mutating func install(model: (any PredictorModel)?, version: Int) {
-        guard version == awaitedVersion else { return }
-        installed = (version, model)
+    public mutating func install(_ preparation: StrategyPreparation) {
+        guard preparation.version == awaitedVersion, let round = preparation.content as? PreparedRound,
+            round.from == state
+        else { return }
+        prepared = (preparation.version, round)
     }
 
     public func snapshot() throws(StrategyError) -> Data {
@@ -214,18 +245,17 @@ public struct PredictorDrivenEvolution: SearchStrategy {
     public mutating func restore(from snapshot: Data) throws(StrategyError) {
         state = try Self.decodeSnapshot(State.self, from: snapshot)
         proposedSet = Set(state.proposed)
-        installed = nil
+        prepared = nil
     }
 
-    /// The model version the next round needs and has not been handed: set once the warm-up is
-    /// proposed, the round's queue is empty, every result is in and there is something to fit on
-    /// (with a transferred model, fewer than 2 trained networks need no fit: the round uses it).
+    /// The model version the next round needs and whose preparation has not been handed over: set
+    /// once the warm-up is proposed, the round's queue is empty and every result is in.
     private var awaitedVersion: Int? {
         guard state.proposed.count >= settings.warmup, state.roundProposals < settings.cycles, state.queue.isEmpty,
-            state.outstanding == 0, state.trained.count >= 2
+            state.outstanding == 0
         else { return nil }
         let version = state.round + 1
-        return installed?.version == version ? nil : version
+        return prepared?.version == version ? nil : version
     }
 
     private mutating func record(_ network: Network) -> Candidate {
@@ -239,13 +269,23 @@ public struct PredictorDrivenEvolution: SearchStrategy {
         return candidate
     }
 
-    /// Queues the best-predicted unseen networks of an evolution on the installed model's predicted
-    /// fitness — the transferred model's when none was fit (fewer than 2 trained networks, or a
-    /// failed fit) — and random unseen networks when there is no model at all.
-    private mutating func startRound() throws(StrategyError) {
+    /// The state once a round has started with `fitted` (`startRound(with:)`), or why it could not start.
+    private func startedRound(with fitted: (any PredictorModel)?) -> Result<State, StrategyError> {
+        var round = self
+        do {
+            try round.startRound(with: fitted)
+            return .success(round.state)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Queues the best-predicted unseen networks of an evolution on `fitted`'s predicted fitness —
+    /// the transferred model's when none was fit (fewer than 2 trained networks, or a failed fit) —
+    /// and random unseen networks when there is no model at all. Slow: `modelRequest.prepare` runs it.
+    private mutating func startRound(with fitted: (any PredictorModel)?) throws(StrategyError) {
         state.round += 1
-        let model = (installed?.version == state.round ? installed?.model : nil) ?? transferred
-        installed = nil
+        let model = fitted ?? transferred
         let count = min(settings.trainTopK, settings.cycles - state.roundProposals)
         guard let model, let score = try? predictor.makeScore(model) else {
             // Nothing to learn from (every warm-up trial failed, or the fit failed) and no
@@ -261,19 +301,56 @@ public struct PredictorDrivenEvolution: SearchStrategy {
             cache[identity] = value
             return value
         }
-        let history: [EvolutionPopulation.Member]
         switch settings.pool {
-        case .evolution: history = try evolvedCandidates(predict)
-        case .mutations: history = try mutatedCandidates(predict)
+        case .evolution: enqueueBestPredicted(of: try evolvedCandidates(predict), upTo: count)
+        case .mutations: enqueueBestPredicted(of: try mutatedCandidates(predict), upTo: count)
+        case .neighbours where state.trained.isEmpty:
+            // No trained network to climb from (a transferred model's first round): as `mutations`.
+            enqueueBestPredicted(of: try mutatedCandidates(predict), upTo: count)
+        case .neighbours:
+            for parent in trainedByFitness where state.queue.count < count {
+                enqueueBestPredicted(of: try neighbourCandidates(of: parent, predict), upTo: count)
+            }
         }
-        var queued = Set<String>()
-        let ranked = history.enumerated().sorted { ($1.element.fitness, $0.offset) < ($0.element.fitness, $1.offset) }
+        try fillWithRandomNetworks(to: count)
+    }
+
+    /// Appends the best-scored of `candidates` not proposed nor queued before until the queue has
+    /// `count` (ties in the candidates' order).
+    private mutating func enqueueBestPredicted(of candidates: [EvolutionPopulation.Member], upTo count: Int) {
+        var queued = Set(state.queue.map(\.canonicalNotation))
+        let ranked = candidates.enumerated().sorted {
+            ($1.element.fitness, $0.offset) < ($0.element.fitness, $1.offset)
+        }
         for (_, member) in ranked where state.queue.count < count {
             let identity = member.network.canonicalNotation
             guard !proposedSet.contains(identity), queued.insert(identity).inserted else { continue }
             state.queue.append(member.network)
         }
-        try fillWithRandomNetworks(to: count)
+    }
+
+    /// The trained networks, best first (ties: the earlier trained first).
+    private var trainedByFitness: [Network] {
+        state.trained.enumerated()
+            .sorted { ($1.element.fitness, $0.offset) < ($0.element.fitness, $1.offset) }
+            .map(\.element.network)
+    }
+
+    /// The distinct unseen networks among G × P one-mutation draws from `parent`, scored.
+    private mutating func neighbourCandidates(of parent: Network, _ predict: (Network) throws -> Double)
+        throws(StrategyError) -> [EvolutionPopulation.Member]
+    {
+        var seen = Set<String>()
+        var candidates: [EvolutionPopulation.Member] = []
+        for _ in 0..<(settings.generations * settings.population) {
+            let child = try space.mutateNetwork(parent, using: &state.generator)
+            let identity = child.canonicalNotation
+            guard !proposedSet.contains(identity), seen.insert(identity).inserted else { continue }
+            candidates.append(
+                EvolutionPopulation.Member(
+                    network: child, fitness: try Self.scored(child, predict), proposalID: candidates.count + 1))
+        }
+        return candidates
     }
 
     /// The trained population and G × P generations of evolution on predicted fitness.
@@ -297,9 +374,7 @@ public struct PredictorDrivenEvolution: SearchStrategy {
     private mutating func mutatedCandidates(_ predict: (Network) throws -> Double) throws(StrategyError)
         -> [EvolutionPopulation.Member]
     {
-        let parents = state.trained.enumerated()
-            .sorted { ($1.element.fitness, $0.offset) < ($0.element.fitness, $1.offset) }
-            .prefix(settings.population).map(\.element.network)
+        let parents = Array(trainedByFitness.prefix(settings.population))
         var candidates: [EvolutionPopulation.Member] = []
         for index in 0..<(settings.generations * settings.population) {
             // No trained parent yet (a transferred model's first round): unseen random networks.

@@ -30,13 +30,13 @@ public protocol SearchStrategy: Sendable {
     /// or a proposal not training in one.
     func rungStanding(ofProposal proposalID: Int) -> RungStanding?
 
-    /// The fit the next proposal waits for, while `propose()` answers `.waitForModel`; nil otherwise
-    /// (and for every strategy that fits no model).
+    /// The fit and the preparation the next proposal waits for, while `propose()` answers
+    /// `.waitForModel`; nil otherwise (and for every strategy that fits no model).
     var modelRequest: StrategyModelRequest? { get }
 
-    /// Hands over the model of `version` that `modelRequest` named, or nil when its fit failed (the
-    /// strategy then decides without one). A model of another version is ignored.
-    mutating func install(model: (any PredictorModel)?, version: Int)
+    /// Hands over what `modelRequest.prepare` made. A preparation of another version, or made from
+    /// a state the strategy is no longer in, is ignored.
+    mutating func install(_ preparation: StrategyPreparation)
 }
 
 extension SearchStrategy {
@@ -46,7 +46,7 @@ extension SearchStrategy {
     /// A strategy that fits no model never asks for one.
     public var modelRequest: StrategyModelRequest? { nil }
 
-    public mutating func install(model: (any PredictorModel)?, version: Int) {}
+    public mutating func install(_ preparation: StrategyPreparation) {}
 }
 
 /// Why a strategy could not propose, snapshot or restore.

@@ -24,7 +24,8 @@ final class PredictorDrivenEvolutionTests: XCTestCase {
     }
 
     /// Proposes and observes at once (as replay does) until `count` candidates or the end; a
-    /// model the strategy waits for is fitted in place (the daemon fits it off its commit thread).
+    /// model the strategy waits for is fitted, and the round prepared with it, in place (the daemon
+    /// does both off its commit thread).
     private func drive(_ strategy: inout some SearchStrategy, count: Int, fits: inout [Int]) throws -> [Candidate] {
         var candidates: [Candidate] = []
         while candidates.count < count {
@@ -32,7 +33,8 @@ final class PredictorDrivenEvolutionTests: XCTestCase {
             if case .waitForModel(let version) = proposal {
                 let request = try XCTUnwrap(strategy.modelRequest, "a wait for a model names its fit")
                 XCTAssertEqual(request.version, version)
-                strategy.install(model: try request.predictor.fit(request.examples, version: version), version: version)
+                let model = try request.examples.map { try request.predictor.fit($0, version: version) }
+                strategy.install(request.prepare(model))
                 fits.append(version)
                 continue
             }
@@ -122,14 +124,85 @@ final class PredictorDrivenEvolutionTests: XCTestCase {
         }
         XCTAssertEqual(try strategy.propose(), .waitForModel(version: 1), "then for the round's model")
         XCTAssertEqual(try strategy.propose(), .waitForModel(version: 1), "asking does not change the state")
-        XCTAssertEqual(strategy.modelRequest?.examples.count, 15)
-        XCTAssertEqual(strategy.modelRequest?.examples.map(\.curve), Array(repeating: [0.5], count: 15))
-        strategy.install(model: nil, version: 2)
-        XCTAssertEqual(try strategy.propose(), .waitForModel(version: 1), "a model of another version is ignored")
-        strategy.install(model: nil, version: 1)
+        let request = try XCTUnwrap(strategy.modelRequest)
+        XCTAssertEqual(request.examples?.count, 15)
+        XCTAssertEqual(request.examples?.map(\.curve), Array(repeating: [0.5], count: 15))
+        let prepared = request.prepare(nil)
+        strategy.install(StrategyPreparation(version: 2, content: prepared.content))
+        XCTAssertEqual(try strategy.propose(), .waitForModel(version: 1), "a preparation of another version is ignored")
+        var other = try make(seed: 4)
+        _ = try drive(&other, count: 15)
+        XCTAssertEqual(try other.propose(), .waitForModel(version: 1))
+        other.install(prepared)
+        XCTAssertEqual(try other.propose(), .waitForModel(version: 1), "a preparation from another state is ignored")
+        strategy.install(prepared)
         guard case .train = try strategy.propose() else {
             return XCTFail("a failed fit lets the round start (exploring at random)")
         }
+    }
+
+    /// The RNAS ranker, counting the architectures it scores (on any thread).
+    private struct CountingPredictor: ArchitecturePredictor {
+        final class Count: @unchecked Sendable {
+            private let lock = NSLock()
+            private var count = 0
+            var value: Int { lock.withLock { count } }
+            func increment() { lock.withLock { count += 1 } }
+        }
+
+        let ranker: RNASArchitecturePredictor
+        let scored = Count()
+        var name: String { ranker.name }
+
+        func fit(_ examples: [PredictorExample], version: Int) throws(PredictorFitError) -> any PredictorModel {
+            try ranker.fit(examples, version: version)
+        }
+
+        func decodeModel(_ bytes: Data) throws(PredictorFitError) -> any PredictorModel {
+            try ranker.decodeModel(bytes)
+        }
+
+        func makeScore(_ model: any PredictorModel) throws(PredictorFitError) -> (Network) throws -> Double {
+            let score = try ranker.makeScore(model)
+            return { [scored] network in
+                scored.increment()
+                return try score(network)
+            }
+        }
+    }
+
+    func testRoundsRanking_runsInThePreparation_neverInPropose() throws {
+        let predictor = CountingPredictor(ranker: ranker(epochs: 2, seed: 3))
+        var strategy = PredictorDrivenEvolution(
+            space: try NASBench201Space(), settings: settings(cycles: 10), predictor: predictor, hyperparameters: [:],
+            budget: 12, seed: 3)
+        var fits: [Int] = []
+        var proposed = 0
+        while proposed < 25 {
+            let before = predictor.scored.value
+            let proposal = try strategy.propose()
+            XCTAssertEqual(predictor.scored.value, before, "propose() scores nothing (\(proposal))")
+            if case .waitForModel = proposal {
+                let request = try XCTUnwrap(strategy.modelRequest)
+                let model = try request.predictor.fit(try XCTUnwrap(request.examples), version: request.version)
+                let preparing = predictor.scored.value
+                let preparation = request.prepare(model)
+                XCTAssertGreaterThanOrEqual(
+                    predictor.scored.value - preparing, 20, "the preparation scores the round's pool (G × P = 20 cycles)")
+                strategy.install(preparation)
+                fits.append(request.version)
+                continue
+            }
+            guard case .train(let candidate) = proposal else { return XCTFail("unexpected \(proposal)") }
+            strategy.observe(
+                Observation(
+                    proposalID: candidate.proposalID, candidate: candidate,
+                    outcome: .completed(curve: [fitness(candidate.network)])))
+            XCTAssertEqual(predictor.scored.value, before, "observe() scores nothing")
+            proposed += 1
+        }
+        XCTAssertEqual(fits, [1, 2], "two rounds of 5 after the warm-up of 15")
+        XCTAssertEqual(try strategy.propose(), .exhausted)
     }
 
     func testSnapshot_holdsNoModel_andARestoredStrategyAsksForTheSameFit() throws {
@@ -141,10 +214,11 @@ final class PredictorDrivenEvolutionTests: XCTestCase {
         try restored.restore(from: snapshot)
         XCTAssertEqual(try restored.propose(), .waitForModel(version: 1))
         let (a, b) = (try XCTUnwrap(original.modelRequest), try XCTUnwrap(restored.modelRequest))
-        XCTAssertEqual(a.examples, b.examples)
-        let model = try a.predictor.fit(a.examples, version: 1)
+        let (examplesA, examplesB) = (try XCTUnwrap(a.examples), try XCTUnwrap(b.examples))
+        XCTAssertEqual(examplesA, examplesB)
+        let model = try a.predictor.fit(examplesA, version: 1)
         XCTAssertEqual(
-            try model.encoded(), try b.predictor.fit(b.examples, version: 1).encoded(), "the fit is a pure function")
+            try model.encoded(), try b.predictor.fit(examplesB, version: 1).encoded(), "the fit is a pure function")
         XCTAssertLessThan(snapshot.count, try model.encoded().count / 4, "the snapshot is no model")
     }
 

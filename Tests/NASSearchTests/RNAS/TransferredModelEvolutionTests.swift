@@ -5,7 +5,7 @@ import XCTest
 @testable import NASSearch
 
 /// Predictor-driven evolution started from a transferred model (`strategy.predictor_model`): the
-/// first round is ranked by it at once, later rounds wait for the run's own fits, and a failed fit
+/// first round is ranked by it without a fit, later rounds wait for the run's own fits, and a failed fit
 /// falls back to it.
 final class TransferredModelEvolutionTests: XCTestCase {
     private let seed: UInt64 = 5
@@ -47,11 +47,18 @@ final class TransferredModelEvolutionTests: XCTestCase {
         var proposal: Proposal
     }
 
-    /// Proposes `count` candidates without observing any.
+    /// Proposes `count` candidates without observing any; a round's start that needs no fit is
+    /// prepared in place (the daemon prepares it off its commit thread).
     private func proposeRound(_ strategy: inout PredictorDrivenEvolution, count: Int) throws -> [Candidate] {
         var candidates: [Candidate] = []
-        for _ in 0..<count {
+        while candidates.count < count {
             let proposal = try strategy.propose()
+            if case .waitForModel(let version) = proposal, let request = strategy.modelRequest,
+                request.version == version, request.examples == nil
+            {
+                strategy.install(request.fulfilled())
+                continue
+            }
             guard case .train(let candidate) = proposal else { throw NotACandidate(proposal: proposal) }
             candidates.append(candidate)
         }
@@ -67,10 +74,15 @@ final class TransferredModelEvolutionTests: XCTestCase {
         }
     }
 
-    func testFirstRound_isRankedByTheTransferredModel_withoutTrainingOrWaiting() throws {
+    func testFirstRound_isRankedByTheTransferredModel_withoutTrainingOrFitting() throws {
         let model = try earlierRunsModel()
         let score = try ranker().makeScore(model)
         var strategy = try make(warmup: 0, transferred: model)
+        XCTAssertEqual(try strategy.propose(), .waitForModel(version: 1), "the round's ranking is not made in propose()")
+        let request = try XCTUnwrap(strategy.modelRequest)
+        XCTAssertNil(request.examples, "no fit is asked for while nothing is trained")
+        XCTAssertEqual(strategy.phase, "waiting for the start of round 1")
+        strategy.install(request.prepare(nil))
         var first: [Candidate] = []
         for _ in 0..<5 {
             let proposal = try strategy.propose()
@@ -80,7 +92,7 @@ final class TransferredModelEvolutionTests: XCTestCase {
             first.append(candidate)
         }
         XCTAssertEqual(strategy.modelVersion, 1, "the first proposal is already the first predictor round's")
-        XCTAssertNil(strategy.modelRequest, "no fit is asked for while nothing is trained")
+        XCTAssertNil(strategy.modelRequest, "nothing is asked for within the round")
         XCTAssertEqual(
             strategy.phase, "predictor round 1 (5/10 after warm-up, rnas model on 0 networks, from a transferred model)"
         )
@@ -123,9 +135,10 @@ final class TransferredModelEvolutionTests: XCTestCase {
         let first = try proposeRound(&strategy, count: 5)
         observe(first, in: &strategy)
         XCTAssertEqual(try strategy.propose(), .waitForModel(version: 2), "round 2 is fit on the run's networks")
-        XCTAssertEqual(strategy.modelRequest?.examples.count, 5)
-        XCTAssertEqual(strategy.modelRequest?.version, 2)
-        strategy.install(model: nil, version: 2)
+        let request = try XCTUnwrap(strategy.modelRequest)
+        XCTAssertEqual(request.examples?.count, 5)
+        XCTAssertEqual(request.version, 2)
+        strategy.install(request.prepare(nil))
         let second = try proposeRound(&strategy, count: 5)
         let scores = try second.map { try score($0.network) }
         XCTAssertEqual(scores, scores.sorted(by: >), "the failed fit's round is ranked by the transferred model")

@@ -39,7 +39,10 @@ public struct FitJob: Sendable {
     let prepare: (@Sendable ((any PredictorModel)?) -> StrategyPreparation)?
 
     /// A stop rule's or a prior's fit on `examples`.
-    init(runName: String, role: PredictorRole, version: Int, predictor: any LearnedPredictor, examples: [PredictorExample]) {
+    init(
+        runName: String, role: PredictorRole, version: Int, predictor: any LearnedPredictor,
+        examples: [PredictorExample]
+    ) {
         self.runName = runName
         self.role = role
         self.version = version
@@ -75,7 +78,8 @@ public struct FitJob: Sendable {
             result = fit(examples)
         case .stored(let bytes, let examples):
             do {
-                result = .success(FittedModel.Model(model: try predictor.decodeModel(bytes), bytes: bytes, isStored: true))
+                result = .success(
+                    FittedModel.Model(model: try predictor.decodeModel(bytes), bytes: bytes, isStored: true))
             } catch {
                 undecodable = "\(error)"
                 result = fit(examples)

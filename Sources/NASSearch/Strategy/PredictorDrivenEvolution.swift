@@ -166,7 +166,8 @@ public struct PredictorDrivenEvolution: SearchStrategy {
         }
         if let version = awaitedVersion {
             let model =
-                state.trained.count >= 2 ? "\(predictor.name) model \(version) (on \(state.trained.count) networks)"
+                state.trained.count >= 2
+                ? "\(predictor.name) model \(version) (on \(state.trained.count) networks)"
                 : "the start of round \(version)"
             return "waiting for \(model)"
         }

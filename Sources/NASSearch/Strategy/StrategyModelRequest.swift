@@ -53,9 +53,4 @@ public struct StrategyPreparation: Sendable {
     public let version: Int
     /// The strategy's own content.
     let content: any Sendable
-
-    init(version: Int, content: any Sendable) {
-        self.version = version
-        self.content = content
-    }
 }

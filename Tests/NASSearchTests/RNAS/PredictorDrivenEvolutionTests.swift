@@ -188,7 +188,8 @@ final class PredictorDrivenEvolutionTests: XCTestCase {
                 let preparing = predictor.scored.value
                 let preparation = request.prepare(model)
                 XCTAssertGreaterThanOrEqual(
-                    predictor.scored.value - preparing, 20, "the preparation scores the round's pool (G × P = 20 cycles)")
+                    predictor.scored.value - preparing, 20,
+                    "the preparation scores the round's pool (G × P = 20 cycles)")
                 strategy.install(preparation)
                 fits.append(request.version)
                 continue

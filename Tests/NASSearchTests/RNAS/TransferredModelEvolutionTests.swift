@@ -78,7 +78,8 @@ final class TransferredModelEvolutionTests: XCTestCase {
         let model = try earlierRunsModel()
         let score = try ranker().makeScore(model)
         var strategy = try make(warmup: 0, transferred: model)
-        XCTAssertEqual(try strategy.propose(), .waitForModel(version: 1), "the round's ranking is not made in propose()")
+        XCTAssertEqual(
+            try strategy.propose(), .waitForModel(version: 1), "the round's ranking is not made in propose()")
         let request = try XCTUnwrap(strategy.modelRequest)
         XCTAssertNil(request.examples, "no fit is asked for while nothing is trained")
         XCTAssertEqual(strategy.phase, "waiting for the start of round 1")

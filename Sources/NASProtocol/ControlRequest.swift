@@ -39,7 +39,9 @@ public enum ControlRequest: Hashable, Sendable, WireMessage {
     /// The discriminator values, one per case.
     public enum Kind: String, Hashable, Sendable, CaseIterable {
         case submit, status, trials, best, workers, logs, pause, resume, stop, delete, archive, drain, shutdown
-        case metrics, stopTrial = "trial.stop", retryTrial = "trial.retry"
+        case metrics
+        case stopTrial = "trial.stop"
+        case retryTrial = "trial.retry"
     }
 
     private enum CodingKeys: String, CodingKey {

@@ -23,8 +23,9 @@ enum PeepholePredictTiming {
             }
         }
         print("peephole: \(networks.count) architectures × \(max(1, rounds)) rounds, one per call, epoch \(epoch)")
-        print("prediction per architecture: \(LatencySummary(latencies)), mean "
-            + String(format: "%.3f ms", 1000 * latencies.reduce(0, +) / Double(latencies.count))
-            + String(format: " (checksum %.6f)", checksum))
+        print(
+            "prediction per architecture: \(LatencySummary(latencies)), mean "
+                + String(format: "%.3f ms", 1000 * latencies.reduce(0, +) / Double(latencies.count))
+                + String(format: " (checksum %.6f)", checksum))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import NASTestSupport
 import Glibc
 import NASCore
+import NASTestSupport
 import XCTest
 
 /// Issue 11 §1, fault injection through the real binary: deterministic replay runs under daemon

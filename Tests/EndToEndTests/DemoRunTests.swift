@@ -12,7 +12,8 @@ import XCTest
 final class DemoRunTests: EndToEndTestCase {
     private func optimizedBinary() throws -> String {
         guard let binary = TestEnvironment.optimizedNasdBinary else {
-            throw TestEnvironment.skip("the demo runs in an optimized build: set NASD_RELEASE_BIN (make test builds one)")
+            throw TestEnvironment.skip(
+                "the demo runs in an optimized build: set NASD_RELEASE_BIN (make test builds one)")
         }
         return binary.path
     }

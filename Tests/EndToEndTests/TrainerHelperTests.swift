@@ -55,7 +55,8 @@ final class TrainerHelperTests: EndToEndTestCase {
         try requirePython()
         let probe = try await Self.python(["-c", "import torch, sklearn"], timeout: 120)
         guard probe.status == .exited(0) else {
-            throw TestEnvironment.skip("torch or scikit-learn is not importable by python3; the PyTorch example is not exercised")
+            throw TestEnvironment.skip(
+                "torch or scikit-learn is not importable by python3; the PyTorch example is not exercised")
         }
         let outcome = try await Self.python(
             [trainers.appendingPathComponent("torch/test_train.py").path], timeout: 400)
@@ -68,7 +69,9 @@ final class TrainerHelperTests: EndToEndTestCase {
     // MARK: - Python
 
     private func requirePython() throws {
-        guard Self.pythonPath != nil else { throw TestEnvironment.skip("no python3 on PATH; the trainer helper is not exercised") }
+        guard Self.pythonPath != nil else {
+            throw TestEnvironment.skip("no python3 on PATH; the trainer helper is not exercised")
+        }
     }
 
     private static var pythonPath: String? {

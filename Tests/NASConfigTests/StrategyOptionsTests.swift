@@ -128,12 +128,14 @@ final class PredictorEnsembleOptionTests: XCTestCase {
 
     func testEnsemble_outOfRange_orWithoutRNAS_orWithAModel_isALocatedError() {
         XCTAssertThrowsError(try evolution("{kind: evolution, predictor: rnas, predictor_ensemble: 0}")) { error in
-            XCTAssertTrue("\(error)".contains("strategy.predictor_ensemble: expected an integer in [1, 100]"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains("strategy.predictor_ensemble: expected an integer in [1, 100]"), "\(error)")
         }
         XCTAssertThrowsError(try evolution("{kind: evolution, predictor: peephole, predictor_ensemble: 3}")) { error in
             let text = "\(error)"
             XCTAssertTrue(text.hasPrefix("t.yaml:3:"), text)
-            XCTAssertTrue(text.contains("strategy.predictor_ensemble: an ensemble of rankers needs 'predictor: rnas'"), text)
+            XCTAssertTrue(
+                text.contains("strategy.predictor_ensemble: an ensemble of rankers needs 'predictor: rnas'"), text)
         }
         XCTAssertThrowsError(
             try evolution("{kind: evolution, predictor: rnas, predictor_model: m.json, predictor_ensemble: 3}")
@@ -160,7 +162,8 @@ final class PredictorExplorationOptionTests: XCTestCase {
     }
 
     func testExploration_defaultsToZero_andIsRead() throws {
-        XCTAssertEqual(try evolution("{kind: evolution, predictor: rnas, predictor_ensemble: 3}").predictorExploration, 0)
+        XCTAssertEqual(
+            try evolution("{kind: evolution, predictor: rnas, predictor_ensemble: 3}").predictorExploration, 0)
         XCTAssertEqual(
             try evolution("{kind: evolution, predictor: rnas, predictor_ensemble: 3, predictor_exploration: 0.5}")
                 .predictorExploration, 0.5)
@@ -182,10 +185,12 @@ final class PredictorExplorationOptionTests: XCTestCase {
             XCTAssertTrue(text.contains("this strategy has one ranker"), text)
             XCTAssertTrue(text.contains("predictor_ensemble: 3"), text)
         }
-        XCTAssertThrowsError(try evolution("{kind: evolution, predictor: peephole, predictor_exploration: 1}")) { error in
+        XCTAssertThrowsError(try evolution("{kind: evolution, predictor: peephole, predictor_exploration: 1}")) {
+            error in
             XCTAssertTrue("\(error)".contains("this strategy has no RNAS ranker"), "\(error)")
         }
-        XCTAssertNoThrow(try evolution("{kind: evolution, predictor: rnas, predictor_exploration: 0}"), "0 is the default")
+        XCTAssertNoThrow(
+            try evolution("{kind: evolution, predictor: rnas, predictor_exploration: 0}"), "0 is the default")
     }
 
     func testExploration_isPartOfTheSearchIdentity_onlyWhenNotTheDefault() throws {

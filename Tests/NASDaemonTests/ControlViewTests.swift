@@ -269,7 +269,8 @@ enum ControlFixtures {
         _ = try train(3, accuracies: [0.4])
         try store.insertTrial(newTrial(4))
         let (fifth, fifthJob) = try train(5, accuracies: [0.3, 0.35])
-        try store.finishTrial(fifth.id, outcome: .stoppedEarly(Prediction(accuracy: 0.7, sigma: 0.05), atEpoch: 1), job: fifthJob.id)
+        try store.finishTrial(
+            fifth.id, outcome: .stoppedEarly(Prediction(accuracy: 0.7, sigma: 0.05), atEpoch: 1), job: fifthJob.id)
         let sixth = try store.insertTrial(newTrial(6))
         try store.finishTrial(sixth.id, outcome: .vetoed(Prediction(accuracy: 0.5, sigma: 0.1)))
         let (seventh, seventhJob) = try train(7, accuracies: [])

@@ -22,7 +22,8 @@ final class DecodedProposalsTests: XCTestCase {
 
     func testARememberedCandidateIsUsedAndAForgottenOneIsDecodedFromTheStore() throws {
         let decoded = DecodedProposals()
-        let candidate = Candidate(proposalID: 7, network: try network, hyperparameters: ["learning_rate": 0.1], budget: 4)
+        let candidate = Candidate(
+            proposalID: 7, network: try network, hyperparameters: ["learning_rate": 0.1], budget: 4)
         let stored = StoredProposal(
             proposalID: 7, trialID: TrialID(rawValue: 1), candidate: try JSONEncoder().encode(candidate),
             isObserved: false)

@@ -34,7 +34,8 @@ final class HostedRunViewsTests: XCTestCase {
             options: DaemonOptions(stateDirectory: directory, token: "t", leaseTimeout: 5, version: "test"),
             log: .silent)
         let actions = core.handle([
-            .control(.submit(configText: Self.configuration, fileName: "live.yaml", restart: false), ControlReply { _ in })
+            .control(
+                .submit(configText: Self.configuration, fileName: "live.yaml", restart: false), ControlReply { _ in })
         ])
         guard case .reply(_, .ok) = actions.first else { throw SetupFailure("submit failed: \(actions)") }
         return core

@@ -48,7 +48,8 @@ final class HostileControlTests: XCTestCase {
         XCTAssertTrue(error.message.contains("nested more than"), error.message)
         guard
             case .ok = try core.handleControl(
-                .submit(configText: Self.valid, fileName: "ok.yaml", restart: false), now: Moment(wall: Date(), elapsed: 0))
+                .submit(configText: Self.valid, fileName: "ok.yaml", restart: false),
+                now: Moment(wall: Date(), elapsed: 0))
         else { return XCTFail("the daemon stopped accepting runs") }
     }
 
@@ -71,7 +72,8 @@ final class HostileControlTests: XCTestCase {
         let core = try makeCore()
         guard
             case .ok = try core.handleControl(
-                .submit(configText: Self.valid, fileName: "ok.yaml", restart: false), now: Moment(wall: Date(), elapsed: 0))
+                .submit(configText: Self.valid, fileName: "ok.yaml", restart: false),
+                now: Moment(wall: Date(), elapsed: 0))
         else { throw SetupFailure("could not create the healthy run") }
         let broken = directory.appendingPathComponent("broken")
         try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)

@@ -38,7 +38,8 @@ final class PredictionAgreementTests: XCTestCase {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw TestEnvironment.skip("python3 lacks numpy, scipy or scikit-learn; the committed fixture is checked instead")
+            throw TestEnvironment.skip(
+                "python3 lacks numpy, scipy or scikit-learn; the committed fixture is checked instead")
         }
         try check(try JSONDecoder().decode([Case].self, from: data))
     }

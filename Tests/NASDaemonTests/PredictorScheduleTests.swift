@@ -166,11 +166,14 @@ final class PredictorScheduleTests: XCTestCase {
         }
         handle([
             .control(
-                .submit(configText: configuration, fileName: directory.appendingPathComponent("p.yaml").path, restart: false),
+                .submit(
+                    configText: configuration, fileName: directory.appendingPathComponent("p.yaml").path, restart: false
+                ),
                 ControlReply { _ in }),
             .workerConnected(ConnectionID(1), peer: "t"),
             .workerMessage(
-                ConnectionID(1), .hello(.init(workerVersion: "test", token: token, workerID: "w", hostname: "h", slots: 3))),
+                ConnectionID(1),
+                .hello(.init(workerVersion: "test", token: token, workerID: "w", hostname: "h", slots: 3))),
         ])
         XCTAssertEqual(assignments.count, 3)
         let (a, b, c) = (assignments[0], assignments[1], assignments[2])
@@ -206,7 +209,10 @@ final class PredictorScheduleTests: XCTestCase {
         fitsAskedFor = []
         handle(fits.map { $0.run() })
         handle(epochs(b, 3...6) + [complete(b)])
-        for _ in 0..<3 { handle(fitsAskedFor.map { $0.run() }); fitsAskedFor = [] }
+        for _ in 0..<3 {
+            handle(fitsAskedFor.map { $0.run() })
+            fitsAskedFor = []
+        }
         let store = try RunStore(runDirectory: directory.appendingPathComponent("p"), mode: .mustExist)
         let trialB = try XCTUnwrap(try store.trial(try XCTUnwrap(TrialID(b.spec.trialID))))
         XCTAssertTrue(trialB.state.isTerminal, "trial B is \(trialB.state)")

@@ -274,7 +274,8 @@ final class PromotionTests: XCTestCase {
         let greeted = core.handle([
             .workerConnected(ConnectionID(1), peer: "p"),
             .workerMessage(
-                ConnectionID(1), .hello(.init(workerVersion: "test", token: "t", workerID: "w", hostname: "h", slots: 1))),
+                ConnectionID(1),
+                .hello(.init(workerVersion: "test", token: "t", workerID: "w", hostname: "h", slots: 1))),
         ])
         let first = try XCTUnwrap(assignments(greeted).first, "\(greeted)")
         _ = core.handle([report(first, epoch: 1, seq: 1), report(first, epoch: 2, seq: 2)])

@@ -39,7 +39,8 @@ final class StrategyModelScheduleTests: XCTestCase {
                 warmup: options.predictorWarmup, generations: options.predictorGenerations,
                 trainTopK: options.trainTopK),
             predictor: RNASArchitecturePredictor(settings: ranker, seed: configuration.seed),
-            hyperparameters: configuration.training.hyperparameters.fixedValues ?? [:], budget: configuration.training.epochs,
+            hyperparameters: configuration.training.hyperparameters.fixedValues ?? [:],
+            budget: configuration.training.epochs,
             seed: configuration.seed)
     }
 

@@ -76,7 +76,9 @@ final class WrongWorkerMessageTests: XCTestCase {
     func testAnotherWorkersTrial_isNotRecordedAndTheIntruderIsToldToStop() throws {
         let assignment = try startHonestTrial()
         _ = hello(intruder, worker: "intruder")
-        let actions = core.handleWritingLogs([.workerMessage(intruder, progress(assignment, epoch: 1, accuracy: 0.9, seq: 1))])
+        let actions = core.handleWritingLogs([
+            .workerMessage(intruder, progress(assignment, epoch: 1, accuracy: 0.9, seq: 1))
+        ])
         XCTAssertEqual(try curve(), [], "an intruder's epoch was stored")
         XCTAssertTrue(
             actions.contains {

@@ -34,10 +34,12 @@ final class RunStoreTests: XCTestCase {
             $0.string(at: 0)
         }
         XCTAssertEqual(stored, ["[C(64,3,1), D(0.1), FC(11), SM(10)]", ""])
-        let reused = try store.insertReusedTrial(plain, reusing: try {
-            _ = try store.dispatchTrial(same.id, to: "w", leaseDeadline: later)
-            return try store.finishTrial(same.id, outcome: .completed(finalAccuracy: 0.5)).id
-        }())
+        let reused = try store.insertReusedTrial(
+            plain,
+            reusing: try {
+                _ = try store.dispatchTrial(same.id, to: "w", leaseDeadline: later)
+                return try store.finishTrial(same.id, outcome: .completed(finalAccuracy: 0.5)).id
+            }())
         XCTAssertEqual(try store.trial(reused.id)?.proposedNotation, plain.canonicalNotation)
     }
 

@@ -132,7 +132,8 @@ final class TrialLifecycleTests: XCTestCase {
         for state in TrialState.allCases {
             for attempts in [0, 1, 2] {
                 for event in events {
-                    var life = TrialLifecycle(state: state, attempts: attempts, epochsDone: 3, budget: 5, maxAttempts: 2)
+                    var life = TrialLifecycle(
+                        state: state, attempts: attempts, epochsDone: 3, budget: 5, maxAttempts: 2)
                     guard (try? life.handle(event)) != nil, life.state != state else { continue }
                     XCTAssertTrue(state.canTransition(to: life.state), "\(state) -\(event)-> \(life.state)")
                     made.insert("\(state.rawValue)>\(life.state.rawValue)")

@@ -125,7 +125,8 @@ actor EndedRunStatusCache {
     private static func stamp(of name: String, in layout: StateDirectoryLayout) -> [Double] {
         let directory = layout.runDirectory(named: name)
         return [RunStore.fileName, RunStore.fileName + "-wal"].flatMap { file -> [Double] in
-            let attributes = try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(file).path)
+            let attributes = try? FileManager.default.attributesOfItem(
+                atPath: directory.appendingPathComponent(file).path)
             let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             return [modified, Double((attributes?[.size] as? NSNumber)?.int64Value ?? 0)]
         }

@@ -90,11 +90,16 @@ public struct OfflineControl: ControlHandler {
     /// broken store is listed beside the healthy runs, never instead of them.
     ///
     /// - Parameter live: What the daemon knows of the run when it hosts it (`HostedRunSnapshot`).
-    func statusView(ofRun name: String, in layout: StateDirectoryLayout, live: LiveRunInfo? = nil) async -> RunStatusView {
+    func statusView(ofRun name: String, in layout: StateDirectoryLayout, live: LiveRunInfo? = nil) async
+        -> RunStatusView
+    {
         if let missing = layout.missingStoreMessage(run: name) {
             return .unreadable(name: name, error: missing)
         }
-        switch await read(layout.runDirectory(named: name), expecting: nil, { try RunViews.status(of: $0, live: live) }) {
+        let outcome = await read(layout.runDirectory(named: name), expecting: nil) {
+            try RunViews.status(of: $0, live: live)
+        }
+        switch outcome {
         case .success(let view): return view
         case .failure(let error): return .unreadable(name: name, error: error.message)
         }
@@ -117,7 +122,10 @@ public struct OfflineControl: ControlHandler {
             directory = layout.runDirectory(named: run)
             expectedName = nil
         }
-        switch await read(directory, expecting: expectedName, { RunViews.response(to: request, from: $0, live: live) }) {
+        let outcome = await read(directory, expecting: expectedName) {
+            RunViews.response(to: request, from: $0, live: live)
+        }
+        switch outcome {
         case .success(let response): return response
         case .failure(let error): return .error(error)
         }

@@ -13,7 +13,9 @@ public enum ReplaySetup {
     public static let strategies: [String: @Sendable (_ budget: Int) -> StrategyConfiguration] = [
         "random": { _ in .random },
         "evolution": { _ in .evolution(EvolutionOptions()) },
-        "metaqnn": { budget in .metaQNN(MetaQNNStrategyOptions(epsilonSchedule: scaledPaperSchedule(toModels: budget))) },
+        "metaqnn": { budget in
+            .metaQNN(MetaQNNStrategyOptions(epsilonSchedule: scaledPaperSchedule(toModels: budget)))
+        },
     ]
 
     /// The paper's ε schedule (1,500 models at ε = 1.0, then 100 at each of 0.9–0.7 and 150 at each
@@ -27,7 +29,8 @@ public enum ReplaySetup {
             return [EpsilonStep(epsilon: 1.0, models: max(1, models))]
         }
         var steps = paper.map { step in
-            EpsilonStep(epsilon: step.epsilon, models: max(1, Int((Double(step.models * models) / Double(total)).rounded())))
+            EpsilonStep(
+                epsilon: step.epsilon, models: max(1, Int((Double(step.models * models) / Double(total)).rounded())))
         }
         let assigned = steps.dropLast().reduce(0) { $0 + $1.models }
         steps[steps.count - 1].models = max(1, models - assigned)

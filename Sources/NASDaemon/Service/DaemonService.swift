@@ -124,7 +124,9 @@ public final class DaemonService: Sendable {
             .control(
                 .metrics,
                 ControlReply { response in
-                    if case .ok(let payload) = response { answer.withLock { $0 = try? payload.decode(as: CoreGauges.self) } }
+                    if case .ok(let payload) = response {
+                        answer.withLock { $0 = try? payload.decode(as: CoreGauges.self) }
+                    }
                     done.signal()
                 }))
         guard done.wait(timeout: .now() + 2) == .success else { return nil }
@@ -183,11 +185,21 @@ public final class DaemonService: Sendable {
                 try await Self.runLoop(loop, options: options, connections: connections, log: log)
             }
             group.addTask {
-                do { try await self.acceptWorkers() } catch where !Task.isCancelled { failing("worker listener", error) }
+                do {
+                    try await self.acceptWorkers()
+                } catch {
+                    if Task.isCancelled { throw error }
+                    failing("worker listener", error)
+                }
                 return nil
             }
             group.addTask {
-                do { try await self.controlServer.run() } catch where !Task.isCancelled { failing("control server", error) }
+                do {
+                    try await self.controlServer.run()
+                } catch {
+                    if Task.isCancelled { throw error }
+                    failing("control server", error)
+                }
                 return nil
             }
             if let httpServer {
@@ -196,7 +208,12 @@ public final class DaemonService: Sendable {
                     DashboardAccess.isLoopback(host) ? "" : " (key in \(layout.path)/\(DashboardAccess.keyFileName))"
                 log("dashboard at http://\(host):\(httpServer.port)/\(key)")
                 group.addTask {
-                    do { try await httpServer.run() } catch where !Task.isCancelled { failing("dashboard", error) }
+                    do {
+                        try await httpServer.run()
+                    } catch {
+                        if Task.isCancelled { throw error }
+                        failing("dashboard", error)
+                    }
                     return nil
                 }
             }

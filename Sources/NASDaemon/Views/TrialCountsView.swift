@@ -50,6 +50,7 @@ public struct TrialCountsView: Codable, Hashable, Sendable {
         self.init(
             total: counts.values.reduce(0, +), completed: counts[.completed] ?? 0, running: counts[.running] ?? 0,
             queued: counts[.queued] ?? 0, stoppedEarly: counts[.stoppedEarly] ?? 0, vetoed: counts[.vetoed] ?? 0,
-            incomplete: counts[.incomplete] ?? 0, failed: counts[.failed] ?? 0, cancelled: counts[.cancelled] ?? 0, reused: reused)
+            incomplete: counts[.incomplete] ?? 0, failed: counts[.failed] ?? 0, cancelled: counts[.cancelled] ?? 0,
+            reused: reused)
     }
 }

@@ -74,7 +74,9 @@ extension RunStore {
                 t.created_at))
             """
         let totals =
-            try database.cachedStatement("SELECT count(*), coalesce(sum(\(wait)), 0) FROM jobs j JOIN trials t ON t.id = j.trial_id")
+            try database.cachedStatement(
+                "SELECT count(*), coalesce(sum(\(wait)), 0) FROM jobs j JOIN trials t ON t.id = j.trial_id"
+            )
             .firstRow([]) { ($0.int(at: 0), $0.double(at: 1)) } ?? (0, 0)
         let latest = try database.cachedStatement(
             "SELECT \(wait) FROM jobs j JOIN trials t ON t.id = j.trial_id ORDER BY j.id DESC LIMIT ?"

@@ -466,7 +466,8 @@ extension RunStore {
         let proposed = row.string(at: 2)
         return TrialRecord(
             id: TrialID(rawValue: row.int64(at: 0)), canonicalNotation: canonical,
-            proposedNotation: proposed.isEmpty ? canonical : proposed, identityKey: row.string(at: 3), hyperparameters: hyperparameters,
+            proposedNotation: proposed.isEmpty ? canonical : proposed, identityKey: row.string(at: 3),
+            hyperparameters: hyperparameters,
             epochBudget: row.int(at: 5), state: state, attempts: row.int(at: 7), source: row.string(at: 8),
             priorPrediction: Self.prediction(row, at: 9), stopPrediction: Self.prediction(row, at: 12),
             stoppedAtEpoch: row.optionalInt(at: 15), finalAccuracy: row.optionalDouble(at: 16),

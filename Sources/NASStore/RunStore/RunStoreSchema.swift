@@ -23,8 +23,8 @@ enum RunStoreSchema {
             Migration(version: 5, name: "trial tallies and view indexes") { database in
                 try database.execute(sql: trialTallies)
             },
-            Migration(version: 6, name: "identity index on the key's first 16 characters, epochs saved as trained")
-            { database in
+            Migration(version: 6, name: "identity index on the key's first 16 characters, epochs saved as trained") {
+                database in
                 try database.execute(sql: version6)
             },
             Migration(version: 7, name: "identity index of trained trials only") { database in

@@ -18,11 +18,15 @@ enum PredictCommands {
             .value("train", "N", "Train on N random complete rows; test on the other complete rows."),
             .value("observe", "FRACTION", "Observe max(1, round(FRACTION × T)) epochs of each test curve (0 < F ≤ 1)."),
             .value("seed", "S", "Seed of the split and the fit (default 0)."),
-            .value("search-count", "K", "Random-search candidates per SRM model (default \(SRMSettings().searchCount))."),
+            .value(
+                "search-count", "K", "Random-search candidates per SRM model (default \(SRMSettings().searchCount))."),
             .value("epochs", "E", "Peephole and RNAS: training epochs (default 100)."),
         ] + architectureTrainingOptions + [
             .value("threads", "T", "Peephole: threads for the matrix kernels (default 1; the result does not change)."),
-            .flag("models", "Also print each fitted model's prefix length, its best candidate's C, ν, γ and support vectors, σ, widenings and how many ν-SVRs it averages (text only; SRM fits only the models the test rows are predicted with)."),
+            .flag(
+                "models",
+                "Also print each fitted model's prefix length, its best candidate's C, ν, γ and support vectors, σ, widenings and how many ν-SVRs it averages (text only; SRM fits only the models the test rows are predicted with)."
+            ),
             .value(
                 "split-out", "FILE",
                 "Write the split and each row's features as JSON (bench/srm_reference.py; with peephole, "
@@ -165,11 +169,13 @@ enum PredictCommands {
         settings.standardizeTargets = try onOff(arguments, "standardize-targets", default: settings.standardizeTargets)
         settings.cosineDecay = try onOff(arguments, "cosine-decay", default: settings.cosineDecay)
         settings.batchSize = try arguments.integer("batch-size", default: settings.batchSize, range: 2...100_000)
-        settings.minimumSteps = try arguments.integer("minimum-steps", default: settings.minimumSteps, range: 0...10_000_000)
+        settings.minimumSteps = try arguments.integer(
+            "minimum-steps", default: settings.minimumSteps, range: 0...10_000_000)
         if let text = arguments.value("averaged-fraction") {
             guard let fraction = Double(text), fraction >= 0, fraction <= 1 else {
                 throw UsageError(
-                    command: arguments.command, message: "--averaged-fraction expects a number in [0, 1]; found '\(text)'")
+                    command: arguments.command,
+                    message: "--averaged-fraction expects a number in [0, 1]; found '\(text)'")
             }
             settings.averagedFraction = fraction
         }
@@ -177,7 +183,9 @@ enum PredictCommands {
     }
 
     /// An `on|off` option's value.
-    private static func onOff(_ arguments: ParsedArguments, _ name: String, default value: Bool) throws(UsageError) -> Bool {
+    private static func onOff(_ arguments: ParsedArguments, _ name: String, default value: Bool) throws(UsageError)
+        -> Bool
+    {
         switch arguments.value(name) {
         case nil: return value
         case "on": return true
@@ -276,7 +284,7 @@ enum PredictCommands {
             .value("seed", "S", "Seed of the initialization and the batch order (default 0)."),
             .value("epochs", "E", "Training passes over the networks (default 100)."),
         ] + architectureTrainingOptions + [
-            .value("threads", "T", "Threads for the matrix kernels (default 1; the model does not change)."),
+            .value("threads", "T", "Threads for the matrix kernels (default 1; the model does not change).")
         ],
         discussion: """
             Trains on every complete row (final-epoch accuracy as the target) and writes the versioned model file: \

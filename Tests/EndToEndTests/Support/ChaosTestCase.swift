@@ -1,7 +1,7 @@
 import Foundation
-import NASTestSupport
 import Glibc
 import NASCore
+import NASTestSupport
 import XCTest
 
 /// The base of the fault-injection scenarios (issue 11 §1): deterministic replay runs over a small
@@ -241,7 +241,8 @@ struct StoreQuery {
     init(_ store: URL) throws {
         let candidates = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3", "/bin/sqlite3"]
         guard let shell = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw TestEnvironment.skip("the sqlite3 shell is not installed (apt-get install -y sqlite3): the store is not checked")
+            throw TestEnvironment.skip(
+                "the sqlite3 shell is not installed (apt-get install -y sqlite3): the store is not checked")
         }
         self.store = store
         self.shell = shell

@@ -229,7 +229,9 @@ final class PeepholeModelTests: XCTestCase {
 
     func testWeightAverage_isTheMeanOfTheSnapshots_runningStatisticsIncluded() throws {
         var generator = SeededGenerator(seed: 1)
-        let network = Sequential([Linear(inputSize: 2, outputSize: 3, using: &generator), BatchNormalization(featureCount: 3)])
+        let network = Sequential([
+            Linear(inputSize: 2, outputSize: 3, using: &generator), BatchNormalization(featureCount: 3),
+        ])
         let parameters = network.namedParameters.map(\.parameter)
         XCTAssertTrue(parameters.contains { !$0.isTrainable }, "the running statistics are parameters too")
         var snapshots: [[[Float]]] = []

@@ -148,4 +148,3 @@ final class RNASGateTests: XCTestCase {
         XCTAssertGreaterThan(differ, 10, "the input changes the tensors, so the scores")
     }
 }
-

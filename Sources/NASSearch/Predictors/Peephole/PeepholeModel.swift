@@ -34,7 +34,8 @@ public struct PeepholeModel: PredictorModel {
                 statistics.scale.count == PeepholeStatistics.count
             else {
                 throw .unreadableModel(
-                    "settings.globalStatistics is on but 'statistics' is missing or not \(PeepholeStatistics.count) long")
+                    "settings.globalStatistics is on but 'statistics' is missing or not \(PeepholeStatistics.count) long"
+                )
             }
         }
         guard (file.targetScale ?? 1) > 0, (file.targetScale ?? 1).isFinite, (file.targetShift ?? 0).isFinite else {
@@ -89,7 +90,9 @@ public struct PeepholeModel: PredictorModel {
     public func predict(_ networks: [PeepholeExample]) throws(PeepholeError) -> [Double] {
         guard networks.allSatisfy({ !$0.codes.isEmpty }) else { throw .insufficientData("an empty code sequence") }
         if networks.isEmpty { return [] }
-        let statistics = file.statistics.map { standardization in networks.map { standardization.apply($0.statistics) } }
+        let statistics = file.statistics.map { standardization in
+            networks.map { standardization.apply($0.statistics) }
+        }
         return try inference.predict(
             networks.map(\.codes), epochs: networks.map { nearestTrainedEpoch($0.epoch) }, statistics: statistics ?? []
         ).map(file.accuracy(fromOutput:))

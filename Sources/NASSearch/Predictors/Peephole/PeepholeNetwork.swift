@@ -105,8 +105,11 @@ final class PeepholeNetwork: ParameterContainer {
         guard let cache else { throw NeuralNetworkError.backwardWithoutForward(layer: "PeepholeNetwork") }
         let featureGradient = try mlp.backward(outputGradient)
         let parts = try featureGradient.splittingColumns(
-            widths: [settings.hiddenSize, settings.epochDimension, settings.mlpInputDimension - settings.hiddenSize - settings.epochDimension]
-                .filter { $0 > 0 })
+            widths: [
+                settings.hiddenSize, settings.epochDimension,
+                settings.mlpInputDimension - settings.hiddenSize - settings.epochDimension,
+            ]
+            .filter { $0 > 0 })
         try epochTable.accumulateGradient(parts[1], for: cache.epochs)
         let sequenceGradient = try lstm.backward(parts[0]).reshaped(
             to: [cache.batch * cache.steps, settings.layerEmbeddingDimension])

@@ -162,7 +162,9 @@ public struct PeepholeSettings: Hashable, Sendable, Codable {
         guard weightDecay >= 0, weightDecay.isFinite else {
             throw .invalidSettings("weightDecay must be non-negative, not \(weightDecay)")
         }
-        guard minimumSteps >= 0 else { throw .invalidSettings("minimumSteps must be non-negative, not \(minimumSteps)") }
+        guard minimumSteps >= 0 else {
+            throw .invalidSettings("minimumSteps must be non-negative, not \(minimumSteps)")
+        }
         guard averagedFraction >= 0, averagedFraction <= 1 else {
             throw .invalidSettings("averagedFraction must be in [0, 1], not \(averagedFraction)")
         }

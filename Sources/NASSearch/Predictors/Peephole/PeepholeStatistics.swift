@@ -60,7 +60,9 @@ public enum PeepholeStatistics {
             var scale = [Double](repeating: 0, count: PeepholeStatistics.count)
             for vector in vectors { for (index, value) in vector.enumerated() { shift[index] += value / count } }
             for vector in vectors {
-                for (index, value) in vector.enumerated() { scale[index] += (value - shift[index]) * (value - shift[index]) / count }
+                for (index, value) in vector.enumerated() {
+                    scale[index] += (value - shift[index]) * (value - shift[index]) / count
+                }
             }
             self.shift = shift
             self.scale = scale.map { $0 > 1e-12 ? $0.squareRoot() : 1 }

@@ -46,7 +46,8 @@ public struct PeepholeTrainer: Sendable {
         var initialization = SeededGenerator.derived(from: seed, stream: "peephole.init")
         let network = PeepholeNetwork(settings: settings, using: &initialization)
         let meanAccuracy = examples.reduce(0) { $0 + $1.accuracy } / Double(examples.count)
-        let spread = (examples.reduce(0) { $0 + ($1.accuracy - meanAccuracy) * ($1.accuracy - meanAccuracy) }
+        let spread =
+            (examples.reduce(0) { $0 + ($1.accuracy - meanAccuracy) * ($1.accuracy - meanAccuracy) }
             / Double(examples.count)).squareRoot()
         // Standardized targets: Adam's steps are a fixed size in parameter units, so the raw
         // accuracies' small spread (often a few points) would make them coarse in target units.
@@ -79,7 +80,8 @@ public struct PeepholeTrainer: Sendable {
             for pass in 0..<passes {
                 if settings.cosineDecay {
                     let progress = Double(pass) / Double(passes)
-                    optimizer.learningRate = Float(Double(settings.learningRate) * 0.5 * (1 + cos(Double.pi * progress)))
+                    optimizer.learningRate = Float(
+                        Double(settings.learningRate) * 0.5 * (1 + cos(Double.pi * progress)))
                 }
                 let order = Array(examples.indices).shuffled(using: &shuffling)
                 for batch in Self.batches(of: order, size: settings.batchSize) {
@@ -88,7 +90,9 @@ public struct PeepholeTrainer: Sendable {
                     let predictions = try network.forward(
                         chosen.map(\.codes), epochs: chosen.map(\.epoch), statistics: batch.map { statistics[$0] },
                         context: training)
-                    let targets = try Tensor(shape: [chosen.count, 1], scalars: chosen.map { Float(($0.accuracy - targetShift) / targetScale) })
+                    let targets = try Tensor(
+                        shape: [chosen.count, 1],
+                        scalars: chosen.map { Float(($0.accuracy - targetShift) / targetScale) })
                     let value = try loss.evaluate(predictions: predictions, targets: targets)
                     try network.backward(value.gradient)
                     try optimizer.step(parameters)

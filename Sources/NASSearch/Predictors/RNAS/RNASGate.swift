@@ -92,7 +92,8 @@ public struct RNASGate: CandidateGate {
     }
 
     public func evaluate(_ candidate: Candidate, model: (any PredictorModel)?) -> GateDecision {
-        guard let model = (model as? RNASGateModel) ?? transferred, let score = try? model.score(candidate.network, input: input)
+        guard let model = (model as? RNASGateModel) ?? transferred,
+            let score = try? model.score(candidate.network, input: input)
         else {
             return .admit()
         }

@@ -72,7 +72,9 @@ public struct RNASModel: Sendable, Equatable, Codable {
             throw .numerics("the model has \(members.count) members; its settings say \(settings.ensembleSize)")
         }
         guard standardizations.count == (members.count > 1 ? members.count : 0),
-            standardizations.allSatisfy({ $0.mean.isFinite && $0.standardDeviation.isFinite && $0.standardDeviation > 0 })
+            standardizations.allSatisfy({
+                $0.mean.isFinite && $0.standardDeviation.isFinite && $0.standardDeviation > 0
+            })
         else {
             throw .numerics(
                 "the model has \(standardizations.count) valid score standardizations for \(members.count) members")
@@ -191,4 +193,3 @@ public final class RNASScorer {
         try scores([RNASFeatureTensor.encode(network, input: input)], exploration: exploration)[0]
     }
 }
-

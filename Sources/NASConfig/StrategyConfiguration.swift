@@ -190,12 +190,9 @@ public struct EvolutionOptions: Hashable, Sendable {
         case evolution
         /// `predictor_generations` × `population` mutations of the `population` best trained networks.
         case mutations
-        /// A local search: the unseen one-mutation neighbours of the best trained network (from
-        /// `predictor_generations` × `population` mutation draws), then of the next best, ….
-        case neighbours
     }
 
-    /// `predictor_pool`: `evolution`, `mutations` or `neighbours`. Default evolution.
+    /// `predictor_pool`: `evolution` or `mutations`. Default evolution.
     public var predictorPool: CandidatePool
     /// `predictor_ensemble`: with `predictor: rnas`, rankers trained with different seeds whose
     /// standardized scores are averaged (`RNASSettings.ensembleSize`). Default 1, one ranker.

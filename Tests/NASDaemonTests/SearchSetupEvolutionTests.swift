@@ -48,22 +48,6 @@ final class SearchSetupEvolutionTests: XCTestCase {
         XCTAssertEqual(try strategy.propose(), .waitForResults, "the first round waits for the warm-up's results")
     }
 
-    func testNeighbourPool_isParsed_entersTheIdentity_andAnUnknownPoolNamesTheThree() throws {
-        let strategy = "{kind: evolution, population: 4, sample_size: 2, predictor: rnas"
-        let neighbours = try configuration(space: "{kind: nb201}", strategy: strategy + ", predictor_pool: neighbours}")
-        guard case .evolution(let options) = neighbours.strategy else { return XCTFail("not evolution") }
-        XCTAssertEqual(options.predictorPool, .neighbours)
-        XCTAssertTrue(try SearchSetup.makeStrategy(for: neighbours) is PredictorDrivenEvolution)
-        let mutations = try configuration(space: "{kind: nb201}", strategy: strategy + ", predictor_pool: mutations}")
-        XCTAssertNotEqual(neighbours.searchIdentity, mutations.searchIdentity)
-        XCTAssertThrowsError(
-            try configuration(space: "{kind: nb201}", strategy: strategy + ", predictor_pool: climb}")
-        ) { error in
-            XCTAssertTrue("\(error)".contains("strategy.predictor_pool"), "\(error)")
-            XCTAssertTrue("\(error)".contains("neighbours"), "\(error)")
-        }
-    }
-
     func testEvolution_isRefused_overBlocks() throws {
         XCTAssertThrowsError(
             try SearchSetup.makeStrategy(for: try configuration(space: "{kind: blocks}", strategy: "{kind: evolution}"))

@@ -309,10 +309,8 @@ public struct ConfigurationReference: Sendable {
                         "predictor_pool",
                         EvolutionOptions.CandidatePool.allCases.map { "`\($0.rawValue)`" }.joined(separator: " | "),
                         code(evolution.predictorPool.rawValue),
-                        "each round's candidates: evolution on predicted fitness, mutations of the best trained "
-                            + "networks (both `predictor_generations` × `population` of them), or a local search: the "
-                            + "unseen one-mutation neighbours of the best trained network, then of the next best, the "
-                            + "predictor choosing within each neighbourhood (docs/rnas.md)"),
+                        "each round's candidates: evolution on predicted fitness, or mutations of the best trained "
+                            + "networks (both `predictor_generations` × `population` of them)"),
                     Key(
                         "predictor_ensemble", "int in 1…100", code(evolution.predictorEnsemble),
                         "with `predictor: rnas`: rankers fit per round with different seeds, their standardized "

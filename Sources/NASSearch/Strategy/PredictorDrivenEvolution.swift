@@ -48,12 +48,6 @@ public struct PredictorDrivenEvolution: SearchStrategy {
         /// reliable (the mutation acquisition of BANANAS, White et al. 2021), with no drift into
         /// regions only the predictor favours.
         case mutations
-        /// A local search whose steps the predictor orders: the unseen one-mutation neighbours of
-        /// the best trained network (found by G × P mutation draws), the best predicted first; while
-        /// the round has fewer than K, those of the next best trained network, and so on. Local
-        /// search climbs from the best result so far (White et al. 2021 found it state of the art on
-        /// NAS benchmarks); the predictor decides which neighbours are tried first.
-        case neighbours
     }
 
     /// The strategy's settings.
@@ -302,56 +296,19 @@ public struct PredictorDrivenEvolution: SearchStrategy {
             cache[identity] = value
             return value
         }
+        let history: [EvolutionPopulation.Member]
         switch settings.pool {
-        case .evolution: enqueueBestPredicted(of: try evolvedCandidates(predict), upTo: count)
-        case .mutations: enqueueBestPredicted(of: try mutatedCandidates(predict), upTo: count)
-        case .neighbours where state.trained.isEmpty:
-            // No trained network to climb from (a transferred model's first round): as `mutations`.
-            enqueueBestPredicted(of: try mutatedCandidates(predict), upTo: count)
-        case .neighbours:
-            for parent in trainedByFitness where state.queue.count < count {
-                enqueueBestPredicted(of: try neighbourCandidates(of: parent, predict), upTo: count)
-            }
+        case .evolution: history = try evolvedCandidates(predict)
+        case .mutations: history = try mutatedCandidates(predict)
         }
-        try fillWithRandomNetworks(to: count)
-    }
-
-    /// Appends the best-scored of `candidates` not proposed nor queued before until the queue has
-    /// `count` (ties in the candidates' order).
-    private mutating func enqueueBestPredicted(of candidates: [EvolutionPopulation.Member], upTo count: Int) {
-        var queued = Set(state.queue.map(\.canonicalNotation))
-        let ranked = candidates.enumerated().sorted {
-            ($1.element.fitness, $0.offset) < ($0.element.fitness, $1.offset)
-        }
+        var queued = Set<String>()
+        let ranked = history.enumerated().sorted { ($1.element.fitness, $0.offset) < ($0.element.fitness, $1.offset) }
         for (_, member) in ranked where state.queue.count < count {
             let identity = member.network.canonicalNotation
             guard !proposedSet.contains(identity), queued.insert(identity).inserted else { continue }
             state.queue.append(member.network)
         }
-    }
-
-    /// The trained networks, best first (ties: the earlier trained first).
-    private var trainedByFitness: [Network] {
-        state.trained.enumerated()
-            .sorted { ($1.element.fitness, $0.offset) < ($0.element.fitness, $1.offset) }
-            .map(\.element.network)
-    }
-
-    /// The distinct unseen networks among G × P one-mutation draws from `parent`, scored.
-    private mutating func neighbourCandidates(of parent: Network, _ predict: (Network) throws -> Double)
-        throws(StrategyError) -> [EvolutionPopulation.Member]
-    {
-        var seen = Set<String>()
-        var candidates: [EvolutionPopulation.Member] = []
-        for _ in 0..<(settings.generations * settings.population) {
-            let child = try space.mutateNetwork(parent, using: &state.generator)
-            let identity = child.canonicalNotation
-            guard !proposedSet.contains(identity), seen.insert(identity).inserted else { continue }
-            candidates.append(
-                EvolutionPopulation.Member(
-                    network: child, fitness: try Self.scored(child, predict), proposalID: candidates.count + 1))
-        }
-        return candidates
+        try fillWithRandomNetworks(to: count)
     }
 
     /// The trained population and G × P generations of evolution on predicted fitness.
@@ -375,7 +332,9 @@ public struct PredictorDrivenEvolution: SearchStrategy {
     private mutating func mutatedCandidates(_ predict: (Network) throws -> Double) throws(StrategyError)
         -> [EvolutionPopulation.Member]
     {
-        let parents = Array(trainedByFitness.prefix(settings.population))
+        let parents = state.trained.enumerated()
+            .sorted { ($1.element.fitness, $0.offset) < ($0.element.fitness, $1.offset) }
+            .prefix(settings.population).map(\.element.network)
         var candidates: [EvolutionPopulation.Member] = []
         for index in 0..<(settings.generations * settings.population) {
             // No trained parent yet (a transferred model's first round): unseen random networks.

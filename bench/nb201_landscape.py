@@ -14,6 +14,8 @@ cells and reports the test accuracy of the one with the best validation accuracy
    the true validation accuracy plus Gaussian noise of sd sigma: how good a ranker must be for the
    pool to find the best cell, and its "lift" (how much more often than a random choice its picks
    among the best cell's neighbours improve on it);
+   The same with a neighbour pool (rounds of K: the untrained neighbours of the best trained cell,
+   best scored first, then those of the next best): a local search whose steps a ranker orders;
 4. with --tpe (when `import optuna` works): TPE as bench/nb201_strategies.py runs it, and TPE for the
    first half of the budget followed by local search;
 5. with --replay FILE (`nasd replay --json` output, which lists each search's trained networks in
@@ -162,6 +164,25 @@ def oracle_pool(land, seed, sigma, budget, warmup, parents, generations, top_k, 
     return land.outcome(trained)
 
 
+def oracle_neighbours(land, seed, sigma, budget, warmup, top_k):
+    """Rounds of K: the untrained neighbours of the best trained cell, best scored first, then those
+    of the next best cell; scored by the oracle plus Gaussian noise of sd sigma (None: at random)."""
+    rng = random.Random(seed)
+    trained = warm_start(land, rng, warmup)
+    while len(trained) < budget:
+        picks = []
+        for parent in sorted(trained, key=lambda c: -trained[c]):
+            fresh = [n for n in neighbours(parent) if n not in trained and n not in picks]
+            scored = sorted(fresh, key=lambda n: -(rng.random() if sigma is None
+                                                   else land.val[n] + rng.gauss(0, sigma / 100)))
+            picks += scored[:top_k - len(picks)]
+            if len(picks) >= min(top_k, budget - len(trained)):
+                break
+        for cell in picks[:budget - len(trained)]:
+            trained[cell] = land.val[cell]
+    return land.outcome(trained)
+
+
 def tpe_then_local(land, seed, budget, tpe_budget):
     import optuna
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -250,6 +271,9 @@ def main():
         outcomes = [oracle_pool(land, s, sigma, args.budget, args.warmup, args.parents, args.generations,
                                 args.top_k, lift) for s in seeds]
         summarize("mutation pool, oracle + noise sd %g points" % sigma, outcomes, lift.text())
+    for sigma in [0.0, 8.0, None]:
+        summarize("neighbour pool, " + ("random order" if sigma is None else "oracle + noise sd %g" % sigma),
+                  [oracle_neighbours(land, s, sigma, args.budget, args.warmup, args.top_k) for s in seeds])
     if args.tpe:
         try:
             import optuna  # noqa: F401

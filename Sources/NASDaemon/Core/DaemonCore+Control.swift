@@ -94,7 +94,11 @@ extension DaemonCore {
         var phase = run.strategy.phase
         if run.state == .paused { phase = "paused; " + phase }
         if run.isWaitingForResults { phase += "; waiting for results" }
-        if let version = run.awaitedStrategyModel { phase += "; fitting model \(version) off the commit thread" }
+        if let version = run.awaitedStrategyModel {
+            // A round that needs no fit (a transferred model's first) is still prepared off the thread.
+            let fits = run.strategy.modelRequest?.examples != nil
+            phase += fits ? "; fitting model \(version) off the commit thread" : "; preparing it off the commit thread"
+        }
         if isDraining { phase += "; daemon draining" }
         return LiveRunInfo(
             strategy: run.strategy.kind, phase: phase, workers: Array(Set(run.active.values.map(\.workerID))).sorted())

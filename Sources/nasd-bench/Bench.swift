@@ -14,7 +14,9 @@ import NASSystem
 ///   fake learned pruner's fits (each sleeping FIT_SECONDS, default 2) run, against the same
 ///   workload without a pruner in the same invocation.
 /// - `strategy-timing [RESULTS]`: the time each strategy takes to propose and to incorporate a
-///   result, over RESULTS results (default 10,000: MetaQNN's replay memory then holds 10,000).
+///   result, over RESULTS results (default 10,000: MetaQNN's replay memory then holds 10,000); for
+///   RNAS-driven evolution (at most 150 results: its default population of 50 and 10 rounds of 10),
+///   also the fit and the round's preparation that run off the commit thread.
 /// - `status-with-big-runs [RUNS] [TRIALS]`: `nasd status` latency and ack latency while RUNS
 ///   finished runs of TRIALS trials each (default 10 × 10,000) sit in the state directory.
 /// - `surrogate-search [SEEDS] [EPOCHS]`: best-so-far accuracy against trained epochs for each
@@ -349,20 +351,39 @@ enum StatusWithBigRuns {
     }
 }
 
-/// Propose and observe times of each strategy, as the daemon's commit thread pays them.
+/// Propose and observe times of each strategy, as the daemon's commit thread pays them, and the
+/// work a strategy's model request moves off it (the fit, then the preparation).
 enum StrategyTiming {
-    static func run(results: Int) throws {
+    static func run(results allResults: Int) throws {
+        let metaQNN =
+            "{kind: metaqnn, filters: [16, 32, 64, 128, 256], kernels: [1, 3, 5], fc_sizes: [512, 256, 128], max_depth: 12}"
+        let rnasResults = min(allResults, 150)
         let strategies = [
-            ("random", "strategy: {kind: random}\nend: {max_trials: \(results)}"),
-            ("evolution", "strategy: {kind: evolution, population: 50, sample_size: 10, cycles: \(results)}"),
-            ("metaqnn", "strategy: {kind: metaqnn, epsilon_schedule: [{epsilon: 0.5, models: \(results)}]}"),
-            ("hyperband", "strategy: {kind: hyperband, max_resource: 81, eta: 3, iterations: 100}"),
+            ("random", metaQNN, "strategy: {kind: random}\nend: {max_trials: \(allResults)}", allResults),
+            (
+                "evolution", metaQNN,
+                "strategy: {kind: evolution, population: 50, sample_size: 10, cycles: \(allResults)}", allResults
+            ),
+            (
+                "metaqnn", metaQNN,
+                "strategy: {kind: metaqnn, epsilon_schedule: [{epsilon: 0.5, models: \(allResults)}]}",
+                allResults
+            ),
+            (
+                "hyperband", metaQNN, "strategy: {kind: hyperband, max_resource: 81, eta: 3, iterations: 100}",
+                allResults
+            ),
+            (
+                "rnas-evo", "{kind: nb201}",
+                "strategy: {kind: evolution, predictor: rnas, cycles: \(rnasResults - 50)}",
+                rnasResults
+            ),
         ]
-        for (word, section) in strategies {
+        for (word, space, section, results) in strategies {
             let yaml = """
                 name: timing
                 seed: 3
-                space: {kind: metaqnn, filters: [16, 32, 64, 128, 256], kernels: [1, 3, 5], fc_sizes: [512, 256, 128], max_depth: 12}
+                space: \(space)
                 \(section)
                 training: {epochs: 81}
                 trainer: {builtin: surrogate}
@@ -371,6 +392,8 @@ enum StrategyTiming {
             var strategy = try SearchSetup.makeStrategy(for: configuration)
             var proposeTimes: [Double] = []
             var observeTimes: [Double] = []
+            var fitTimes: [Double] = []
+            var prepareTimes: [Double] = []
             var outstanding: [Candidate] = []
             var proposed: [Int: Candidate] = [:]
             var observed = 0
@@ -388,8 +411,15 @@ enum StrategyTiming {
                     proposed[id] = candidate
                     outstanding.append(candidate)
                 case .waitForModel(let version):
+                    // What the daemon runs on its predictor queue, timed apart.
                     if let request = strategy.modelRequest, request.version == version {
-                        strategy.install(request.fulfilled())
+                        let fitStart = monotonicNow()
+                        let model = request.examples.flatMap { try? request.predictor.fit($0, version: version) }
+                        fitTimes.append(seconds(monotonicNow() - fitStart))
+                        let prepareStart = monotonicNow()
+                        let preparation = request.prepare(model)
+                        prepareTimes.append(seconds(monotonicNow() - prepareStart))
+                        strategy.install(preparation)
                     }
                 case .waitForResults, .exhausted:
                     break
@@ -412,6 +442,12 @@ enum StrategyTiming {
             }
             print("\(word.padding(toLength: 10, withPad: " ", startingAt: 0)) propose \(LatencySummary(proposeTimes))")
             print("\(String(repeating: " ", count: 10)) observe \(LatencySummary(observeTimes)) (\(observed) results)")
+            if !fitTimes.isEmpty {
+                print("\(String(repeating: " ", count: 10)) off the commit thread: fit \(LatencySummary(fitTimes))")
+                print(
+                    "\(String(repeating: " ", count: 10)) off the commit thread: round start \(LatencySummary(prepareTimes))"
+                )
+            }
         }
     }
 }

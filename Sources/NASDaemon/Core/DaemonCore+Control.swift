@@ -96,8 +96,9 @@ extension DaemonCore {
         if run.isWaitingForResults { phase += "; waiting for results" }
         if let version = run.awaitedStrategyModel {
             // A round that needs no fit (a transferred model's first) is still prepared off the thread.
-            let fits = run.strategy.modelRequest?.examples != nil
-            phase += fits ? "; fitting model \(version) off the commit thread" : "; preparing it off the commit thread"
+            phase +=
+                run.awaitedStrategyModelIsFit
+                ? "; fitting model \(version) off the commit thread" : "; preparing it off the commit thread"
         }
         if isDraining { phase += "; daemon draining" }
         return LiveRunInfo(

@@ -70,6 +70,7 @@ extension DaemonCore {
                     + "but names no fit for it")
         }
         run.awaitedStrategyModel = version
+        run.awaitedStrategyModelIsFit = request.examples != nil
         guard run.strategyFitsInFlight.insert(version).inserted else { return }
         let storeName = PredictorHost.storeName(role: .strategy, predictor: request.predictor.name)
         let stored = request.examples == nil ? nil : try run.store.predictorModel(named: storeName, version: version)

@@ -75,6 +75,8 @@ final class RunRuntime {
     var isWaitingForResults = false
     /// The model version the strategy waits for (`Proposal.waitForModel`), until it is handed over.
     var awaitedStrategyModel: Int?
+    /// Whether that version is fit (false: the strategy prepares its decision without a fit).
+    var awaitedStrategyModelIsFit = true
     /// Versions of the strategy's model being fit on the predictor queue.
     var strategyFitsInFlight: Set<Int> = []
     /// The strategy reached its natural end (or keeps proposing only what was trained already).

@@ -23,7 +23,9 @@ final class StrategyFitJobTests: XCTestCase {
                 population: 4, sampleSize: 2, cycles: 3, warmup: 5, generations: 2, trainTopK: 3),
             predictor: RNASArchitecturePredictor(settings: ranker, seed: 2), hyperparameters: [:], budget: 3, seed: 2)
         for index in 0..<5 {
-            guard case .train(let candidate) = try strategy.propose() else { throw Unexpected(description: "expected the warm-up") }
+            guard case .train(let candidate) = try strategy.propose() else {
+                throw Unexpected(description: "expected the warm-up")
+            }
             strategy.observe(
                 Observation(
                     proposalID: candidate.proposalID, candidate: candidate,

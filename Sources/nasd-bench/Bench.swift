@@ -15,7 +15,7 @@ import NASSystem
 ///   workload without a pruner in the same invocation.
 /// - `strategy-timing [RESULTS]`: the time each strategy takes to propose and to incorporate a
 ///   result, over RESULTS results (default 10,000: MetaQNN's replay memory then holds 10,000); for
-///   RNAS-driven evolution (at most 150 results: its default population of 50 and 10 rounds of 10),
+///   RNAS-driven evolution (60 to 150 results: its default population of 50, then 1 to 10 rounds of 10),
 ///   also the fit and the round's preparation that run off the commit thread.
 /// - `status-with-big-runs [RUNS] [TRIALS]`: `nasd status` latency and ack latency while RUNS
 ///   finished runs of TRIALS trials each (default 10 × 10,000) sit in the state directory.
@@ -357,7 +357,7 @@ enum StrategyTiming {
     static func run(results allResults: Int) throws {
         let metaQNN =
             "{kind: metaqnn, filters: [16, 32, 64, 128, 256], kernels: [1, 3, 5], fc_sizes: [512, 256, 128], max_depth: 12}"
-        let rnasResults = min(allResults, 150)
+        let rnasResults = min(max(allResults, 60), 150)  // past the warm-up of 50, at most 10 rounds
         let strategies = [
             ("random", metaQNN, "strategy: {kind: random}\nend: {max_trials: \(allResults)}", allResults),
             (

@@ -41,13 +41,15 @@ enum OneWorkerRun {
         return final * (0.6 + 0.4 * Double(epoch) / Double(budget))
     }
 
-    /// Runs the configuration (its run must be named `p`) to its end.
+    /// Runs the configuration (its run must be named `p`) to its end; with `killAfter`,
+    /// `beforeRestart` is called with the state directory between the kill and the fresh core (to
+    /// damage what the next core finds).
     ///
     /// - Returns: how many fits the core asked for.
     @discardableResult
     static func run(
         configuration: String, in directory: URL, token: String = "tok", predictors: RunPredictors, fitDelay: Int,
-        killAfter: Int? = nil,
+        killAfter: Int? = nil, beforeRestart: (URL) throws -> Void = { _ in },
         makeStrategy: @escaping @Sendable (RunConfiguration) throws -> any SearchStrategy = SearchSetup.makeStrategy,
         accuracy: (_ notation: String, _ epoch: Int, _ budget: Int) -> Double = OneWorkerRun.accuracy
     ) throws -> Int {
@@ -111,6 +113,7 @@ enum OneWorkerRun {
         /// kill -9: a fresh core; the worker reconnects with its job in flight, if any.
         func kill(inFlight: [WorkerMessage.InFlightTrial]) throws {
             killed = true
+            try beforeRestart(directory)
             core = try makeCore()
             pendingFits.removeAll()
             connection += 1

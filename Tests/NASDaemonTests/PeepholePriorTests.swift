@@ -42,13 +42,23 @@ final class PeepholePriorTests: XCTestCase {
     /// Runs the search with one worker slot; each fit's result is posted `fitDelay` batches after
     /// it was asked for; with `killAfter`, the core is replaced by a fresh one over the same state
     /// directory after that many batches (fits in flight are lost with it).
-    private func run(fitDelay: Int, killAfter: Int? = nil) throws -> (outcomes: [Outcome], fits: Int) {
+    /// With `damagingModels`, every stored model is overwritten with bytes no build decodes while
+    /// the core is down.
+    private func run(
+        fitDelay: Int, killAfter: Int? = nil, damagingModels: Bool = false
+    ) throws -> (outcomes: [Outcome], fits: Int) {
         let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "sched")
         defer { try? FileManager.default.removeItem(at: directory) }
         let fits = try OneWorkerRun.run(
             configuration: configuration, in: directory, token: token, predictors: RunPredictors(gate: Self.gate),
             fitDelay: fitDelay,
-            killAfter: killAfter)
+            killAfter: killAfter,
+            beforeRestart: { directory in
+                guard damagingModels else { return }
+                let store = try RunStore(runDirectory: directory.appendingPathComponent("p"), mode: .mustExist)
+                XCTAssertFalse(try store.predictorModelVersions().isEmpty, "a model to damage")
+                try store.database.execute(sql: "UPDATE predictor_models SET bytes = x'00'")
+            })
         let store = try RunStore(runDirectory: directory.appendingPathComponent("p"), mode: .mustExist)
         XCTAssertEqual(try store.run()?.state, .finished)
         XCTAssertEqual(try store.trials(in: [.failed]).map { $0.failureReason ?? "" }, [])
@@ -76,6 +86,16 @@ final class PeepholePriorTests: XCTestCase {
             let killed = try run(fitDelay: 0, killAfter: kill)
             XCTAssertEqual(killed.outcomes, immediate.outcomes, "killed after \(kill) batches")
         }
+    }
+
+    /// A stored model that cannot be decoded after a restart (another build wrote it) is refit, and
+    /// the refit replaces it: every model the run names decodes at the end (`run`), so the next
+    /// restart decodes instead of refitting again; the run is the same, as fits are pure.
+    func testUndecodableStoredModel_isRefitAndReplaced() throws {
+        let immediate = try run(fitDelay: 0)
+        let damaged = try run(fitDelay: 0, killAfter: 40, damagingModels: true)
+        XCTAssertEqual(damaged.outcomes, immediate.outcomes)
+        XCTAssertEqual(damaged.fits, immediate.fits + 1, "the model in force is refit once")
     }
 
     func testStatus_showsThePriorsFigures_asTheStoredTrialsGiveThem() throws {

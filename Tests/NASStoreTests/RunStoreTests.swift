@@ -393,6 +393,15 @@ final class RunStoreTests: XCTestCase {
         XCTAssertEqual(latest.bytes, Data([2]))
     }
 
+    func testPredictorModel_savedReplacing_overwritesTheStoredBytes() throws {
+        try store.savePredictorModel(named: "strategy/rnas", version: 1, bytes: Data([0]))
+        let replaced = try store.savePredictorModel(
+            named: "strategy/rnas", version: 1, bytes: Data([5]), replacing: true)
+        XCTAssertEqual(replaced.bytes, Data([5]))
+        XCTAssertEqual(try store.predictorModel(named: "strategy/rnas", version: 1)?.bytes, Data([5]))
+        XCTAssertEqual(try store.predictorModelVersions()["strategy/rnas"], 1)
+    }
+
     func testEvents_appendAndPageBySequence() throws {
         let trial = try store.insertTrial(StoreFixtures.newTrial(1))
         _ = try store.dispatchTrial(trial.id, to: "w1/0", leaseDeadline: later)

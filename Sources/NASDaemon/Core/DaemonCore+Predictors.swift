@@ -43,7 +43,9 @@ extension DaemonCore {
         guard let result = fitted.result else { return }
         switch result {
         case .success(let model):
-            _ = try run.store.savePredictorModel(named: host.storeName, version: fitted.version, bytes: model.bytes)
+            _ = try run.store.savePredictorModel(
+                named: host.storeName, version: fitted.version, bytes: model.bytes,
+                replacing: host.undecodableStoredVersions.remove(fitted.version) != nil)
             host.models[fitted.version] = model.model
             log("run '\(run.name)': \(host.storeName) model \(fitted.version) fit on \(host.examples.count) curves")
         case .failure(let error):
@@ -88,7 +90,9 @@ extension DaemonCore {
         }
         switch fitted.result {
         case .success(let model)? where !model.isStored:
-            _ = try run.store.savePredictorModel(named: storeName, version: fitted.version, bytes: model.bytes)
+            _ = try run.store.savePredictorModel(
+                named: storeName, version: fitted.version, bytes: model.bytes,
+                replacing: fitted.undecodableStoredModel != nil)
             log("run '\(run.name)': \(storeName) model \(fitted.version) fit")
         case .failure(let error)?:
             _ = try run.store.appendEvent(
@@ -293,6 +297,7 @@ extension DaemonCore {
             do {
                 host.models[version] = try host.predictor.decodeModel(stored.bytes)
             } catch {
+                host.undecodableStoredVersions.insert(version)
                 log("run '\(run.name)': \(host.storeName) model \(version) cannot be decoded (\(error)); refitting it")
             }
         }

@@ -151,6 +151,9 @@ final class PredictorHost {
     var fitsInFlight: Set<Int> = []
     /// Versions whose fit failed: decisions that need them are made without a model (proceed / admit).
     var failedVersions: Set<Int> = []
+    /// Versions whose stored model could not be decoded after a restart (another build wrote it):
+    /// their refit replaces the stored bytes, so the next restart decodes it instead of refitting.
+    var undecodableStoredVersions: Set<Int> = []
 
     init(role: PredictorRole, predictor: any LearnedPredictor) {
         self.role = role

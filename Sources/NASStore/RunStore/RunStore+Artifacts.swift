@@ -39,17 +39,22 @@ extension RunStore {
 
     // MARK: Predictor models
 
-    /// Saves a predictor's model under its version (a version saved again keeps its first bytes:
-    /// the same examples give the same model).
+    /// Saves a predictor's model under its version. A version saved again keeps its first bytes
+    /// (the same examples give the same model), unless `replacing` says the stored bytes are to go:
+    /// a model that could not be decoded (written by another build), refit.
     ///
     /// - Returns: The stored model.
     @discardableResult
-    public func savePredictorModel(named name: String, version: Int, bytes: Data) throws -> StoredPredictorModel {
+    public func savePredictorModel(
+        named name: String, version: Int, bytes: Data, replacing: Bool = false
+    ) throws -> StoredPredictorModel {
         let time = now()
+        let conflict =
+            replacing ? "DO UPDATE SET bytes = excluded.bytes, saved_at = excluded.saved_at" : "DO NOTHING"
         try database.execute(
             """
             INSERT INTO predictor_models (name, version, bytes, saved_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (name, version) DO NOTHING
+            ON CONFLICT (name, version) \(conflict)
             """, [name, version, bytes, time])
         return try predictorModel(named: name, version: version)
             ?? StoredPredictorModel(

@@ -43,13 +43,13 @@ enum OneWorkerRun {
 
     /// Runs the configuration (its run must be named `p`) to its end; with `killAfter`,
     /// `beforeRestart` is called with the state directory between the kill and the fresh core (to
-    /// damage what the next core finds).
+    /// damage what the next core finds). `onFit` sees each fit job the core asks for.
     ///
     /// - Returns: how many fits the core asked for.
     @discardableResult
     static func run(
         configuration: String, in directory: URL, token: String = "tok", predictors: RunPredictors, fitDelay: Int,
-        killAfter: Int? = nil, beforeRestart: (URL) throws -> Void = { _ in },
+        killAfter: Int? = nil, beforeRestart: (URL) throws -> Void = { _ in }, onFit: (FitJob) -> Void = { _ in },
         makeStrategy: @escaping @Sendable (RunConfiguration) throws -> any SearchStrategy = SearchSetup.makeStrategy,
         accuracy: (_ notation: String, _ epoch: Int, _ budget: Int) -> Double = OneWorkerRun.accuracy
     ) throws -> Int {
@@ -79,6 +79,7 @@ enum OneWorkerRun {
                 switch action {
                 case .fit(let job):
                     fits += 1
+                    onFit(job)
                     pendingFits.append((batches + fitDelay, job))
                 case .send(_, .assign(let assignment)):
                     assignments.append(assignment)

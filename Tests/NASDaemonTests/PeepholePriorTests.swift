@@ -46,8 +46,9 @@ final class PeepholePriorTests: XCTestCase {
     /// the core is down.
     private func run(
         fitDelay: Int, killAfter: Int? = nil, damagingModels: Bool = false
-    ) throws -> (outcomes: [Outcome], fits: Int) {
+    ) throws -> (outcomes: [Outcome], fits: Int, storedModelJobs: Int) {
         let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "sched")
+        var storedModelJobs = 0
         defer { try? FileManager.default.removeItem(at: directory) }
         let fits = try OneWorkerRun.run(
             configuration: configuration, in: directory, token: token, predictors: RunPredictors(gate: Self.gate),
@@ -58,6 +59,9 @@ final class PeepholePriorTests: XCTestCase {
                 let store = try RunStore(runDirectory: directory.appendingPathComponent("p"), mode: .mustExist)
                 XCTAssertFalse(try store.predictorModelVersions().isEmpty, "a model to damage")
                 try store.database.execute(sql: "UPDATE predictor_models SET bytes = x'00'")
+            },
+            onFit: { job in
+                if case .stored = job.source { storedModelJobs += 1 }
             })
         let store = try RunStore(runDirectory: directory.appendingPathComponent("p"), mode: .mustExist)
         XCTAssertEqual(try store.run()?.state, .finished)
@@ -71,7 +75,7 @@ final class PeepholePriorTests: XCTestCase {
                 try store.predictorModel(named: "prior/peephole", version: version), "v\(version)")
             XCTAssertNoThrow(try Self.gate.decodeModel(stored.bytes))
         }
-        return (outcomes, fits)
+        return (outcomes, fits, storedModelJobs)
     }
 
     func testVetoes_recordPredictions_andSurviveAKill() throws {
@@ -82,9 +86,15 @@ final class PeepholePriorTests: XCTestCase {
         let judged = immediate.outcomes.filter { $0.prior != nil && $0.state != .vetoed }
         XCTAssertFalse(judged.isEmpty, "admitted trials keep the prior's prediction: \(immediate.outcomes)")
         XCTAssertGreaterThan(immediate.fits, 1)
-        for kill in [25, 40] {
+        XCTAssertEqual(immediate.storedModelJobs, 0)
+        // After 25 batches no model is in force yet; after 40 one is stored, and after the restart
+        // a job decodes it (off the commit thread) instead of fitting it again: one job more than
+        // the uninterrupted run asked for.
+        for (kill, decoded) in [(25, 0), (40, 1)] {
             let killed = try run(fitDelay: 0, killAfter: kill)
             XCTAssertEqual(killed.outcomes, immediate.outcomes, "killed after \(kill) batches")
+            XCTAssertEqual(killed.storedModelJobs, decoded, "killed after \(kill) batches")
+            XCTAssertEqual(killed.fits, immediate.fits + decoded, "killed after \(kill) batches")
         }
     }
 
@@ -95,7 +105,8 @@ final class PeepholePriorTests: XCTestCase {
         let immediate = try run(fitDelay: 0)
         let damaged = try run(fitDelay: 0, killAfter: 40, damagingModels: true)
         XCTAssertEqual(damaged.outcomes, immediate.outcomes)
-        XCTAssertEqual(damaged.fits, immediate.fits + 1, "the model in force is refit once")
+        XCTAssertEqual(damaged.storedModelJobs, 1, "the job that finds the damaged model refits it")
+        XCTAssertEqual(damaged.fits, immediate.fits + 1)
     }
 
     func testStatus_showsThePriorsFigures_asTheStoredTrialsGiveThem() throws {

@@ -9,16 +9,19 @@ import NASStore
 extension DaemonCore {
     /// Starts every fit a run's predictors need and have not started — the version in force and
     /// every version a decision waits for (after a completion, after a restart, after a failed
-    /// batch made a restarted core rebuild its hosts).
+    /// batch made a restarted core rebuild its hosts). A version the run stored (after a restart)
+    /// is decoded by its job, off the commit thread, instead of fit again; a store that cannot be
+    /// read here only costs the fit.
     func requestMissingFits() {
         for run in runs.values.sorted(by: { $0.name < $1.name }) where !run.state.isTerminal {
-            if let host = run.stopRule {
-                let awaited = Set(run.pendingStopDecisions.map(\.version))
-                actions += host.missingFits(runName: run.name, awaited: awaited).map { .fit($0) }
-            }
-            if let host = run.prior {
-                let awaited = Set(run.awaitingPrior.map(\.version))
-                actions += host.missingFits(runName: run.name, awaited: awaited).map { .fit($0) }
+            for (host, awaited) in [
+                (run.stopRule, Set(run.pendingStopDecisions.map(\.version))),
+                (run.prior, Set(run.awaitingPrior.map(\.version))),
+            ] {
+                guard let host else { continue }
+                actions += host.missingFits(runName: run.name, awaited: awaited) { version in
+                    try? run.store.predictorModel(named: host.storeName, version: version)?.bytes
+                }.map { .fit($0) }
             }
         }
     }
@@ -30,9 +33,16 @@ extension DaemonCore {
         run.prior?.examples.append(example)
     }
 
-    /// Takes a fitted model: stores it under its version (in the batch's transaction), then makes
-    /// the decisions that were waiting for it, in the order they arose.
+    /// Takes a fitted model: stores a new one under its version (in the batch's transaction; a
+    /// model decoded from the store is not saved again, a refit of one that could not be decoded
+    /// replaces it), then makes the decisions that were waiting for it, in the order they arose.
     func modelFitted(_ fitted: FittedModel, now: Moment) throws {
+        if let why = fitted.undecodableStoredModel {
+            let storeName = PredictorHost.storeName(role: fitted.role, predictor: fitted.predictorName)
+            log(
+                "run '\(fitted.runName)': \(storeName) model \(fitted.version) could not be decoded (\(why)); it was refit"
+            )
+        }
         if fitted.role == .strategy, let run = runs[fitted.runName], !run.state.isTerminal {
             return try strategyModelFitted(fitted, in: run)
         }
@@ -43,11 +53,13 @@ extension DaemonCore {
         guard let result = fitted.result else { return }
         switch result {
         case .success(let model):
-            _ = try run.store.savePredictorModel(
-                named: host.storeName, version: fitted.version, bytes: model.bytes,
-                replacing: host.undecodableStoredVersions.remove(fitted.version) != nil)
+            if !model.isStored {
+                _ = try run.store.savePredictorModel(
+                    named: host.storeName, version: fitted.version, bytes: model.bytes,
+                    replacing: fitted.undecodableStoredModel != nil)
+                log("run '\(run.name)': \(host.storeName) model \(fitted.version) fit on \(host.examples.count) curves")
+            }
             host.models[fitted.version] = model.model
-            log("run '\(run.name)': \(host.storeName) model \(fitted.version) fit on \(host.examples.count) curves")
         case .failure(let error):
             host.failedVersions.insert(fitted.version)
             _ = try run.store.appendEvent(
@@ -85,9 +97,6 @@ extension DaemonCore {
     private func strategyModelFitted(_ fitted: FittedModel, in run: RunRuntime) throws {
         run.strategyFitsInFlight.remove(fitted.version)
         let storeName = PredictorHost.storeName(role: .strategy, predictor: fitted.predictorName)
-        if let why = fitted.undecodableStoredModel {
-            log("run '\(run.name)': \(storeName) model \(fitted.version) could not be decoded (\(why)); it was refit")
-        }
         switch fitted.result {
         case .success(let model)? where !model.isStored:
             _ = try run.store.savePredictorModel(
@@ -273,7 +282,8 @@ extension DaemonCore {
     }
 
     /// Rebuilds a resumed run's predictor hosts from its store: examples in completion order,
-    /// models by version, trials waiting for the prior, the standing.
+    /// trials waiting for the prior, the standing. The stored models come back through
+    /// `requestMissingFits`, decoded off the commit thread.
     func restorePredictors(of run: RunRuntime) throws {
         let store = run.store
         for trial in try store.trials(in: [.completed]) where trial.reusedFrom == nil {
@@ -288,18 +298,6 @@ extension DaemonCore {
             let epochs = try store.epochs(of: completion.trial).filter { $0.epoch <= completion.epochs }
             let example = PredictorExample(candidate: candidate, curve: epochs.map(\.validationAccuracy))
             for host in hosts { host.examples.append(example) }
-        }
-        for host in hosts {
-            let version = host.versionInForce
-            guard version >= 1, let stored = try store.predictorModel(named: host.storeName, version: version) else {
-                continue
-            }
-            do {
-                host.models[version] = try host.predictor.decodeModel(stored.bytes)
-            } catch {
-                host.undecodableStoredVersions.insert(version)
-                log("run '\(run.name)': \(host.storeName) model \(version) cannot be decoded (\(error)); refitting it")
-            }
         }
         if run.prior != nil {
             for trial in try store.trials(in: [.queued]) where trial.priorPrediction == nil {

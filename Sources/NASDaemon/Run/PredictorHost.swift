@@ -20,8 +20,8 @@ public struct FitJob: Sendable {
     enum Source: Sendable {
         /// Fit on these examples.
         case fit([PredictorExample])
-        /// Decode a model the run stored (a strategy's, after a restart); fit on the examples when
-        /// the bytes cannot be decoded.
+        /// Decode a model the run stored (after a restart); fit on the examples when the bytes
+        /// cannot be decoded.
         case stored(Data, orFit: [PredictorExample])
         /// No model: a strategy decision that needs none.
         case none
@@ -38,16 +38,17 @@ public struct FitJob: Sendable {
     /// The strategy's work with the model, run after it (nil for the stop rule and the prior).
     let prepare: (@Sendable ((any PredictorModel)?) -> StrategyPreparation)?
 
-    /// A stop rule's or a prior's fit on `examples`.
+    /// A stop rule's or a prior's fit on `examples` (or the decoding of `stored`, the model the
+    /// run stored under the version).
     init(
         runName: String, role: PredictorRole, version: Int, predictor: any LearnedPredictor,
-        examples: [PredictorExample]
+        examples: [PredictorExample], stored: Data? = nil
     ) {
         self.runName = runName
         self.role = role
         self.version = version
         self.predictor = predictor
-        self.source = .fit(examples)
+        self.source = stored.map { .stored($0, orFit: examples) } ?? .fit(examples)
         self.prepare = nil
     }
 
@@ -151,9 +152,6 @@ final class PredictorHost {
     var fitsInFlight: Set<Int> = []
     /// Versions whose fit failed: decisions that need them are made without a model (proceed / admit).
     var failedVersions: Set<Int> = []
-    /// Versions whose stored model could not be decoded after a restart (another build wrote it):
-    /// their refit replaces the stored bytes, so the next restart decodes it instead of refitting.
-    var undecodableStoredVersions: Set<Int> = []
 
     init(role: PredictorRole, predictor: any LearnedPredictor) {
         self.role = role
@@ -172,8 +170,9 @@ final class PredictorHost {
     /// The fits to start: for the version in force and for every version in `awaited` (the
     /// versions decisions wait for: two completions in one batch can bring version v + 1 into
     /// force while a decision made between them waits for v), each when it is neither fit, failed
-    /// nor in flight; oldest first.
-    func missingFits(runName: String, awaited: Set<Int>) -> [FitJob] {
+    /// nor in flight; oldest first. A version `stored` has bytes for (after a restart) is decoded
+    /// by its job instead of fit.
+    func missingFits(runName: String, awaited: Set<Int>, stored: (Int) -> Data? = { _ in nil }) -> [FitJob] {
         guard let schedule = predictor.schedule else { return [] }
         let versions = awaited.union([versionInForce]).filter {
             $0 >= 1 && models[$0] == nil && !failedVersions.contains($0) && !fitsInFlight.contains($0)
@@ -182,7 +181,8 @@ final class PredictorHost {
             fitsInFlight.insert(version)
             return FitJob(
                 runName: runName, role: role, version: version, predictor: predictor,
-                examples: Array(examples.prefix(schedule.exampleCount(ofVersion: version))))
+                examples: Array(examples.prefix(schedule.exampleCount(ofVersion: version))),
+                stored: stored(version))
         }
     }
 }

@@ -53,10 +53,7 @@ extension DaemonCore {
         guard let result = fitted.result else { return }
         switch result {
         case .success(let model):
-            if !model.isStored {
-                _ = try run.store.savePredictorModel(
-                    named: host.storeName, version: fitted.version, bytes: model.bytes,
-                    replacing: fitted.undecodableStoredModel != nil)
+            if try saveNewModel(model, of: fitted, in: run) {
                 log("run '\(run.name)': \(host.storeName) model \(fitted.version) fit on \(host.examples.count) curves")
             }
             host.models[fitted.version] = model.model
@@ -71,6 +68,19 @@ extension DaemonCore {
         case .prior: try resolveAwaitingPrior(in: run)
         case .strategy: break
         }
+    }
+
+    /// Saves a job's model under its version when it is new (fit, not decoded from the store; a
+    /// refit of a stored model that could not be decoded replaces it), in the batch's transaction.
+    ///
+    /// - Returns: Whether it was saved.
+    private func saveNewModel(_ model: FittedModel.Model, of fitted: FittedModel, in run: RunRuntime) throws -> Bool {
+        guard !model.isStored else { return false }
+        let storeName = PredictorHost.storeName(role: fitted.role, predictor: fitted.predictorName)
+        _ = try run.store.savePredictorModel(
+            named: storeName, version: fitted.version, bytes: model.bytes,
+            replacing: fitted.undecodableStoredModel != nil)
+        return true
     }
 
     /// Starts the work the strategy's next decision waits for on the predictor queue — the fit of
@@ -98,16 +108,15 @@ extension DaemonCore {
         run.strategyFitsInFlight.remove(fitted.version)
         let storeName = PredictorHost.storeName(role: .strategy, predictor: fitted.predictorName)
         switch fitted.result {
-        case .success(let model)? where !model.isStored:
-            _ = try run.store.savePredictorModel(
-                named: storeName, version: fitted.version, bytes: model.bytes,
-                replacing: fitted.undecodableStoredModel != nil)
-            log("run '\(run.name)': \(storeName) model \(fitted.version) fit")
+        case .success(let model)?:
+            if try saveNewModel(model, of: fitted, in: run) {
+                log("run '\(run.name)': \(storeName) model \(fitted.version) fit")
+            }
         case .failure(let error)?:
             _ = try run.store.appendEvent(
                 kind: "predictor.fit_failed", detail: Self.jsonDetail("\(storeName) v\(fitted.version): \(error)"))
             log("run '\(run.name)': \(storeName) model \(fitted.version) could not be fit: \(error)")
-        case .success?, nil:
+        case nil:
             break
         }
         if let preparation = fitted.preparation { run.strategy.install(preparation) }

@@ -25,6 +25,16 @@ public struct FitJob: Sendable {
         case stored(Data, orFit: [PredictorExample])
         /// No model: a strategy decision that needs none.
         case none
+
+        /// Fit on `examples`, or decode `stored` (fitting when it cannot be decoded); none
+        /// without examples.
+        init(examples: [PredictorExample]?, stored: Data?) {
+            switch (examples, stored) {
+            case (nil, _): self = .none
+            case (let examples?, nil): self = .fit(examples)
+            case (let examples?, let bytes?): self = .stored(bytes, orFit: examples)
+            }
+        }
     }
 
     /// The run the model is for.
@@ -48,7 +58,7 @@ public struct FitJob: Sendable {
         self.role = role
         self.version = version
         self.predictor = predictor
-        self.source = stored.map { .stored($0, orFit: examples) } ?? .fit(examples)
+        self.source = Source(examples: examples, stored: stored)
         self.prepare = nil
     }
 
@@ -59,11 +69,7 @@ public struct FitJob: Sendable {
         self.role = .strategy
         self.version = request.version
         self.predictor = request.predictor
-        switch (request.examples, stored) {
-        case (nil, _): self.source = .none
-        case (let examples?, nil): self.source = .fit(examples)
-        case (let examples?, let bytes?): self.source = .stored(bytes, orFit: examples)
-        }
+        self.source = Source(examples: request.examples, stored: stored)
         self.prepare = request.prepare
     }
 

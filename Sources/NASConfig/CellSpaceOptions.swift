@@ -31,20 +31,7 @@ public struct CellSpaceOptions: Hashable, Sendable {
         let defaults = CellSpaceOptions()
         maxNodes = try map.integer("max_nodes", default: defaults.maxNodes, .atLeast(2))
         maxEdges = try map.integer("max_edges", default: defaults.maxEdges, .atLeast(1))
-        if let node = map.optional("ops") {
-            let path = map.path("ops")
-            let names = CellOperation.allCases.map(\.rawValue)
-            var operations: [CellOperation] = []
-            for (offset, item) in try map.decoder.list(node, path, of: names.joined(separator: ", ")).enumerated() {
-                let name = try map.decoder.choice(item, "\(path)[\(offset)]", among: names)
-                if let operation = CellOperation(rawValue: name), !operations.contains(operation) {
-                    operations.append(operation)
-                }
-            }
-            self.operations = operations
-        } else {
-            operations = defaults.operations
-        }
+        operations = try map.choices("ops", default: defaults.operations)
         input = try map.optionalShape("input") ?? defaults.input
         classes = try map.integer("classes", default: defaults.classes, .atLeast(2))
     }

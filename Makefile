@@ -57,7 +57,8 @@ record-curves: release
 # real-curve step on the 27- and 81-epoch files, SRM against scikit-learn on 30 splits of each real-curve
 # file (three reference seeds, about 15 minutes), and f-Hyperband's sweeps (Δ, κ, d, η; the 27-epoch
 # file; the 81-epoch curves over three seeds), and predictor-driven evolution against Optuna's TPE on
-# NAS-Bench-201 over 100 seeds (issue 9 §5, about 20 minutes).
+# NAS-Bench-201 over 100 seeds (issue 9 §5, about 20 minutes), and on its ImageNet16-120 and CIFAR-100
+# columns (about 10 minutes each).
 NB201_RNAS_EVOLUTION = predictor: rnas, predictor_warmup: 30, predictor_generations: 10, train_top_k: 5, predictor_pool: mutations
 bench-full: release
 	NASD_BIN=$(abspath .build/release/nasd) BENCH_POINTS=100000x2x4 BENCH_SLOTS=2 BENCH_OPTUNA=0 bash bench/run
@@ -68,6 +69,10 @@ bench-full: release
 	NASD_BIN=$(abspath .build/release/nasd) FHB_SWEEP=1 FHB_SEEDS_81="1 2 3" bash bench/fhyperband
 	python3 bench/nb201_strategies.py --nasd .build/release/nasd --budgets 100 --seeds 100 --seed 2000 \
 		--population 20 --strategies evolution --evolution-options "$(NB201_RNAS_EVOLUTION)"
+	python3 bench/nb201_strategies.py --nasd .build/release/nasd --dataset imagenet --budgets 100 --seeds 100 \
+		--seed 9000 --jobs 2 --population 20 --strategies evolution --evolution-options "$(NB201_RNAS_EVOLUTION)"
+	python3 bench/nb201_strategies.py --nasd .build/release/nasd --dataset cifar100 --budgets 100 --seeds 100 \
+		--seed 7000 --jobs 2 --population 20 --strategies evolution --evolution-options "$(NB201_RNAS_EVOLUTION)"
 
 # libFuzzer runs of the config reader and the protocol decoders (FUZZ_SECONDS each; docs/RELIABILITY.md).
 FUZZ_SECONDS ?= 60

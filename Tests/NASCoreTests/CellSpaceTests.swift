@@ -62,6 +62,13 @@ final class CellSpaceTests: XCTestCase {
     func testRecords_malformedInput_namesTheProblem() {
         XCTAssertThrowsError(try NASBench101Record.records(from: Data("{\"key\": 3}".utf8))) { error in
             guard case .malformedJSON? = error as? NASBench101DataError else { return XCTFail("\(error)") }
+            XCTAssertEqual("\(error)", "key: expected a list")
+        }
+        // nasbench-vis's data-10k / data-20k layout: keys and accuracies, no cells.
+        let noCells = Data(#"{"key": ["k"], "trainable_parameters": [1], "4_final_validation_accuracy": [0.1]}"#.utf8)
+        XCTAssertThrowsError(try NASBench101Record.records(from: noCells)) { error in
+            XCTAssertEqual(error as? NASBench101DataError, .noGraphEncoding(missing: "operations"))
+            XCTAssertTrue("\(error)".hasPrefix("operations: missing; this export has no cells"), "\(error)")
         }
         let badLabel = """
             {"key": ["k"], "operations": [[-1, 7, -2]], "adjacency": [[[0,1,0],[0,0,1],[0,0,0]]],
@@ -71,6 +78,15 @@ final class CellSpaceTests: XCTestCase {
             """
         XCTAssertThrowsError(try NASBench101Record.records(from: Data(badLabel.utf8))) { error in
             XCTAssertEqual(error as? NASBench101DataError, .unknownOperation(entry: 0, vertex: 1, label: 7))
+            XCTAssertTrue("\(error)".hasPrefix("entry 0: vertex 1 has label 7, which is no NAS-Bench-101 operation"))
+        }
+        let backwardEdge = badLabel.replacingOccurrences(of: "-1, 7, -2", with: "-1, 0, -2")
+            .replacingOccurrences(of: "[[0,1,0],[0,0,1],[0,0,0]]", with: "[[0,1,0],[0,0,1],[0,1,0]]")
+        XCTAssertThrowsError(try NASBench101Record.records(from: Data(backwardEdge.utf8))) { error in
+            XCTAssertEqual(
+                "\(error)",
+                "entry 0: an edge goes from vertex 2 to vertex 1; the matrix must be strictly upper triangular "
+                    + "(vertices in topological order)")
         }
     }
 

@@ -39,8 +39,12 @@ public struct NASBench101Record: Hashable, Sendable {
         let columns: Columns
         do {
             columns = try JSONDecoder().decode(Columns.self, from: data)
+        } catch DecodingError.keyNotFound(let key, let context)
+            where context.codingPath.isEmpty && ["operations", "adjacency"].contains(key.stringValue)
+        {
+            throw .noGraphEncoding(missing: key.stringValue)
         } catch {
-            throw .malformedJSON(description: String(describing: error))
+            throw .malformedJSON(JSONInputError(decoding: error, data: data))
         }
         let count = columns.key.count
         let accuracyColumns = [
@@ -124,8 +128,11 @@ public struct NASBench101Record: Hashable, Sendable {
 
 /// Why a NAS-Bench-101 export could not be read.
 public enum NASBench101DataError: Error, Hashable, Sendable {
-    /// Not JSON of the expected layout (a missing field or a wrong type); the decoder's account.
-    case malformedJSON(description: String)
+    /// Not JSON of the expected layout (a missing field or a wrong type), located by the decoder.
+    case malformedJSON(JSONInputError)
+    /// The export has no `operations` or no `adjacency` list: keys and accuracies without the cells
+    /// (nasbench-vis's `data-10k` and `data-20k` exports are such).
+    case noGraphEncoding(missing: String)
     /// The list `field` has `count` entries where `key` has `expected`.
     case lengthMismatch(field: String, count: Int, expected: Int)
     /// Entry `entry`'s vertex `vertex` has a label that is no NAS-Bench-101 operation.

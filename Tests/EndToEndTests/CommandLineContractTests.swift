@@ -59,6 +59,37 @@ final class CommandLineContractTests: EndToEndTestCase {
         XCTAssertEqual(info.notation, "[C(32,5,1), SM(10)]")
     }
 
+    /// A NAS-Bench-201 cell is counted as the benchmark counts it: the all-conv3×3 cell's ImageNet16-120
+    /// network (16×16 input, 120 classes) has the table's largest parameters and FLOPs, 1.538696 and
+    /// 55.03756 million; a NAS-Bench-101 cell gets its network's parameters (counted by hand here) and no
+    /// FLOPs.
+    func testArchInfo_ofCells_countsTheBenchmarksNetwork() async throws {
+        struct Info: Decodable {
+            var kind: String
+            var parameters: Int
+            var flops: Int?
+        }
+        let nb201 = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|"
+        let outcome = try await NASDCommand.run(
+            ["arch", "info", nb201, "--input", "3,16,16", "--classes", "120", "--json"])
+        XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
+        let info = try outcome.decodeOutput(Info.self)
+        XCTAssertEqual(info.kind, "nb201")
+        XCTAssertEqual(info.parameters, 1_538_696)
+        XCTAssertEqual(info.flops, 55_037_560)
+        let cell = try await NASDCommand.run(
+            ["arch", "info", "input,conv3x3-bn-relu,output;0>1,1>2", "--json"])
+        XCTAssertEqual(cell.exitCode, 0, "\(cell)")
+        let cellInfo = try cell.decodeOutput(Info.self)
+        XCTAssertEqual(cellInfo.kind, "cell")
+        // Stem 3,712; per stack the 1×1 projection into the vertex, its conv3×3 and their BN; classifier 5,130.
+        XCTAssertEqual(cellInfo.parameters, 10_177_674)
+        XCTAssertNil(cellInfo.flops)
+        let bad = try await NASDCommand.run(["arch", "info", "|nor_conv_3x3~0|+|bogus~0|"])
+        XCTAssertEqual(bad.exitCode, 2, "\(bad)")
+        XCTAssertTrue(bad.errorText.contains("offset 18: unknown operation \"bogus\""), "\(bad)")
+    }
+
     func testArchInfo_rejectsAnInvalidNetworkAsInvalidInput() async throws {
         let outcome = try await NASDCommand.run(["arch", "info", "[C(32,5,1), SM(10)"])
         XCTAssertEqual(outcome.exitCode, 2, "\(outcome)")

@@ -133,6 +133,50 @@ final class NASBench201Tests: XCTestCase {
         XCTAssertThrowsError(try NASBench201Space(operations: []))
     }
 
+    // MARK: - The network's size
+
+    /// NAS-Bench-201's tables give each cell's parameters and FLOPs in millions; over the 15,625 cells
+    /// of the space they range from the cell without learned edges to the all-conv3×3 cell:
+    /// CIFAR-10 0.073306–1.531546 and 7.78305–220.11969, CIFAR-100 0.079156–1.537396 and
+    /// 7.7889–220.12554, ImageNet16-120 (16×16 images, 120 classes) 0.080456–1.538696 and
+    /// 1.9534–55.03756 (the benchmark's `params` and `flop` fields over its three seeds).
+    func testNetworkSize_spansTheBenchmarksPublishedRanges_onItsThreeDatasets() throws {
+        let operations = NASBench201Operation.allCases
+        var cells: [NASBench201Cell] = []
+        for code in 0..<15_625 {
+            var rest = code
+            var edges: [NASBench201Operation] = []
+            for _ in 0..<6 {
+                edges.append(operations[rest % 5])
+                rest /= 5
+            }
+            cells.append(try NASBench201Cell(operations: edges))
+        }
+        let datasets: [(network: NASBench201Network, parameters: ClosedRange<Int>, flops: ClosedRange<Int>)] = [
+            (NASBench201Network(), 73_306...1_531_546, 7_783_050...220_119_690),
+            (NASBench201Network(classes: 100), 79_156...1_537_396, 7_788_900...220_125_540),
+            (NASBench201Network(classes: 120, inputSide: 16), 80_456...1_538_696, 1_953_400...55_037_560),
+        ]
+        for dataset in datasets {
+            let parameters = cells.map(dataset.network.parameters(of:))
+            let flops = cells.map(dataset.network.flops(of:))
+            XCTAssertEqual(parameters.min(), dataset.parameters.lowerBound)
+            XCTAssertEqual(parameters.max(), dataset.parameters.upperBound)
+            XCTAssertEqual(flops.min(), dataset.flops.lowerBound)
+            XCTAssertEqual(flops.max(), dataset.flops.upperBound)
+        }
+        // Edges add independently of where they sit: a conv1x1 edge adds 5 cells × (C² + 2C) per
+        // stage, a pooling or skip edge nothing.
+        let network = NASBench201Network()
+        let pooled = try NASBench201Cell(
+            notation: "|avg_pool_3x3~0|+|skip_connect~0|none~1|+|none~0|none~1|avg_pool_3x3~2|")
+        XCTAssertEqual(network.parameters(of: pooled), 73_306)
+        let oneByOne = try NASBench201Cell(
+            notation: "|none~0|+|none~0|none~1|+|none~0|nor_conv_1x1~1|none~2|")
+        XCTAssertEqual(network.parameters(of: oneByOne), 73_306 + 5 * (288 + 1_088 + 4_224))
+        XCTAssertEqual(network.flops(of: oneByOne), 7_783_050 + 5 * 3 * 262_144)
+    }
+
     // MARK: - Conversion of the benchmark's tables
 
     func testConversion_joinsValidationAndTestAccuracy_perCell() throws {

@@ -44,6 +44,17 @@ final class RunReportTests: XCTestCase {
         XCTAssertEqual(first.flops, analysis.macs)
     }
 
+    func testSize_ofANASBench201Cell_isItsNetworksAsTheBenchmarkCountsIt_withTheSpacesClassesAndInput() throws {
+        let cell = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|"
+        let cifar10 = try XCTUnwrap(RunReportData.size(of: cell, input: .cifar, nb201: NASBench201Network()))
+        XCTAssertEqual(cifar10.parameters, 1_531_546)
+        XCTAssertEqual(cifar10.macs, 220_119_690)
+        let imageNet16 = NASBench201Network(classes: 120, inputSide: 16)
+        let size = try XCTUnwrap(RunReportData.size(of: cell, input: .cifar, nb201: imageNet16))
+        XCTAssertEqual(size.parameters, 1_538_696)
+        XCTAssertEqual(size.macs, 55_037_560)
+    }
+
     func testPhase_dropsTheProposalNumberAndTheStrategyPrefix() {
         XCTAssertEqual(ReportTrial.phase(ofSource: "random#12"), "random")
         XCTAssertEqual(ReportTrial.phase(ofSource: "metaqnn:epsilon=0.5#3"), "epsilon=0.5")

@@ -53,6 +53,10 @@ public struct RunReportData: Sendable {
         guard let run = try store.run() else { throw RunStoreError.runNotCreated(path: store.database.path) }
         let configuration = try? RunConfiguration(yaml: run.configurationText, file: "run")
         let input = configuration?.training.input ?? .cifar
+        var nb201 = NASBench201Network()
+        if case .nb201(let options)? = configuration?.space.kind {
+            nb201 = NASBench201Network(classes: options.classes, inputSide: options.input.height)
+        }
         let records = try store.trials()
         let history = try store.history()
         var curves: [TrialID: [StoredEpoch]] = [:]
@@ -60,7 +64,7 @@ public struct RunReportData: Sendable {
         let start = run.createdAt
         let trials = records.map { record -> ReportTrial in
             let epochs = (curves[record.id] ?? []).sorted { $0.epoch < $1.epoch }
-            let size = Self.size(of: record.proposedNotation, input: input)
+            let size = Self.size(of: record.proposedNotation, input: input, nb201: nb201)
             return ReportTrial(
                 id: record.id.rawValue, state: record.state, notation: record.proposedNotation,
                 canonicalNotation: record.canonicalNotation,
@@ -148,17 +152,20 @@ public struct RunReportData: Sendable {
         return points
     }
 
-    /// Parameters and MACs of a sequential network, or of a NAS-Bench-101 cell's network (no MACs);
-    /// nil for a NAS-Bench-201 cell.
-    private static func size(of notation: String, input: TensorShape) -> (parameters: Int, macs: Int?)? {
+    /// Parameters and MACs of a sequential network, of a NAS-Bench-101 cell's network (no MACs), or
+    /// of a NAS-Bench-201 cell's network (`nb201`, with the space's classes and input; its FLOPs as
+    /// the benchmark counts them).
+    static func size(
+        of notation: String, input: TensorShape, nb201: NASBench201Network
+    ) -> (parameters: Int, macs: Int?)? {
         guard let network = try? Network(notation: notation) else { return nil }
         switch network {
         case .sequential(let architecture):
             return (try? architecture.analyze(input: input)).map { ($0.parameters, $0.macs) }
         case .cell(let cell):
             return (try? NASBench101Network().parameters(of: cell)).map { ($0, nil) }
-        case .nb201:
-            return nil  // nasd does not count a NAS-Bench-201 network's parameters
+        case .nb201(let cell):
+            return (nb201.parameters(of: cell), nb201.flops(of: cell))
         }
     }
 }

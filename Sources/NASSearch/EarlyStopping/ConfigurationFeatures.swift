@@ -28,7 +28,8 @@ public struct ConfigurationFeatures: Hashable, Sendable, Codable {
     ///
     /// - Parameters:
     ///   - parameterCount: a recorded parameter count to use as given; computed by NASCore's
-    ///     architecture analysis (sequential) or `NASBench101Network` (cell) when `nil`.
+    ///     architecture analysis (sequential), `NASBench101Network` (cell) or `NASBench201Network`
+    ///     (NAS-Bench-201 cell, CIFAR-10's classifier) when `nil`.
     /// - Throws: `ConfigurationFeaturesError` when the network cannot be analysed.
     public init(
         network: Network, input: TensorShape, hyperparameters: [String: Double], budget: Int,
@@ -62,12 +63,11 @@ public struct ConfigurationFeatures: Hashable, Sendable, Codable {
                 parameterCount: counted, layerCount: pruned.vertexCount, epochBudget: budget,
                 hyperparameters: hyperparameters)
         case .nb201(let cell):
-            // nasd does not count a NAS-Bench-201 network's parameters: a recorded count is used
-            // when given; "layers" are the edges that carry a learned operation.
+            // "Layers" are the edges that carry a learned operation.
             let learned = cell.operations.filter { $0 == .convolution1x1 || $0 == .convolution3x3 }.count
             self.init(
-                parameterCount: parameterCount ?? 0, layerCount: learned, epochBudget: budget,
-                hyperparameters: hyperparameters)
+                parameterCount: parameterCount ?? NASBench201Network().parameters(of: cell), layerCount: learned,
+                epochBudget: budget, hyperparameters: hyperparameters)
         }
     }
 

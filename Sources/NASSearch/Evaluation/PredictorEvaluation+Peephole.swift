@@ -8,9 +8,11 @@ extension PredictorEvaluation {
         public var row: Int
         /// The example Peephole learns from or predicts.
         public var example: PeepholeExample
-        /// The parameter count (the `params` baseline): recorded, or counted by NASCore.
+        /// The parameter count (the `params` baseline): recorded, or counted by NASCore
+        /// (`ConfigurationFeatures`).
         public var parameters: Int
-        /// The multiply-accumulates: recorded, or counted for a sequential network; 0 when unknown.
+        /// The multiply-accumulates for the references' features: recorded, or counted for a
+        /// sequential network; 0 when unknown.
         public var macs: Int
         /// How many codes of each type 1…12 the network has (index 0 is type 1).
         public var typeCounts: [Int]
@@ -40,19 +42,15 @@ extension PredictorEvaluation {
         for (index, record) in records.enumerated() {
             guard let target = record.target, let network = record.network.network else { continue }
             do {
-                let codes = try PeepholeEncoding.codes(for: network, input: record.input)
+                let example = try PeepholeExample(
+                    network: network, input: record.input, epoch: record.lastEpoch, accuracy: target)
                 let features = try ConfigurationFeatures(record: record)
-                let macs =
-                    try record.flops ?? network.architecture.map { try $0.analyze(input: record.input).macs } ?? 0
                 var counts = [Int](repeating: 0, count: UnifiedLayerCode.LayerType.allCases.count)
-                for code in codes { counts[code.type.rawValue - 1] += 1 }
+                for code in example.codes { counts[code.type.rawValue - 1] += 1 }
                 rows.append(
                     PeepholeRow(
-                        row: index + 1,
-                        example: PeepholeExample(
-                            codes: codes, epoch: record.lastEpoch, accuracy: target,
-                            parameters: features.parameterCount, macs: macs),
-                        parameters: features.parameterCount, macs: macs, typeCounts: counts))
+                        row: index + 1, example: example, parameters: features.parameterCount,
+                        macs: record.flops ?? example.macs, typeCounts: counts))
             } catch {
                 throw .unusableRow(row: index + 1, id: record.id, reason: "\(error)")
             }
@@ -93,15 +91,7 @@ extension PredictorEvaluation {
         parallelism: Parallelism = .serial
     ) throws(PredictorEvaluationError) -> PeepholeOutcome {
         let rows = try peepholeRows(records)
-        guard trainCount >= 2, trainCount < rows.count else {
-            throw .invalidArgument(
-                "--train must be at least 2 and leave at least one of the \(rows.count) complete rows for testing; "
-                    + "it is \(trainCount)")
-        }
-        var generator = SeededGenerator.derived(from: seed, stream: "predict-eval.split")
-        let shuffled = rows.shuffled(using: &generator)
-        let training = shuffled.prefix(trainCount)
-        let testing = Array(shuffled.dropFirst(trainCount))
+        let (training, testing) = try split(rows, trainCount: trainCount, minimum: 2, seed: seed)
         let predictions: [Double]
         do {
             let model = try PeepholeTrainer(settings: settings, seed: seed, parallelism: parallelism)
@@ -111,21 +101,12 @@ extension PredictorEvaluation {
             throw .predictor(error.description)
         }
         let targets = testing.map(\.example.accuracy)
-        let figures: (r2: Double?, mse: Double, tau: Double?, baselineTau: Double?)
-        do {
-            figures = (
-                try RegressionMetrics.coefficientOfDetermination(predictions: predictions, targets: targets),
-                try RegressionMetrics.meanSquaredError(predictions: predictions, targets: targets),
-                targets.count >= 2 ? try KendallTau.tauB(predictions, targets) : nil,
-                targets.count >= 2 ? try KendallTau.tauB(testing.map { Double($0.parameters) }, targets) : nil
-            )
-        } catch {
-            throw .predictor("the metrics could not be computed: \(error)")
-        }
+        let predicted = try figures(predictions, targets)
+        let baselineTau = try figures(testing.map { Double($0.parameters) }, targets).tau
         let report = PredictorEvaluationReport(
-            predictor: "peephole", r2: figures.r2, mse: figures.mse, kendallTau: figures.tau,
+            predictor: "peephole", r2: predicted.r2, mse: predicted.mse, kendallTau: predicted.tau,
             trainCount: training.count, testCount: testing.count, baseline: "params", baselineR2: nil,
-            baselineMSE: nil, baselineKendallTau: figures.baselineTau)
-        return PeepholeOutcome(report: report, trainingRows: Array(training), testingRows: testing)
+            baselineMSE: nil, baselineKendallTau: baselineTau)
+        return PeepholeOutcome(report: report, trainingRows: training, testingRows: testing)
     }
 }

@@ -65,15 +65,7 @@ public enum PredictorEvaluation {
                 throw .unusableRow(row: index + 1, id: record.id, reason: error.description)
             }
         }
-        guard trainCount >= 1, trainCount < examples.count else {
-            throw .invalidArgument(
-                "--train must be at least 1 and leave at least one of the \(examples.count) complete rows for testing; "
-                    + "it is \(trainCount)")
-        }
-        var generator = SeededGenerator.derived(from: seed, stream: "predict-eval.split")
-        let shuffled = examples.shuffled(using: &generator)
-        let trainingRows = Array(shuffled.prefix(trainCount))
-        let testingRows = Array(shuffled.dropFirst(trainCount))
+        let (trainingRows, testingRows) = try split(examples, trainCount: trainCount, minimum: 1, seed: seed)
         let training = trainingRows.map(\.example)
         let testing = testingRows.map(\.example)
 
@@ -122,6 +114,23 @@ public enum PredictorEvaluation {
         return SRMOutcome(
             report: report, models: models, training: trainingRows.map { ($0.row, $0.example.features) },
             testing: testingRows.map { ($0.row, $0.example.features) })
+    }
+
+    /// The split of every `predict eval`: `trainCount` rows drawn at random (seeded by `seed`) to
+    /// train on, the others to test on.
+    ///
+    /// - Throws: `.invalidArgument` unless `minimum ≤ trainCount` and at least one row is left to test.
+    static func split<Row>(
+        _ rows: [Row], trainCount: Int, minimum: Int, seed: UInt64
+    ) throws(PredictorEvaluationError) -> (training: [Row], testing: [Row]) {
+        guard trainCount >= minimum, trainCount < rows.count else {
+            throw .invalidArgument(
+                "--train must be at least \(minimum) and leave at least one of the \(rows.count) complete rows for "
+                    + "testing; it is \(trainCount)")
+        }
+        var generator = SeededGenerator.derived(from: seed, stream: "predict-eval.split")
+        let shuffled = rows.shuffled(using: &generator)
+        return (Array(shuffled.prefix(trainCount)), Array(shuffled.dropFirst(trainCount)))
     }
 
     static func figures(_ predictions: [Double], _ targets: [Double]) throws(PredictorEvaluationError) -> (

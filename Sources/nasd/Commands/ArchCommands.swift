@@ -31,10 +31,29 @@ enum ArchCommands {
 
     static let info = CommandSpec(
         ["arch", "info"], summary: "Per-layer shapes, parameters and FLOPs of a network.",
-        positionals: ["ARCH"], options: [inputOption, jsonOption]
+        positionals: ["ARCH"],
+        options: [
+            inputOption,
+            .value("classes", "N", "Cells: classes of the skeleton's classifier (default 10)."),
+            jsonOption,
+        ],
+        discussion: """
+            ARCH is bracket notation or a JSON object {"layers": [...]}, as for arch parse; or a cell: \
+            a NAS-Bench-201 string ('|nor_conv_3x3~0|+|…|'), whose network is counted as NAS-Bench-201 counts \
+            it (parameters and FLOPs; --input's height sets the resolution, 16 for ImageNet16-120), or a \
+            NAS-Bench-101 cell in cell notation ('input,conv3x3-bn-relu,output;0>1,1>2'), whose network's \
+            parameters are counted as NAS-Bench-101 counts them (no MACs).
+            """
     ) { arguments in
-        let architecture = try readArchitecture(arguments.positionals[0])
+        let text = arguments.positionals[0].trimmingCharacters(in: .whitespacesAndNewlines)
         let input = try readShape(arguments.value("input"), command: arguments.command)
+        let classes = try arguments.integer("classes", default: 10, range: 2...1_000_000)
+        let architecture: Architecture
+        switch text.hasPrefix("[") || text.hasPrefix("{") ? .sequential(try readArchitecture(text)) : try Network(notation: text) {
+        case .sequential(let sequential): architecture = sequential
+        case .nb201(let cell): return try printCellInfo(nasBench201Info(cell, input: input, classes: classes), arguments)
+        case .cell(let cell): return try printCellInfo(nasBench101Info(cell, input: input, classes: classes), arguments)
+        }
         let analysis = try architecture.analyze(input: input)
         if arguments.has("json") {
             try printJSON(ArchitectureInfo(architecture: architecture, analysis: analysis))
@@ -51,6 +70,60 @@ enum ArchCommands {
         writeStandardOutput(architecture.notation)
         writeStandardOutput(table.render())
         writeStandardOutput("parameters: \(analysis.parameters.formatted())   MACs: \(analysis.macs.formatted())")
+        return ExitStatus.success
+    }
+
+    /// `arch info` of a NAS-Bench-201 cell: its network's size as the benchmark counts it.
+    private static func nasBench201Info(
+        _ cell: NASBench201Cell, input: TensorShape, classes: Int
+    ) -> (info: CellInfo, lines: [String]) {
+        let skeleton = NASBench201Network(classes: classes, inputSide: input.height)
+        let info = CellInfo(
+            notation: cell.notation, kind: "nb201", input: input, classes: classes,
+            parameters: skeleton.parameters(of: cell), flops: skeleton.flops(of: cell))
+        var table = TextTable(columns: ["edge", "operation"])
+        for (edge, operation) in zip(NASBench201Cell.edges, cell.operations) {
+            table.add(["\(edge.from)→\(edge.to)", operation.rawValue])
+        }
+        return (
+            info,
+            [
+                cell.notation, table.render(),
+                "NAS-Bench-201 network: stem, 3 stages of 5 cells (16, 32, 64 channels), \(classes) classes, "
+                    + "input \(input)",
+                "parameters: \(info.parameters.formatted())   FLOPs: \(skeleton.flops(of: cell).formatted())",
+            ]
+        )
+    }
+
+    /// `arch info` of a NAS-Bench-101 cell: its network's parameters as the benchmark counts them.
+    private static func nasBench101Info(
+        _ cell: Cell, input: TensorShape, classes: Int
+    ) throws(CellError) -> (info: CellInfo, lines: [String]) {
+        var skeleton = NASBench101Network()
+        skeleton.classes = classes
+        let pruned = try cell.pruned()
+        let info = CellInfo(
+            notation: try cell.canonicalNotation(), kind: "cell", input: input, classes: classes,
+            parameters: try skeleton.parameters(of: cell), flops: nil)
+        return (
+            info,
+            [
+                info.notation, "\(pruned.vertexCount) vertices, \(pruned.edgeCount) edges after pruning",
+                "NAS-Bench-101 network: stem, 3 stacks of 3 cells (128, 256, 512 channels), \(classes) classes",
+                "parameters: \(info.parameters.formatted())   (MACs are not counted for cells)",
+            ]
+        )
+    }
+
+    private static func printCellInfo(_ cell: (info: CellInfo, lines: [String]), _ arguments: ParsedArguments) throws
+        -> Int32
+    {
+        if arguments.has("json") {
+            try printJSON(cell.info)
+        } else {
+            for line in cell.lines { writeStandardOutput(line) }
+        }
         return ExitStatus.success
     }
 
@@ -168,6 +241,30 @@ private struct ArchitectureForms: Encodable {
     }
 }
 
+/// `nasd arch info --json` output for a cell.
+private struct CellInfo: Encodable {
+    var notation: String
+    /// `nb201` or `cell` (NAS-Bench-101).
+    var kind: String
+    var input: TensorShape
+    var classes: Int
+    var parameters: Int
+    /// NAS-Bench-201's FLOPs; null for a NAS-Bench-101 cell.
+    var flops: Int?
+
+    enum CodingKeys: String, CodingKey { case notation, kind, input, classes, parameters, flops }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(notation, forKey: .notation)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(input, forKey: .input)
+        try container.encode(classes, forKey: .classes)
+        try container.encode(parameters, forKey: .parameters)
+        try container.encode(flops, forKey: .flops)
+    }
+}
+
 /// `nasd arch info --json` output.
 private struct ArchitectureInfo: Encodable {
     struct LayerInfo: Encodable {
@@ -200,6 +297,8 @@ private struct ArchitectureInfo: Encodable {
 
 extension NotationError: InvalidInputError {}
 extension ArchitectureError: InvalidInputError {}
+extension NetworkNotationError: InvalidInputError {}
+extension CellError: InvalidInputError {}
 extension ConstraintViolation: InvalidInputError {}
 
 /// Prints a value as pretty, key-sorted JSON.

@@ -1,5 +1,6 @@
 import Foundation
 import NASCore
+import NASNumerics
 import NASTestSupport
 import XCTest
 
@@ -40,6 +41,48 @@ final class RNASEvaluationTests: XCTestCase {
             error in
             guard case PredictorEvaluationError.invalidArgument = error else { return XCTFail("\(error)") }
         }
+    }
+
+    private var onePassPeephole: PeepholeSettings {
+        var settings = PeepholeSettings()
+        settings.epochs = 1
+        settings.minimumSteps = 0
+        return settings
+    }
+
+    func testEvaluation_withOneTestRow_reportsNullTau_forThePredictorAndTheBaseline() throws {
+        var settings = RNASRankerTests.smallSettings
+        settings.epochs = 1
+        let rnas = try PredictorEvaluation.evaluateRNAS(records: try records(6), trainCount: 5, seed: 0, settings: settings)
+        XCTAssertEqual(rnas.testCount, 1)
+        XCTAssertNil(rnas.kendallTau)
+        XCTAssertNil(rnas.baselineKendallTau)
+        let report = try PredictorEvaluation.evaluatePeephole(
+            records: try records(6), trainCount: 5, seed: 0, settings: onePassPeephole)
+        XCTAssertEqual(report.testCount, 1)
+        XCTAssertNil(report.kendallTau)
+        XCTAssertNil(report.baselineKendallTau)
+    }
+
+    /// The `params` baseline of a NAS-Bench-201 file ranks by the network's parameter count
+    /// (`NASBench201Network`), for Peephole as for RNAS; a recorded `params` field wins.
+    func testParameterBaseline_onNASBench201Cells_ranksByTheNetworksParameterCount() throws {
+        let rows = try records(40)
+        let outcome = try PredictorEvaluation.evaluatePeepholeWithSplit(
+            records: rows, trainCount: 20, seed: 3, settings: onePassPeephole)
+        for row in outcome.testingRows {
+            guard case .nb201(let cell) = rows[row.row - 1].network else { return XCTFail("not an NB201 row") }
+            XCTAssertEqual(row.parameters, NASBench201Network().parameters(of: cell))
+        }
+        let expected = try KendallTau.tauB(
+            outcome.testingRows.map { Double($0.parameters) }, outcome.testingRows.map(\.example.accuracy))
+        XCTAssertEqual(outcome.report.baselineKendallTau, expected)
+        XCTAssertGreaterThan(try XCTUnwrap(outcome.report.baselineKendallTau), 0)
+        var recorded = rows
+        recorded[0].parameters = 7
+        let first = try PredictorEvaluation.peepholeRows(recorded)[0]
+        XCTAssertEqual(first.parameters, 7)
+        XCTAssertEqual(first.example, try PredictorEvaluation.peepholeRows(rows)[0].example, "the model's input ignores it")
     }
 
     func testNASBench101Export_convertsToCurveRows_withThe108EpochTarget() throws {

@@ -42,17 +42,12 @@ public struct PeepholeArchitecturePredictor: ArchitecturePredictor {
         var training: [PeepholeExample] = []
         for example in examples {
             guard let reward = example.curve.last, reward.isFinite else { continue }
-            let codes: [UnifiedLayerCode]
-            let size: (parameters: Int, macs: Int)
             do {
-                codes = try PeepholeEncoding.codes(for: example.candidate.network, input: input)
-                size = try PeepholeStatistics.size(of: example.candidate.network, input: input)
+                training.append(
+                    try PeepholeExample(network: example.candidate.network, input: input, epoch: epoch, accuracy: reward))
             } catch {
                 throw PredictorFitError("\(example.candidate.network.notation): \(error)")
             }
-            training.append(
-                PeepholeExample(
-                    codes: codes, epoch: epoch, accuracy: reward, parameters: size.parameters, macs: size.macs))
         }
         return try PeepholeTrainer.fitVersion(
             version, on: training, settings: settings, seed: seed, parallelism: parallelism, transferred: transferred)

@@ -1,3 +1,5 @@
+import NASCore
+
 /// One network Peephole learns from: its codes, its size, the epoch its accuracy was measured at
 /// and that accuracy (the final epoch's: the paper's loss is on the final epoch only).
 public struct PeepholeExample: Hashable, Sendable {
@@ -19,6 +21,18 @@ public struct PeepholeExample: Hashable, Sendable {
         self.accuracy = accuracy
         self.parameters = parameters
         self.macs = macs
+    }
+
+    /// The example of `network`, coded and sized the one way every Peephole path does — training in
+    /// the daemon, the gate, prediction and `nasd predict train|eval` — so a model always sees at
+    /// prediction the statistics it was trained on (`PeepholeEncoding.codes`, `PeepholeStatistics.size`;
+    /// a size recorded beside the network is not used).
+    ///
+    /// - Throws: `PeepholeError.unencodable` when the network has no codes or cannot be analysed.
+    public init(network: Network, input: TensorShape, epoch: Int, accuracy: Double) throws(PeepholeError) {
+        let codes = try PeepholeEncoding.codes(for: network, input: input)
+        let size = try PeepholeStatistics.size(of: network, input: input)
+        self.init(codes: codes, epoch: epoch, accuracy: accuracy, parameters: size.parameters, macs: size.macs)
     }
 
     /// The global statistics of the network (`PeepholeStatistics.vector`).

@@ -61,13 +61,10 @@ public struct PeepholeGate: CandidateGate {
         var training: [PeepholeExample] = []
         for example in examples {
             guard let accuracy = example.curve.last, accuracy.isFinite,
-                let codes = try? PeepholeEncoding.codes(for: example.candidate.network, input: input),
-                let size = try? PeepholeStatistics.size(of: example.candidate.network, input: input)
+                let coded = try? PeepholeExample(
+                    network: example.candidate.network, input: input, epoch: example.curve.count, accuracy: accuracy)
             else { continue }
-            training.append(
-                PeepholeExample(
-                    codes: codes, epoch: example.curve.count, accuracy: accuracy, parameters: size.parameters,
-                    macs: size.macs))
+            training.append(coded)
         }
         return try PeepholeTrainer.fitVersion(
             version, on: training, settings: settings, seed: seed, parallelism: parallelism, transferred: transferred)

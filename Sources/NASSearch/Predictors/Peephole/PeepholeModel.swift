@@ -107,11 +107,7 @@ public struct PeepholeModel: PredictorModel {
     ///
     /// - Throws: `PeepholeError.unencodable` when the network has no codes.
     public func predict(_ network: Network, input: TensorShape, epoch: Int) throws(PeepholeError) -> Double {
-        let codes = try PeepholeEncoding.codes(for: network, input: input)
-        let size = try PeepholeStatistics.size(of: network, input: input)
-        return try predict([
-            PeepholeExample(codes: codes, epoch: epoch, accuracy: 0, parameters: size.parameters, macs: size.macs)
-        ])[0]
+        try predict([PeepholeExample(network: network, input: input, epoch: epoch, accuracy: 0)])[0]
     }
 
     /// The `q`-quantile (linear interpolation, NumPy's default) of the predictions for the

@@ -48,10 +48,14 @@ enum ArchCommands {
         let text = arguments.positionals[0].trimmingCharacters(in: .whitespacesAndNewlines)
         let input = try readShape(arguments.value("input"), command: arguments.command)
         let classes = try arguments.integer("classes", default: 10, range: 2...1_000_000)
+        let network: Network =
+            text.hasPrefix("[") || text.hasPrefix("{")
+            ? .sequential(try readArchitecture(text)) : try Network(notation: text)
         let architecture: Architecture
-        switch text.hasPrefix("[") || text.hasPrefix("{") ? .sequential(try readArchitecture(text)) : try Network(notation: text) {
+        switch network {
         case .sequential(let sequential): architecture = sequential
-        case .nb201(let cell): return try printCellInfo(nasBench201Info(cell, input: input, classes: classes), arguments)
+        case .nb201(let cell):
+            return try printCellInfo(nasBench201Info(cell, input: input, classes: classes), arguments)
         case .cell(let cell): return try printCellInfo(nasBench101Info(cell, input: input, classes: classes), arguments)
         }
         let analysis = try architecture.analyze(input: input)

@@ -53,7 +53,8 @@ final class RNASEvaluationTests: XCTestCase {
     func testEvaluation_withOneTestRow_reportsNullTau_forThePredictorAndTheBaseline() throws {
         var settings = RNASRankerTests.smallSettings
         settings.epochs = 1
-        let rnas = try PredictorEvaluation.evaluateRNAS(records: try records(6), trainCount: 5, seed: 0, settings: settings)
+        let rnas = try PredictorEvaluation.evaluateRNAS(
+            records: try records(6), trainCount: 5, seed: 0, settings: settings)
         XCTAssertEqual(rnas.testCount, 1)
         XCTAssertNil(rnas.kendallTau)
         XCTAssertNil(rnas.baselineKendallTau)
@@ -82,7 +83,8 @@ final class RNASEvaluationTests: XCTestCase {
         recorded[0].parameters = 7
         let first = try PredictorEvaluation.peepholeRows(recorded)[0]
         XCTAssertEqual(first.parameters, 7)
-        XCTAssertEqual(first.example, try PredictorEvaluation.peepholeRows(rows)[0].example, "the model's input ignores it")
+        XCTAssertEqual(
+            first.example, try PredictorEvaluation.peepholeRows(rows)[0].example, "the model's input ignores it")
     }
 
     func testNASBench101Export_convertsToCurveRows_withThe108EpochTarget() throws {

@@ -44,7 +44,8 @@ public struct PeepholeArchitecturePredictor: ArchitecturePredictor {
             guard let reward = example.curve.last, reward.isFinite else { continue }
             do {
                 training.append(
-                    try PeepholeExample(network: example.candidate.network, input: input, epoch: epoch, accuracy: reward))
+                    try PeepholeExample(
+                        network: example.candidate.network, input: input, epoch: epoch, accuracy: reward))
             } catch {
                 throw PredictorFitError("\(example.candidate.network.notation): \(error)")
             }

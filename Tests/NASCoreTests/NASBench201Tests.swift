@@ -216,6 +216,14 @@ final class NASBench201Tests: XCTestCase {
             accuraciesCSV: csv, test: .column("cifar100-test"), column: "cifar100-val")
         XCTAssertEqual(records.map(\.curve), [[0.578], [0.01]])
         XCTAssertEqual(records.map { $0.testAccuracy ?? -1 }, [0.5826, 0.01])
+        XCTAssertEqual(records.map(\.input), [.cifar, .cifar])
+        // ImageNet16-120's images are 16×16.
+        let imageNet = try NASBench201Conversion.curveRecords(
+            accuraciesCSV: csv.replacingOccurrences(of: "cifar100", with: "imagenet"), test: .column("imagenet-test"),
+            column: "imagenet-val")
+        XCTAssertEqual(
+            imageNet.map(\.input),
+            [TensorShape(channels: 3, height: 16, width: 16), TensorShape(channels: 3, height: 16, width: 16)])
         let cases: [(String, String, NASBench201ConversionError)] = [
             (
                 csv.replacingOccurrences(of: "cifar100-val", with: "cifar10-val"), "imagenet-test",

@@ -54,6 +54,7 @@ public enum NASBench201Conversion {
         }
         let cellColumn = try index(of: "cellstr")
         let accuracyColumn = try index(of: column)
+        let input = input(ofColumn: column)
         let testColumn: (name: String, position: Int)?
         if case .column(let name) = test { testColumn = (name, try index(of: name)) } else { testColumn = nil }
         let idColumn = names.firstIndex(of: "arch")
@@ -92,10 +93,16 @@ public enum NASBench201Conversion {
             records.append(
                 CurveRecord(
                     network: .nb201(cell), curve: [fraction(percent)], epochs: [validationEpoch],
-                    budget: validationEpoch, id: idColumn.map { fields[$0].trimmingCharacters(in: .whitespaces) },
-                    testAccuracy: fraction(test)))
+                    budget: validationEpoch, input: input,
+                    id: idColumn.map { fields[$0].trimmingCharacters(in: .whitespaces) }, testAccuracy: fraction(test)))
         }
         return records
+    }
+
+    /// The input shape of the dataset a column belongs to: ImageNet16-120's images (`imagenet-…`
+    /// columns) are 16×16, CIFAR's 32×32.
+    static func input(ofColumn column: String) -> TensorShape {
+        column.hasPrefix("imagenet") ? TensorShape(channels: 3, height: 16, width: 16) : .cifar
     }
 
     /// A percentage as a fraction, rounded to 12 decimals so that `82.834` becomes `0.82834` rather

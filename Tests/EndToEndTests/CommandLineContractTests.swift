@@ -90,6 +90,43 @@ final class CommandLineContractTests: EndToEndTestCase {
         XCTAssertTrue(bad.errorText.contains("offset 18: unknown operation \"bogus\""), "\(bad)")
     }
 
+    /// Two numberings of one NAS-Bench-101 cell parse to one canonical form, one identity hash and one
+    /// module hash; a NAS-Bench-201 string is its own canonical form and has no module hash.
+    func testArchParse_ofCells_printsTheIdentityARunUses() async throws {
+        struct Forms: Decodable {
+            var kind: String
+            var canonical: String
+            var hash: String
+            var moduleHash: String?
+
+            enum CodingKeys: String, CodingKey {
+                case kind, canonical, hash
+                case moduleHash = "nasbench101_hash"
+            }
+        }
+        var forms: [Forms] = []
+        for notation in [
+            "input,conv3x3-bn-relu,conv1x1-bn-relu,output;0>1,1>3,0>2,2>3",
+            "input,conv1x1-bn-relu,conv3x3-bn-relu,output;0>1,1>3,0>2,2>3",
+        ] {
+            let outcome = try await NASDCommand.run(["arch", "parse", notation, "--json"])
+            XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
+            forms.append(try outcome.decodeOutput(Forms.self))
+        }
+        XCTAssertEqual(forms.map(\.kind), ["cell", "cell"])
+        XCTAssertEqual(forms[0].canonical, forms[1].canonical)
+        XCTAssertEqual(forms[0].hash, forms[1].hash)
+        XCTAssertEqual(forms[0].moduleHash?.count, 32)
+        XCTAssertEqual(forms[0].moduleHash, forms[1].moduleHash)
+        let nb201 = "|nor_conv_3x3~0|+|none~0|nor_conv_1x1~1|+|skip_connect~0|none~1|avg_pool_3x3~2|"
+        let outcome = try await NASDCommand.run(["arch", "parse", nb201, "--json"])
+        XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
+        let cell = try outcome.decodeOutput(Forms.self)
+        XCTAssertEqual(cell.kind, "nb201")
+        XCTAssertEqual(cell.canonical, nb201)
+        XCTAssertNil(cell.moduleHash)
+    }
+
     func testArchInfo_rejectsAnInvalidNetworkAsInvalidInput() async throws {
         let outcome = try await NASDCommand.run(["arch", "info", "[C(32,5,1), SM(10)"])
         XCTAssertEqual(outcome.exitCode, 2, "\(outcome)")

@@ -9,12 +9,20 @@ enum ArchCommands {
     static let jsonOption = OptionSpec.flag("json", "Print JSON instead of text.")
 
     static let parse = CommandSpec(
-        ["arch", "parse"], summary: "Parse a network (bracket notation or JSON) and print its forms.",
+        ["arch", "parse"], summary: "Parse a network (bracket notation, JSON or a cell) and print its forms.",
         positionals: ["ARCH"], options: [jsonOption],
-        discussion:
-            "ARCH is bracket notation such as '[C(64,3,1), P(2,2), SM(10)]' or a JSON object {\"layers\": [...]}."
+        discussion: """
+            ARCH is bracket notation such as '[C(64,3,1), P(2,2), SM(10)]', a JSON object {"layers": [...]}, \
+            a NAS-Bench-201 string ('|nor_conv_3x3~0|+|…|') or a NAS-Bench-101 cell in cell notation \
+            ('input,conv3x3-bn-relu,output;0>1,1>2'). The hash is the network's identity in a run (isomorphic \
+            cells share it); a NAS-Bench-101 cell also gets its module hash, the benchmark's key.
+            """
     ) { arguments in
-        let architecture = try readArchitecture(arguments.positionals[0])
+        let architecture: Architecture
+        switch try readNetwork(arguments.positionals[0]) {
+        case .sequential(let sequential): architecture = sequential
+        case let network: return try printCellForms(network, json: arguments.has("json"))
+        }
         if arguments.has("json") {
             try printJSON(ArchitectureForms(architecture))
         } else {
@@ -45,14 +53,10 @@ enum ArchCommands {
             parameters are counted as NAS-Bench-101 counts them (no MACs).
             """
     ) { arguments in
-        let text = arguments.positionals[0].trimmingCharacters(in: .whitespacesAndNewlines)
         let input = try readShape(arguments.value("input"), command: arguments.command)
         let classes = try arguments.integer("classes", default: 10, range: 2...1_000_000)
-        let network: Network =
-            text.hasPrefix("[") || text.hasPrefix("{")
-            ? .sequential(try readArchitecture(text)) : try Network(notation: text)
         let architecture: Architecture
-        switch network {
+        switch try readNetwork(arguments.positionals[0]) {
         case .sequential(let sequential): architecture = sequential
         case .nb201(let cell):
             return try printCellInfo(nasBench201Info(cell, input: input, classes: classes), arguments)
@@ -74,6 +78,24 @@ enum ArchCommands {
         writeStandardOutput(architecture.notation)
         writeStandardOutput(table.render())
         writeStandardOutput("parameters: \(analysis.parameters.formatted())   MACs: \(analysis.macs.formatted())")
+        return ExitStatus.success
+    }
+
+    /// `arch parse` of a cell: its notation, canonical form and hashes.
+    private static func printCellForms(_ network: Network, json: Bool) throws -> Int32 {
+        let forms = CellForms(
+            notation: network.notation, kind: network.nb201Cell == nil ? "cell" : "nb201",
+            canonical: network.canonicalNotation, hash: network.canonicalHash,
+            nasBench101Hash: try network.cell?.nasBench101Hash())
+        if json {
+            try printJSON(forms)
+        } else {
+            var lines = [
+                "notation:  \(forms.notation)", "canonical: \(forms.canonical)", "hash:      \(forms.hash)",
+            ]
+            if let key = forms.nasBench101Hash { lines.append("NAS-Bench-101 module hash: \(key)") }
+            writeStandardOutput(lines.joined(separator: "\n"))
+        }
         return ExitStatus.success
     }
 
@@ -186,6 +208,14 @@ enum ArchCommands {
     }
 
     /// Reads bracket notation, or JSON when the text starts with `{`.
+    /// Reads any network: a sequential one as `readArchitecture` does (bracket notation or JSON),
+    /// otherwise a NAS-Bench-201 string or cell notation (`Network(notation:)`).
+    static func readNetwork(_ text: String) throws -> Network {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix("[") || trimmed.hasPrefix("{") { return .sequential(try readArchitecture(trimmed)) }
+        return try Network(notation: trimmed)
+    }
+
     static func readArchitecture(_ text: String) throws -> Architecture {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("{") {
@@ -242,6 +272,31 @@ private struct ArchitectureForms: Encodable {
         try container.encode(hash, forKey: .hash)
         // The architecture's own JSON form is {"layers": [...]}; embed its list.
         try layers.encode(to: container.superEncoder(forKey: .layers))
+    }
+}
+
+/// `nasd arch parse --json` output for a cell.
+private struct CellForms: Encodable {
+    var notation: String
+    /// `nb201` or `cell` (NAS-Bench-101).
+    var kind: String
+    var canonical: String
+    var hash: String
+    /// NAS-Bench-101's module hash; null for a NAS-Bench-201 cell.
+    var nasBench101Hash: String?
+
+    enum CodingKeys: String, CodingKey {
+        case notation, kind, canonical, hash
+        case nasBench101Hash = "nasbench101_hash"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(notation, forKey: .notation)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(canonical, forKey: .canonical)
+        try container.encode(hash, forKey: .hash)
+        try container.encode(nasBench101Hash, forKey: .nasBench101Hash)
     }
 }
 

@@ -105,7 +105,7 @@ final class DatabaseMigratorTests: XCTestCase {
     func testRunStore_freshStoreHasTheDocumentedTablesAndVersion() throws {
         let store = try RunStore(runDirectory: directory.appendingPathComponent("fresh"))
         XCTAssertEqual(try store.database.userVersion(), RunStore.schemaVersion)
-        XCTAssertEqual(RunStore.schemaVersion, 7)
+        XCTAssertEqual(RunStore.schemaVersion, 8)
         XCTAssertEqual(
             try tables(store.database).filter { !$0.hasPrefix("sqlite_") },
             [

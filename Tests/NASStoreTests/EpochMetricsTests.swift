@@ -41,6 +41,31 @@ final class EpochMetricsTests: XCTestCase {
         XCTAssertEqual(try store.epochsSpent(), 3)
     }
 
+    /// A trainer may report every k-th epoch: the epochs between were trained too. Spent epochs are
+    /// each trial's highest stored epoch, summed, whatever order the reports come in; deleting a
+    /// trial's epochs (a diverged restart) takes them back.
+    func testEpochsSpent_countTheEpochsTrained_whenATrainerReportsEveryFifthEpoch() throws {
+        let (trial, other) = (
+            try store.insertTrial(StoreFixtures.newTrial(2, budget: 20)),
+            try store.insertTrial(StoreFixtures.newTrial(3, budget: 20))
+        )
+        for id in [trial.id, other.id] { _ = try store.dispatchTrial(id, to: "w", leaseDeadline: StoreFixtures.epoch) }
+        XCTAssertEqual(
+            try store.recordEpochs([EpochReport(trialID: trial.id, epoch: 5, validationAccuracy: 0.3)]), [.recorded])
+        XCTAssertEqual(try store.epochsSpent(), 5)
+        _ = try store.recordEpochs([
+            EpochReport(trialID: other.id, epoch: 12, validationAccuracy: 0.6),
+            EpochReport(trialID: trial.id, epoch: 10, validationAccuracy: 0.4),
+            EpochReport(trialID: other.id, epoch: 4, validationAccuracy: 0.5),
+        ])
+        XCTAssertEqual(try store.epochsSpent(), 10 + 12, "an epoch below its trial's highest adds nothing")
+        try store.database.execute(sql: "DELETE FROM metrics WHERE trial_id = \(other.id.rawValue) AND epoch = 4")
+        XCTAssertEqual(try store.epochsSpent(), 22)
+        try store.database.execute(sql: "DELETE FROM metrics WHERE trial_id = \(other.id.rawValue) AND epoch = 12")
+        XCTAssertEqual(try store.epochsSpent(), 10)
+        XCTAssertEqual(try store.tallies().epochsTrained, 10)
+    }
+
     func testRecordEpochs_aReSentEpochIsADuplicateAndKeepsTheFirstValue() throws {
         let report = EpochReport(trialID: trial.id, epoch: 1, validationAccuracy: 0.4)
         XCTAssertEqual(try store.recordEpochs([report]), [.recorded])

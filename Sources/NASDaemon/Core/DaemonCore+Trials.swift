@@ -21,7 +21,7 @@ extension DaemonCore {
             EpochReport(trialID: trialID, record: record, trainingSeconds: elapsed)
         ])
         guard outcome.first == .recorded, var job = run.active[trialID] else { return }
-        run.epochsSpent += 1
+        run.epochsSpent = try run.store.epochsSpent()  // one row the triggers keep: epochs trained
         job.trainingSeconds += elapsed
         job.countedUntil = now.elapsed
         job.lease.progressed(now: now.elapsed, duration: options.leaseTimeout)

@@ -47,7 +47,7 @@ public struct DaemonMetrics: Sendable {
         let tallies = try store.tallies()
         let waits = try store.dispatchWaits(recent: Self.recentWaits)
         return RunFigures(
-            name: run.name, state: run.state, trials: tallies.counts, epochsSpent: tallies.epochsRecorded,
+            name: run.name, state: run.state, trials: tallies.counts, epochsSpent: tallies.epochsTrained,
             epochsSavedByStopping: tallies.states[.stoppedEarly]?.epochsSaved ?? 0,
             epochsSavedByVetoes: tallies.states[.vetoed]?.trainedBudget ?? 0,
             epochsSavedByReuse: TrialState.allCases.filter(\.hasReusableResult)

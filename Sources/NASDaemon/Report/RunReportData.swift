@@ -85,7 +85,7 @@ public struct RunReportData: Sendable {
             strategy: configuration?.strategy.kindName ?? "unknown", createdAt: run.createdAt,
             updatedAt: run.updatedAt,
             counts: TrialCountsView(counts: try store.trialCounts(), reused: reused.count), trials: trials,
-            progress: Self.progress(history: history, trials: byID), epochsSpent: history.count,
+            progress: Self.progress(history: history, trials: byID), epochsSpent: try store.epochsSpent(),
             epochsSavedByStopping: records.filter { $0.reusedFrom == nil }.reduce(0) { $0 + $1.epochsSavedByStopping },
             epochsSavedByVetoes: records.filter { $0.state == .vetoed && $0.reusedFrom == nil }
                 .reduce(0) { $0 + $1.epochBudget },
@@ -111,7 +111,8 @@ public struct RunReportData: Sendable {
         }
     }
 
-    /// Walks the epochs in the order they arrived: a trial's last epoch closes it (a completed one
+    /// Walks the epochs in the order they arrived, each counting the epochs it raises its trial's
+    /// highest epoch by (a trainer may report every k-th epoch): a trial's last epoch closes it (a completed one
     /// may raise the best; a stopped one adds the rest of its budget to the unpruned count), and a
     /// vetoed trial adds its budget when it was vetoed.
     private static func progress(history: [TrialEpoch], trials: [TrialID: TrialRecord]) -> [Progress] {
@@ -130,13 +131,17 @@ public struct RunReportData: Sendable {
         var unpruned = 0
         var best: Double?
         var points: [Progress] = []
+        var highest: [TrialID: Int] = [:]
         for (_, step) in steps {
             switch step {
             case .veto(let budget):
                 unpruned += budget
             case .epoch(let id, let epoch):
-                spent += 1
-                unpruned += 1
+                // Epochs trained: what this report raises its trial's highest epoch by.
+                let trained = max(0, epoch - (highest[id] ?? 0))
+                highest[id] = max(highest[id] ?? 0, epoch)
+                spent += trained
+                unpruned += trained
                 guard let trial = trials[id], epoch == trial.epochsDone else { continue }
                 unpruned += trial.epochsSavedByStopping
                 if trial.state == .completed, !trial.isFinalPhase, let final = trial.finalAccuracy, final > (best ?? -1)

@@ -41,7 +41,7 @@ public enum RunViews {
             strategy: live?.strategy ?? configuration?.strategy.kindName ?? "unknown",
             phase: live?.phase ?? LiveRunInfo.notRunningPhase,
             counts: TrialCountsView(counts: tallies.counts, reused: tallies.reused), best: best,
-            workers: (live?.workers ?? []).sorted(), epochsSpent: tallies.epochsRecorded,
+            workers: (live?.workers ?? []).sorted(), epochsSpent: tallies.epochsTrained,
             epochsSaved: tallies.epochsSaved, createdAt: run.createdAt.timeIntervalSince1970,
             updatedAt: run.updatedAt.timeIntervalSince1970,
             configuration: configuration?.summary ?? [],

@@ -97,7 +97,9 @@ extension RunStore {
         try curvePoints(of: trialID).map(\.validationAccuracy)
     }
 
-    /// The number of distinct epochs trained and recorded in the run (reused trials cost none).
+    /// The epochs trained in the run: each trial's highest stored epoch, summed (a trainer that
+    /// reports every k-th epoch trained the ones between; reused trials cost none). Kept by
+    /// triggers (schema version 8), so reading it costs one row.
     public func epochsSpent() throws -> Int {
         try database.cachedStatement("SELECT epochs FROM metric_tally").firstRow([]) { $0.int(at: 0) } ?? 0
     }

@@ -23,6 +23,6 @@ extension RunStore {
             }
             states[state] = tally
         }
-        return TrialTallies(states: states, epochsRecorded: try epochsSpent())
+        return TrialTallies(states: states, epochsTrained: try epochsSpent())
     }
 }

@@ -30,6 +30,9 @@ enum RunStoreSchema {
             Migration(version: 7, name: "identity index of trained trials only") { database in
                 try database.execute(sql: version7)
             },
+            Migration(version: 8, name: "epochs spent as the epochs trained") { database in
+                try database.execute(sql: version8)
+            },
         ])
     }
 
@@ -349,6 +352,28 @@ enum RunStoreSchema {
         DROP INDEX trials_by_identity_prefix;
         CREATE INDEX trials_trained_by_identity_prefix ON trials(substr(identity_key, 1, 16))
             WHERE reused_from IS NULL;
+        """
+
+    /// Epochs spent count the epochs trained — each trial's highest stored epoch, summed — rather
+    /// than the stored reports: a trainer may report every k-th epoch (epochs must only rise), and
+    /// a replayed NAS-Bench-201 cell reports epoch 12 alone, yet trained 12 epochs. Savings were
+    /// already counted in epochs (budget less epochs trained), so spent and saved now share a unit
+    /// (version 7 counted one report as one epoch: a replay of 12-epoch cells showed 1 spent and 12
+    /// saved per veto). A stored epoch adds what it raises its trial's highest epoch by; a deleted
+    /// one takes away what it lowers it by.
+    static let version8 = """
+        DROP TRIGGER metric_tally_insert;
+        DROP TRIGGER metric_tally_delete;
+        UPDATE metric_tally SET epochs =
+            coalesce((SELECT sum(highest) FROM (SELECT max(epoch) AS highest FROM metrics GROUP BY trial_id)), 0);
+        CREATE TRIGGER metric_tally_insert AFTER INSERT ON metrics BEGIN
+            UPDATE metric_tally SET epochs = epochs + max(0, NEW.epoch - coalesce(
+                (SELECT max(epoch) FROM metrics WHERE trial_id = NEW.trial_id AND epoch <> NEW.epoch), 0));
+        END;
+        CREATE TRIGGER metric_tally_delete AFTER DELETE ON metrics BEGIN
+            UPDATE metric_tally SET epochs = epochs - max(0, OLD.epoch - coalesce(
+                (SELECT max(epoch) FROM metrics WHERE trial_id = OLD.trial_id), 0));
+        END;
         """
 
     /// The epochs early stopping saved on trial row `row` (when it is stopped early).

@@ -30,13 +30,14 @@ public struct TrialTallies: Hashable, Sendable {
 
     /// Every state's tally (every state present).
     public var states: [TrialState: StateTally]
-    /// Epochs recorded in `metrics` over all trials.
-    public var epochsRecorded: Int
+    /// Epochs trained over all trials: each trial's highest stored epoch, summed (reused trials
+    /// store none).
+    public var epochsTrained: Int
 
     /// Creates tallies; states left out count zero.
-    public init(states: [TrialState: StateTally], epochsRecorded: Int) {
+    public init(states: [TrialState: StateTally], epochsTrained: Int) {
         self.states = Dictionary(uniqueKeysWithValues: TrialState.allCases.map { ($0, states[$0] ?? StateTally()) })
-        self.epochsRecorded = epochsRecorded
+        self.epochsTrained = epochsTrained
     }
 
     /// The number of trials in each state (every state present).

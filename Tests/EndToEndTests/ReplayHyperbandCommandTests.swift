@@ -82,4 +82,19 @@ final class ReplayHyperbandCommandTests: EndToEndTestCase {
         XCTAssertEqual(tooLong.exitCode, 64, "\(tooLong)")
         XCTAssertTrue(tooLong.errorText.contains("--max-resource"), tooLong.errorText)
     }
+
+    /// Rows that record some epochs only (NAS-Bench-101's 4, 12, 36 and 108) cannot be served epoch by
+    /// epoch: refused before any search, naming the row and the epochs it has.
+    func testHyperbandReplay_ofRowsWithSparseEpochs_isRefused_namingTheEpochsTheyRecord() async throws {
+        let directory = try makeTemporaryDirectory()
+        let lines = (0..<4).map { index in
+            #"{"arch":"[C(\#(16 << index),3,1), SM(10)]","curve":[0.3,0.5,0.6,0.7],"epochs":[4,12,36,108]}"#
+        }
+        let data = try write(lines.joined(separator: "\n") + "\n", to: "sparse.jsonl", in: directory)
+        let outcome = try await NASDCommand.run(
+            ["replay", "--data", data.path, "--space", "metaqnn", "--strategy", "hyperband"], timeout: 30)
+        XCTAssertEqual(outcome.exitCode, 2, "\(outcome)")
+        XCTAssertTrue(
+            outcome.errorText.contains("records epochs 4, 12, 36, 108, not every epoch 1…108"), outcome.errorText)
+    }
 }

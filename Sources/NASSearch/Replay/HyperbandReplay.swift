@@ -136,7 +136,8 @@ public enum HyperbandReplay {
                 continue
             }
             guard configuration.row.epochs.count >= budget, configuration.row.epochs[budget - 1] == budget else {
-                throw .curveTooShort(notation: candidate.network.notation, needed: budget)
+                throw .curveTooShort(
+                    notation: candidate.network.notation, needed: budget, recorded: configuration.row.epochs)
             }
             var outcome = TrialOutcome.completed(curve: Array(configuration.row.curve.prefix(budget)))
             epochs: for tau in stride(from: configuration.served + 1, to: budget, by: 1) {

@@ -9,9 +9,9 @@ public enum ReplayError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The strategy made `proposals` proposals without training a new network often enough to
     /// reach the budget (it keeps proposing networks already trained).
     case stalled(proposals: Int, trained: Int)
-    /// A configuration was to be trained `needed` epochs but its row does not record every epoch
-    /// 1…needed (Hyperband's replay serves prefixes epoch by epoch).
-    case curveTooShort(notation: String, needed: Int)
+    /// A configuration was to be trained `needed` epochs but its row, which records `recorded`,
+    /// does not record every epoch 1…needed (Hyperband's replay serves prefixes epoch by epoch).
+    case curveTooShort(notation: String, needed: Int, recorded: [Int])
 
     /// A one-line explanation.
     public var description: String {
@@ -24,8 +24,13 @@ public enum ReplayError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(error)"
         case .stalled(let proposals, let trained):
             return "\(proposals) proposals trained only \(trained) distinct networks; the strategy repeats itself"
-        case .curveTooShort(let notation, let needed):
-            return "the row of \(notation) does not record every epoch 1…\(needed) (lower --max-resource)"
+        case .curveTooShort(let notation, let needed, let recorded):
+            let dense = recorded == Array(1...max(1, recorded.count))
+            let epochs = recorded.count <= 8 ? recorded.map(String.init).joined(separator: ", ") : "1…\(recorded.count)"
+            return "the row of \(notation) records epochs \(epochs), not every epoch 1…\(needed): Hyperband's replay "
+                + (dense
+                    ? "needs rows as long as --max-resource (lower it)"
+                    : "serves curves epoch by epoch and needs rows that record every epoch")
         }
     }
 }

@@ -202,6 +202,10 @@ enum ReplayCommand {
         guard let shortest = rows.map(\.fullEpochs).min() else {
             throw UsageError(command: command, message: "\(dataPath) has no complete rows to replay")
         }
+        if let sparse = rows.first(where: { $0.epochs != Array(1...max(1, $0.epochs.count)) }) {
+            throw ReplayError.curveTooShort(
+                notation: sparse.candidate.network.notation, needed: sparse.fullEpochs, recorded: sparse.epochs)
+        }
         let maxResource = try arguments.integer("max-resource", default: shortest, range: 1...max(1, shortest))
         let earlyStopping = EarlyStoppingConfiguration(
             kind: .srm, margin: try number("margin", default: 0, in: arguments, accepting: { $0 >= 0 && $0 <= 1 }),

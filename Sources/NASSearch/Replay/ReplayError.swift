@@ -17,7 +17,10 @@ public enum ReplayError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .networkNotRecorded(let notation):
-            return "the strategy proposed \(notation), which the data does not hold (does the data cover the space?)"
+            return "the strategy proposed \(notation), which the data does not hold: replaying a strategy needs "
+                + "every network the space can give (a whole table, such as NAS-Bench-201's 15,625 cells); "
+                + "a partial one (an export, a sample of NAS-Bench-101) can be replayed with --early-stop srm, or "
+                + "with --strategy hyperband, which draws its configurations from the rows"
         case .unknownProposal(let id):
             return "the strategy asked to continue proposal \(id), which it never made"
         case .strategy(let error):

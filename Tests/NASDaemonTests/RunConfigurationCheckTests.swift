@@ -21,9 +21,11 @@ final class RunConfigurationCheckTests: XCTestCase {
 
         """
 
-    private func refusal(_ text: String, check: RunConfigurationCheck = RunConfigurationCheck()) -> ConfigError? {
+    private func refusal(
+        _ text: String, file: String = "c.yaml", check: RunConfigurationCheck = RunConfigurationCheck()
+    ) -> ConfigError? {
         do {
-            _ = try check.check(text: text, file: "c.yaml")
+            _ = try check.check(text: text, file: file)
             return nil
         } catch {
             return error
@@ -70,6 +72,44 @@ final class RunConfigurationCheckTests: XCTestCase {
         let error = try XCTUnwrap(refusal(text))
         XCTAssertEqual(error.position, SourcePosition(line: 7, column: 20))
         XCTAssertEqual(error.keyPath, "trainer.builtin")
+    }
+
+    /// A replay file that holds none of the networks sampled from the space would fail every trial:
+    /// refused at `trainer.file` by the commands (the daemon's own check does not parse tables); a file
+    /// that holds them, or one that cannot be read here, passes.
+    func testAReplayFileThatHoldsNoneOfTheSampledNetworks_isRefusedAtTheFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("replay-check-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("c.yaml").path
+        // The space holds one cell: every edge a 3×3 convolution.
+        let text = """
+            name: t
+            seed: 3
+            space:
+              kind: nb201
+              ops: [nor_conv_3x3]
+            strategy: {kind: random}
+            training: {epochs: 12}
+            trainer: {builtin: replay, file: table.jsonl}
+            end: {max_trials: 1}
+
+            """
+        let table = directory.appendingPathComponent("table.jsonl")
+        func write(_ cell: String) throws {
+            try Data(#"{"arch":"\#(cell)","curve":[0.8],"epochs":[12]}"#.utf8 + [10]).write(to: table)
+        }
+        XCTAssertNoThrow(
+            try RunConfigurationCheck().check(text: text, file: file), "an unreadable file is the workers'")
+        try write("|nor_conv_1x1~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|")
+        let error = try XCTUnwrap(refusal(text, file: file))
+        XCTAssertEqual(error.keyPath, "trainer.file")
+        XCTAssertEqual(error.position, SourcePosition(line: 8, column: 34))
+        XCTAssertTrue(
+            error.message.hasPrefix("table.jsonl holds none of 4 networks sampled from the space"), error.message)
+        XCTAssertNoThrow(try RunConfigurationCheck(readsReplayFile: false).check(text: text, file: file))
+        try write("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|")
+        XCTAssertNoThrow(try RunConfigurationCheck().check(text: text, file: file))
     }
 
     func testAStrategyThisBuildLacks_isRefusedAtItsKind() throws {

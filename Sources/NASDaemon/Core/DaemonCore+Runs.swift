@@ -111,7 +111,7 @@ extension DaemonCore {
         // Every check `nasd config check` makes, before touching any state.
         let configuration: RunConfiguration
         do {
-            configuration = try RunConfigurationCheck(makePredictors: options.makePredictors)
+            configuration = try RunConfigurationCheck(makePredictors: options.makePredictors, readsReplayFile: false)
                 .check(text: configText, file: fileName)
         } catch {
             throw ControlError(code: .invalidConfig, message: error.description)

@@ -22,14 +22,21 @@ public struct RunConfigurationCheck: Sendable {
     public var maximumFrameSize: Int
     /// The predictors this build offers (the daemon's `DaemonOptions.makePredictors`).
     public var makePredictors: @Sendable (RunConfiguration) throws -> RunPredictors
+    /// Whether a `builtin: replay` file is read to see that it holds some of the sampled networks
+    /// (`checkReplayCoverage`). The commands that read a configuration (`config check`, `submit`,
+    /// `run`) do; the daemon's own check does not, since parsing a table (0.8 s for NAS-Bench-201's
+    /// 15,625 rows) would hold its commit thread, and every file it is sent was checked so first.
+    public var readsReplayFile: Bool
 
     /// Creates a check.
     public init(
         maximumFrameSize: Int = Framing.defaultMaximumFrameSize,
-        makePredictors: @escaping @Sendable (RunConfiguration) throws -> RunPredictors = SearchSetup.makePredictors
+        makePredictors: @escaping @Sendable (RunConfiguration) throws -> RunPredictors = SearchSetup.makePredictors,
+        readsReplayFile: Bool = true
     ) {
         self.maximumFrameSize = maximumFrameSize
         self.makePredictors = makePredictors
+        self.readsReplayFile = readsReplayFile
     }
 
     /// Checks a configuration file's bytes (as read from disk).
@@ -75,8 +82,32 @@ public struct RunConfigurationCheck: Sendable {
         } catch {
             throw refuse("space", "the space cannot be built: \(error)")
         }
-        try sampleNetworks(from: sampler, configuration: configuration, refuse: refuse)
+        let sampled = try sampleNetworks(from: sampler, configuration: configuration, refuse: refuse)
+        if readsReplayFile, case .replay(let path) = configuration.trainer {
+            let base = URL(fileURLWithPath: file).deletingLastPathComponent()
+            try checkReplayCoverage(
+                of: sampled, file: SearchSetup.absolutePath(path, base: base), written: path,
+                refuse: { refuse("trainer.file", $0) })
+        }
         return configuration
+    }
+
+    /// Refuses a replay file that holds none of the networks sampled from the space: such a run
+    /// would fail every trial ("no curve for …"). A file that cannot be read or parsed here is left
+    /// to the workers, which report it per trial (a remote worker may see another file system).
+    private func checkReplayCoverage(
+        of sampled: [Network], file: String, written: String, refuse: (String) -> ConfigError
+    ) throws(ConfigError) {
+        guard let data = FileManager.default.contents(atPath: file),
+            let records = try? CurvesFile.parse(data), let first = sampled.first
+        else { return }
+        let table = ReplayTable(records: records)
+        guard !sampled.contains(where: { table.entry(for: $0) != nil }) else { return }
+        throw refuse(
+            "\(written) holds none of \(sampled.count) networks sampled from the space (such as \(first.notation)), "
+                + "so every trial would fail: a replay trains only what the file records. Search the space the table "
+                + "covers (NAS-Bench-201's 15,625 cells: space kind nb201), or measure a partial table with "
+                + "`nasd replay --early-stop srm`")
     }
 
     /// Refuses a file whose `submit` request would not fit in one control frame.
@@ -95,11 +126,14 @@ public struct RunConfigurationCheck: Sendable {
 
     /// Samples a few networks and checks that each can be built for the training input and trained
     /// by the configured trainer.
+    ///
+    /// - Returns: the sampled networks.
     private func sampleNetworks(
         from sampler: any NetworkSampler, configuration: RunConfiguration, refuse: (String, String) -> ConfigError
-    ) throws(ConfigError) {
+    ) throws(ConfigError) -> [Network] {
         var generator = SeededGenerator(seed: configuration.seed)
         let input = configuration.training.input
+        var sampled: [Network] = []
         for _ in 0..<Self.sampledNetworks {
             let network: Network
             do {
@@ -107,6 +141,7 @@ public struct RunConfigurationCheck: Sendable {
             } catch {
                 throw refuse("space", "the space can build no network: \(error)")
             }
+            sampled.append(network)
             guard case .sequential(let architecture) = network else { continue }
             do {
                 _ = try architecture.analyze(input: input)
@@ -129,6 +164,7 @@ public struct RunConfigurationCheck: Sendable {
                 }
             }
         }
+        return sampled
     }
 
     /// The configuration key a space error concerns.

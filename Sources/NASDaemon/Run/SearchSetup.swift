@@ -427,7 +427,7 @@ public enum SearchSetup {
         }
     }
 
-    private static func absolutePath(_ path: String, base: URL) -> String {
+    static func absolutePath(_ path: String, base: URL) -> String {
         path.hasPrefix("/") ? path : base.appendingPathComponent(path).standardizedFileURL.path
     }
 }

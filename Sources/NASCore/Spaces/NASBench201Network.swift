@@ -39,14 +39,15 @@ public struct NASBench201Network: Hashable, Sendable {
         size(of: cell).parameters
     }
 
-    /// The network's FLOPs as NAS-Bench-201 counts them: the multiply-accumulates of every
-    /// convolution, plus the classifier's weights and biases; pooling, batch normalisation, ReLU
-    /// and the cell's sums count nothing.
+    /// The network's FLOPs as NAS-Bench-201 counts them (`size(of:)`).
     public func flops(of cell: NASBench201Cell) -> Int {
         size(of: cell).flops
     }
 
-    private func size(of cell: NASBench201Cell) -> (parameters: Int, flops: Int) {
+    /// The network's trainable parameters and its FLOPs as NAS-Bench-201 counts them: the
+    /// multiply-accumulates of every convolution, plus the classifier's weights and biases;
+    /// pooling, batch normalisation, ReLU and the cell's sums count nothing.
+    public func size(of cell: NASBench201Cell) -> (parameters: Int, flops: Int) {
         func convolution(_ input: Int, _ output: Int, kernel: Int, outputSide: Int) -> (Int, Int) {
             let weights = input * output * kernel * kernel
             return (weights, weights * outputSide * outputSide)

@@ -170,7 +170,8 @@ public struct RunReportData: Sendable {
         case .cell(let cell):
             return (try? NASBench101Network().parameters(of: cell)).map { ($0, nil) }
         case .nb201(let cell):
-            return (nb201.parameters(of: cell), nb201.flops(of: cell))
+            let size = nb201.size(of: cell)
+            return (size.parameters, size.flops)
         }
     }
 }

@@ -59,8 +59,9 @@ enum ArchCommands {
         switch try readNetwork(arguments.positionals[0]) {
         case .sequential(let sequential): architecture = sequential
         case .nb201(let cell):
-            return try printCellInfo(nasBench201Info(cell, input: input, classes: classes), arguments)
-        case .cell(let cell): return try printCellInfo(nasBench101Info(cell, input: input, classes: classes), arguments)
+            return try printCellInfo(nasBench201Info(cell, input: input, classes: classes), json: arguments.has("json"))
+        case .cell(let cell):
+            return try printCellInfo(nasBench101Info(cell, input: input, classes: classes), json: arguments.has("json"))
         }
         let analysis = try architecture.analyze(input: input)
         if arguments.has("json") {
@@ -103,10 +104,10 @@ enum ArchCommands {
     private static func nasBench201Info(
         _ cell: NASBench201Cell, input: TensorShape, classes: Int
     ) -> (info: CellInfo, lines: [String]) {
-        let skeleton = NASBench201Network(classes: classes, inputSide: input.height)
+        let size = NASBench201Network(classes: classes, inputSide: input.height).size(of: cell)
         let info = CellInfo(
-            notation: cell.notation, kind: "nb201", input: input, classes: classes,
-            parameters: skeleton.parameters(of: cell), flops: skeleton.flops(of: cell))
+            notation: cell.notation, kind: "nb201", input: input, classes: classes, parameters: size.parameters,
+            flops: size.flops)
         var table = TextTable(columns: ["edge", "operation"])
         for (edge, operation) in zip(NASBench201Cell.edges, cell.operations) {
             table.add(["\(edge.from)→\(edge.to)", operation.rawValue])
@@ -117,7 +118,7 @@ enum ArchCommands {
                 cell.notation, table.render(),
                 "NAS-Bench-201 network: stem, 3 stages of 5 cells (16, 32, 64 channels), \(classes) classes, "
                     + "input \(input)",
-                "parameters: \(info.parameters.formatted())   FLOPs: \(skeleton.flops(of: cell).formatted())",
+                "parameters: \(size.parameters.formatted())   FLOPs: \(size.flops.formatted())",
             ]
         )
     }
@@ -142,10 +143,8 @@ enum ArchCommands {
         )
     }
 
-    private static func printCellInfo(_ cell: (info: CellInfo, lines: [String]), _ arguments: ParsedArguments) throws
-        -> Int32
-    {
-        if arguments.has("json") {
+    private static func printCellInfo(_ cell: (info: CellInfo, lines: [String]), json: Bool) throws -> Int32 {
+        if json {
             try printJSON(cell.info)
         } else {
             for line in cell.lines { writeStandardOutput(line) }
@@ -207,7 +206,6 @@ enum ArchCommands {
         return ExitStatus.success
     }
 
-    /// Reads bracket notation, or JSON when the text starts with `{`.
     /// Reads any network: a sequential one as `readArchitecture` does (bracket notation or JSON),
     /// otherwise a NAS-Bench-201 string or cell notation (`Network(notation:)`).
     static func readNetwork(_ text: String) throws -> Network {
@@ -216,6 +214,7 @@ enum ArchCommands {
         return try Network(notation: trimmed)
     }
 
+    /// Reads bracket notation, or JSON when the text starts with `{`.
     static func readArchitecture(_ text: String) throws -> Architecture {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("{") {

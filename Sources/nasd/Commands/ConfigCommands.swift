@@ -33,15 +33,19 @@ enum ConfigCommands {
 
     /// Reads a configuration file and makes every check the daemon makes (`RunConfigurationCheck`).
     ///
+    /// - Parameter readsReplayFile: whether a `builtin: replay` file is read to check it covers the
+    ///   space (`nasd replay`, which replays its own `--data`, does not).
     /// - Returns: the file's text and its configuration.
-    static func loadConfiguration(_ path: String) throws -> (text: String, configuration: RunConfiguration) {
+    static func loadConfiguration(
+        _ path: String, readsReplayFile: Bool = true
+    ) throws -> (text: String, configuration: RunConfiguration) {
         let bytes: [UInt8]
         do {
             bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw UnreadableInput(path: path, reason: "\(error.localizedDescription)")
         }
-        return try RunConfigurationCheck().check(bytes: bytes, file: path)
+        return try RunConfigurationCheck(readsReplayFile: readsReplayFile).check(bytes: bytes, file: path)
     }
 }
 

@@ -103,9 +103,10 @@ enum ReplayCommand {
         }
         var base: RunConfiguration?
         if let configPath = arguments.value("config") {
-            // Paths in it (`strategy.predictor_model`) are relative to the file, as for a run.
+            // Paths in it (`strategy.predictor_model`) are relative to the file, as for a run; its
+            // trainer's file is not read: the replay serves --data.
             base = SearchSetup.resolvingPaths(
-                of: try ConfigCommands.loadConfiguration(configPath).configuration,
+                of: try ConfigCommands.loadConfiguration(configPath, readsReplayFile: false).configuration,
                 base: URL(fileURLWithPath: configPath).deletingLastPathComponent())
         }
         let records = try readCurves(dataPath)

@@ -251,7 +251,7 @@ struct SleepingPruner: Pruner {
 
     func decodeModel(_ bytes: Data) throws(PredictorFitError) -> any PredictorModel { Model() }
 
-    func decide(candidate: Candidate, curve: [Double], standing: RunStanding, model: (any PredictorModel)?)
+    func decide(candidate: Candidate, curve: CurvePrefix, standing: RunStanding, model: (any PredictorModel)?)
         -> PruneDecision
     { .proceed }
 }

@@ -13,10 +13,23 @@ import XCTest
 /// Stops every trial after its first epoch, predicting 0.2 ± 0.05; counts what it learned.
 private struct StopAfterFirstEpoch: Pruner {
     var name: String { "stop-after-first" }
-    func decide(candidate: Candidate, curve: [Double], standing: RunStanding, model: (any PredictorModel)?)
+    func decide(candidate: Candidate, curve: CurvePrefix, standing: RunStanding, model: (any PredictorModel)?)
         -> PruneDecision
     {
-        curve.count >= 1 ? .stop(predicted: 0.2, sigma: 0.05, modelVersion: 3) : .proceed
+        curve.lastEpoch >= 1 ? .stop(predicted: 0.2, sigma: 0.05, modelVersion: 3) : .proceed
+    }
+}
+
+/// Stops every trial once it has reported epoch `epoch` or later, predicting its latest accuracy:
+/// a trainer that reports every k-th epoch shows the epochs it reported, not their count.
+private struct StopFromEpoch: Pruner {
+    var epoch: Int
+    var name: String { "stop-from-epoch" }
+    func decide(candidate: Candidate, curve: CurvePrefix, standing: RunStanding, model: (any PredictorModel)?)
+        -> PruneDecision
+    {
+        guard curve.lastEpoch >= epoch, let last = curve.values.last else { return .proceed }
+        return .stop(predicted: last, sigma: 0.01)
     }
 }
 
@@ -570,6 +583,40 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertEqual(trial.stoppedAtEpoch, 1)
         XCTAssertNil(trial.priorPrediction, "the run has no prior")
         XCTAssertEqual(try store.unobservedProposals(), [])
+    }
+
+    func testPruner_readsTheEpochsATrainerReported_notHowManyReportsCame() throws {
+        // Reports every 2nd epoch of a 10-epoch budget: the rule (stop from epoch 4) fires at the
+        // second report, and the trial is stopped at epoch 4, not "epoch 2".
+        let harness = try CoreHarness(predictors: RunPredictors(pruner: StopFromEpoch(epoch: 4)))
+        _ = harness.submit(config(trials: 1, epochs: 10))
+        let assignment = try XCTUnwrap(assignments(harness.hello(1, worker: "w1")).first).1
+        _ = harness.send([.workerMessage(ConnectionID(1), progress(assignment, epoch: 2, accuracy: 0.3, seq: 1))])
+        let store = try harness.store("t")
+        XCTAssertEqual(try store.trials().first?.state, .running, "epoch 2 is before the rule's epoch 4")
+        let actions = harness.send([
+            .workerMessage(ConnectionID(1), progress(assignment, epoch: 4, accuracy: 0.35, seq: 2))
+        ])
+        XCTAssertTrue(
+            messages(actions, to: 1).contains { if case .stopTrial = $0 { return true } else { return false } })
+        let trial = try XCTUnwrap(try store.trials().first)
+        XCTAssertEqual(trial.state, .stoppedEarly)
+        XCTAssertEqual(trial.stoppedAtEpoch, 4)
+        XCTAssertEqual(trial.stopPrediction?.accuracy, 0.35)
+        XCTAssertEqual(try store.epochsSpent(), 4)
+    }
+
+    func testPruner_neverStopsATrialAtItsBudget_whenItReportsOnlyThere() throws {
+        // One report, at the budget's last epoch: the trial is complete, not "stopped at epoch 1".
+        let harness = try CoreHarness(predictors: RunPredictors(pruner: StopFromEpoch(epoch: 1)))
+        _ = harness.submit(config(trials: 1, epochs: 6))
+        let assignment = try XCTUnwrap(assignments(harness.hello(1, worker: "w1")).first).1
+        let actions = harness.send([
+            .workerMessage(ConnectionID(1), progress(assignment, epoch: 6, accuracy: 0.5, seq: 1))
+        ])
+        XCTAssertFalse(
+            messages(actions, to: 1).contains { if case .stopTrial = $0 { return true } else { return false } })
+        XCTAssertEqual(try harness.store("t").trials().first?.state, .running)
     }
 
     func testGate_vetoesCandidatesBeforeDispatch() throws {

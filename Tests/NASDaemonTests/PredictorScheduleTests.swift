@@ -23,7 +23,7 @@ private struct MeanPruner: Pruner {
     var schedule: ModelSchedule? = ModelSchedule(burnIn: 3, cadence: 2)
 
     func fit(_ examples: [PredictorExample], version: Int) throws(PredictorFitError) -> any PredictorModel {
-        let finals = examples.compactMap(\.curve.last)
+        let finals = examples.compactMap(\.finalValue)
         guard !finals.isEmpty else { throw PredictorFitError("no examples") }
         return MeanModel(mean: finals.reduce(0, +) / Double(finals.count), count: finals.count)
     }
@@ -34,10 +34,12 @@ private struct MeanPruner: Pruner {
         }
     }
 
-    func decide(candidate: Candidate, curve: [Double], standing: RunStanding, model: (any PredictorModel)?)
+    func decide(candidate: Candidate, curve: CurvePrefix, standing: RunStanding, model: (any PredictorModel)?)
         -> PruneDecision
     {
-        guard let model = model as? MeanModel, let last = curve.last, curve.count >= 2 else { return .proceed }
+        guard let model = model as? MeanModel, let last = curve.values.last, curve.lastEpoch >= 2 else {
+            return .proceed
+        }
         return last < model.mean * 0.75 ? .stop(predicted: last, sigma: 0.01) : .proceed
     }
 }

@@ -163,7 +163,8 @@ final class SRMEarlyStoppingTests: XCTestCase {
             XCTAssertEqual(curve.count, epoch)
             let proposal = try XCTUnwrap(try store.proposals(of: trial.id).first)
             let candidate = try JSONDecoder().decode(Candidate.self, from: proposal.candidate)
-            let prediction = try XCTUnwrap(pruner.prediction(of: candidate, curve: curve, models: models))
+            let prefix = CurvePrefix(values: curve)
+            let prediction = try XCTUnwrap(pruner.prediction(of: candidate, curve: prefix, models: models))
             XCTAssertEqual(stop.accuracy, prediction.mean, accuracy: 1e-12)
             XCTAssertEqual(try XCTUnwrap(stop.sigma), prediction.sigma, accuracy: 1e-12)
             // Stopped because its final accuracy would very likely not beat the best before it.

@@ -65,4 +65,24 @@ final class SRMFeatureLayoutTests: XCTestCase {
         XCTAssertEqual(features.parameterCount, try NASBench101Network().parameters(of: cell))
         XCTAssertEqual(features.layerCount, 3)
     }
+
+    func testCurvePrefix_appendsOnlyLaterEpochsAndFiniteValues() throws {
+        var prefix = CurvePrefix(values: [])
+        XCTAssertTrue(prefix.append(0.3, atEpoch: 2))
+        XCTAssertTrue(prefix.append(0.4, atEpoch: 4))
+        XCTAssertFalse(prefix.append(0.5, atEpoch: 4), "a re-sent epoch")
+        XCTAssertFalse(prefix.append(0.5, atEpoch: 3), "an earlier epoch")
+        XCTAssertFalse(prefix.append(.nan, atEpoch: 6))
+        XCTAssertFalse(CurvePrefix(values: []).appending(0.1, atEpoch: 0))
+        XCTAssertEqual(prefix, try CurvePrefix(values: [0.3, 0.4], epochs: [2, 4]))
+        XCTAssertEqual(prefix.lastEpoch, 4)
+        XCTAssertEqual(prefix.truncated(toEpoch: 3).epochs, [2])
+    }
+}
+
+private extension CurvePrefix {
+    func appending(_ value: Double, atEpoch epoch: Int) -> Bool {
+        var copy = self
+        return copy.append(value, atEpoch: epoch)
+    }
 }

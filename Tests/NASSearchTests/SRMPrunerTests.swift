@@ -38,7 +38,7 @@ final class SRMPrunerTests: XCTestCase {
         let held = Array(all.dropFirst(30))
         let worst = try XCTUnwrap(held.min { $0.final < $1.final })
         XCTAssertLessThan(worst.final, best - 0.1, "the workload needs a clearly worse network")
-        let prefix = Array(worst.curve.prefix(3))
+        let prefix = worst.prefix(reports: 3)
         guard
             case .stop(let predicted, let sigma, _) = pruner.decide(
                 candidate: worst.candidate, curve: prefix, standing: standing, model: model)
@@ -52,19 +52,22 @@ final class SRMPrunerTests: XCTestCase {
             pruner.rule.probabilityOfNotBeating(best, prediction: expected), pruner.rule.confidence)
         // Before min_epochs, without a reference, without a model, at the budget: proceed.
         XCTAssertEqual(
-            pruner.decide(candidate: worst.candidate, curve: [prefix[0]], standing: standing, model: model), .proceed)
+            pruner.decide(
+                candidate: worst.candidate, curve: worst.prefix(reports: 1), standing: standing, model: model), .proceed
+        )
         XCTAssertEqual(
             pruner.decide(candidate: worst.candidate, curve: prefix, standing: RunStanding(), model: model), .proceed)
         XCTAssertEqual(
             pruner.decide(candidate: worst.candidate, curve: prefix, standing: standing, model: nil), .proceed)
         XCTAssertEqual(
-            pruner.decide(candidate: worst.candidate, curve: worst.curve, standing: standing, model: model), .proceed)
+            pruner.decide(candidate: worst.candidate, curve: worst.recorded, standing: standing, model: model), .proceed
+        )
         // The best network itself is never stopped against its own final value less the margin.
         let top = try XCTUnwrap(training.max { $0.final < $1.final })
         var loose = pruner
         loose.rule = EarlyStoppingRule(confidence: 0.99, margin: 0.05)
         XCTAssertEqual(
-            loose.decide(candidate: top.candidate, curve: Array(top.curve.prefix(3)), standing: standing, model: model),
+            loose.decide(candidate: top.candidate, curve: top.prefix(reports: 3), standing: standing, model: model),
             .proceed)
     }
 
@@ -115,5 +118,30 @@ final class SRMPrunerTests: XCTestCase {
         let never = EarlyStoppingReplay.run(rows: rows, orderings: 1, seed: 3) { _ in self.pruner(burnIn: 1_000) }
         XCTAssertEqual(never.summary.speedup, 1)
         XCTAssertEqual(never.summary.stopped, 0)
+    }
+
+    func testReplay_ofCurvesReportedEveryThirdEpoch_decidesInEpochs() throws {
+        // Curves of 12 epochs recorded at 3, 6, 9, 12 (a trainer that validates every third epoch).
+        var records = try SurrogateCurves.records(count: 60, budget: 12, seed: 10)
+        for index in records.indices {
+            records[index].curve = stride(from: 2, to: 12, by: 3).map { records[index].curve[$0] }
+            records[index].epochs = [3, 6, 9, 12]
+        }
+        let rows = EarlyStoppingReplay.Row.rows(of: records)
+        XCTAssertEqual(rows.count, 60)
+        XCTAssertEqual(rows[0].prefix(reports: 2).epochs, [3, 6])
+        // min_epochs 6 counts epochs: decisions come at epochs 6 and 9 (reports 2 and 3), never at 3.
+        let sparse = SRMPruner(
+            rule: EarlyStoppingRule(confidence: 0.9), minimumEpochs: 6, burnIn: 20, settings: quick, seed: 4,
+            input: .cifar)
+        let replay = EarlyStoppingReplay.run(rows: rows, orderings: 1, seed: 3) { _ in sparse }
+        let ordering = try XCTUnwrap(replay.orderings.first)
+        XCTAssertGreaterThan(ordering.stopped, 0, "a rule in epochs reaches its 6th epoch at the second report")
+        XCTAssertEqual(ordering.epochsFull, 60 * 12)
+        // Rows that ran to the end cost 12; stopped rows cost 6 or 9.
+        let stoppedCost = ordering.epochsUsed - (60 - ordering.stopped) * 12
+        XCTAssertGreaterThanOrEqual(stoppedCost, ordering.stopped * 6)
+        XCTAssertLessThanOrEqual(stoppedCost, ordering.stopped * 9)
+        XCTAssertEqual(stoppedCost % 3, 0)
     }
 }

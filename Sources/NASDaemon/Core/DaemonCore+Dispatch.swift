@@ -247,7 +247,7 @@ extension DaemonCore {
                 lease: Lease(
                     jobID: job.id.rawValue, workerID: session.workerID, now: now.elapsed,
                     duration: options.leaseTimeout),
-                budget: trial.epochBudget, curve: stored.map(\.validationAccuracy),
+                budget: trial.epochBudget, curve: CurvePrefix(stored: stored),
                 trainingSeconds: trial.trainingSeconds, countedUntil: now.elapsed)
             run.active[trialID] = active
             session.busy.insert(WorkerSession.key(run: run.name, job: active.wireID))

@@ -27,7 +27,7 @@ extension DaemonCore {
     }
 
     /// Adds a completed curve to the run's predictors' examples.
-    func learn(_ candidate: Candidate, curve: [Double], in run: RunRuntime) {
+    func learn(_ candidate: Candidate, curve: CurvePrefix, in run: RunRuntime) {
         let example = PredictorExample(candidate: candidate, curve: curve)
         run.stopRule?.examples.append(example)
         run.prior?.examples.append(example)
@@ -166,11 +166,12 @@ extension DaemonCore {
         }
     }
 
-    /// The pruning decision point at epoch τ of a trial: stops it when the pruner predicts it will
-    /// not pay; waits (the trial trains on) when the model it needs is still being fit.
+    /// The pruning decision point at epoch τ of a trial (its last reported epoch): stops it when
+    /// the pruner predicts it will not pay; waits (the trial trains on) when the model it needs is
+    /// still being fit.
     func consultPruner(about trialID: TrialID, in run: RunRuntime) throws {
         guard run.pruner != nil, let job = run.active[trialID] else { return }
-        let epoch = job.curve.count
+        let epoch = job.curve.lastEpoch
         switch model(of: run.stopRule) {
         case .waiting(let version):
             run.pendingStopDecisions.append((trialID, epoch, version))
@@ -189,7 +190,7 @@ extension DaemonCore {
         }
     }
 
-    /// Asks the pruner about the curve's first `epoch` epochs; stops the trial on `.stop`.
+    /// Asks the pruner about the curve up to epoch `epoch`; stops the trial on `.stop`.
     ///
     /// - Returns: whether the trial was stopped.
     private func decideStop(of trialID: TrialID, job: ActiveJob, epoch: Int, version: Int?, in run: RunRuntime)
@@ -201,8 +202,8 @@ extension DaemonCore {
             job.candidate = try candidate(of: trialID, in: run)
             run.active[trialID] = job
         }
-        guard let candidate = job.candidate, epoch >= 1, epoch <= job.curve.count else { return false }
-        let curve = Array(job.curve.prefix(epoch))
+        guard let candidate = job.candidate, epoch >= 1, epoch <= job.curve.lastEpoch else { return false }
+        let curve = job.curve.truncated(toEpoch: epoch)
         let model: (any PredictorModel)? = version.flatMap { run.stopRule?.models[$0] }
         // A strategy with rounds of successive halving (Hyperband) tells the pruner the trial's rung:
         // f-Hyperband's reference is the rung's results, not the run's.
@@ -217,8 +218,8 @@ extension DaemonCore {
             _ = try run.store.finishTrial(trialID, outcome: .stoppedEarly(prediction, atEpoch: epoch), job: job.jobID)
             try deliverOutcome(
                 TrialResult(
-                    outcome: .stoppedEarly(curve: curve, predicted: predicted, sigma: sigma),
-                    epochs: Array(1...curve.count)),
+                    outcome: .stoppedEarly(curve: curve.values, predicted: predicted, sigma: sigma),
+                    epochs: curve.epochs),
                 of: trialID, in: run)
         }
         stopOnWorker(job, trial: trialID, of: run, reason: "stopped early at epoch \(epoch): predicted \(predicted)")
@@ -304,8 +305,8 @@ extension DaemonCore {
             guard let candidate = try candidate(of: completion.trial, in: run) else { continue }
             // Cut at the epochs it had when it completed: a trial Hyperband promoted since then
             // was an example of its earlier rung's budget (as `learn` made it), not of its curve now.
-            let epochs = try store.epochs(of: completion.trial).filter { $0.epoch <= completion.epochs }
-            let example = PredictorExample(candidate: candidate, curve: epochs.map(\.validationAccuracy))
+            let points = try store.curvePoints(of: completion.trial).filter { $0.epoch <= completion.epochs }
+            let example = PredictorExample(candidate: candidate, curve: CurvePrefix(stored: points))
             for host in hosts { host.examples.append(example) }
         }
         if run.prior != nil {

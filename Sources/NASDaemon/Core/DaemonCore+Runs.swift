@@ -37,7 +37,7 @@ extension DaemonCore {
             run.active[job.trialID] = ActiveJob(
                 jobID: job.id, attempt: job.attempt, workerID: job.workerID, connection: nil,
                 lease: Lease(jobID: job.id.rawValue, workerID: job.workerID, now: now, duration: options.leaseTimeout),
-                budget: trial.epochBudget, curve: try store.curve(of: job.trialID),
+                budget: trial.epochBudget, curve: CurvePrefix(stored: try store.curvePoints(of: job.trialID)),
                 awaitingReattach: true, trainingSeconds: trial.trainingSeconds, countedUntil: now)
         }
         let trials = try store.trials()

@@ -25,10 +25,9 @@ extension DaemonCore {
         job.trainingSeconds += elapsed
         job.countedUntil = now.elapsed
         job.lease.progressed(now: now.elapsed, duration: options.leaseTimeout)
-        if record.epoch == job.curve.count + 1 {
-            job.curve.append(record.validationAccuracy)
-        } else {
-            job.curve = try run.store.curve(of: trialID)
+        if !job.curve.append(record.validationAccuracy, atEpoch: record.epoch) {
+            // An epoch at or before the last one (a re-sent or rewound report): read the store's.
+            job.curve = CurvePrefix(stored: try run.store.curvePoints(of: trialID))
         }
         run.active[trialID] = job
         if record.epoch == 1, try restartIfDiverged(trialID, accuracy: record.validationAccuracy, in: run) { return }
@@ -98,8 +97,8 @@ extension DaemonCore {
             return
         }
         let stored = try run.store.curvePoints(of: trialID)
-        let curve = stored.map(\.validationAccuracy)
-        guard let final = curve.last else {
+        let curve = CurvePrefix(stored: stored)
+        guard let final = curve.values.last else {
             return try retryOrFail(
                 trialID, in: run, reason: "the trainer finished without reporting an epoch", jobEnd: .failed)
         }
@@ -112,7 +111,7 @@ extension DaemonCore {
             budget: job?.budget ?? trial.epochBudget, maxAttempts: run.configuration.trial.maxAttempts)
         // A curve may be sparse — NAS-Bench-101 records epochs 4, 12, 36, 108 — so the last epoch
         // counts, not the number of points.
-        let lastEpoch = stored.last?.epoch ?? 0
+        let lastEpoch = curve.lastEpoch
         let action = try life.handle(.trainerExited(lastEpoch: lastEpoch))
         guard action == .complete else {
             // A trainer that exits 0 before its budget has a partial curve that no strategy may
@@ -124,7 +123,7 @@ extension DaemonCore {
         try run.store.inTransaction {
             _ = try run.store.finishTrial(trialID, outcome: .completed(finalAccuracy: final), job: job?.jobID)
             try deliverOutcome(
-                TrialResult(outcome: .completed(curve: curve), epochs: stored.map(\.epoch)), of: trialID, in: run)
+                TrialResult(outcome: .completed(curve: curve.values), epochs: curve.epochs), of: trialID, in: run)
             try promoteIfAsked(trialID, in: run)
         }
         run.active[trialID] = nil

@@ -46,7 +46,7 @@ public enum EarlyStoppingReplaySetup {
         warmStart: [LearningCurveExample] = []
     ) -> (orderings: [EarlyStoppingReplay.Ordering], summary: EarlyStoppingReplay.Summary) {
         let rows = EarlyStoppingReplay.Row.rows(of: records)
-        let longest = rows.map(\.curve.count).max() ?? 2
+        let longest = rows.map(\.fullEpochs).max() ?? 2
         let earlyStopping = EarlyStoppingConfiguration(
             kind: .srm, margin: settings.margin, confidence: settings.confidence, burnIn: settings.burnIn,
             compareToNth: settings.compareToNth, minEpochs: settings.minimumEpochs ?? max(1, longest / 4))

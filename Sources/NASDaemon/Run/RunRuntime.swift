@@ -14,9 +14,9 @@ struct ActiveJob {
     var connection: ConnectionID?
     var lease: Lease
     var budget: Int
-    /// The stored validation curve of this trial so far, kept in step with the store so that the
-    /// pruner is not handed a re-read of the whole curve at every epoch.
-    var curve: [Double] = []
+    /// The stored validation curve of this trial so far, at its reported epochs, kept in step with
+    /// the store so that the pruner is not handed a re-read of the whole curve at every epoch.
+    var curve = CurvePrefix(values: [])
     /// The trial's candidate, decoded once when a predictor first needs it.
     var candidate: Candidate?
     /// Loaded at a restart and not yet re-attached by its worker (nor expired): its result may be

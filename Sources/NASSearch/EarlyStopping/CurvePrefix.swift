@@ -31,6 +31,17 @@ public struct CurvePrefix: Hashable, Sendable, Codable {
     /// The last observed epoch index (0 when nothing is observed): the prefix length τ in epochs.
     public var lastEpoch: Int { epochs.last ?? 0 }
 
+    /// Adds a value reported at `epoch`.
+    ///
+    /// - Returns: false, leaving the prefix as it was, when `epoch` does not come after `lastEpoch`
+    ///   (or is below 1) or the value is not finite.
+    public mutating func append(_ value: Double, atEpoch epoch: Int) -> Bool {
+        guard epoch >= 1, epoch > lastEpoch, value.isFinite else { return false }
+        values.append(value)
+        epochs.append(epoch)
+        return true
+    }
+
     /// The part observed at epochs `≤ epoch`.
     public func truncated(toEpoch epoch: Int) -> CurvePrefix {
         let count = epochs.firstIndex { $0 > epoch } ?? epochs.count

@@ -97,9 +97,9 @@ public struct SRMPruner: Pruner {
     /// proceeds before `minimumEpochs`, at the budget, without a model or a model for this prefix,
     /// and while the run has fewer than n final values.
     public func decide(
-        candidate: Candidate, curve: [Double], standing: RunStanding, model: (any PredictorModel)?
+        candidate: Candidate, curve: CurvePrefix, standing: RunStanding, model: (any PredictorModel)?
     ) -> PruneDecision {
-        guard curve.count >= minimumEpochs, curve.count < candidate.budget,
+        guard curve.lastEpoch >= minimumEpochs, curve.lastEpoch < candidate.budget,
             let reference = standing.nthBest(rule.compareToNth),
             let models = model as? SequentialRegressionModels,
             let prediction = prediction(of: candidate, curve: curve, models: models)
@@ -110,13 +110,13 @@ public struct SRMPruner: Pruner {
         return .stop(predicted: prediction.mean, sigma: prediction.sigma)
     }
 
-    /// SRM's prediction of the candidate's final value from its curve so far (epochs 1…τ), or nil
+    /// SRM's prediction of the candidate's final value from its curve so far (up to epoch τ), or nil
     /// when its network cannot be analysed or no model covers the prefix.
-    public func prediction(of candidate: Candidate, curve: [Double], models: SequentialRegressionModels)
+    public func prediction(of candidate: Candidate, curve: CurvePrefix, models: SequentialRegressionModels)
         -> FinalValuePrediction?
     {
-        guard let features = features(of: candidate), !curve.isEmpty else { return nil }
-        return try? models.predict(features: features, prefix: CurvePrefix(values: curve))
+        guard let features = features(of: candidate), !curve.values.isEmpty else { return nil }
+        return try? models.predict(features: features, prefix: curve)
     }
 
     /// The configuration features of a candidate.
@@ -126,10 +126,10 @@ public struct SRMPruner: Pruner {
             budget: candidate.budget)
     }
 
-    /// A run's completed curve as SRM's training example (the daemon reports every epoch: 1…T).
+    /// A run's completed curve as SRM's training example, at the epochs it was reported.
     public func learningCurveExample(_ example: PredictorExample) -> LearningCurveExample? {
-        guard !example.curve.isEmpty, let features = features(of: example.candidate) else { return nil }
-        return LearningCurveExample(features: features, curve: CurvePrefix(values: example.curve))
+        guard !example.curve.values.isEmpty, let features = features(of: example.candidate) else { return nil }
+        return LearningCurveExample(features: features, curve: example.curve)
     }
 
     /// The seed of model version `version`'s fit.

@@ -5,14 +5,23 @@ import NASCore
 public struct PredictorExample: Hashable, Sendable, Codable {
     /// What was trained.
     public var candidate: Candidate
-    /// Its whole validation curve, epoch 1 first.
-    public var curve: [Double]
+    /// Its whole validation curve, with the epoch of each value (a trainer may report every k-th
+    /// epoch: the values are then at epochs k, 2k, …).
+    public var curve: CurvePrefix
 
-    /// Creates an example.
-    public init(candidate: Candidate, curve: [Double]) {
+    /// Creates an example from a curve with its epochs.
+    public init(candidate: Candidate, curve: CurvePrefix) {
         self.candidate = candidate
         self.curve = curve
     }
+
+    /// Creates an example from a curve reported every epoch (values at epochs 1…n).
+    public init(candidate: Candidate, curve: [Double]) {
+        self.init(candidate: candidate, curve: CurvePrefix(values: curve))
+    }
+
+    /// The last value of the curve: the accuracy the example was trained to.
+    public var finalValue: Double? { curve.values.last }
 }
 
 /// A fitted model, as the predictor that fit it understands it.

@@ -52,11 +52,11 @@ public protocol Pruner: LearnedPredictor {
     ///
     /// - Parameters:
     ///   - candidate: what is being trained.
-    ///   - curve: validation accuracy of epochs 1…τ so far.
+    ///   - curve: the validation accuracies reported so far, with their epochs (τ is the last).
     ///   - standing: the final accuracies of the run so far.
     ///   - model: the model version the schedule names (nil for a pruner without a schedule).
     func decide(
-        candidate: Candidate, curve: [Double], standing: RunStanding, model: (any PredictorModel)?
+        candidate: Candidate, curve: CurvePrefix, standing: RunStanding, model: (any PredictorModel)?
     ) -> PruneDecision
 }
 

@@ -29,10 +29,12 @@ public enum EarlyStoppingReplay {
         }
 
         /// The complete rows of a curves file, in file order; rows stopped before their budget,
-        /// without points, or whose network converts to none are left out.
+        /// without points, whose epochs do not increase, or whose network converts to none are left
+        /// out.
         public static func rows(of records: [CurveRecord]) -> [Row] {
             records.enumerated().compactMap { index, record in
-                guard record.isComplete, !record.curve.isEmpty, record.curve.count == record.epochs.count,
+                guard record.isComplete, !record.curve.isEmpty,
+                    (try? CurvePrefix(values: record.curve, epochs: record.epochs)) != nil,
                     let network = record.network.network
                 else { return nil }
                 return Row(
@@ -42,6 +44,16 @@ public enum EarlyStoppingReplay {
                     curve: record.curve, epochs: record.epochs)
             }
         }
+
+        /// The first `reports` values with their epochs: what a trial that has reported so far shows.
+        public func prefix(reports: Int) -> CurvePrefix {
+            let count = min(max(0, reports), curve.count, epochs.count)
+            return (try? CurvePrefix(values: Array(curve.prefix(count)), epochs: Array(epochs.prefix(count))))
+                ?? CurvePrefix(values: Array(curve.prefix(count)))
+        }
+
+        /// The whole recorded curve with its epochs.
+        public var recorded: CurvePrefix { prefix(reports: curve.count) }
 
         /// The row's final value.
         public var final: Double { curve.last ?? 0 }
@@ -123,7 +135,7 @@ public enum EarlyStoppingReplay {
                 let model = version >= 1 ? model(forVersion: version) : nil
                 if pruner.schedule != nil && model == nil { continue }
                 let decision = pruner.decide(
-                    candidate: row.candidate, curve: Array(row.curve.prefix(tau)), standing: standing, model: model)
+                    candidate: row.candidate, curve: row.prefix(reports: tau), standing: standing, model: model)
                 if case .stop = decision {
                     result.stopped += 1
                     result.epochsUsed += row.epochs[tau - 1]
@@ -132,7 +144,7 @@ public enum EarlyStoppingReplay {
             }
             result.epochsUsed += row.fullEpochs
             standing.record(row.final)
-            examples.append(PredictorExample(candidate: row.candidate, curve: row.curve))
+            examples.append(PredictorExample(candidate: row.candidate, curve: row.recorded))
             if row.final == best { result.bestKept = true }
         }
         return result

@@ -145,12 +145,12 @@ public enum HyperbandReplay {
                 let version = pruner.schedule?.version(afterExamples: examples.count) ?? 0
                 let fitted = version >= 1 ? model(forVersion: version) : nil
                 if pruner.schedule != nil && fitted == nil { continue }
-                let curve = Array(configuration.row.curve.prefix(tau))
+                let curve = configuration.row.prefix(reports: tau)
                 let decision = pruner.decide(
                     candidate: candidate, curve: curve,
                     standing: RunStanding(rung: hyperband.rungStanding(ofProposal: proposalID)), model: fitted)
                 if case .stop(let predicted, let sigma, _) = decision {
-                    outcome = .stoppedEarly(curve: curve, predicted: predicted, sigma: sigma)
+                    outcome = .stoppedEarly(curve: curve.values, predicted: predicted, sigma: sigma)
                     break epochs
                 }
             }

@@ -32,7 +32,9 @@ enum ReplayCommand {
             .value("margin", "δ", "With --early-stop: the margin below the reference (default 0)."),
             .value("nth", "n", "With --early-stop: compare with the n-th best final value (default 1)."),
             .value("burn-in", "B", "With --early-stop: complete curves before the first model (default 100)."),
-            .value("min-epochs", "E", "With --early-stop: the earliest stop (default a quarter of the longest row)."),
+            .value(
+                "min-epochs", "E",
+                "With --early-stop: the earliest stop, in epochs (default a quarter of the longest row's last epoch)."),
             .value("warm-start", "FILE", "With --early-stop: a curves file whose complete rows are fit first."),
             .value("orderings", "K", "With --early-stop: random orders of the rows to replay (default 10)."),
             .value(

@@ -142,7 +142,7 @@ final class FastHyperbandTests: XCTestCase {
         XCTAssertLessThan(worst.final, best - 0.1, "the workload needs a clearly worse network")
         let rung = RungStanding(
             targetEpochs: 9, results: held.map(\.final).sorted(by: >).prefix(3).map { $0 }, survivors: 3)
-        let prefix = Array(worst.curve.prefix(3))
+        let prefix = worst.prefix(reports: 3)
         let standing = RunStanding(rung: rung)
         guard
             case .stop(let predicted, let sigma, _) = pruner.decide(
@@ -156,7 +156,8 @@ final class FastHyperbandTests: XCTestCase {
         XCTAssertEqual(
             pruner.decide(candidate: worst.candidate, curve: prefix, standing: RunStanding(), model: model), .proceed)
         XCTAssertEqual(
-            pruner.decide(candidate: worst.candidate, curve: worst.curve, standing: standing, model: model), .proceed)
+            pruner.decide(candidate: worst.candidate, curve: worst.recorded, standing: standing, model: model), .proceed
+        )
         var other = rung
         other.targetEpochs = 27
         XCTAssertEqual(

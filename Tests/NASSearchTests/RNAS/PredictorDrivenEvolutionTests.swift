@@ -126,7 +126,7 @@ final class PredictorDrivenEvolutionTests: XCTestCase {
         XCTAssertEqual(try strategy.propose(), .waitForModel(version: 1), "asking does not change the state")
         let request = try XCTUnwrap(strategy.modelRequest)
         XCTAssertEqual(request.examples?.count, 15)
-        XCTAssertEqual(request.examples?.map(\.curve), Array(repeating: [0.5], count: 15))
+        XCTAssertEqual(request.examples?.map(\.curve.values), Array(repeating: [0.5], count: 15))
         let prepared = request.prepare(nil)
         strategy.install(StrategyPreparation(version: 2, content: prepared.content))
         XCTAssertEqual(try strategy.propose(), .waitForModel(version: 1), "a preparation of another version is ignored")

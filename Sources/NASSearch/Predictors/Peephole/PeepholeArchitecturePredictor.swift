@@ -41,7 +41,7 @@ public struct PeepholeArchitecturePredictor: ArchitecturePredictor {
     public func fit(_ examples: [PredictorExample], version: Int) throws(PredictorFitError) -> any PredictorModel {
         var training: [PeepholeExample] = []
         for example in examples {
-            guard let reward = example.curve.last, reward.isFinite else { continue }
+            guard let reward = example.finalValue, reward.isFinite else { continue }
             do {
                 training.append(
                     try PeepholeExample(

@@ -60,9 +60,10 @@ public struct PeepholeGate: CandidateGate {
         if let transferred, examples.count < trainAfter { return transferred }
         var training: [PeepholeExample] = []
         for example in examples {
-            guard let accuracy = example.curve.last, accuracy.isFinite,
+            guard let accuracy = example.finalValue, accuracy.isFinite,
                 let coded = try? PeepholeExample(
-                    network: example.candidate.network, input: input, epoch: example.curve.count, accuracy: accuracy)
+                    network: example.candidate.network, input: input, epoch: example.curve.lastEpoch, accuracy: accuracy
+                )
             else { continue }
             training.append(coded)
         }

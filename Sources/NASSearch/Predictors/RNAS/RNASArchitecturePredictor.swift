@@ -45,7 +45,7 @@ public struct RNASArchitecturePredictor: ArchitecturePredictor {
             var inputs: [Tensor] = []
             var targets: [Double] = []
             for example in examples {
-                guard let reward = example.curve.last else { continue }
+                guard let reward = example.finalValue else { continue }
                 inputs.append(try RNASFeatureTensor.encode(example.candidate.network, input: input))
                 targets.append(reward)
             }

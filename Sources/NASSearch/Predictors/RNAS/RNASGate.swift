@@ -68,7 +68,7 @@ public struct RNASGate: CandidateGate {
     }
 
     public func fit(_ examples: [PredictorExample], version: Int) throws(PredictorFitError) -> any PredictorModel {
-        let training = examples.filter { $0.curve.last?.isFinite ?? false }
+        let training = examples.filter { $0.finalValue?.isFinite ?? false }
         if let transferred, training.count < trainAfter { return transferred }
         let ranker = try RNASArchitecturePredictor(
             settings: settings, seed: seed, parallelism: parallelism, transferred: transferred?.ranker, input: input

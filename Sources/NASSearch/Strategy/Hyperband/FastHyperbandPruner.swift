@@ -79,12 +79,12 @@ public struct FastHyperbandPruner: Pruner {
     public func trainingSets(_ examples: [PredictorExample]) -> [Int: [LearningCurveExample]] {
         var sets: [Int: [LearningCurveExample]] = [:]
         for example in examples {
-            let target = example.curve.count
-            guard target >= 2, sets[target, default: []].count < rule.minimumCurves,
+            let target = example.curve.lastEpoch
+            guard example.curve.values.count >= 2, sets[target, default: []].count < rule.minimumCurves,
                 let features = features(of: example.candidate, target: target)
             else { continue }
             sets[target, default: []].append(
-                LearningCurveExample(features: features, curve: CurvePrefix(values: example.curve)))
+                LearningCurveExample(features: features, curve: example.curve))
         }
         return sets.filter { $0.value.count >= rule.minimumCurves }
     }
@@ -122,24 +122,24 @@ public struct FastHyperbandPruner: Pruner {
     /// (less δ); proceeds outside a rung, before `minimumEpochs`, at r, without `M[r]`, and while
     /// the rung has fewer than κ·n results.
     public func decide(
-        candidate: Candidate, curve: [Double], standing: RunStanding, model: (any PredictorModel)?
+        candidate: Candidate, curve: CurvePrefix, standing: RunStanding, model: (any PredictorModel)?
     ) -> PruneDecision {
-        guard let rung = standing.rung, curve.count >= minimumEpochs, curve.count < rung.targetEpochs,
+        guard let rung = standing.rung, curve.lastEpoch >= minimumEpochs, curve.lastEpoch < rung.targetEpochs,
             let prediction = prediction(of: candidate, curve: curve, target: rung.targetEpochs, model: model),
             rule.shouldStop(prediction: prediction, rung: rung)
         else { return .proceed }
         return .stop(predicted: prediction.mean, sigma: prediction.sigma)
     }
 
-    /// `M[r][τ]`'s prediction of y_r from the curve so far (τ = its length), or nil without `M[r]`
-    /// or when the network cannot be analysed.
-    public func prediction(of candidate: Candidate, curve: [Double], target: Int, model: (any PredictorModel)?)
+    /// `M[r][τ]`'s prediction of y_r from the curve so far (τ = its last epoch), or nil without
+    /// `M[r]` or when the network cannot be analysed.
+    public func prediction(of candidate: Candidate, curve: CurvePrefix, target: Int, model: (any PredictorModel)?)
         -> FinalValuePrediction?
     {
-        guard let models = (model as? FastHyperbandModels)?.models(forTarget: target), !curve.isEmpty,
+        guard let models = (model as? FastHyperbandModels)?.models(forTarget: target), !curve.values.isEmpty,
             let features = features(of: candidate, target: target)
         else { return nil }
-        return try? models.predict(features: features, prefix: CurvePrefix(values: curve))
+        return try? models.predict(features: features, prefix: curve)
     }
 
     /// The configuration features of a candidate trained to `target` epochs.

@@ -80,8 +80,8 @@ final class SRMFeatureLayoutTests: XCTestCase {
     }
 }
 
-private extension CurvePrefix {
-    func appending(_ value: Double, atEpoch epoch: Int) -> Bool {
+extension CurvePrefix {
+    fileprivate func appending(_ value: Double, atEpoch epoch: Int) -> Bool {
         var copy = self
         return copy.append(value, atEpoch: epoch)
     }

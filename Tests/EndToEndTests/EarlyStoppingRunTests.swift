@@ -1,4 +1,5 @@
 import Foundation
+import NASTestSupport
 import XCTest
 
 /// Issue 8 §3: `nasd run` with `early_stopping: {kind: srm}` over the surrogate trainer stops trials
@@ -52,5 +53,44 @@ final class EarlyStoppingRunTests: EndToEndTestCase {
                 "epochs:    \(status.epochsSpent) spent, \(status.epochsSaved) saved by early stopping "
                     + "(\(stopped.count) trial\(stopped.count == 1 ? "" : "s") stopped)"),
             text.outputText)
+    }
+
+    /// A trainer that validates every second epoch (epochs 2, 4, 6, 8): SRM decides in epochs, so
+    /// `min_epochs: 4` first decides at the second report, stops are recorded at epochs 4 or 6, and
+    /// the epochs spent are the epochs trained.
+    func testSRMRun_overATrainerReportingEverySecondEpoch_decidesAndRecordsInEpochs() async throws {
+        let state = try makeTemporaryDirectory()
+        let script = TestEnvironment.packageRoot.appendingPathComponent("Tests/Fixtures/trainer-every-other-epoch.sh")
+        let file = try write(
+            """
+            name: sparse
+            seed: 5
+            space: {kind: metaqnn, filters: [16, 32, 64], kernels: [1, 3, 5], fc_sizes: [64, 128], max_depth: 6}
+            strategy: {kind: random}
+            training: {epochs: 8}
+            trainer: {command: [sh, \(script.path)], env: {FAKE_EPOCH_DELAY: "0.05"}}
+            end: {max_trials: 30}
+            early_stopping: {kind: srm, burn_in: 12, min_epochs: 4, confidence: 0.9}
+            """, to: "sparse.yaml", in: state)
+        let outcome = try await nasd(["run", file.path, "--workers", "1"], stateDirectory: state, timeout: 240)
+        XCTAssertEqual(outcome.exitCode, 0, "\(outcome)")
+
+        let trials = try await trials(of: "sparse", in: state).filter { $0.reusedFrom == nil }
+        XCTAssertEqual(trials.count, 30)
+        let stopped = trials.filter { $0.state == "stopped_early" }
+        XCTAssertFalse(stopped.isEmpty, "SRM stopped nothing: \(trials.map(\.state))")
+        for trial in stopped {
+            // Epoch 2 is before min_epochs, 8 is the budget: a stop is at epoch 4 or 6, never at a
+            // report count (2 or 3).
+            XCTAssertTrue([4, 6].contains(try XCTUnwrap(trial.stoppedAtEpoch)), "\(trial)")
+        }
+        for trial in trials where trial.state == "completed" {
+            XCTAssertEqual(trial.epochsDone, 8, "\(trial)")
+        }
+        XCTAssertTrue(
+            stopped.contains { $0.epochsDone < 8 }, "no stop came before the last report: \(stopped)")
+        let status = try await status(of: "sparse", in: state)
+        XCTAssertEqual(status.epochsSpent, trials.reduce(0) { $0 + $1.epochsDone })
+        XCTAssertGreaterThan(status.epochsSaved, 0)
     }
 }

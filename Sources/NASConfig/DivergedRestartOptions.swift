@@ -1,12 +1,12 @@
 /// `strategy.diverged_restart`: what the original MetaQNN code did with a network that did not
-/// learn (Baker et al. 2017, §4; ALGORITHMS.md §1): a trial whose validation accuracy after its
-/// first epoch is at or below `threshold` is restarted with learning rate `lr · factorⁱ` (lr the
+/// learn (Baker et al. 2017, §4; ALGORITHMS.md §1): a trial whose validation accuracy at its first
+/// report (after its first epoch, for a trainer that reports every epoch) is at or below `threshold` is restarted with learning rate `lr · factorⁱ` (lr the
 /// configured `training.hyperparameters.learning_rate`), at most `tries` times, before it counts
 /// as a failure. Restarts do not count against `trial.max_attempts`.
 ///
 /// Written `{threshold: 0.15, factor: 0.4, tries: 5}`; each key defaults to the original's value.
 public struct DivergedRestartOptions: Hashable, Sendable {
-    /// `threshold`: accuracy after the first epoch at or below which a trial has diverged.
+    /// `threshold`: accuracy at the first report at or below which a trial has diverged.
     /// Default 0.15, in [0, 1].
     public var threshold: Double
     /// `factor`: the learning rate of restart i is `lr · factorⁱ`. Default 0.4, in (0, 1].

@@ -377,6 +377,35 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertEqual(try harness.store("t").curve(of: trial.id), [0.1], "only the last attempt's epoch is kept")
     }
 
+    func testDivergedRule_readsTheFirstReport_ofATrainerThatReportsEveryThirdEpoch() throws {
+        let harness = try CoreHarness()
+        _ = harness.submit(
+            """
+            name: t
+            seed: 5
+            space: {kind: metaqnn, filters: [16, 32], kernels: [1, 3], fc_sizes: [64], max_depth: 4}
+            strategy:
+              kind: metaqnn
+              epsilon_schedule: [{epsilon: 1.0, models: 1}]
+              diverged_restart: {threshold: 0.15, factor: 0.4, tries: 2}
+            training: {epochs: 9, hyperparameters: {learning_rate: 0.01}}
+            trainer: {builtin: surrogate}
+            """)
+        let assignment = try XCTUnwrap(assignments(harness.hello(1, worker: "w1")).first).1
+        let reported = harness.send([
+            .workerMessage(ConnectionID(1), progress(assignment, epoch: 3, accuracy: 0.1, seq: 1))
+        ])
+        XCTAssertTrue(
+            messages(reported, to: 1).contains { if case .stopTrial = $0 { return true } else { return false } },
+            "epoch 3 is this trainer's first report: the rule reads it")
+        let trial = try XCTUnwrap(try harness.store("t").trials().first)
+        XCTAssertEqual(trial.divergedRestarts, 1)
+        XCTAssertEqual(trial.state, .queued)
+        XCTAssertTrue(
+            try harness.store("t").events().contains { $0.detail.contains("after epoch 3") },
+            "the restart names the epoch it read")
+    }
+
     func testWallClockJumps_changeNothing_leasesAndTimeoutsRunOnTheMonotonicClock() throws {
         let directory = try TestEnvironment.makeTemporaryDirectory(prefix: "jump")
         defer { try? FileManager.default.removeItem(at: directory) }

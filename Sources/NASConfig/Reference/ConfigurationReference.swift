@@ -274,7 +274,7 @@ public struct ConfigurationReference: Sendable {
                         "replay_batch", "int ≥ 0", code(metaQNN.replayBatch), "trajectories replayed after each result"),
                     Key(
                         "diverged_restart", "map `{threshold, factor, tries}`", "none (off)",
-                        "restart a trial whose accuracy after epoch 1 is ≤ `threshold` (default \(formatNumber(restart.threshold))) "
+                        "restart a trial whose accuracy at its first report (epoch 1 when it reports every epoch) is ≤ `threshold` (default \(formatNumber(restart.threshold))) "
                             + "with the learning rate times `factor`ⁱ (default \(formatNumber(restart.factor))), "
                             + "at most `tries` times (default \(restart.tries))"),
                 ]),

@@ -30,19 +30,27 @@ extension DaemonCore {
             job.curve = CurvePrefix(stored: try run.store.curvePoints(of: trialID))
         }
         run.active[trialID] = job
-        if record.epoch == 1, try restartIfDiverged(trialID, accuracy: record.validationAccuracy, in: run) { return }
+        // The diverged-trial rule reads a trial's first report: epoch 1 for a trainer that reports
+        // every epoch, epoch k for one that reports every k-th.
+        if job.curve.epochs == [record.epoch],
+            try restartIfDiverged(trialID, epoch: record.epoch, accuracy: record.validationAccuracy, in: run)
+        {
+            return
+        }
         if run.pruner != nil && run.finalPhaseReason == nil {
             try consultPruner(about: trialID, in: run)
         }
     }
 
     /// MetaQNN's diverged-trial rule (`strategy.diverged_restart`, the original code): a trial
-    /// whose accuracy after its first epoch is at or below `threshold` is restarted from scratch
-    /// with the learning rate times `factor`ⁱ, at most `tries` times (not counted against
-    /// `trial.max_attempts`); then it fails as diverged.
+    /// whose accuracy at its first report (`epoch`: 1 for a trainer that reports every epoch) is at
+    /// or below `threshold` is restarted from scratch with the learning rate times `factor`ⁱ, at
+    /// most `tries` times (not counted against `trial.max_attempts`); then it fails as diverged.
     ///
     /// - Returns: whether the trial was restarted or failed (its job is over).
-    private func restartIfDiverged(_ trialID: TrialID, accuracy: Double, in run: RunRuntime) throws -> Bool {
+    private func restartIfDiverged(_ trialID: TrialID, epoch: Int, accuracy: Double, in run: RunRuntime) throws
+        -> Bool
+    {
         guard let options = run.configuration.strategy.divergedRestart, accuracy <= options.threshold,
             let job = run.active[trialID], let trial = try run.store.trial(trialID)
         else { return false }
@@ -52,7 +60,7 @@ extension DaemonCore {
             let next = trial.divergedRestarts + 1
             let rate = options.learningRate(base: Self.baseLearningRate(trial.hyperparameters), restart: next)
             let reason =
-                "diverged (accuracy \(accuracy) after epoch 1): restart \(next) of \(options.tries), learning rate \(rate)"
+                "diverged (accuracy \(accuracy) after epoch \(epoch)): restart \(next) of \(options.tries), learning rate \(rate)"
             stopOnWorker(job, trial: trialID, of: run, reason: reason)
             _ = try run.store.restartDiverged(job: job.jobID, reason: reason)
             run.active[trialID] = nil
@@ -62,7 +70,7 @@ extension DaemonCore {
             stopOnWorker(job, trial: trialID, of: run, reason: "diverged")
             try failTrial(
                 trialID, in: run,
-                reason: "diverged: accuracy \(accuracy) after epoch 1, after \(options.tries) restart(s)")
+                reason: "diverged: accuracy \(accuracy) after epoch \(epoch), after \(options.tries) restart(s)")
         }
         return true
     }

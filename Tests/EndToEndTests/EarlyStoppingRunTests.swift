@@ -92,5 +92,13 @@ final class EarlyStoppingRunTests: EndToEndTestCase {
         let status = try await status(of: "sparse", in: state)
         XCTAssertEqual(status.epochsSpent, trials.reduce(0) { $0 + $1.epochsDone })
         XCTAssertGreaterThan(status.epochsSaved, 0)
+        // `nasd best` shows the winner's curve with its epochs.
+        let best = try await nasd(["best", "sparse"], stateDirectory: state)
+        XCTAssertTrue(best.outputText.contains("curve:           2:"), best.outputText)
+        XCTAssertTrue(best.outputText.contains(" 8:"), best.outputText)
+        let json = try await nasd(["best", "sparse", "--json"], stateDirectory: state)
+        let views = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(json.outputText.utf8)) as? [[String: Any]])
+        XCTAssertEqual(views.first?["curveEpochs"] as? [Int], [2, 4, 6, 8])
     }
 }

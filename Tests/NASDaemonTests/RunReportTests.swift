@@ -44,6 +44,24 @@ final class RunReportTests: XCTestCase {
         XCTAssertEqual(first.flops, analysis.macs)
     }
 
+    func testData_keepsTheEpochOfEachReport_forATrainerThatSkipsEpochs() throws {
+        let store = try RunStore(
+            runDirectory: directory.appendingPathComponent("sparse"), clock: ReportFixtures.steppingClock())
+        try store.createRun(
+            NewRun(
+                name: "sparse", configurationText: try ControlFixtures.demoConfigurationText(name: "sparse"),
+                searchIdentity: "test"))
+        let trial = try store.insertTrial(ReportFixtures.newTrial(1))
+        let job = try store.dispatchTrial(trial.id, to: "w1", leaseDeadline: Date(timeIntervalSince1970: 1_800_000_000))
+        for (epoch, accuracy) in [(2, 0.4), (4, 0.6)] {
+            _ = try store.recordEpochs([EpochReport(trialID: trial.id, epoch: epoch, validationAccuracy: accuracy)])
+        }
+        try store.finishTrial(trial.id, outcome: .completed(finalAccuracy: 0.6), job: job.id)
+        let reported = try XCTUnwrap(try RunReportData.load(from: store).trials.first)
+        XCTAssertEqual(reported.curve, [0.4, 0.6])
+        XCTAssertEqual(reported.curveEpochs, [2, 4], "the learning-curve figure plots each value at its epoch")
+    }
+
     func testSize_ofANASBench201Cell_isItsNetworksAsTheBenchmarkCountsIt_withTheSpacesClassesAndInput() throws {
         let cell = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|"
         let cifar10 = try XCTUnwrap(RunReportData.size(of: cell, input: .cifar, nb201: NASBench201Network()))

@@ -27,8 +27,10 @@ public struct ReportTrial: Hashable, Sendable {
     public var stoppedAtEpoch: Int?
     public var epochBudget: Int
     public var epochsDone: Int
-    /// Validation accuracy per epoch, epoch 1 first.
+    /// Validation accuracy as reported, earliest first.
     public var curve: [Double]
+    /// The epoch of each `curve` value (`1…n` for a trainer that reports every epoch).
+    public var curveEpochs: [Int]
     /// A test accuracy reported with the last epoch (metric `test_accuracy`), when the trainer sent one.
     public var testAccuracy: Double?
     /// Seconds from the run's creation to the trial's end.

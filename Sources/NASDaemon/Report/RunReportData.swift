@@ -74,7 +74,8 @@ public struct RunReportData: Sendable {
                 priorPrediction: record.priorPrediction, stopPrediction: record.stopPrediction,
                 stoppedAtEpoch: record.stoppedAtEpoch,
                 epochBudget: record.epochBudget, epochsDone: record.epochsDone,
-                curve: epochs.map(\.validationAccuracy), testAccuracy: epochs.last?.metrics["test_accuracy"],
+                curve: epochs.map(\.validationAccuracy), curveEpochs: epochs.map(\.epoch),
+                testAccuracy: epochs.last?.metrics["test_accuracy"],
                 finishedAfter: record.finishedAt.map { $0.timeIntervalSince(start) },
                 reusedFrom: record.reusedFrom?.rawValue, failureReason: record.failureReason)
         }

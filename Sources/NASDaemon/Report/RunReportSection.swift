@@ -241,6 +241,11 @@ struct RunReportSection: Sendable {
             attributes: attributes.joined(separator: " "))
     }
 
+    /// A trial's curve as plot points at the epochs it reported.
+    private static func curvePoints(of trial: ReportTrial) -> [(x: Double, y: Double)] {
+        zip(trial.curveEpochs, trial.curve).map { (x: Double($0.0), y: $0.1) }
+    }
+
     private func learningCurves() -> String {
         let top = Array(run.ranked.prefix(Self.curveCount))
         let stopped = Array(
@@ -263,11 +268,11 @@ struct RunReportSection: Sendable {
             plot.series.append(
                 SVGPlot.Series(
                     name: "trial \(trial.id)", colour: colour, style: .line,
-                    points: trial.curve.enumerated().map { (x: Double($0.offset + 1), y: $0.element) }))
+                    points: Self.curvePoints(of: trial)))
             legend.append(("#\(index + 1): trial \(trial.id) (\(Self.percent(trial.finalAccuracy ?? 0)))", colour))
         }
         for trial in stopped {
-            let points = trial.curve.enumerated().map { (x: Double($0.offset + 1), y: $0.element) }
+            let points = Self.curvePoints(of: trial)
             plot.series.append(
                 SVGPlot.Series(
                     name: "trial \(trial.id) (stopped)", colour: ReportPalette.reference, style: .dashedLine,

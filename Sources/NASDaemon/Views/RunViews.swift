@@ -84,7 +84,7 @@ public enum RunViews {
         detail: Bool = false
     ) throws -> [TrialView] {
         try store.trials(in: state.map { [$0] }, order: order, limit: limit, offset: offset).map { record in
-            TrialView(record: record, curve: detail ? try store.curve(of: record.id) : nil)
+            TrialView(record: record, curve: detail ? try store.curvePoints(of: record.id) : nil)
         }
     }
 
@@ -92,7 +92,7 @@ public enum RunViews {
     ///
     /// - Throws: `DatabaseError`, `RunStoreError.corruptValue`.
     public static func trial(_ id: TrialID, of store: RunStore) throws -> TrialView? {
-        try store.trial(id).map { TrialView(record: $0, curve: try store.curve(of: $0.id)) }
+        try store.trial(id).map { TrialView(record: $0, curve: try store.curvePoints(of: $0.id)) }
     }
 
     /// The best completed search trials, highest final accuracy first (the earliest on ties); the
@@ -107,7 +107,7 @@ public enum RunViews {
     /// - Throws: `DatabaseError`, `RunStoreError.corruptValue`.
     public static func best(of store: RunStore, limit: Int = defaultBestCount) throws -> [TrialView] {
         let search = try store.bestTrials(limit: limit).enumerated().map { index, record in
-            TrialView(record: record, curve: index == 0 ? try store.curve(of: record.id) : nil)
+            TrialView(record: record, curve: index == 0 ? try store.curvePoints(of: record.id) : nil)
         }
         return search + (try FinalPhaseResult.completedTrials(of: store))
     }

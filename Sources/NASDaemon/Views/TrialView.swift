@@ -2,8 +2,8 @@ import NASStore
 
 /// One trial as the control socket shows it: the elements of `trials` and `best`.
 ///
-/// Times are Unix seconds. `curve` (validation accuracy per epoch, epoch 1 first) is present only
-/// in detailed views.
+/// Times are Unix seconds. `curve` (validation accuracy as reported, earliest first) and
+/// `curveEpochs` (the epoch of each value) are present only in detailed views.
 public struct TrialView: Codable, Hashable, Sendable {
     /// The trial's id.
     public var id: Int64
@@ -47,8 +47,11 @@ public struct TrialView: Codable, Hashable, Sendable {
     public var startedAt: Double?
     /// When it finished (Unix seconds).
     public var finishedAt: Double?
-    /// Validation accuracy per epoch, epoch 1 first; detailed views only.
+    /// Validation accuracy as reported, earliest first; detailed views only.
     public var curve: [Double]?
+    /// The epoch of each `curve` value (`1…n` for a trainer that reports every epoch); detailed
+    /// views only.
+    public var curveEpochs: [Int]?
     /// The strategy's phase when it proposed the trial (`epsilon=0.9`, `generation=2`,
     /// `bracket=4 rung=0`), `final` for a final-phase trial; absent when none was recorded.
     public var phase: String?
@@ -63,8 +66,8 @@ public struct TrialView: Codable, Hashable, Sendable {
     ///
     /// - Parameters:
     ///   - record: The stored trial.
-    ///   - curve: Its curve, for a detailed view; `nil` leaves it out.
-    public init(record: TrialRecord, curve: [Double]? = nil, testAccuracy: Double? = nil) {
+    ///   - curve: Its stored curve, for a detailed view; `nil` leaves it out.
+    public init(record: TrialRecord, curve: [CurvePoint]? = nil, testAccuracy: Double? = nil) {
         self.id = record.id.rawValue
         self.state = record.state
         self.notation = record.proposedNotation
@@ -86,7 +89,8 @@ public struct TrialView: Codable, Hashable, Sendable {
         self.createdAt = record.createdAt.timeIntervalSince1970
         self.startedAt = record.startedAt?.timeIntervalSince1970
         self.finishedAt = record.finishedAt?.timeIntervalSince1970
-        self.curve = curve
+        self.curve = curve?.map(\.validationAccuracy)
+        self.curveEpochs = curve?.map(\.epoch)
         self.phase = record.phase
         self.finalOf = record.finalOf?.rawValue
         self.finalSeed = record.finalSeed

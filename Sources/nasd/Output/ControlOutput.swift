@@ -115,7 +115,13 @@ enum ControlOutput {
             "epochs:          \(winner.epochsDone)",
         ]
         if let curve = winner.curve, !curve.isEmpty {
-            lines.append("curve:           " + curve.map { accuracy($0) }.joined(separator: " "))
+            // A trainer that skips epochs: each value with its epoch (`4:61.2%`).
+            let epochs = winner.curveEpochs ?? Array(1...curve.count)
+            let everyEpoch = epochs == Array(1...curve.count)
+            lines.append(
+                "curve:           "
+                    + zip(epochs, curve).map { everyEpoch ? accuracy($0.1) : "\($0.0):\(accuracy($0.1))" }
+                    .joined(separator: " "))
         }
         if trials.count > 1 {
             var table = TextTable(columns: ["rank", "id", "accuracy", "epochs", "architecture"])

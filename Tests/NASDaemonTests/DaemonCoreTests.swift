@@ -325,21 +325,25 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertEqual(try store.unobservedProposals(), [], "the strategy learned it (as a failure)")
     }
 
+    /// One MetaQNN trial at learning rate 0.01 with `diverged_restart` (threshold 0.15, factor 0.4,
+    /// 2 tries) over `epochs` epochs.
+    private func divergedRestartConfig(epochs: Int) -> String {
+        """
+        name: t
+        seed: 5
+        space: {kind: metaqnn, filters: [16, 32], kernels: [1, 3], fc_sizes: [64], max_depth: 4}
+        strategy:
+          kind: metaqnn
+          epsilon_schedule: [{epsilon: 1.0, models: 1}]
+          diverged_restart: {threshold: 0.15, factor: 0.4, tries: 2}
+        training: {epochs: \(epochs), hyperparameters: {learning_rate: 0.01}}
+        trainer: {builtin: surrogate}
+        """
+    }
+
     func testDivergedTrial_isRestartedWithASmallerLearningRate_thenFailsAfterItsTries() throws {
         let harness = try CoreHarness()
-        _ = harness.submit(
-            """
-            name: t
-            seed: 5
-            space: {kind: metaqnn, filters: [16, 32], kernels: [1, 3], fc_sizes: [64], max_depth: 4}
-            strategy:
-              kind: metaqnn
-              epsilon_schedule: [{epsilon: 1.0, models: 1}]
-              diverged_restart: {threshold: 0.15, factor: 0.4, tries: 2}
-            training: {epochs: 3, hyperparameters: {learning_rate: 0.01}}
-            trainer: {builtin: surrogate}
-            trial: {max_attempts: 1}
-            """)
+        _ = harness.submit(divergedRestartConfig(epochs: 3) + "\ntrial: {max_attempts: 1}")
         var actions = harness.hello(1, worker: "w1")
         var rates: [Double] = []
         var seq: UInt64 = 0
@@ -379,18 +383,7 @@ final class DaemonCoreTests: XCTestCase {
 
     func testDivergedRule_readsTheFirstReport_ofATrainerThatReportsEveryThirdEpoch() throws {
         let harness = try CoreHarness()
-        _ = harness.submit(
-            """
-            name: t
-            seed: 5
-            space: {kind: metaqnn, filters: [16, 32], kernels: [1, 3], fc_sizes: [64], max_depth: 4}
-            strategy:
-              kind: metaqnn
-              epsilon_schedule: [{epsilon: 1.0, models: 1}]
-              diverged_restart: {threshold: 0.15, factor: 0.4, tries: 2}
-            training: {epochs: 9, hyperparameters: {learning_rate: 0.01}}
-            trainer: {builtin: surrogate}
-            """)
+        _ = harness.submit(divergedRestartConfig(epochs: 9))
         let assignment = try XCTUnwrap(assignments(harness.hello(1, worker: "w1")).first).1
         let reported = harness.send([
             .workerMessage(ConnectionID(1), progress(assignment, epoch: 3, accuracy: 0.1, seq: 1))

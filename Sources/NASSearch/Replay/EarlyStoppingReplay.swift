@@ -16,16 +16,21 @@ public enum EarlyStoppingReplay {
     public struct Row: Hashable, Sendable {
         /// What was trained (its budget is the row's).
         public var candidate: Candidate
-        /// The recorded values, in epoch order.
-        public var curve: [Double]
-        /// The epoch index of each value (`1…T` for a curve reported every epoch): what a prefix costs.
-        public var epochs: [Int]
+        /// The recorded values with the epoch of each (`1…T` for a curve reported every epoch: what
+        /// a prefix costs).
+        public var recorded: CurvePrefix
 
-        /// Creates a row.
-        public init(candidate: Candidate, curve: [Double], epochs: [Int]) {
+        /// Creates a row from a recorded curve.
+        public init(candidate: Candidate, recorded: CurvePrefix) {
             self.candidate = candidate
-            self.curve = curve
-            self.epochs = epochs
+            self.recorded = recorded
+        }
+
+        /// Creates a row; values whose epochs do not form a prefix are read as epochs `1…n`.
+        public init(candidate: Candidate, curve: [Double], epochs: [Int]) {
+            self.init(
+                candidate: candidate,
+                recorded: (try? CurvePrefix(values: curve, epochs: epochs)) ?? CurvePrefix(values: curve))
         }
 
         /// The complete rows of a curves file, in file order; rows stopped before their budget,
@@ -34,26 +39,27 @@ public enum EarlyStoppingReplay {
         public static func rows(of records: [CurveRecord]) -> [Row] {
             records.enumerated().compactMap { index, record in
                 guard record.isComplete, !record.curve.isEmpty,
-                    (try? CurvePrefix(values: record.curve, epochs: record.epochs)) != nil,
+                    let recorded = try? CurvePrefix(values: record.curve, epochs: record.epochs),
                     let network = record.network.network
                 else { return nil }
                 return Row(
                     candidate: Candidate(
                         proposalID: index, network: network, hyperparameters: record.hyperparameters,
                         budget: record.budget),
-                    curve: record.curve, epochs: record.epochs)
+                    recorded: recorded)
             }
         }
 
+        /// The recorded values, in epoch order.
+        public var curve: [Double] { recorded.values }
+        /// The epoch of each value.
+        public var epochs: [Int] { recorded.epochs }
+
         /// The first `reports` values with their epochs: what a trial that has reported so far shows.
         public func prefix(reports: Int) -> CurvePrefix {
-            let count = min(max(0, reports), curve.count, epochs.count)
-            return (try? CurvePrefix(values: Array(curve.prefix(count)), epochs: Array(epochs.prefix(count))))
-                ?? CurvePrefix(values: Array(curve.prefix(count)))
+            guard reports > 0, !recorded.epochs.isEmpty else { return CurvePrefix(values: []) }
+            return recorded.truncated(toEpoch: recorded.epochs[min(reports, recorded.epochs.count) - 1])
         }
-
-        /// The whole recorded curve with its epochs.
-        public var recorded: CurvePrefix { prefix(reports: curve.count) }
 
         /// The row's final value.
         public var final: Double { curve.last ?? 0 }

@@ -26,6 +26,8 @@ import NASSystem
 ///   for its next assignment with many worker connections (default 50 × 10 slots, 20 s, 2 s epochs).
 /// - `store-at-scale [TRIALS] [BATCH]`: the store's time per 1,000 trials as a run grows to TRIALS
 ///   (default 100,000), BATCH trials per commit (default 8), and the views' queries at the end.
+/// - `srm-fit-scaling [COUNTS…]`: one SRM model fit's time as the complete curves grow, with the
+///   search on a sample and on every curve (`SRMFitScaling`).
 /// - `peephole-predict MODEL CURVES [ROUNDS]`: Peephole's time to predict one architecture, one per
 ///   call as the prior does, over every network of a curves file (default 5 rounds).
 @main
@@ -56,6 +58,9 @@ struct BenchMain {
             case "store-at-scale":
                 let numbers = arguments.dropFirst().compactMap { Int($0) }
                 try StoreAtScale.run(trials: numbers.first ?? 100_000, batch: numbers.dropFirst().first ?? 8)
+            case "srm-fit-scaling":
+                let counts = arguments.dropFirst().compactMap { Int($0) }.filter { $0 >= 10 }
+                try SRMFitScaling.run(counts: counts.isEmpty ? [200, 400, 800, 1_600, 3_200] : counts)
             case "peephole-predict":
                 let rest = Array(arguments.dropFirst())
                 guard rest.count >= 2 else { throw BenchError("peephole-predict needs MODEL and CURVES") }
@@ -67,7 +72,8 @@ struct BenchMain {
                         ("usage: nasd-bench ack-during-fits [SECONDS] | status-with-big-runs [RUNS] [TRIALS] | "
                             + "strategy-timing [RESULTS] | surrogate-search [SEEDS] [EPOCHS] | "
                             + "dispatch-at-scale [WORKERS] [SLOTS] [SECONDS] [PACE_MS] [EPOCHS] | "
-                            + "store-at-scale [TRIALS] [BATCH] | peephole-predict MODEL CURVES [ROUNDS]\n").utf8))
+                            + "store-at-scale [TRIALS] [BATCH] | srm-fit-scaling [COUNTS...] | "
+                            + "peephole-predict MODEL CURVES [ROUNDS]\n").utf8))
                 exit(64)
             }
         } catch {

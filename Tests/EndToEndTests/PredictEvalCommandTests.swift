@@ -97,5 +97,9 @@ final class PredictEvalCommandTests: EndToEndTestCase {
         let predictor = try await NASDCommand.run(
             ["predict", "eval", "--predictor", "bnn", "--data", file.path, "--train", "1", "--observe", "0.5"])
         XCTAssertEqual(predictor.exitCode, 64, "\(predictor)")
+        let sample = try await NASDCommand.run(
+            ["predict", "eval", "--data", file.path, "--train", "1", "--observe", "0.5", "--search-sample", "3"])
+        XCTAssertEqual(sample.exitCode, 64, "\(sample)")
+        XCTAssertTrue(sample.errorText.contains("--search-sample"), "\(sample)")
     }
 }

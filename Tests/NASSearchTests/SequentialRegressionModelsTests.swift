@@ -182,6 +182,7 @@ final class SequentialRegressionModelsTests: XCTestCase {
             JSONSerialization.jsonObject(with: JSONEncoder().encode(models)) as? [String: Any])
         var settingsObject = try XCTUnwrap(object["settings"] as? [String: Any])
         settingsObject["ensembleSize"] = nil
+        settingsObject["searchSampleLimit"] = nil
         object["settings"] = settingsObject
         let oldModels = try XCTUnwrap(object["models"] as? [[String: Any]]).map { model -> [String: Any] in
             var old = model
@@ -192,6 +193,7 @@ final class SequentialRegressionModelsTests: XCTestCase {
         let decoded = try JSONDecoder().decode(
             SequentialRegressionModels.self, from: JSONSerialization.data(withJSONObject: object))
         XCTAssertEqual(decoded.settings.ensembleSize, 1)
+        XCTAssertEqual(decoded.settings.searchSampleLimit, .max, "older models searched on every curve")
         let model = try XCTUnwrap(decoded.models.first)
         XCTAssertTrue(model.runnersUp.isEmpty)
         XCTAssertNil(model.targetRange)
@@ -200,6 +202,50 @@ final class SequentialRegressionModelsTests: XCTestCase {
         XCTAssertEqual(
             model.predictedFinalValue(of: probe.features, prefix: prefix),
             model.regressor.predict(model.layout.features(of: probe.features, prefix: prefix)))
+    }
+
+    /// Above `searchSampleLimit` curves, the search and σ work on a seeded sample of that many, and
+    /// the ν-SVRs are fitted on every curve.
+    func testLargeFit_searchesAndEstimatesSigmaOnASample_andFitsEveryCurve() throws {
+        let training = try examples(count: 40, budget: 2, seed: 13)
+        var settings = quick
+        settings.searchSampleLimit = 16
+        settings.leaveOneOutLimit = 100
+        settings.ensembleSize = 2
+        let models = try SequentialRegressionModels.fit(examples: training, settings: settings, seed: 7)
+        let model = try XCTUnwrap(models.models.first { $0.prefixEpochs == 1 })
+        XCTAssertEqual(model.exampleCount, 40)
+
+        var generator = SeededGenerator.derived(from: 7, stream: "srm.prefix.1")
+        let sample = Array(training.indices).shuffled(using: &generator).prefix(16).sorted()
+        let rows = training.map { model.layout.features(of: $0.features, prefix: $0.curve) }
+        let targets = training.map(\.finalValue)
+        let sampleFeatures = try Matrix(rows: sample.map { rows[$0] })
+        let sampleTargets = sample.map { targets[$0] }
+        let search = SVRHyperparameterSearch(settings: settings)
+        let result = try search.run(features: sampleFeatures, targets: sampleTargets, using: &generator)
+        XCTAssertEqual(model.hyperparameters, result.hyperparameters)
+        XCTAssertEqual(model.crossValidatedMSE, result.crossValidatedMSE)
+
+        let everyCurve = try Matrix(rows: rows)
+        XCTAssertEqual(
+            model.regressor, try result.hyperparameters.regressor(settings: settings).fit(features: everyCurve, targets: targets))
+        XCTAssertEqual(
+            model.runnersUp,
+            try result.ensemble.dropFirst().map { try $0.regressor(settings: settings).fit(features: everyCurve, targets: targets) })
+        let sampleLOO = try search.crossValidatedMSE(
+            averaging: result.ensemble, clipped: true, features: sampleFeatures, targets: sampleTargets,
+            folds: sampleTargets.indices.map { [$0] })
+        XCTAssertEqual(model.sigma, sampleLOO.squareRoot())
+
+        settings.searchSampleLimit = 40
+        let unlimited = try XCTUnwrap(
+            SequentialRegressionModels.fit(examples: training, settings: settings, seed: 7).models.first)
+        XCTAssertNotEqual(unlimited.crossValidatedMSE, model.crossValidatedMSE, "at the limit every curve is searched")
+        settings.searchSampleLimit = 5
+        XCTAssertThrowsError(try SequentialRegressionModels.fit(examples: training, settings: settings, seed: 7)) {
+            guard case .invalidSettings = $0 as? SRMError else { return XCTFail("\($0)") }
+        }
     }
 
     /// A range too narrow for the data is widened when the chosen value sits at its bound: on a

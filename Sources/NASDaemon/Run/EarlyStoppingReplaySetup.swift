@@ -20,11 +20,14 @@ public enum EarlyStoppingReplaySetup {
         public var minimumEpochs: Int?
         /// Random-search candidates per SRM model (the daemon's default unless changed).
         public var searchCount: Int
+        /// `SRMSettings.searchSampleLimit` (the daemon's default unless changed).
+        public var searchSampleLimit: Int
 
         /// Creates settings (the defaults are the configuration's).
         public init(
             confidence: Double = 0.99, margin: Double = 0, compareToNth: Int = 1, burnIn: Int = 100,
-            minimumEpochs: Int? = nil, searchCount: Int = SRMSettings().searchCount
+            minimumEpochs: Int? = nil, searchCount: Int = SRMSettings().searchCount,
+            searchSampleLimit: Int = SRMSettings().searchSampleLimit
         ) {
             self.confidence = confidence
             self.margin = margin
@@ -32,6 +35,7 @@ public enum EarlyStoppingReplaySetup {
             self.burnIn = burnIn
             self.minimumEpochs = minimumEpochs
             self.searchCount = searchCount
+            self.searchSampleLimit = searchSampleLimit
         }
     }
 
@@ -55,6 +59,7 @@ public enum EarlyStoppingReplaySetup {
             var pruner = SearchSetup.makeSRMPruner(
                 earlyStopping, seed: ReplayBenchmark.seed(index, of: seed), input: input, warmStart: warmStart)
             pruner.settings.searchCount = settings.searchCount
+            pruner.settings.searchSampleLimit = settings.searchSampleLimit
             return pruner
         }
     }

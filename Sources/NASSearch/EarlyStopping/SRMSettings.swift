@@ -77,6 +77,12 @@ public struct SRMSettings: Hashable, Sendable, Codable {
     /// The most SMO iterations per fit (`NuSVR.maximumIterations`): a candidate with a huge C and
     /// a tiny γ can otherwise take millions of steps, and is scored as it stands when capped.
     public var maximumIterations: Int
+    /// The most examples the hyperparameter search and the σ estimate use: a model for more
+    /// complete curves than this searches and estimates σ on a seeded random sample of this many,
+    /// and fits its ν-SVRs on all of them. It bounds a refit's cost in a long run (a fit costs
+    /// about SMO iterations × examples, and the search and σ take some 500 fits per model); σ from
+    /// a sample is that of models trained on fewer curves, so it errs large (fewer stops).
+    public var searchSampleLimit: Int
 
     /// Creates settings; the defaults are the ones documented above.
     public init(
@@ -85,7 +91,7 @@ public struct SRMSettings: Hashable, Sendable, Codable {
         nuRange: Range = Range(lower: 0.05, upper: 1, isLogarithmic: false),
         gammaRange: Range = Range(lower: 1e-5, upper: 10, isLogarithmic: true), maximumWidenings: Int = 2,
         minimumExamples: Int = 10, leaveOneOutLimit: Int = 50, ensembleSize: Int = 5, tolerance: Double = 1e-2,
-        maximumIterations: Int = 10_000
+        maximumIterations: Int = 10_000, searchSampleLimit: Int = 400
     ) {
         self.kernel = kernel
         self.searchCount = searchCount
@@ -99,6 +105,7 @@ public struct SRMSettings: Hashable, Sendable, Codable {
         self.ensembleSize = ensembleSize
         self.tolerance = tolerance
         self.maximumIterations = maximumIterations
+        self.searchSampleLimit = searchSampleLimit
     }
 
     /// Baker et al.'s ranges as printed (`C` and `γ` in [1e−5, 10], ν in (0, 1)), for comparison.
@@ -119,6 +126,9 @@ public struct SRMSettings: Hashable, Sendable, Codable {
         guard ensembleSize >= 1 else { throw .invalidSettings("ensembleSize must be at least 1, not \(ensembleSize)") }
         guard tolerance > 0 else { throw .invalidSettings("tolerance must be positive") }
         guard maximumIterations >= 1 else { throw .invalidSettings("maximumIterations must be at least 1") }
+        guard searchSampleLimit >= minimumExamples else {
+            throw .invalidSettings("searchSampleLimit must be at least minimumExamples, not \(searchSampleLimit)")
+        }
         guard maximumWidenings >= 0 else { throw .invalidSettings("maximumWidenings cannot be negative") }
         for (name, range) in [("cRange", cRange), ("gammaRange", gammaRange)] {
             guard range.lower > 0, range.lower <= range.upper, range.upper.isFinite else {
@@ -133,7 +143,8 @@ public struct SRMSettings: Hashable, Sendable, Codable {
 
 extension SRMSettings {
     /// Decodes settings; `ensembleSize` is absent from models stored before it existed (they
-    /// were single ν-SVRs), so it defaults to 1 there.
+    /// were single ν-SVRs), so it defaults to 1 there, and `searchSampleLimit` likewise (they
+    /// searched on every example), so it defaults to no limit.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -148,6 +159,7 @@ extension SRMSettings {
             leaveOneOutLimit: try container.decode(Int.self, forKey: .leaveOneOutLimit),
             ensembleSize: try container.decodeIfPresent(Int.self, forKey: .ensembleSize) ?? 1,
             tolerance: try container.decode(Double.self, forKey: .tolerance),
-            maximumIterations: try container.decode(Int.self, forKey: .maximumIterations))
+            maximumIterations: try container.decode(Int.self, forKey: .maximumIterations),
+            searchSampleLimit: try container.decodeIfPresent(Int.self, forKey: .searchSampleLimit) ?? .max)
     }
 }

@@ -65,30 +65,44 @@ public struct SequentialRegressionModel: Hashable, Sendable, Codable {
     ) throws(SVMError) -> SequentialRegressionModel {
         let layout = SRMFeatureLayout(prefixEpochs: prefixEpochs, examples: examples)
         let rows = examples.map { layout.features(of: $0.features, prefix: $0.curve) }
-        let features: Matrix
-        do {
-            features = try Matrix(rows: rows)
-        } catch {
-            throw .targetCountMismatch(rows: rows.count, targets: examples.count)
-        }
+        let features = try matrix(rows)
         let targets = examples.map(\.finalValue)
+        // Above the sample limit the search and σ work on a seeded subsample (cost bounded
+        // whatever the run's size); the fitted ν-SVRs see every example.
+        var sampleFeatures = features
+        var sampleTargets = targets
+        if examples.count > settings.searchSampleLimit {
+            let sample = Array(examples.indices).shuffled(using: &generator).prefix(settings.searchSampleLimit).sorted()
+            sampleFeatures = try Self.matrix(sample.map { rows[$0] })
+            sampleTargets = sample.map { targets[$0] }
+        }
         let search = SVRHyperparameterSearch(settings: settings)
-        let result = try search.run(features: features, targets: targets, using: &generator)
+        let result = try search.run(features: sampleFeatures, targets: sampleTargets, using: &generator)
         var fitted: [NuSVRModel] = []
         for hyperparameters in result.ensemble {
             fitted.append(try hyperparameters.regressor(settings: settings).fit(features: features, targets: targets))
         }
         let groups =
-            examples.count <= settings.leaveOneOutLimit
-            ? examples.indices.map { [$0] }
-            : SVRHyperparameterSearch.folds(count: examples.count, folds: settings.leaveOneOutLimit, using: &generator)
+            sampleTargets.count <= settings.leaveOneOutLimit
+            ? sampleTargets.indices.map { [$0] }
+            : SVRHyperparameterSearch.folds(
+                count: sampleTargets.count, folds: settings.leaveOneOutLimit, using: &generator)
         let looMSE = try search.crossValidatedMSE(
-            averaging: result.ensemble, clipped: true, features: features, targets: targets, folds: groups)
+            averaging: result.ensemble, clipped: true, features: sampleFeatures, targets: sampleTargets, folds: groups)
         return SequentialRegressionModel(
             layout: layout, regressor: fitted[0], runnersUp: Array(fitted.dropFirst()),
             targetRange: targetRange(of: targets), hyperparameters: result.hyperparameters,
             runnerUpHyperparameters: Array(result.ensemble.dropFirst()), sigma: looMSE.squareRoot(),
             crossValidatedMSE: result.crossValidatedMSE, exampleCount: examples.count, widenings: result.widenings)
+    }
+
+    /// The feature matrix of `rows` (all of one layout's width).
+    private static func matrix(_ rows: [[Double]]) throws(SVMError) -> Matrix {
+        do {
+            return try Matrix(rows: rows)
+        } catch {
+            throw .targetCountMismatch(rows: rows.count, targets: rows.count)
+        }
     }
 }
 

@@ -20,6 +20,9 @@ enum PredictCommands {
             .value("seed", "S", "Seed of the split and the fit (default 0)."),
             .value(
                 "search-count", "K", "Random-search candidates per SRM model (default \(SRMSettings().searchCount))."),
+            .value(
+                "search-sample", "N",
+                "SRM: the most curves a model's hyperparameter search and σ use, a seeded sample above it; its ν-SVRs fit every curve (default \(SRMSettings().searchSampleLimit))."),
             .value("epochs", "E", "Peephole and RNAS: training epochs (default 100)."),
         ] + architectureTrainingOptions + [
             .value("threads", "T", "Peephole: threads for the matrix kernels (default 1; the result does not change)."),
@@ -56,6 +59,8 @@ enum PredictCommands {
         let seed = try seedValue(arguments)
         var settings = SRMSettings()
         settings.searchCount = try arguments.integer("search-count", default: settings.searchCount, range: 1...100_000)
+        settings.searchSampleLimit = try arguments.integer(
+            "search-sample", default: settings.searchSampleLimit, range: settings.minimumExamples...Int.max)
         let records = try readCurves(path)
         let outcome = try evaluating(arguments, path) { () throws(PredictorEvaluationError) in
             try PredictorEvaluation.evaluateSRMWithModels(

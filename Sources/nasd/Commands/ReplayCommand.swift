@@ -41,6 +41,9 @@ enum ReplayCommand {
                 "search-count", "N",
                 "With --early-stop: random-search candidates per SRM model (default \(SRMSettings().searchCount))."),
             .value(
+                "search-sample", "N",
+                "With --early-stop: the most curves an SRM model's hyperparameter search and σ use (default \(SRMSettings().searchSampleLimit))."),
+            .value(
                 "orderings-out", "FILE",
                 "With --early-stop: write each ordering's rows and outcome as JSON (bench/srm_replay_reference.py)."),
             .flag(
@@ -153,7 +156,9 @@ enum ReplayCommand {
                 "nth", default: 1, range: 1...EarlyStoppingConfiguration.maximumCompareToNth),
             burnIn: try arguments.integer("burn-in", default: 100),
             minimumEpochs: arguments.value("min-epochs") == nil ? nil : try arguments.integer("min-epochs", default: 1),
-            searchCount: try arguments.integer("search-count", default: SRMSettings().searchCount, range: 1...100_000))
+            searchCount: try arguments.integer("search-count", default: SRMSettings().searchCount, range: 1...100_000),
+            searchSampleLimit: try arguments.integer(
+                "search-sample", default: SRMSettings().searchSampleLimit, range: SRMSettings().minimumExamples...Int.max))
         let orderings = try arguments.integer("orderings", default: 10)
         let seedText = arguments.value("seed") ?? "0"
         guard let seed = UInt64(seedText) else {

@@ -41,6 +41,7 @@ bench: release
 	.build/release/nasd-bench status-with-big-runs 10 10000
 	.build/release/nasd-bench strategy-timing 10000
 	.build/release/nasd-bench surrogate-search 20 54000
+	.build/release/nasd-bench srm-fit-scaling
 	bash bench/dispatch_at_scale 50 10 30 2000 4
 	bash bench/dispatch_at_scale 500 1 30 2000 4
 	bash bench/dispatch_at_scale 50 10 20 200 4

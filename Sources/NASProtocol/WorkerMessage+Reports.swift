@@ -99,13 +99,18 @@ extension WorkerMessage {
         public var signal: Int?
         /// The last lines of the trainer's output.
         public var logTail: [String]
+        /// `true` when no attempt can succeed: the trainer cannot train this trial's network at all
+        /// (it cannot be built, the trainer does not model its kind, a replayed table has no curve
+        /// for it), so the daemon fails the trial without retrying. Absent (workers before it
+        /// existed) or `false`: the failure may be transient and counts against `max_attempts`.
+        public var permanent: Bool?
         /// The worker's report sequence number, echoed by `ack` once durable.
         public var seq: UInt64
 
         /// Creates a failure report.
         public init(
             jobID: String, attempt: Int, trialID: String, runName: String, reason: String, exitCode: Int? = nil,
-            signal: Int? = nil, logTail: [String], seq: UInt64
+            signal: Int? = nil, logTail: [String], permanent: Bool? = nil, seq: UInt64
         ) {
             self.jobID = jobID
             self.attempt = attempt
@@ -115,6 +120,7 @@ extension WorkerMessage {
             self.exitCode = exitCode
             self.signal = signal
             self.logTail = logTail
+            self.permanent = permanent
             self.seq = seq
         }
     }

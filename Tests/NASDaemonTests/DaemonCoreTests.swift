@@ -509,6 +509,33 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertEqual(try store.run()?.state, .finished)
     }
 
+    /// A failure the worker marks permanent (its trainer can never train this network) fails the
+    /// trial on its first attempt, with `max_attempts` left; the run goes on to the next trial.
+    func testPermanentFailure_isNotRetried() throws {
+        let harness = try CoreHarness()
+        _ = harness.submit(config(trials: 2, attempts: 3))
+        let assignment = try XCTUnwrap(assignments(harness.hello(1, worker: "w1")).first).1
+        let actions = harness.send([
+            .workerMessage(
+                ConnectionID(1),
+                .fail(
+                    .init(
+                        jobID: assignment.jobID, attempt: assignment.attempt, trialID: assignment.spec.trialID,
+                        runName: "t", reason: "no curve for [C(16,1,1), SM(10)]", logTail: [], permanent: true,
+                        seq: 1)))
+        ])
+        let store = try harness.store("t")
+        let trial = try XCTUnwrap(try store.trial(try XCTUnwrap(TrialID(assignment.spec.trialID))))
+        XCTAssertEqual(trial.state, .failed)
+        XCTAssertEqual(trial.attempts, 1)
+        XCTAssertTrue(
+            trial.failureReason?.contains("no curve for") == true && trial.failureReason?.contains("not retried") == true,
+            "\(String(describing: trial.failureReason))")
+        let next = try XCTUnwrap(assignments(actions).first, "the slot takes the next trial").1
+        XCTAssertNotEqual(next.spec.trialID, assignment.spec.trialID)
+        XCTAssertFalse(try store.events().contains { $0.kind == "trial.retry" })
+    }
+
     func testNoProgressTimeout_failsATrainerThatHangs() throws {
         let harness = try CoreHarness(leaseTimeout: 60)
         _ = harness.submit(

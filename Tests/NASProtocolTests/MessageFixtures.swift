@@ -36,6 +36,10 @@ enum MessageFixtures {
             .init(
                 jobID: "j-14", attempt: 3, trialID: "t-0009", runName: "other", reason: "killed by signal 9",
                 signal: 9, logTail: [], seq: 102)),
+        .fail(
+            .init(
+                jobID: "j-15", attempt: 1, trialID: "t-0010", runName: "demo", reason: "no curve for [SM(10)]",
+                logTail: [], permanent: true, seq: 103)),
         .heartbeat(.init(inFlight: [inFlight])),
         .heartbeat(.init(inFlight: [])),
         .log(.init(jobID: "j-12", trialID: "t-0007", runName: "demo", lines: ["epoch 6", "ünïcödé \"quoted\""])),

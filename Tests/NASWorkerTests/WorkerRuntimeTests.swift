@@ -314,7 +314,18 @@ final class WorkerRuntimeTests: XCTestCase {
         let (_, second) = try await session.expectEnding()
         guard case .fail(let failure) = second else { return XCTFail("expected fail, got \(second)") }
         XCTAssertTrue(failure.reason.contains(missing), failure.reason)
-        try await session.acknowledgeAndDrain(upTo: failure.seq)
+        XCTAssertNil(failure.permanent, "a file missing here may be there on the next attempt's host")
+
+        let other = directory.appendingPathComponent("other.jsonl")
+        try Data(#"{"arch":"[C(32,3,1), SM(10)]","curve":[0.4,0.5,0.6]}"#.utf8).write(to: other)
+        try await session.send(
+            FakeDaemon.assign(
+                jobID: "j3", trialID: "t-3", budget: 3, trainer: .replay(path: other.path), checkpoints: checkpoints))
+        let (_, third) = try await session.expectEnding()
+        guard case .fail(let unrecorded) = third else { return XCTFail("expected fail, got \(third)") }
+        XCTAssertTrue(unrecorded.reason.contains("no curve for"), unrecorded.reason)
+        XCTAssertEqual(unrecorded.permanent, true, "no attempt can find a curve the table lacks")
+        try await session.acknowledgeAndDrain(upTo: unrecorded.seq)
         let result = try await exit
         XCTAssertEqual(result, .drained)
     }

@@ -426,7 +426,8 @@ public struct ConfigurationReference: Sendable {
                 keys: [
                     Key(
                         "max_attempts", "int ≥ 1", code(trial.maxAttempts),
-                        "dispatches before a trial fails; an expired lease counts"),
+                        "dispatches before a trial fails; an expired lease counts; a failure the worker marks "
+                            + "permanent (the network cannot be trained at all) is not retried"),
                     Key("timeout", "duration > 0", duration(trial.timeout), "wall-clock limit per attempt"),
                     Key(
                         "no_progress_timeout", "duration > 0", duration(trial.noProgressTimeout),

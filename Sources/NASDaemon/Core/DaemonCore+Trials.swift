@@ -153,10 +153,17 @@ extension DaemonCore {
     }
 
     /// Gives a trial whose job ended without a result another attempt, or ends it past the limit
-    /// as `failed` (the lifecycle's `jobEnded`).
-    func retryOrFail(_ trialID: TrialID, in run: RunRuntime, reason: String, jobEnd: JobState) throws {
+    /// as `failed` (the lifecycle's `jobEnded`); a `permanent` failure (the worker's trainer can
+    /// never train this network) ends it at once (`failedForGood`).
+    func retryOrFail(
+        _ trialID: TrialID, in run: RunRuntime, reason: String, jobEnd: JobState, permanent: Bool = false
+    ) throws {
         guard run.active[trialID] != nil, let trial = try run.store.trial(trialID) else { return }
         var life = lifecycle(of: trial, in: run)
+        if permanent {
+            _ = try life.handle(.failedForGood)
+            return try failTrial(trialID, in: run, reason: "\(reason) (not retried: no attempt can train it)")
+        }
         try carryOut(try life.handle(.jobEnded(refund: false)), of: trialID, in: run, reason: reason, jobEnd: jobEnd)
     }
 

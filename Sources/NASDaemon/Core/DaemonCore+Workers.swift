@@ -38,7 +38,8 @@ extension DaemonCore {
             guard let (run, trialID) = attachedJob(failure.runName, failure.trialID, failure.jobID, connection)
             else { return }
             appendLog(failure.logTail.map { "[worker] \($0)" }, trial: trialID, in: run)
-            try retryOrFail(trialID, in: run, reason: failure.reason, jobEnd: .failed)
+            try retryOrFail(
+                trialID, in: run, reason: failure.reason, jobEnd: .failed, permanent: failure.permanent == true)
         case .heartbeat(let heartbeat):
             for trial in heartbeat.inFlight {
                 if let (run, trialID) = attachedJob(trial.runName, trial.trialID, trial.jobID, connection) {

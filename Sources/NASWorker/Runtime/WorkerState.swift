@@ -288,12 +288,15 @@ actor WorkerState {
         let assignment = trial.assignment
         let spec = assignment.spec
         let control = trial.launch.control
-        func failure(_ reason: String, exitCode: Int? = nil, signal: Int? = nil) -> WorkerMessage {
+        func failure(_ reason: String, exitCode: Int? = nil, signal: Int? = nil, permanent: Bool = false)
+            -> WorkerMessage
+        {
             logger.warning("trial \(spec.trialID) (job \(assignment.jobID)) failed: \(reason)")
             return .fail(
                 WorkerMessage.TrialFailure(
                     jobID: assignment.jobID, attempt: assignment.attempt, trialID: spec.trialID, runName: spec.runName,
-                    reason: reason, exitCode: exitCode, signal: signal, logTail: logTail, seq: 0))
+                    reason: reason, exitCode: exitCode, signal: signal, logTail: logTail,
+                    permanent: permanent ? true : nil, seq: 0))
         }
         switch result {
         case .success(let outcome):
@@ -331,7 +334,7 @@ actor WorkerState {
                 return failure("trainer failed")
             }
         case .failure(let error):
-            return failure(error.description)
+            return failure(error.description, permanent: error.isPermanent)
         }
     }
 

@@ -24,6 +24,19 @@ public enum TrainerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// An external trainer exited unsuccessfully; the last lines of its output.
     case processFailed(exitStatus: Int32, logTail: [String])
 
+    /// Whether no attempt of the same trial can succeed: the error follows from the spec alone (a
+    /// network that cannot be built, one the trainer does not model, one a replayed table lacks),
+    /// not from the host, the process or the moment. The worker marks such failures `permanent`
+    /// and the daemon does not retry them.
+    public var isPermanent: Bool {
+        switch self {
+        case .invalidSpec, .invalidArchitecture, .unsupportedNetwork, .architectureNotRecorded: return true
+        case .cancelled, .curvesFileUnreadable, .curvesFileMalformed, .malformedEpochLine, .launchFailed,
+            .processFailed:
+            return false
+        }
+    }
+
     /// A one-line explanation naming what failed.
     public var description: String {
         switch self {

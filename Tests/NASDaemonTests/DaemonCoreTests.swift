@@ -529,7 +529,8 @@ final class DaemonCoreTests: XCTestCase {
         XCTAssertEqual(trial.state, .failed)
         XCTAssertEqual(trial.attempts, 1)
         XCTAssertTrue(
-            trial.failureReason?.contains("no curve for") == true && trial.failureReason?.contains("not retried") == true,
+            trial.failureReason?.contains("no curve for") == true
+                && trial.failureReason?.contains("not retried") == true,
             "\(String(describing: trial.failureReason))")
         let next = try XCTUnwrap(assignments(actions).first, "the slot takes the next trial").1
         XCTAssertNotEqual(next.spec.trialID, assignment.spec.trialID)

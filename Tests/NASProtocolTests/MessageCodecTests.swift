@@ -71,12 +71,14 @@ final class MessageCodecTests: XCTestCase {
     /// A worker from before `permanent` existed sends `fail` without it: the failure decodes as
     /// one that may be retried.
     func testDecode_failWithoutPermanent_isRetryable() throws {
-        let json = #"{"type":"fail","jobID":"7","attempt":1,"trialID":"3","runName":"r","reason":"x","logTail":[],"seq":4}"#
+        let json =
+            #"{"type":"fail","jobID":"7","attempt":1,"trialID":"3","runName":"r","reason":"x","logTail":[],"seq":4}"#
         let message = try codec.decode(WorkerMessage.self, payload: Array(json.utf8), frameIndex: 1)
         guard case .fail(let failure) = message else { return XCTFail("\(message)") }
         XCTAssertNil(failure.permanent)
         let permanent = json.replacingOccurrences(of: #""seq":4"#, with: #""permanent":true,"seq":4"#)
-        guard case .fail(let marked) = try codec.decode(WorkerMessage.self, payload: Array(permanent.utf8), frameIndex: 1)
+        guard
+            case .fail(let marked) = try codec.decode(WorkerMessage.self, payload: Array(permanent.utf8), frameIndex: 1)
         else { return XCTFail("not a fail") }
         XCTAssertEqual(marked.permanent, true)
     }

@@ -229,10 +229,13 @@ final class SequentialRegressionModelsTests: XCTestCase {
 
         let everyCurve = try Matrix(rows: rows)
         XCTAssertEqual(
-            model.regressor, try result.hyperparameters.regressor(settings: settings).fit(features: everyCurve, targets: targets))
+            model.regressor,
+            try result.hyperparameters.regressor(settings: settings).fit(features: everyCurve, targets: targets))
         XCTAssertEqual(
             model.runnersUp,
-            try result.ensemble.dropFirst().map { try $0.regressor(settings: settings).fit(features: everyCurve, targets: targets) })
+            try result.ensemble.dropFirst().map {
+                try $0.regressor(settings: settings).fit(features: everyCurve, targets: targets)
+            })
         let sampleLOO = try search.crossValidatedMSE(
             averaging: result.ensemble, clipped: true, features: sampleFeatures, targets: sampleTargets,
             folds: sampleTargets.indices.map { [$0] })

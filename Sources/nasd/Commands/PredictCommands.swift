@@ -22,7 +22,8 @@ enum PredictCommands {
                 "search-count", "K", "Random-search candidates per SRM model (default \(SRMSettings().searchCount))."),
             .value(
                 "search-sample", "N",
-                "SRM: the most curves a model's hyperparameter search and σ use, a seeded sample above it; its ν-SVRs fit every curve (default \(SRMSettings().searchSampleLimit))."),
+                "SRM: the most curves a model's hyperparameter search and σ use, a seeded sample above it; "
+                    + "its ν-SVRs fit every curve (default \(SRMSettings().searchSampleLimit))."),
             .value("epochs", "E", "Peephole and RNAS: training epochs (default 100)."),
         ] + architectureTrainingOptions + [
             .value("threads", "T", "Peephole: threads for the matrix kernels (default 1; the result does not change)."),

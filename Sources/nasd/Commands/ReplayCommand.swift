@@ -42,7 +42,8 @@ enum ReplayCommand {
                 "With --early-stop: random-search candidates per SRM model (default \(SRMSettings().searchCount))."),
             .value(
                 "search-sample", "N",
-                "With --early-stop: the most curves an SRM model's hyperparameter search and σ use (default \(SRMSettings().searchSampleLimit))."),
+                "With --early-stop: the most curves an SRM model's hyperparameter search and σ use "
+                    + "(default \(SRMSettings().searchSampleLimit))."),
             .value(
                 "orderings-out", "FILE",
                 "With --early-stop: write each ordering's rows and outcome as JSON (bench/srm_replay_reference.py)."),
@@ -158,7 +159,8 @@ enum ReplayCommand {
             minimumEpochs: arguments.value("min-epochs") == nil ? nil : try arguments.integer("min-epochs", default: 1),
             searchCount: try arguments.integer("search-count", default: SRMSettings().searchCount, range: 1...100_000),
             searchSampleLimit: try arguments.integer(
-                "search-sample", default: SRMSettings().searchSampleLimit, range: SRMSettings().minimumExamples...Int.max))
+                "search-sample", default: SRMSettings().searchSampleLimit,
+                range: SRMSettings().minimumExamples...Int.max))
         let orderings = try arguments.integer("orderings", default: 10)
         let seedText = arguments.value("seed") ?? "0"
         guard let seed = UInt64(seedText) else {

@@ -43,7 +43,9 @@ let package = Package(
         // Measurements that need an in-process daemon with fakes installed (`make bench`).
         .executableTarget(
             name: "nasd-bench",
-            dependencies: ["NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASDaemon"]
+            dependencies: [
+                "NASCore", "NASNumerics", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASDaemon",
+            ]
         ),
         .testTarget(name: "NASCoreTests", dependencies: ["NASTestSupport", "NASCore"]),
         .testTarget(
@@ -55,8 +57,15 @@ let package = Package(
         .testTarget(name: "NASProtocolTests", dependencies: ["NASTestSupport", "NASProtocol", "NASCore"]),
         .testTarget(name: "NASSystemTests", dependencies: ["NASTestSupport", "NASSystem", "NASProtocol"]),
         .testTarget(name: "NASStoreTests", dependencies: ["NASTestSupport", "NASStore", "NASCore"]),
-        .testTarget(name: "NASWorkerTests", dependencies: ["NASTestSupport", "NASWorker", "NASCore", "NASProtocol", "NASSystem"]),
-        .testTarget(name: "NASDaemonTests", dependencies: ["CSQLite", "NASTestSupport", "NASDaemon", "NASCore", "NASSearch", "NASConfig", "NASProtocol", "NASSystem", "NASStore", "NASWorker"]),
+        .testTarget(
+            name: "NASWorkerTests",
+            dependencies: ["NASTestSupport", "NASWorker", "NASCore", "NASProtocol", "NASSystem"]),
+        .testTarget(
+            name: "NASDaemonTests",
+            dependencies: [
+                "CSQLite", "NASTestSupport", "NASDaemon", "NASCore", "NASSearch", "NASConfig", "NASProtocol",
+                "NASSystem", "NASStore", "NASWorker",
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["NASTestSupport", "NASSystem", "NASCore", "NASProtocol"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Foundation
 import NASCore
+import NASNumerics
 import NASSearch
 
 /// `nasd-bench srm-fit-scaling [COUNTS…]`: the time of one SRM model fit (prefix 5 of 20-epoch
@@ -43,15 +44,11 @@ enum SRMFitScaling {
         let models = try SequentialRegressionModels.fit(
             examples: training, settings: settings, seed: 3, prefixLengths: [prefixEpochs])
         let elapsed = ContinuousClock.now - started
-        var squared = 0.0
-        var total = 0.0
-        let mean = testing.map(\.finalValue).reduce(0, +) / Double(testing.count)
-        for example in testing {
-            let prediction = try models.predict(
-                features: example.features, prefix: example.curve.truncated(toEpoch: prefixEpochs))
-            squared += (prediction.mean - example.finalValue) * (prediction.mean - example.finalValue)
-            total += (example.finalValue - mean) * (example.finalValue - mean)
+        let predictions = try testing.map {
+            try models.predict(features: $0.features, prefix: $0.curve.truncated(toEpoch: prefixEpochs)).mean
         }
-        return (seconds(elapsed), 1 - squared / total)
+        let r2 = try RegressionMetrics.coefficientOfDetermination(
+            predictions: predictions, targets: testing.map(\.finalValue))
+        return (seconds(elapsed), r2 ?? .nan)
     }
 }

@@ -142,6 +142,11 @@ private func messages(_ actions: [DaemonAction], to connection: Int) -> [DaemonM
     }
 }
 
+/// Whether `actions` send connection `connection` a `stopTrial`.
+private func sendsStop(_ actions: [DaemonAction], to connection: Int) -> Bool {
+    messages(actions, to: connection).contains { if case .stopTrial = $0 { return true } else { return false } }
+}
+
 private func config(name: String = "t", trials: Int = 3, epochs: Int = 2, attempts: Int = 3, extra: String = "")
     -> String
 {
@@ -389,7 +394,7 @@ final class DaemonCoreTests: XCTestCase {
             .workerMessage(ConnectionID(1), progress(assignment, epoch: 3, accuracy: 0.1, seq: 1))
         ])
         XCTAssertTrue(
-            messages(reported, to: 1).contains { if case .stopTrial = $0 { return true } else { return false } },
+            sendsStop(reported, to: 1),
             "epoch 3 is this trainer's first report: the rule reads it")
         let trial = try XCTUnwrap(try harness.store("t").trials().first)
         XCTAssertEqual(trial.divergedRestarts, 1)
@@ -624,7 +629,7 @@ final class DaemonCoreTests: XCTestCase {
             .workerMessage(ConnectionID(1), progress(assignment, epoch: 1, accuracy: 0.3, seq: 1))
         ])
         XCTAssertTrue(
-            messages(actions, to: 1).contains { if case .stopTrial = $0 { return true } else { return false } })
+            sendsStop(actions, to: 1))
         XCTAssertTrue(messages(actions, to: 1).contains(.ack(.init(seq: 1))))
         let store = try harness.store("t")
         let trial = try XCTUnwrap(try store.trials().first)
@@ -648,7 +653,7 @@ final class DaemonCoreTests: XCTestCase {
             .workerMessage(ConnectionID(1), progress(assignment, epoch: 4, accuracy: 0.35, seq: 2))
         ])
         XCTAssertTrue(
-            messages(actions, to: 1).contains { if case .stopTrial = $0 { return true } else { return false } })
+            sendsStop(actions, to: 1))
         let trial = try XCTUnwrap(try store.trials().first)
         XCTAssertEqual(trial.state, .stoppedEarly)
         XCTAssertEqual(trial.stoppedAtEpoch, 4)
@@ -665,7 +670,7 @@ final class DaemonCoreTests: XCTestCase {
             .workerMessage(ConnectionID(1), progress(assignment, epoch: 6, accuracy: 0.5, seq: 1))
         ])
         XCTAssertFalse(
-            messages(actions, to: 1).contains { if case .stopTrial = $0 { return true } else { return false } })
+            sendsStop(actions, to: 1))
         XCTAssertEqual(try harness.store("t").trials().first?.state, .running)
     }
 
